@@ -1,0 +1,92 @@
+"""Start Smart: the booking and event service of the KTS Modellprojekte Smart Cities."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from startsmart import config as configuration
+from startsmart.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app: configuration, extensions, blueprints, CLI, error pages, headers."""
+    instance_path = _instance_path(config)
+    app = Flask(
+        __name__,
+        instance_path=str(instance_path),
+        instance_relative_config=True,
+        template_folder=str(_resource_dir("templates")),
+    )
+    configuration.load(app.config, instance_path, config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_cli(app)
+    register_web_layer(app)
+    return app
+
+
+def _instance_path(config: Mapping[str, Any] | None) -> Path:
+    """Explicit, so an installed package does not put the instance folder into the venv."""
+    configured = (config or {}).get("INSTANCE_PATH") or os.environ.get("STARTSMART_INSTANCE_PATH")
+    path = Path(configured) if configured else Path.cwd() / "instance"
+    path.mkdir(parents=True, exist_ok=True)
+    return path.resolve()
+
+
+def _resource_dir(name: str) -> Path:
+    """Templates and migrations live at the top of the checkout; a wheel carries them inside."""
+    inside = PACKAGE_DIR / name
+    return inside if inside.is_dir() else PACKAGE_DIR.parent / name
+
+
+def register_extensions(app: Flask) -> None:
+    from startsmart import i18n
+    from startsmart.staff.access import init_login_manager
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(_resource_dir("migrations")), render_as_batch=True)
+    mail.init_app(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    init_login_manager()
+    babel.init_app(
+        app,
+        locale_selector=i18n.select_locale,
+        default_translation_directories=str(PACKAGE_DIR / "translations"),
+    )
+    limiter.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from startsmart.catalog.views import bp as catalog
+    from startsmart.i18n import bp as language
+    from startsmart.pages.views import bp as pages
+    from startsmart.staff.views import bp as staff
+
+    for blueprint in (pages, language, catalog, staff):
+        app.register_blueprint(blueprint)
+
+
+def register_cli(app: Flask) -> None:
+    from startsmart.demo.cli import demo_cli
+    from startsmart.staff.cli import staff_cli
+
+    app.cli.add_command(staff_cli)
+    app.cli.add_command(demo_cli)
+
+
+def register_web_layer(app: Flask) -> None:
+    from startsmart import error_pages, i18n, security
+
+    import startsmart.models  # noqa: F401  (complete metadata before the first query)
+
+    error_pages.register(app)
+    security.register(app)
+    i18n.register_template_helpers(app)

@@ -1,0 +1,1 @@
+"""The Start Smart offerings (the four formats), their topics and their dates."""

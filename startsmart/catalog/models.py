@@ -1,0 +1,151 @@
+"""Offerings, topics and dated sessions."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from startsmart.database import UTCDateTime, enum_column, utcnow
+from startsmart.extensions import db
+
+
+class OfferingFormat(enum.StrEnum):
+    ONLINE_INTRO = "online_intro"
+    THEMATIC_INPUT = "thematic_input"
+    INITIAL_CONSULTATION = "initial_consultation"
+    MODERATED_EXCHANGE = "moderated_exchange"
+
+    @property
+    def label(self) -> str:
+        return str(_FORMAT_LABELS[self])
+
+
+_FORMAT_LABELS = {
+    OfferingFormat.ONLINE_INTRO: _l("Online-Einführung"),
+    OfferingFormat.THEMATIC_INPUT: _l("Themen-Input"),
+    OfferingFormat.INITIAL_CONSULTATION: _l("Initialberatung"),
+    OfferingFormat.MODERATED_EXCHANGE: _l("Moderierter Austausch"),
+}
+
+
+class EventDateStatus(enum.StrEnum):
+    DRAFT = "draft"  # visible to staff only
+    PUBLISHED = "published"
+    CANCELLED = "cancelled"
+
+    @property
+    def label(self) -> str:
+        return str(_STATUS_LABELS[self])
+
+
+_STATUS_LABELS = {
+    EventDateStatus.DRAFT: _l("Entwurf"),
+    EventDateStatus.PUBLISHED: _l("veröffentlicht"),
+    EventDateStatus.CANCELLED: _l("abgesagt"),
+}
+
+
+offering_topic = sa.Table(
+    "offering_topic",
+    db.metadata,
+    sa.Column("offering_id", sa.ForeignKey("offering.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("topic_id", sa.ForeignKey("topic.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Topic(db.Model):
+    """A subject of the offerings, e.g. "Monitoring und Evaluation"; used to filter and recommend."""
+
+    __tablename__ = "topic"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    slug: Mapped[str] = mapped_column(sa.String(120), unique=True)
+
+    offerings: Mapped[list[Offering]] = relationship(
+        secondary=offering_topic, back_populates="topics"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Topic {self.slug}>"
+
+
+class Offering(db.Model):
+    """One Start Smart offering in one of the four formats; its dates are ``EventDate`` rows."""
+
+    __tablename__ = "offering"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    format: Mapped[OfferingFormat] = mapped_column(enum_column(OfferingFormat, "format"))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    slug: Mapped[str] = mapped_column(sa.String(200), unique=True)  # stable part of public URLs
+    summary: Mapped[str] = mapped_column(sa.String(500))  # one or two sentences for lists
+    description: Mapped[str] = mapped_column(sa.Text)  # plain text, paragraphs split by blank lines
+    default_capacity: Mapped[int] = mapped_column(default=30)
+    default_duration_minutes: Mapped[int] = mapped_column(default=90)
+    # Retired offerings keep their dates and history but take no new dates.
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    topics: Mapped[list[Topic]] = relationship(
+        secondary=offering_topic, back_populates="offerings", order_by="Topic.name"
+    )
+    dates: Mapped[list[EventDate]] = relationship(
+        back_populates="offering", order_by="EventDate.starts_at"
+    )
+
+    __table_args__ = (
+        sa.CheckConstraint("default_capacity >= 0", name="default_capacity_not_negative"),
+        sa.CheckConstraint("default_duration_minutes > 0", name="default_duration_positive"),
+    )
+
+    def __repr__(self) -> str:
+        return f"<Offering {self.slug}>"
+
+
+class EventDate(db.Model):
+    """A dated session of an offering (Termin), online or at a venue, with limited seats."""
+
+    __tablename__ = "event_date"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    offering_id: Mapped[int] = mapped_column(sa.ForeignKey("offering.id"), index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    online_url: Mapped[str | None] = mapped_column(sa.String(500))  # video-conference link
+    venue: Mapped[str | None] = mapped_column(sa.String(300))  # address when on site
+    capacity: Mapped[int] = mapped_column()
+    registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the deadline
+    status: Mapped[EventDateStatus] = mapped_column(
+        enum_column(EventDateStatus, "status"), default=EventDateStatus.PUBLISHED
+    )
+    # iCalendar SEQUENCE: raised with every change of time, place or status.
+    ical_sequence: Mapped[int] = mapped_column(default=0)
+    conference_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("conference.id", ondelete="SET NULL"), index=True
+    )  # set when the date takes place at a regional conference
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    offering: Mapped[Offering] = relationship(back_populates="dates")
+
+    __table_args__ = (
+        sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        sa.CheckConstraint("capacity >= 0", name="capacity_not_negative"),
+        sa.CheckConstraint("ical_sequence >= 0", name="sequence_not_negative"),
+        sa.CheckConstraint(
+            "online_url IS NOT NULL OR venue IS NOT NULL", name="has_place_or_link"
+        ),
+    )
+
+    @property
+    def is_online(self) -> bool:
+        return self.online_url is not None and self.venue is None
+
+    def __repr__(self) -> str:
+        return f"<EventDate {self.id} {self.starts_at:%Y-%m-%d %H:%M}Z>"

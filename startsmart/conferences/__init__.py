@@ -1,0 +1,1 @@
+"""Regional conferences (Regionalkonferenzen), with on-site consultations and speed-dating."""

@@ -1,0 +1,138 @@
+"""Configuration in layers: defaults here → ``instance/config.py`` → ``STARTSMART_*`` variables.
+
+The environment wins so that one build runs everywhere; ``create_app(config)`` applies a mapping
+last, which is how the tests configure an app.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Config
+
+ENV_PREFIX = "STARTSMART"
+
+
+class Defaults:
+    """Every setting the app reads, with a development-friendly default."""
+
+    ENV = "development"  # "production" turns on the start-up checks and HSTS
+    SECRET_KEY: str | None = None  # generated once into instance/secret_key in development
+    DATABASE_URL: str | None = None  # default: SQLite file in the instance folder
+
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+    MAX_CONTENT_LENGTH = 1024 * 1024  # 1 MB; larger requests get the 413 page
+
+    SESSION_COOKIE_NAME = "startsmart_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False  # forced on in production
+    PERMANENT_SESSION_LIFETIME = 8 * 3600  # seconds; an upper bound for a staff working day
+    REMEMBER_COOKIE_HTTPONLY = True
+
+    WTF_CSRF_TIME_LIMIT = 8 * 3600  # a form may stay open for a working day
+
+    BABEL_DEFAULT_LOCALE = "de"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Berlin"
+    LANGUAGES = ("de", "en")
+
+    RATELIMIT_STORAGE_URI = "memory://"  # "redis://127.0.0.1:6379/0" with several workers
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
+
+    MAIL_SERVER = "localhost"
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_DEFAULT_SENDER: str | None = None  # e.g. "Start Smart (KTS) <startsmart@example.org>"
+
+    # Operator data shown on the legal pages; placeholders until the operator fills them in.
+    OPERATOR_NAME = "[Name der betreibenden Stelle]"
+    OPERATOR_ADDRESS = "[Anschrift]"
+    OPERATOR_EMAIL = "[E-Mail-Adresse]"
+    OPERATOR_PHONE = "[Telefonnummer]"
+    DATA_PROTECTION_OFFICER = "[Kontakt der/des Datenschutzbeauftragten]"
+    ACCESSIBILITY_CONTACT = "[E-Mail-Adresse für Rückmeldungen zur Barrierefreiheit]"
+
+
+class ConfigurationError(RuntimeError):
+    """The app cannot start safely with this configuration; the message says what to set."""
+
+
+def load(config: Config, instance_path: Path, overrides: Mapping[str, Any] | None) -> None:
+    """Fill ``config`` from all layers and derive the settings that depend on others."""
+    config.from_object(Defaults)
+    config.from_pyfile(str(instance_path / "config.py"), silent=True)
+    config.from_prefixed_env(ENV_PREFIX)
+    if overrides:
+        config.update(overrides)
+
+    production = config["ENV"] == "production"
+    if production:
+        check_production(config)
+    elif not config.get("SECRET_KEY"):
+        config["SECRET_KEY"] = _development_secret_key(instance_path)
+
+    url = config.get("DATABASE_URL") or f"sqlite:///{instance_path / 'startsmart.sqlite3'}"
+    config["SQLALCHEMY_DATABASE_URI"] = sqlalchemy_url(url)
+    if production:
+        config["SESSION_COOKIE_SECURE"] = True
+        config["REMEMBER_COOKIE_SECURE"] = True
+
+
+def check_production(config: Mapping[str, Any]) -> None:
+    """Refuse to run in production with a setting that would be unsafe or silently wrong."""
+    problems = []
+    key = config.get("SECRET_KEY") or ""
+    if len(key) < 32:
+        problems.append(
+            f"{ENV_PREFIX}_SECRET_KEY must be set to at least 32 random characters "
+            f'(for example: python -c "import secrets; print(secrets.token_urlsafe(48))").'
+        )
+    url = config.get("DATABASE_URL") or ""
+    if not url or url.startswith("sqlite"):
+        problems.append(
+            f"{ENV_PREFIX}_DATABASE_URL must name the production database "
+            "(postgresql://user:password@host/dbname); the embedded SQLite file is for development."
+        )
+    if not config.get("MAIL_DEFAULT_SENDER"):
+        problems.append(
+            f"{ENV_PREFIX}_MAIL_DEFAULT_SENDER must be the KTS mailbox that sends invitations, "
+            'for example "Start Smart (KTS) <startsmart@example.org>".'
+        )
+    if problems:
+        raise ConfigurationError(
+            "Start Smart refuses to start in production:\n- " + "\n- ".join(problems)
+        )
+
+
+def sqlalchemy_url(url: str) -> str:
+    """Accept the usual ``postgresql://`` form and pick the psycopg 3 driver for it."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _development_secret_key(instance_path: Path) -> str:
+    """Generate the key once and keep it, so sessions survive a restart of the dev server."""
+    path = instance_path / "secret_key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    key = secrets.token_urlsafe(48)
+    instance_path.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another worker process won the race; use its key
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key

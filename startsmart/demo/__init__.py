@@ -1,0 +1,1 @@
+"""Demo data: realistic offerings, dates, staff and municipalities for a first look."""

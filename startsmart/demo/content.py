@@ -1,0 +1,178 @@
+"""What the demo loads. Texts follow the source document (Start Smart, KTS, 2022/23)."""
+
+from __future__ import annotations
+
+from startsmart.catalog.models import OfferingFormat
+from startsmart.municipalities.models import FederalState as S
+from startsmart.municipalities.models import MunicipalityKind as K
+from startsmart.municipalities.models import PopulationClass as P
+from startsmart.staff.models import Role
+
+TOPICS = {
+    "grundlagen": "Smart-City-Grundlagen",
+    "handlungsfelder": "Integrierte Handlungsfelder",
+    "kommunikation": "Kommunikation und Partizipation",
+    "monitoring": "Monitoring und Evaluation",
+}
+
+# slug, format, title, summary, description, topic slugs, default capacity, minutes
+OFFERINGS = [
+    (
+        "online-einfuehrung-grundlagen",
+        OfferingFormat.ONLINE_INTRO,
+        "Online-Einführung: Grundlagen der Smart City",
+        "Mehrmals im Jahr führt Start Smart online in die Grundlagen der Smart City ein.",
+        "Mehrmals im Jahr führt Start Smart online in Grundlagen der Smart City ein und gibt "
+        "einen Überblick über aktuelle Beratungs-, Austausch- und Informationsangebote von "
+        "Start Smart.\n\nDie Einführung richtet sich an Städte, Kreise, Gemeinden und "
+        "Regionalverbände, die bisher wenig Erfahrung mit dem Thema haben und sich ihm "
+        "annähern wollen. Vorkenntnisse sind nicht nötig.",
+        ["grundlagen"],
+        60,
+        90,
+    ),
+    (
+        "themen-input-kommunikation-partizipation",
+        OfferingFormat.THEMATIC_INPUT,
+        "Themen-Input: Kommunikation und Partizipation",
+        "Praxisnah und bedarfsorientiert: wie Kommunen Bürgerinnen und Bürger mitnehmen.",
+        "Praxisnah und bedarfsorientiert erhalten Sie einen Überblick über Themen und "
+        "Möglichkeiten der Smart City. In diesem Input geht es um Kommunikation und "
+        "Partizipation: wie aus Bürgerinnen und Bürgern „Smart Citizens“ werden und wie "
+        "Storytelling abstrakte Vorhaben greifbar macht.",
+        ["kommunikation"],
+        40,
+        90,
+    ),
+    (
+        "themen-input-monitoring-evaluation",
+        OfferingFormat.THEMATIC_INPUT,
+        "Themen-Input: Monitoring und Evaluation",
+        "Wie Kommunen die Wirkung ihrer Smart-City-Maßnahmen messen und daraus lernen.",
+        "Praxisnah und bedarfsorientiert erhalten Sie einen Überblick über Themen und "
+        "Möglichkeiten der Smart City. Dieser Input zeigt, wie sich Wirkungslogiken aufstellen, "
+        "Ziele messbar machen und Rückkopplungsschleifen in den Smart-City-Prozess einbauen "
+        "lassen.",
+        ["monitoring"],
+        40,
+        90,
+    ),
+    (
+        "themen-input-integrierte-handlungsfelder",
+        OfferingFormat.THEMATIC_INPUT,
+        "Themen-Input: Integrierte Handlungsfelder",
+        "Smart City als Querschnittsaufgabe: Handlungsfelder als Leitplanken der Strategie.",
+        "Praxisnah und bedarfsorientiert erhalten Sie einen Überblick über Themen und "
+        "Möglichkeiten der Smart City. Schwerpunkt sind integrierte Handlungsfelder: "
+        "Querschnittsthemen erkennen, Synergien nutzen und Maßnahmen auf eine übergreifende "
+        "Strategie einzahlen lassen, statt Insellösungen zu bauen.",
+        ["handlungsfelder", "grundlagen"],
+        40,
+        90,
+    ),
+    (
+        "initialberatung",
+        OfferingFormat.INITIAL_CONSULTATION,
+        "Initialberatung für Kommunen",
+        "Gemeinsam mit dem Start-Smart-Team Ziele, Mehrwerte und Chancen vor Ort klären.",
+        "Gemeinsam mit dem Start-Smart-Team erarbeiten Sie als Kommune mögliche Zielsetzungen, "
+        "Mehrwerte und Chancen der Smart City in Ihrem lokalen Kontext. Bei Bedarf erhält Ihre "
+        "Kommune im Nachgang Informationen zu weiteren Austausch- und "
+        "Vernetzungsmöglichkeiten.\n\nDie Initialberatung ist für Kommunen ohne Förderung als "
+        "Modellprojekt Smart Cities gedacht. Sie findet online, telefonisch oder auf einer "
+        "Regionalkonferenz vor Ort statt.",
+        ["grundlagen", "handlungsfelder"],
+        1,
+        60,
+    ),
+    (
+        "austausch-quick-wins",
+        OfferingFormat.MODERATED_EXCHANGE,
+        "Moderierter Austausch: Erste Quick-Win-Projekte aufsetzen",
+        "Aus den Erfahrungen der Modellprojekte lernen: kleine Projekte mit großer Wirkung.",
+        "In moderierten Austauschformaten können Sie zu einer konkreten "
+        "Smart-City-Umsetzungsfrage aus den Erfahrungen der Modellprojekte Smart Cities (MPSC) "
+        "lernen, gemeinsam gute Beispiele und Herausforderungen diskutieren und "
+        "Lösungsansätze erarbeiten.\n\nDieses Mal: Wonach wählt man erste Quick-Win-Projekte "
+        "aus, und was macht sie erfolgreich? Bitte reichen Sie mit der Anmeldung Ihre Frage ein.",
+        ["grundlagen"],
+        25,
+        120,
+    ),
+    (
+        "austausch-organisation",
+        OfferingFormat.MODERATED_EXCHANGE,
+        "Moderierter Austausch: Smart City in der Verwaltung verankern",
+        "Welche Organisationsformen tragen? Modellprojekte berichten aus der Praxis.",
+        "In moderierten Austauschformaten können Sie zu einer konkreten "
+        "Smart-City-Umsetzungsfrage aus den Erfahrungen der Modellprojekte Smart Cities (MPSC) "
+        "lernen, gemeinsam gute Beispiele und Herausforderungen diskutieren und "
+        "Lösungsansätze erarbeiten.\n\nDieses Mal: Wie gelingt ein breit getragener Prozess in "
+        "der Verwaltung, und wie bleibt das Smart-City-Wissen langfristig in der Kommune?",
+        ["handlungsfelder", "kommunikation"],
+        25,
+        120,
+    ),
+]
+
+# offering slug, days from today, Berlin start hour, online (True) or venue text
+DATES = [
+    ("online-einfuehrung-grundlagen", 9, 10, True),
+    ("online-einfuehrung-grundlagen", 44, 14, True),
+    ("online-einfuehrung-grundlagen", 93, 10, True),
+    ("themen-input-kommunikation-partizipation", 16, 10, True),
+    ("themen-input-monitoring-evaluation", 30, 14, True),
+    ("themen-input-integrierte-handlungsfelder", 51, 10, True),
+    ("austausch-quick-wins", 23, 13, True),
+    ("austausch-organisation", 65, 10, "KTS, Berlin (Ort wird mit der Bestätigung mitgeteilt)"),
+]
+
+CONFERENCE = {
+    "title": "Regionalkonferenz Nord der Modellprojekte Smart Cities",
+    "slug": "regionalkonferenz-nord",
+    "city": "Flensburg",
+    "venue": "Deutsches Haus, Friedrich-Ebert-Straße 7, 24937 Flensburg",
+    "days_ahead": 58,
+    "hours": (9, 30, 16, 30),
+    "description": "Kommunen aus dem Norden treffen Modellprojekte Smart Cities: Fachimpulse, "
+    "Workshops, Initialberatungen vor Ort und ein Speed-Dating – drei Fragen in drei Minuten, "
+    "dann wechselt das Gegenüber.",
+}
+
+# e-mail, name, role, password: printed by the run command, refused in production
+STAFF = [
+    ("admin@kts.example", "Katrin Vogel", Role.ADMIN, "demo-admin-startsmart"),
+    ("j.berger@kts.example", "Jonas Berger", Role.ADVISOR, "demo-beratung-startsmart"),
+    ("m.yilmaz@kts.example", "Miriam Yılmaz", Role.ADVISOR, "demo-beratung-startsmart"),
+    ("f.hartmann@kts.example", "Felix Hartmann", Role.ADVISOR, "demo-beratung-startsmart"),
+    ("veranstaltungen@kts.example", "Lena Schröder", Role.EVENT_TEAM, "demo-team-startsmart"),
+]
+
+# name, kind, state, AGS (where certain), population class, model project (only where the
+# source document calls it one; Frankfurt (Oder) is named there as not funded)
+MUNICIPALITIES = [
+    ("Berlin", K.INDEPENDENT_CITY, S.BE, "11000000", P.OVER_500K, True),
+    ("Hamburg", K.INDEPENDENT_CITY, S.HH, "02000000", P.OVER_500K, True),
+    ("München", K.INDEPENDENT_CITY, S.BY, "09162000", P.OVER_500K, True),
+    ("Leipzig", K.INDEPENDENT_CITY, S.SN, "14713000", P.OVER_500K, True),
+    ("Landeshauptstadt Hannover", K.CITY, S.NI, "03241001", P.OVER_500K, True),
+    ("Wolfsburg", K.INDEPENDENT_CITY, S.NI, "03103000", P.FROM_100K, True),
+    ("Landkreis Hameln-Pyrmont", K.DISTRICT, S.NI, None, P.FROM_100K, True),
+    ("Flensburg", K.INDEPENDENT_CITY, S.SH, "01001000", P.FROM_20K, True),
+    ("Kreis Nordfriesland", K.DISTRICT, S.SH, None, P.FROM_100K, True),
+    ("Kreis Schleswig-Flensburg", K.DISTRICT, S.SH, None, P.FROM_100K, True),
+    ("Hansestadt Lübeck", K.INDEPENDENT_CITY, S.SH, "01003000", P.FROM_100K, True),
+    ("Guben", K.CITY, S.BB, None, P.FROM_5K, True),
+    ("Eichenzell", K.TOWN, S.HE, None, P.FROM_5K, True),
+    ("Soest", K.CITY, S.NW, None, P.FROM_20K, True),
+    ("Menden (Sauerland)", K.CITY, S.NW, None, P.FROM_20K, True),
+    ("Arnsberg", K.CITY, S.NW, None, P.FROM_20K, True),
+    ("Olpe", K.CITY, S.NW, None, P.FROM_20K, True),
+    ("Bad Berleburg", K.CITY, S.NW, None, P.FROM_5K, True),
+    ("Frankfurt (Oder)", K.INDEPENDENT_CITY, S.BB, "12053000", P.FROM_20K, False),
+    ("Detmold", K.CITY, S.NW, None, P.FROM_20K, False),
+    ("Amt Süderbrarup", K.AMT, S.SH, None, P.FROM_5K, False),
+    ("Iserlohn", K.CITY, S.NW, None, P.FROM_20K, False),
+    ("Köln", K.INDEPENDENT_CITY, S.NW, "05315000", P.OVER_500K, False),
+    ("Kaiserslautern", K.INDEPENDENT_CITY, S.RP, "07312000", P.FROM_100K, False),
+]

@@ -1,0 +1,95 @@
+"""Load the demo data into an empty database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+import sqlalchemy as sa
+
+from startsmart.catalog.models import EventDate, EventDateStatus, Offering, Topic
+from startsmart.clock import berlin_to_utc, berlin_today
+from startsmart.conferences.models import Conference
+from startsmart.demo import content
+from startsmart.extensions import db
+from startsmart.municipalities.models import Municipality
+from startsmart.staff.models import StaffUser
+from startsmart.staff.passwords import hash_password
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    offerings: int
+    dates: int
+    municipalities: int
+    staff: int
+
+
+def database_is_empty() -> bool:
+    tables = (Offering, StaffUser, Municipality)
+    return all(db.session.execute(sa.select(sa.exists().select_from(t))).scalar() is False
+               for t in tables)
+
+
+def load_demo(now: datetime) -> DemoSummary | None:
+    """Fill an empty database in one transaction; on a database with data do nothing (None)."""
+    if not database_is_empty():
+        return None
+    today = berlin_today(now)
+
+    topics = {slug: Topic(slug=slug, name=name) for slug, name in content.TOPICS.items()}
+    offerings = {}
+    for slug, fmt, title, summary, description, topic_slugs, capacity, minutes in content.OFFERINGS:
+        offerings[slug] = Offering(
+            slug=slug, format=fmt, title=title, summary=summary, description=description,
+            topics=[topics[t] for t in topic_slugs],
+            default_capacity=capacity, default_duration_minutes=minutes,
+        )
+    dates = []
+    for slug, days, hour, place in content.DATES:
+        offering = offerings[slug]
+        day = _weekday_on_or_after(today + timedelta(days=days))
+        starts = berlin_to_utc(day, time(hour))
+        dates.append(
+            EventDate(
+                offering=offering,
+                starts_at=starts,
+                ends_at=starts + timedelta(minutes=offering.default_duration_minutes),
+                online_url=f"https://konferenz.example.org/start-smart/{slug}" if place is True
+                else None,
+                venue=None if place is True else place,
+                capacity=offering.default_capacity,
+                registration_closes_at=starts - timedelta(days=2),
+                status=EventDateStatus.PUBLISHED,
+            )
+        )
+    conf = content.CONFERENCE
+    conf_day = _weekday_on_or_after(today + timedelta(days=conf["days_ahead"]))
+    start_h, start_m, end_h, end_m = conf["hours"]
+    conference = Conference(
+        title=conf["title"], slug=conf["slug"], city=conf["city"], venue=conf["venue"],
+        description=conf["description"],
+        starts_at=berlin_to_utc(conf_day, time(start_h, start_m)),
+        ends_at=berlin_to_utc(conf_day, time(end_h, end_m)),
+    )
+    staff = [
+        StaffUser(email=email, name=name, role=role, password_hash=hash_password(password))
+        for email, name, role, password in content.STAFF
+    ]
+    municipalities = [
+        Municipality(
+            name=name, kind=kind, state=state, ags=ags, population_class=population,
+            is_model_project=funded,
+        )
+        for name, kind, state, ags, population, funded in content.MUNICIPALITIES
+    ]
+    db.session.add_all([*topics.values(), *offerings.values(), *dates, conference, *staff,
+                        *municipalities])
+    db.session.commit()
+    return DemoSummary(len(offerings), len(dates), len(municipalities), len(staff))
+
+
+def _weekday_on_or_after(day):
+    while day.weekday() >= 5:  # online sessions are held Monday to Friday
+        day += timedelta(days=1)
+    return day

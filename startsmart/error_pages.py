@@ -1,0 +1,84 @@
+"""Error pages in the visitor's language: no stack trace, nothing changed."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from startsmart.extensions import db
+
+# (title, explanation) per status code; codes not listed fall back to their nearest family.
+MESSAGES = {
+    400: (
+        _l("Die Anfrage konnte nicht verarbeitet werden"),
+        _l("Bitte gehen Sie zurück und versuchen Sie es noch einmal."),
+    ),
+    403: (
+        _l("Kein Zugriff"),
+        _l("Für diese Seite fehlt Ihrem Konto die nötige Berechtigung."),
+    ),
+    404: (
+        _l("Seite nicht gefunden"),
+        _l("Diese Adresse gibt es nicht (mehr). Vielleicht hilft Ihnen die Startseite weiter."),
+    ),
+    405: (
+        _l("Diese Aktion ist hier nicht möglich"),
+        _l("Bitte nutzen Sie die Schaltflächen auf der Seite."),
+    ),
+    410: (
+        _l("Nicht mehr verfügbar"),
+        _l("Dieser Link ist abgelaufen oder wurde bereits verwendet."),
+    ),
+    413: (
+        _l("Die Anfrage ist zu groß"),
+        _l("Es können höchstens 1 MB auf einmal gesendet werden. Bitte kürzen Sie Ihre Eingaben."),
+    ),
+    429: (
+        _l("Zu viele Versuche"),
+        _l("Bitte warten Sie einen Moment und versuchen Sie es dann noch einmal."),
+    ),
+    500: (
+        _l("Ein interner Fehler ist aufgetreten"),
+        _l(
+            "Das tut uns leid. Es wurde nichts gespeichert. Bitte versuchen Sie es später noch "
+            "einmal; wenn der Fehler bleibt, schreiben Sie uns."
+        ),
+    ),
+}
+
+CSRF_MESSAGE = _l(
+    "Das Formular war zu lange geöffnet oder ist unvollständig angekommen. Aus Sicherheitsgründen "
+    "wurde nichts gespeichert. Bitte laden Sie die Seite neu und senden Sie das Formular erneut."
+)
+
+
+def render_error(code: int, detail: str | None = None):
+    title, message = MESSAGES.get(code) or MESSAGES[500 if code >= 500 else 400]
+    return (
+        render_template("errors/error.html", code=code, title=title, message=detail or message),
+        code,
+    )
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        return render_error(400, str(CSRF_MESSAGE))
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code is None or error.code < 400:
+            return error
+        response = render_error(error.code)
+        if error.code == 405 and error.valid_methods:
+            return (*response, {"Allow": ", ".join(error.valid_methods)})
+        return response
+
+    # Flask logs the original exception; with TESTING or DEBUG it propagates instead, so a
+    # bug fails its test rather than hiding behind this page.
+    @app.errorhandler(InternalServerError)
+    def server_error(error: InternalServerError):
+        db.session.rollback()  # the request's transaction is abandoned: nothing half-written
+        return render_error(500)

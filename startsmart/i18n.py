@@ -1,0 +1,71 @@
+"""Language: German by default, English on request; times shown in Europe/Berlin."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Blueprint, Flask, current_app, has_request_context, redirect, request, url_for
+from flask_babel import format_date, format_datetime, format_time, get_locale
+
+from startsmart.urls import safe_next
+
+LANGUAGE_COOKIE = "lang"
+LANGUAGE_NAMES = {"de": "Deutsch", "en": "English"}
+
+bp = Blueprint("language", __name__)
+
+
+def select_locale() -> str:
+    """The visitor's chosen language; outside a request (CLI, workers) the default."""
+    if has_request_context():
+        choice = request.cookies.get(LANGUAGE_COOKIE)
+        if choice in current_app.config["LANGUAGES"]:
+            return choice
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+@bp.get("/sprache/<code>")
+def switch(code: str):
+    """Remember the language in a cookie and go back to the page the visitor came from."""
+    target = safe_next(request.args.get("next")) or url_for("pages.start")
+    response = redirect(target)
+    if code in current_app.config["LANGUAGES"]:
+        response.set_cookie(
+            LANGUAGE_COOKIE,
+            code,
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
+            httponly=True,
+        )
+    return response
+
+
+def register_template_helpers(app: Flask) -> None:
+    @app.context_processor
+    def language_context() -> dict[str, object]:
+        current = str(get_locale() or "de")
+        others = [code for code in app.config["LANGUAGES"] if code != current]
+        return {
+            "current_language": current,
+            "other_languages": [(code, LANGUAGE_NAMES[code]) for code in others],
+        }
+
+    # Times are stored in UTC; Flask-Babel converts to BABEL_DEFAULT_TIMEZONE (Europe/Berlin).
+    @app.template_filter("datetime")
+    def datetime_filter(value: datetime, style: str = "full") -> str:
+        pattern = {"full": "EEEE, d. MMMM y, HH:mm", "short": "dd.MM.y, HH:mm"}.get(style, style)
+        if str(get_locale()) == "en":
+            pattern = {"full": "EEEE, d MMMM y, HH:mm", "short": "dd/MM/y, HH:mm"}.get(
+                style, pattern
+            )
+        return format_datetime(value, pattern)
+
+    @app.template_filter("date")
+    def date_filter(value: datetime, style: str = "long") -> str:
+        return format_date(value, style)  # a datetime is converted to Berlin time first
+
+    @app.template_filter("time")
+    def time_filter(value: datetime) -> str:
+        return format_time(value, "HH:mm")
+

@@ -1,0 +1,17 @@
+"""Import every model so that the metadata is complete (Alembic, create_all, tests)."""
+
+from startsmart.catalog.models import EventDate, Offering, Topic, offering_topic
+from startsmart.conferences.models import Conference
+from startsmart.municipalities.models import Municipality, Person
+from startsmart.staff.models import StaffUser
+
+__all__ = [
+    "Conference",
+    "EventDate",
+    "Municipality",
+    "Offering",
+    "Person",
+    "StaffUser",
+    "Topic",
+    "offering_topic",
+]

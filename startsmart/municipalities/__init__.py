@@ -1,0 +1,1 @@
+"""Municipalities (Kommunen) and the people who act for them."""

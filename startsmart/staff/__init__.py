@@ -1,0 +1,1 @@
+"""KTS staff: accounts, roles, login and the staff area's entry points."""

@@ -1,0 +1,76 @@
+"""Forms of the staff area."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length
+
+from startsmart.staff.models import Role
+from startsmart.staff.passwords import MAX_LENGTH, MIN_LENGTH
+
+_REQUIRED = _l("Bitte füllen Sie dieses Feld aus.")
+
+
+def _role_choices() -> list[tuple[str, str]]:
+    return [(role.value, role.label) for role in Role]
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(
+        _l("E-Mail-Adresse"),
+        validators=[DataRequired(_REQUIRED), Length(max=254)],
+        render_kw={"autocomplete": "username"},
+    )
+    password = PasswordField(
+        _l("Passwort"),
+        validators=[DataRequired(_REQUIRED), Length(max=MAX_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class PasswordChangeForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Bisheriges Passwort"),
+        validators=[DataRequired(_REQUIRED)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    password = PasswordField(
+        _l("Neues Passwort"),
+        description=_l("Mindestens %(n)d Zeichen. Ein Satz aus mehreren Wörtern ist gut.", n=MIN_LENGTH),
+        validators=[DataRequired(_REQUIRED)],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Neues Passwort wiederholen"),
+        validators=[
+            DataRequired(_REQUIRED),
+            EqualTo("password", _l("Die beiden neuen Passwörter stimmen nicht überein.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class StaffCreateForm(FlaskForm):
+    name = StringField(
+        _l("Name"), validators=[DataRequired(_REQUIRED), Length(max=200)],
+        render_kw={"autocomplete": "off"},
+    )
+    email = EmailField(
+        _l("E-Mail-Adresse"), validators=[DataRequired(_REQUIRED), Length(max=254)],
+        render_kw={"autocomplete": "off"},
+    )
+    role = SelectField(_l("Rolle"), choices=_role_choices, validators=[InputRequired(_REQUIRED)])
+    password = PasswordField(
+        _l("Erstes Passwort"),
+        description=_l(
+            "Mindestens %(n)d Zeichen. Geben Sie es der Person auf sicherem Weg weiter; "
+            "sie kann es danach selbst ändern.", n=MIN_LENGTH,
+        ),
+        validators=[DataRequired(_REQUIRED)],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class StaffEditForm(FlaskForm):
+    role = SelectField(_l("Rolle"), choices=_role_choices, validators=[InputRequired(_REQUIRED)])
+    active = BooleanField(_l("Konto ist aktiv (Anmeldung möglich)"))

@@ -1,0 +1,120 @@
+"""Staff area: login, logout, dashboard, own password, staff accounts (admins)."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from startsmart.database import utcnow
+from startsmart.errors import DomainError
+from startsmart.extensions import db, limiter
+from startsmart.staff import service
+from startsmart.staff.access import staff_required
+from startsmart.staff.forms import LoginForm, PasswordChangeForm, StaffCreateForm, StaffEditForm
+from startsmart.staff.models import Role, StaffUser
+from startsmart.urls import safe_next
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("staff.dashboard"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = service.authenticate(form.email.data, form.password.data, utcnow())
+        if user is not None:
+            session.clear()  # a fresh session at login: nothing planted before carries over
+            login_user(user)
+            flash(_("Sie sind angemeldet."), "success")
+            return redirect(safe_next(request.args.get("next")) or url_for("staff.dashboard"))
+        form.form_errors.append(_("E-Mail-Adresse oder Passwort ist nicht richtig."))
+    return render_template("staff/login.html", form=form)
+
+
+@bp.post("/logout")
+@staff_required()
+def logout():
+    logout_user()
+    flash(_("Sie sind abgemeldet."), "success")
+    return redirect(url_for("pages.start"))
+
+
+@bp.get("/")
+@staff_required()
+def dashboard():
+    return render_template("staff/dashboard.html")
+
+
+@bp.route("/passwort", methods=["GET", "POST"])
+@staff_required()
+def password():
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        try:
+            service.change_password(current_user, form.current_password.data, form.password.data)
+        except DomainError as error:
+            getattr(form, error.field or "password").errors.append(error.message)
+        else:
+            login_user(current_user)  # the new session version keeps this session, ends the others
+            flash(_("Ihr Passwort wurde geändert. Andere Anmeldungen wurden beendet."), "success")
+            return redirect(url_for("staff.dashboard"))
+    return render_template("staff/password.html", form=form)
+
+
+@bp.get("/konten")
+@staff_required(Role.ADMIN)
+def accounts():
+    return render_template("staff/accounts.html", users=service.staff_list())
+
+
+@bp.route("/konten/neu", methods=["GET", "POST"])
+@staff_required(Role.ADMIN)
+def account_new():
+    form = StaffCreateForm()
+    if form.validate_on_submit():
+        try:
+            user = service.create_staff(
+                form.name.data, form.email.data, Role(form.role.data), form.password.data
+            )
+        except DomainError as error:
+            getattr(form, error.field or "name").errors.append(error.message)
+        else:
+            flash(_("Das Konto für %(name)s wurde angelegt.", name=user.name), "success")
+            return redirect(url_for("staff.accounts"))
+    return render_template("staff/account_new.html", form=form)
+
+
+@bp.route("/konten/<int:user_id>", methods=["GET", "POST"])
+@staff_required(Role.ADMIN)
+def account_edit(user_id: int):
+    user = db.session.get(StaffUser, user_id) or abort(404)
+    form = StaffEditForm(obj=user) if request.method == "GET" else StaffEditForm()
+    if request.method == "GET":
+        form.role.data = user.role.value
+    if form.validate_on_submit():
+        try:
+            service.update_staff(current_user, user, Role(form.role.data), form.active.data)
+        except DomainError as error:
+            getattr(form, error.field or "role").errors.append(error.message)
+        else:
+            flash(_("Die Änderungen an %(name)s wurden gespeichert.", name=user.name), "success")
+            return redirect(url_for("staff.accounts"))
+    return render_template("staff/account_edit.html", form=form, user=user)

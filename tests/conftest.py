@@ -1,0 +1,78 @@
+"""Fixtures shared by every test: an app on SQLite or PostgreSQL, a client, a clean database.
+
+The app and its database are made once per test worker (schema from the real migrations);
+after each test that used them, every table is emptied again.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+
+from databases import postgres_database, sqlite_database
+from environment import DATABASE
+from support import app_config
+from startsmart import create_app
+from startsmart.extensions import db, limiter
+
+
+def _worker(request: pytest.FixtureRequest) -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+@pytest.fixture(scope="session")
+def database_url(request, tmp_path_factory) -> Iterator[str]:
+    label = _worker(request)
+    if DATABASE == "postgresql":
+        with postgres_database(label) as url:
+            yield url
+    else:
+        with sqlite_database(tmp_path_factory.mktemp("db"), label) as url:
+            yield url
+
+
+@pytest.fixture(scope="session")
+def _app(database_url: str, tmp_path_factory) -> Iterator[Flask]:
+    app = create_app(app_config(tmp_path_factory.mktemp("instance"), database_url))
+    with app.app_context():
+        upgrade()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app(_app: Flask) -> Iterator[Flask]:
+    """The worker's app; every table is emptied and rate limits forgotten after the test."""
+    yield _app
+    with _app.app_context():
+        db.session.remove()
+        _empty_all_tables()
+    limiter.reset()
+
+
+def _empty_all_tables() -> None:
+    tables = list(reversed(db.metadata.sorted_tables))
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):
+    return app.test_cli_runner()

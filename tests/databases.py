@@ -1,0 +1,43 @@
+"""Throwaway databases for a test worker: a SQLite file, or a PostgreSQL database of its own."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import psycopg
+from psycopg import sql
+
+from environment import POSTGRES_ADMIN_URL, require
+
+
+def postgres_available() -> bool:
+    try:
+        with psycopg.connect(POSTGRES_ADMIN_URL, connect_timeout=3):
+            return True
+    except psycopg.OperationalError:
+        return False
+
+
+@contextmanager
+def postgres_database(label: str) -> Iterator[str]:
+    """Create a uniquely named database, yield its URL, drop it (even if clients still hold it)."""
+    require(postgres_available(), f"PostgreSQL is not reachable at {POSTGRES_ADMIN_URL}")
+    name = f"startsmart_test_{label}_{secrets.token_hex(4)}"
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
+            admin.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+
+
+@contextmanager
+def sqlite_database(directory: Path, label: str) -> Iterator[str]:
+    # A file, not :memory:, so the live server thread of the browser tests sees the same data.
+    yield f"sqlite:///{directory / f'{label}.sqlite3'}"
