@@ -77,15 +77,15 @@ def register_blueprints(app: Flask) -> None:
 def register_cli(app: Flask) -> None:
     from startsmart.demo.cli import demo_cli
     from startsmart.staff.cli import staff_cli
+    from startsmart.translate_cli import translate_cli
 
-    app.cli.add_command(staff_cli)
-    app.cli.add_command(demo_cli)
+    for group in (staff_cli, demo_cli, translate_cli):
+        app.cli.add_command(group)
 
 
 def register_web_layer(app: Flask) -> None:
-    from startsmart import error_pages, i18n, security
-
     import startsmart.models  # noqa: F401  (complete metadata before the first query)
+    from startsmart import error_pages, i18n, security
 
     error_pages.register(app)
     security.register(app)

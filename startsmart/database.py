@@ -1,4 +1,4 @@
-"""The declarative base, the constraint naming convention and the column types every model shares."""
+"""The declarative base, the constraint naming convention and the shared column types."""
 
 from __future__ import annotations
 

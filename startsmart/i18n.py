@@ -7,6 +7,7 @@ from datetime import datetime
 from flask import Blueprint, Flask, current_app, has_request_context, redirect, request, url_for
 from flask_babel import format_date, format_datetime, format_time, get_locale
 
+from startsmart.clock import BERLIN
 from startsmart.urls import safe_next
 
 LANGUAGE_COOKIE = "lang"
@@ -51,7 +52,8 @@ def register_template_helpers(app: Flask) -> None:
             "other_languages": [(code, LANGUAGE_NAMES[code]) for code in others],
         }
 
-    # Times are stored in UTC; Flask-Babel converts to BABEL_DEFAULT_TIMEZONE (Europe/Berlin).
+    # Times are stored in UTC and shown in Berlin time. The conversion uses zoneinfo here rather
+    # than Babel's rebase, which goes through pytz and loses summer time after 2037.
     @app.template_filter("datetime")
     def datetime_filter(value: datetime, style: str = "full") -> str:
         pattern = {"full": "EEEE, d. MMMM y, HH:mm", "short": "dd.MM.y, HH:mm"}.get(style, style)
@@ -59,13 +61,14 @@ def register_template_helpers(app: Flask) -> None:
             pattern = {"full": "EEEE, d MMMM y, HH:mm", "short": "dd/MM/y, HH:mm"}.get(
                 style, pattern
             )
-        return format_datetime(value, pattern)
+        return format_datetime(value.astimezone(BERLIN), pattern, rebase=False)
 
     @app.template_filter("date")
     def date_filter(value: datetime, style: str = "long") -> str:
-        return format_date(value, style)  # a datetime is converted to Berlin time first
+        if isinstance(value, datetime):
+            value = value.astimezone(BERLIN).date()
+        return format_date(value, style)
 
     @app.template_filter("time")
     def time_filter(value: datetime) -> str:
-        return format_time(value, "HH:mm")
-
+        return format_time(value.astimezone(BERLIN), "HH:mm", rebase=False)

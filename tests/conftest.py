@@ -17,9 +17,9 @@ from flask_migrate import upgrade
 
 from databases import postgres_database, sqlite_database
 from environment import DATABASE
-from support import app_config
 from startsmart import create_app
 from startsmart.extensions import db, limiter
+from support import app_config
 
 
 def _worker(request: pytest.FixtureRequest) -> str:

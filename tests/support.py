@@ -14,8 +14,10 @@ from startsmart.staff.passwords import hash_password
 
 DEFAULT_PASSWORD = "ein-langes-test-passwort"
 
-_CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
-                   r'name="csrf_token" value="([^"]+)"')
+_CSRF = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|'
+    r'name="csrf_token" value="([^"]+)"'
+)
 
 
 def app_config(instance_path, database_url: str, **overrides) -> dict:
@@ -57,8 +59,9 @@ def csrf_token(client: FlaskClient, page: str) -> str:
     return match.group(1) or match.group(2)
 
 
-def submit(client: FlaskClient, page: str, data: dict, action: str | None = None,
-           **kwargs) -> TestResponse:
+def submit(
+    client: FlaskClient, page: str, data: dict, action: str | None = None, **kwargs
+) -> TestResponse:
     """Fill in the form on ``page`` and post it (to ``action``, default the page itself)."""
     token = csrf_token(client, page)
     return client.post(action or page, data={"csrf_token": token, **data}, **kwargs)

@@ -48,7 +48,9 @@ def test_production_names_every_problem_at_once(tmp_path):
     with pytest.raises(ConfigurationError) as error:
         create_app({"ENV": "production", "INSTANCE_PATH": str(tmp_path)})
     message = str(error.value)
-    assert "SECRET_KEY" in message and "DATABASE_URL" in message and "MAIL_DEFAULT_SENDER" in message
+    assert (
+        "SECRET_KEY" in message and "DATABASE_URL" in message and "MAIL_DEFAULT_SENDER" in message
+    )
 
 
 def test_development_secret_key_is_generated_once_and_kept(tmp_path):

@@ -44,8 +44,16 @@ def test_upgrade_builds_the_schema_of_the_models(empty_app):
     upgrade()
     assert _pending_differences() == []
     tables = set(sa.inspect(db.engine).get_table_names())
-    assert {"municipality", "person", "offering", "topic", "event_date", "conference",
-            "staff_user", "alembic_version"} <= tables
+    assert {
+        "municipality",
+        "person",
+        "offering",
+        "topic",
+        "event_date",
+        "conference",
+        "staff_user",
+        "alembic_version",
+    } <= tables
 
 
 def test_downgrade_to_nothing_and_up_again(empty_app):

@@ -58,7 +58,7 @@ offering_topic = sa.Table(
 
 
 class Topic(db.Model):
-    """A subject of the offerings, e.g. "Monitoring und Evaluation"; used to filter and recommend."""
+    """A subject of the offerings, e.g. "Monitoring und Evaluation"; to filter and recommend."""
 
     __tablename__ = "topic"
 
@@ -138,9 +138,7 @@ class EventDate(db.Model):
         sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         sa.CheckConstraint("capacity >= 0", name="capacity_not_negative"),
         sa.CheckConstraint("ical_sequence >= 0", name="sequence_not_negative"),
-        sa.CheckConstraint(
-            "online_url IS NOT NULL OR venue IS NOT NULL", name="has_place_or_link"
-        ),
+        sa.CheckConstraint("online_url IS NOT NULL OR venue IS NOT NULL", name="has_place_or_link"),
     )
 
     @property

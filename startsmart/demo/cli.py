@@ -27,5 +27,5 @@ def load() -> None:
             f"{summary.municipalities} municipalities and {summary.staff} staff accounts."
         )
     click.echo("\nDemo staff logins (e-mail / password):")
-    for email, name, role, password in content.STAFF:
+    for email, _name, role, password in content.STAFF:
         click.echo(f"  {role.label:<20} {email:<30} {password}")

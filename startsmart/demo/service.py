@@ -27,8 +27,9 @@ class DemoSummary:
 
 def database_is_empty() -> bool:
     tables = (Offering, StaffUser, Municipality)
-    return all(db.session.execute(sa.select(sa.exists().select_from(t))).scalar() is False
-               for t in tables)
+    return all(
+        db.session.execute(sa.select(sa.exists().select_from(t))).scalar() is False for t in tables
+    )
 
 
 def load_demo(now: datetime) -> DemoSummary | None:
@@ -41,9 +42,14 @@ def load_demo(now: datetime) -> DemoSummary | None:
     offerings = {}
     for slug, fmt, title, summary, description, topic_slugs, capacity, minutes in content.OFFERINGS:
         offerings[slug] = Offering(
-            slug=slug, format=fmt, title=title, summary=summary, description=description,
+            slug=slug,
+            format=fmt,
+            title=title,
+            summary=summary,
+            description=description,
             topics=[topics[t] for t in topic_slugs],
-            default_capacity=capacity, default_duration_minutes=minutes,
+            default_capacity=capacity,
+            default_duration_minutes=minutes,
         )
     dates = []
     for slug, days, hour, place in content.DATES:
@@ -55,7 +61,8 @@ def load_demo(now: datetime) -> DemoSummary | None:
                 offering=offering,
                 starts_at=starts,
                 ends_at=starts + timedelta(minutes=offering.default_duration_minutes),
-                online_url=f"https://konferenz.example.org/start-smart/{slug}" if place is True
+                online_url=f"https://konferenz.example.org/start-smart/{slug}"
+                if place is True
                 else None,
                 venue=None if place is True else place,
                 capacity=offering.default_capacity,
@@ -67,7 +74,10 @@ def load_demo(now: datetime) -> DemoSummary | None:
     conf_day = _weekday_on_or_after(today + timedelta(days=conf["days_ahead"]))
     start_h, start_m, end_h, end_m = conf["hours"]
     conference = Conference(
-        title=conf["title"], slug=conf["slug"], city=conf["city"], venue=conf["venue"],
+        title=conf["title"],
+        slug=conf["slug"],
+        city=conf["city"],
+        venue=conf["venue"],
         description=conf["description"],
         starts_at=berlin_to_utc(conf_day, time(start_h, start_m)),
         ends_at=berlin_to_utc(conf_day, time(end_h, end_m)),
@@ -78,13 +88,18 @@ def load_demo(now: datetime) -> DemoSummary | None:
     ]
     municipalities = [
         Municipality(
-            name=name, kind=kind, state=state, ags=ags, population_class=population,
+            name=name,
+            kind=kind,
+            state=state,
+            ags=ags,
+            population_class=population,
             is_model_project=funded,
         )
         for name, kind, state, ags, population, funded in content.MUNICIPALITIES
     ]
-    db.session.add_all([*topics.values(), *offerings.values(), *dates, conference, *staff,
-                        *municipalities])
+    db.session.add_all(
+        [*topics.values(), *offerings.values(), *dates, conference, *staff, *municipalities]
+    )
     db.session.commit()
     return DemoSummary(len(offerings), len(dates), len(municipalities), len(staff))
 

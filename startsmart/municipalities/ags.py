@@ -42,7 +42,9 @@ def normalise_ags(text: str, state: str | None = None) -> str:
         raise InvalidAGS("Der Gemeindeschlüssel besteht aus genau 8 Ziffern.")
     code_state = STATE_CODES.get(digits[:2])
     if code_state is None:
-        raise InvalidAGS("Die ersten beiden Ziffern des Gemeindeschlüssels benennen kein Bundesland.")
+        raise InvalidAGS(
+            "Die ersten beiden Ziffern des Gemeindeschlüssels benennen kein Bundesland."
+        )
     if state is not None and code_state != state:
         raise InvalidAGS("Der Gemeindeschlüssel gehört zu einem anderen Bundesland.")
     return digits

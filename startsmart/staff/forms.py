@@ -36,7 +36,9 @@ class PasswordChangeForm(FlaskForm):
     )
     password = PasswordField(
         _l("Neues Passwort"),
-        description=_l("Mindestens %(n)d Zeichen. Ein Satz aus mehreren Wörtern ist gut.", n=MIN_LENGTH),
+        description=_l(
+            "Mindestens %(n)d Zeichen. Ein Satz aus mehreren Wörtern ist gut.", n=MIN_LENGTH
+        ),
         validators=[DataRequired(_REQUIRED)],
         render_kw={"autocomplete": "new-password"},
     )
@@ -52,11 +54,13 @@ class PasswordChangeForm(FlaskForm):
 
 class StaffCreateForm(FlaskForm):
     name = StringField(
-        _l("Name"), validators=[DataRequired(_REQUIRED), Length(max=200)],
+        _l("Name"),
+        validators=[DataRequired(_REQUIRED), Length(max=200)],
         render_kw={"autocomplete": "off"},
     )
     email = EmailField(
-        _l("E-Mail-Adresse"), validators=[DataRequired(_REQUIRED), Length(max=254)],
+        _l("E-Mail-Adresse"),
+        validators=[DataRequired(_REQUIRED), Length(max=254)],
         render_kw={"autocomplete": "off"},
     )
     role = SelectField(_l("Rolle"), choices=_role_choices, validators=[InputRequired(_REQUIRED)])
@@ -64,7 +68,8 @@ class StaffCreateForm(FlaskForm):
         _l("Erstes Passwort"),
         description=_l(
             "Mindestens %(n)d Zeichen. Geben Sie es der Person auf sicherem Weg weiter; "
-            "sie kann es danach selbst ändern.", n=MIN_LENGTH,
+            "sie kann es danach selbst ändern.",
+            n=MIN_LENGTH,
         ),
         validators=[DataRequired(_REQUIRED)],
         render_kw={"autocomplete": "new-password"},

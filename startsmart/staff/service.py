@@ -69,7 +69,9 @@ def update_staff(actor: StaffUser, user: StaffUser, role: Role, active: bool) ->
     and nobody deactivates their own account (they would lock themselves out mid-request)."""
     if user.id == actor.id and not active:
         raise DomainError(_("Sie können Ihr eigenes Konto nicht deaktivieren."), "active")
-    losing_admin = user.role is Role.ADMIN and user.active and (role is not Role.ADMIN or not active)
+    losing_admin = (
+        user.role is Role.ADMIN and user.active and (role is not Role.ADMIN or not active)
+    )
     if losing_admin and _other_active_admins(user) == 0:
         raise DomainError(
             _("Es muss mindestens ein aktives Konto mit der Rolle Administration geben."), "role"

@@ -86,16 +86,23 @@ def test_login_starts_a_new_session(app, client):
 def test_next_leads_back_to_the_page_but_never_off_site(app, client):
     make_staff(app, email="admin@kts.example", role=Role.ADMIN)
     page = "/staff/login?next=/staff/konten"
-    assert submit(client, page, {"email": "admin@kts.example", "password": DEFAULT_PASSWORD}
-                  ).headers["Location"] == "/staff/konten"
+    assert (
+        submit(client, page, {"email": "admin@kts.example", "password": DEFAULT_PASSWORD}).headers[
+            "Location"
+        ]
+        == "/staff/konten"
+    )
     client.post("/staff/logout", data={"csrf_token": csrf_token(client, "/staff/")})
     for evil in ["//evil.example", "https://evil.example/", "/\\evil.example", "/%0d%0aX: y"]:
         response = submit(
-            client, "/staff/login", {"email": "admin@kts.example", "password": DEFAULT_PASSWORD},
+            client,
+            "/staff/login",
+            {"email": "admin@kts.example", "password": DEFAULT_PASSWORD},
             action=f"/staff/login?next={evil}",
         )
-        assert response.headers["Location"] in ("/staff/", f"{evil}") and "evil" not in (
-            response.headers["Location"]
+        assert (
+            response.headers["Location"] in ("/staff/", f"{evil}")
+            and "evil" not in (response.headers["Location"])
         ), evil
         client.post("/staff/logout", data={"csrf_token": csrf_token(client, "/staff/")})
 
