@@ -77,3 +77,16 @@ def test_legal_pages_are_linked_from_every_page(client):
 def test_operator_data_from_the_configuration_appears_in_the_imprint(tmp_path, database_url):
     app = create_app(app_config(tmp_path, database_url, OPERATOR_NAME="KTS beim DLR Projektträger"))
     assert "KTS beim DLR Projektträger" in text(app.test_client().get("/impressum"))
+
+
+def test_unexpected_error_gets_the_500_page_without_details(tmp_path, database_url):
+    app = create_app(app_config(tmp_path, database_url, TESTING=False))
+
+    def broken():
+        raise RuntimeError("secret internal detail")
+
+    app.add_url_rule("/kaputt", "broken", broken)
+    response = app.test_client().get("/kaputt")
+    assert response.status_code == 500
+    assert "Ein interner Fehler ist aufgetreten" in text(response)
+    assert "secret internal detail" not in text(response) and "Traceback" not in text(response)
