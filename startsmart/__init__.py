@@ -7,16 +7,22 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from typing import TYPE_CHECKING
 
-from startsmart import config as configuration
-from startsmart.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+if TYPE_CHECKING:
+    from flask import Flask
 
+# Flask and the extensions are imported inside the functions below, so that the pure cores
+# (iCalendar builder, slot calculator, rotation planner) import without them.
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: configuration, extensions, blueprints, CLI, error pages, headers."""
+    from flask import Flask
+
+    from startsmart import config as configuration
+
     instance_path = _instance_path(config)
     app = Flask(
         __name__,
@@ -48,6 +54,7 @@ def _resource_dir(name: str) -> Path:
 
 def register_extensions(app: Flask) -> None:
     from startsmart import i18n
+    from startsmart.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
     from startsmart.staff.access import init_login_manager
 
     db.init_app(app)

@@ -71,8 +71,24 @@ def _configure_sqlite(dbapi_connection, connection_record) -> None:
     """SQLite leaves foreign keys off and blocks readers during writes unless told otherwise."""
     if type(dbapi_connection).__module__ != "sqlite3":
         return
+    # We issue BEGIN ourselves (below) instead of the driver's deferred, implicit one.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=15000")
     cursor.close()
+
+
+@sa.event.listens_for(sa.engine.Engine, "begin")
+def _begin_immediate_on_sqlite(connection: sa.Connection) -> None:
+    """Every SQLite transaction takes the write lock up front (BEGIN IMMEDIATE).
+
+    A deferred transaction that reads and then writes can fail with "database is locked" when
+    another writer got in between, and the busy timeout cannot help it. Taking the lock first
+    serialises writers the way row locks do on PostgreSQL: a seat counted is a seat still free
+    when the registration is written. SQLite is the embedded default, so the lost parallelism
+    does not matter; PostgreSQL keeps ordinary transactions and locks rows where it must.
+    """
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -1,0 +1,1 @@
+"""Calendar invitations and the mail outbox."""

@@ -1,0 +1,33 @@
+"""The pure cores import neither Flask nor SQLAlchemy, so they can be tested and benchmarked alone."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PURE_CORES = [
+    "startsmart.clock",
+    "startsmart.municipalities.ags",
+    "startsmart.invitations.ical",
+]
+FORBIDDEN = ["flask", "flask_sqlalchemy", "flask_babel", "flask_login", "sqlalchemy", "werkzeug"]
+
+
+@pytest.mark.parametrize("module", PURE_CORES)
+def test_pure_core_imports_without_flask_or_sqlalchemy(module):
+    if not (ROOT / (module.replace(".", "/") + ".py")).exists():
+        pytest.fail(f"{module} is listed as a pure core but does not exist")
+    # A fresh interpreter in which importing any forbidden package raises ImportError.
+    code = (
+        "import sys\n"
+        + "".join(f"sys.modules[{name!r}] = None\n" for name in FORBIDDEN)
+        + f"import {module}\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
