@@ -1,4 +1,4 @@
-"""The pure cores import neither Flask nor SQLAlchemy, so they can be tested and benchmarked alone."""
+"""The pure cores import neither Flask nor SQLAlchemy: they can be tested and timed alone."""
 
 from __future__ import annotations
 
