@@ -13,6 +13,7 @@ PURE_CORES = [
     "startsmart.clock",
     "startsmart.municipalities.ags",
     "startsmart.invitations.ical",
+    "startsmart.consultations.slots",
 ]
 FORBIDDEN = ["flask", "flask_sqlalchemy", "flask_babel", "flask_login", "sqlalchemy", "werkzeug"]
 

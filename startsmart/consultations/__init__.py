@@ -1,0 +1,1 @@
+"""Initial consultations (Initialberatung): availability, booking, follow-up."""
