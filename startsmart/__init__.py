@@ -72,26 +72,31 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from startsmart.catalog.views import bp as catalog
     from startsmart.i18n import bp as language
+    from startsmart.invitations.views import bp as outbox
     from startsmart.pages.views import bp as pages
     from startsmart.staff.views import bp as staff
 
-    for blueprint in (pages, language, catalog, staff):
+    for blueprint in (pages, language, catalog, staff, outbox):
         app.register_blueprint(blueprint)
 
 
 def register_cli(app: Flask) -> None:
     from startsmart.demo.cli import demo_cli
+    from startsmart.invitations.cli import outbox_cli
     from startsmart.staff.cli import staff_cli
     from startsmart.translate_cli import translate_cli
 
-    for group in (staff_cli, demo_cli, translate_cli):
+    for group in (staff_cli, demo_cli, outbox_cli, translate_cli):
         app.cli.add_command(group)
 
 
 def register_web_layer(app: Flask) -> None:
     import startsmart.models  # noqa: F401  (complete metadata before the first query)
-    from startsmart import error_pages, i18n, security
+    from startsmart import error_pages, i18n, links, security
+    from startsmart.invitations import autodeliver
 
     error_pages.register(app)
     security.register(app)
     i18n.register_template_helpers(app)
+    links.register(app)
+    autodeliver.register(app)

@@ -51,6 +51,21 @@ class Defaults:
     MAIL_USERNAME: str | None = None
     MAIL_PASSWORD: str | None = None
     MAIL_DEFAULT_SENDER: str | None = None  # e.g. "Start Smart (KTS) <startsmart@example.org>"
+    MAIL_REPLY_TO: str | None = None  # where answers to the robot's mails should go
+    MAIL_TIMEOUT = 15  # seconds; Flask-Mail itself would wait forever on a hung relay
+    # None means: True in development (no SMTP server needed; see MAIL_FILE_DROP), else False.
+    MAIL_SUPPRESS_SEND: bool | None = None
+    MAIL_FILE_DROP: bool | None = None  # write every message to instance/mail/*.eml (dev)
+    # "after_commit": deliver in the request that queued the mail (development);
+    # "worker": only `flask outbox work` / `flask outbox send` deliver (production).
+    MAIL_DELIVERY: str | None = None
+    OUTBOX_BATCH_SIZE = 100  # messages claimed per pass and sent over one SMTP connection
+    OUTBOX_LEASE_SECONDS = 300  # a claim older than this is taken over by another worker
+    OUTBOX_MAX_ATTEMPTS = 8
+    OUTBOX_RETRY_DELAYS = (60, 300, 1800, 7200, 21600, 43200, 86400)  # seconds, then the last
+
+    # Absolute links in mails and calendar entries point here.
+    PUBLIC_URL = "http://127.0.0.1:5000"
 
     # Operator data shown on the legal pages; placeholders until the operator fills them in.
     OPERATOR_NAME = "[Name der betreibenden Stelle]"
@@ -59,6 +74,15 @@ class Defaults:
     OPERATOR_PHONE = "[Telefonnummer]"
     DATA_PROTECTION_OFFICER = "[Kontakt der/des Datenschutzbeauftragten]"
     ACCESSIBILITY_CONTACT = "[E-Mail-Adresse für Rückmeldungen zur Barrierefreiheit]"
+
+
+# Settings left at None get the value for the environment: (development, production).
+_BY_ENVIRONMENT: dict[str, tuple[Any, Any]] = {
+    "MAIL_SUPPRESS_SEND": (True, False),
+    "MAIL_FILE_DROP": (True, False),
+    "MAIL_DELIVERY": ("after_commit", "worker"),
+    "MAIL_DEFAULT_SENDER": ("Start Smart (KTS) <startsmart@kts.example>", None),
+}
 
 
 class ConfigurationError(RuntimeError):
@@ -84,6 +108,9 @@ def load(config: Config, instance_path: Path, overrides: Mapping[str, Any] | Non
     if production:
         config["SESSION_COOKIE_SECURE"] = True
         config["REMEMBER_COOKIE_SECURE"] = True
+    for key, (development_value, production_value) in _BY_ENVIRONMENT.items():
+        if config.get(key) is None:
+            config[key] = production_value if production else development_value
 
 
 def check_production(config: Mapping[str, Any]) -> None:
@@ -100,6 +127,11 @@ def check_production(config: Mapping[str, Any]) -> None:
         problems.append(
             f"{ENV_PREFIX}_DATABASE_URL must name the production database "
             "(postgresql://user:password@host/dbname); the embedded SQLite file is for development."
+        )
+    if not str(config.get("PUBLIC_URL", "")).startswith("https://"):
+        problems.append(
+            f"{ENV_PREFIX}_PUBLIC_URL must be the public https:// address of Start Smart; "
+            "links in mails and calendar entries point there."
         )
     if not config.get("MAIL_DEFAULT_SENDER"):
         problems.append(

@@ -53,6 +53,23 @@ class UTCDateTime(sa.types.TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
+class LabelledEnum(enum.StrEnum):
+    """A string enum whose members carry a label for people: ``CITY = "city", _l("Stadt")``."""
+
+    _label: str
+
+    def __new__(cls, value: str, label: str = ""):
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member._label = label
+        return member
+
+    @property
+    def label(self) -> str:
+        """The label in the current language (lazy strings resolve here)."""
+        return str(self._label)
+
+
 def enum_column(enum_class: type[enum.Enum], name: str) -> sa.Enum:
     """A portable enum: VARCHAR plus a CHECK constraint, storing the values, not the names."""
     return sa.Enum(

@@ -2,6 +2,7 @@
 
 from startsmart.catalog.models import EventDate, Offering, Topic, offering_topic
 from startsmart.conferences.models import Conference
+from startsmart.invitations.models import OutboxMessage
 from startsmart.municipalities.models import Municipality, Person
 from startsmart.staff.models import StaffUser
 
@@ -10,6 +11,7 @@ __all__ = [
     "EventDate",
     "Municipality",
     "Offering",
+    "OutboxMessage",
     "Person",
     "StaffUser",
     "Topic",

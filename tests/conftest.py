@@ -17,6 +17,7 @@ from flask_migrate import upgrade
 
 from databases import postgres_database, sqlite_database
 from environment import DATABASE
+from smtp_sink import SmtpSink
 from startsmart import create_app
 from startsmart.extensions import db, limiter
 from support import app_config
@@ -38,8 +39,28 @@ def database_url(request, tmp_path_factory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def _app(database_url: str, tmp_path_factory) -> Iterator[Flask]:
-    app = create_app(app_config(tmp_path_factory.mktemp("instance"), database_url))
+def smtp_server() -> Iterator[SmtpSink]:
+    sink = SmtpSink()
+    sink.start()
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture
+def smtp(smtp_server: SmtpSink) -> Iterator[SmtpSink]:
+    """The worker's SMTP server, empty at the start of the test; every mail the app sends
+    lands here. ``smtp.stop()`` plays an outage; the fixture starts it again afterwards."""
+    smtp_server.clear()
+    yield smtp_server
+    if not smtp_server.running:
+        smtp_server.start()
+    smtp_server.clear()
+
+
+@pytest.fixture(scope="session")
+def _app(database_url: str, smtp_server: SmtpSink, tmp_path_factory) -> Iterator[Flask]:
+    config = app_config(tmp_path_factory.mktemp("instance"), database_url)
+    app = create_app({**config, "MAIL_PORT": smtp_server.port})
     with app.app_context():
         upgrade()
     yield app

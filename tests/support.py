@@ -29,6 +29,12 @@ def app_config(instance_path, database_url: str, **overrides) -> dict:
         "SECRET_KEY": "test-secret-key-that-is-long-enough-for-production",
         "RATELIMIT_STORAGE_URI": "memory://",
         "MAIL_DEFAULT_SENDER": "Start Smart (KTS) <startsmart@kts.example>",
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_SUPPRESS_SEND": False,
+        "MAIL_FILE_DROP": False,
+        "MAIL_DELIVERY": "after_commit",
+        "MAIL_TIMEOUT": 5,
+        "PUBLIC_URL": "https://startsmart.test",
         **overrides,
     }
 

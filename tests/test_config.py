@@ -14,6 +14,7 @@ GOOD_PRODUCTION = {
     "SECRET_KEY": "x" * 40,
     "DATABASE_URL": "postgresql://startsmart@db.internal/startsmart",
     "MAIL_DEFAULT_SENDER": "Start Smart <startsmart@kts.example>",
+    "PUBLIC_URL": "https://startsmart.kts.example",
 }
 
 
@@ -25,6 +26,7 @@ def _production(tmp_path, **changes):
 def test_production_starts_with_complete_settings(tmp_path):
     app = _production(tmp_path)
     assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["MAIL_DELIVERY"] == "worker" and app.config["MAIL_SUPPRESS_SEND"] is False
     assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql+psycopg://")
 
 
@@ -36,6 +38,7 @@ def test_production_starts_with_complete_settings(tmp_path):
         ({"DATABASE_URL": None}, "STARTSMART_DATABASE_URL must name the production database"),
         ({"DATABASE_URL": "sqlite:///x.db"}, "STARTSMART_DATABASE_URL must name"),
         ({"MAIL_DEFAULT_SENDER": None}, "STARTSMART_MAIL_DEFAULT_SENDER must be the KTS mailbox"),
+        ({"PUBLIC_URL": "http://startsmart.kts.example"}, "STARTSMART_PUBLIC_URL must be the"),
     ],
 )
 def test_production_refuses_unsafe_settings_with_a_clear_message(tmp_path, change, expected):

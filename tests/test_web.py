@@ -17,7 +17,11 @@ def test_security_headers_on_every_page(client):
 
 
 def test_production_adds_hsts_and_secure_cookies(tmp_path, database_url):
-    app = create_app(app_config(tmp_path, "postgresql://u@db/x", ENV="production"))
+    app = create_app(
+        app_config(
+            tmp_path, "postgresql://u@db/x", ENV="production", PUBLIC_URL="https://s.example"
+        )
+    )
     assert app.config["SESSION_COOKIE_SECURE"] is True
     response = app.test_client().get("/impressum")
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")

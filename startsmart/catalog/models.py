@@ -2,51 +2,27 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from startsmart.database import UTCDateTime, enum_column, utcnow
+from startsmart.database import LabelledEnum, UTCDateTime, enum_column, utcnow
 from startsmart.extensions import db
 
 
-class OfferingFormat(enum.StrEnum):
-    ONLINE_INTRO = "online_intro"
-    THEMATIC_INPUT = "thematic_input"
-    INITIAL_CONSULTATION = "initial_consultation"
-    MODERATED_EXCHANGE = "moderated_exchange"
-
-    @property
-    def label(self) -> str:
-        return str(_FORMAT_LABELS[self])
+class OfferingFormat(LabelledEnum):
+    ONLINE_INTRO = "online_intro", _l("Online-Einführung")
+    THEMATIC_INPUT = "thematic_input", _l("Themen-Input")
+    INITIAL_CONSULTATION = "initial_consultation", _l("Initialberatung")
+    MODERATED_EXCHANGE = "moderated_exchange", _l("Moderierter Austausch")
 
 
-_FORMAT_LABELS = {
-    OfferingFormat.ONLINE_INTRO: _l("Online-Einführung"),
-    OfferingFormat.THEMATIC_INPUT: _l("Themen-Input"),
-    OfferingFormat.INITIAL_CONSULTATION: _l("Initialberatung"),
-    OfferingFormat.MODERATED_EXCHANGE: _l("Moderierter Austausch"),
-}
-
-
-class EventDateStatus(enum.StrEnum):
-    DRAFT = "draft"  # visible to staff only
-    PUBLISHED = "published"
-    CANCELLED = "cancelled"
-
-    @property
-    def label(self) -> str:
-        return str(_STATUS_LABELS[self])
-
-
-_STATUS_LABELS = {
-    EventDateStatus.DRAFT: _l("Entwurf"),
-    EventDateStatus.PUBLISHED: _l("veröffentlicht"),
-    EventDateStatus.CANCELLED: _l("abgesagt"),
-}
+class EventDateStatus(LabelledEnum):
+    DRAFT = "draft", _l("Entwurf")  # visible to staff only
+    PUBLISHED = "published", _l("veröffentlicht")
+    CANCELLED = "cancelled", _l("abgesagt")
 
 
 offering_topic = sa.Table(

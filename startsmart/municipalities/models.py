@@ -2,109 +2,55 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from startsmart.database import UTCDateTime, enum_column, utcnow
+from startsmart.database import LabelledEnum, UTCDateTime, enum_column, utcnow
 from startsmart.extensions import db
 
 
-class MunicipalityKind(enum.StrEnum):
-    CITY = "city"
-    INDEPENDENT_CITY = "independent_city"
-    TOWN = "town"
-    DISTRICT = "district"
-    REGIONAL_ASSOCIATION = "regional_association"
-    AMT = "amt"
-    OTHER = "other"
-
-    @property
-    def label(self) -> str:
-        return str(_KIND_LABELS[self])
+class MunicipalityKind(LabelledEnum):
+    CITY = "city", _l("Stadt")
+    INDEPENDENT_CITY = "independent_city", _l("Kreisfreie Stadt")
+    TOWN = "town", _l("Gemeinde")
+    DISTRICT = "district", _l("Landkreis")
+    REGIONAL_ASSOCIATION = "regional_association", _l("Regionalverband")
+    AMT = "amt", _l("Amt / Verbandsgemeinde")
+    OTHER = "other", _l("Sonstige")
 
 
-_KIND_LABELS = {
-    MunicipalityKind.CITY: _l("Stadt"),
-    MunicipalityKind.INDEPENDENT_CITY: _l("Kreisfreie Stadt"),
-    MunicipalityKind.TOWN: _l("Gemeinde"),
-    MunicipalityKind.DISTRICT: _l("Landkreis"),
-    MunicipalityKind.REGIONAL_ASSOCIATION: _l("Regionalverband"),
-    MunicipalityKind.AMT: _l("Amt / Verbandsgemeinde"),
-    MunicipalityKind.OTHER: _l("Sonstige"),
-}
+class FederalState(LabelledEnum):
+    """The 16 Länder, by their ISO 3166-2:DE codes; names are the same in every language."""
+
+    BW = "BW", "Baden-Württemberg"
+    BY = "BY", "Bayern"
+    BE = "BE", "Berlin"
+    BB = "BB", "Brandenburg"
+    HB = "HB", "Bremen"
+    HH = "HH", "Hamburg"
+    HE = "HE", "Hessen"
+    MV = "MV", "Mecklenburg-Vorpommern"
+    NI = "NI", "Niedersachsen"
+    NW = "NW", "Nordrhein-Westfalen"
+    RP = "RP", "Rheinland-Pfalz"
+    SL = "SL", "Saarland"
+    SN = "SN", "Sachsen"
+    ST = "ST", "Sachsen-Anhalt"
+    SH = "SH", "Schleswig-Holstein"
+    TH = "TH", "Thüringen"
 
 
-class FederalState(enum.StrEnum):
-    """The 16 Länder, by their ISO 3166-2:DE codes."""
-
-    BW = "BW"
-    BY = "BY"
-    BE = "BE"
-    BB = "BB"
-    HB = "HB"
-    HH = "HH"
-    HE = "HE"
-    MV = "MV"
-    NI = "NI"
-    NW = "NW"
-    RP = "RP"
-    SL = "SL"
-    SN = "SN"
-    ST = "ST"
-    SH = "SH"
-    TH = "TH"
-
-    @property
-    def label(self) -> str:
-        return _STATE_NAMES[self]
-
-
-# Proper names: the same in German and English pages.
-_STATE_NAMES = {
-    FederalState.BW: "Baden-Württemberg",
-    FederalState.BY: "Bayern",
-    FederalState.BE: "Berlin",
-    FederalState.BB: "Brandenburg",
-    FederalState.HB: "Bremen",
-    FederalState.HH: "Hamburg",
-    FederalState.HE: "Hessen",
-    FederalState.MV: "Mecklenburg-Vorpommern",
-    FederalState.NI: "Niedersachsen",
-    FederalState.NW: "Nordrhein-Westfalen",
-    FederalState.RP: "Rheinland-Pfalz",
-    FederalState.SL: "Saarland",
-    FederalState.SN: "Sachsen",
-    FederalState.ST: "Sachsen-Anhalt",
-    FederalState.SH: "Schleswig-Holstein",
-    FederalState.TH: "Thüringen",
-}
-
-
-class PopulationClass(enum.StrEnum):
+class PopulationClass(LabelledEnum):
     """Size classes after the BBSR's Stadt- und Gemeindetypen."""
 
-    UNDER_5K = "under_5k"
-    FROM_5K = "5k_20k"
-    FROM_20K = "20k_100k"
-    FROM_100K = "100k_500k"
-    OVER_500K = "over_500k"
-
-    @property
-    def label(self) -> str:
-        return str(_POPULATION_LABELS[self])
-
-
-_POPULATION_LABELS = {
-    PopulationClass.UNDER_5K: _l("unter 5.000 Einwohner/innen (Landgemeinde)"),
-    PopulationClass.FROM_5K: _l("5.000 bis 20.000 (Kleinstadt)"),
-    PopulationClass.FROM_20K: _l("20.000 bis 100.000 (Mittelstadt)"),
-    PopulationClass.FROM_100K: _l("100.000 bis 500.000 (Großstadt)"),
-    PopulationClass.OVER_500K: _l("über 500.000 (große Großstadt)"),
-}
+    UNDER_5K = "under_5k", _l("unter 5.000 Einwohner/innen (Landgemeinde)")
+    FROM_5K = "5k_20k", _l("5.000 bis 20.000 (Kleinstadt)")
+    FROM_20K = "20k_100k", _l("20.000 bis 100.000 (Mittelstadt)")
+    FROM_100K = "100k_500k", _l("100.000 bis 500.000 (Großstadt)")
+    OVER_500K = "over_500k", _l("über 500.000 (große Großstadt)")
 
 
 class Municipality(db.Model):

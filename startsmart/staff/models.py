@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -10,25 +9,14 @@ from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column
 
-from startsmart.database import UTCDateTime, enum_column, utcnow
+from startsmart.database import LabelledEnum, UTCDateTime, enum_column, utcnow
 from startsmart.extensions import db
 
 
-class Role(enum.StrEnum):
-    ADMIN = "admin"  # everything, including staff accounts
-    ADVISOR = "advisor"  # consultations and their follow-up
-    EVENT_TEAM = "event_team"  # dates, registrations, conferences, speed-dating
-
-    @property
-    def label(self) -> str:
-        return str(_ROLE_LABELS[self])
-
-
-_ROLE_LABELS = {
-    Role.ADMIN: _l("Administration"),
-    Role.ADVISOR: _l("Beratung"),
-    Role.EVENT_TEAM: _l("Veranstaltungsteam"),
-}
+class Role(LabelledEnum):
+    ADMIN = "admin", _l("Administration")  # everything, including staff accounts
+    ADVISOR = "advisor", _l("Beratung")  # consultations and their follow-up
+    EVENT_TEAM = "event_team", _l("Veranstaltungsteam")  # dates, registrations, conferences
 
 
 class StaffUser(UserMixin, db.Model):

@@ -1,0 +1,100 @@
+"""Turn a mail template and its facts into a finished message, in the recipient's language."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from email.utils import make_msgid, parseaddr
+from typing import Any
+
+from flask import current_app
+from flask_babel import force_locale
+
+from startsmart.invitations.ical import CalendarEvent, Method, Person, build_calendar
+from startsmart.invitations.imip import CalendarPart, Mailbox, build_message
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Who a message goes to, and in which language ("de" or "en")."""
+
+    email: str
+    name: str
+    locale: str = "de"
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """The calendar event a message carries, and what the message does with it."""
+
+    method: Method
+    event: CalendarEvent
+
+
+@dataclass(frozen=True)
+class Composed:
+    subject: str
+    message_id: str
+    raw: bytes
+
+
+def organizer() -> Person:
+    """The KTS mailbox: sender of every mail and organizer of every calendar event."""
+    name, address = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])
+    return Person(email=address, name=name or "Start Smart")
+
+
+def compose(
+    template: str,
+    to: Recipient,
+    context: Mapping[str, Any],
+    now: datetime,
+    invitation: Invitation | None = None,
+) -> Composed:
+    """Render ``templates/mail/<template>.txt`` (blocks ``subject`` and ``body``) and
+    ``<template>.html`` in the recipient's language and build the MIME message."""
+    with force_locale(to.locale):
+        values = {**context, "recipient": to, "invitation": invitation}
+        subject, text = _render_text(template, values)
+        html = _render_html(template, values)
+    sender = organizer()
+    reply_to = current_app.config.get("MAIL_REPLY_TO")
+    message_id = make_msgid(domain=sender.email.rpartition("@")[2])
+    calendar = None
+    if invitation is not None:
+        data = build_calendar(invitation.method, [invitation.event], now)
+        calendar = CalendarPart(
+            data=data,
+            method=invitation.method.value,
+            filename="einladung.ics" if to.locale == "de" else "invite.ics",
+        )
+    raw = build_message(
+        sender=Mailbox(sender.email, sender.name),
+        recipient=Mailbox(to.email, to.name),
+        reply_to=Mailbox(*reversed(parseaddr(reply_to))) if reply_to else None,
+        subject=subject,
+        text=text,
+        html=html,
+        message_id=message_id,
+        date=now,
+        calendar=calendar,
+        language=to.locale,
+    )
+    return Composed(subject=subject, message_id=message_id, raw=raw)
+
+
+def _render_text(template: str, values: Mapping[str, Any]) -> tuple[str, str]:
+    jinja = current_app.jinja_env.get_template(f"mail/{template}.txt")
+    context = dict(values)
+    current_app.update_template_context(context)
+    rendered = jinja.new_context(context)
+    subject = "".join(jinja.blocks["subject"](rendered)).strip()
+    body = "".join(jinja.blocks["body"](rendered)).strip() + "\n"
+    return subject, body
+
+
+def _render_html(template: str, values: Mapping[str, Any]) -> str:
+    context = dict(values)
+    current_app.update_template_context(context)
+    return current_app.jinja_env.get_template(f"mail/{template}.html").render(context)

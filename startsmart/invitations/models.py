@@ -1,0 +1,55 @@
+"""The mail outbox: every message is a row, written in the transaction that caused it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column
+
+from startsmart.database import LabelledEnum, UTCDateTime, enum_column, utcnow
+from startsmart.extensions import db
+
+
+class OutboxStatus(LabelledEnum):
+    QUEUED = "queued", _l("wartet")  # waiting for its first or next attempt (next_attempt_at)
+    SENDING = "sending", _l("wird gesendet")  # claimed by a worker until lease_expires_at
+    SENT = "sent", _l("gesendet")  # the SMTP server accepted it
+    FAILED = "failed", _l("fehlgeschlagen")  # refused for good, or too many attempts
+
+
+class OutboxMessage(db.Model):
+    """One e-mail to one recipient, stored complete (RFC 5322 bytes) so delivery needs nothing
+    but this row, and a retry sends exactly what the first attempt tried to send."""
+
+    __tablename__ = "outbox_message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    status: Mapped[OutboxStatus] = mapped_column(
+        enum_column(OutboxStatus, "status"), default=OutboxStatus.QUEUED
+    )
+    recipient: Mapped[str] = mapped_column(sa.String(254))  # envelope recipient
+    subject: Mapped[str] = mapped_column(sa.String(300))  # for the staff list; the mail has it too
+    kind: Mapped[str] = mapped_column(sa.String(64))  # e.g. "registration.invitation"
+    reference: Mapped[str | None] = mapped_column(sa.String(64), index=True)  # "registration:42"
+    # Set for messages that must exist at most once (a reminder); a second insert fails.
+    dedupe_key: Mapped[str | None] = mapped_column(sa.String(200), unique=True)
+    message_id: Mapped[str] = mapped_column(sa.String(200))  # the Message-ID header
+    raw: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A worker's claim; after it expires (the worker died) another worker may take the row.
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claimed_by: Mapped[str | None] = mapped_column(sa.String(64))
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(sa.Text)  # the SMTP server's answer
+
+    __table_args__ = (
+        sa.Index("ix_outbox_message_due", "status", "next_attempt_at"),
+        sa.CheckConstraint("attempts >= 0", name="attempts_not_negative"),
+    )
+
+    def __repr__(self) -> str:
+        return f"<OutboxMessage {self.id} {self.kind} {self.status}>"
