@@ -74,19 +74,21 @@ def register_blueprints(app: Flask) -> None:
     from startsmart.i18n import bp as language
     from startsmart.invitations.views import bp as outbox
     from startsmart.pages.views import bp as pages
+    from startsmart.registrations.views import bp as registrations
     from startsmart.staff.views import bp as staff
 
-    for blueprint in (pages, language, catalog, staff, outbox):
+    for blueprint in (pages, language, catalog, registrations, staff, outbox):
         app.register_blueprint(blueprint)
 
 
 def register_cli(app: Flask) -> None:
     from startsmart.demo.cli import demo_cli
     from startsmart.invitations.cli import outbox_cli
+    from startsmart.registrations.cli import registrations_cli
     from startsmart.staff.cli import staff_cli
     from startsmart.translate_cli import translate_cli
 
-    for group in (staff_cli, demo_cli, outbox_cli, translate_cli):
+    for group in (staff_cli, demo_cli, outbox_cli, registrations_cli, translate_cli):
         app.cli.add_command(group)
 
 

@@ -64,6 +64,16 @@ class Defaults:
     OUTBOX_MAX_ATTEMPTS = 8
     OUTBOX_RETRY_DELAYS = (60, 300, 1800, 7200, 21600, 43200, 86400)  # seconds, then the last
 
+    REGISTRATION_HOLD_HOURS = 48  # a pending seat waits this long for the e-mail confirmation
+    REGISTRATION_RATE_LIMIT = "10 per minute;60 per hour"  # public registration forms per IP
+    # Personal data of registrations is anonymised this many days after the date; manage
+    # links stay valid until then.
+    PERSONAL_DATA_RETENTION_DAYS = 180
+    PRIVACY_NOTICE_VERSION = (
+        "2026-11"  # stored with every registration; raise when the text changes
+    )
+    REGISTRATION_LOCKING = True  # only the test that proves the lock is needed turns it off
+
     # Absolute links in mails and calendar entries point here.
     PUBLIC_URL = "http://127.0.0.1:5000"
 

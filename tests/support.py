@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -79,3 +80,62 @@ def login(client: FlaskClient, email: str, password: str = DEFAULT_PASSWORD) -> 
 
 def text(response: TestResponse) -> str:
     return response.get_data(as_text=True)
+
+
+def make_date(
+    app: Flask,
+    capacity: int = 10,
+    fmt: str = "online_intro",
+    starts_in: timedelta = timedelta(days=14),
+    closes_before: timedelta | None = timedelta(days=1),
+    limit: int = 2,
+    slug: str | None = None,
+    **fields,
+) -> int:
+    """A published date of a new offering, ``starts_in`` from now; returns the date's id."""
+    from startsmart.catalog.models import EventDate, EventDateStatus, Offering, OfferingFormat
+    from startsmart.database import utcnow
+
+    with app.app_context():
+        slug = slug or f"angebot-{utcnow().timestamp():.6f}".replace(".", "-")
+        offering = Offering(
+            slug=slug, format=OfferingFormat(fmt), title="Grundlagen der Smart City",
+            summary="Ein Überblick.", description="Beschreibung.", per_municipality_limit=limit,
+        )
+        starts = (utcnow() + starts_in).replace(microsecond=0)
+        fields.setdefault("status", EventDateStatus.PUBLISHED)
+        date = EventDate(
+            offering=offering, starts_at=starts, ends_at=starts + timedelta(minutes=90),
+            online_url="https://konferenz.example.org/raum-1", capacity=capacity,
+            registration_closes_at=starts - closes_before if closes_before else None,
+            **fields,
+        )
+        db.session.add(date)
+        db.session.commit()
+        return date.id
+
+
+def registration_form(**overrides) -> dict:
+    """What a person from Flensburg types into the registration form."""
+    return {
+        "name": "Kim Kommune",
+        "email": "kim@flensburg.de",
+        "function": "Digitalisierung",
+        "municipality": "Flensburg",
+        "state": "SH",
+        "municipality_kind": "independent_city",
+        "population_class": "",
+        "privacy": "y",
+        **overrides,
+    }
+
+
+def links_in(message) -> list[str]:
+    """Every https link in the plain-text body of a received mail."""
+    body = message.get_body(("plain",)).get_content()
+    return re.findall(r"https://\S+", body)
+
+
+def path_of(url: str) -> str:
+    """The path of an absolute link, to open it with the test client."""
+    return "/" + url.split("://", 1)[1].split("/", 1)[1]

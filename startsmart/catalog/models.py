@@ -63,6 +63,8 @@ class Offering(db.Model):
     description: Mapped[str] = mapped_column(sa.Text)  # plain text, paragraphs split by blank lines
     default_capacity: Mapped[int] = mapped_column(default=30)
     default_duration_minutes: Mapped[int] = mapped_column(default=90)
+    # At most this many people of one municipality per date (a date may override it).
+    per_municipality_limit: Mapped[int] = mapped_column(default=2)
     # Retired offerings keep their dates and history but take no new dates.
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -77,6 +79,7 @@ class Offering(db.Model):
     __table_args__ = (
         sa.CheckConstraint("default_capacity >= 0", name="default_capacity_not_negative"),
         sa.CheckConstraint("default_duration_minutes > 0", name="default_duration_positive"),
+        sa.CheckConstraint("per_municipality_limit > 0", name="municipality_limit_positive"),
     )
 
     def __repr__(self) -> str:
@@ -95,6 +98,7 @@ class EventDate(db.Model):
     online_url: Mapped[str | None] = mapped_column(sa.String(500))  # video-conference link
     venue: Mapped[str | None] = mapped_column(sa.String(300))  # address when on site
     capacity: Mapped[int] = mapped_column()
+    per_municipality_limit: Mapped[int | None] = mapped_column()  # None: the offering's limit
     registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the deadline
     status: Mapped[EventDateStatus] = mapped_column(
@@ -120,6 +124,10 @@ class EventDate(db.Model):
     @property
     def is_online(self) -> bool:
         return self.online_url is not None and self.venue is None
+
+    @property
+    def municipality_limit(self) -> int:
+        return self.per_municipality_limit or self.offering.per_municipality_limit
 
     def __repr__(self) -> str:
         return f"<EventDate {self.id} {self.starts_at:%Y-%m-%d %H:%M}Z>"

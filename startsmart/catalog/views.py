@@ -8,24 +8,31 @@ from startsmart.catalog import calendar, service
 from startsmart.catalog.models import EventDate, EventDateStatus
 from startsmart.database import utcnow
 from startsmart.extensions import db
+from startsmart.registrations.queries import seats_by_date
 
 bp = Blueprint("catalog", __name__, url_prefix="/angebote")
 
 
 @bp.get("/")
 def index():
+    now = utcnow()
+    dates = service.upcoming_dates(now)
     return render_template(
         "catalog/index.html",
         formats=service.formats_overview(),
-        dates=service.upcoming_dates(utcnow()),
+        dates=dates,
+        seats=seats_by_date(dates),
+        now=now,
     )
 
 
 @bp.get("/<slug>")
 def offering(slug: str):
     item = service.offering_by_slug(slug) or abort(404)
+    now = utcnow()
+    dates = service.upcoming_dates(now, item)
     return render_template(
-        "catalog/offering.html", offering=item, dates=service.upcoming_dates(utcnow(), item)
+        "catalog/offering.html", offering=item, dates=dates, seats=seats_by_date(dates), now=now
     )
 
 

@@ -1,14 +1,17 @@
-"""Development and tests: deliver what a request queued right after it, instead of a worker."""
+"""Mail in the web app: the HTML filter, and (development, tests) delivery right after the
+request that queued the mail instead of a worker."""
 
 from __future__ import annotations
 
 from flask import Flask, Response
 
 from startsmart.extensions import db
+from startsmart.invitations.compose import linkify_mail
 from startsmart.invitations.outbox import QUEUED_FLAG, deliver_due
 
 
 def register(app: Flask) -> None:
+    app.jinja_env.filters["linkify_mail"] = linkify_mail
     if app.config["MAIL_DELIVERY"] != "after_commit":
         return
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -10,6 +11,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import force_locale
+from markupsafe import Markup, escape
 
 from startsmart.invitations.ical import CalendarEvent, Method, Person, build_calendar
 from startsmart.invitations.imip import CalendarPart, Mailbox, build_message
@@ -57,7 +59,7 @@ def compose(
     with force_locale(to.locale):
         values = {**context, "recipient": to, "invitation": invitation}
         subject, text = _render_text(template, values)
-        html = _render_html(template, values)
+        html = _render_html(template, values, subject, text)
     sender = organizer()
     reply_to = current_app.config.get("MAIL_REPLY_TO")
     message_id = make_msgid(domain=sender.email.rpartition("@")[2])
@@ -94,7 +96,27 @@ def _render_text(template: str, values: Mapping[str, Any]) -> tuple[str, str]:
     return subject, body
 
 
-def _render_html(template: str, values: Mapping[str, Any]) -> str:
-    context = dict(values)
+def _render_html(template: str, values: Mapping[str, Any], subject: str, text: str) -> str:
+    """``mail/<template>.html`` if there is one; otherwise the text body as HTML paragraphs, so
+    both bodies always say the same and no fact exists in only one of them."""
+    context = {**values, "subject": subject, "paragraphs": text.strip().split("\n\n")}
     current_app.update_template_context(context)
-    return current_app.jinja_env.get_template(f"mail/{template}.html").render(context)
+    name = f"mail/{template}.html"
+    if name not in current_app.jinja_env.list_templates(filter_func=lambda n: n == name):
+        name = "mail/_from_text.html"
+    return current_app.jinja_env.get_template(name).render(context)
+
+
+_URL = re.compile(r"https?://[^\s<>\"']+")
+
+
+def linkify_mail(paragraph: str) -> Markup:
+    """Escape a text paragraph for HTML, keep its line breaks, and make its links clickable."""
+    parts, last = [], 0
+    for match in _URL.finditer(paragraph):
+        parts.append(escape(paragraph[last : match.start()]))
+        url = escape(match.group(0))
+        parts.append(Markup(f'<a href="{url}" style="color:#004b87;">{url}</a>'))
+        last = match.end()
+    parts.append(escape(paragraph[last:]))
+    return Markup("").join(parts).replace("\n", Markup("<br>\n"))

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from startsmart.database import LabelledEnum, UTCDateTime, enum_column, utcnow
 from startsmart.extensions import db
@@ -60,6 +60,9 @@ class Municipality(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200))
+    # The name case-folded with single spaces, for finding "flensburg" when "Flensburg" exists
+    # (SQLite's lower() knows no umlauts, so the database cannot do this itself).
+    name_key: Mapped[str] = mapped_column(sa.String(200))
     kind: Mapped[MunicipalityKind] = mapped_column(enum_column(MunicipalityKind, "kind"))
     state: Mapped[FederalState] = mapped_column(enum_column(FederalState, "state"))
     # Amtlicher Gemeindeschlüssel: optional, 8 digits, unique where known.
@@ -73,10 +76,19 @@ class Municipality(db.Model):
 
     people: Mapped[list[Person]] = relationship(back_populates="municipality")
 
-    __table_args__ = (sa.Index("ix_municipality_name_state", "name", "state"),)
+    __table_args__ = (sa.Index("ix_municipality_name_key_state", "name_key", "state"),)
+
+    @validates("name")
+    def _keep_name_key(self, key: str, name: str) -> str:
+        self.name_key = name_key(name)
+        return name
 
     def __repr__(self) -> str:
         return f"<Municipality {self.name!r} ({self.state})>"
+
+
+def name_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
 
 
 class Person(db.Model):

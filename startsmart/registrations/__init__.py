@@ -1,0 +1,1 @@
+"""Registrations for dated offerings: seats, confirmation, waiting list, cancellation."""

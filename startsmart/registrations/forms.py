@@ -1,0 +1,91 @@
+"""The public registration form."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from startsmart.municipalities.models import FederalState, MunicipalityKind, PopulationClass
+
+_REQUIRED = _l("Bitte füllen Sie dieses Feld aus.")
+
+
+def _choices(enum_class, empty_label):
+    def build():
+        return [("", str(empty_label))] + [(m.value, m.label) for m in enum_class]
+
+    return build
+
+
+class RegistrationForm(FlaskForm):
+    name = StringField(
+        _l("Ihr Name"),
+        validators=[DataRequired(_REQUIRED), Length(max=200)],
+        render_kw={"autocomplete": "name"},
+    )
+    email = EmailField(
+        _l("E-Mail-Adresse"),
+        description=_l("An diese Adresse schicken wir die Bestätigung und die Einladung."),
+        validators=[DataRequired(_REQUIRED), Length(max=254)],
+        render_kw={"autocomplete": "email", "spellcheck": "false"},
+    )
+    function = StringField(
+        _l("Ihre Funktion"),
+        description=_l("Zum Beispiel: Digitalisierungsbeauftragte, Amt für Stadtentwicklung"),
+        validators=[Optional(), Length(max=200)],
+        render_kw={"autocomplete": "organization-title"},
+    )
+    municipality = StringField(
+        _l("Ihre Kommune"),
+        description=_l(
+            "Beginnen Sie zu tippen, um eine bekannte Kommune zu wählen, oder geben "
+            "Sie den Namen Ihrer Kommune ein."
+        ),
+        validators=[DataRequired(_REQUIRED), Length(max=200)],
+        render_kw={"autocomplete": "organization", "list": "known-municipalities"},
+    )
+    state = SelectField(
+        _l("Bundesland"),
+        choices=_choices(FederalState, _l("Bitte wählen")),
+        validators=[InputRequired(_REQUIRED)],
+    )
+    municipality_kind = SelectField(
+        _l("Art der Kommune"),
+        description=_l("Nur nötig, wenn wir Ihre Kommune noch nicht kennen."),
+        choices=_choices(MunicipalityKind, _l("– bitte wählen, falls neu –")),
+        validators=[Optional()],
+    )
+    population_class = SelectField(
+        _l("Einwohnerzahl (ungefähr)"),
+        choices=_choices(PopulationClass, _l("– keine Angabe –")),
+        validators=[Optional()],
+    )
+    question = TextAreaField(
+        _l("Ihre Frage für den Austausch"),
+        description=_l(
+            "Welche konkrete Umsetzungsfrage möchten Sie mit den Modellprojekten "
+            "besprechen? Die Moderation bereitet den Austausch damit vor."
+        ),
+        validators=[Optional(), Length(max=2000)],
+        render_kw={"rows": 5},
+    )
+    news = BooleanField(
+        _l(
+            "Ich möchte per E-Mail über neue Start-Smart-Termine informiert werden (freiwillig, "
+            "jederzeit widerrufbar)."
+        )
+    )
+    privacy = BooleanField(
+        _l("Ich habe die Datenschutzhinweise gelesen."),
+        validators=[
+            DataRequired(
+                _l("Bitte bestätigen Sie, dass Sie die Datenschutzhinweise gelesen haben.")
+            )
+        ],
+    )
+    # Honeypot: hidden from people (CSS and aria-hidden); bots fill in every field they see.
+    website = StringField(
+        _l("Bitte leer lassen"), render_kw={"tabindex": "-1", "autocomplete": "off"}
+    )

@@ -1,0 +1,312 @@
+"""Registering for a date, confirming, cancelling: each one transaction under the date's lock.
+
+lock the date → settle expired holds → check the rules → write → queue the mails → commit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+
+from startsmart import tokens
+from startsmart.catalog.models import EventDate, EventDateStatus, OfferingFormat
+from startsmart.errors import DomainError
+from startsmart.extensions import db
+from startsmart.municipalities.service import MunicipalityInput, resolve_municipality, upsert_person
+from startsmart.registrations import mails, seats
+from startsmart.registrations.models import (
+    ACTIVE,
+    Consent,
+    ConsentKind,
+    Registration,
+    RegistrationStatus,
+)
+from startsmart.registrations.rules import Closed, Window, closed_reason, gets_a_seat
+
+MAX_QUESTION = 2000
+
+
+@dataclass(frozen=True)
+class Applicant:
+    """What somebody entered in the registration form."""
+
+    name: str
+    email: str
+    function: str
+    municipality: MunicipalityInput
+    question: str | None = None
+    news_consent: bool = False
+    locale: str = "de"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    registration_id: int
+    status: RegistrationStatus
+    position: int | None  # on the waiting list
+    repeated: bool  # nothing new happened: registered, or confirmed, before
+
+
+def closed_message(reason: Closed) -> str:
+    return {
+        Closed.NOT_PUBLISHED: _("Für diesen Termin ist keine Anmeldung möglich."),
+        Closed.CANCELLED: _("Dieser Termin wurde abgesagt. Eine Anmeldung ist nicht möglich."),
+        Closed.STARTED: _("Dieser Termin hat bereits begonnen oder ist vorbei."),
+        Closed.NOT_YET_OPEN: _("Die Anmeldung für diesen Termin ist noch nicht geöffnet."),
+        Closed.DEADLINE_PASSED: _("Die Anmeldefrist für diesen Termin ist abgelaufen."),
+    }[reason]
+
+
+def window(date: EventDate) -> Window:
+    return Window(
+        published=date.status is EventDateStatus.PUBLISHED,
+        cancelled=date.status is EventDateStatus.CANCELLED,
+        starts_at=date.starts_at,
+        opens_at=date.registration_opens_at,
+        closes_at=date.registration_closes_at,
+    )
+
+
+def closed_reason_for(date: EventDate, now: datetime) -> Closed | None:
+    """Why the public may not register for ``date`` now, or None."""
+    return closed_reason(window(date), now)
+
+
+def register(date_id: int, applicant: Applicant, now: datetime, by_staff: bool = False) -> Outcome:
+    """Register ``applicant`` for the date: a held seat (pending), or the waiting list.
+
+    Registering twice yields the first registration again (double click, reload, back and
+    resubmit). Staff may register people outside the registration window; their entries
+    need no e-mail confirmation.
+    """
+    date = seats.lock_date(date_id)
+    if date is None:
+        raise DomainError(_("Diesen Termin gibt es nicht."))
+    reason = closed_reason(window(date), now, by_staff)
+    if reason is not None:
+        raise DomainError(closed_message(reason))
+    question = _checked_question(date, applicant.question)
+    municipality = resolve_municipality(applicant.municipality)
+    person = upsert_person(
+        name=applicant.name,
+        email=applicant.email,
+        function=applicant.function,
+        municipality=municipality,
+        locale=applicant.locale,
+        now=now,
+    )
+    seats.settle(date, now)
+
+    existing = db.session.execute(
+        sa.select(Registration).where(
+            Registration.event_date_id == date.id,
+            Registration.person_id == person.id,
+            Registration.status.in_(ACTIVE),
+        )
+    ).scalar_one_or_none()
+    if existing is not None:
+        db.session.commit()
+        return Outcome(existing.id, existing.status, seats.waitlist_position(existing), True)
+
+    _check_municipality_limit(date, municipality.id)
+    seat = gets_a_seat(date.capacity, seats.holding(date.id), seats.waiting(date.id))
+    registration = Registration(
+        event_date=date,
+        person=person,
+        municipality=municipality,
+        locale=applicant.locale,
+        question=question,
+        added_by_staff=by_staff,
+        created_at=now,
+        status=RegistrationStatus.WAITLISTED,
+        queued_at=now,
+        email_confirmed_at=now if by_staff else None,
+        privacy_notice_version=current_app.config["PRIVACY_NOTICE_VERSION"],
+        privacy_acknowledged_at=now,
+    )
+    db.session.add(registration)
+    db.session.flush()
+    if applicant.news_consent:
+        db.session.add(
+            Consent(
+                person=person,
+                kind=ConsentKind.NEWS,
+                given_at=now,
+                source=f"registration:{registration.id}",
+            )
+        )
+    if seat:
+        seats.give_seat(registration, now)
+        position = None
+    else:
+        position = seats.waitlist_position(registration)
+        mails.waitlisted(registration, now, position)
+    db.session.commit()
+    return Outcome(registration.id, registration.status, position, False)
+
+
+def _checked_question(date: EventDate, question: str | None) -> str | None:
+    question = (question or "").strip()
+    if date.offering.format is OfferingFormat.MODERATED_EXCHANGE and not question:
+        raise DomainError(
+            _(
+                "Bitte schreiben Sie Ihre Frage für den Austausch auf, damit die Moderation sie "
+                "vorbereiten kann."
+            ),
+            "question",
+        )
+    if len(question) > MAX_QUESTION:
+        raise DomainError(
+            _("Ihre Frage ist zu lang (höchstens %(n)d Zeichen).", n=MAX_QUESTION), "question"
+        )
+    return question or None
+
+
+def _check_municipality_limit(date: EventDate, municipality_id: int) -> None:
+    limit = date.municipality_limit
+    taken = db.session.execute(
+        sa.select(sa.func.count(Registration.id)).where(
+            Registration.event_date_id == date.id,
+            Registration.municipality_id == municipality_id,
+            Registration.status.in_(ACTIVE),
+        )
+    ).scalar_one()
+    if taken >= limit:
+        raise DomainError(
+            _(
+                "Aus Ihrer Kommune sind für diesen Termin schon %(n)d Personen angemeldet; mehr "
+                "Plätze je Kommune gibt es nicht, damit viele Kommunen teilnehmen können. "
+                "Schreiben Sie uns, wenn Sie trotzdem dabei sein möchten.",
+                n=limit,
+            ),
+            "municipality",
+        )
+
+
+def registration_for_token(token: str, now: datetime) -> Registration | None:
+    registration_id = tokens.resolve(mails.TOKEN_PURPOSE, token, now)
+    return db.session.get(Registration, registration_id) if registration_id else None
+
+
+def _locked(token: str, now: datetime) -> Registration:
+    """The registration behind ``token``, re-read under its date's lock."""
+    registration = registration_for_token(token, now)
+    if registration is None:
+        raise DomainError(_("Dieser Link ist ungültig oder abgelaufen."))
+    date = seats.lock_date(registration.event_date_id)
+    db.session.refresh(registration)
+    seats.settle(date, now)
+    db.session.flush()
+    db.session.refresh(registration)
+    return registration
+
+
+def confirm(token: str, now: datetime) -> Outcome:
+    """Double opt-in: the address is confirmed. A held seat becomes a confirmed one (with the
+    invitation); on the waiting list the person keeps their place, now confirmed."""
+    registration = _locked(token, now)
+    date = registration.event_date
+    status = registration.status
+    if status in (RegistrationStatus.CANCELLED,):
+        db.session.commit()
+        raise DomainError(_("Diese Anmeldung wurde storniert."))
+    if now >= date.starts_at:
+        db.session.commit()
+        raise DomainError(closed_message(Closed.STARTED))
+    was_confirmed = registration.email_confirmed_at is not None
+    if not was_confirmed:
+        registration.email_confirmed_at = now
+    if status is RegistrationStatus.PENDING:
+        registration.status = RegistrationStatus.CONFIRMED
+        registration.confirmed_at = now
+        registration.hold_expires_at = None
+        mails.invitation(registration, now)
+    elif status is RegistrationStatus.EXPIRED:
+        # Confirmed too late: the seat is gone, but a free one (or the list) is still an option.
+        seat = gets_a_seat(date.capacity, seats.holding(date.id), seats.waiting(date.id))
+        registration.expired_at = None
+        registration.status = RegistrationStatus.WAITLISTED
+        registration.queued_at = now
+        db.session.flush()
+        if seat:
+            seats.give_seat(registration, now)
+        else:
+            mails.waitlisted(registration, now, seats.waitlist_position(registration))
+    db.session.commit()
+    repeated = status is registration.status and (
+        status is not RegistrationStatus.WAITLISTED or was_confirmed
+    )
+    return Outcome(
+        registration.id, registration.status, seats.waitlist_position(registration), repeated
+    )
+
+
+def cancel(token: str, now: datetime) -> Outcome:
+    """The person cancels: a CANCEL for their calendar, the seat to the next in line."""
+    registration = _locked(token, now)
+    if registration.status not in ACTIVE:
+        db.session.commit()
+        raise DomainError(
+            _(
+                "Diese Anmeldung ist nicht mehr aktiv (%(status)s); es gibt nichts zu stornieren.",
+                status=registration.status.label,
+            )
+        )
+    if now >= registration.event_date.starts_at:
+        db.session.commit()
+        raise DomainError(
+            _("Der Termin hat bereits begonnen; eine Stornierung ist nicht mehr möglich.")
+        )
+    registration.status = RegistrationStatus.CANCELLED
+    registration.cancelled_at = now
+    registration.hold_expires_at = None
+    registration.queued_at = None
+    mails.cancelled(registration, now)
+    db.session.flush()
+    seats.promote(registration.event_date, now)
+    db.session.commit()
+    return Outcome(registration.id, registration.status, None, False)
+
+
+def resend_link(registration_id: int, now: datetime) -> None:
+    """Mail the person a fresh manage link (they lost the first mail). Goes only to the address
+    on the registration, so it reveals nothing to whoever asks."""
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.status not in ACTIVE:
+        return
+    if registration.status is RegistrationStatus.PENDING:
+        mails.confirm_request(registration, now)
+    elif registration.status is RegistrationStatus.CONFIRMED:
+        mails.invitation(registration, now)
+    else:
+        mails.waitlisted(registration, now, seats.waitlist_position(registration))
+    db.session.commit()
+
+
+def expire_all(now: datetime) -> int:
+    """Free every hold that ran out, on every date, and promote (cron: every few minutes)."""
+    date_ids = (
+        db.session.execute(
+            sa.select(Registration.event_date_id)
+            .distinct()
+            .where(
+                Registration.status == RegistrationStatus.PENDING,
+                Registration.hold_expires_at <= now,
+            )
+        )
+        .scalars()
+        .all()
+    )
+    db.session.commit()
+    expired = 0
+    for date_id in date_ids:
+        date = seats.lock_date(date_id)
+        expired += len(seats.expire_overdue(date, now))
+        db.session.flush()
+        seats.promote(date, now)
+        db.session.commit()
+    return expired

@@ -1,0 +1,227 @@
+"""Public registration: the form, the "received" page, and the person's own manage page."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from startsmart.catalog.models import EventDate, EventDateStatus, OfferingFormat
+from startsmart.database import utcnow
+from startsmart.errors import DomainError
+from startsmart.extensions import db, limiter
+from startsmart.invitations.ical import Method, build_calendar
+from startsmart.municipalities.models import (
+    FederalState,
+    Municipality,
+    MunicipalityKind,
+    PopulationClass,
+)
+from startsmart.municipalities.service import MunicipalityInput
+from startsmart.registrations import mails, queries, seats, service
+from startsmart.registrations.forms import RegistrationForm
+from startsmart.registrations.models import RegistrationStatus
+
+bp = Blueprint("registrations", __name__)
+
+OUTCOME_KEY = "registration_outcome"
+
+
+def _limit() -> str:
+    return current_app.config["REGISTRATION_RATE_LIMIT"]
+
+
+def _enum_or_none(enum_class, value: str | None):
+    return enum_class(value) if value else None
+
+
+@bp.route("/angebote/termine/<int:date_id>/anmeldung", methods=["GET", "POST"])
+@limiter.limit(_limit, methods=["POST"])
+def register(date_id: int):
+    date = db.session.get(EventDate, date_id)
+    if date is None or date.status is EventDateStatus.DRAFT:
+        abort(404)
+    form = RegistrationForm()
+    exchange = date.offering.format is OfferingFormat.MODERATED_EXCHANGE
+    if not exchange:
+        del form.question
+    now = utcnow()
+    closed = service.closed_reason_for(date, now)
+    if form.validate_on_submit() and closed is None:
+        if form.website.data:  # a bot filled the honeypot: store nothing, say nothing useful
+            session[OUTCOME_KEY] = {"bot": True}
+            return redirect(url_for("registrations.received"))
+        applicant = service.Applicant(
+            name=form.name.data,
+            email=form.email.data,
+            function=form.function.data or "",
+            municipality=MunicipalityInput(
+                name=form.municipality.data,
+                state=_enum_or_none(FederalState, form.state.data),
+                kind=_enum_or_none(MunicipalityKind, form.municipality_kind.data),
+                population_class=_enum_or_none(PopulationClass, form.population_class.data),
+            ),
+            question=form.question.data if exchange else None,
+            news_consent=form.news.data,
+            locale=str(get_locale() or "de"),
+        )
+        try:
+            outcome = service.register(date.id, applicant, now)
+        except DomainError as error:
+            db.session.rollback()
+            field = getattr(form, error.field, None) if error.field else None
+            (field.errors if field is not None else form.form_errors).append(error.message)
+        else:
+            session[OUTCOME_KEY] = {
+                "id": outcome.registration_id,
+                "status": outcome.status.value,
+                "position": outcome.position,
+                "repeated": outcome.repeated,
+                "date": date.id,
+            }
+            return redirect(url_for("registrations.received"))
+    seat_info = queries.seats_by_date([date])[date.id]
+    known = (
+        db.session.execute(sa.select(Municipality.name).distinct().order_by(Municipality.name))
+        .scalars()
+        .all()
+    )
+    return render_template(
+        "registrations/form.html",
+        form=form,
+        date=date,
+        seats=seat_info,
+        closed=closed,
+        closed_message=service.closed_message(closed) if closed else None,
+        known_municipalities=known,
+        exchange=exchange,
+    )
+
+
+@bp.get("/anmeldung/erhalten")
+def received():
+    outcome = session.get(OUTCOME_KEY)
+    if not outcome:
+        return redirect(url_for("catalog.index"))
+    date = db.session.get(EventDate, outcome["date"]) if "date" in outcome else None
+    return render_template("registrations/received.html", outcome=outcome, date=date)
+
+
+@bp.post("/anmeldung/erhalten/link")
+@limiter.limit("3 per hour")
+def resend_link():
+    outcome = session.get(OUTCOME_KEY) or {}
+    if "id" in outcome:
+        service.resend_link(outcome["id"], utcnow())
+    flash(_("Wir haben Ihnen die E-Mail mit Ihrem Link noch einmal geschickt."), "success")
+    return redirect(url_for("registrations.received"))
+
+
+def _registration_or_410(token: str):
+    registration = service.registration_for_token(token, utcnow())
+    if registration is None:
+        abort(410)
+    return registration
+
+
+@bp.get("/anmeldung/<token>")
+def manage(token: str):
+    registration = _registration_or_410(token)
+    return render_template(
+        "registrations/manage.html",
+        registration=registration,
+        token=token,
+        position=seats.waitlist_position(registration),
+        now=utcnow(),
+    )
+
+
+@bp.route("/anmeldung/<token>/bestaetigen", methods=["GET", "POST"])
+def confirm(token: str):
+    registration = _registration_or_410(token)
+    if request.method == "GET":  # mail scanners open links; only the button confirms
+        return render_template("registrations/confirm.html", registration=registration, token=token)
+    try:
+        outcome = service.confirm(token, utcnow())
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        if outcome.status is RegistrationStatus.CONFIRMED:
+            flash(
+                _(
+                    "Vielen Dank! Ihre Anmeldung ist bestätigt. Die Einladung für Ihren Kalender "
+                    "ist unterwegs."
+                ),
+                "success",
+            )
+        elif outcome.status is RegistrationStatus.PENDING:
+            flash(
+                _(
+                    "Ein Platz ist frei geworden. Bitte bestätigen Sie die Anmeldung über den "
+                    "Link in der E-Mail, die wir Ihnen gerade geschickt haben."
+                ),
+                "info",
+            )
+        else:
+            flash(
+                _(
+                    "Ihre E-Mail-Adresse ist bestätigt. Sie stehen auf Platz %(n)d der "
+                    "Warteliste; wir schreiben Ihnen, sobald ein Platz frei wird.",
+                    n=outcome.position or 0,
+                ),
+                "success",
+            )
+    return redirect(url_for("registrations.manage", token=token))
+
+
+@bp.route("/anmeldung/<token>/stornieren", methods=["GET", "POST"])
+def cancel(token: str):
+    registration = _registration_or_410(token)
+    if request.method == "GET":
+        return render_template("registrations/cancel.html", registration=registration, token=token)
+    try:
+        service.cancel(token, utcnow())
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        flash(
+            _(
+                "Ihre Anmeldung ist storniert. Sie erhalten eine Bestätigung per E-Mail; "
+                "der Termin wird aus Ihrem Kalender entfernt."
+            ),
+            "success",
+        )
+    return redirect(url_for("registrations.manage", token=token))
+
+
+@bp.get("/anmeldung/<token>/kalender.ics")
+def calendar_file(token: str):
+    registration = _registration_or_410(token)
+    if registration.status is not RegistrationStatus.CONFIRMED:
+        abort(404)
+    now = utcnow()
+    event = mails.calendar_event(
+        registration, url_for("registrations.manage", token=token, _external=True)
+    )
+    # The same UID as the invitation, so importing the file updates that entry, not a copy.
+    published = build_calendar(Method.PUBLISH, [replace(event, organizer=None, attendees=())], now)
+    response = Response(published, mimetype="text/calendar")
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Content-Disposition"] = 'attachment; filename="start-smart-termin.ics"'
+    return response

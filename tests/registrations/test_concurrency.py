@@ -1,0 +1,134 @@
+"""Many people at once: no seat is given twice, nobody is lost, every freed seat goes once.
+
+Each thread is its own app context, so its own database connection and transaction: the
+database's locking is what is being tested, not Python's.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from environment import DATABASE
+from startsmart import tokens
+from startsmart.database import utcnow
+from startsmart.extensions import db
+from startsmart.municipalities.models import FederalState, MunicipalityKind
+from startsmart.municipalities.service import MunicipalityInput
+from startsmart.registrations import service
+from startsmart.registrations.models import HOLDING_A_SEAT, Registration, RegistrationStatus
+from support import make_date
+
+
+def applicant(number: int) -> service.Applicant:
+    return service.Applicant(
+        name=f"Person {number}",
+        email=f"person{number}@kommune.de",
+        function="",
+        municipality=MunicipalityInput(
+            f"Gemeinde {number}", FederalState.NI, MunicipalityKind.TOWN
+        ),
+    )
+
+
+def all_at_once(app, work, count: int) -> list:
+    """Run ``work(n)`` in ``count`` threads released together; return results or errors."""
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
+
+    def run(number: int) -> None:
+        with app.app_context():
+            barrier.wait()
+            try:
+                results[number] = work(number)
+            except Exception as error:  # reported by the caller's assertion
+                db.session.rollback()
+                results[number] = error
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results
+
+
+def counts(date_id: int) -> Counter:
+    rows = db.session.execute(
+        sa.select(Registration.status).where(Registration.event_date_id == date_id)
+    ).scalars()
+    return Counter(rows)
+
+
+def test_50_at_once_for_10_seats(app, smtp):
+    date_id = make_date(app, capacity=10)
+    now = utcnow()
+    results = all_at_once(app, lambda n: service.register(date_id, applicant(n), now), 50)
+    assert [r for r in results if isinstance(r, Exception)] == []
+    assert Counter(r.status for r in results) == {
+        RegistrationStatus.PENDING: 10,
+        RegistrationStatus.WAITLISTED: 40,
+    }
+    assert sorted(r.position for r in results if r.position) == list(range(1, 41))
+    with app.app_context():
+        assert counts(date_id) == {
+            RegistrationStatus.PENDING: 10,
+            RegistrationStatus.WAITLISTED: 40,
+        }
+
+
+@pytest.mark.skipif(DATABASE != "postgresql", reason="SQLite serialises every writer anyway")
+def test_without_the_row_lock_the_same_race_overbooks(app, smtp):
+    """The control run: proves the test above can fail, so its passing means something."""
+    date_id = make_date(app, capacity=10)
+    now = utcnow()
+    app.config["REGISTRATION_LOCKING"] = False
+    try:
+        all_at_once(app, lambda n: service.register(date_id, applicant(n), now), 50)
+    finally:
+        app.config["REGISTRATION_LOCKING"] = True
+    with app.app_context():
+        held = sum(c for status, c in counts(date_id).items() if status in HOLDING_A_SEAT)
+    assert held > 10, "without the lock the race should overbook; the test would prove nothing"
+
+
+def test_five_cancel_at_once_and_exactly_five_move_up(app, smtp):
+    date_id = make_date(app, capacity=5)
+    now = utcnow()
+    with app.app_context():
+        for number in range(15):
+            service.register(date_id, applicant(number), now)
+        seated = (
+            db.session.execute(
+                sa.select(Registration.id).where(Registration.status.in_(HOLDING_A_SEAT))
+            )
+            .scalars()
+            .all()
+        )
+        tokens = [_token(registration_id, now) for registration_id in seated]
+    results = all_at_once(app, lambda n: service.cancel(tokens[n], now), 5)
+    assert [r for r in results if isinstance(r, Exception)] == []
+    with app.app_context():
+        assert counts(date_id) == {
+            RegistrationStatus.CANCELLED: 5,
+            RegistrationStatus.PENDING: 5,
+            RegistrationStatus.WAITLISTED: 5,
+        }
+        promoted = (
+            db.session.execute(
+                sa.select(Registration.person_id).where(Registration.promoted_at.is_not(None))
+            )
+            .scalars()
+            .all()
+        )
+        assert len(promoted) == len(set(promoted)) == 5
+
+
+def _token(registration_id: int, now) -> str:
+    token = tokens.mint("registration", registration_id, now, now + timedelta(days=30))
+    db.session.commit()
+    return token

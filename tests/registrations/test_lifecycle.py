@@ -1,0 +1,105 @@
+"""A municipality registers, confirms from the mail, downloads the invitation and cancels —
+with every mail read back from a real SMTP server."""
+
+from __future__ import annotations
+
+import icalendar
+import sqlalchemy as sa
+
+from startsmart.extensions import db
+from startsmart.registrations.models import Registration, RegistrationStatus
+from support import csrf_token, links_in, make_date, path_of, registration_form, submit, text
+
+
+def calendar_of(message) -> icalendar.Calendar:
+    part = next(p for p in message.walk() if p.get_content_type() == "text/calendar")
+    assert part.get_param("method") in ("REQUEST", "CANCEL")
+    return icalendar.Calendar.from_ical(part.get_content())
+
+
+def the_registration(app) -> Registration:
+    with app.app_context():
+        return db.session.execute(sa.select(Registration)).scalar_one()
+
+
+def register(client, date_id, **overrides):
+    page = f"/angebote/termine/{date_id}/anmeldung"
+    return submit(client, page, registration_form(**overrides))
+
+
+def test_register_confirm_download_and_cancel(app, client, smtp):
+    date_id = make_date(app, capacity=5)
+    response = register(client, date_id)
+    assert response.status_code == 302
+    received = text(client.get(response.headers["Location"]))
+    assert "Bitte bestätigen Sie Ihre Anmeldung" in received
+    assert the_registration(app).status is RegistrationStatus.PENDING
+
+    [confirm_mail] = smtp.to("kim@flensburg.de")
+    assert confirm_mail["Subject"].startswith("Bitte bestätigen Sie Ihre Anmeldung")
+    assert not any(p.get_content_type() == "text/calendar" for p in confirm_mail.walk())
+    confirm_url = next(u for u in links_in(confirm_mail) if u.endswith("/bestaetigen"))
+    page = client.get(path_of(confirm_url))  # a mail scanner's GET changes nothing
+    assert page.status_code == 200
+    assert the_registration(app).status is RegistrationStatus.PENDING
+    response = client.post(
+        path_of(confirm_url), data={"csrf_token": csrf_token(client, path_of(confirm_url))}
+    )
+    assert response.status_code == 302
+    assert "Ihre Anmeldung ist bestätigt" in text(client.get(response.headers["Location"]))
+    assert the_registration(app).status is RegistrationStatus.CONFIRMED
+
+    invitation = smtp.to("kim@flensburg.de")[1]
+    assert invitation["Subject"].startswith("Einladung: ")
+    request = calendar_of(invitation)
+    event = request.walk("VEVENT")[0]
+    assert request["METHOD"] == "REQUEST" and event["SEQUENCE"] == 0
+    assert event["STATUS"] == "CONFIRMED"
+    uid = str(event["UID"])
+    assert "https://konferenz.example.org/raum-1" in invitation.get_body(("plain",)).get_content()
+
+    manage = path_of(next(u for u in links_in(invitation) if "/anmeldung/" in u))
+    download = client.get(f"{manage}/kalender.ics")
+    assert download.status_code == 200
+    assert str(icalendar.Calendar.from_ical(download.data).walk("VEVENT")[0]["UID"]) == uid
+
+    assert "Möchten Sie Ihre Anmeldung wirklich stornieren?" in text(
+        client.get(f"{manage}/stornieren")
+    )
+    assert the_registration(app).status is RegistrationStatus.CONFIRMED  # GET changed nothing
+    client.post(
+        f"{manage}/stornieren", data={"csrf_token": csrf_token(client, f"{manage}/stornieren")}
+    )
+    assert the_registration(app).status is RegistrationStatus.CANCELLED
+    cancel = smtp.to("kim@flensburg.de")[2]
+    cancellation = calendar_of(cancel)
+    event = cancellation.walk("VEVENT")[0]
+    assert cancellation["METHOD"] == "CANCEL"
+    assert (str(event["UID"]), event["SEQUENCE"], event["STATUS"]) == (uid, 1, "CANCELLED")
+
+    again = client.post(
+        f"{manage}/stornieren", data={"csrf_token": csrf_token(client, f"{manage}/stornieren")}
+    )
+    assert "nicht mehr aktiv" in text(client.get(again.headers["Location"]))
+    assert len(smtp.to("kim@flensburg.de")) == 3  # cancelling twice sent nothing more
+
+
+def test_resubmitting_the_form_keeps_one_registration(app, client, smtp):
+    date_id = make_date(app)
+    first = register(client, date_id)
+    second = register(client, date_id, name="Kim  Kommune ")
+    assert first.status_code == second.status_code == 302
+    with app.app_context():
+        assert db.session.execute(sa.select(sa.func.count(Registration.id))).scalar() == 1
+    assert len(smtp.to("kim@flensburg.de")) == 1  # no second confirmation mail
+
+
+def test_unknown_or_forged_manage_link_is_gone(client):
+    for token in ("nicht-echt", "x" * 43, "a" * 500):
+        response = client.get(f"/anmeldung/{token}")
+        assert response.status_code == 410
+        assert "Dieser Link ist abgelaufen oder wurde bereits verwendet." in text(response)
+    response = client.post(
+        "/anmeldung/nicht-echt/stornieren", data={"csrf_token": csrf_token(client, "/staff/login")}
+    )
+    assert response.status_code == 410
