@@ -1,0 +1,136 @@
+"""Staff change a date that people registered for: move it, change its capacity, cancel it.
+
+Each function is one transaction under the date's lock, and tells every registered person
+what changed: confirmed participants get a calendar update (same UID, SEQUENCE + 1) or a
+CANCEL; the others a plain mail.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from startsmart.catalog.models import EventDate, EventDateStatus
+from startsmart.errors import DomainError
+from startsmart.extensions import db
+from startsmart.registrations import mails, seats
+from startsmart.registrations.models import ACTIVE, Registration, RegistrationStatus
+from startsmart.staff.models import StaffUser
+
+
+@dataclass(frozen=True)
+class DatePlace:
+    """When and where a date takes place."""
+
+    starts_at: datetime
+    ends_at: datetime
+    venue: str | None
+    online_url: str | None
+
+
+def _locked(date_id: int) -> EventDate:
+    date = seats.lock_date(date_id)
+    if date is None:
+        raise DomainError(_("Diesen Termin gibt es nicht."))
+    return date
+
+
+def _active(date: EventDate) -> list[Registration]:
+    return list(
+        db.session.execute(
+            sa.select(Registration)
+            .where(Registration.event_date_id == date.id, Registration.status.in_(ACTIVE))
+            .order_by(Registration.id)
+        ).scalars()
+    )
+
+
+def _check_place(place: DatePlace) -> None:
+    if place.ends_at <= place.starts_at:
+        raise DomainError(_("Das Ende muss nach dem Beginn liegen."), "ends_at")
+    if not (place.venue or place.online_url):
+        raise DomainError(
+            _("Bitte geben Sie einen Ort oder einen Link zur Online-Veranstaltung an."), "venue"
+        )
+
+
+def move_date(date_id: int, place: DatePlace, actor: StaffUser, now: datetime) -> int:
+    """Change time or place; everybody registered hears of it. Returns how many were told."""
+    _check_place(place)
+    date = _locked(date_id)
+    if date.status is EventDateStatus.CANCELLED:
+        raise DomainError(_("Ein abgesagter Termin kann nicht verschoben werden."))
+    changes = _describe_changes(date, place)
+    if not changes:
+        db.session.commit()
+        return 0
+    date.starts_at, date.ends_at = place.starts_at, place.ends_at
+    date.venue, date.online_url = place.venue, place.online_url
+    date.ical_sequence += 1
+    registrations = _active(date)
+    for registration in registrations:
+        with force_locale(registration.locale):
+            described = [str(change()) for change in changes]
+        mails.update(registration, now, described)
+    db.session.commit()
+    return len(registrations)
+
+
+def _describe_changes(date: EventDate, place: DatePlace) -> list:
+    # Lazily worded, so each person reads them in their own language.
+    changes = []
+    if (date.starts_at, date.ends_at) != (place.starts_at, place.ends_at):
+        changes.append(lambda: _("Neue Zeit"))
+    if date.venue != place.venue:
+        changes.append(lambda: _("Neuer Ort: %(venue)s", venue=place.venue or _("online")))
+    if date.online_url != place.online_url:
+        changes.append(lambda: _("Neuer Zugang zur Online-Veranstaltung"))
+    return changes
+
+
+def change_capacity(date_id: int, capacity: int, actor: StaffUser, now: datetime) -> int:
+    """Set the number of seats. Lowering below the seats already taken is refused; raising
+    gives the new seats to the waiting list at once. Returns how many moved up."""
+    date = _locked(date_id)
+    if capacity < 0:
+        raise DomainError(_("Die Zahl der Plätze kann nicht negativ sein."), "capacity")
+    taken = seats.holding(date.id)
+    if capacity < taken:
+        raise DomainError(
+            _("%(taken)d Plätze sind schon vergeben; weniger Plätze gehen nicht. Stornieren Sie "
+              "zuerst einzelne Anmeldungen, wenn es wirklich weniger werden müssen.", taken=taken),
+            "capacity",
+        )
+    date.capacity = capacity
+    db.session.flush()
+    promoted = seats.promote(date, now)
+    db.session.commit()
+    return len(promoted)
+
+
+def cancel_date(date_id: int, message: str, actor: StaffUser, now: datetime) -> int:
+    """Cancel the whole date: every active registration is cancelled, with a CANCEL for those
+    who had the invitation and the staff's message for everybody. Returns how many were told."""
+    message = message.strip()
+    if not message:
+        raise DomainError(
+            _("Bitte schreiben Sie den Angemeldeten kurz, warum der Termin ausfällt."), "message"
+        )
+    date = _locked(date_id)
+    if date.status is EventDateStatus.CANCELLED:
+        raise DomainError(_("Dieser Termin ist bereits abgesagt."))
+    date.status = EventDateStatus.CANCELLED
+    date.ical_sequence += 1
+    registrations = _active(date)
+    for registration in registrations:
+        registration.status = RegistrationStatus.CANCELLED
+        registration.cancelled_at = now
+        registration.hold_expires_at = None
+        registration.queued_at = None
+        mails.cancelled(registration, now, by_staff=message)
+    db.session.commit()
+    return len(registrations)
