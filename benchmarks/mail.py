@@ -22,7 +22,6 @@ import sqlalchemy as sa
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from smtp_sink import SmtpSink  # noqa: E402  (the tests' SMTP sink: aiosmtpd on loopback)
-
 from startsmart import create_app  # noqa: E402
 from startsmart.extensions import db  # noqa: E402
 from startsmart.invitations.compose import Invitation, Recipient  # noqa: E402

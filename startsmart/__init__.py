@@ -84,11 +84,12 @@ def register_blueprints(app: Flask) -> None:
 def register_cli(app: Flask) -> None:
     from startsmart.demo.cli import demo_cli
     from startsmart.invitations.cli import outbox_cli
+    from startsmart.reminders import reminders_cli
     from startsmart.registrations.cli import registrations_cli
     from startsmart.staff.cli import staff_cli
     from startsmart.translate_cli import translate_cli
 
-    for group in (staff_cli, demo_cli, outbox_cli, registrations_cli, translate_cli):
+    for group in (staff_cli, demo_cli, outbox_cli, reminders_cli, registrations_cli, translate_cli):
         app.cli.add_command(group)
 
 

@@ -69,9 +69,9 @@ class Defaults:
     # Personal data of registrations is anonymised this many days after the date; manage
     # links stay valid until then.
     PERSONAL_DATA_RETENTION_DAYS = 180
-    PRIVACY_NOTICE_VERSION = (
-        "2026-11"  # stored with every registration; raise when the text changes
-    )
+    # Stored with every registration; raise it whenever the privacy notice changes.
+    PRIVACY_NOTICE_VERSION = "2026-11"
+    REMINDER_HOURS_BEFORE = 24  # one reminder this long before a date or consultation
     REGISTRATION_LOCKING = True  # only the test that proves the lock is needed turns it off
 
     # Absolute links in mails and calendar entries point here.

@@ -9,6 +9,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from startsmart.extensions import db
 from startsmart.invitations.outbox import deliver_due, worker_name
 
 outbox_cli = AppGroup("outbox", help="The mail outbox.")
@@ -42,10 +43,9 @@ def work(idle: float) -> None:
             report = deliver_due(worker=name, max_batches=1)
         except Exception:  # the database restarted, say: log, wait, carry on
             current_app.logger.exception("outbox pass failed")
-            from startsmart.extensions import db
-
             db.session.rollback()
             report = None
         if report is None or report.attempted == 0:
             time.sleep(idle)
     click.echo(f"outbox worker {name} stopped")
+

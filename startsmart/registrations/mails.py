@@ -62,6 +62,7 @@ def _send(
     template: str,
     now: datetime,
     method: Method | None = None,
+    dedupe_key: str | None = None,
     **context: Any,
 ) -> None:
     person = registration.person
@@ -84,6 +85,7 @@ def _send(
         now=now,
         reference=f"registration:{registration.id}",
         invitation=invitation,
+        dedupe_key=dedupe_key,
     )
 
 
@@ -127,3 +129,9 @@ def cancelled(registration: Registration, now: datetime, by_staff: str | None = 
 
 def expired(registration: Registration, now: datetime) -> None:
     _send(registration, "registration_expired", now)
+
+
+def reminder(registration: Registration, now: datetime) -> None:
+    """The day before: time, place and the online link once more."""
+    _send(registration, "registration_reminder", now,
+          dedupe_key=f"reminder:registration:{registration.id}")
