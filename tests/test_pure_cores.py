@@ -14,6 +14,7 @@ PURE_CORES = [
     "startsmart.municipalities.ags",
     "startsmart.invitations.ical",
     "startsmart.consultations.slots",
+    "startsmart.conferences.planner",
 ]
 FORBIDDEN = ["flask", "flask_sqlalchemy", "flask_babel", "flask_login", "sqlalchemy", "werkzeug"]
 
