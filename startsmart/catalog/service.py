@@ -1,14 +1,23 @@
-"""Reading the catalogue: offerings by format and their upcoming dates."""
+"""Reading the catalogue: offerings by format, their upcoming dates, and filtering those dates."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime, time
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.sql.functions import FunctionElement
 
-from startsmart.catalog.models import EventDate, EventDateStatus, Offering, OfferingFormat
+from startsmart.catalog.models import EventDate, EventDateStatus, Offering, OfferingFormat, Topic
+from startsmart.clock import berlin_to_utc
 from startsmart.extensions import db
+
+PAGE_SIZE = 20  # dates per catalogue page: a list people can scan, a page that renders fast
+
+# Initial consultations are booked as slots with an advisor; they have no dates to list.
+DATED_FORMATS = tuple(f for f in OfferingFormat if f is not OfferingFormat.INITIAL_CONSULTATION)
 
 
 def formats_overview() -> list[tuple[OfferingFormat, list[Offering]]]:
@@ -29,14 +38,166 @@ def offering_by_slug(slug: str) -> Offering | None:
     ).scalar_one_or_none()
 
 
+def _upcoming(now: datetime):
+    return sa.and_(EventDate.status == EventDateStatus.PUBLISHED, EventDate.starts_at > now)
+
+
 def upcoming_dates(now: datetime, offering: Offering | None = None) -> list[EventDate]:
     """Published dates that have not started yet, soonest first."""
     query = (
         sa.select(EventDate)
-        .where(EventDate.status == EventDateStatus.PUBLISHED, EventDate.starts_at > now)
+        .where(_upcoming(now))
         .options(selectinload(EventDate.offering))
         .order_by(EventDate.starts_at)
     )
     if offering is not None:
         query = query.where(EventDate.offering_id == offering.id)
     return list(db.session.execute(query).scalars().all())
+
+
+# -- Filtering the catalogue: by format, topic and month (in Berlin time) ----------------------
+
+
+@dataclass(frozen=True)
+class DateFilter:
+    """What the visitor chose; None means "all". Only values from ``FilterChoices`` get here."""
+
+    format: OfferingFormat | None = None
+    topic: Topic | None = None
+    month: date | None = None  # the first day of a month in Berlin time
+
+    @property
+    def active(self) -> bool:
+        return any(value is not None for value in (self.format, self.topic, self.month))
+
+
+@dataclass(frozen=True)
+class FilterChoices:
+    """What the filter form offers: formats with dates, topics of live offerings, and the
+    months (Berlin time) that have upcoming dates."""
+
+    formats: tuple[OfferingFormat, ...]
+    topics: list[Topic]
+    months: list[date]
+
+    def pick(self, fmt: str | None, topic: str | None, month: str | None) -> DateFilter:
+        """The filter for the given request values; a value that is not on offer (misspelt,
+        tampered with, a month without dates) counts as "all" rather than as an error."""
+        return DateFilter(
+            format=next((f for f in self.formats if f.value == fmt), None),
+            topic=next((t for t in self.topics if t.slug == topic), None),
+            month=next((m for m in self.months if month_key(m) == month), None),
+        )
+
+
+def month_key(month: date) -> str:
+    """How a month appears in the URL: ``2027-01``."""
+    return f"{month:%Y-%m}"
+
+
+class berlin_month(FunctionElement):  # lower case, like the SQL functions SQLAlchemy names
+    """``'YYYY-MM'`` of a UTC timestamp in Berlin time, computed by the database."""
+
+    type = sa.String()
+    inherit_cache = True
+
+
+@compiles(berlin_month, "postgresql")
+def _berlin_month_postgresql(element, compiler, **kw) -> str:
+    at = compiler.process(element.clauses, **kw)
+    return f"to_char(({at}) AT TIME ZONE 'Europe/Berlin', 'YYYY-MM')"
+
+
+@compiles(berlin_month, "sqlite")
+def _berlin_month_sqlite(element, compiler, **kw) -> str:
+    # SQLite knows no time zones. Berlin is UTC+1, and UTC+2 in summer time, which by the EU
+    # rule (since 1996) runs from the last Sunday of March to the last Sunday of October, each
+    # at 01:00 UTC. "31st, minus 6 days, then the next Sunday" is the month's last Sunday.
+    at = compiler.process(element.clauses, **kw)
+    year = f"strftime('%Y', {at})"
+    summer = (
+        f"{at} >= datetime({year} || '-03-31', '-6 days', 'weekday 0', '+1 hour') AND "
+        f"{at} < datetime({year} || '-10-31', '-6 days', 'weekday 0', '+1 hour')"
+    )
+    return f"strftime('%Y-%m', {at}, CASE WHEN {summer} THEN '+2 hours' ELSE '+1 hour' END)"
+
+
+def _listed(now: datetime):
+    """Upcoming dates as the catalogue lists them: published, not started, with a date format."""
+    return (
+        sa.select()
+        .select_from(EventDate)
+        .join(EventDate.offering)
+        .where(_upcoming(now), Offering.format.in_(DATED_FORMATS))
+    )
+
+
+def filter_choices(now: datetime) -> FilterChoices:
+    """The filter form's options (two queries, whatever the number of dates)."""
+    topics = (
+        db.session.execute(
+            sa.select(Topic)
+            .where(
+                Topic.offerings.any(
+                    sa.and_(Offering.retired_at.is_(None), Offering.format.in_(DATED_FORMATS))
+                )
+            )
+            .order_by(Topic.name)
+        )
+        .scalars()
+        .all()
+    )
+    key = berlin_month(EventDate.starts_at)
+    keys = db.session.execute(_listed(now).add_columns(key).group_by(key).order_by(key)).scalars()
+    months = [date(int(k[:4]), int(k[5:7]), 1) for k in keys]
+    return FilterChoices(formats=DATED_FORMATS, topics=list(topics), months=months)
+
+
+@dataclass(frozen=True)
+class DatePage:
+    """One page of the filtered dates, and how many there are in all."""
+
+    dates: list[EventDate]
+    total: int
+    number: int
+    size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+
+def month_bounds(month: date) -> tuple[datetime, datetime]:
+    """The UTC instants at which the Berlin month begins and the next one begins."""
+    following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return berlin_to_utc(month, time(0)), berlin_to_utc(following, time(0))
+
+
+def find_dates(now: datetime, chosen: DateFilter, page: int = 1, size: int = PAGE_SIZE) -> DatePage:
+    """The upcoming dates matching ``chosen``, soonest first, one page of them, with the total.
+
+    One query: the filter runs in the database, the offering comes with each date, and the
+    total rides along as a window count. A page beyond the end gives the first page instead.
+    """
+    query = (
+        _listed(now)
+        .add_columns(EventDate, sa.func.count().over().label("total"))
+        .options(contains_eager(EventDate.offering))
+        .order_by(EventDate.starts_at, EventDate.id)
+        .limit(size)
+    )
+    if chosen.format is not None:
+        query = query.where(Offering.format == chosen.format)
+    if chosen.topic is not None:
+        query = query.where(Offering.topics.any(Topic.id == chosen.topic.id))
+    if chosen.month is not None:
+        begins, ends = month_bounds(chosen.month)
+        query = query.where(EventDate.starts_at >= begins, EventDate.starts_at < ends)
+
+    page = max(page, 1)
+    rows = db.session.execute(query.offset((page - 1) * size)).all()
+    if not rows and page > 1:
+        page = 1
+        rows = db.session.execute(query).all()
+    total = rows[0].total if rows else 0
+    return DatePage(dates=[row.EventDate for row in rows], total=total, number=page, size=size)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template
+from flask import Blueprint, Response, abort, render_template, request
 
 from startsmart.catalog import calendar, service
-from startsmart.catalog.models import EventDate, EventDateStatus
+from startsmart.catalog.models import EventDate, EventDateStatus, OfferingFormat
 from startsmart.database import utcnow
 from startsmart.extensions import db
 from startsmart.registrations.queries import seats_by_date
@@ -15,22 +15,54 @@ bp = Blueprint("catalog", __name__, url_prefix="/angebote")
 
 @bp.get("/")
 def index():
+    """The offerings, and the upcoming dates filtered by ?format=, ?thema=, ?monat=, ?seite=."""
     now = utcnow()
-    dates = service.upcoming_dates(now)
+    choices = service.filter_choices(now)
+    chosen = choices.pick(
+        request.args.get("format"), request.args.get("thema"), request.args.get("monat")
+    )
+    page = service.find_dates(now, chosen, _page_number(request.args.get("seite")))
     return render_template(
         "catalog/index.html",
         formats=service.formats_overview(),
-        dates=dates,
-        seats=seats_by_date(dates),
+        choices=choices,
+        chosen=chosen,
+        filter_args=_filter_args(chosen),
+        month_key=service.month_key,
+        page=page,
+        dates=page.dates,
+        seats=seats_by_date(page.dates),
         now=now,
     )
+
+
+def _page_number(value: str | None) -> int:
+    """A page number from the URL; anything odd means the first page."""
+    if value and value.isascii() and value.isdigit() and len(value) <= 6:
+        return max(int(value), 1)
+    return 1
+
+
+def _filter_args(chosen: service.DateFilter) -> dict[str, str]:
+    """The chosen filter as URL parameters, for the page links."""
+    args = {}
+    if chosen.format is not None:
+        args["format"] = chosen.format.value
+    if chosen.topic is not None:
+        args["thema"] = chosen.topic.slug
+    if chosen.month is not None:
+        args["monat"] = service.month_key(chosen.month)
+    return args
 
 
 @bp.get("/<slug>")
 def offering(slug: str):
     item = service.offering_by_slug(slug) or abort(404)
     now = utcnow()
-    dates = service.upcoming_dates(now, item)
+    if item.format is OfferingFormat.INITIAL_CONSULTATION:
+        dates = []  # booked as a consultation, not per date: the page leads there instead
+    else:
+        dates = service.upcoming_dates(now, item)
     return render_template(
         "catalog/offering.html", offering=item, dates=dates, seats=seats_by_date(dates), now=now
     )

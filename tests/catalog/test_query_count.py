@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from startsmart.catalog.models import EventDate, Offering, OfferingFormat, Topic
+from startsmart.clock import BERLIN
 from startsmart.database import utcnow
 from startsmart.extensions import db
 from startsmart.municipalities.models import FederalState, Municipality, MunicipalityKind, Person
@@ -75,10 +76,24 @@ def counted_queries(app):
 
 
 @pytest.mark.parametrize("dates", [10, 500])
-@pytest.mark.parametrize("path", ["/angebote/", "/angebote/o0", "/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/angebote/",
+        "/angebote/o0",
+        "/angebote/o2",  # the initial consultation: no dates, a booking hint instead
+        "/",
+        "/angebote/?format=thematic_input",
+        "/angebote/?thema=monitoring&monat={month}",
+        "/angebote/?format=moderated_exchange&thema=monitoring&monat={month}&seite=2",
+        "/angebote/?seite=9999",  # beyond the last page: the first page instead
+        "/angebote/?format=x&thema=y&monat=z&seite=0",
+    ],
+)
 def test_catalogue_query_count_is_constant(app, client, dates, path):
     _fill(app, dates)
+    month = f"{(utcnow() + timedelta(days=1)).astimezone(BERLIN):%Y-%m}"
     with counted_queries(app) as statements:
-        response = client.get(path)
+        response = client.get(path.format(month=month))
     assert response.status_code == 200
     assert len(statements) <= 6, statements

@@ -1,0 +1,249 @@
+"""What the HTTP benchmarks share: a scratch PostgreSQL database, gunicorn serving
+``bench_wsgi:app`` on it with 4 workers, and a small browser-like HTTP client.
+
+The client is the standard library's ``http.client`` (nothing to install): one connection per
+request, as gunicorn's sync workers close every connection anyway, and a cookie jar so a
+simulated visitor keeps their session (and with it the CSRF token) like a browser.
+"""
+
+from __future__ import annotations
+
+import http.client
+import math
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from pathlib import Path
+from urllib.parse import urlencode
+
+import psycopg
+from psycopg import sql
+
+CHECKOUT = Path(__file__).resolve().parents[1]
+BENCHMARKS = CHECKOUT / "benchmarks"
+VENV_BIN = Path(sys.executable).parent
+ADMIN_URL = os.environ.get(
+    "STARTSMART_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+WORKERS = 4
+CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+@contextmanager
+def scratch_database(label: str) -> Iterator[str]:
+    """A fresh database for one run; dropped afterwards, also after an error or Ctrl-C."""
+    name = f"startsmart_bench_{label}_{secrets.token_hex(4)}"
+    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
+            admin.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+
+
+def server_environment(database_url: str, instance: Path, public_url: str) -> dict[str, str]:
+    """The production configuration, except that mail stays in the outbox (no worker runs)
+    and the rate limits are out of the way (every simulated visitor comes from 127.0.0.1)."""
+    return {
+        **os.environ,
+        "STARTSMART_ENV": "production",
+        "STARTSMART_DATABASE_URL": database_url,
+        "STARTSMART_SECRET_KEY": secrets.token_urlsafe(48),
+        "STARTSMART_INSTANCE_PATH": str(instance),
+        "STARTSMART_PUBLIC_URL": public_url,
+        "STARTSMART_MAIL_DEFAULT_SENDER": "Start Smart (KTS) <startsmart@kts.example>",
+        "STARTSMART_MAIL_DELIVERY": "worker",
+        "STARTSMART_RATELIMIT_STORAGE_URI": "memory://",
+        "STARTSMART_REGISTRATION_RATE_LIMIT": "100000 per minute",
+    }
+
+
+def migrate(environment: dict[str, str]) -> None:
+    """``flask db upgrade`` against the scratch database, as a deploy would run it."""
+    done = subprocess.run(
+        [str(VENV_BIN / "flask"), "--app", "startsmart", "db", "upgrade"],
+        env=environment,
+        cwd=CHECKOUT,
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"flask db upgrade failed:\n{done.stderr[-3000:]}")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class Server:
+    host: str
+    port: int
+    log: Path
+
+
+@contextmanager
+def gunicorn(label: str) -> Iterator[tuple[Server, dict[str, str]]]:
+    """Scratch database, migrated; gunicorn with 4 sync workers serving ``bench_wsgi:app``.
+
+    Yields the server and the environment it runs with (for the benchmark's own app, which
+    prepares data and checks results in the same database). Stops gunicorn and drops the
+    database however the benchmark ends.
+    """
+    instance = Path(tempfile.mkdtemp(prefix="startsmart-bench-"))
+    port = free_port()
+    try:
+        with scratch_database(label) as database_url:
+            environment = server_environment(
+                database_url, instance, "https://startsmart.example.org"
+            )
+            migrate(environment)
+            log = instance / "gunicorn.log"
+            process = subprocess.Popen(
+                [
+                    str(VENV_BIN / "gunicorn"),
+                    "--workers",
+                    str(WORKERS),
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                    "--chdir",
+                    str(BENCHMARKS),
+                    "--error-logfile",
+                    str(log),
+                    "--log-level",
+                    "warning",
+                    "bench_wsgi:app",
+                ],  # fmt: skip
+                env=environment,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+            try:
+                server = Server("127.0.0.1", port, log)
+                _wait_until_serving(server, process)
+                yield server, environment
+            finally:
+                _stop(process)
+    finally:
+        shutil.rmtree(instance, ignore_errors=True)
+
+
+def _wait_until_serving(server: Server, process: subprocess.Popen, seconds: float = 60) -> None:
+    """Until every worker has answered once (the first request of a worker builds the app)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {process.returncode}; see {server.log}")
+        try:
+            if Browser(server).get("/").status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"gunicorn did not answer within {seconds:.0f} s; see {server.log}")
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """SIGTERM to our gunicorn master (its workers follow), SIGKILL if it hangs."""
+    if process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+@dataclass
+class Answer:
+    status: int
+    headers: http.client.HTTPMessage
+    body: str
+    seconds: float  # client wall time, connect to last byte
+
+    @property
+    def server_ms(self) -> float | None:
+        """Server time from bench_wsgi's ``Server-Timing: app;dur=…`` header."""
+        value = self.headers.get("Server-Timing", "")
+        match = re.search(r"dur=([\d.]+)", value)
+        return float(match.group(1)) if match else None
+
+
+@dataclass
+class Browser:
+    """One simulated visitor: own cookies, one connection per request, no redirects followed."""
+
+    server: Server
+    cookies: dict[str, str] = field(default_factory=dict)
+    timeout: float = 300
+
+    def request(self, method: str, path: str, form: dict[str, str] | None = None) -> Answer:
+        headers = {"Host": f"{self.server.host}:{self.server.port}"}
+        body = None
+        if form is not None:
+            body = urlencode(form).encode()
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        started = time.perf_counter()
+        connection = http.client.HTTPConnection(
+            self.server.host, self.server.port, timeout=self.timeout
+        )
+        try:
+            connection.request(method, path, body=body, headers=headers)
+            response = connection.getresponse()
+            data = response.read()
+        finally:
+            connection.close()
+        elapsed = time.perf_counter() - started
+        for header in response.headers.get_all("Set-Cookie") or ():
+            for name, morsel in SimpleCookie(header).items():
+                self.cookies[name] = morsel.value
+        return Answer(response.status, response.headers, data.decode("utf-8", "replace"), elapsed)
+
+    def get(self, path: str) -> Answer:
+        return self.request("GET", path)
+
+    def post(self, path: str, form: dict[str, str]) -> Answer:
+        return self.request("POST", path, form)
+
+    def csrf_token(self, path: str) -> str:
+        """Open the form like a browser and take its CSRF token (bound to our session)."""
+        answer = self.get(path)
+        match = CSRF.search(answer.body)
+        if answer.status != 200 or not match:
+            raise RuntimeError(f"no form on {path}: HTTP {answer.status}")
+        return match.group(1)
+
+
+def percentile(values: list[float], share: float) -> float:
+    """Nearest-rank percentile (p95 of 200 values is the 190th smallest)."""
+    ordered = sorted(values)
+    return ordered[max(0, min(len(ordered), math.ceil(share * len(ordered))) - 1)]
+
+
+def load_average() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f} / {five:.2f} / {fifteen:.2f} (1 / 5 / 15 min), {os.cpu_count()} cores"
+
+
+def command_line() -> str:
+    return " ".join([".venv/bin/python", *sys.argv])

@@ -1,0 +1,428 @@
+"""Registrations over HTTP, like browsers, against gunicorn (4 workers) on PostgreSQL.
+
+--race:       200 visitors open the form of one date with 20 seats, then all submit at once.
+              Nobody may be lost, no seat given twice, no 5xx; everybody is told "seat held"
+              or "waiting list, position N", and positions 1..180 go out exactly once.
+--throughput: 2,000 registrations from 50 concurrent visitors over 100 dates; then the same
+              load against a bare endpoint on the same server (one INSERT, one transaction:
+              the stack's limit). Target: our throughput >= 0.5 of the bare one.
+
+Each visitor GETs the form first (session cookie, CSRF token) and POSTs it like a browser.
+A scratch database is created and dropped; gunicorn serves benchmarks/bench_wsgi.py.
+
+    .venv/bin/python benchmarks/registration_race.py [--race] [--throughput]
+
+Exits non-zero if an invariant fails (overbooked, lost, 5xx, wrong answer); the throughput
+ratio is reported against its target but is not an invariant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import queue
+import re
+import statistics
+import sys
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass
+from datetime import timedelta
+
+import sqlalchemy as sa
+from live_server import Browser, Server, command_line, gunicorn, load_average, percentile
+
+from startsmart import create_app
+from startsmart.catalog.models import EventDate, Offering, OfferingFormat
+from startsmart.database import utcnow
+from startsmart.extensions import db
+from startsmart.municipalities.models import FederalState, Municipality, MunicipalityKind, Person
+from startsmart.registrations.models import HOLDING_A_SEAT, Registration, RegistrationStatus
+
+RATIO_TARGET = 0.5
+PENDING_TEXT = "Wir halten einen Platz für Sie frei."
+WAITLIST_TEXT = re.compile(r"Sie stehen auf Platz (\d+) der Warteliste")
+
+
+# -- data ----------------------------------------------------------------------------------
+
+
+def local_app(environment: dict[str, str]):
+    """The app in this process, on the server's database: to prepare data and check results."""
+    return create_app(
+        {
+            "DATABASE_URL": environment["STARTSMART_DATABASE_URL"],
+            "INSTANCE_PATH": environment["STARTSMART_INSTANCE_PATH"],
+            "SECRET_KEY": environment["STARTSMART_SECRET_KEY"],
+        }
+    )
+
+
+def make_dates(app, count: int, capacity: int, slug: str) -> list[int]:
+    """``count`` published online dates of one new offering, a week and more ahead."""
+    with app.app_context():
+        offering = Offering(
+            slug=slug,
+            format=OfferingFormat.ONLINE_INTRO,
+            title="Online-Einführung: Grundlagen der Smart City",
+            summary="Überblick.",
+            description="Text.",
+        )
+        starts = (utcnow() + timedelta(days=7)).replace(microsecond=0)
+        dates = [
+            EventDate(
+                offering=offering,
+                starts_at=starts + timedelta(days=n),
+                ends_at=starts + timedelta(days=n, minutes=90),
+                online_url="https://konferenz.example.org/raum",
+                capacity=capacity,
+            )
+            for n in range(count)
+        ]
+        db.session.add_all(dates)
+        db.session.commit()
+        return [d.id for d in dates]
+
+
+def known_municipalities(app, count: int, tag: str) -> None:
+    """Municipalities the service already knows (most registrations come from known ones)."""
+    with app.app_context():
+        db.session.add_all(
+            Municipality(
+                name=f"{tag}-Gemeinde {n}", kind=MunicipalityKind.TOWN, state=FederalState.NI
+            )
+            for n in range(count)
+        )
+        db.session.commit()
+
+
+def form(tag: str, number: int, municipality: int, token: str) -> dict[str, str]:
+    """What visitor ``number`` types in: a new person, from municipality ``municipality``."""
+    return {
+        "csrf_token": token,
+        "name": f"Person {number}",
+        "email": f"{tag}{number}@gemeinde{municipality}.de".lower(),
+        "function": "Digitalisierung",
+        "municipality": f"{tag}-Gemeinde {municipality}",
+        "state": "NI",
+        "municipality_kind": "town",
+        "population_class": "",
+        "privacy": "y",
+    }
+
+
+# -- (a) the race --------------------------------------------------------------------------
+
+
+@dataclass
+class Visitor:
+    form_status: int | None = None
+    post_status: int | None = None
+    page_status: int | None = None
+    post_seconds: float | None = None
+    answered_at: float | None = None
+    told: str | None = None  # "pending", "waitlisted" or what else the page said
+    position: int | None = None
+    error: str | None = None
+
+    @property
+    def statuses(self) -> list[int]:
+        return [s for s in (self.form_status, self.post_status, self.page_status) if s]
+
+
+def what_we_were_told(page: str) -> tuple[str, int | None]:
+    if "bereits eine Anmeldung" in page:
+        return "repeated", None
+    if PENDING_TEXT in page:
+        return "pending", None
+    match = WAITLIST_TEXT.search(page)
+    if match:
+        return "waitlisted", int(match.group(1))
+    return "unclear", None
+
+
+def race(server: Server, app, clients: int, capacity: int) -> bool:
+    (date_id,) = make_dates(app, 1, capacity, "rennen")
+    path = f"/angebote/termine/{date_id}/anmeldung"
+    released: list[float] = []
+    barrier = threading.Barrier(
+        clients, action=lambda: released.append(time.perf_counter()), timeout=300
+    )
+    visitors = [Visitor() for _ in range(clients)]
+
+    def visit(number: int) -> None:
+        visitor = visitors[number]
+        browser = Browser(server)
+        token = None
+        try:
+            answer = browser.get(path)
+            visitor.form_status = answer.status
+            token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', answer.body)
+        except OSError as error:
+            visitor.error = f"form: {error!r}"
+        barrier.wait()  # everybody has the form open; now all press "submit" together
+        if token is None:
+            visitor.error = visitor.error or "no form"
+            return
+        try:
+            answer = browser.post(path, form("rennen", number, number, token.group(1)))
+            visitor.post_status, visitor.post_seconds = answer.status, answer.seconds
+            visitor.answered_at = time.perf_counter()
+            if answer.status == 302:
+                page = browser.get(answer.headers["Location"])
+                visitor.page_status = page.status
+                visitor.told, visitor.position = what_we_were_told(page.body)
+        except OSError as error:
+            visitor.error = f"submit: {error!r}"
+
+    threads = [threading.Thread(target=visit, args=(n,)) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = max(v.answered_at or 0 for v in visitors) - released[0]
+
+    with app.app_context():
+        rows = db.session.execute(
+            sa.select(Person.email, Registration.status, Registration.queued_at, Registration.id)
+            .join(Registration.person)
+            .where(Registration.event_date_id == date_id)
+        ).all()
+    per_email = Counter(email for email, *_ in rows)
+    status_of = {email: status for email, status, *_ in rows}
+    waiting = sorted(
+        (queued, rid, email)
+        for email, status, queued, rid in rows
+        if status is RegistrationStatus.WAITLISTED
+    )
+    rank = {email: n for n, (_, _, email) in enumerate(waiting, start=1)}
+    emails = [form("rennen", n, n, "")["email"] for n in range(clients)]
+
+    answered = sum(1 for v in visitors if v.post_status is not None)
+    server_errors = sum(1 for v in visitors for s in v.statuses if s >= 500)
+    holding = sum(1 for _, status, *_ in rows if status in HOLDING_A_SEAT)
+    overbooked = max(0, holding - capacity)
+    lost = sum(
+        1
+        for v, email in zip(visitors, emails, strict=True)
+        if v.post_status is None or not per_email[email]
+    )
+    duplicates = sum(1 for count in per_email.values() if count > 1)
+    told = Counter(v.told for v in visitors)
+    other = clients - told["pending"] - told["waitlisted"]
+    positions = sorted(v.position for v in visitors if v.position is not None)
+    expected_waiting = max(0, clients - capacity)
+    positions_ok = positions == list(range(1, expected_waiting + 1))
+    mismatched = sum(
+        1
+        for v, e in zip(visitors, emails, strict=True)
+        if (v.told == "pending" and status_of.get(e) is not RegistrationStatus.PENDING)
+        or (v.told == "waitlisted" and rank.get(e) != v.position)
+    )
+    latencies = [v.post_seconds * 1000 for v in visitors if v.post_seconds is not None]
+
+    checks = [
+        ("answers received (POST)", f"{answered} / {clients}", answered == clients),
+        ("5xx answers", server_errors, server_errors == 0),
+        ("seats held in the database", f"{holding} / capacity {capacity}", holding <= capacity),
+        ("overbooked seats", overbooked, overbooked == 0),
+        ("lost (no answer, or not in the database)", lost, lost == 0),
+        ("in the database more than once", duplicates, duplicates == 0),
+        ("told: seat held (pending)", told["pending"], told["pending"] == min(capacity, clients)),
+        ("told: waiting list", told["waitlisted"], told["waitlisted"] == expected_waiting),
+        ("told something else (or nothing)", other, other == 0),
+        (
+            f"waiting-list positions 1..{expected_waiting} told exactly once each",
+            "yes" if positions_ok else f"no: {len(positions)} told, {len(set(positions))} distinct",
+            positions_ok,
+        ),
+        ("told differs from the database", mismatched, mismatched == 0),
+    ]
+    print(f"\n## Race: {clients} visitors submit at once for one date with {capacity} seats\n")
+    print("| check | result | ok |")
+    print("| --- | --- | --- |")
+    for name, value, ok in checks:
+        print(f"| {name} | {value} | {'yes' if ok else 'NO'} |")
+    print(f"\nlast submission answered {elapsed:.2f} s after the barrier released; POST latency")
+    print(
+        f"p50 {percentile(latencies, 0.5):.0f} ms, p95 {percentile(latencies, 0.95):.0f} ms, "
+        f"max {max(latencies):.0f} ms (they queue for the date's row lock)"
+    )
+    errors = [v.error for v in visitors if v.error]
+    if errors:
+        print(f"client errors ({len(errors)}), first: {errors[0]}")
+    return all(ok for _, _, ok in checks)
+
+
+# -- (b) throughput ------------------------------------------------------------------------
+
+
+@dataclass
+class Load:
+    seconds: float
+    latencies_ms: list[float]
+    statuses: Counter
+    server_ms: list[float]
+
+    @property
+    def rate(self) -> float:
+        return len(self.latencies_ms) / self.seconds
+
+
+def drive(
+    server: Server, clients: int, jobs: list[tuple[str, int, int]], token_path: str, tag: str
+) -> Load:
+    """``clients`` visitors, each with its own session and token, work through ``jobs``
+    (path, person number, municipality) as fast as the server answers; POSTs are timed."""
+    browsers = [Browser(server) for _ in range(clients)]
+    tokens = [browser.csrf_token(token_path) for browser in browsers]  # not timed
+    work: queue.SimpleQueue = queue.SimpleQueue()
+    for job in jobs:
+        work.put(job)
+    barrier = threading.Barrier(clients + 1)
+    latencies: list[float] = []
+    server_ms: list[float] = []
+    statuses: Counter = Counter()
+    lock = threading.Lock()
+
+    def run(number: int) -> None:
+        barrier.wait()
+        while True:
+            try:
+                path, person, municipality = work.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                answer = browsers[number].post(
+                    path, form(tag, person, municipality, tokens[number])
+                )
+            except OSError as error:
+                with lock:
+                    statuses[repr(error)] += 1
+                continue
+            with lock:
+                statuses[answer.status] += 1
+                latencies.append(answer.seconds * 1000)
+                if answer.server_ms is not None:
+                    server_ms.append(answer.server_ms)
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    barrier.wait()
+    started = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    return Load(time.perf_counter() - started, latencies, statuses, server_ms)
+
+
+def throughput(server: Server, app, registrations: int, clients: int, dates: int) -> bool:
+    municipalities = -(-registrations // dates)  # one per registration of a date: limit is 2
+    known_municipalities(app, municipalities, "Last")
+    date_ids = make_dates(app, dates, capacity=registrations, slug="durchsatz")
+    (warm_id,) = make_dates(app, 1, capacity=1000, slug="aufwaermen")
+    form_path = f"/angebote/termine/{date_ids[0]}/anmeldung"
+
+    def registration_jobs(first: int, count: int, ids: list[int]):
+        return [
+            (f"/angebote/termine/{ids[n % len(ids)]}/anmeldung", first + n, n // len(ids))
+            for n in range(count)
+        ]
+
+    # Every worker renders each template and fills its pool once before the clock runs.
+    drive(server, 8, registration_jobs(0, 64, [warm_id]), form_path, "warm")
+    ours = drive(server, clients, registration_jobs(0, registrations, date_ids), form_path, "Last")
+    bare_jobs = [("/bench/insert", n, n % municipalities) for n in range(registrations)]
+    drive(server, 8, bare_jobs[:64], form_path, "warm")
+    bare = drive(server, clients, bare_jobs, form_path, "Last")
+
+    with app.app_context():
+        stored = db.session.execute(
+            sa.select(sa.func.count(Registration.id)).where(
+                Registration.event_date_id.in_(date_ids)
+            )
+        ).scalar_one()
+        overbooked = db.session.execute(
+            sa.select(sa.func.count()).select_from(
+                sa.select(EventDate.id)
+                .join(Registration, Registration.event_date_id == EventDate.id)
+                .where(EventDate.id.in_(date_ids), Registration.status.in_(HOLDING_A_SEAT))
+                .group_by(EventDate.id, EventDate.capacity)
+                .having(sa.func.count(Registration.id) > EventDate.capacity)
+                .subquery()
+            )
+        ).scalar_one()
+        bare_rows = db.session.execute(sa.text("SELECT count(*) FROM bench_insert")).scalar_one()
+
+    ratio = ours.rate / bare.rate
+    print(
+        f"\n## Throughput: {registrations:,} POSTs from {clients} concurrent visitors "
+        f"(registrations over {dates} dates)\n"
+    )
+    print("| endpoint | per second | POST p50 | POST p95 | server p50 | answers |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for name, load in (("registration form", ours), ("bare INSERT (/bench/insert)", bare)):
+        answers = ", ".join(f"{k}: {v}" for k, v in sorted(load.statuses.items(), key=str))
+        print(
+            f"| {name} | {load.rate:,.0f} | {percentile(load.latencies_ms, 0.5):.0f} ms "
+            f"| {percentile(load.latencies_ms, 0.95):.0f} ms "
+            f"| {statistics.median(load.server_ms):.1f} ms | {answers} |"
+        )
+    print(f"\nregistration throughput / bare INSERT: {ratio:.2f} (target >= {RATIO_TARGET})")
+    print(
+        f"database: {stored:,} registrations stored, {overbooked} dates overbooked; "
+        f"{bare_rows:,} bare rows (incl. warm-up)"
+    )
+    server_errors = sum(v for k, v in ours.statuses.items() if isinstance(k, int) and k >= 500)
+    ok = (
+        ours.statuses == Counter({302: registrations})
+        and bare.statuses == Counter({302: registrations})
+        and stored == registrations
+        and overbooked == 0
+        and server_errors == 0
+    )
+    if ratio < RATIO_TARGET:
+        print("ratio below target (reported, not an invariant)")
+    return ok
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--race", action="store_true", help="only the race")
+    parser.add_argument("--throughput", action="store_true", help="only the throughput run")
+    parser.add_argument("--clients", type=int, default=200, help="race: visitors (200)")
+    parser.add_argument("--capacity", type=int, default=20, help="race: seats (20)")
+    parser.add_argument("--registrations", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument("--dates", type=int, default=100)
+    args = parser.parse_args()
+    both = not (args.race or args.throughput)
+
+    print(f"command: {command_line()}")
+    print(f"load average before: {load_average()}")
+    ok = True
+    with gunicorn("registrations") as (server, environment):
+        app = local_app(environment)
+        with app.app_context():
+            db.session.execute(
+                sa.text(
+                    "CREATE TABLE bench_insert (id bigserial PRIMARY KEY, name text NOT NULL, "
+                    "email text NOT NULL, municipality text NOT NULL, "
+                    "created_at timestamptz NOT NULL DEFAULT now())"
+                )
+            )
+            db.session.commit()
+        print(f"server: gunicorn, 4 sync workers, http://{server.host}:{server.port}")
+        if args.race or both:
+            ok &= race(server, app, args.clients, args.capacity)
+        if args.throughput or both:
+            ok &= throughput(server, app, args.registrations, args.concurrency, args.dates)
+        with app.app_context():
+            db.engine.dispose()
+    print(f"\nload average after: {load_average()}")
+    print("result:", "OK" if ok else "FAILED (an invariant does not hold)")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
