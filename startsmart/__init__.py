@@ -70,26 +70,50 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from startsmart.catalog.staff_views import bp as staff_catalog
     from startsmart.catalog.views import bp as catalog
+    from startsmart.consultations.staff_views import bp as consultations_staff
+    from startsmart.consultations.views import bp as consultations
     from startsmart.i18n import bp as language
     from startsmart.invitations.views import bp as outbox
     from startsmart.pages.views import bp as pages
+    from startsmart.registrations.staff_views import bp as staff_registrations
     from startsmart.registrations.views import bp as registrations
     from startsmart.staff.views import bp as staff
 
-    for blueprint in (pages, language, catalog, registrations, staff, outbox):
+    for blueprint in (
+        pages,
+        language,
+        catalog,
+        registrations,
+        consultations,
+        staff,
+        outbox,
+        consultations_staff,
+        staff_catalog,
+        staff_registrations,
+    ):
         app.register_blueprint(blueprint)
 
 
 def register_cli(app: Flask) -> None:
+    from startsmart.consultations.cli import consultations_cli
     from startsmart.demo.cli import demo_cli
     from startsmart.invitations.cli import outbox_cli
-    from startsmart.reminders import reminders_cli
     from startsmart.registrations.cli import registrations_cli
+    from startsmart.reminders import reminders_cli
     from startsmart.staff.cli import staff_cli
     from startsmart.translate_cli import translate_cli
 
-    for group in (staff_cli, demo_cli, outbox_cli, reminders_cli, registrations_cli, translate_cli):
+    for group in (
+        staff_cli,
+        demo_cli,
+        outbox_cli,
+        reminders_cli,
+        registrations_cli,
+        consultations_cli,
+        translate_cli,
+    ):
         app.cli.add_command(group)
 
 

@@ -15,3 +15,38 @@ def berlin_to_utc(day: date, at: time) -> datetime:
 
 def berlin_today(now: datetime) -> date:
     return now.astimezone(BERLIN).date()
+
+
+class NonexistentLocalTime(ValueError):
+    """The wall-clock time does not exist in Berlin: skipped when summer time begins."""
+
+
+def berlin_local_to_utc(day: date, at: time) -> datetime:
+    """The UTC instant of a Berlin wall-clock time entered by a person, checked for DST gaps.
+
+    On the last Sunday in March, 02:00–02:59 does not exist (clocks jump from 02:00 to 03:00):
+    raises ``NonexistentLocalTime`` instead of guessing. On the last Sunday in October,
+    02:00–02:59 happens twice; the first occurrence (still summer time, ``fold=0``) is taken,
+    and ``berlin_time_is_ambiguous`` lets the caller say so.
+    """
+    wall = datetime.combine(day, at.replace(tzinfo=None, fold=0))
+    instant = wall.replace(tzinfo=BERLIN).astimezone(UTC)
+    if instant.astimezone(BERLIN).replace(tzinfo=None, fold=0) != wall:
+        raise NonexistentLocalTime(f"{wall:%Y-%m-%d %H:%M} does not exist in Europe/Berlin")
+    return instant
+
+
+def berlin_time_is_ambiguous(day: date, at: time) -> bool:
+    """True if the Berlin wall-clock time occurs twice (the hour repeated in October)."""
+    wall = datetime.combine(day, at.replace(tzinfo=None, fold=0), tzinfo=BERLIN)
+    try:
+        berlin_local_to_utc(day, at)
+    except NonexistentLocalTime:
+        return False
+    return wall.utcoffset() != wall.replace(fold=1).utcoffset()
+
+
+def berlin_wall_time(instant: datetime) -> tuple[date, time]:
+    """Day and time of day in Berlin of a stored UTC instant, to fill a form with."""
+    local = instant.astimezone(BERLIN)
+    return local.date(), local.time().replace(tzinfo=None, fold=0)

@@ -12,6 +12,7 @@ from startsmart.catalog.models import EventDate
 from startsmart.database import LabelledEnum, UTCDateTime, enum_column, utcnow
 from startsmart.extensions import db
 from startsmart.municipalities.models import Municipality, Person
+from startsmart.staff.models import StaffUser
 
 
 class RegistrationStatus(LabelledEnum):
@@ -116,3 +117,31 @@ class Consent(db.Model):
     source: Mapped[str] = mapped_column(sa.String(64))
 
     person: Mapped[Person] = relationship()
+
+
+class StaffMessage(db.Model):
+    """A message staff sent to the people registered for a date (one mail each, via the outbox)."""
+
+    __tablename__ = "staff_message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_date_id: Mapped[int] = mapped_column(sa.ForeignKey("event_date.id"), index=True)
+    # Who sent it; kept if the account is ever deleted (accounts are usually only deactivated).
+    sent_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("staff_user.id", ondelete="SET NULL")
+    )
+    subject: Mapped[str] = mapped_column(sa.String(200))
+    text: Mapped[str] = mapped_column(sa.Text)
+    recipients: Mapped[int] = mapped_column()  # how many mails were queued
+    # The registration statuses it went to, comma-separated values, e.g. "confirmed,pending".
+    statuses: Mapped[str] = mapped_column(sa.String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    event_date: Mapped[EventDate] = relationship()
+    sent_by: Mapped[StaffUser | None] = relationship()
+
+    __table_args__ = (sa.CheckConstraint("recipients >= 0", name="recipients_not_negative"),)
+
+    @property
+    def status_labels(self) -> list[str]:
+        return [RegistrationStatus(value).label for value in self.statuses.split(",") if value]

@@ -1,0 +1,209 @@
+"""Staff forms for offerings and their dates. Times are entered in Berlin local time."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from startsmart.catalog.models import EventDateStatus, OfferingFormat
+from startsmart.form_fields import ClockField, DayField, WholeNumberField
+
+_REQUIRED = _l("Bitte füllen Sie dieses Feld aus.")
+MAX_CAPACITY = 10_000
+MAX_DURATION = 24 * 60
+MAX_LIMIT = 1_000
+
+# On the two days a year the clocks change, one hour does not exist or exists twice.
+DST_HINT = _l(
+    "Berliner Ortszeit. Am letzten Sonntag im März gibt es 2:00–2:59 Uhr nicht; am letzten "
+    "Sonntag im Oktober gibt es diese Stunde zweimal – dann gilt die erste (Sommerzeit)."
+)
+
+
+def _text(label, max_length, required=True, **kwargs):
+    validators = [InputRequired(_REQUIRED)] if required else [Optional()]
+    return StringField(label, validators=[*validators, Length(max=max_length)], **kwargs)
+
+
+def _number(label, minimum, maximum, required=True, **kwargs):
+    message = _l("Bitte geben Sie eine Zahl von %(min)d bis %(max)d an.", min=minimum, max=maximum)
+    first = InputRequired(_REQUIRED) if required else Optional()
+    return WholeNumberField(
+        label, validators=[first, NumberRange(minimum, maximum, message)], **kwargs
+    )
+
+
+class OfferingForm(FlaskForm):
+    title = _text(_l("Titel"), 200)
+    summary = TextAreaField(
+        _l("Kurzbeschreibung"),
+        description=_l("Ein bis zwei Sätze für Listen und Kalendereinträge."),
+        validators=[InputRequired(_REQUIRED), Length(max=500)],
+        render_kw={"rows": 2},
+    )
+    description = TextAreaField(
+        _l("Beschreibung"),
+        description=_l("Absätze durch eine Leerzeile trennen."),
+        validators=[InputRequired(_REQUIRED), Length(max=5000)],
+        render_kw={"rows": 8},
+    )
+    topics = SelectMultipleField(
+        _l("Themen"),
+        coerce=int,
+        validate_choice=False,  # the service checks the ids, with a message of ours
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
+    new_topic = _text(
+        _l("Neues Thema"),
+        120,
+        required=False,
+        description=_l("Optional: ein Thema, das es noch nicht gibt; es wird gleich zugeordnet."),
+    )
+    default_capacity = _number(
+        _l("Plätze je Termin (Vorgabe)"),
+        0,
+        MAX_CAPACITY,
+        default=30,
+        description=_l("Neue Termine übernehmen diese Zahl; sie lässt sich je Termin ändern."),
+    )
+    default_duration_minutes = _number(
+        _l("Dauer in Minuten (Vorgabe)"),
+        1,
+        MAX_DURATION,
+        default=90,
+        description=_l("Ergibt das Ende eines neuen Termins, wenn keine Endzeit angegeben ist."),
+    )
+    per_municipality_limit = _number(
+        _l("Höchstens Personen je Kommune und Termin"),
+        1,
+        MAX_LIMIT,
+        default=2,
+        description=_l("Damit viele Kommunen teilnehmen können; je Termin änderbar."),
+    )
+
+
+class OfferingCreateForm(OfferingForm):
+    format = SelectField(
+        _l("Format"),
+        choices=lambda: [(f.value, f.label) for f in OfferingFormat],
+        validators=[InputRequired(_REQUIRED)],
+    )
+
+
+def _status_choices():
+    return [(s.value, s.label) for s in (EventDateStatus.DRAFT, EventDateStatus.PUBLISHED)]
+
+
+def _day():
+    return DayField(_l("Datum"), validators=[InputRequired(_REQUIRED)])
+
+
+def _starts():
+    return ClockField(
+        _l("Beginn (Uhrzeit)"), validators=[InputRequired(_REQUIRED)], description=DST_HINT
+    )
+
+
+def _online_url():
+    return _text(
+        _l("Link zur Online-Veranstaltung"),
+        500,
+        required=False,
+        description=_l("Beginnt mit https://. Ein Link oder ein Ort ist nötig, gern beides."),
+        render_kw={"spellcheck": "false", "inputmode": "url"},
+    )
+
+
+def _venue():
+    return _text(
+        _l("Ort"), 300, required=False, description=_l("Anschrift, wenn der Termin vor Ort ist.")
+    )
+
+
+def _capacity(description=None):
+    return _number(_l("Plätze"), 0, MAX_CAPACITY, description=description)
+
+
+def _deadline_day():
+    return DayField(_l("Anmeldeschluss: Datum"), validators=[Optional()])
+
+
+def _deadline_time():
+    return ClockField(
+        _l("Anmeldeschluss: Uhrzeit"),
+        validators=[Optional()],
+        description=_l("Beide Felder leer lassen: ein Tag vor Beginn, zur selben Uhrzeit."),
+    )
+
+
+def _date_limit():
+    return _number(
+        _l("Höchstens Personen je Kommune"),
+        1,
+        MAX_LIMIT,
+        required=False,
+        description=_l("Leer lassen: die Vorgabe des Angebots."),
+    )
+
+
+def _status():
+    return SelectField(
+        _l("Status"),
+        choices=_status_choices,
+        validators=[InputRequired(_REQUIRED)],
+        description=_l("Entwürfe sehen nur Mitarbeitende; veröffentlichte Termine alle."),
+    )
+
+
+class DateCreateForm(FlaskForm):
+    day = _day()
+    starts = _starts()
+    ends = ClockField(
+        _l("Ende (Uhrzeit)"),
+        validators=[Optional()],
+        description=_l("Leer lassen: Beginn plus die Dauer des Angebots."),
+    )
+    online_url = _online_url()
+    venue = _venue()
+    capacity = _capacity()
+    per_municipality_limit = _date_limit()
+    deadline_day = _deadline_day()
+    deadline_time = _deadline_time()
+    status = _status()
+
+
+class DatePlaceForm(FlaskForm):
+    day = _day()
+    starts = _starts()
+    ends = ClockField(_l("Ende (Uhrzeit)"), validators=[InputRequired(_REQUIRED)])
+    online_url = _online_url()
+    venue = _venue()
+
+
+class DateCapacityForm(FlaskForm):
+    capacity = _capacity(
+        _l(
+            "Weniger Plätze als schon vergeben geht nicht. Zusätzliche Plätze gehen sofort an "
+            "die Warteliste."
+        )
+    )
+
+
+class DateDetailsForm(FlaskForm):
+    deadline_day = _deadline_day()
+    deadline_time = _deadline_time()
+    per_municipality_limit = _date_limit()
+    status = _status()
+
+
+class DateCancelForm(FlaskForm):
+    message = TextAreaField(
+        _l("Nachricht an die Angemeldeten"),
+        description=_l("Warum der Termin ausfällt und ob es einen Ersatztermin gibt."),
+        validators=[InputRequired(_REQUIRED), Length(max=2000)],
+        render_kw={"rows": 5},
+    )

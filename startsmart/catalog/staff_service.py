@@ -1,0 +1,185 @@
+"""Staff manage the offerings: create, edit, retire and reactivate; topics on the way.
+
+Each write is one transaction that the function commits; a rule that says no raises a
+``DomainError`` naming the form field it belongs to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
+
+from startsmart.catalog.models import EventDate, Offering, OfferingFormat, Topic
+from startsmart.catalog.slugs import slugify, unique_slug
+from startsmart.errors import DomainError
+from startsmart.extensions import db
+from startsmart.staff.models import StaffUser
+
+
+@dataclass(frozen=True)
+class OfferingInput:
+    """What staff entered about an offering."""
+
+    title: str
+    summary: str
+    description: str
+    topic_ids: Sequence[int] = ()
+    new_topic: str = ""
+    default_capacity: int = 30
+    default_duration_minutes: int = 90
+    per_municipality_limit: int = 2
+
+
+def plain_text(value: str | None) -> str:
+    """Form text as stored: Unix line breaks (browsers send CRLF), no blanks at either end."""
+    return (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def one_line(value: str | None) -> str:
+    return " ".join((value or "").split())
+
+
+def _required(value: str, field: str) -> str:
+    if not value:
+        raise DomainError(_("Bitte füllen Sie dieses Feld aus."), field)
+    return value
+
+
+def _topics(topic_ids: Sequence[int], new_topic: str) -> list[Topic]:
+    wanted = set(topic_ids)
+    topics = list(
+        db.session.execute(sa.select(Topic).where(Topic.id.in_(wanted))).scalars() if wanted else []
+    )
+    if len(topics) != len(wanted):
+        raise DomainError(
+            _("Eines der gewählten Themen gibt es nicht mehr. Bitte wählen Sie erneut."), "topics"
+        )
+    name = one_line(new_topic)
+    if not name:
+        return topics
+    # Few topics, and SQLite's lower() knows no umlauts: compare in Python.
+    known = {t.name.casefold(): t for t in db.session.execute(sa.select(Topic)).scalars()}
+    topic = known.get(name.casefold())
+    if topic is None:
+        slug = unique_slug(slugify(name, fallback="thema"), _slug_taken(Topic))
+        topic = Topic(name=name, slug=slug)
+        db.session.add(topic)
+    if topic not in topics:
+        topics.append(topic)
+    return topics
+
+
+def _slug_taken(model):
+    def taken(slug: str) -> bool:
+        return db.session.execute(sa.select(sa.exists().where(model.slug == slug))).scalar_one()
+
+    return taken
+
+
+def _apply(offering: Offering, data: OfferingInput) -> None:
+    topics = _topics(data.topic_ids, data.new_topic)
+    offering.title = _required(one_line(data.title), "title")
+    offering.summary = _required(one_line(data.summary), "summary")
+    offering.description = _required(plain_text(data.description), "description")
+    if data.default_capacity < 0:
+        raise DomainError(_("Die Zahl der Plätze kann nicht negativ sein."), "default_capacity")
+    if data.default_duration_minutes <= 0:
+        raise DomainError(
+            _("Die Dauer muss mindestens eine Minute sein."), "default_duration_minutes"
+        )
+    if data.per_municipality_limit <= 0:
+        raise DomainError(
+            _("Mindestens eine Person je Kommune muss möglich sein."), "per_municipality_limit"
+        )
+    offering.default_capacity = data.default_capacity
+    offering.default_duration_minutes = data.default_duration_minutes
+    offering.per_municipality_limit = data.per_municipality_limit
+    offering.topics = topics
+
+
+def _commit() -> None:
+    # The slug is unique; two offerings of the same title saved at the same moment lose here.
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:
+        db.session.rollback()
+        raise DomainError(
+            _(
+                "Gleichzeitig wurde ein Angebot oder Thema mit demselben Namen gespeichert. "
+                "Bitte senden Sie das Formular noch einmal."
+            ),
+            "title",
+        ) from None
+
+
+def create_offering(
+    fmt: OfferingFormat, data: OfferingInput, actor: StaffUser, now: datetime
+) -> Offering:
+    """A new offering; its slug (the public address) comes from the title and stays."""
+    # Not flushed half-built (the topics reach the session before the slug is known).
+    with db.session.no_autoflush:
+        offering = Offering(format=fmt, created_at=now)
+        _apply(offering, data)
+        offering.slug = unique_slug(slugify(offering.title), _slug_taken(Offering))
+    db.session.add(offering)
+    _commit()
+    return offering
+
+
+def update_offering(
+    offering_id: int, data: OfferingInput, actor: StaffUser, now: datetime
+) -> Offering:
+    """Change texts, topics and defaults. The slug stays, so links and feeds keep working."""
+    offering = _get(offering_id)
+    _apply(offering, data)
+    _commit()
+    return offering
+
+
+def _get(offering_id: int) -> Offering:
+    offering = db.session.get(Offering, offering_id)
+    if offering is None:
+        raise DomainError(_("Dieses Angebot gibt es nicht."))
+    return offering
+
+
+def retire_offering(offering_id: int, actor: StaffUser, now: datetime) -> Offering:
+    """Take the offering out of the public catalogue; its dates and history stay."""
+    offering = _get(offering_id)
+    if offering.retired_at is None:
+        offering.retired_at = now
+    db.session.commit()
+    return offering
+
+
+def reactivate_offering(offering_id: int, actor: StaffUser, now: datetime) -> Offering:
+    """Show a retired offering in the catalogue again."""
+    offering = _get(offering_id)
+    offering.retired_at = None
+    db.session.commit()
+    return offering
+
+
+def all_topics() -> list[Topic]:
+    return list(db.session.execute(sa.select(Topic).order_by(Topic.name)).scalars())
+
+
+def offerings_overview(now: datetime) -> list[tuple[Offering, int]]:
+    """Every offering, live ones first, with its number of dates still to come."""
+    upcoming = (
+        sa.select(sa.func.count(EventDate.id))
+        .where(EventDate.offering_id == Offering.id, EventDate.ends_at > now)
+        .correlate(Offering)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        sa.select(Offering, upcoming)
+        .options(selectinload(Offering.topics))
+        .order_by(Offering.retired_at.is_not(None), Offering.title)
+    ).all()
+    return [(offering, count) for offering, count in rows]

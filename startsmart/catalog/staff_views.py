@@ -1,0 +1,369 @@
+"""Staff: offerings (list, create, edit, retire) and their dates (create, move, resize, cancel)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from startsmart.catalog import staff_dates, staff_service
+from startsmart.catalog.models import EventDate, EventDateStatus, Offering, OfferingFormat
+from startsmart.catalog.staff_forms import (
+    DateCancelForm,
+    DateCapacityForm,
+    DateCreateForm,
+    DateDetailsForm,
+    DatePlaceForm,
+    OfferingCreateForm,
+    OfferingForm,
+)
+from startsmart.clock import berlin_time_is_ambiguous, berlin_wall_time
+from startsmart.database import utcnow
+from startsmart.errors import DomainError
+from startsmart.extensions import db
+from startsmart.form_fields import attach_error
+from startsmart.forms import choices
+from startsmart.registrations import date_changes
+from startsmart.registrations.queries import seats_by_date
+from startsmart.staff.access import staff_required
+from startsmart.staff.models import Role
+
+bp = Blueprint("staff_catalog", __name__, url_prefix="/staff")
+
+
+def show_error(form: FlaskForm, error: DomainError) -> None:
+    """Nothing was saved: forget the half-done changes, show the message at its field."""
+    db.session.rollback()
+    attach_error(form, error)
+
+
+def _date_page(date_id: int) -> str:
+    return url_for("staff_registrations.date_page", date_id=date_id)
+
+
+# Offerings
+
+
+def _offering_input(form: OfferingForm) -> staff_service.OfferingInput:
+    return staff_service.OfferingInput(
+        title=form.title.data,
+        summary=form.summary.data,
+        description=form.description.data,
+        topic_ids=form.topics.data or (),
+        new_topic=form.new_topic.data or "",
+        default_capacity=form.default_capacity.data,
+        default_duration_minutes=form.default_duration_minutes.data,
+        per_municipality_limit=form.per_municipality_limit.data,
+    )
+
+
+def _with_topics(form: OfferingForm) -> OfferingForm:
+    form.topics.choices = choices((t.id, t.name) for t in staff_service.all_topics())
+    return form
+
+
+@bp.get("/angebote")
+@staff_required(Role.EVENT_TEAM)
+def offerings():
+    rows = staff_service.offerings_overview(utcnow())
+    return render_template("staff_catalog/offerings.html", rows=rows)
+
+
+@bp.route("/angebote/neu", methods=["GET", "POST"])
+@staff_required(Role.EVENT_TEAM)
+def offering_new():
+    form = _with_topics(OfferingCreateForm())
+    if form.validate_on_submit():
+        try:
+            offering = staff_service.create_offering(
+                OfferingFormat(form.format.data), _offering_input(form), current_user, utcnow()
+            )
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            flash(_("Das Angebot „%(title)s“ wurde angelegt.", title=offering.title), "success")
+            return redirect(url_for(".offering_dates", offering_id=offering.id))
+    return render_template("staff_catalog/offering_form.html", form=form, offering=None)
+
+
+@bp.route("/angebote/<int:offering_id>", methods=["GET", "POST"])
+@staff_required(Role.EVENT_TEAM)
+def offering_edit(offering_id: int):
+    offering = db.session.get(Offering, offering_id) or abort(404)
+    if request.method == "GET":
+        form = OfferingForm(
+            data={
+                "title": offering.title,
+                "summary": offering.summary,
+                "description": offering.description,
+                "topics": [t.id for t in offering.topics],
+                "default_capacity": offering.default_capacity,
+                "default_duration_minutes": offering.default_duration_minutes,
+                "per_municipality_limit": offering.per_municipality_limit,
+            }
+        )
+    else:
+        form = OfferingForm()
+    _with_topics(form)
+    if form.validate_on_submit():
+        try:
+            staff_service.update_offering(
+                offering.id, _offering_input(form), current_user, utcnow()
+            )
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            flash(
+                _("Die Änderungen an „%(title)s“ wurden gespeichert.", title=offering.title),
+                "success",
+            )
+            return redirect(url_for(".offerings"))
+    return render_template("staff_catalog/offering_form.html", form=form, offering=offering)
+
+
+@bp.post("/angebote/<int:offering_id>/einstellen")
+@staff_required(Role.EVENT_TEAM)
+def offering_retire(offering_id: int):
+    offering = db.session.get(Offering, offering_id) or abort(404)
+    staff_service.retire_offering(offering.id, current_user, utcnow())
+    flash(
+        _(
+            "„%(title)s“ ist eingestellt und erscheint nicht mehr in der öffentlichen Übersicht. "
+            "Termine und Anmeldungen bleiben erhalten.",
+            title=offering.title,
+        ),
+        "success",
+    )
+    return redirect(url_for(".offerings"))
+
+
+@bp.post("/angebote/<int:offering_id>/reaktivieren")
+@staff_required(Role.EVENT_TEAM)
+def offering_reactivate(offering_id: int):
+    offering = db.session.get(Offering, offering_id) or abort(404)
+    staff_service.reactivate_offering(offering.id, current_user, utcnow())
+    flash(_("„%(title)s“ wird wieder angeboten.", title=offering.title), "success")
+    return redirect(url_for(".offerings"))
+
+
+# Dates
+
+
+@bp.get("/termine")
+@staff_required(Role.EVENT_TEAM)
+def dates():
+    now = utcnow()
+    upcoming = staff_dates.upcoming_dates(now)
+    return render_template(
+        "staff_catalog/dates.html", dates=upcoming, seats=seats_by_date(upcoming), now=now
+    )
+
+
+@bp.get("/angebote/<int:offering_id>/termine")
+@staff_required(Role.EVENT_TEAM)
+def offering_dates(offering_id: int):
+    offering = db.session.get(Offering, offering_id) or abort(404)
+    now = utcnow()
+    all_dates = staff_dates.dates_of(offering.id)
+    return render_template(
+        "staff_catalog/offering_dates.html",
+        offering=offering,
+        upcoming=[d for d in all_dates if d.ends_at > now],
+        past=list(reversed([d for d in all_dates if d.ends_at <= now])),
+        seats=seats_by_date(all_dates),
+        now=now,
+    )
+
+
+def _deadline(form) -> staff_dates.Deadline:
+    return staff_dates.Deadline(form.deadline_day.data, form.deadline_time.data)
+
+
+def _flash_if_ambiguous(day, *times) -> None:
+    if any(t is not None and berlin_time_is_ambiguous(day, t) for t in times):
+        flash(
+            _(
+                "Hinweis: Diese Uhrzeit gibt es am %(day)s zweimal (Ende der Sommerzeit). "
+                "Gespeichert ist die erste, also noch Sommerzeit (MESZ).",
+                day=day.strftime("%d.%m.%Y"),
+            ),
+            "info",
+        )
+
+
+@bp.route("/angebote/<int:offering_id>/termine/neu", methods=["GET", "POST"])
+@staff_required(Role.EVENT_TEAM)
+def date_new(offering_id: int):
+    offering = db.session.get(Offering, offering_id) or abort(404)
+    if request.method == "GET":
+        form = DateCreateForm(data={"capacity": offering.default_capacity, "status": "published"})
+    else:
+        form = DateCreateForm()
+    if form.validate_on_submit():
+        data = staff_dates.NewDate(
+            day=form.day.data,
+            starts=form.starts.data,
+            ends=form.ends.data,
+            online_url=form.online_url.data,
+            venue=form.venue.data,
+            capacity=form.capacity.data,
+            per_municipality_limit=form.per_municipality_limit.data,
+            deadline=_deadline(form),
+            status=EventDateStatus(form.status.data),
+        )
+        try:
+            event_date = staff_dates.create_date(offering.id, data, current_user, utcnow())
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            flash(_("Der Termin wurde angelegt."), "success")
+            _flash_if_ambiguous(data.day, data.starts, data.ends)
+            return redirect(_date_page(event_date.id))
+    return render_template("staff_catalog/date_new.html", form=form, offering=offering)
+
+
+def _date_or_404(date_id: int) -> EventDate:
+    return db.session.get(EventDate, date_id) or abort(404)
+
+
+def _edit_page(event_date: EventDate, form: FlaskForm, kind: str):
+    return render_template(
+        "staff_catalog/date_edit.html",
+        date=event_date,
+        form=form,
+        kind=kind,
+        seats=seats_by_date([event_date])[event_date.id],
+        now=utcnow(),
+    )
+
+
+@bp.route("/termine/<int:date_id>/zeit-und-ort", methods=["GET", "POST"])
+@staff_required(Role.EVENT_TEAM)
+def date_place(date_id: int):
+    event_date = _date_or_404(date_id)
+    if request.method == "GET":
+        day, starts = berlin_wall_time(event_date.starts_at)
+        form = DatePlaceForm(
+            data={
+                "day": day,
+                "starts": starts,
+                "ends": berlin_wall_time(event_date.ends_at)[1],
+                "online_url": event_date.online_url,
+                "venue": event_date.venue,
+            }
+        )
+    else:
+        form = DatePlaceForm()
+    if form.validate_on_submit():
+        try:
+            told = staff_dates.move(
+                event_date.id,
+                form.day.data,
+                form.starts.data,
+                form.ends.data,
+                form.online_url.data,
+                form.venue.data,
+                current_user,
+                utcnow(),
+            )
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            flash(
+                ngettext(
+                    "Gespeichert. %(num)d angemeldete Person hat eine Aktualisierung erhalten.",
+                    "Gespeichert. %(num)d angemeldete Personen haben eine Aktualisierung erhalten.",
+                    told,
+                ),
+                "success",
+            )
+            _flash_if_ambiguous(form.day.data, form.starts.data, form.ends.data)
+            return redirect(_date_page(event_date.id))
+    return _edit_page(event_date, form, "place")
+
+
+@bp.route("/termine/<int:date_id>/plaetze", methods=["GET", "POST"])
+@staff_required(Role.EVENT_TEAM)
+def date_capacity(date_id: int):
+    event_date = _date_or_404(date_id)
+    if request.method == "GET":
+        form = DateCapacityForm(data={"capacity": event_date.capacity})
+    else:
+        form = DateCapacityForm()
+    if form.validate_on_submit():
+        try:
+            promoted = staff_dates.resize(event_date.id, form.capacity.data, current_user, utcnow())
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            flash(_("Der Termin hat jetzt %(n)d Plätze.", n=form.capacity.data), "success")
+            if promoted:
+                flash(
+                    ngettext(
+                        "%(num)d Person ist von der Warteliste nachgerückt.",
+                        "%(num)d Personen sind von der Warteliste nachgerückt.",
+                        promoted,
+                    ),
+                    "info",
+                )
+            return redirect(_date_page(event_date.id))
+    return _edit_page(event_date, form, "capacity")
+
+
+@bp.route("/termine/<int:date_id>/angaben", methods=["GET", "POST"])
+@staff_required(Role.EVENT_TEAM)
+def date_details(date_id: int):
+    event_date = _date_or_404(date_id)
+    if request.method == "GET":
+        closes = event_date.registration_closes_at
+        day, at = berlin_wall_time(closes) if closes else (None, None)
+        form = DateDetailsForm(
+            data={
+                "deadline_day": day,
+                "deadline_time": at,
+                "per_municipality_limit": event_date.per_municipality_limit,
+                "status": event_date.status.value,
+            }
+        )
+    else:
+        form = DateDetailsForm()
+    if form.validate_on_submit():
+        details = staff_dates.DateDetails(
+            deadline=_deadline(form),
+            per_municipality_limit=form.per_municipality_limit.data,
+            status=EventDateStatus(form.status.data),
+        )
+        try:
+            staff_dates.update_details(event_date.id, details, current_user, utcnow())
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            flash(_("Die Angaben zum Termin wurden gespeichert."), "success")
+            return redirect(_date_page(event_date.id))
+    return _edit_page(event_date, form, "details")
+
+
+@bp.route("/termine/<int:date_id>/absagen", methods=["GET", "POST"])
+@staff_required(Role.EVENT_TEAM)
+def date_cancel(date_id: int):
+    event_date = _date_or_404(date_id)
+    form = DateCancelForm()
+    if form.validate_on_submit():
+        try:
+            message = staff_service.plain_text(form.message.data)
+            told = date_changes.cancel_date(event_date.id, message, current_user, utcnow())
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            flash(
+                ngettext(
+                    "Der Termin ist abgesagt. %(num)d Person wurde benachrichtigt.",
+                    "Der Termin ist abgesagt. %(num)d Personen wurden benachrichtigt.",
+                    told,
+                ),
+                "success",
+            )
+            return redirect(_date_page(event_date.id))
+    return _edit_page(event_date, form, "cancel")

@@ -1,0 +1,81 @@
+"""Shared form pieces: fields whose messages are ours (German first, translatable) instead of
+WTForms' defaults, and putting a service's ``DomainError`` next to the field it concerns.
+
+An empty value is left to the field's validators (``InputRequired`` or ``Optional``), so a
+required field that was left empty says exactly one thing: please fill it in.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, TimeField
+
+from startsmart.errors import DomainError
+
+
+def attach_error(form: FlaskForm, error: DomainError) -> None:
+    """Show the service's message next to its field, or above the form if it names none."""
+    field = getattr(form, error.field, None) if error.field else None
+    (field.errors if field is not None else form.form_errors).append(error.message)
+
+
+class DayField(DateField):
+    """A calendar day: the browser's date picker sends YYYY-MM-DD; typed TT.MM.JJJJ works too."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("format", ["%Y-%m-%d", "%d.%m.%Y"])
+        super().__init__(label, validators, **kwargs)
+
+    def process_formdata(self, valuelist):
+        text = " ".join(valuelist).strip() if valuelist else ""
+        if not text:
+            self.data = None
+            return
+        for fmt in self.strptime_format:
+            try:
+                self.data = datetime.strptime(text, fmt).date()
+                return
+            except ValueError:
+                continue
+        self.data = None
+        raise ValueError(_l("Bitte geben Sie ein gültiges Datum an, z. B. 24.03.2027."))
+
+
+class ClockField(TimeField):
+    """A time of day, HH:MM (24 hours)."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("format", ["%H:%M", "%H:%M:%S", "%H.%M"])
+        super().__init__(label, validators, **kwargs)
+
+    def process_formdata(self, valuelist):
+        text = " ".join(valuelist).strip() if valuelist else ""
+        if not text:
+            self.data = None
+            return
+        for fmt in self.strptime_format:
+            try:
+                self.data = datetime.strptime(text, fmt).time()
+                return
+            except ValueError:
+                continue
+        self.data = None
+        raise ValueError(_l("Bitte geben Sie eine gültige Uhrzeit an, z. B. 09:30."))
+
+
+class WholeNumberField(IntegerField):
+    """A whole number; pair it with ``NumberRange`` so nothing overflows the database column."""
+
+    def process_formdata(self, valuelist):
+        text = valuelist[0].strip() if valuelist else ""
+        if not text:
+            self.data = None
+            return
+        try:
+            self.data = int(text)
+        except ValueError:
+            self.data = None
+            raise ValueError(_l("Bitte geben Sie eine ganze Zahl an, z. B. 25.")) from None

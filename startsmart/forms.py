@@ -1,0 +1,30 @@
+"""Helpers shared by the forms of several blueprints."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from enum import Enum
+from typing import Any
+
+from wtforms.fields.choices import SelectChoice
+
+
+def enum_choices(
+    enum_class: type[Enum], empty_label: Any = None
+) -> Callable[[], list[SelectChoice]]:
+    """Choices for a ``SelectField`` from a ``LabelledEnum``, built each time a form is made, so
+    the labels are in the current language; with ``empty_label`` a first, empty option."""
+
+    def build() -> list[SelectChoice]:
+        options = [SelectChoice(member.value, member.label) for member in enum_class]
+        if empty_label is None:
+            return options
+        return [SelectChoice("", str(empty_label)), *options]
+
+    return build
+
+
+def choices(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms choices, the labels as plain strings (lazy ones resolved
+    now). WTForms 3.4 takes no more tuples."""
+    return [SelectChoice(value, str(label)) for value, label in pairs]

@@ -1,0 +1,149 @@
+"""What staff do with the registrations of a date: record attendance, write to everybody.
+
+(Adding a person by hand is ``service.register(..., by_staff=True)``; moving, resizing and
+cancelling the date are in ``date_changes``.) Each function is one transaction it commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
+
+from startsmart.catalog.models import EventDate, EventDateStatus
+from startsmart.clock import BERLIN
+from startsmart.errors import DomainError
+from startsmart.extensions import db
+from startsmart.invitations.compose import Recipient
+from startsmart.invitations.outbox import queue_mail
+from startsmart.registrations.models import (
+    Attendance,
+    Registration,
+    RegistrationStatus,
+    StaffMessage,
+)
+from startsmart.staff.models import StaffUser
+
+# Who a message can go to: everybody still registered. Cancelled and expired are out.
+MESSAGE_STATUSES = (
+    RegistrationStatus.CONFIRMED,
+    RegistrationStatus.PENDING,
+    RegistrationStatus.WAITLISTED,
+)
+MAX_SUBJECT = 200
+MAX_TEXT = 5000
+
+
+def _date(date_id: int) -> EventDate:
+    event_date = db.session.get(EventDate, date_id)
+    if event_date is None:
+        raise DomainError(_("Diesen Termin gibt es nicht."))
+    return event_date
+
+
+def attendance_open(event_date: EventDate, now: datetime) -> bool:
+    """Attendance is recorded once the date has begun (not for a cancelled date)."""
+    return event_date.status is not EventDateStatus.CANCELLED and now >= event_date.starts_at
+
+
+def record_attendance(
+    date_id: int, marks: Mapping[int, Attendance | None], actor: StaffUser, now: datetime
+) -> int:
+    """Set attended / no-show (None: not recorded) per confirmed registration of the date.
+    Returns how many registrations changed."""
+    event_date = _date(date_id)
+    if event_date.status is EventDateStatus.CANCELLED:
+        raise DomainError(_("Dieser Termin wurde abgesagt; es gibt keine Teilnahme zu erfassen."))
+    if now < event_date.starts_at:
+        raise DomainError(
+            _(
+                "Die Teilnahme lässt sich erst ab Beginn des Termins erfassen "
+                "(%(when)s Uhr Berliner Zeit).",
+                when=event_date.starts_at.astimezone(BERLIN).strftime("%d.%m.%Y %H:%M"),
+            )
+        )
+    registrations = {
+        r.id: r
+        for r in db.session.execute(
+            sa.select(Registration).where(
+                Registration.event_date_id == event_date.id, Registration.id.in_(set(marks))
+            )
+        ).scalars()
+    }
+    if set(marks) - set(registrations):
+        raise DomainError(_("Eine der Anmeldungen gehört nicht zu diesem Termin."))
+    changed = 0
+    for registration_id, mark in marks.items():
+        registration = registrations[registration_id]
+        if registration.status is not RegistrationStatus.CONFIRMED:
+            raise DomainError(
+                _("Die Teilnahme lässt sich nur für bestätigte Anmeldungen erfassen.")
+            )
+        if registration.attendance is not mark:
+            registration.attendance = mark
+            changed += 1
+    db.session.commit()
+    return changed
+
+
+def send_message(
+    date_id: int,
+    subject: str,
+    text: str,
+    statuses: Iterable[RegistrationStatus],
+    actor: StaffUser,
+    now: datetime,
+) -> StaffMessage:
+    """One mail per registered person of the chosen statuses, all queued in one transaction
+    (all or none), and a record of what was sent."""
+    subject = " ".join((subject or "").split())  # one line: it becomes a mail header
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    if not subject:
+        raise DomainError(_("Bitte füllen Sie dieses Feld aus."), "subject")
+    if len(subject) > MAX_SUBJECT:
+        raise DomainError(_("Höchstens %(n)d Zeichen.", n=MAX_SUBJECT), "subject")
+    if not text:
+        raise DomainError(_("Bitte füllen Sie dieses Feld aus."), "text")
+    if len(text) > MAX_TEXT:
+        raise DomainError(_("Höchstens %(n)d Zeichen.", n=MAX_TEXT), "text")
+    chosen = [s for s in MESSAGE_STATUSES if s in set(statuses)]
+    if not chosen:
+        raise DomainError(_("Bitte wählen Sie mindestens eine Gruppe aus."), "to_confirmed")
+    event_date = _date(date_id)
+    registrations = list(
+        db.session.execute(
+            sa.select(Registration)
+            .where(Registration.event_date_id == event_date.id, Registration.status.in_(chosen))
+            .options(joinedload(Registration.person))
+            .order_by(Registration.id)
+        ).scalars()
+    )
+    if not registrations:
+        raise DomainError(
+            _("In den gewählten Gruppen ist niemand angemeldet; es wurde nichts verschickt."),
+            "to_confirmed",
+        )
+    for registration in registrations:
+        person = registration.person
+        queue_mail(
+            to=Recipient(email=person.email, name=person.name, locale=registration.locale),
+            template="staff_message",
+            context={"subject": subject, "text": text},
+            now=now,
+            reference=f"registration:{registration.id}",
+        )
+    message = StaffMessage(
+        event_date=event_date,
+        sent_by_id=actor.id,
+        subject=subject,
+        text=text,
+        recipients=len(registrations),
+        statuses=",".join(s.value for s in chosen),
+        created_at=now,
+    )
+    db.session.add(message)
+    db.session.commit()
+    return message
