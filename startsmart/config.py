@@ -71,6 +71,15 @@ class Defaults:
     PERSONAL_DATA_RETENTION_DAYS = 180
     # Stored with every registration; raise it whenever the privacy notice changes.
     PRIVACY_NOTICE_VERSION = "2026-11"
+    CONSULTATION_DURATION_MINUTES = 60
+    CONSULTATION_BUFFER_MINUTES = 15  # kept free before and after each consultation
+    CONSULTATION_NOTICE_HOURS = 48  # earliest bookable start from now
+    CONSULTATION_HORIZON_WEEKS = 8  # latest bookable start from now
+    CONSULTATION_MAX_PER_DAY = 3  # per advisor and Berlin calendar day
+    CONSULTATION_CHANNELS = ("video", "phone", "on_site")
+    CONSULTATION_HOLD_HOURS = 24  # a booked slot waits this long for the e-mail confirmation
+    CONSULTATION_ELIGIBILITY_MONTHS = 12  # one initial consultation per municipality per …
+    FOLLOW_UP_WORKING_DAYS = 3  # the follow-up mail is overdue after this many working days
     REMINDER_HOURS_BEFORE = 24  # one reminder this long before a date or consultation
     REGISTRATION_LOCKING = True  # only the test that proves the lock is needed turns it off
 

@@ -2,6 +2,12 @@
 
 from startsmart.catalog.models import EventDate, Offering, Topic, offering_topic
 from startsmart.conferences.models import Conference
+from startsmart.consultations.models import (
+    AdvisorAbsence,
+    Consultation,
+    ExtraHours,
+    WeeklyHours,
+)
 from startsmart.invitations.models import OutboxMessage
 from startsmart.municipalities.models import Municipality, Person
 from startsmart.registrations.models import Consent, Registration
@@ -9,6 +15,10 @@ from startsmart.staff.models import StaffUser
 from startsmart.tokens import AccessToken
 
 __all__ = [
+    "AdvisorAbsence",
+    "Consultation",
+    "ExtraHours",
+    "WeeklyHours",
     "AccessToken",
     "Consent",
     "Registration",

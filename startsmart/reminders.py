@@ -6,6 +6,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from startsmart.consultations import reminders as consultation_reminders
 from startsmart.database import utcnow
 from startsmart.invitations.outbox import deliver_due
 from startsmart.registrations import reminders as registration_reminders
@@ -17,7 +18,7 @@ reminders_cli = AppGroup("reminders", help="Reminders before dates and consultat
 def send() -> None:
     """Queue every reminder that is due (safe to run every minute, also from several hosts)."""
     now = utcnow()
-    queued = registration_reminders.send_due(now)
+    queued = registration_reminders.send_due(now) + consultation_reminders.send_due(now)
     if current_app.config["MAIL_DELIVERY"] == "after_commit":
         deliver_due()
     click.echo(f"queued {queued} reminder(s)")

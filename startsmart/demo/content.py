@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import time
+
 from startsmart.catalog.models import OfferingFormat
 from startsmart.municipalities.models import FederalState as S
 from startsmart.municipalities.models import MunicipalityKind as K
@@ -132,12 +134,15 @@ CONFERENCE = {
     "slug": "regionalkonferenz-nord",
     "city": "Flensburg",
     "venue": "Deutsches Haus, Friedrich-Ebert-Straße 7, 24937 Flensburg",
-    "days_ahead": 58,
+    "days_ahead": 40,  # inside the 8-week booking horizon, so on-site slots are bookable
     "hours": (9, 30, 16, 30),
     "description": "Kommunen aus dem Norden treffen Modellprojekte Smart Cities: Fachimpulse, "
     "Workshops, Initialberatungen vor Ort und ein Speed-Dating – drei Fragen in drei Minuten, "
     "dann wechselt das Gegenüber.",
 }
+
+# Berlin wall-clock windows, Monday to Thursday, for every demo advisor.
+CONSULTATION_HOURS = [(time(9), time(12)), (time(13), time(16))]
 
 # e-mail, name, role, password: printed by the run command, refused in production
 STAFF = [

@@ -10,10 +10,11 @@ import sqlalchemy as sa
 from startsmart.catalog.models import EventDate, EventDateStatus, Offering, Topic
 from startsmart.clock import berlin_to_utc, berlin_today
 from startsmart.conferences.models import Conference
+from startsmart.consultations.models import ExtraHours, WeeklyHours
 from startsmart.demo import content
 from startsmart.extensions import db
 from startsmart.municipalities.models import Municipality
-from startsmart.staff.models import StaffUser
+from startsmart.staff.models import Role, StaffUser
 from startsmart.staff.passwords import hash_password
 
 
@@ -97,11 +98,43 @@ def load_demo(now: datetime) -> DemoSummary | None:
         )
         for name, kind, state, ags, population, funded in content.MUNICIPALITIES
     ]
+    hours = _consultation_hours(staff, conference)
     db.session.add_all(
-        [*topics.values(), *offerings.values(), *dates, conference, *staff, *municipalities]
+        [*topics.values(), *offerings.values(), *dates, conference, *staff, *municipalities, *hours]
     )
     db.session.commit()
     return DemoSummary(len(offerings), len(dates), len(municipalities), len(staff))
+
+
+def _consultation_hours(staff: list[StaffUser], conference: Conference) -> list:
+    """Advisors' weekly hours (Mon–Thu mornings and afternoons, by video or phone) and two
+    hours on site at the demo conference."""
+    advisors = [user for user in staff if user.role is Role.ADVISOR]
+    hours = []
+    for advisor in advisors:
+        for weekday in range(4):
+            for start, end in content.CONSULTATION_HOURS:
+                hours.append(
+                    WeeklyHours(
+                        advisor=advisor,
+                        weekday=weekday,
+                        start_time=start,
+                        end_time=end,
+                        channels="video,phone",
+                    )
+                )
+    for advisor in advisors[:2]:
+        hours.append(
+            ExtraHours(
+                advisor=advisor,
+                conference=conference,
+                channels="on_site",
+                starts_at=conference.starts_at + timedelta(hours=1),
+                ends_at=conference.starts_at + timedelta(hours=5),
+                label=conference.title,
+            )
+        )
+    return hours
 
 
 def _weekday_on_or_after(day):

@@ -7,16 +7,10 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from startsmart.forms import enum_choices
 from startsmart.municipalities.models import FederalState, MunicipalityKind, PopulationClass
 
 _REQUIRED = _l("Bitte füllen Sie dieses Feld aus.")
-
-
-def _choices(enum_class, empty_label):
-    def build():
-        return [("", str(empty_label))] + [(m.value, m.label) for m in enum_class]
-
-    return build
 
 
 class RegistrationForm(FlaskForm):
@@ -48,18 +42,18 @@ class RegistrationForm(FlaskForm):
     )
     state = SelectField(
         _l("Bundesland"),
-        choices=_choices(FederalState, _l("Bitte wählen")),
+        choices=enum_choices(FederalState, _l("Bitte wählen")),
         validators=[InputRequired(_REQUIRED)],
     )
     municipality_kind = SelectField(
         _l("Art der Kommune"),
         description=_l("Nur nötig, wenn wir Ihre Kommune noch nicht kennen."),
-        choices=_choices(MunicipalityKind, _l("– bitte wählen, falls neu –")),
+        choices=enum_choices(MunicipalityKind, _l("– bitte wählen, falls neu –")),
         validators=[Optional()],
     )
     population_class = SelectField(
         _l("Einwohnerzahl (ungefähr)"),
-        choices=_choices(PopulationClass, _l("– keine Angabe –")),
+        choices=enum_choices(PopulationClass, _l("– keine Angabe –")),
         validators=[Optional()],
     )
     question = TextAreaField(

@@ -5,14 +5,11 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length
 
+from startsmart.forms import enum_choices
 from startsmart.staff.models import Role
 from startsmart.staff.passwords import MAX_LENGTH, MIN_LENGTH
 
 _REQUIRED = _l("Bitte füllen Sie dieses Feld aus.")
-
-
-def _role_choices() -> list[tuple[str, str]]:
-    return [(role.value, role.label) for role in Role]
 
 
 class LoginForm(FlaskForm):
@@ -63,7 +60,9 @@ class StaffCreateForm(FlaskForm):
         validators=[DataRequired(_REQUIRED), Length(max=254)],
         render_kw={"autocomplete": "off"},
     )
-    role = SelectField(_l("Rolle"), choices=_role_choices, validators=[InputRequired(_REQUIRED)])
+    role = SelectField(
+        _l("Rolle"), choices=enum_choices(Role), validators=[InputRequired(_REQUIRED)]
+    )
     password = PasswordField(
         _l("Erstes Passwort"),
         description=_l(
@@ -77,5 +76,7 @@ class StaffCreateForm(FlaskForm):
 
 
 class StaffEditForm(FlaskForm):
-    role = SelectField(_l("Rolle"), choices=_role_choices, validators=[InputRequired(_REQUIRED)])
+    role = SelectField(
+        _l("Rolle"), choices=enum_choices(Role), validators=[InputRequired(_REQUIRED)]
+    )
     active = BooleanField(_l("Konto ist aktiv (Anmeldung möglich)"))

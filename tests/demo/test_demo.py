@@ -82,3 +82,15 @@ def test_demo_catalogue_shows_the_dates(app, runner, client):
     page = text(client.get("/angebote/"))
     assert "Online-Einführung: Grundlagen der Smart City" in page
     assert page.count('class="date-item"') >= 6
+
+
+def test_demo_advisors_can_be_booked(app):
+    from startsmart.consultations import schedule
+
+    with app.app_context():
+        load_demo(NOW)
+        slots = schedule.free(NOW)
+        assert len(slots) > 50
+        assert {"video", "phone"} <= set().union(*(s.channels for s in slots))
+        on_site = [s for s in schedule.free(NOW, channel="on_site")]
+        assert on_site and all(len(s.advisor_ids) <= 2 for s in on_site)

@@ -1,0 +1,163 @@
+"""After the consultation: internal notes, recommended next steps, the follow-up mail.
+
+The follow-up is due a configurable number of working days (Monday to Friday; public holidays
+are not counted out) after the consultation ended; the staff dashboard lists the overdue ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
+
+from startsmart.catalog.models import EventDate, EventDateStatus, Offering, OfferingFormat
+from startsmart.clock import berlin_today
+from startsmart.consultations import mails
+from startsmart.consultations.models import Consultation, ConsultationStatus
+from startsmart.errors import DomainError
+from startsmart.extensions import db
+from startsmart.staff.models import Role, StaffUser
+
+
+def add_working_days(day: date, count: int) -> date:
+    """The date ``count`` working days (Mon–Fri) after ``day``."""
+    while count > 0:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            count -= 1
+    return day
+
+
+def due_on(consultation: Consultation) -> date:
+    days = current_app.config["FOLLOW_UP_WORKING_DAYS"]
+    return add_working_days(berlin_today(consultation.ends_at), days)
+
+
+def _may_edit(consultation: Consultation, actor: StaffUser) -> None:
+    if actor.role is Role.ADVISOR and consultation.advisor_id != actor.id:
+        raise DomainError(
+            _(
+                "Nur die zuständige Beraterin oder der zuständige Berater kann das "
+                "Follow-up bearbeiten."
+            )
+        )
+
+
+def suggestions(consultation: Consultation, now: datetime) -> list[EventDate]:
+    """Upcoming public dates worth recommending: thematic inputs on the consultation's topics,
+    moderated exchanges, and the next online introduction."""
+    topic_ids = [t.id for t in consultation.topics]
+    dates = (
+        db.session.execute(
+            sa.select(EventDate)
+            .join(Offering)
+            .where(
+                EventDate.status == EventDateStatus.PUBLISHED,
+                EventDate.starts_at > now,
+                Offering.retired_at.is_(None),
+                Offering.format != OfferingFormat.INITIAL_CONSULTATION,
+            )
+            .options(selectinload(EventDate.offering).selectinload(Offering.topics))
+            .order_by(EventDate.starts_at)
+            .limit(60)
+        )
+        .scalars()
+        .all()
+    )
+    picked, intro_seen = [], False
+    for date_ in dates:
+        fmt = date_.offering.format
+        if fmt is OfferingFormat.ONLINE_INTRO:
+            if not intro_seen:
+                picked.append(date_)
+                intro_seen = True
+        elif (
+            fmt is OfferingFormat.MODERATED_EXCHANGE
+            or not topic_ids
+            or any(t.id in topic_ids for t in date_.offering.topics)
+        ):
+            picked.append(date_)
+    return picked
+
+
+def record(
+    consultation_id: int, notes: str, recommended: Iterable[int], actor: StaffUser, now: datetime
+) -> Consultation:
+    """Save the internal notes and the ticked recommendations (not sent yet)."""
+    consultation = db.session.get(Consultation, consultation_id)
+    if consultation is None:
+        raise DomainError(_("Diese Beratung gibt es nicht."))
+    _may_edit(consultation, actor)
+    if len(notes) > 20000:
+        raise DomainError(_("Die Notizen sind zu lang (höchstens 20.000 Zeichen)."), "notes")
+    ids = list(recommended)
+    chosen = (
+        list(
+            db.session.execute(
+                sa.select(EventDate).where(
+                    EventDate.id.in_(ids),
+                    EventDate.starts_at > now,
+                    EventDate.status == EventDateStatus.PUBLISHED,
+                )
+            ).scalars()
+        )
+        if ids
+        else []
+    )
+    if len(chosen) != len(set(ids)):
+        raise DomainError(
+            _(
+                "Mindestens ein empfohlener Termin ist nicht mehr buchbar. Bitte "
+                "prüfen Sie die Auswahl."
+            ),
+            "recommended",
+        )
+    consultation.notes = notes.strip()
+    consultation.recommendations = chosen
+    db.session.commit()
+    return consultation
+
+
+def send(consultation_id: int, actor: StaffUser, now: datetime) -> Consultation:
+    """Mail the municipality the recommended next steps with links to book them."""
+    consultation = db.session.get(Consultation, consultation_id)
+    if consultation is None:
+        raise DomainError(_("Diese Beratung gibt es nicht."))
+    _may_edit(consultation, actor)
+    if consultation.status is not ConsultationStatus.CONFIRMED or consultation.ends_at > now:
+        raise DomainError(
+            _("Das Follow-up kann erst nach einer stattgefundenen Beratung gesendet werden.")
+        )
+    if consultation.person is None:
+        raise DomainError(_("Zu dieser Beratung gibt es keine Kontaktperson mehr."))
+    mails.to_municipality(
+        consultation,
+        "consultation_follow_up",
+        now,
+        recommendations=list(consultation.recommendations),
+    )
+    consultation.follow_up_sent_at = now
+    db.session.commit()
+    return consultation
+
+
+def overdue(now: datetime, advisor: StaffUser | None = None) -> list[Consultation]:
+    """Held consultations without a follow-up whose due day has passed (Berlin time)."""
+    query = (
+        sa.select(Consultation)
+        .where(
+            Consultation.status == ConsultationStatus.CONFIRMED,
+            Consultation.ends_at <= now,
+            Consultation.follow_up_sent_at.is_(None),
+        )
+        .options(selectinload(Consultation.municipality), selectinload(Consultation.advisor))
+        .order_by(Consultation.ends_at)
+    )
+    if advisor is not None:
+        query = query.where(Consultation.advisor_id == advisor.id)
+    today = berlin_today(now)
+    return [c for c in db.session.execute(query).scalars() if due_on(c) < today]

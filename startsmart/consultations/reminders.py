@@ -1,0 +1,39 @@
+"""One reminder before each confirmed consultation, to the municipality, exactly once."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+
+from startsmart.consultations import mails
+from startsmart.consultations.models import Consultation, ConsultationStatus
+from startsmart.extensions import db
+
+
+def send_due(now: datetime) -> int:
+    """Claim each due reminder with a conditional UPDATE, so parallel runs never double up."""
+    window = timedelta(hours=current_app.config["REMINDER_HOURS_BEFORE"])
+    candidates = db.session.execute(
+        sa.select(Consultation.id, Consultation.confirmed_at, Consultation.starts_at).where(
+            Consultation.status == ConsultationStatus.CONFIRMED,
+            Consultation.reminder_queued_at.is_(None),
+            Consultation.starts_at > now,
+            Consultation.starts_at <= now + window,
+        )
+    ).all()
+    db.session.commit()
+    queued = 0
+    for consultation_id, confirmed_at, starts_at in candidates:
+        claimed = db.session.execute(
+            sa.update(Consultation)
+            .where(Consultation.id == consultation_id, Consultation.reminder_queued_at.is_(None))
+            .values(reminder_queued_at=now)
+        ).rowcount
+        # Booked (walk-in) or confirmed inside the window: the invitation is fresh, no reminder.
+        if claimed and confirmed_at is not None and confirmed_at <= starts_at - window:
+            mails.reminder(db.session.get(Consultation, consultation_id), now)
+            queued += 1
+        db.session.commit()
+    return queued

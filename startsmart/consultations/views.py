@@ -1,0 +1,296 @@
+"""Public consultation booking: free slots by week, the booking form, the manage page."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import format_datetime, get_locale
+from flask_babel import gettext as _
+
+from startsmart.catalog.models import Topic
+from startsmart.clock import BERLIN, berlin_to_utc, berlin_today
+from startsmart.consultations import booking, feed, schedule
+from startsmart.consultations.forms import BookingForm, ConfirmForm, ReasonForm, SlotChoiceForm
+from startsmart.consultations.models import Channel, ConsultationStatus
+from startsmart.database import utcnow
+from startsmart.errors import DomainError
+from startsmart.extensions import db, limiter
+from startsmart.forms import choices as as_choices
+from startsmart.municipalities.models import (
+    FederalState,
+    Municipality,
+    MunicipalityKind,
+    PopulationClass,
+)
+from startsmart.municipalities.service import MunicipalityInput
+
+bp = Blueprint("consultations", __name__)
+
+OUTCOME_KEY = "consultation_outcome"
+
+
+def _limit() -> str:
+    return current_app.config["REGISTRATION_RATE_LIMIT"]
+
+
+def _week_start(now: datetime) -> date:
+    """The Monday of the week asked for (?ab=YYYY-MM-DD), else of the first bookable week."""
+    asked = request.args.get("ab", "")
+    try:
+        day = date.fromisoformat(asked)
+    except ValueError:
+        day = berlin_today(now + timedelta(hours=current_app.config["CONSULTATION_NOTICE_HOURS"]))
+    return day - timedelta(days=day.weekday())
+
+
+def _week_slots(monday: date, now: datetime, channel: str | None = None):
+    start = berlin_to_utc(monday, datetime.min.time())
+    end = berlin_to_utc(monday + timedelta(days=7), datetime.min.time())
+    return schedule.free(now, start, end, channel)
+
+
+def _slot_label(starts_at: datetime) -> str:
+    pattern = "EEEE, d. MMMM, HH:mm" if str(get_locale()) == "de" else "EEEE, d MMMM, HH:mm"
+    return format_datetime(starts_at.astimezone(BERLIN), pattern, rebase=False)
+
+
+def _channel_arg() -> str | None:
+    value = request.args.get("kanal")
+    return value if value in {c.value for c in Channel} else None
+
+
+@bp.get("/initialberatung/")
+def book():
+    now = utcnow()
+    monday = _week_start(now)
+    channel = _channel_arg()
+    slots = _week_slots(monday, now, channel)
+    days: dict[date, list] = {}
+    for slot in slots:
+        days.setdefault(slot.starts_at.astimezone(BERLIN).date(), []).append(slot)
+    horizon = berlin_today(now + timedelta(weeks=current_app.config["CONSULTATION_HORIZON_WEEKS"]))
+    return render_template(
+        "consultations/week.html",
+        days=days,
+        monday=monday,
+        channel=channel,
+        previous=monday - timedelta(days=7) if monday > berlin_today(now) else None,
+        following=monday + timedelta(days=7) if monday + timedelta(days=7) <= horizon else None,
+        channels=list(Channel),
+    )
+
+
+def _fill_slot_choices(form: SlotChoiceForm, monday: date, now: datetime) -> None:
+    choices = [
+        (s.starts_at.isoformat(), _slot_label(s.starts_at)) for s in _week_slots(monday, now)
+    ]
+    form.starts_at.choices = as_choices([("", _("– bitte wählen –")), *choices])
+
+
+def _parse_start(value: str | None) -> datetime | None:
+    # A "+01:00" typed or pasted into a URL arrives as " 01:00".
+    try:
+        parsed = datetime.fromisoformat((value or "").strip().replace(" ", "+"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else None
+
+
+@bp.route("/initialberatung/buchen", methods=["GET", "POST"])
+@limiter.limit(_limit, methods=["POST"])
+def booking_form():
+    now = utcnow()
+    form = BookingForm()
+    requested = _parse_start(request.values.get("start") or form.starts_at.data)
+    monday = requested.astimezone(BERLIN).date() if requested else _week_start(now)
+    monday -= timedelta(days=monday.weekday())
+    _fill_slot_choices(form, monday, now)
+    topics = db.session.execute(sa.select(Topic).order_by(Topic.name)).scalars()
+    form.topics.choices = as_choices((t.id, t.name) for t in topics)
+    if request.method == "GET" and requested:
+        form.starts_at.data = requested.isoformat()
+        form.channel.data = request.args.get("kanal") or Channel.VIDEO.value
+    if form.validate_on_submit():
+        if form.website.data:
+            session[OUTCOME_KEY] = {"bot": True}
+            return redirect(url_for("consultations.received"))
+        try:
+            booked = booking.book(_request_from(form), now)
+        except DomainError as error:
+            db.session.rollback()
+            _fill_slot_choices(form, monday, now)  # fresh slots, the taken one gone
+            field = getattr(form, error.field, None) if error.field else None
+            (field.errors if field is not None else form.form_errors).append(error.message)
+        else:
+            session[OUTCOME_KEY] = {"id": booked.consultation_id, "status": booked.status.value}
+            return redirect(url_for("consultations.received"))
+    known = (
+        db.session.execute(sa.select(Municipality.name).distinct().order_by(Municipality.name))
+        .scalars()
+        .all()
+    )
+    return render_template(
+        "consultations/form.html", form=form, monday=monday, known_municipalities=known
+    )
+
+
+def _enum_or_none(enum_class, value):
+    return enum_class(value) if value else None
+
+
+def _request_from(form: BookingForm) -> booking.BookingRequest:
+    return booking.BookingRequest(
+        starts_at=_parse_start(form.starts_at.data),
+        channel=Channel(form.channel.data),
+        municipality=MunicipalityInput(
+            name=form.municipality.data,
+            state=_enum_or_none(FederalState, form.state.data),
+            kind=_enum_or_none(MunicipalityKind, form.municipality_kind.data),
+            population_class=_enum_or_none(PopulationClass, form.population_class.data),
+        ),
+        name=form.name.data,
+        email=form.email.data,
+        function=form.function.data or "",
+        phone=form.phone.data or "",
+        situation=form.situation.data or "",
+        goals=form.goals.data or "",
+        topic_ids=tuple(form.topics.data or ()),
+        locale=str(get_locale() or "de"),
+    )
+
+
+@bp.get("/initialberatung/erhalten")
+def received():
+    outcome = session.get(OUTCOME_KEY)
+    if not outcome:
+        return redirect(url_for("consultations.book"))
+    return render_template("consultations/received.html", outcome=outcome)
+
+
+def _consultation_or_410(token: str):
+    consultation = booking.consultation_for_token(token, utcnow())
+    if consultation is None:
+        abort(410)
+    return consultation
+
+
+@bp.get("/beratung/<token>")
+def manage(token: str):
+    consultation = _consultation_or_410(token)
+    return render_template(
+        "consultations/manage.html", consultation=consultation, token=token, now=utcnow()
+    )
+
+
+@bp.route("/beratung/<token>/bestaetigen", methods=["GET", "POST"])
+def confirm(token: str):
+    consultation = _consultation_or_410(token)
+    form = ConfirmForm()
+    if not form.validate_on_submit():  # GET: mail scanners open links; only the button counts
+        return render_template(
+            "consultations/confirm.html", consultation=consultation, token=token, form=form
+        )
+    try:
+        booking.confirm(token, utcnow())
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        flash(
+            _(
+                "Vielen Dank! Ihre Initialberatung ist bestätigt. Die Einladung für Ihren "
+                "Kalender ist unterwegs."
+            ),
+            "success",
+        )
+    return redirect(url_for("consultations.manage", token=token))
+
+
+@bp.route("/beratung/<token>/absagen", methods=["GET", "POST"])
+def cancel(token: str):
+    consultation = _consultation_or_410(token)
+    form = ReasonForm()
+    if form.validate_on_submit():
+        try:
+            booking.cancel(token, utcnow(), form.reason.data or None)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            flash(
+                _(
+                    "Ihre Initialberatung ist abgesagt. Der Termin wird aus Ihrem Kalender "
+                    "entfernt."
+                ),
+                "success",
+            )
+        return redirect(url_for("consultations.manage", token=token))
+    return render_template(
+        "consultations/cancel.html", consultation=consultation, token=token, form=form
+    )
+
+
+@bp.route("/beratung/<token>/verschieben", methods=["GET", "POST"])
+def reschedule(token: str):
+    consultation = _consultation_or_410(token)
+    now = utcnow()
+    monday = _week_start(now)
+    form = SlotChoiceForm()
+    _fill_slot_choices(form, monday, now)
+    if request.method == "GET":
+        form.channel.data = consultation.channel.value
+    if form.validate_on_submit():
+        try:
+            booking.reschedule(
+                token, _parse_start(form.starts_at.data), Channel(form.channel.data), now
+            )
+        except DomainError as error:
+            db.session.rollback()
+            _fill_slot_choices(form, monday, now)
+            field = getattr(form, error.field, None) if error.field else None
+            (field.errors if field is not None else form.form_errors).append(error.message)
+        else:
+            flash(
+                _(
+                    "Ihre Initialberatung ist verschoben. Sie und Ihre Beraterin oder Ihr "
+                    "Berater erhalten die aktualisierte Einladung."
+                ),
+                "success",
+            )
+            return redirect(url_for("consultations.manage", token=token))
+    return render_template(
+        "consultations/reschedule.html",
+        consultation=consultation,
+        token=token,
+        form=form,
+        monday=monday,
+        previous=monday - timedelta(days=7),
+        following=monday + timedelta(days=7),
+        active=consultation.status in (ConsultationStatus.PENDING, ConsultationStatus.CONFIRMED),
+    )
+
+
+@bp.get("/kalender/beratungen/<token>.ics")
+def advisor_feed(token: str):
+    """An advisor's consultations for their calendar app (the URL is the secret)."""
+    data = feed.feed_for_token(token, utcnow())
+    if data is None:
+        abort(404)
+    response = Response(data, mimetype="text/calendar")
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Cache-Control"] = "private, max-age=300"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response

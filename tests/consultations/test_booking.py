@@ -1,0 +1,265 @@
+"""Booking an initial consultation: slots, the least-loaded advisor, confirmation, invitations
+to both parties, reschedule, cancel — against the real database and SMTP server."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import icalendar
+import pytest
+import sqlalchemy as sa
+
+from consultation_support import booking_form, booking_request, make_advisor
+from startsmart.clock import berlin_to_utc, berlin_today
+from startsmart.consultations import booking
+from startsmart.consultations.models import Consultation, ConsultationStatus
+from startsmart.database import utcnow
+from startsmart.extensions import db
+from startsmart.invitations.outbox import deliver_due
+from startsmart.municipalities.models import FederalState, Municipality, MunicipalityKind
+from support import csrf_token, links_in, path_of, submit, text
+
+
+def next_weekday_slot(days_ahead: int = 7, hour: int = 10):
+    """A Berlin weekday at ``hour``, at least ``days_ahead`` days from now, as UTC."""
+    from datetime import time
+
+    day = berlin_today(utcnow()) + timedelta(days=days_ahead)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return berlin_to_utc(day, time(hour))
+
+
+def calendars(message) -> list[icalendar.Calendar]:
+    return [
+        icalendar.Calendar.from_ical(p.get_content())
+        for p in message.walk()
+        if p.get_content_type() == "text/calendar"
+    ]
+
+
+def test_week_view_lists_free_slots_and_books_through_the_form(app, client, smtp):
+    advisor_id = make_advisor(app, "berta@kts.example")
+    start = next_weekday_slot()
+    week = text(client.get(f"/initialberatung/?ab={start.date().isoformat()}"))
+    assert "10:00 Uhr" in week and "11:00 Uhr" in week
+    page = f"/initialberatung/buchen?start={start.isoformat()}"
+    response = submit(client, page, booking_form(start))
+    assert response.status_code == 302, text(response)
+    assert "Bitte bestätigen Sie die Buchung" in text(client.get(response.headers["Location"]))
+    [mail] = smtp.to("kim@kleinstadt.de")
+    confirm = path_of(next(u for u in links_in(mail) if u.endswith("/bestaetigen")))
+    client.post(confirm, data={"csrf_token": csrf_token(client, confirm)})
+    with app.app_context():
+        consultation = db.session.execute(sa.select(Consultation)).scalar_one()
+        assert consultation.status is ConsultationStatus.CONFIRMED
+        assert consultation.advisor_id == advisor_id
+        assert consultation.municipality.population_class.value == "5k_20k"
+    [to_municipality] = calendars(smtp.to("kim@kleinstadt.de")[1])
+    [to_advisor] = calendars(smtp.to("berta@kts.example")[0])
+    for calendar in (to_municipality, to_advisor):
+        event = calendar.walk("VEVENT")[0]
+        assert calendar["METHOD"] == "REQUEST"
+        assert sorted(str(a) for a in event["ATTENDEE"]) == [
+            "mailto:berta@kts.example",
+            "mailto:kim@kleinstadt.de",
+        ]
+        assert str(event["ORGANIZER"]) == "mailto:startsmart@kts.example"
+    assert to_municipality.walk("VEVENT")[0]["UID"] == to_advisor.walk("VEVENT")[0]["UID"]
+    advisor_mail = smtp.to("berta@kts.example")[0].get_body(("plain",)).get_content()
+    assert "Wir haben einen Ratsbeschluss" in advisor_mail
+
+
+def test_least_loaded_advisor_gets_the_booking_and_ties_rotate(app, smtp):
+    first = make_advisor(app, "a@kts.example", name="A")
+    second = make_advisor(app, "b@kts.example", name="B")
+    now = utcnow()
+    with app.app_context():
+        one = booking.book(booking_request(next_weekday_slot(7, 9), 1), now)
+        two = booking.book(booking_request(next_weekday_slot(7, 10), 2), now)
+        three = booking.book(booking_request(next_weekday_slot(8, 9), 3), now)
+        assignees = [
+            db.session.get(Consultation, b.consultation_id).advisor_id for b in (one, two, three)
+        ]
+    assert assignees[0] != assignees[1]  # equal load: the other one's turn
+    assert set(assignees[:2]) == {first, second}
+
+
+def test_same_slot_cannot_be_taken_twice(app, smtp):
+    make_advisor(app, "a@kts.example")
+    start = next_weekday_slot()
+    now = utcnow()
+    with app.app_context():
+        booking.book(booking_request(start, 1), now)
+        with pytest.raises(booking.SlotTaken, match="gerade vergeben"):
+            booking.book(booking_request(start, 2), now)
+        db.session.rollback()
+        with pytest.raises(booking.SlotTaken):  # the buffer protects the next half hour, too
+            booking.book(booking_request(start + timedelta(minutes=60), 2), now)
+        db.session.rollback()
+        assert db.session.execute(sa.select(sa.func.count(Consultation.id))).scalar() == 1
+
+
+@pytest.mark.parametrize(
+    ("shift", "reason"),
+    [
+        (lambda s: s.replace(minute=10), "bieten wir nicht an"),  # forged, off the grid
+        (
+            lambda s: (utcnow() + timedelta(hours=3)).replace(minute=0, second=0, microsecond=0),
+            r"nicht \(mehr\) gebucht",
+        ),  # within the notice
+        (lambda s: s.replace(hour=s.hour + 8), "gerade vergeben"),  # outside the hours
+    ],
+)
+def test_refused_times_give_a_reason_and_book_nothing(app, smtp, shift, reason):
+    make_advisor(app, "a@kts.example")
+    with app.app_context():
+        with pytest.raises(booking.SlotTaken, match=reason):
+            booking.book(booking_request(shift(next_weekday_slot())), utcnow())
+        db.session.rollback()
+        assert db.session.execute(sa.select(sa.func.count(Consultation.id))).scalar() == 0
+
+
+def test_taken_slot_in_the_form_keeps_the_input_and_offers_fresh_slots(app, client, smtp):
+    make_advisor(app, "a@kts.example")
+    start = next_weekday_slot()
+    with app.app_context():
+        booking.book(booking_request(start, 9), utcnow())
+    page = f"/initialberatung/buchen?start={start.isoformat()}"
+    response = submit(client, page, booking_form(start, goals="Meine eigene Frage"))
+    assert response.status_code == 200
+    html = text(response)
+    assert "Meine eigene Frage" in html
+    assert f'value="{start.isoformat()}"' not in html  # the taken slot is no longer offered
+    assert f'value="{(start + timedelta(hours=24)).isoformat()}"' in html  # next day's 10:00
+
+
+def test_model_projects_are_told_kindly_and_one_per_year(app, smtp):
+    make_advisor(app, "a@kts.example")
+    now = utcnow()
+    with app.app_context():
+        db.session.add(
+            Municipality(
+                name="Guben",
+                kind=MunicipalityKind.CITY,
+                state=FederalState.BB,
+                is_model_project=True,
+            )
+        )
+        db.session.commit()
+        from startsmart.municipalities.service import MunicipalityInput
+
+        funded = MunicipalityInput("Guben", FederalState.BB)
+        with pytest.raises(booking.NotEligible, match="gefördertes Modellprojekt"):
+            booking.book(booking_request(next_weekday_slot(), municipality=funded), now)
+        db.session.rollback()
+        booking.book(booking_request(next_weekday_slot(7, 9), 1), now)
+        with pytest.raises(booking.NotEligible, match="bereits eine Initialberatung"):
+            booking.book(booking_request(next_weekday_slot(9, 9), 1, email="other@x.de"), now)
+        db.session.rollback()
+        overridden = booking.book(
+            booking_request(next_weekday_slot(9, 9), 1), now, by_staff=True, override=True
+        )
+        assert overridden.status is ConsultationStatus.CONFIRMED
+
+
+def test_reschedule_keeps_the_uid_and_raises_the_sequence_for_both(app, client, smtp):
+    make_advisor(app, "a@kts.example")
+    start = next_weekday_slot()
+    now = utcnow()
+    with app.app_context():
+        booked = booking.book(booking_request(start, 1), now, by_staff=True)
+        deliver_due()
+    manage = path_of(
+        next(u for u in links_in(smtp.to("kim1@kleinstadt.de")[0]) if "/beratung/" in u)
+    )
+    new_start = start + timedelta(days=1)
+    page = f"{manage}/verschieben?ab={new_start.date().isoformat()}"
+    response = submit(
+        client, page, {"starts_at": new_start.isoformat(), "channel": "phone"}, action=page
+    )
+    assert "brauchen wir Ihre Telefonnummer" in text(response)  # no phone number given
+    response = submit(
+        client, page, {"starts_at": new_start.isoformat(), "channel": "video"}, action=page
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        consultation = db.session.get(Consultation, booked.consultation_id)
+        assert consultation.starts_at == new_start
+    for address in ("kim1@kleinstadt.de", "a@kts.example"):
+        series = [c.walk("VEVENT")[0] for m in smtp.to(address) for c in calendars(m)]
+        assert [e["SEQUENCE"] for e in series] == [0, 1]
+        assert len({str(e["UID"]) for e in series}) == 1
+        assert series[1].decoded("DTSTART").astimezone(UTC) == new_start
+
+
+def test_reassign_sends_request_to_the_new_and_cancel_to_the_old_advisor(app, smtp):
+    old = make_advisor(app, "old@kts.example", name="Alt")
+    new = make_advisor(app, "new@kts.example", name="Neu")
+    now = utcnow()
+    start = next_weekday_slot()
+    with app.app_context():
+        booked = booking.book(booking_request(start, 1), now, by_staff=True)
+        consultation = db.session.get(Consultation, booked.consultation_id)
+        current, other = (old, new) if consultation.advisor_id == old else (new, old)
+        from startsmart.staff.models import StaffUser
+
+        actor = db.session.get(StaffUser, current)
+        booking.reassign(booked.consultation_id, other, actor, now)
+        deliver_due()
+        addresses = {old: "old@kts.example", new: "new@kts.example"}
+    removed = [c for m in smtp.to(addresses[current]) for c in calendars(m)]
+    added = [c for m in smtp.to(addresses[other]) for c in calendars(m)]
+    assert [str(c["METHOD"]) for c in removed] == ["REQUEST", "CANCEL"]
+    assert [str(c["METHOD"]) for c in added] == ["REQUEST"]
+    assert added[0].walk("VEVENT")[0]["SEQUENCE"] == 1
+
+
+def test_cancel_sends_cancel_to_both(app, client, smtp):
+    make_advisor(app, "a@kts.example")
+    with app.app_context():
+        booking.book(booking_request(next_weekday_slot(), 1), utcnow(), by_staff=True)
+        deliver_due()
+    manage = path_of(
+        next(u for u in links_in(smtp.to("kim1@kleinstadt.de")[0]) if "/beratung/" in u)
+    )
+    page = f"{manage}/absagen"
+    assert (
+        client.post(
+            page, data={"csrf_token": csrf_token(client, page), "reason": "Krankheit"}
+        ).status_code
+        == 302
+    )
+    for address in ("kim1@kleinstadt.de", "a@kts.example"):
+        last = calendars(smtp.to(address)[-1])[0]
+        assert last["METHOD"] == "CANCEL"
+        assert last.walk("VEVENT")[0]["STATUS"] == "CANCELLED"
+
+
+def test_dst_day_slots_are_real_instants(app, smtp):
+    make_advisor(app, "a@kts.example", hours=[(6, "01:00", "04:00")])  # Sundays, at night
+    with app.app_context():
+        from startsmart.consultations import schedule
+
+        now = datetime(2026, 10, 1, 8, tzinfo=UTC)
+        day = datetime(2026, 10, 25, tzinfo=UTC)
+        slots = schedule.free(now, day - timedelta(hours=2), day + timedelta(hours=22))
+    starts = [s.starts_at for s in slots]
+    assert len(starts) == len(set(starts))
+    # 01:00–04:00 Berlin on the day the clocks go back is four real hours: seven 60-minute
+    # slots on the 30-minute grid (the day limit of 3 only counts bookings).
+    assert len(starts) == 7
+
+
+def test_forged_or_expired_link_is_gone(client):
+    assert client.get("/beratung/nicht-echt").status_code == 410
+    assert client.get("/beratung/nicht-echt/verschieben").status_code == 410
+
+
+def test_domain_error_is_not_a_500(app, client, smtp):
+    make_advisor(app, "a@kts.example")
+    page = "/initialberatung/buchen"
+    response = submit(client, page, booking_form(next_weekday_slot(), starts_at="kaputt"))
+    assert response.status_code == 200
+    assert "Bitte prüfen Sie Ihre Angaben" in text(response)
+    assert "Keine gültige Auswahl" in text(response)
