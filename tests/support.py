@@ -99,14 +99,21 @@ def make_date(
     with app.app_context():
         slug = slug or f"angebot-{utcnow().timestamp():.6f}".replace(".", "-")
         offering = Offering(
-            slug=slug, format=OfferingFormat(fmt), title="Grundlagen der Smart City",
-            summary="Ein Überblick.", description="Beschreibung.", per_municipality_limit=limit,
+            slug=slug,
+            format=OfferingFormat(fmt),
+            title="Grundlagen der Smart City",
+            summary="Ein Überblick.",
+            description="Beschreibung.",
+            per_municipality_limit=limit,
         )
         starts = (utcnow() + starts_in).replace(microsecond=0)
         fields.setdefault("status", EventDateStatus.PUBLISHED)
         date = EventDate(
-            offering=offering, starts_at=starts, ends_at=starts + timedelta(minutes=90),
-            online_url="https://konferenz.example.org/raum-1", capacity=capacity,
+            offering=offering,
+            starts_at=starts,
+            ends_at=starts + timedelta(minutes=90),
+            online_url="https://konferenz.example.org/raum-1",
+            capacity=capacity,
             registration_closes_at=starts - closes_before if closes_before else None,
             **fields,
         )

@@ -48,4 +48,3 @@ def work(idle: float) -> None:
         if report is None or report.attempted == 0:
             time.sleep(idle)
     click.echo(f"outbox worker {name} stopped")
-

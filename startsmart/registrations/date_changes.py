@@ -101,8 +101,11 @@ def change_capacity(date_id: int, capacity: int, actor: StaffUser, now: datetime
     taken = seats.holding(date.id)
     if capacity < taken:
         raise DomainError(
-            _("%(taken)d Plätze sind schon vergeben; weniger Plätze gehen nicht. Stornieren Sie "
-              "zuerst einzelne Anmeldungen, wenn es wirklich weniger werden müssen.", taken=taken),
+            _(
+                "%(taken)d Plätze sind schon vergeben; weniger Plätze gehen nicht. Stornieren Sie "
+                "zuerst einzelne Anmeldungen, wenn es wirklich weniger werden müssen.",
+                taken=taken,
+            ),
             "capacity",
         )
     date.capacity = capacity
