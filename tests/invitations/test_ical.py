@@ -4,16 +4,11 @@
 from __future__ import annotations
 
 import ast
-import json
-import os
 import re
-import shutil
-import subprocess
 import unicodedata
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import NoReturn
 
 import icalendar
 import pytest
@@ -21,6 +16,7 @@ import vobject
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from icaljs import parse_with_icaljs
 from startsmart.invitations.ical import (
     PRODID,
     Attendee,
@@ -35,7 +31,6 @@ NOW = datetime(2026, 3, 1, 12, 0, 5, tzinfo=UTC)
 ORGANIZER = Person("startsmart@kts.example", "KTS Start Smart")
 ANNA = Attendee("anna.mueller@stadt.example", "Anna Müller")
 UID = "registration-42@startsmart.example"
-JS_DIR = Path(__file__).parent / "js"
 
 ALLOWED_PROPERTIES = {
     "BEGIN", "END", "PRODID", "VERSION", "CALSCALE", "METHOD", "X-WR-CALNAME",
@@ -489,26 +484,6 @@ def test_builder_imports_neither_flask_nor_a_database():
 
 
 # --- Thunderbird's parser ---------------------------------------------------------------------
-
-
-def _unavailable(reason: str) -> NoReturn:
-    """Skip locally; on CI a missing tool is a failure, not a silent pass."""
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{reason} (CI=true, so this must not be skipped)")
-    pytest.skip(reason)
-
-
-def parse_with_icaljs(data: bytes) -> dict:
-    node = shutil.which("node")
-    if node is None:
-        _unavailable("node is not on PATH")
-    if not (JS_DIR / "node_modules" / "ical.js").is_dir():
-        _unavailable("ical.js is not installed: run `npm ci` in tests/invitations/js")
-    result = subprocess.run(
-        [node, str(JS_DIR / "parse.mjs")], input=data, capture_output=True, timeout=60, check=False
-    )
-    assert result.returncode == 0, result.stderr.decode("utf-8", "replace")
-    return json.loads(result.stdout)
 
 
 @pytest.mark.parametrize(("instant", "wall_time"), DST_DAYS)
