@@ -118,8 +118,10 @@ def register_cli(app: Flask) -> None:
 
 
 def register_web_layer(app: Flask) -> None:
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
     import startsmart.models  # noqa: F401  (complete metadata before the first query)
-    from startsmart import error_pages, i18n, links, security
+    from startsmart import error_pages, health, i18n, links, request_log, security
     from startsmart.invitations import autodeliver
 
     error_pages.register(app)
@@ -127,3 +129,8 @@ def register_web_layer(app: Flask) -> None:
     i18n.register_template_helpers(app)
     links.register(app)
     autodeliver.register(app)
+    health.register(app)
+    request_log.register(app)
+    hops = app.config["PROXY_FIX_HOPS"]
+    if hops:  # trust exactly as many X-Forwarded-* hops as there are proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops)

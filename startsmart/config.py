@@ -83,6 +83,12 @@ class Defaults:
     REMINDER_HOURS_BEFORE = 24  # one reminder this long before a date or consultation
     REGISTRATION_LOCKING = True  # only the test that proves the lock is needed turns it off
 
+    # Operations: request log, readiness thresholds, reverse proxy.
+    REQUEST_LOG: bool | None = None  # JSON line per request on stderr; on in production
+    READY_OUTBOX_MAX_AGE_SECONDS = 600  # mail waiting longer than this counts as overdue
+    READY_OUTBOX_MAX_BACKLOG = 100  # /readyz fails with more overdue mails than this
+    PROXY_FIX_HOPS = 0  # reverse proxies in front that set X-Forwarded-*; 0 trusts none
+
     # Absolute links in mails and calendar entries point here.
     PUBLIC_URL = "http://127.0.0.1:5000"
 
@@ -101,6 +107,18 @@ _BY_ENVIRONMENT: dict[str, tuple[Any, Any]] = {
     "MAIL_FILE_DROP": (True, False),
     "MAIL_DELIVERY": ("after_commit", "worker"),
     "MAIL_DEFAULT_SENDER": ("Start Smart (KTS) <startsmart@kts.example>", None),
+    "REQUEST_LOG": (False, True),
+}
+
+# A server database gets a bounded pool: every gunicorn worker holds up to pool_size +
+# max_overflow connections, checked before use so a restarted PostgreSQL costs one failed
+# request, not a broken worker.
+SERVER_POOL = {
+    "pool_pre_ping": True,
+    "pool_size": 5,
+    "max_overflow": 5,
+    "pool_timeout": 10,
+    "pool_recycle": 1800,
 }
 
 
@@ -124,6 +142,8 @@ def load(config: Config, instance_path: Path, overrides: Mapping[str, Any] | Non
 
     url = config.get("DATABASE_URL") or f"sqlite:///{instance_path / 'startsmart.sqlite3'}"
     config["SQLALCHEMY_DATABASE_URI"] = sqlalchemy_url(url)
+    if not url.startswith("sqlite"):
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {**SERVER_POOL, **config["SQLALCHEMY_ENGINE_OPTIONS"]}
     if production:
         config["SESSION_COOKIE_SECURE"] = True
         config["REMEMBER_COOKIE_SECURE"] = True

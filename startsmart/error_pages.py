@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import Flask, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -39,6 +40,13 @@ MESSAGES = {
         _l("Zu viele Versuche"),
         _l("Bitte warten Sie einen Moment und versuchen Sie es dann noch einmal."),
     ),
+    503: (
+        _l("Vorübergehend nicht erreichbar"),
+        _l(
+            "Start Smart ist gerade kurz nicht erreichbar. Es wurde nichts gespeichert. Bitte "
+            "versuchen Sie es in einer Minute noch einmal."
+        ),
+    ),
     500: (
         _l("Ein interner Fehler ist aufgetreten"),
         _l(
@@ -75,6 +83,16 @@ def register(app: Flask) -> None:
         if error.code == 405 and error.valid_methods:
             return (*response, {"Allow": ", ".join(error.valid_methods)})
         return response
+
+    @app.errorhandler(sa.exc.OperationalError)
+    @app.errorhandler(sa.exc.InterfaceError)
+    def database_unavailable(error: Exception):
+        # The database is restarting or out of reach: say so (503, retry soon) instead of a 500.
+        # Nothing was written: the transaction did not commit.
+        db.session.rollback()
+        app.logger.warning("database unavailable: %s", type(error).__name__)
+        body, code = render_error(503)
+        return body, code, {"Retry-After": "10"}
 
     # Flask logs the original exception; with TESTING or DEBUG it propagates instead, so a
     # bug fails its test rather than hiding behind this page.
