@@ -73,7 +73,7 @@ def test_static_files_are_served_from_the_package(client):
 
 def test_legal_pages_are_linked_from_every_page(client):
     page = text(client.get("/"))
-    for path in ("/impressum", "/datenschutz", "/barrierefreiheit"):
+    for path in ("/impressum", "/datenschutz", "/barrierefreiheit", "/leichte-sprache"):
         assert f'href="{path}"' in page
         assert client.get(path).status_code == 200
 
@@ -94,3 +94,10 @@ def test_unexpected_error_gets_the_500_page_without_details(tmp_path, database_u
     assert response.status_code == 500
     assert "Ein interner Fehler ist aufgetreten" in text(response)
     assert "secret internal detail" not in text(response) and "Traceback" not in text(response)
+
+
+def test_easy_language_explains_start_smart_in_short_sentences(client):
+    page = text(client.get("/leichte-sprache"))
+    assert "Start Smart in Leichter Sprache" in page
+    assert 'href="/leichte-sprache" lang="de"' in text(client.get("/"))
+    assert "Alle Angebote kosten nichts." in page

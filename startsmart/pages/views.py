@@ -27,3 +27,9 @@ def privacy():
 @bp.get("/barrierefreiheit")
 def accessibility():
     return render_template("pages/accessibility.html")
+
+
+@bp.get("/leichte-sprache")
+def easy_language():
+    """Start Smart explained in Leichte Sprache (German only, by its nature)."""
+    return render_template("pages/easy_language.html")
