@@ -1,5 +1,6 @@
 """Import every model so that the metadata is complete (Alembic, create_all, tests)."""
 
+from startsmart.audit.models import AuditEvent
 from startsmart.catalog.models import EventDate, Offering, Topic, offering_topic
 from startsmart.conferences.models import Conference
 from startsmart.consultations.models import (
@@ -15,6 +16,7 @@ from startsmart.staff.models import StaffUser
 from startsmart.tokens import AccessToken
 
 __all__ = [
+    "AuditEvent",
     "AdvisorAbsence",
     "Consultation",
     "ExtraHours",

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
+from startsmart.audit import service as audit
 from startsmart.catalog.models import EventDate, EventDateStatus, Offering, OfferingFormat
 from startsmart.catalog.staff_service import one_line
 from startsmart.clock import NonexistentLocalTime, berlin_local_to_utc, berlin_wall_time
@@ -209,6 +210,15 @@ def create_date(offering_id: int, data: NewDate, actor: StaffUser, now: datetime
         updated_at=now,
     )
     db.session.add(event_date)
+    db.session.flush()
+    audit.record(
+        "date.created",
+        actor,
+        now,
+        subject=f"event_date:{event_date.id}",
+        offering=offering.title,
+        starts_at=starts_at.isoformat(),
+    )
     db.session.commit()
     return event_date
 
@@ -267,6 +277,15 @@ def update_details(
     event_date.per_municipality_limit = details.per_municipality_limit
     event_date.status = details.status
     event_date.updated_at = now
+    audit.record(
+        "date.details",
+        actor,
+        now,
+        subject=f"event_date:{event_date.id}",
+        status=details.status.value,
+        deadline=closes_at.isoformat(),
+        limit=details.per_municipality_limit,
+    )
     db.session.commit()
     return event_date
 

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
+from startsmart.audit import service as audit
 from startsmart.catalog.models import EventDate, Offering, OfferingFormat, Topic
 from startsmart.catalog.slugs import slugify, unique_slug
 from startsmart.errors import DomainError
@@ -127,6 +128,10 @@ def create_offering(
         _apply(offering, data)
         offering.slug = unique_slug(slugify(offering.title), _slug_taken(Offering))
     db.session.add(offering)
+    db.session.flush()
+    audit.record(
+        "offering.created", actor, now, subject=f"offering:{offering.id}", title=offering.title
+    )
     _commit()
     return offering
 
@@ -137,6 +142,9 @@ def update_offering(
     """Change texts, topics and defaults. The slug stays, so links and feeds keep working."""
     offering = _get(offering_id)
     _apply(offering, data)
+    audit.record(
+        "offering.updated", actor, now, subject=f"offering:{offering.id}", title=offering.title
+    )
     _commit()
     return offering
 
@@ -153,6 +161,7 @@ def retire_offering(offering_id: int, actor: StaffUser, now: datetime) -> Offeri
     offering = _get(offering_id)
     if offering.retired_at is None:
         offering.retired_at = now
+        audit.record("offering.retired", actor, now, subject=f"offering:{offering.id}")
     db.session.commit()
     return offering
 
@@ -160,6 +169,8 @@ def retire_offering(offering_id: int, actor: StaffUser, now: datetime) -> Offeri
 def reactivate_offering(offering_id: int, actor: StaffUser, now: datetime) -> Offering:
     """Show a retired offering in the catalogue again."""
     offering = _get(offering_id)
+    if offering.retired_at is not None:
+        audit.record("offering.reactivated", actor, now, subject=f"offering:{offering.id}")
     offering.retired_at = None
     db.session.commit()
     return offering

@@ -21,11 +21,13 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 
+from startsmart.audit import service as audit
 from startsmart.database import utcnow
 from startsmart.extensions import db
 from startsmart.invitations.compose import Invitation, Recipient, compose
 from startsmart.invitations.models import OutboxMessage, OutboxStatus
 from startsmart.invitations.transport import DeliveryError, SmtpSession, drop_file
+from startsmart.staff.models import StaffUser
 
 QUEUED_FLAG = "startsmart.outbox_queued"
 
@@ -195,9 +197,10 @@ def _finish(message_id: int, worker: str, **values: Any) -> None:
     db.session.commit()
 
 
-def send_again(message: OutboxMessage, now: datetime) -> None:
+def send_again(message: OutboxMessage, actor: StaffUser, now: datetime) -> None:
     """Staff: queue a failed (or waiting) message for immediate delivery."""
     if message.status in (OutboxStatus.FAILED, OutboxStatus.QUEUED):
         message.status = OutboxStatus.QUEUED
         message.next_attempt_at = now
+        audit.record("outbox.resent", actor, now, subject=f"outbox_message:{message.id}")
         db.session.commit()

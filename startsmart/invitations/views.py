@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from startsmart.database import utcnow
 from startsmart.extensions import db
@@ -44,6 +45,6 @@ def index():
 @staff_required(Role.EVENT_TEAM)
 def send_again(message_id: int):
     message = db.session.get(OutboxMessage, message_id) or abort(404)
-    outbox.send_again(message, utcnow())
+    outbox.send_again(message, current_user, utcnow())
     flash(_("Die Nachricht an %(to)s wird erneut gesendet.", to=message.recipient), "success")
     return redirect(url_for("outbox.index", status=request.args.get("status", "")))

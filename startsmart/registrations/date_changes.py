@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from startsmart.audit import service as audit
 from startsmart.catalog.models import EventDate, EventDateStatus
 from startsmart.errors import DomainError
 from startsmart.extensions import db
@@ -72,6 +73,16 @@ def move_date(date_id: int, place: DatePlace, actor: StaffUser, now: datetime) -
     date.venue, date.online_url = place.venue, place.online_url
     date.ical_sequence += 1
     registrations = _active(date)
+    audit.record(
+        "date.moved",
+        actor,
+        now,
+        subject=f"event_date:{date.id}",
+        starts_at=place.starts_at.isoformat(),
+        venue=place.venue,
+        online=bool(place.online_url),
+        told=len(registrations),
+    )
     for registration in registrations:
         with force_locale(registration.locale):
             described = [str(change()) for change in changes]
@@ -108,6 +119,13 @@ def change_capacity(date_id: int, capacity: int, actor: StaffUser, now: datetime
             ),
             "capacity",
         )
+    audit.record(
+        "date.capacity",
+        actor,
+        now,
+        subject=f"event_date:{date.id}",
+        capacity=f"{date.capacity} -> {capacity}",
+    )
     date.capacity = capacity
     db.session.flush()
     promoted = seats.promote(date, now)
@@ -129,6 +147,9 @@ def cancel_date(date_id: int, message: str, actor: StaffUser, now: datetime) -> 
     date.status = EventDateStatus.CANCELLED
     date.ical_sequence += 1
     registrations = _active(date)
+    audit.record(
+        "date.cancelled", actor, now, subject=f"event_date:{date.id}", told=len(registrations)
+    )
     for registration in registrations:
         registration.status = RegistrationStatus.CANCELLED
         registration.cancelled_at = now

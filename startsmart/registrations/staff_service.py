@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
+from startsmart.audit import service as audit
 from startsmart.catalog.models import EventDate, EventDateStatus
 from startsmart.clock import BERLIN
 from startsmart.errors import DomainError
@@ -85,6 +86,13 @@ def record_attendance(
         if registration.attendance is not mark:
             registration.attendance = mark
             changed += 1
+    audit.record(
+        "registration.attendance",
+        actor,
+        now,
+        subject=f"event_date:{event_date.id}",
+        changed=changed,
+    )
     db.session.commit()
     return changed
 
@@ -145,5 +153,21 @@ def send_message(
         created_at=now,
     )
     db.session.add(message)
+    audit.record(
+        "registrations.messaged",
+        actor,
+        now,
+        subject=f"event_date:{event_date.id}",
+        subject_line=subject,
+        recipients=len(registrations),
+    )
     db.session.commit()
     return message
+
+
+def export_for(date_id: int, actor: StaffUser, now: datetime) -> EventDate:
+    """Every export of personal data is in the audit log (the rows are read by the caller)."""
+    event_date = _date(date_id)
+    audit.record("registrations.exported", actor, now, subject=f"event_date:{event_date.id}")
+    db.session.commit()
+    return event_date

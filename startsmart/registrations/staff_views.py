@@ -72,6 +72,7 @@ def date_page(date_id: int):
 @staff_required(Role.EVENT_TEAM)
 def export_csv(date_id: int):
     event_date = _date_or_404(date_id)
+    staff_service.export_for(event_date.id, current_user, utcnow())
     rows = participants.participants(event_date.id, _status_filter())
     header, table = participants.csv_table(rows)
     data = export.write_csv(header, table, yes=_("ja"), no=_("nein"))

@@ -10,6 +10,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from startsmart.audit import service as audit
+from startsmart.database import utcnow
 from startsmart.email_address import InvalidEmail, normalise_email
 from startsmart.errors import DomainError
 from startsmart.extensions import db
@@ -28,18 +30,41 @@ def find_by_email(email: str) -> StaffUser | None:
 
 
 def authenticate(email: str, password: str, now: datetime) -> StaffUser | None:
-    """The active account with this e-mail and password, or None — the same for every failure."""
+    """The active account with this e-mail and password, or None — the same for every failure.
+    Both outcomes are in the audit log (a failure with the address that was tried)."""
     user = find_by_email(email)
     ok = verify_password(user.password_hash if user else None, password)
     if not ok or user is None or not user.active:
+        audit.record(
+            "staff.login_failed",
+            None,
+            now,
+            actor_name=email.strip()[:254] or "–",
+            known_account=user is not None,
+        )
+        db.session.commit()
         return None
     user.last_login_at = now
+    audit.record("staff.login", user, now, subject=f"staff_user:{user.id}")
     db.session.commit()
     return user
 
 
-def create_staff(name: str, email: str, role: Role, password: str) -> StaffUser:
-    """Create an account; the e-mail must be new and the password must follow the rule."""
+def logout(user: StaffUser, now: datetime) -> None:
+    audit.record("staff.logout", user, now, subject=f"staff_user:{user.id}")
+    db.session.commit()
+
+
+def create_staff(
+    name: str,
+    email: str,
+    role: Role,
+    password: str,
+    actor: StaffUser | None = None,
+    now: datetime | None = None,
+) -> StaffUser:
+    """Create an account; the e-mail must be new and the password must follow the rule.
+    Without ``actor`` it was the command line (the first admin)."""
     name = name.strip()
     if not name:
         raise DomainError(_("Bitte geben Sie einen Namen an."), "name")
@@ -52,6 +77,15 @@ def create_staff(name: str, email: str, role: Role, password: str) -> StaffUser:
         raise DomainError(_("Für diese E-Mail-Adresse gibt es schon ein Konto."), "email")
     user = StaffUser(name=name, email=address, role=role, password_hash=hash_password(password))
     db.session.add(user)
+    db.session.flush()
+    audit.record(
+        "staff.created",
+        actor,
+        now or utcnow(),
+        subject=f"staff_user:{user.id}",
+        actor_name=None if actor else "flask staff create",
+        role=role.value,
+    )
     db.session.commit()
     return user
 
@@ -64,7 +98,9 @@ def _other_active_admins(user: StaffUser) -> int:
     ).scalar_one()
 
 
-def update_staff(actor: StaffUser, user: StaffUser, role: Role, active: bool) -> None:
+def update_staff(
+    actor: StaffUser, user: StaffUser, role: Role, active: bool, now: datetime | None = None
+) -> None:
     """Change role and active flag. The last active admin cannot be demoted or deactivated,
     and nobody deactivates their own account (they would lock themselves out mid-request)."""
     if user.id == actor.id and not active:
@@ -78,18 +114,27 @@ def update_staff(actor: StaffUser, user: StaffUser, role: Role, active: bool) ->
         )
     if user.active and not active:
         user.session_version += 1  # ends every open session of this account
+    audit.record(
+        "staff.updated",
+        actor,
+        now or utcnow(),
+        subject=f"staff_user:{user.id}",
+        role=f"{user.role.value} -> {role.value}" if user.role is not role else None,
+        active=f"{user.active} -> {active}" if user.active != active else None,
+    )
     user.role = role
     user.active = active
     db.session.commit()
 
 
-def change_password(user: StaffUser, current: str, new: str) -> None:
+def change_password(user: StaffUser, current: str, new: str, now: datetime | None = None) -> None:
     """Replace the password after checking the current one; other sessions of the user end."""
     if not verify_password(user.password_hash, current):
         raise DomainError(_("Das bisherige Passwort ist nicht richtig."), "current_password")
     check_password_rule(new, user.email)
     user.password_hash = hash_password(new)
     user.session_version += 1
+    audit.record("staff.password_changed", user, now or utcnow(), subject=f"staff_user:{user.id}")
     db.session.commit()
 
 

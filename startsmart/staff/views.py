@@ -52,6 +52,7 @@ def login():
 @bp.post("/logout")
 @staff_required()
 def logout():
+    service.logout(current_user, utcnow())
     logout_user()
     flash(_("Sie sind abgemeldet."), "success")
     return redirect(url_for("pages.start"))
@@ -69,7 +70,9 @@ def password():
     form = PasswordChangeForm()
     if form.validate_on_submit():
         try:
-            service.change_password(current_user, form.current_password.data, form.password.data)
+            service.change_password(
+                current_user, form.current_password.data, form.password.data, utcnow()
+            )
         except DomainError as error:
             getattr(form, error.field or "password").errors.append(error.message)
         else:
@@ -92,7 +95,12 @@ def account_new():
     if form.validate_on_submit():
         try:
             user = service.create_staff(
-                form.name.data, form.email.data, Role(form.role.data), form.password.data
+                form.name.data,
+                form.email.data,
+                Role(form.role.data),
+                form.password.data,
+                actor=current_user,
+                now=utcnow(),
             )
         except DomainError as error:
             getattr(form, error.field or "name").errors.append(error.message)
@@ -111,7 +119,9 @@ def account_edit(user_id: int):
         form.role.data = user.role.value
     if form.validate_on_submit():
         try:
-            service.update_staff(current_user, user, Role(form.role.data), form.active.data)
+            service.update_staff(
+                current_user, user, Role(form.role.data), form.active.data, utcnow()
+            )
         except DomainError as error:
             getattr(form, error.field or "role").errors.append(error.message)
         else:

@@ -1,0 +1,1 @@
+"""The audit log: who among the staff did what, and when."""

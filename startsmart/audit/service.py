@@ -1,0 +1,112 @@
+"""Recording staff actions, and reading them back for admins.
+
+``record`` adds the event to the caller's transaction: the service that changes something
+records it and commits once. Failed logins have no other change, so they commit on their own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from startsmart.audit.models import AuditEvent
+from startsmart.extensions import db
+from startsmart.staff.models import StaffUser
+
+# The actions, with how the log page names them.
+ACTIONS = {
+    "staff.login": _l("Anmeldung"),
+    "staff.login_failed": _l("Anmeldung fehlgeschlagen"),
+    "staff.logout": _l("Abmeldung"),
+    "staff.created": _l("Konto angelegt"),
+    "staff.updated": _l("Konto geändert"),
+    "staff.password_changed": _l("Passwort geändert"),
+    "offering.created": _l("Angebot angelegt"),
+    "offering.updated": _l("Angebot geändert"),
+    "offering.retired": _l("Angebot eingestellt"),
+    "offering.reactivated": _l("Angebot reaktiviert"),
+    "date.created": _l("Termin angelegt"),
+    "date.moved": _l("Termin verschoben"),
+    "date.capacity": _l("Plätze geändert"),
+    "date.details": _l("Termin-Angaben geändert"),
+    "date.cancelled": _l("Termin abgesagt"),
+    "registration.added": _l("Person angemeldet (durch Team)"),
+    "registration.attendance": _l("Anwesenheit erfasst"),
+    "registrations.exported": _l("Anmeldungen exportiert"),
+    "registrations.messaged": _l("Nachricht an Angemeldete"),
+    "outbox.resent": _l("E-Mail erneut gesendet"),
+    "consultation.booked": _l("Beratung gebucht (durch Team)"),
+    "consultation.reassigned": _l("Beratung übergeben"),
+    "consultation.cancelled": _l("Beratung abgesagt (durch Team)"),
+    "consultation.follow_up": _l("Follow-up bearbeitet oder gesendet"),
+    "availability.changed": _l("Beratungszeiten geändert"),
+    "speed_dating.changed": _l("Speed-Dating geändert"),
+    "privacy.purged": _l("Personenbezogene Daten gelöscht"),
+}
+
+
+def record(
+    action: str,
+    actor: StaffUser | None,
+    now: datetime,
+    subject: str | None = None,
+    actor_name: str | None = None,
+    **details: Any,
+) -> None:
+    """Add an audit event to the current transaction (the caller commits)."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}")
+    db.session.add(
+        AuditEvent(
+            at=now,
+            actor_id=actor.id if actor else None,
+            actor_name=actor_name or (actor.email if actor else "–"),
+            action=action,
+            subject=subject,
+            details={k: v for k, v in details.items() if v is not None},
+        )
+    )
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    action: str | None = None  # an action, or a prefix such as "date."
+    actor_id: int | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+PAGE_SIZE = 100
+
+
+def events(chosen: AuditFilter, page: int = 1) -> tuple[list[AuditEvent], int]:
+    """A page of events, newest first, and the number of matching events."""
+    query = sa.select(AuditEvent)
+    if chosen.action:
+        if chosen.action.endswith("."):
+            query = query.where(AuditEvent.action.startswith(chosen.action, autoescape=True))
+        else:
+            query = query.where(AuditEvent.action == chosen.action)
+    if chosen.actor_id:
+        query = query.where(AuditEvent.actor_id == chosen.actor_id)
+    if chosen.since:
+        query = query.where(AuditEvent.at >= chosen.since)
+    if chosen.until:
+        query = query.where(AuditEvent.at < chosen.until)
+    total = db.session.execute(
+        sa.select(sa.func.count()).select_from(query.subquery())
+    ).scalar_one()
+    rows = (
+        db.session.execute(
+            query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+            .limit(PAGE_SIZE)
+            .offset((max(page, 1) - 1) * PAGE_SIZE)
+        )
+        .scalars()
+        .all()
+    )
+    return list(rows), total
