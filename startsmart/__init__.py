@@ -73,7 +73,6 @@ def register_blueprints(app: Flask) -> None:
     from startsmart.audit.views import bp as audit
     from startsmart.catalog.staff_views import bp as staff_catalog
     from startsmart.catalog.views import bp as catalog
-    from startsmart.consultations.staff_booking_views import bp as staff_booking
     from startsmart.consultations.staff_views import bp as consultations_staff
     from startsmart.consultations.views import bp as consultations
     from startsmart.i18n import bp as language
@@ -93,7 +92,6 @@ def register_blueprints(app: Flask) -> None:
         staff,
         outbox,
         consultations_staff,
-        staff_booking,
         staff_catalog,
         staff_registrations,
     ):
