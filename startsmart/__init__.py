@@ -73,6 +73,9 @@ def register_blueprints(app: Flask) -> None:
     from startsmart.audit.views import bp as audit
     from startsmart.catalog.staff_views import bp as staff_catalog
     from startsmart.catalog.views import bp as catalog
+    from startsmart.conferences.views import bp as conferences
+    from startsmart.consultations.availability_views import bp as availability_staff
+    from startsmart.consultations.staff_booking_views import bp as staff_booking
     from startsmart.consultations.staff_views import bp as consultations_staff
     from startsmart.consultations.views import bp as consultations
     from startsmart.i18n import bp as language
@@ -89,9 +92,12 @@ def register_blueprints(app: Flask) -> None:
         catalog,
         registrations,
         consultations,
+        conferences,
         staff,
         outbox,
         consultations_staff,
+        staff_booking,
+        availability_staff,
         staff_catalog,
         staff_registrations,
     ):

@@ -18,8 +18,9 @@ from flask_babel import gettext as _
 
 from startsmart import tokens
 from startsmart.catalog.models import Topic
-from startsmart.consultations import mails, schedule
+from startsmart.consultations import mails, onsite, schedule
 from startsmart.consultations.models import Channel, Consultation, ConsultationStatus
+from startsmart.consultations.permissions import check_may_act
 from startsmart.consultations.slots import SlotRefusal, check_slot
 from startsmart.errors import DomainError
 from startsmart.extensions import db
@@ -179,7 +180,12 @@ def book(
     conference_id: int | None = None,
 ) -> Booked:
     """Book the slot for the municipality: held until the address is confirmed (staff bookings
-    are confirmed at once and both parties get the invitation)."""
+    are confirmed at once and both parties get the invitation).
+
+    ``override`` (staff only) books despite the eligibility rules; the consultation records it
+    if a rule was in fact set aside. An on-site booking records the conference whose window it
+    lies in; with ``conference_id`` only that conference's advisors are considered.
+    """
     situation = _text(request.situation, _("Ausgangslage"), "situation")
     goals = _text(request.goals, _("Ziele und Fragen"), "goals")
     if request.channel is Channel.PHONE and not request.phone.strip():
@@ -189,8 +195,14 @@ def book(
     db.session.execute(
         sa.select(Municipality.id).where(Municipality.id == municipality.id).with_for_update()
     )
-    if not override:
+    # The override is recorded only where it was needed, so the flag marks real exceptions.
+    overridden = False
+    try:
         check_eligibility(municipality, now)
+    except NotEligible:
+        if not override:
+            raise
+        overridden = True
     person = upsert_person(
         name=request.name,
         email=request.email,
@@ -200,19 +212,28 @@ def book(
         now=now,
     )
     walk_in = by_staff and request.channel is Channel.ON_SITE
-    advisor = _free_advisor(request.starts_at, request.channel, now, walk_in)
+    duration = timedelta(minutes=current_app.config["CONSULTATION_DURATION_MINUTES"])
+    ends_at = request.starts_at + duration
+    only = None
+    if request.channel is not Channel.ON_SITE:
+        conference_id = None
+    elif conference_id is not None:
+        # Booked from the conference's page: only its advisors, in their windows there.
+        only = onsite.advisors_at(conference_id, request.starts_at, ends_at)
+    advisor = _free_advisor(request.starts_at, request.channel, now, walk_in, only=only)
+    if request.channel is Channel.ON_SITE and conference_id is None:
+        conference_id = onsite.conference_of(advisor.id, request.starts_at, ends_at)
     topics = (
         list(db.session.execute(sa.select(Topic).where(Topic.id.in_(request.topic_ids))).scalars())
         if request.topic_ids
         else []
     )
-    duration = timedelta(minutes=current_app.config["CONSULTATION_DURATION_MINUTES"])
     consultation = Consultation(
         advisor=advisor,
         municipality=municipality,
         person=person,
         starts_at=request.starts_at,
-        ends_at=request.starts_at + duration,
+        ends_at=ends_at,
         channel=request.channel,
         situation=situation,
         goals=goals,
@@ -220,7 +241,7 @@ def book(
         locale=request.locale,
         topics=topics,
         booked_by_staff=by_staff,
-        eligibility_overridden=override,
+        eligibility_overridden=overridden,
         created_at=now,
         conference_id=conference_id,
         privacy_notice_version=current_app.config["PRIVACY_NOTICE_VERSION"],
@@ -327,9 +348,11 @@ def _cancel(consultation: Consultation, now: datetime, reason: str | None) -> Co
 def cancel_by_staff(
     consultation_id: int, actor: StaffUser, reason: str, now: datetime
 ) -> Consultation:
+    """Staff call a consultation off; both parties get the CANCEL with the reason."""
     consultation = db.session.get(Consultation, consultation_id)
     if consultation is None:
         raise DomainError(_("Diese Beratung gibt es nicht."))
+    check_may_act(actor, consultation)
     _lock_advisor(consultation.advisor_id)
     db.session.refresh(consultation)
     return _cancel(consultation, now, reason.strip() or None)
@@ -361,6 +384,11 @@ def reschedule(token: str, starts_at: datetime, channel: Channel, now: datetime)
     duration = consultation.ends_at - consultation.starts_at
     consultation.starts_at, consultation.ends_at = starts_at, starts_at + duration
     consultation.channel = channel
+    consultation.conference_id = (
+        onsite.conference_of(advisor.id, starts_at, starts_at + duration)
+        if channel is Channel.ON_SITE
+        else None
+    )
     consultation.reminder_queued_at = None
     if advisor.id != previous.id:
         consultation.advisor = advisor
@@ -379,10 +407,16 @@ def reschedule(token: str, starts_at: datetime, channel: Channel, now: datetime)
 def reassign(
     consultation_id: int, advisor_id: int, actor: StaffUser, now: datetime
 ) -> Consultation:
-    """Staff hand a consultation to another advisor (who must be free then)."""
+    """Staff hand a consultation to another advisor (who must be free then). No notice
+    applies: handing over tomorrow's consultation because of illness is the usual case."""
     consultation = db.session.get(Consultation, consultation_id)
-    if consultation is None or not consultation.is_active:
+    if consultation is None:
+        raise DomainError(_("Diese Beratung gibt es nicht."))
+    check_may_act(actor, consultation)
+    if not consultation.is_active:
         raise DomainError(_("Diese Beratung ist nicht mehr aktiv."))
+    if now >= consultation.starts_at:
+        raise DomainError(_("Der Termin hat bereits begonnen."))
     if advisor_id == consultation.advisor_id:
         raise DomainError(_("Die Beratung liegt bereits bei dieser Person."), "advisor")
     target = db.session.get(StaffUser, advisor_id)
@@ -391,15 +425,24 @@ def reassign(
             _("Bitte wählen Sie eine aktive Beraterin oder einen aktiven Berater."), "advisor"
         )
     previous = consultation.advisor
-    walk_in = consultation.channel is Channel.ON_SITE
-    advisor = _free_advisor(
-        consultation.starts_at,
-        consultation.channel,
-        now,
-        walk_in,
-        consultation.id,
-        only=(advisor_id,),
-    )
+    try:
+        advisor = _free_advisor(
+            consultation.starts_at,
+            consultation.channel,
+            now,
+            True,
+            consultation.id,
+            only=(advisor_id,),
+        )
+    except SlotTaken:
+        raise DomainError(
+            _(
+                "%(name)s ist zu dieser Zeit nicht frei (keine passende Beratungszeit, "
+                "abwesend oder schon gebucht).",
+                name=target.name,
+            ),
+            "advisor",
+        ) from None
     consultation.advisor = advisor
     if consultation.invitation_sent:
         mails.reassigned(consultation, previous, now)

@@ -7,6 +7,7 @@ are not counted out) after the consultation ended; the staff dashboard lists the
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
@@ -18,9 +19,10 @@ from startsmart.catalog.models import EventDate, EventDateStatus, Offering, Offe
 from startsmart.clock import berlin_today
 from startsmart.consultations import mails
 from startsmart.consultations.models import Consultation, ConsultationStatus
+from startsmart.consultations.permissions import check_may_act
 from startsmart.errors import DomainError
 from startsmart.extensions import db
-from startsmart.staff.models import Role, StaffUser
+from startsmart.staff.models import StaffUser
 
 
 def add_working_days(day: date, count: int) -> date:
@@ -37,14 +39,19 @@ def due_on(consultation: Consultation) -> date:
     return add_working_days(berlin_today(consultation.ends_at), days)
 
 
-def _may_edit(consultation: Consultation, actor: StaffUser) -> None:
-    if actor.role is Role.ADVISOR and consultation.advisor_id != actor.id:
-        raise DomainError(
-            _(
-                "Nur die zuständige Beraterin oder der zuständige Berater kann das "
-                "Follow-up bearbeiten."
-            )
-        )
+@dataclass(frozen=True)
+class FollowUpState:
+    """Where a held consultation's follow-up stands, for the staff lists."""
+
+    sent_at: datetime | None
+    due_on: date
+    overdue: bool
+
+
+def state(consultation: Consultation, now: datetime) -> FollowUpState:
+    due = due_on(consultation)
+    sent = consultation.follow_up_sent_at
+    return FollowUpState(sent, due, sent is None and due < berlin_today(now))
 
 
 def suggestions(consultation: Consultation, now: datetime) -> list[EventDate]:
@@ -91,7 +98,7 @@ def record(
     consultation = db.session.get(Consultation, consultation_id)
     if consultation is None:
         raise DomainError(_("Diese Beratung gibt es nicht."))
-    _may_edit(consultation, actor)
+    check_may_act(actor, consultation)
     if len(notes) > 20000:
         raise DomainError(_("Die Notizen sind zu lang (höchstens 20.000 Zeichen)."), "notes")
     ids = list(recommended)
@@ -127,7 +134,7 @@ def send(consultation_id: int, actor: StaffUser, now: datetime) -> Consultation:
     consultation = db.session.get(Consultation, consultation_id)
     if consultation is None:
         raise DomainError(_("Diese Beratung gibt es nicht."))
-    _may_edit(consultation, actor)
+    check_may_act(actor, consultation)
     if consultation.status is not ConsultationStatus.CONFIRMED or consultation.ends_at > now:
         raise DomainError(
             _("Das Follow-up kann erst nach einer stattgefundenen Beratung gesendet werden.")

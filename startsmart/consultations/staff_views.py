@@ -1,22 +1,36 @@
-"""Staff: the consultations, each with its details (advisors see their own first)."""
+"""Staff: the consultations (upcoming, follow-up overdue, recently held), each with its details,
+notes and recommendations, the follow-up mail, hand-over and cancelling."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
 
-from startsmart.consultations import feed
+from startsmart.catalog.models import EventDate
+from startsmart.clock import BERLIN
+from startsmart.consultations import booking, feed, followup, overview
 from startsmart.consultations.forms import ConfirmForm
 from startsmart.consultations.models import Consultation, ConsultationStatus
+from startsmart.consultations.permissions import NotPermitted, may_act
+from startsmart.consultations.staff_forms import NotesForm, ReassignForm, StaffCancelForm
 from startsmart.database import utcnow
+from startsmart.errors import DomainError
 from startsmart.extensions import db
+from startsmart.form_fields import attach_error
+from startsmart.forms import choices
 from startsmart.staff.access import staff_required
 from startsmart.staff.models import Role
 
 bp = Blueprint("consultations_staff", __name__, url_prefix="/staff/beratungen")
+
+
+@bp.app_template_global()
+def overdue_follow_ups() -> int:
+    """For the dashboard: an advisor's own overdue follow-ups, or everybody's."""
+    advisor = current_user if current_user.role is Role.ADVISOR else None
+    return len(followup.overdue(utcnow(), advisor))
 
 
 @bp.get("/")
@@ -24,19 +38,16 @@ bp = Blueprint("consultations_staff", __name__, url_prefix="/staff/beratungen")
 def index():
     now = utcnow()
     mine = request.args.get("alle") is None and current_user.role is Role.ADVISOR
-    query = (
-        sa.select(Consultation)
-        .where(
-            Consultation.status.in_((ConsultationStatus.PENDING, ConsultationStatus.CONFIRMED)),
-            Consultation.ends_at >= now,
-        )
-        .options(selectinload(Consultation.municipality), selectinload(Consultation.advisor))
-        .order_by(Consultation.starts_at)
+    advisor_id = current_user.id if mine else None
+    recent = overview.recent(now, advisor_id)
+    return render_template(
+        "consultations_staff/index.html",
+        upcoming=overview.upcoming(now, advisor_id),
+        overdue=followup.overdue(now, current_user if mine else None),
+        recent=[(c, followup.state(c, now)) for c in recent],
+        recent_days=overview.RECENT_DAYS,
+        mine=mine,
     )
-    if mine:
-        query = query.where(Consultation.advisor_id == current_user.id)
-    upcoming = db.session.execute(query).scalars().all()
-    return render_template("consultations_staff/index.html", upcoming=upcoming, mine=mine)
 
 
 @bp.route("/kalender-abo", methods=["GET", "POST"])
@@ -60,8 +71,174 @@ def calendar_feed():
     )
 
 
+def _consultation_or_404(consultation_id: int) -> Consultation:
+    return db.session.get(Consultation, consultation_id) or abort(404)
+
+
+def _when(event_date: EventDate) -> str:
+    local = event_date.starts_at.astimezone(BERLIN)
+    return format_datetime(local, "dd.MM.y, HH:mm", rebase=False)
+
+
+def _recommendation(event_date: EventDate) -> str:
+    """A date as a checkbox label: format (unless the title names it), title, time."""
+    offering = event_date.offering
+    title = offering.title
+    if offering.format.label not in title:
+        title = f"{offering.format.label}: {title}"
+    return f"{title} – {_when(event_date)}"
+
+
+def _detail(
+    consultation: Consultation,
+    notes_form: NotesForm | None = None,
+    reassign_form: ReassignForm | None = None,
+):
+    """The page; a form that was just sent keeps its input and errors."""
+    now = utcnow()
+    acting = may_act(current_user, consultation)
+    if notes_form is None:
+        notes_form = NotesForm(
+            formdata=None,
+            data={
+                "notes": consultation.notes,
+                "recommended": [d.id for d in consultation.recommendations],
+            },
+        )
+    options = followup.suggestions(consultation, now) if acting else []
+    options += [d for d in consultation.recommendations if d not in options and d.starts_at > now]
+    notes_form.recommended.choices = choices((d.id, _recommendation(d)) for d in options)
+    if reassign_form is None:
+        reassign_form = ReassignForm(formdata=None)
+    reassign_form.advisor.choices = choices(
+        [
+            ("", _("– bitte wählen –")),
+            *(
+                (a.id, a.name)
+                for a in overview.active_advisors()
+                if a.id != consultation.advisor_id
+            ),
+        ]
+    )
+    held = consultation.status is ConsultationStatus.CONFIRMED and consultation.ends_at <= now
+    return render_template(
+        "consultations_staff/detail.html",
+        consultation=consultation,
+        acting=acting,
+        changeable=acting and consultation.is_active and consultation.starts_at > now,
+        held=held,
+        follow_up=followup.state(consultation, now) if held else None,
+        due_on=followup.due_on(consultation),
+        notes_form=notes_form,
+        reassign_form=reassign_form,
+        send_form=ConfirmForm(formdata=None),
+    )
+
+
 @bp.get("/<int:consultation_id>")
 @staff_required(Role.ADVISOR, Role.EVENT_TEAM)
 def detail(consultation_id: int):
-    consultation = db.session.get(Consultation, consultation_id) or abort(404)
-    return render_template("consultations_staff/detail.html", consultation=consultation)
+    return _detail(_consultation_or_404(consultation_id))
+
+
+def _refused(form, error: DomainError, consultation: Consultation):
+    """Nothing was saved. Not allowed: say so above the page; otherwise the message goes next
+    to its field and the page is shown again with what was typed (returns None)."""
+    db.session.rollback()
+    if isinstance(error, NotPermitted):
+        flash(error.message, "error")
+        return redirect(url_for(".detail", consultation_id=consultation.id))
+    attach_error(form, error)
+    return None
+
+
+@bp.post("/<int:consultation_id>/notizen")
+@staff_required(Role.ADVISOR, Role.EVENT_TEAM)
+def notes(consultation_id: int):
+    consultation = _consultation_or_404(consultation_id)
+    form = NotesForm()
+    if form.validate_on_submit():
+        try:
+            followup.record(
+                consultation.id,
+                form.notes.data or "",
+                form.recommended.data or (),
+                current_user,
+                utcnow(),
+            )
+        except DomainError as error:
+            if refusal := _refused(form, error, consultation):
+                return refusal
+        else:
+            flash(_("Notizen und Empfehlungen sind gespeichert."), "success")
+            return redirect(url_for(".detail", consultation_id=consultation.id))
+    return _detail(consultation, notes_form=form)
+
+
+@bp.post("/<int:consultation_id>/follow-up")
+@staff_required(Role.ADVISOR, Role.EVENT_TEAM)
+def send_follow_up(consultation_id: int):
+    consultation = _consultation_or_404(consultation_id)
+    try:
+        followup.send(consultation.id, current_user, utcnow())
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        flash(
+            _("Das Follow-up ist an %(email)s unterwegs.", email=consultation.person.email),
+            "success",
+        )
+    return redirect(url_for(".detail", consultation_id=consultation.id))
+
+
+@bp.post("/<int:consultation_id>/uebergeben")
+@staff_required(Role.ADVISOR, Role.EVENT_TEAM)
+def reassign(consultation_id: int):
+    consultation = _consultation_or_404(consultation_id)
+    form = ReassignForm()
+    if form.validate_on_submit():
+        try:
+            booking.reassign(consultation.id, form.advisor.data or 0, current_user, utcnow())
+        except DomainError as error:
+            if refusal := _refused(form, error, consultation):
+                return refusal
+        else:
+            message = _("Die Beratung liegt jetzt bei %(name)s.", name=consultation.advisor.name)
+            if consultation.invitation_sent:
+                message += " " + _(
+                    "Die bisher zuständige Person erhält eine Absage für ihren Kalender, die "
+                    "neue und die Kommune eine aktualisierte Einladung."
+                )
+            flash(message, "success")
+            return redirect(url_for(".detail", consultation_id=consultation.id))
+    return _detail(consultation, reassign_form=form)
+
+
+@bp.route("/<int:consultation_id>/absagen", methods=["GET", "POST"])
+@staff_required(Role.ADVISOR, Role.EVENT_TEAM)
+def cancel(consultation_id: int):
+    consultation = _consultation_or_404(consultation_id)
+    form = StaffCancelForm()
+    if form.validate_on_submit():
+        try:
+            booking.cancel_by_staff(consultation.id, current_user, form.reason.data, utcnow())
+        except DomainError as error:
+            if refusal := _refused(form, error, consultation):
+                return refusal
+        else:
+            flash(
+                _(
+                    "Die Beratung ist abgesagt. Die Kommune und die Beraterin oder der Berater "
+                    "haben die Absage für ihren Kalender erhalten."
+                ),
+                "success",
+            )
+            return redirect(url_for(".detail", consultation_id=consultation.id))
+    return render_template(
+        "consultations_staff/cancel.html",
+        consultation=consultation,
+        form=form,
+        acting=may_act(current_user, consultation),
+        now=utcnow(),
+    )

@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 
 from startsmart.catalog.models import Topic
 from startsmart.clock import BERLIN, berlin_to_utc, berlin_today
+from startsmart.conferences.models import Conference
 from startsmart.consultations import booking, feed, schedule
 from startsmart.consultations.forms import BookingForm, ConfirmForm, ReasonForm, SlotChoiceForm
 from startsmart.consultations.models import Channel, ConsultationStatus
@@ -123,12 +124,16 @@ def booking_form():
     if request.method == "GET" and requested:
         form.starts_at.data = requested.isoformat()
         form.channel.data = request.args.get("kanal") or Channel.VIDEO.value
+    # From a conference's page: on site there, with one of its advisors.
+    conference = _conference_arg()
     if form.validate_on_submit():
         if form.website.data:
             session[OUTCOME_KEY] = {"bot": True}
             return redirect(url_for("consultations.received"))
         try:
-            booked = booking.book(_request_from(form), now)
+            booked = booking.book(
+                _request_from(form), now, conference_id=conference.id if conference else None
+            )
         except DomainError as error:
             db.session.rollback()
             _fill_slot_choices(form, monday, now)  # fresh slots, the taken one gone
@@ -143,8 +148,17 @@ def booking_form():
         .all()
     )
     return render_template(
-        "consultations/form.html", form=form, monday=monday, known_municipalities=known
+        "consultations/form.html",
+        form=form,
+        monday=monday,
+        known_municipalities=known,
+        conference=conference,
     )
+
+
+def _conference_arg() -> Conference | None:
+    conference_id = request.args.get("konferenz", type=int)
+    return db.session.get(Conference, conference_id) if conference_id else None
 
 
 def _enum_or_none(enum_class, value):

@@ -1,0 +1,177 @@
+"""Staff forms around consultations: hours, notes, hand-over, cancelling, booking by phone."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, SelectField, StringField, TelField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+
+from startsmart.consultations.availability_service import MAX_NOTE, WEEKDAYS
+from startsmart.consultations.forms import CheckboxList
+from startsmart.consultations.models import Channel
+from startsmart.form_fields import ClockField, DayField
+from startsmart.forms import choices, enum_choices
+from startsmart.municipalities.models import FederalState, MunicipalityKind
+
+_REQUIRED = _l("Bitte füllen Sie dieses Feld aus.")
+
+GRID_HINT = _l(
+    "Berliner Ortszeit, jede Uhrzeit ist möglich. Beratungen dauern eine Stunde und beginnen "
+    "immer zur vollen oder halben Stunde; ein Fenster von 09:15 bis 12:00 Uhr bietet also "
+    "Termine um 09:30, 10:00 … 11:00 Uhr."
+)
+DST_HINT = _l(
+    "Am letzten Sonntag im März gibt es 2:00–2:59 Uhr nicht; am letzten Sonntag im Oktober gibt "
+    "es diese Stunde zweimal – dann gilt die erste (Sommerzeit)."
+)
+
+
+def _int_or_none(value):
+    """Select values as numbers; anything else becomes None for the service to refuse."""
+    if value is None or value == "":
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
+
+
+def _channels(label, default):
+    return CheckboxList(
+        label, choices=enum_choices(Channel), default=default, validate_choice=False
+    )
+
+
+class WeeklyHoursForm(FlaskForm):
+    weekday = SelectField(
+        _l("Wochentag"),
+        choices=lambda: choices(enumerate(WEEKDAYS)),
+        coerce=_int_or_none,
+        validate_choice=False,  # the service says "please choose a weekday"
+        validators=[InputRequired(_REQUIRED)],
+    )
+    start = ClockField(_l("Beginn"), validators=[InputRequired(_REQUIRED)], description=GRID_HINT)
+    end = ClockField(_l("Ende"), validators=[InputRequired(_REQUIRED)])
+    channels = _channels(_l("Art des Gesprächs"), ["video", "phone"])
+
+
+class AbsenceForm(FlaskForm):
+    first_day = DayField(_l("Erster Tag"), validators=[InputRequired(_REQUIRED)])
+    last_day = DayField(
+        _l("Letzter Tag"),
+        validators=[InputRequired(_REQUIRED)],
+        description=_l("Für einen einzelnen Tag: zweimal dasselbe Datum."),
+    )
+    note = StringField(
+        _l("Notiz"),
+        description=_l("Nur intern sichtbar, z. B. Urlaub oder Dienstreise."),
+        validators=[Optional(), Length(max=MAX_NOTE)],
+    )
+
+
+class ExtraHoursForm(FlaskForm):
+    day = DayField(_l("Datum"), validators=[InputRequired(_REQUIRED)])
+    start = ClockField(_l("Beginn"), validators=[InputRequired(_REQUIRED)], description=DST_HINT)
+    end = ClockField(_l("Ende"), validators=[InputRequired(_REQUIRED)])
+    channels = _channels(_l("Art des Gesprächs"), ["on_site"])
+    conference = SelectField(
+        _l("Regionalkonferenz"),
+        description=_l(
+            "Optional. Dann erscheinen die Termine auf der Seite der Konferenz; das Fenster "
+            "muss innerhalb der Konferenzzeit liegen."
+        ),
+        coerce=_int_or_none,
+        validate_choice=False,
+        validators=[Optional()],
+    )
+    label = StringField(
+        _l("Bezeichnung"),
+        description=_l("Optional, nur intern sichtbar."),
+        validators=[Optional(), Length(max=MAX_NOTE)],
+    )
+
+
+class NotesForm(FlaskForm):
+    notes = TextAreaField(
+        _l("Notizen"),
+        description=_l("Nur intern sichtbar; gehen nicht an die Kommune."),
+        validators=[Optional(), Length(max=20000)],
+        render_kw={"rows": 8},
+    )
+    recommended = CheckboxList(
+        _l("Empfohlene Termine"), coerce=int, choices=[], validate_choice=False
+    )
+
+
+class ReassignForm(FlaskForm):
+    advisor = SelectField(
+        _l("Übergeben an"),
+        coerce=_int_or_none,
+        validate_choice=False,
+        validators=[InputRequired(_l("Bitte wählen Sie eine Person."))],
+    )
+
+
+class StaffCancelForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Grund (geht an die Kommune)"),
+        validators=[InputRequired(_REQUIRED), Length(max=1000)],
+        render_kw={"rows": 4},
+    )
+
+
+class StaffBookingForm(FlaskForm):
+    """As short as the phone call allows: slot, municipality, contact, a note."""
+
+    # Not checked against the choices: a slot taken since the page was shown gets the booking
+    # service's clear message (and fresh choices) instead of "not a valid choice".
+    starts_at = SelectField(
+        _l("Termin"),
+        choices=[],
+        validate_choice=False,
+        validators=[InputRequired(_l("Bitte wählen Sie einen Termin."))],
+    )
+    municipality = StringField(
+        _l("Kommune"),
+        validators=[InputRequired(_REQUIRED), Length(max=200)],
+        render_kw={"list": "known-municipalities", "autocomplete": "off"},
+    )
+    state = SelectField(
+        _l("Bundesland"),
+        choices=enum_choices(FederalState, _l("Bitte wählen")),
+        validators=[InputRequired(_REQUIRED)],
+    )
+    municipality_kind = SelectField(
+        _l("Art der Kommune"),
+        description=_l("Nur nötig, wenn die Kommune noch nicht bekannt ist."),
+        choices=enum_choices(MunicipalityKind, _l("– bitte wählen, falls neu –")),
+        validators=[Optional()],
+    )
+    name = StringField(
+        _l("Name der Ansprechperson"), validators=[InputRequired(_REQUIRED), Length(max=200)]
+    )
+    email = EmailField(
+        _l("E-Mail-Adresse"),
+        description=_l("Dorthin geht die Einladung mit dem Link, um den Termin zu verwalten."),
+        validators=[InputRequired(_REQUIRED), Length(max=254)],
+        render_kw={"spellcheck": "false"},
+    )
+    phone = TelField(
+        _l("Telefonnummer"),
+        description=_l("Nur für Telefongespräche nötig."),
+        validators=[Optional(), Length(max=40)],
+    )
+    situation = TextAreaField(
+        _l("Notiz zur Ausgangslage"),
+        description=_l("Optional; die Beraterin oder der Berater sieht sie in der Einladung."),
+        validators=[Optional(), Length(max=4000)],
+        render_kw={"rows": 3},
+    )
+    override = BooleanField(
+        _l("Regel überschreiben"),
+        description=_l(
+            "Trotzdem buchen, auch wenn die Kommune schon eine Initialberatung hatte (eine je "
+            "Jahr) oder ein gefördertes Modellprojekt ist. Wird an der Beratung vermerkt."
+        ),
+    )
