@@ -10,6 +10,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from startsmart.catalog.models import EventDateStatus, OfferingFormat
 from startsmart.form_fields import ClockField, DayField, WholeNumberField
+from startsmart.forms import choices, enum_choices
 
 _REQUIRED = _l("Bitte füllen Sie dieses Feld aus.")
 MAX_CAPACITY = 10_000
@@ -89,13 +90,13 @@ class OfferingForm(FlaskForm):
 class OfferingCreateForm(OfferingForm):
     format = SelectField(
         _l("Format"),
-        choices=lambda: [(f.value, f.label) for f in OfferingFormat],
+        choices=enum_choices(OfferingFormat),
         validators=[InputRequired(_REQUIRED)],
     )
 
 
 def _status_choices():
-    return [(s.value, s.label) for s in (EventDateStatus.DRAFT, EventDateStatus.PUBLISHED)]
+    return choices((s.value, s.label) for s in (EventDateStatus.DRAFT, EventDateStatus.PUBLISHED))
 
 
 def _day():
