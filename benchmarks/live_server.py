@@ -28,6 +28,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import psycopg
+import sqlalchemy as sa
 from psycopg import sql
 
 CHECKOUT = Path(__file__).resolve().parents[1]
@@ -53,6 +54,38 @@ def scratch_database(label: str) -> Iterator[str]:
             admin.execute(
                 sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
             )
+
+
+# The stack's limit: created by the benchmark (registration_race.py) before gunicorn starts.
+BARE_TABLE = sa.table(
+    "bench_insert", sa.column("name"), sa.column("email"), sa.column("municipality")
+)
+BARE_TABLE_DDL = (
+    "CREATE TABLE bench_insert (id bigserial PRIMARY KEY, name text NOT NULL, "
+    "email text NOT NULL, municipality text NOT NULL, "
+    "created_at timestamptz NOT NULL DEFAULT now())"
+)
+
+
+def add_bare_route(app) -> None:
+    """``POST /bench/insert`` on ``app``: Flask parses the form, one INSERT through
+    ``db.session`` in one transaction, commit, redirect — a registration without its rules.
+    Exempt from CSRF: it has no form page to take a token from. Benchmarks only."""
+    from flask import redirect, request
+
+    from startsmart.extensions import csrf, db
+
+    @app.post("/bench/insert")
+    @csrf.exempt
+    def bench_insert():
+        form = request.form
+        db.session.execute(
+            sa.insert(BARE_TABLE).values(
+                name=form["name"], email=form["email"], municipality=form["municipality"]
+            )
+        )
+        db.session.commit()
+        return redirect("/bench/inserted")
 
 
 def server_environment(database_url: str, instance: Path, public_url: str) -> dict[str, str]:

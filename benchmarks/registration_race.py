@@ -3,22 +3,29 @@
 --race:       200 visitors open the form of one date with 20 seats, then all submit at once.
               Nobody may be lost, no seat given twice, no 5xx; everybody is told "seat held"
               or "waiting list, position N", and positions 1..180 go out exactly once.
---throughput: 2,000 registrations from 50 concurrent visitors over 100 dates; then the same
-              load against a bare endpoint on the same server (one INSERT, one transaction:
-              the stack's limit). Target: our throughput >= 0.5 of the bare one.
+--throughput: 2,000 registrations from 50 concurrent visitors over 100 dates, against the same
+              load on a bare route of the same Flask app on the same server (Flask parses the
+              form, one INSERT, one transaction, redirect: the stack's limit), and for
+              transparency on a raw WSGI function doing that INSERT without Flask; the three
+              loads take turns in 4 rounds. Target: our throughput >= 0.5 of the bare one.
+              Afterwards this process plays the outbox worker: every queued mail is composed
+              and handed over (SMTP suppressed) exactly once.
+--cost:       one POST at a time, in-process: SQL statements and CPU time (app and its
+              PostgreSQL backend) per registration and per bare INSERT.
 
 Each visitor GETs the form first (session cookie, CSRF token) and POSTs it like a browser.
 A scratch database is created and dropped; gunicorn serves benchmarks/bench_wsgi.py.
 
-    .venv/bin/python benchmarks/registration_race.py [--race] [--throughput]
+    .venv/bin/python benchmarks/registration_race.py [--race] [--throughput] [--cost]
 
-Exits non-zero if an invariant fails (overbooked, lost, 5xx, wrong answer); the throughput
-ratio is reported against its target but is not an invariant.
+Exits non-zero if an invariant fails (overbooked, lost, 5xx, wrong answer, a mail not sent
+exactly once); the throughput ratio is reported against its target but is not an invariant.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import queue
 import re
 import statistics
@@ -30,12 +37,23 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
-from live_server import Browser, Server, command_line, gunicorn, load_average, percentile
+from live_server import (
+    BARE_TABLE_DDL,
+    Browser,
+    Server,
+    add_bare_route,
+    command_line,
+    gunicorn,
+    load_average,
+    percentile,
+)
 
 from startsmart import create_app
 from startsmart.catalog.models import EventDate, Offering, OfferingFormat
 from startsmart.database import utcnow
 from startsmart.extensions import db
+from startsmart.invitations.models import OutboxMessage, OutboxStatus
+from startsmart.invitations.outbox import deliver_due
 from startsmart.municipalities.models import FederalState, Municipality, MunicipalityKind, Person
 from startsmart.registrations.models import HOLDING_A_SEAT, Registration, RegistrationStatus
 
@@ -48,12 +66,17 @@ WAITLIST_TEXT = re.compile(r"Sie stehen auf Platz (\d+) der Warteliste")
 
 
 def local_app(environment: dict[str, str]):
-    """The app in this process, on the server's database: to prepare data and check results."""
+    """The app in this process, on the server's database: to prepare data, check results and
+    play the outbox worker (composing every queued mail; nothing is handed to SMTP)."""
     return create_app(
         {
             "DATABASE_URL": environment["STARTSMART_DATABASE_URL"],
             "INSTANCE_PATH": environment["STARTSMART_INSTANCE_PATH"],
             "SECRET_KEY": environment["STARTSMART_SECRET_KEY"],
+            "PUBLIC_URL": environment["STARTSMART_PUBLIC_URL"],
+            "MAIL_DEFAULT_SENDER": environment["STARTSMART_MAIL_DEFAULT_SENDER"],
+            "MAIL_SUPPRESS_SEND": True,
+            "MAIL_FILE_DROP": False,
         }
     )
 
@@ -268,6 +291,14 @@ class Load:
     def rate(self) -> float:
         return len(self.latencies_ms) / self.seconds
 
+    def __add__(self, other: Load) -> Load:
+        return Load(
+            self.seconds + other.seconds,
+            self.latencies_ms + other.latencies_ms,
+            self.statuses + other.statuses,
+            self.server_ms + other.server_ms,
+        )
+
 
 def drive(
     server: Server, clients: int, jobs: list[tuple[str, int, int]], token_path: str, tag: str
@@ -316,7 +347,9 @@ def drive(
     return Load(time.perf_counter() - started, latencies, statuses, server_ms)
 
 
-def throughput(server: Server, app, registrations: int, clients: int, dates: int) -> bool:
+def throughput(
+    server: Server, app, registrations: int, clients: int, dates: int, rounds: int
+) -> bool:
     municipalities = -(-registrations // dates)  # one per registration of a date: limit is 2
     known_municipalities(app, municipalities, "Last")
     date_ids = make_dates(app, dates, capacity=registrations, slug="durchsatz")
@@ -329,12 +362,21 @@ def throughput(server: Server, app, registrations: int, clients: int, dates: int
             for n in range(count)
         ]
 
+    our_jobs = registration_jobs(0, registrations, date_ids)
+    bare_jobs = [("/bench/insert", n, n % municipalities) for n in range(registrations)]
+    raw_jobs = [("/bench/insert-raw", n, n % municipalities) for n in range(registrations)]
     # Every worker renders each template and fills its pool once before the clock runs.
     drive(server, 8, registration_jobs(0, 64, [warm_id]), form_path, "warm")
-    ours = drive(server, clients, registration_jobs(0, registrations, date_ids), form_path, "Last")
-    bare_jobs = [("/bench/insert", n, n % municipalities) for n in range(registrations)]
     drive(server, 8, bare_jobs[:64], form_path, "warm")
-    bare = drive(server, clients, bare_jobs, form_path, "Last")
+    drive(server, 8, raw_jobs[:64], form_path, "warm")
+    # The three loads take turns, a share of each per round, so that whatever else runs on
+    # the machine meanwhile weighs on all three alike rather than on whichever ran last.
+    ours = bare = raw = Load(0.0, [], Counter(), [])
+    for turn in range(rounds):
+        share = slice(turn * registrations // rounds, (turn + 1) * registrations // rounds)
+        ours += drive(server, clients, our_jobs[share], form_path, "Last")
+        bare += drive(server, clients, bare_jobs[share], form_path, "Last")
+        raw += drive(server, clients, raw_jobs[share], form_path, "Last")
 
     with app.app_context():
         stored = db.session.execute(
@@ -357,46 +399,181 @@ def throughput(server: Server, app, registrations: int, clients: int, dates: int
     ratio = ours.rate / bare.rate
     print(
         f"\n## Throughput: {registrations:,} POSTs from {clients} concurrent visitors "
-        f"(registrations over {dates} dates)\n"
+        f"(registrations over {dates} dates; the loads alternate in {rounds} rounds)\n"
     )
     print("| endpoint | per second | POST p50 | POST p95 | server p50 | answers |")
     print("| --- | --- | --- | --- | --- | --- |")
-    for name, load in (("registration form", ours), ("bare INSERT (/bench/insert)", bare)):
+    loads = (
+        ("registration form", ours),
+        ("bare INSERT, Flask route (/bench/insert): the stack's limit", bare),
+        ("bare INSERT, raw WSGI without Flask (/bench/insert-raw)", raw),
+    )
+    for name, load in loads:
         answers = ", ".join(f"{k}: {v}" for k, v in sorted(load.statuses.items(), key=str))
         print(
             f"| {name} | {load.rate:,.0f} | {percentile(load.latencies_ms, 0.5):.0f} ms "
             f"| {percentile(load.latencies_ms, 0.95):.0f} ms "
             f"| {statistics.median(load.server_ms):.1f} ms | {answers} |"
         )
-    print(f"\nregistration throughput / bare INSERT: {ratio:.2f} (target >= {RATIO_TARGET})")
+    print(
+        f"\nregistration throughput / bare INSERT (Flask): {ratio:.2f} (target >= {RATIO_TARGET})"
+    )
+    raw_ratio = ours.rate / raw.rate
+    print(f"registration throughput / bare INSERT without Flask (for comparison): {raw_ratio:.2f}")
     print(
         f"database: {stored:,} registrations stored, {overbooked} dates overbooked; "
-        f"{bare_rows:,} bare rows (incl. warm-up)"
+        f"{bare_rows:,} bare rows (both bare endpoints, incl. warm-up)"
     )
     server_errors = sum(v for k, v in ours.statuses.items() if isinstance(k, int) and k >= 500)
     ok = (
         ours.statuses == Counter({302: registrations})
         and bare.statuses == Counter({302: registrations})
+        and raw.statuses == Counter({302: registrations})
         and stored == registrations
+        and bare_rows == 2 * (registrations + 64)
         and overbooked == 0
         and server_errors == 0
     )
     if ratio < RATIO_TARGET:
         print("ratio below target (reported, not an invariant)")
-    return ok
+    return ok and drain_outbox(app)
+
+
+def drain_outbox(app) -> bool:
+    """Play the outbox worker once the load is over: every registration queued one mail to be
+    composed later; each must compose and go out exactly once (MAIL_SUPPRESS_SEND: the SMTP
+    hand-over is skipped, everything before it runs)."""
+    with app.app_context():
+        expected = db.session.execute(sa.select(sa.func.count(Registration.id))).scalar_one()
+        db.session.commit()
+        started = time.perf_counter()
+        report = deliver_due()
+        seconds = time.perf_counter() - started
+        by_status = Counter(
+            dict(
+                db.session.execute(
+                    sa.select(OutboxMessage.status, sa.func.count()).group_by(OutboxMessage.status)
+                ).all()
+            )
+        )
+        unrendered = db.session.execute(
+            sa.select(sa.func.count()).where(OutboxMessage.raw.is_(None))
+        ).scalar_one()
+    print(
+        f"outbox worker afterwards (one process, the same machine): composed and sent "
+        f"{report.sent:,} mails in {seconds:.1f} s ({1000 * seconds / max(report.sent, 1):.1f} ms "
+        f"each); failed {report.failed}, not composed {unrendered}"
+    )
+    return (
+        report.sent == expected
+        and report.failed == 0
+        and unrendered == 0
+        and by_status == Counter({OutboxStatus.SENT: expected})
+    )
+
+
+# -- (c) cost per request -------------------------------------------------------------------
+
+
+def backend_cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system) of a PostgreSQL backend, if the server runs on this machine."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cost(environment: dict[str, str], requests: int) -> bool:
+    """One POST at a time, in this process (Flask's test client, the same scratch database):
+    SQL statements, CPU time of the app and of its PostgreSQL backend, and wall time per POST,
+    registration against the bare route. CPU time barely depends on what else the machine
+    does, unlike the throughput figures."""
+    app = create_app(
+        {
+            "DATABASE_URL": environment["STARTSMART_DATABASE_URL"],
+            "INSTANCE_PATH": environment["STARTSMART_INSTANCE_PATH"],
+            "SECRET_KEY": environment["STARTSMART_SECRET_KEY"],
+            "PUBLIC_URL": environment["STARTSMART_PUBLIC_URL"],
+            "MAIL_DELIVERY": "worker",
+            "REGISTRATION_RATE_LIMIT": "100000 per minute",
+            # One connection, so that one backend does all the database's work.
+            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "pool_size": 1, "max_overflow": 0},
+        }
+    )
+    add_bare_route(app)
+    known_municipalities(app, -(-(requests + 100) // 100), "Kosten")
+    date_ids = make_dates(app, 100, capacity=requests + 100, slug="kosten")
+    statements: list[str] = []
+    with app.app_context():
+        backend = db.session.execute(sa.text("SELECT pg_backend_pid()")).scalar_one()
+        db.session.commit()
+        sa.event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    client = app.test_client()
+    page = client.get(f"/angebote/termine/{date_ids[0]}/anmeldung").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+
+    def post(kind: str, number: int) -> int:
+        path = (
+            f"/angebote/termine/{date_ids[number % 100]}/anmeldung"
+            if kind == "registration"
+            else "/bench/insert"
+        )
+        return client.post(path, data=form("Kosten", number, number // 100, token)).status_code
+
+    totals = {kind: Counter() for kind in ("registration", "bare")}
+    answers: Counter = Counter()
+    for kind in totals:  # warm-up: caches, prepared statements
+        for number in range(30):
+            answers[post(kind, 50_000 + number)] += 1
+    for turn in range(2):
+        for kind, total in totals.items():
+            statements.clear()
+            cpu, pg, wall = time.process_time(), backend_cpu_seconds(backend), time.perf_counter()
+            for number in range(turn * requests // 2, (turn + 1) * requests // 2):
+                answers[post(kind, number)] += 1
+            total["app"] += time.process_time() - cpu
+            total["wall"] += time.perf_counter() - wall
+            total["statements"] += len(statements)
+            after = backend_cpu_seconds(backend)
+            total["pg"] += (after - pg) if pg is not None and after is not None else float("nan")
+    with app.app_context():
+        db.engine.dispose()
+
+    print(f"\n## Cost per POST: {requests} of each, one at a time, in-process\n")
+    print("| POST | SQL statements | app CPU | PostgreSQL CPU | CPU together | wall |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    per = {kind: {k: v / requests for k, v in total.items()} for kind, total in totals.items()}
+    for kind, name in (("registration", "registration form"), ("bare", "bare INSERT (Flask)")):
+        figures = per[kind]
+        print(
+            f"| {name} | {figures['statements']:.1f} | {1000 * figures['app']:.2f} ms "
+            f"| {1000 * figures['pg']:.2f} ms | {1000 * (figures['app'] + figures['pg']):.2f} ms "
+            f"| {1000 * figures['wall']:.2f} ms |"
+        )
+    ours, bare = per["registration"], per["bare"]
+    print(
+        f"\nCPU of a registration / CPU of a bare INSERT: "
+        f"{(ours['app'] + ours['pg']) / (bare['app'] + bare['pg']):.1f}"
+    )
+    return answers == Counter({302: 2 * (requests + 30)})
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--race", action="store_true", help="only the race")
     parser.add_argument("--throughput", action="store_true", help="only the throughput run")
+    parser.add_argument("--cost", action="store_true", help="only the cost per request")
     parser.add_argument("--clients", type=int, default=200, help="race: visitors (200)")
     parser.add_argument("--capacity", type=int, default=20, help="race: seats (20)")
     parser.add_argument("--registrations", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--dates", type=int, default=100)
+    parser.add_argument("--rounds", type=int, default=4, help="throughput: turns of the loads")
+    parser.add_argument("--requests", type=int, default=400, help="cost: POSTs of each kind")
     args = parser.parse_args()
-    both = not (args.race or args.throughput)
+    every = not (args.race or args.throughput or args.cost)
 
     print(f"command: {command_line()}")
     print(f"load average before: {load_average()}")
@@ -404,19 +581,17 @@ def main() -> int:
     with gunicorn("registrations") as (server, environment):
         app = local_app(environment)
         with app.app_context():
-            db.session.execute(
-                sa.text(
-                    "CREATE TABLE bench_insert (id bigserial PRIMARY KEY, name text NOT NULL, "
-                    "email text NOT NULL, municipality text NOT NULL, "
-                    "created_at timestamptz NOT NULL DEFAULT now())"
-                )
-            )
+            db.session.execute(sa.text(BARE_TABLE_DDL))
             db.session.commit()
         print(f"server: gunicorn, 4 sync workers, http://{server.host}:{server.port}")
-        if args.race or both:
+        if args.race or every:
             ok &= race(server, app, args.clients, args.capacity)
-        if args.throughput or both:
-            ok &= throughput(server, app, args.registrations, args.concurrency, args.dates)
+        if args.throughput or every:
+            ok &= throughput(
+                server, app, args.registrations, args.concurrency, args.dates, args.rounds
+            )
+        if args.cost or every:
+            ok &= cost(environment, args.requests)
         with app.app_context():
             db.engine.dispose()
     print(f"\nload average after: {load_average()}")

@@ -53,8 +53,10 @@ def test_english_catalogue_is_complete_and_compiled():
         compiled = read_mo(handle)
     # The shipped .mo must say what the .po says: nobody forgot 'flask translate compile'.
     # (read_mo gives plural forms as lists, read_po as tuples.)
+    def frozen(value):
+        return tuple(value) if isinstance(value, list) else value
+
     def entries(messages):
-        frozen = (lambda v: tuple(v) if isinstance(v, list) else v)
         return {frozen(m.id): frozen(m.string) for m in messages if m.id}
 
     assert entries(compiled) == entries(catalogue)

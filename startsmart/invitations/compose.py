@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -35,6 +36,16 @@ class Invitation:
 
 
 @dataclass(frozen=True)
+class Draft:
+    """Everything ``compose`` needs: what an outbox intent turns into when it is rendered."""
+
+    template: str
+    to: Recipient
+    context: Mapping[str, Any]
+    invitation: Invitation | None = None
+
+
+@dataclass(frozen=True)
 class Composed:
     subject: str
     message_id: str
@@ -43,8 +54,19 @@ class Composed:
 
 def organizer() -> Person:
     """The KTS mailbox: sender of every mail and organizer of every calendar event."""
-    name, address = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])
+    return _mailbox(current_app.config["MAIL_DEFAULT_SENDER"])
+
+
+@functools.lru_cache(maxsize=8)
+def _mailbox(configured: str) -> Person:
+    # Parsed once per setting: every queued mail asks for it (parseaddr is slow).
+    name, address = parseaddr(configured)
     return Person(email=address, name=name or "Start Smart")
+
+
+def new_message_id() -> str:
+    """A fresh Message-ID in the sender's domain."""
+    return make_msgid(domain=organizer().email.rpartition("@")[2])
 
 
 def compose(
@@ -53,16 +75,20 @@ def compose(
     context: Mapping[str, Any],
     now: datetime,
     invitation: Invitation | None = None,
+    message_id: str | None = None,
 ) -> Composed:
     """Render ``templates/mail/<template>.txt`` (blocks ``subject`` and ``body``) and
-    ``<template>.html`` in the recipient's language and build the MIME message."""
+    ``<template>.html`` in the recipient's language and build the MIME message.
+
+    ``now`` is the message's Date (and the calendar's DTSTAMP); ``message_id`` one chosen
+    before, or a new one."""
     with force_locale(to.locale):
         values = {**context, "recipient": to, "invitation": invitation}
         subject, text = _render_text(template, values)
         html = _render_html(template, values, subject, text)
     sender = organizer()
     reply_to = current_app.config.get("MAIL_REPLY_TO")
-    message_id = make_msgid(domain=sender.email.rpartition("@")[2])
+    message_id = message_id or make_msgid(domain=sender.email.rpartition("@")[2])
     calendar = None
     if invitation is not None:
         data = build_calendar(invitation.method, [invitation.event], now)

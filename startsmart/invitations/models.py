@@ -21,7 +21,13 @@ class OutboxStatus(LabelledEnum):
 
 class OutboxMessage(db.Model):
     """One e-mail to one recipient, stored complete (RFC 5322 bytes) so delivery needs nothing
-    but this row, and a retry sends exactly what the first attempt tried to send."""
+    but this row, and a retry sends exactly what the first attempt tried to send.
+
+    A row may also start as an *intent* (``payload`` set, ``raw`` empty): the facts of the
+    mail as they were when it was queued, rendered by the worker that first claims it, which
+    stores ``raw`` and ``subject`` before it sends. Composing costs more than the rest of a
+    registration, so the request that queues the mail does not do it under the date's lock.
+    """
 
     __tablename__ = "outbox_message"
 
@@ -31,13 +37,16 @@ class OutboxMessage(db.Model):
         enum_column(OutboxStatus, "status"), default=OutboxStatus.QUEUED
     )
     recipient: Mapped[str] = mapped_column(sa.String(254))  # envelope recipient
-    subject: Mapped[str] = mapped_column(sa.String(300))  # for the staff list; the mail has it too
+    # For the staff list; the mail has it too. Until an intent is rendered: its kind.
+    subject: Mapped[str] = mapped_column(sa.String(300))
     kind: Mapped[str] = mapped_column(sa.String(64))  # e.g. "registration.invitation"
     reference: Mapped[str | None] = mapped_column(sa.String(64), index=True)  # "registration:42"
     # Set for messages that must exist at most once (a reminder); a second insert fails.
     dedupe_key: Mapped[str | None] = mapped_column(sa.String(200), unique=True)
     message_id: Mapped[str] = mapped_column(sa.String(200))  # the Message-ID header
-    raw: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    raw: Mapped[bytes | None] = mapped_column(sa.LargeBinary)  # None: an intent, not rendered
+    # An intent: which renderer, and the snapshot it renders from (JSON; see outbox.renders).
+    payload: Mapped[dict | None] = mapped_column(sa.JSON(none_as_null=True))
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # A worker's claim; after it expires (the worker died) another worker may take the row.

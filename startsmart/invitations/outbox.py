@@ -5,6 +5,14 @@ to delivery. Delivery claims rows (FOR UPDATE SKIP LOCKED on PostgreSQL, so seve
 run; SQLite serialises writers anyway), sends them over one SMTP connection per batch and marks
 each one the moment the server accepted it. A worker that dies keeps its rows only until the
 lease expires; then another worker takes them over.
+
+Two ways to queue: ``queue_mail`` composes the message at once (templates, MIME, calendar);
+``queue_intent`` stores only the facts the mail will say (a snapshot, JSON) and leaves
+composing to the worker. The worker renders an intent in the transaction that claims it and
+stores the bytes and subject (the Message-ID was chosen when it was queued) before it sends,
+so a retry sends the same bytes, and a crash before that commit leaves nothing behind (not
+even the link's token). A renderer depends only on the snapshot and may add rows (tokens),
+nothing else: what the mail says is fixed when it is queued, not when it happens to be sent.
 """
 
 from __future__ import annotations
@@ -24,7 +32,7 @@ from flask import current_app
 from startsmart.audit import service as audit
 from startsmart.database import utcnow
 from startsmart.extensions import db
-from startsmart.invitations.compose import Invitation, Recipient, compose
+from startsmart.invitations.compose import Draft, Invitation, Recipient, compose, new_message_id
 from startsmart.invitations.models import OutboxMessage, OutboxStatus
 from startsmart.invitations.transport import DeliveryError, SmtpSession, drop_file
 from startsmart.staff.models import StaffUser
@@ -53,6 +61,51 @@ def queue_mail(
         dedupe_key=dedupe_key,
         message_id=composed.message_id,
         raw=composed.raw,
+        created_at=now,
+        next_attempt_at=now,
+    )
+    db.session.add(message)
+    db.session.info[QUEUED_FLAG] = True
+    return message
+
+
+Renderer = Callable[[Mapping[str, Any], datetime], Draft]
+_renderers: dict[str, Renderer] = {}
+
+
+def renders(name: str) -> Callable[[Renderer], Renderer]:
+    """Register the function that turns the facts of ``name`` intents into a ``Draft``; it is
+    called with the facts and the time of rendering (for tokens it mints)."""
+
+    def register(renderer: Renderer) -> Renderer:
+        _renderers[name] = renderer
+        return renderer
+
+    return register
+
+
+def queue_intent(
+    *,
+    recipient: str,
+    kind: str,
+    renderer: str,
+    facts: Mapping[str, Any],
+    now: datetime,
+    reference: str | None = None,
+    dedupe_key: str | None = None,
+) -> OutboxMessage:
+    """Send ``recipient`` a mail that the worker composes from ``facts`` (JSON: everything the
+    mail will say, as it is now) with the renderer registered as ``renderer``. Part of the
+    current transaction, like ``queue_mail``; the Date header will be ``now``."""
+    message = OutboxMessage(
+        recipient=recipient,
+        subject=kind,  # until it is rendered
+        kind=kind,
+        reference=reference,
+        dedupe_key=dedupe_key,
+        message_id=new_message_id(),
+        raw=None,
+        payload={"renderer": renderer, "facts": dict(facts)},
         created_at=now,
         next_attempt_at=now,
     )
@@ -97,11 +150,13 @@ def deliver_due(
     report = DeliveryReport()
     batches = 0
     while max_batches is None or batches < max_batches:
-        claimed = _claim(clock(), worker)
-        if not claimed:
+        failed_before = report.failed
+        claimed = _claim(clock(), worker, report)
+        if not claimed and report.failed == failed_before:
             break
         batches += 1
-        _send_batch(claimed, clock, worker, report)
+        if claimed:
+            _send_batch(claimed, clock, worker, report)
     return report
 
 
@@ -112,7 +167,8 @@ def _due(now: datetime):
     )
 
 
-def _claim(now: datetime, worker: str) -> list[_Claimed]:
+def _claim(now: datetime, worker: str, report: DeliveryReport | None = None) -> list[_Claimed]:
+    """Claim a batch of due messages, rendering the intents among them, in one transaction."""
     config = current_app.config
     rows = (
         db.session.execute(
@@ -132,11 +188,51 @@ def _claim(now: datetime, worker: str) -> list[_Claimed]:
         row.claimed_by = worker
         row.lease_expires_at = lease
         row.attempts += 1
+        if row.raw is None and not _render(row, now, report):
+            continue
         claimed.append(
             _Claimed(row.id, row.recipient, row.raw, row.attempts, row.kind, row.created_at)
         )
     db.session.commit()
     return claimed
+
+
+def _render(row: OutboxMessage, now: datetime, report: DeliveryReport | None) -> bool:
+    """Compose an intent into the row (committed with the claim, before anything is sent).
+
+    A renderer that fails marks the row failed, with the error for staff; "send again" tries
+    once more. What the renderer added to the session (a token) is taken out again then: it
+    only adds rows, and without autoflush they stay pending until the claim commits, all the
+    batch's tokens in one INSERT.
+    """
+    pending = set(db.session.new)
+    try:
+        with db.session.no_autoflush:
+            payload = row.payload or {}
+            draft = _renderers[payload["renderer"]](payload["facts"], now)
+            composed = compose(
+                draft.template,
+                draft.to,
+                draft.context,
+                row.created_at,
+                draft.invitation,
+                message_id=row.message_id,
+            )
+    except Exception as error:  # a bug in one mail must not stop the others
+        current_app.logger.exception("composing outbox message %s failed", row.id)
+        for added in set(db.session.new) - pending:
+            db.session.expunge(added)
+        row.status = OutboxStatus.FAILED
+        row.lease_expires_at = None
+        row.last_error = f"could not be composed: {error!r}"
+        if report is not None:
+            report.failed += 1
+            report.errors.append(f"#{row.id} {row.recipient}: {row.last_error}")
+        return False
+    row.raw = composed.raw
+    row.subject = composed.subject[:300]
+    row.payload = None  # the bytes say it all now; no second copy of the personal data
+    return True
 
 
 def _send_batch(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -32,6 +33,46 @@ class MunicipalityInput:
     population_class: PopulationClass | None = None
 
 
+# Built once (with parameters), like the statements in registrations.seats: every
+# registration and booking runs them, and building them costs more than running them.
+_KNOWN_MUNICIPALITY = (
+    sa.select(Municipality)
+    .where(
+        Municipality.name_key == sa.bindparam("name_key"),
+        Municipality.state == sa.bindparam("state"),
+    )
+    .order_by(Municipality.id)
+    .limit(1)
+)
+
+
+@functools.cache
+def _person_upsert(dialect_name: str, returning: bool):
+    """INSERT … ON CONFLICT (email) DO UPDATE [… RETURNING person], PostgreSQL or SQLite."""
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    insert = dialect.insert(Person).values(
+        name=sa.bindparam("name"),
+        email=sa.bindparam("email"),
+        function=sa.bindparam("function"),
+        municipality_id=sa.bindparam("municipality_id"),
+        locale=sa.bindparam("locale"),
+        created_at=sa.bindparam("created_at"),
+    )
+    upsert = insert.on_conflict_do_update(
+        index_elements=[Person.email],
+        set_={
+            "name": insert.excluded.name,
+            "function": insert.excluded.function,
+            "locale": insert.excluded.locale,
+            # No municipality given: keep the one we know.
+            "municipality_id": sa.func.coalesce(
+                insert.excluded.municipality_id, Person.municipality_id
+            ),
+        },
+    )
+    return upsert.returning(Person) if returning else upsert
+
+
 def resolve_municipality(given: MunicipalityInput) -> Municipality:
     """The known municipality of that name in that Land, or a new one (kind required then)."""
     name = " ".join(given.name.split())
@@ -42,10 +83,7 @@ def resolve_municipality(given: MunicipalityInput) -> Municipality:
     if given.state is None:
         raise DomainError(_("Bitte wählen Sie das Bundesland Ihrer Kommune."), "state")
     known = db.session.execute(
-        sa.select(Municipality)
-        .where(Municipality.name_key == name_key(name), Municipality.state == given.state)
-        .order_by(Municipality.id)
-        .limit(1)
+        _KNOWN_MUNICIPALITY, {"name_key": name_key(name), "state": given.state}
     ).scalar_one_or_none()
     if known is not None:
         if known.population_class is None and given.population_class is not None:
@@ -76,10 +114,12 @@ def upsert_person(
     locale: str,
     now: datetime,
 ) -> Person:
-    """The person with this e-mail address, created if new, with the latest name and function.
+    """The person with this e-mail address, created if new, with the latest name, function and
+    language (and municipality, if one is given).
 
-    Two first registrations with the same address may arrive at once (two dates, two tabs):
-    INSERT … ON CONFLICT DO NOTHING lets both find the one row instead of one failing.
+    One statement, INSERT … ON CONFLICT (email) DO UPDATE … RETURNING (PostgreSQL, and SQLite
+    since 3.35): two first registrations with the same address may arrive at once (two dates,
+    two tabs), and both find the one row instead of one failing.
     """
     try:
         address = normalise_email(email)
@@ -88,18 +128,21 @@ def upsert_person(
     name = " ".join(name.split())
     if not name:
         raise DomainError(_("Bitte geben Sie Ihren Namen an."), "name")
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    db.session.execute(
-        dialect.insert(Person)
-        .values(name=name, email=address, locale=locale, created_at=now)
-        .on_conflict_do_nothing(index_elements=["email"])
-    )
-    person = db.session.execute(
-        sa.select(Person).where(Person.email == address).execution_options(populate_existing=True)
-    ).scalar_one()
-    person.name = name
-    person.function = " ".join((function or "").split()) or None
-    person.locale = locale
-    if municipality is not None:
-        person.municipality = municipality
-    return person
+    dialect = db.session.get_bind().dialect
+    upsert = _person_upsert(dialect.name, dialect.insert_returning)
+    values = {
+        "name": name,
+        "email": address,
+        "function": " ".join((function or "").split()) or None,
+        "municipality_id": municipality.id if municipality is not None else None,
+        "locale": locale,
+        "created_at": now,
+    }
+    if not dialect.insert_returning:  # SQLite before 3.35: a second statement finds the row
+        db.session.execute(upsert, values)
+        return db.session.execute(
+            sa.select(Person)
+            .where(Person.email == address)
+            .execution_options(populate_existing=True)
+        ).scalar_one()
+    return db.session.scalars(upsert, values, execution_options={"populate_existing": True}).one()

@@ -1,8 +1,17 @@
 """The mails of a registration's life, each with a fresh manage link and, where the person has
-a seat, the calendar invitation (one UID per registration; SEQUENCE rises with each change)."""
+a seat, the calendar invitation (one UID per registration; SEQUENCE rises with each change).
+
+They are queued as outbox intents: the request stores what the mail will say (a snapshot of the
+registration, its date and the calendar METHOD and SEQUENCE, as they are at that moment) and the
+outbox worker composes it (``render``), minting the manage link's token then. A mail rendered
+late therefore still says what was true when it was queued: an invitation can never carry the
+time of a later move or the SEQUENCE of a CANCEL queued after it.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -12,28 +21,31 @@ from flask_babel import gettext as _
 
 from startsmart import tokens
 from startsmart.catalog.calendar import uid_domain
-from startsmart.invitations.compose import Invitation, Recipient, organizer
+from startsmart.extensions import db
+from startsmart.invitations.compose import Draft, Invitation, Recipient, organizer
 from startsmart.invitations.ical import Attendee, CalendarEvent, Method
-from startsmart.invitations.outbox import queue_mail
+from startsmart.invitations.outbox import queue_intent, renders
 from startsmart.links import public_url
-from startsmart.registrations.models import Registration
+from startsmart.registrations.models import Registration, RegistrationStatus
 
 TOKEN_PURPOSE = "registration"
+RENDERER = "registration"
 
 
-def manage_url(registration: Registration, now: datetime) -> str:
-    """A fresh link to the registration's own page; valid until its data is deleted."""
+def token_expiry(registration: Registration) -> datetime:
+    """Manage links stay valid until the registration's personal data is deleted."""
     days = current_app.config["PERSONAL_DATA_RETENTION_DAYS"]
-    expires = registration.event_date.ends_at + timedelta(days=days)
-    token = tokens.mint(TOKEN_PURPOSE, registration.id, now, expires)
-    return public_url("registrations.manage", token=token)
+    return registration.event_date.ends_at + timedelta(days=days)
 
 
-def registration_uid(registration: Registration) -> str:
+def registration_uid(registration: Registration | Snapshot) -> str:
     return f"registration-{registration.id}@{uid_domain()}"
 
 
-def calendar_event(registration: Registration, manage: str, cancelled: bool = False):
+def calendar_event(
+    registration: Registration | Snapshot, manage: str, cancelled: bool = False
+) -> CalendarEvent:
+    """The calendar entry of ``registration`` (a ``Registration``, or the ``Snapshot`` of one)."""
     date = registration.event_date
     person = registration.person
     lines = [date.offering.summary]
@@ -57,6 +69,108 @@ def calendar_event(registration: Registration, manage: str, cancelled: bool = Fa
     )
 
 
+# -- the snapshot a queued mail is rendered from --------------------------------------------
+# The attribute names are the models' (registration.event_date.offering.title, ...), so the
+# mail templates and ``calendar_event`` take a snapshot as they take a registration.
+
+
+@dataclass(frozen=True)
+class OfferingFacts:
+    title: str
+    summary: str
+    slug: str
+
+
+@dataclass(frozen=True)
+class DateFacts:
+    id: int
+    starts_at: datetime
+    ends_at: datetime
+    venue: str | None
+    online_url: str | None
+    offering: OfferingFacts
+
+
+@dataclass(frozen=True)
+class PersonFacts:
+    name: str
+    email: str
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A registration as it was when a mail about it was queued."""
+
+    id: int
+    status: RegistrationStatus
+    locale: str
+    ical_sequence: int
+    hold_expires_at: datetime | None
+    email_confirmed_at: datetime | None
+    token_expires_at: datetime
+    event_date: DateFacts
+    person: PersonFacts
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+def _moment(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text is not None else None
+
+
+def snapshot(registration: Registration) -> dict[str, Any]:
+    """The facts of ``registration`` a mail may show, as JSON."""
+    date = registration.event_date
+    offering = date.offering
+    person = registration.person
+    return {
+        "id": registration.id,
+        "status": registration.status.value,
+        "locale": registration.locale,
+        "ical_sequence": registration.ical_sequence,
+        "hold_expires_at": _iso(registration.hold_expires_at),
+        "email_confirmed_at": _iso(registration.email_confirmed_at),
+        "token_expires_at": _iso(token_expiry(registration)),
+        "date": {
+            "id": date.id,
+            "starts_at": _iso(date.starts_at),
+            "ends_at": _iso(date.ends_at),
+            "venue": date.venue,
+            "online_url": date.online_url,
+            "offering": {
+                "title": offering.title,
+                "summary": offering.summary,
+                "slug": offering.slug,
+            },
+        },
+        "person": {"name": person.name, "email": person.email},
+    }
+
+
+def from_snapshot(facts: Mapping[str, Any]) -> Snapshot:
+    date = facts["date"]
+    return Snapshot(
+        id=facts["id"],
+        status=RegistrationStatus(facts["status"]),
+        locale=facts["locale"],
+        ical_sequence=facts["ical_sequence"],
+        hold_expires_at=_moment(facts["hold_expires_at"]),
+        email_confirmed_at=_moment(facts["email_confirmed_at"]),
+        token_expires_at=_moment(facts["token_expires_at"]),
+        event_date=DateFacts(
+            id=date["id"],
+            starts_at=_moment(date["starts_at"]),
+            ends_at=_moment(date["ends_at"]),
+            venue=date["venue"],
+            online_url=date["online_url"],
+            offering=OfferingFacts(**date["offering"]),
+        ),
+        person=PersonFacts(**facts["person"]),
+    )
+
+
 def _send(
     registration: Registration,
     template: str,
@@ -65,28 +179,46 @@ def _send(
     dedupe_key: str | None = None,
     **context: Any,
 ) -> None:
-    person = registration.person
-    to = Recipient(email=person.email, name=person.name, locale=registration.locale)
-    manage = manage_url(registration, now)
-    invitation = None
-    if method is not None:
-        with force_locale(to.locale):  # the calendar text in the person's language, too
-            event = calendar_event(registration, manage, cancelled=method is Method.CANCEL)
-        invitation = Invitation(method, event)
-    queue_mail(
-        to=to,
-        template=template,
-        context={
-            "registration": registration,
-            "date": registration.event_date,
-            "manage_url": manage,
-            **context,
+    """Queue ``template`` for the person; ``context`` must be JSON (numbers, text, lists)."""
+    if registration.id is None:
+        db.session.flush()  # a new registration: the mail names it by its id
+    queue_intent(
+        recipient=registration.person.email,
+        kind=template,
+        renderer=RENDERER,
+        facts={
+            "template": template,
+            "method": method.value if method is not None else None,
+            "registration": snapshot(registration),
+            "context": context,
         },
         now=now,
         reference=f"registration:{registration.id}",
-        invitation=invitation,
         dedupe_key=dedupe_key,
     )
+
+
+@renders(RENDERER)
+def render(facts: Mapping[str, Any], now: datetime) -> Draft:
+    """Turn a queued registration mail into what ``compose`` needs; mints its manage link."""
+    registration = from_snapshot(facts["registration"])
+    person = registration.person
+    to = Recipient(email=person.email, name=person.name, locale=registration.locale)
+    token = tokens.mint(TOKEN_PURPOSE, registration.id, now, registration.token_expires_at)
+    manage = public_url("registrations.manage", token=token)
+    invitation = None
+    if facts["method"] is not None:
+        method = Method(facts["method"])
+        with force_locale(to.locale):  # the calendar text in the person's language, too
+            event = calendar_event(registration, manage, cancelled=method is Method.CANCEL)
+        invitation = Invitation(method, event)
+    context = {
+        "registration": registration,
+        "date": registration.event_date,
+        "manage_url": manage,
+        **facts["context"],
+    }
+    return Draft(facts["template"], to, context, invitation)
 
 
 def confirm_request(registration: Registration, now: datetime) -> None:
@@ -133,5 +265,9 @@ def expired(registration: Registration, now: datetime) -> None:
 
 def reminder(registration: Registration, now: datetime) -> None:
     """The day before: time, place and the online link once more."""
-    _send(registration, "registration_reminder", now,
-          dedupe_key=f"reminder:registration:{registration.id}")
+    _send(
+        registration,
+        "registration_reminder",
+        now,
+        dedupe_key=f"reminder:registration:{registration.id}",
+    )

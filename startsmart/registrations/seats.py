@@ -5,20 +5,33 @@ Every function here expects the caller to hold the lock from ``lock_date`` and t
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm import joinedload
 
 from startsmart.catalog.models import EventDate
 from startsmart.extensions import db
 from startsmart.registrations import mails
 from startsmart.registrations.models import (
+    ACTIVE,
     HOLDING_A_SEAT,
     Registration,
     RegistrationStatus,
 )
 from startsmart.registrations.rules import free_seats
+
+# The statements of every registration are built once, with parameters: building one (and
+# its cache key) costs more CPU than running it (see docs/performance.md).
+_DATE = (
+    sa.select(EventDate)
+    .where(EventDate.id == sa.bindparam("date_id"))
+    .options(joinedload(EventDate.offering, innerjoin=True))
+    .execution_options(populate_existing=True)
+)
+_LOCKED_DATE = _DATE.with_for_update(of=EventDate)
 
 
 def lock_date(date_id: int) -> EventDate | None:
@@ -27,11 +40,93 @@ def lock_date(date_id: int) -> EventDate | None:
     PostgreSQL: SELECT … FOR UPDATE, so concurrent registrations for the same date queue up
     here. SQLite: every transaction already began with BEGIN IMMEDIATE (see database.py).
     REGISTRATION_LOCKING=False exists only for the test that proves the lock is needed.
+
+    The offering comes in the same statement (every caller needs its format or limit), but
+    only the date's row is locked (FOR UPDATE OF): the dates of one offering must not queue
+    behind each other.
     """
-    query = sa.select(EventDate).where(EventDate.id == date_id)
-    if current_app.config["REGISTRATION_LOCKING"]:
-        query = query.with_for_update()
-    return db.session.execute(query.execution_options(populate_existing=True)).scalar_one_or_none()
+    query = _LOCKED_DATE if current_app.config["REGISTRATION_LOCKING"] else _DATE
+    return db.session.execute(query, {"date_id": date_id}).scalar_one_or_none()
+
+
+@dataclass(frozen=True)
+class Tally:
+    """What one query tells about a date's registrations (see ``tally``)."""
+
+    holding: int  # pending or confirmed: a seat each
+    waiting: int
+    overdue: int  # pending holds that have run out and still count as held
+    from_municipality: int  # active registrations of the given municipality
+    mine: int | None  # the given person's active registration, if any
+    last_queued: datetime | None  # queued_at of the last in line
+
+    def end_of_queue(self, now: datetime) -> datetime:
+        """``queued_at`` for somebody joining the waiting list now: after everybody already on
+        it. ``now`` was read before the lock was granted, so a request that got the lock later
+        may carry an earlier ``now``; it still joins at the end, in the order of the lock, which
+        is the order in which people are told their place."""
+        if self.last_queued is None or now > self.last_queued:
+            return now
+        return self.last_queued + timedelta(microseconds=1)
+
+    def unsettled(self, date: EventDate, now: datetime) -> bool:
+        """Whether ``settle`` would change anything: a hold to expire, or a free seat that
+        belongs to the first in line."""
+        if self.overdue:
+            return True
+        return (
+            bool(self.waiting)
+            and free_seats(date.capacity, self.holding) > 0
+            and (now < date.starts_at)
+        )
+
+
+def _tally_statement() -> sa.Select:
+    count = sa.func.count(Registration.id)
+    active = Registration.status.in_(ACTIVE)
+    return sa.select(
+        count.filter(Registration.status.in_(HOLDING_A_SEAT)),
+        count.filter(Registration.status == RegistrationStatus.WAITLISTED),
+        count.filter(
+            Registration.status == RegistrationStatus.PENDING,
+            Registration.hold_expires_at <= sa.bindparam("now"),
+        ),
+        count.filter(active, Registration.municipality_id == sa.bindparam("municipality_id")),
+        sa.func.max(Registration.id).filter(
+            active, Registration.person_id == sa.bindparam("person_id")
+        ),
+        sa.func.max(Registration.queued_at).filter(
+            Registration.status == RegistrationStatus.WAITLISTED
+        ),
+    ).where(Registration.event_date_id == sa.bindparam("date_id"))
+
+
+_TALLY = _tally_statement()
+
+
+def tally(
+    date_id: int,
+    now: datetime,
+    municipality_id: int | None = None,
+    person_id: int | None = None,
+) -> Tally:
+    """Seats held, people waiting, overdue holds, the municipality's registrations, the
+    person's own one (0 and None when not asked) and the end of the waiting list, with one
+    query: conditional aggregates, as in ``queries.seats_by_date``.
+
+    Run it after ``lock_date``, as a statement of its own: on PostgreSQL a statement sees
+    what was committed before it began, so only then does it see every registration written
+    by whoever held the lock before us."""
+    row = db.session.execute(
+        _TALLY,
+        {
+            "date_id": date_id,
+            "now": now,
+            "municipality_id": municipality_id,
+            "person_id": person_id,
+        },
+    ).one()
+    return Tally(*row)
 
 
 def count(date_id: int, statuses: tuple[RegistrationStatus, ...]) -> int:
@@ -76,7 +171,8 @@ def hold_until(now: datetime) -> datetime:
 
 def give_seat(registration: Registration, now: datetime, promoted: bool = False) -> None:
     """A seat for ``registration``: confirmed at once if the address is already confirmed,
-    otherwise held (pending) until the person confirms."""
+    otherwise held (pending) until the person confirms. A new registration may come here
+    before it is written: it is then inserted with its seat, no UPDATE after the INSERT."""
     registration.queued_at = None
     if promoted:
         registration.promoted_at = now
@@ -138,8 +234,16 @@ def promote(date: EventDate, now: datetime) -> list[Registration]:
     return list(next_in_line)
 
 
-def settle(date: EventDate, now: datetime) -> None:
-    """Bring the date up to date: expired holds freed, free seats given to the waiting."""
+def settle(date: EventDate, now: datetime, counted: Tally | None = None) -> bool:
+    """Bring the date up to date: expired holds freed, free seats given to the waiting.
+
+    One query finds out whether there is anything to do (usually not); ``counted`` is that
+    query's answer if the caller has it already. True if something changed, so that counts
+    taken before are stale.
+    """
+    if not (counted or tally(date.id, now)).unsettled(date, now):
+        return False
     expire_overdue(date, now)
     db.session.flush()
     promote(date, now)
+    return True

@@ -82,6 +82,9 @@ def register(date_id: int, applicant: Applicant, now: datetime, by_staff: bool =
     Registering twice yields the first registration again (double click, reload, back and
     resubmit). Staff may register people outside the registration window; their entries
     need no e-mail confirmation.
+
+    Usually six statements: the locked date (with its offering), the municipality, the person
+    (one upsert), one count of the date's registrations, the registration and its mail.
     """
     date = seats.lock_date(date_id)
     if date is None:
@@ -99,21 +102,18 @@ def register(date_id: int, applicant: Applicant, now: datetime, by_staff: bool =
         locale=applicant.locale,
         now=now,
     )
-    seats.settle(date, now)
+    counted = seats.tally(date.id, now, municipality.id, person.id)
+    if seats.settle(date, now, counted):
+        counted = seats.tally(date.id, now, municipality.id, person.id)
 
-    existing = db.session.execute(
-        sa.select(Registration).where(
-            Registration.event_date_id == date.id,
-            Registration.person_id == person.id,
-            Registration.status.in_(ACTIVE),
-        )
-    ).scalar_one_or_none()
-    if existing is not None:
+    if counted.mine is not None:
+        existing = db.session.get(Registration, counted.mine)
+        outcome = Outcome(existing.id, existing.status, seats.waitlist_position(existing), True)
         db.session.commit()
-        return Outcome(existing.id, existing.status, seats.waitlist_position(existing), True)
+        return outcome
 
-    _check_municipality_limit(date, municipality.id)
-    seat = gets_a_seat(date.capacity, seats.holding(date.id), seats.waiting(date.id))
+    _check_municipality_limit(date, counted.from_municipality)
+    seat = gets_a_seat(date.capacity, counted.holding, counted.waiting)
     registration = Registration(
         event_date=date,
         person=person,
@@ -123,13 +123,19 @@ def register(date_id: int, applicant: Applicant, now: datetime, by_staff: bool =
         added_by_staff=by_staff,
         created_at=now,
         status=RegistrationStatus.WAITLISTED,
-        queued_at=now,
+        queued_at=counted.end_of_queue(now),
         email_confirmed_at=now if by_staff else None,
         privacy_notice_version=current_app.config["PRIVACY_NOTICE_VERSION"],
         privacy_acknowledged_at=now,
     )
     db.session.add(registration)
-    db.session.flush()
+    if seat:
+        seats.give_seat(registration, now)  # inserts it with the seat, then queues the mail
+        position = None
+    else:
+        db.session.flush()
+        position = seats.waitlist_position(registration)
+        mails.waitlisted(registration, now, position)
     if applicant.news_consent:
         db.session.add(
             Consent(
@@ -139,19 +145,18 @@ def register(date_id: int, applicant: Applicant, now: datetime, by_staff: bool =
                 source=f"registration:{registration.id}",
             )
         )
-    if seat:
-        seats.give_seat(registration, now)
-        position = None
-    else:
-        position = seats.waitlist_position(registration)
-        mails.waitlisted(registration, now, position)
+    # Read before the commit expires them: no SELECT after it.
+    outcome = Outcome(registration.id, registration.status, position, False)
     db.session.commit()
-    return Outcome(registration.id, registration.status, position, False)
+    return outcome
 
 
 def _checked_question(date: EventDate, question: str | None) -> str | None:
+    """The question for a moderated exchange (required there); other formats ask none."""
+    if date.offering.format is not OfferingFormat.MODERATED_EXCHANGE:
+        return None
     question = (question or "").strip()
-    if date.offering.format is OfferingFormat.MODERATED_EXCHANGE and not question:
+    if not question:
         raise DomainError(
             _(
                 "Bitte schreiben Sie Ihre Frage für den Austausch auf, damit die Moderation sie "
@@ -166,15 +171,9 @@ def _checked_question(date: EventDate, question: str | None) -> str | None:
     return question or None
 
 
-def _check_municipality_limit(date: EventDate, municipality_id: int) -> None:
+def _check_municipality_limit(date: EventDate, taken: int) -> None:
+    """``taken``: the municipality's active registrations for the date, counted under its lock."""
     limit = date.municipality_limit
-    taken = db.session.execute(
-        sa.select(sa.func.count(Registration.id)).where(
-            Registration.event_date_id == date.id,
-            Registration.municipality_id == municipality_id,
-            Registration.status.in_(ACTIVE),
-        )
-    ).scalar_one()
     if taken >= limit:
         raise DomainError(
             _(
@@ -199,9 +198,9 @@ def _locked(token: str, now: datetime) -> Registration:
         raise DomainError(_("Dieser Link ist ungültig oder abgelaufen."))
     date = seats.lock_date(registration.event_date_id)
     db.session.refresh(registration)
-    seats.settle(date, now)
-    db.session.flush()
-    db.session.refresh(registration)
+    if seats.settle(date, now):
+        db.session.flush()
+        db.session.refresh(registration)
     return registration
 
 
@@ -227,10 +226,11 @@ def confirm(token: str, now: datetime) -> Outcome:
         mails.invitation(registration, now)
     elif status is RegistrationStatus.EXPIRED:
         # Confirmed too late: the seat is gone, but a free one (or the list) is still an option.
-        seat = gets_a_seat(date.capacity, seats.holding(date.id), seats.waiting(date.id))
+        counted = seats.tally(date.id, now)
+        seat = gets_a_seat(date.capacity, counted.holding, counted.waiting)
         registration.expired_at = None
         registration.status = RegistrationStatus.WAITLISTED
-        registration.queued_at = now
+        registration.queued_at = counted.end_of_queue(now)
         db.session.flush()
         if seat:
             seats.give_seat(registration, now)

@@ -19,6 +19,7 @@ from flask import (
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
 
 from startsmart.catalog.models import EventDate, EventDateStatus, OfferingFormat
 from startsmart.database import utcnow
@@ -52,35 +53,14 @@ def _enum_or_none(enum_class, value: str | None):
 @bp.route("/angebote/termine/<int:date_id>/anmeldung", methods=["GET", "POST"])
 @limiter.limit(_limit, methods=["POST"])
 def register(date_id: int):
-    date = db.session.get(EventDate, date_id)
-    if date is None or date.status is EventDateStatus.DRAFT:
-        abort(404)
     form = RegistrationForm()
-    exchange = date.offering.format is OfferingFormat.MODERATED_EXCHANGE
-    if not exchange:
-        del form.question
     now = utcnow()
-    closed = service.closed_reason_for(date, now)
-    if form.validate_on_submit() and closed is None:
-        if form.website.data:  # a bot filled the honeypot: store nothing, say nothing useful
-            session[OUTCOME_KEY] = {"bot": True}
-            return redirect(url_for("registrations.received"))
-        applicant = service.Applicant(
-            name=form.name.data,
-            email=form.email.data,
-            function=form.function.data or "",
-            municipality=MunicipalityInput(
-                name=form.municipality.data,
-                state=_enum_or_none(FederalState, form.state.data),
-                kind=_enum_or_none(MunicipalityKind, form.municipality_kind.data),
-                population_class=_enum_or_none(PopulationClass, form.population_class.data),
-            ),
-            question=form.question.data if exchange else None,
-            news_consent=form.news.data,
-            locale=str(get_locale() or "de"),
-        )
+    submitted = form.validate_on_submit()
+    if submitted and not form.website.data:
+        # The service reads the date under its lock and applies every rule (open? a question
+        # only for the exchange); the date is loaded here only to show the form (again).
         try:
-            outcome = service.register(date.id, applicant, now)
+            outcome = service.register(date_id, _applicant(form), now)
         except DomainError as error:
             db.session.rollback()
             field = getattr(form, error.field, None) if error.field else None
@@ -91,9 +71,20 @@ def register(date_id: int):
                 "status": outcome.status.value,
                 "position": outcome.position,
                 "repeated": outcome.repeated,
-                "date": date.id,
+                "date": date_id,
             }
             return redirect(url_for("registrations.received"))
+    date = db.session.get(EventDate, date_id, options=[joinedload(EventDate.offering)])
+    if date is None or date.status is EventDateStatus.DRAFT:
+        abort(404)
+    exchange = date.offering.format is OfferingFormat.MODERATED_EXCHANGE
+    if not exchange:
+        del form.question
+    closed = service.closed_reason_for(date, now)
+    if submitted and form.website.data and closed is None:
+        # A bot filled the honeypot: store nothing, say nothing useful.
+        session[OUTCOME_KEY] = {"bot": True}
+        return redirect(url_for("registrations.received"))
     seat_info = queries.seats_by_date([date])[date.id]
     known = (
         db.session.execute(sa.select(Municipality.name).distinct().order_by(Municipality.name))
@@ -109,6 +100,23 @@ def register(date_id: int):
         closed_message=service.closed_message(closed) if closed else None,
         known_municipalities=known,
         exchange=exchange,
+    )
+
+
+def _applicant(form: RegistrationForm) -> service.Applicant:
+    return service.Applicant(
+        name=form.name.data,
+        email=form.email.data,
+        function=form.function.data or "",
+        municipality=MunicipalityInput(
+            name=form.municipality.data,
+            state=_enum_or_none(FederalState, form.state.data),
+            kind=_enum_or_none(MunicipalityKind, form.municipality_kind.data),
+            population_class=_enum_or_none(PopulationClass, form.population_class.data),
+        ),
+        question=form.question.data,  # the service keeps it only for the exchange
+        news_consent=form.news.data,
+        locale=str(get_locale() or "de"),
     )
 
 

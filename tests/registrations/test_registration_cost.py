@@ -1,0 +1,108 @@
+"""What one registration costs the database, and the waiting list's order under the lock."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from startsmart.database import utcnow
+from startsmart.extensions import db
+from startsmart.invitations.outbox import deliver_due
+from startsmart.municipalities.models import FederalState, Municipality, MunicipalityKind
+from startsmart.municipalities.service import MunicipalityInput
+from startsmart.registrations import service
+from startsmart.registrations.models import Registration, RegistrationStatus
+from support import links_in, make_date
+
+NOW = utcnow()
+
+
+def applicant(number: int, town: str = "Gemeinde 1") -> service.Applicant:
+    return service.Applicant(
+        name=f"Person {number}",
+        email=f"person{number}@kommune.de",
+        function="Digitalisierung",
+        municipality=MunicipalityInput(town, FederalState.ST, MunicipalityKind.TOWN),
+    )
+
+
+@contextmanager
+def counted_statements():
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        if not statement.lstrip().upper().startswith(("BEGIN", "SAVEPOINT", "RELEASE")):
+            statements.append(" ".join(statement.split())[:100])
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+
+
+def test_a_registration_is_six_statements(app, smtp):
+    """Lock the date (with its offering), find the municipality, upsert the person, one count,
+    insert the registration, insert its mail. Composing the mail is the outbox worker's job."""
+    date_id = make_date(app, capacity=5)
+    with app.app_context():
+        db.session.add(
+            Municipality(name="Halle", kind=MunicipalityKind.TOWN, state=FederalState.ST)
+        )
+        db.session.commit()
+        service.register(date_id, applicant(0, "Halle"), NOW)  # warm: nothing to settle after
+        with counted_statements() as statements:
+            outcome = service.register(date_id, applicant(1, "Halle"), NOW)
+        assert outcome.status is RegistrationStatus.PENDING
+        assert len(statements) <= 6, "\n".join(statements)
+        with counted_statements() as statements:
+            again = service.register(date_id, applicant(1, "Halle"), NOW)
+        assert again.repeated and again.registration_id == outcome.registration_id
+        assert len(statements) <= 6, "\n".join(statements)
+
+
+def test_an_overdue_hold_is_still_settled_by_the_next_registration(app, smtp):
+    date_id = make_date(app, capacity=1)
+    with app.app_context():
+        held = service.register(date_id, applicant(1), NOW)
+        hours = app.config["REGISTRATION_HOLD_HOURS"]
+        after = NOW + timedelta(hours=hours, minutes=1)
+        newcomer = service.register(date_id, applicant(2, "Gemeinde 2"), after)
+        assert newcomer.status is RegistrationStatus.PENDING
+        db.session.expire_all()
+        assert db.session.get(Registration, held.registration_id).status is (
+            RegistrationStatus.EXPIRED
+        )
+
+
+def test_who_gets_the_lock_later_joins_the_list_later_whatever_their_clock_said(app, smtp):
+    """``now`` is read before the lock is granted: a request that waited for the lock can carry
+    an earlier time than the one before it. It must still queue behind it, so that the place
+    each was told stays their place."""
+    date_id = make_date(app, capacity=1, limit=10)
+    with app.app_context():
+        service.register(date_id, applicant(1), NOW)  # takes the seat
+        second = service.register(date_id, applicant(2), NOW + timedelta(seconds=2))
+        third = service.register(date_id, applicant(3), NOW + timedelta(seconds=1))
+        fourth = service.register(date_id, applicant(4), NOW + timedelta(seconds=1))
+        assert [second.position, third.position, fourth.position] == [1, 2, 3]
+        queued = [
+            db.session.get(Registration, o.registration_id).queued_at
+            for o in (second, third, fourth)
+        ]
+        assert queued == sorted(queued) and len(set(queued)) == 3
+        deliver_due(lambda: NOW + timedelta(days=1))
+        link = next(
+            u for u in links_in(smtp.to("person1@kommune.de")[0]) if u.endswith("/bestaetigen")
+        )
+        token = link.split("/anmeldung/")[1].split("/")[0]
+        service.cancel(token, NOW + timedelta(minutes=5))
+        db.session.expire_all()
+        assert db.session.get(Registration, second.registration_id).status is (
+            RegistrationStatus.PENDING
+        )
+        assert db.session.get(Registration, third.registration_id).status is (
+            RegistrationStatus.WAITLISTED
+        )
