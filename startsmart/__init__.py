@@ -108,6 +108,7 @@ def register_cli(app: Flask) -> None:
     from startsmart.consultations.cli import consultations_cli
     from startsmart.demo.cli import demo_cli
     from startsmart.invitations.cli import outbox_cli
+    from startsmart.privacy.cli import privacy_cli
     from startsmart.registrations.cli import registrations_cli
     from startsmart.reminders import reminders_cli
     from startsmart.staff.cli import staff_cli
@@ -120,6 +121,7 @@ def register_cli(app: Flask) -> None:
         reminders_cli,
         registrations_cli,
         consultations_cli,
+        privacy_cli,
         translate_cli,
     ):
         app.cli.add_command(group)

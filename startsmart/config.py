@@ -68,7 +68,8 @@ class Defaults:
     REGISTRATION_RATE_LIMIT = "10 per minute;60 per hour"  # public registration forms per IP
     # Personal data of registrations is anonymised this many days after the date; manage
     # links stay valid until then.
-    PERSONAL_DATA_RETENTION_DAYS = 180
+    PERSONAL_DATA_RETENTION_DAYS = 180  # offerings may set their own (Offering.retention_days)
+    OUTBOX_KEEP_DAYS = 30  # bodies of sent and failed mails are cleared after this many days
     # Stored with every registration; raise it whenever the privacy notice changes.
     PRIVACY_NOTICE_VERSION = "2026-11"
     CONSULTATION_DURATION_MINUTES = 60

@@ -65,6 +65,8 @@ class Offering(db.Model):
     default_duration_minutes: Mapped[int] = mapped_column(default=90)
     # At most this many people of one municipality per date (a date may override it).
     per_municipality_limit: Mapped[int] = mapped_column(default=2)
+    # Days after a date until its participants' data is anonymised (None: the configured default).
+    retention_days: Mapped[int | None] = mapped_column()
     # Retired offerings keep their dates and history but take no new dates.
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -158,6 +158,7 @@ class Consultation(db.Model):
     follow_up_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     privacy_notice_version: Mapped[str] = mapped_column(sa.String(20))
     privacy_acknowledged_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # retention or request
 
     advisor: Mapped[StaffUser] = relationship()
     municipality: Mapped[Municipality | None] = relationship()

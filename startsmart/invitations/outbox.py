@@ -28,9 +28,11 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 
 from startsmart.audit import service as audit
 from startsmart.database import utcnow
+from startsmart.errors import DomainError
 from startsmart.extensions import db
 from startsmart.invitations.compose import Draft, Invitation, Recipient, compose, new_message_id
 from startsmart.invitations.models import OutboxMessage, OutboxStatus
@@ -295,6 +297,13 @@ def _finish(message_id: int, worker: str, **values: Any) -> None:
 
 def send_again(message: OutboxMessage, actor: StaffUser, now: datetime) -> None:
     """Staff: queue a failed (or waiting) message for immediate delivery."""
+    if not message.recipient:
+        raise DomainError(
+            _(
+                "Diese Nachricht wurde aus Datenschutzgründen geleert und kann nicht "
+                "mehr gesendet werden."
+            )
+        )
     if message.status in (OutboxStatus.FAILED, OutboxStatus.QUEUED):
         message.status = OutboxStatus.QUEUED
         message.next_attempt_at = now

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from startsmart.database import utcnow
+from startsmart.errors import DomainError
 from startsmart.extensions import db
 from startsmart.invitations import outbox
 from startsmart.invitations.models import OutboxMessage, OutboxStatus
@@ -45,6 +46,10 @@ def index():
 @staff_required(Role.EVENT_TEAM)
 def send_again(message_id: int):
     message = db.session.get(OutboxMessage, message_id) or abort(404)
-    outbox.send_again(message, current_user, utcnow())
-    flash(_("Die Nachricht an %(to)s wird erneut gesendet.", to=message.recipient), "success")
+    try:
+        outbox.send_again(message, current_user, utcnow())
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        flash(_("Die Nachricht an %(to)s wird erneut gesendet.", to=message.recipient), "success")
     return redirect(url_for("outbox.index", status=request.args.get("status", "")))

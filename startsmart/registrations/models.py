@@ -39,7 +39,10 @@ class Registration(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_date_id: Mapped[int] = mapped_column(sa.ForeignKey("event_date.id"), index=True)
-    person_id: Mapped[int] = mapped_column(sa.ForeignKey("person.id"), index=True)
+    # None once anonymised: the registration still counts, but names nobody.
+    person_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("person.id", ondelete="SET NULL"), index=True
+    )
     # The municipality the person registered for (people change jobs; the count must not).
     municipality_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("municipality.id", ondelete="SET NULL"), index=True
@@ -65,9 +68,10 @@ class Registration(db.Model):
     # Which privacy notice the person was shown, and when they acknowledged it.
     privacy_notice_version: Mapped[str] = mapped_column(sa.String(20))
     privacy_acknowledged_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # retention or request
 
     event_date: Mapped[EventDate] = relationship()
-    person: Mapped[Person] = relationship()
+    person: Mapped[Person | None] = relationship()
     municipality: Mapped[Municipality | None] = relationship()
 
     __table_args__ = (

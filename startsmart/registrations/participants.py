@@ -113,13 +113,14 @@ def csv_table(rows: list[Participant]) -> tuple[list[str], list[list[Cell]]]:
     for participant in rows:
         r = participant.registration
         municipality = r.municipality
+        person = r.person  # None after anonymisation: the row still counts
         line: list[Cell] = [
-            r.person.name,
-            r.person.email,
+            person.name if person else _("(anonymisiert)"),
+            person.email if person else None,
             municipality.name if municipality else None,
             municipality.is_model_project if municipality else None,
             municipality.state.label if municipality else None,
-            r.person.function,
+            person.function if person else None,
             r.status.label,
             participant.position,
             r.created_at,

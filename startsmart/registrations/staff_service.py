@@ -124,7 +124,11 @@ def send_message(
     registrations = list(
         db.session.execute(
             sa.select(Registration)
-            .where(Registration.event_date_id == event_date.id, Registration.status.in_(chosen))
+            .where(
+                Registration.event_date_id == event_date.id,
+                Registration.status.in_(chosen),
+                Registration.person_id.is_not(None),  # anonymised rows have nobody to write to
+            )
             .options(joinedload(Registration.person))
             .order_by(Registration.id)
         ).scalars()
