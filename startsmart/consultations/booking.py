@@ -332,7 +332,9 @@ def cancel(token: str, now: datetime, reason: str | None = None) -> Consultation
     return _cancel(consultation, now, reason)
 
 
-def _cancel(consultation: Consultation, now: datetime, reason: str | None) -> Consultation:
+def _cancel(
+    consultation: Consultation, now: datetime, reason: str | None, commit: bool = True
+) -> Consultation:
     if not consultation.is_active:
         raise DomainError(_("Diese Beratung ist nicht mehr aktiv; es gibt nichts abzusagen."))
     if now >= consultation.starts_at:
@@ -341,8 +343,19 @@ def _cancel(consultation: Consultation, now: datetime, reason: str | None) -> Co
     consultation.cancelled_at = now
     consultation.hold_expires_at = None
     mails.cancellations(consultation, now, reason)
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return consultation
+
+
+def withdraw(consultation_id: int, now: datetime) -> None:
+    """Cancel on the person's behalf (they asked for their data to be deleted): CANCEL to both
+    parties; not committed — the caller's unit of work."""
+    consultation = db.session.get(Consultation, consultation_id)
+    _lock_advisor(consultation.advisor_id)
+    db.session.refresh(consultation)
+    if consultation.is_active and now < consultation.starts_at:
+        _cancel(consultation, now, None, commit=False)
 
 
 def cancel_by_staff(

@@ -21,10 +21,12 @@ from startsmart import tokens
 from startsmart.audit import service as audit
 from startsmart.audit.models import AuditEvent
 from startsmart.catalog.models import EventDate, Offering
+from startsmart.consultations import booking
 from startsmart.consultations.models import BLOCKING, Consultation
 from startsmart.extensions import db
 from startsmart.invitations.models import OutboxMessage, OutboxStatus
 from startsmart.municipalities.models import Person
+from startsmart.registrations import service as registrations_service
 from startsmart.registrations.models import ACTIVE, Consent, Registration
 
 SETTLED = (OutboxStatus.SENT, OutboxStatus.FAILED)
@@ -230,7 +232,7 @@ def purge(now: datetime) -> PurgeReport:
     ).rowcount
     report.audit_events = db.session.execute(
         sa.update(AuditEvent)
-        .where(AuditEvent.at <= cutoff, AuditEvent.details != sa.literal({}, sa.JSON))
+        .where(AuditEvent.at <= cutoff, sa.cast(AuditEvent.details, sa.Text) != "{}")
         .values(details={})
     ).rowcount
     db.session.execute(
@@ -266,10 +268,10 @@ def _delete_old_mail_files(now: datetime, days: int) -> int:
     return deleted
 
 
-def delete_person(person: Person, now: datetime, cancel) -> None:
+def delete_person(person: Person, now: datetime) -> None:
     """The person asked to be forgotten: open registrations and bookings are cancelled first
-    (``cancel(item)`` queues the usual calendar CANCEL while the address is still known), then
-    everything is anonymised at once and the person row deleted."""
+    (the usual calendar CANCEL is queued while the address is still known), then everything is
+    anonymised at once and the person row deleted — one transaction."""
     registrations = (
         db.session.execute(sa.select(Registration).where(Registration.person_id == person.id))
         .scalars()
@@ -282,10 +284,10 @@ def delete_person(person: Person, now: datetime, cancel) -> None:
     )
     for registration in registrations:
         if registration.status in ACTIVE and registration.event_date.starts_at > now:
-            cancel(registration)
+            registrations_service.withdraw(registration.id, now)
     for consultation in consultations:
         if consultation.status in BLOCKING and consultation.starts_at > now:
-            cancel(consultation)
+            booking.withdraw(consultation.id, now)
     for registration in registrations:
         _anonymise_registration(registration, now)
     for consultation in consultations:
@@ -293,3 +295,18 @@ def delete_person(person: Person, now: datetime, cancel) -> None:
     db.session.flush()
     _delete_if_unreferenced(person.id)
     db.session.commit()
+
+
+def consents_of(person: Person) -> list[Consent]:
+    return list(db.session.execute(
+        sa.select(Consent).where(Consent.person_id == person.id).order_by(Consent.given_at)
+    ).scalars())
+
+
+def revoke_consent(person: Person, consent_id: int, now: datetime) -> bool:
+    """Revoke one of the person's own consents; False if it is not theirs or already revoked."""
+    consent = db.session.get(Consent, consent_id)
+    if consent is None or consent.person_id != person.id or consent.revoked_at is not None:
+        return False
+    consent.revoked_at = now
+    return True

@@ -41,6 +41,10 @@ class Applicant:
     question: str | None = None
     news_consent: bool = False
     locale: str = "de"
+    # Regional conferences only (ignored elsewhere): take part in the speed-dating, and share
+    # contact details afterwards with the partners met there.
+    speed_dating: bool = False
+    contact_exchange: bool = False
 
 
 @dataclass(frozen=True)
@@ -114,12 +118,14 @@ def register(date_id: int, applicant: Applicant, now: datetime, by_staff: bool =
 
     _check_municipality_limit(date, counted.from_municipality)
     seat = gets_a_seat(date.capacity, counted.holding, counted.waiting)
+    conference = date.offering.format is OfferingFormat.CONFERENCE
     registration = Registration(
         event_date=date,
         person=person,
         municipality=municipality,
         locale=applicant.locale,
         question=question,
+        speed_dating=conference and applicant.speed_dating,
         added_by_staff=by_staff,
         created_at=now,
         status=RegistrationStatus.WAITLISTED,
@@ -136,11 +142,14 @@ def register(date_id: int, applicant: Applicant, now: datetime, by_staff: bool =
         db.session.flush()
         position = seats.waitlist_position(registration)
         mails.waitlisted(registration, now, position)
-    if applicant.news_consent:
+    wanted = [ConsentKind.NEWS] if applicant.news_consent else []
+    if conference and applicant.contact_exchange:
+        wanted.append(ConsentKind.CONTACT_EXCHANGE)
+    for kind in wanted:
         db.session.add(
             Consent(
                 person=person,
-                kind=ConsentKind.NEWS,
+                kind=kind,
                 given_at=now,
                 source=f"registration:{registration.id}",
             )
@@ -247,7 +256,23 @@ def confirm(token: str, now: datetime) -> Outcome:
 
 def cancel(token: str, now: datetime) -> Outcome:
     """The person cancels: a CANCEL for their calendar, the seat to the next in line."""
-    registration = _locked(token, now)
+    return _cancel(_locked(token, now), now)
+
+
+def withdraw(registration_id: int, now: datetime) -> None:
+    """Cancel on the person's behalf without a token (they asked for their data to be deleted):
+    the same CANCEL and promotion as ``cancel``; not committed — the caller's unit of work."""
+    registration = db.session.get(Registration, registration_id)
+    date = seats.lock_date(registration.event_date_id)
+    db.session.refresh(registration)
+    if seats.settle(date, now):
+        db.session.flush()
+        db.session.refresh(registration)
+    if registration.status in ACTIVE and now < registration.event_date.starts_at:
+        _cancel(registration, now, commit=False)
+
+
+def _cancel(registration: Registration, now: datetime, commit: bool = True) -> Outcome:
     if registration.status not in ACTIVE:
         db.session.commit()
         raise DomainError(
@@ -268,7 +293,8 @@ def cancel(token: str, now: datetime) -> Outcome:
     mails.cancelled(registration, now)
     db.session.flush()
     seats.promote(registration.event_date, now)
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return Outcome(registration.id, registration.status, None, False)
 
 
