@@ -50,3 +50,23 @@ def test_only_admins_read_the_log(app, client):
     make_staff(app, email="team@kts.example", role=Role.EVENT_TEAM)
     login(client, "team@kts.example")
     assert client.get("/staff/protokoll/").status_code == 403
+
+
+def test_consultation_staff_actions_are_recorded(app, client, smtp):
+    from consultation_support import make_advisor
+
+    advisor_id = make_advisor(app, "berta@kts.example")
+    make_staff(app, email="admin@kts.example", role=Role.ADMIN)
+    login(client, "admin@kts.example")
+    submit(
+        client,
+        f"/staff/beratungszeiten/{advisor_id}",
+        {
+            "weekly-weekday": "0",
+            "weekly-start": "13:00",
+            "weekly-end": "15:00",
+            "weekly-channels": ["video"],
+        },
+        action=f"/staff/beratungszeiten/{advisor_id}/wochenzeiten",
+    )
+    assert ("availability.changed", "admin@kts.example") in actions(app)

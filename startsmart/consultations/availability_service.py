@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from startsmart.audit import service as audit
 from startsmart.clock import BERLIN, NonexistentLocalTime, berlin_local_to_utc, berlin_today
 from startsmart.conferences.models import Conference
 from startsmart.consultations import schedule, slots
@@ -184,6 +185,7 @@ def add_weekly_hours(
         channels=channel_text,
     )
     db.session.add(hours)
+    audit.record("availability.changed", actor, now, subject=f"staff_user:{advisor.id}")
     db.session.commit()
     return hours
 
@@ -201,6 +203,7 @@ def remove_weekly_hours(hours_id: int, actor: StaffUser, now: datetime) -> int:
     hours = _owned(WeeklyHours, hours_id, actor, _("Diese Sprechzeiten gibt es nicht mehr."))
     advisor_id = hours.advisor_id
     db.session.delete(hours)
+    audit.record("availability.changed", actor, now, subject=f"staff_user:{advisor_id}")
     db.session.commit()
     return advisor_id
 
@@ -241,6 +244,7 @@ def add_absence(
             .order_by(Consultation.starts_at)
         ).scalars()
     )
+    audit.record("availability.changed", actor, now, subject=f"staff_user:{advisor.id}")
     db.session.commit()
     return absence, clashes
 
@@ -250,6 +254,7 @@ def remove_absence(absence_id: int, actor: StaffUser, now: datetime) -> int:
     absence = _owned(AdvisorAbsence, absence_id, actor, _("Diese Abwesenheit gibt es nicht mehr."))
     advisor_id = absence.advisor_id
     db.session.delete(absence)
+    audit.record("availability.changed", actor, now, subject=f"staff_user:{advisor_id}")
     db.session.commit()
     return advisor_id
 
@@ -310,6 +315,7 @@ def add_extra_hours(
         label=label or (conference.title if conference else ""),
     )
     db.session.add(extra)
+    audit.record("availability.changed", actor, now, subject=f"staff_user:{advisor.id}")
     db.session.commit()
     return extra
 
@@ -319,5 +325,6 @@ def remove_extra_hours(extra_id: int, actor: StaffUser, now: datetime) -> int:
     extra = _owned(ExtraHours, extra_id, actor, _("Dieses Zeitfenster gibt es nicht mehr."))
     advisor_id = extra.advisor_id
     db.session.delete(extra)
+    audit.record("availability.changed", actor, now, subject=f"staff_user:{advisor_id}")
     db.session.commit()
     return advisor_id

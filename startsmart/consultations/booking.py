@@ -17,6 +17,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from startsmart import tokens
+from startsmart.audit import service as audit
 from startsmart.catalog.models import Topic
 from startsmart.consultations import mails, onsite, schedule
 from startsmart.consultations.models import Channel, Consultation, ConsultationStatus
@@ -178,6 +179,7 @@ def book(
     by_staff: bool = False,
     override: bool = False,
     conference_id: int | None = None,
+    actor: StaffUser | None = None,
 ) -> Booked:
     """Book the slot for the municipality: held until the address is confirmed (staff bookings
     are confirmed at once and both parties get the invitation).
@@ -262,6 +264,15 @@ def book(
         raise SlotTaken(_refusal_message(SlotRefusal.TAKEN), "starts_at") from error
     if by_staff:
         mails.invitations(consultation, now)
+        audit.record(
+            "consultation.booked",
+            actor,
+            now,
+            subject=f"consultation:{consultation.id}",
+            starts_at=request.starts_at.isoformat(),
+            channel=request.channel.value,
+            override=consultation.eligibility_overridden or None,
+        )
     else:
         mails.confirm_request(consultation, now)
     db.session.commit()
@@ -368,6 +379,13 @@ def cancel_by_staff(
     check_may_act(actor, consultation)
     _lock_advisor(consultation.advisor_id)
     db.session.refresh(consultation)
+    audit.record(
+        "consultation.cancelled",
+        actor,
+        now,
+        subject=f"consultation:{consultation.id}",
+        reason=reason.strip() or None,
+    )
     return _cancel(consultation, now, reason.strip() or None)
 
 
@@ -459,6 +477,13 @@ def reassign(
     consultation.advisor = advisor
     if consultation.invitation_sent:
         mails.reassigned(consultation, previous, now)
+    audit.record(
+        "consultation.reassigned",
+        actor,
+        now,
+        subject=f"consultation:{consultation.id}",
+        advisor=f"{previous.email} -> {advisor.email}",
+    )
     db.session.commit()
     return consultation
 

@@ -15,6 +15,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
+from startsmart.audit import service as audit
 from startsmart.catalog.models import EventDate, EventDateStatus, Offering, OfferingFormat
 from startsmart.clock import berlin_today
 from startsmart.consultations import mails
@@ -125,6 +126,13 @@ def record(
         )
     consultation.notes = notes.strip()
     consultation.recommendations = chosen
+    audit.record(
+        "consultation.follow_up",
+        actor,
+        now,
+        subject=f"consultation:{consultation.id}",
+        recorded=len(chosen),
+    )
     db.session.commit()
     return consultation
 
@@ -148,6 +156,9 @@ def send(consultation_id: int, actor: StaffUser, now: datetime) -> Consultation:
         recommendations=list(consultation.recommendations),
     )
     consultation.follow_up_sent_at = now
+    audit.record(
+        "consultation.follow_up", actor, now, subject=f"consultation:{consultation.id}", sent=True
+    )
     db.session.commit()
     return consultation
 

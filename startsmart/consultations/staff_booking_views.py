@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from startsmart.clock import BERLIN, berlin_to_utc, berlin_today
 from startsmart.conferences.models import Conference
@@ -122,6 +123,7 @@ def new():
                 by_staff=True,
                 override=form.override.data,
                 conference_id=conference.id if conference is not None else None,
+                actor=current_user,
             )
         except DomainError as error:
             db.session.rollback()

@@ -47,6 +47,10 @@ def _limit() -> str:
     return current_app.config["REGISTRATION_RATE_LIMIT"]
 
 
+def _manage_limit() -> str:
+    return current_app.config["MANAGE_RATE_LIMIT"]
+
+
 def _week_start(now: datetime) -> date:
     """The Monday of the week asked for (?ab=YYYY-MM-DD), else of the first bookable week."""
     asked = request.args.get("ab", "")
@@ -210,6 +214,7 @@ def manage(token: str):
 
 
 @bp.route("/beratung/<token>/bestaetigen", methods=["GET", "POST"])
+@limiter.limit(_manage_limit, methods=["POST"])
 def confirm(token: str):
     consultation = _consultation_or_410(token)
     form = ConfirmForm()
@@ -234,6 +239,7 @@ def confirm(token: str):
 
 
 @bp.route("/beratung/<token>/absagen", methods=["GET", "POST"])
+@limiter.limit(_manage_limit, methods=["POST"])
 def cancel(token: str):
     consultation = _consultation_or_410(token)
     form = ReasonForm()
@@ -258,6 +264,7 @@ def cancel(token: str):
 
 
 @bp.route("/beratung/<token>/verschieben", methods=["GET", "POST"])
+@limiter.limit(_manage_limit, methods=["POST"])
 def reschedule(token: str):
     consultation = _consultation_or_410(token)
     now = utcnow()
