@@ -32,6 +32,8 @@ class Defaults:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False  # forced on in production
     PERMANENT_SESSION_LIFETIME = 8 * 3600  # seconds; an upper bound for a staff working day
+    STAFF_IDLE_SECONDS = 30 * 60  # a staff session ends after this long without a request
+    STAFF_IDLE_WARNING_SECONDS = 120  # the page warns this long before
     REMEMBER_COOKIE_HTTPONLY = True
 
     WTF_CSRF_TIME_LIMIT = 8 * 3600  # a form may stay open for a working day

@@ -19,13 +19,14 @@ from flask_login import current_user, login_user, logout_user
 from startsmart.database import utcnow
 from startsmart.errors import DomainError
 from startsmart.extensions import db, limiter
-from startsmart.staff import service
+from startsmart.staff import idle, service
 from startsmart.staff.access import staff_required
 from startsmart.staff.forms import LoginForm, PasswordChangeForm, StaffCreateForm, StaffEditForm
 from startsmart.staff.models import Role, StaffUser
 from startsmart.urls import safe_next
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
+idle.install(bp)
 
 
 def _login_limit() -> str:

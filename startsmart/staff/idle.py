@@ -1,0 +1,57 @@
+"""Staff sessions end after a while without activity, on the server — whatever the browser does.
+
+The browser script (static/js/idle.js) warns shortly before, offers to stay logged in, and
+keeps what was typed in the page's forms so nothing is lost if the session does end.
+"""
+
+from __future__ import annotations
+
+import time
+
+from flask import Blueprint, current_app, flash, jsonify, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, logout_user
+
+from startsmart.staff.access import staff_required
+
+LAST_ACTIVE = "last_active"
+
+
+@staff_required()
+def keep_alive():
+    """Called by the warning's "stay logged in" button; the check below already renewed it."""
+    return jsonify(status="ok", idle_seconds=current_app.config["STAFF_IDLE_SECONDS"])
+
+
+def install(bp: Blueprint) -> None:
+    """Hook the idle check into every request of the app, through the staff blueprint."""
+    bp.add_url_rule("/sitzung-verlaengern", "keep_alive", keep_alive, methods=["POST"])
+
+    @bp.before_app_request
+    def end_idle_sessions():
+        if not current_user.is_authenticated or request.endpoint == "static":
+            return None
+        now = time.time()
+        last = session.get(LAST_ACTIVE)
+        if last is not None and now - last > current_app.config["STAFF_IDLE_SECONDS"]:
+            logout_user()
+            session.clear()
+            flash(
+                _(
+                    "Sie wurden nach längerer Zeit ohne Aktivität abgemeldet. Bitte melden Sie "
+                    "sich erneut an; Ihre Eingaben auf der Seite sind noch da."
+                ),
+                "info",
+            )
+            target = request.full_path.rstrip("?") if request.method == "GET" else request.path
+            return redirect(url_for("staff.login", next=target))
+        session[LAST_ACTIVE] = now
+        return None
+
+    @bp.app_context_processor
+    def idle_settings() -> dict:
+        config = current_app.config
+        return {
+            "staff_idle_seconds": config["STAFF_IDLE_SECONDS"],
+            "staff_idle_warning_seconds": config["STAFF_IDLE_WARNING_SECONDS"],
+        }
