@@ -269,6 +269,9 @@ def reschedule(token: str):
     consultation = _consultation_or_410(token)
     now = utcnow()
     monday = _week_start(now)
+    if "ab" not in request.args:  # start with the week of the current appointment
+        current = consultation.starts_at.astimezone(BERLIN).date()
+        monday = max(monday, current - timedelta(days=current.weekday()))
     form = SlotChoiceForm()
     _fill_slot_choices(form, monday, now)
     if request.method == "GET":

@@ -1,0 +1,148 @@
+"""End-to-end journeys in Chromium with a real SMTP server: what municipalities and staff do."""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import time as clock_time
+from datetime import timedelta
+from pathlib import Path
+
+import icalendar
+import pytest
+from playwright.sync_api import expect
+
+from consultation_support import make_advisor
+from startsmart.clock import BERLIN, berlin_to_utc, berlin_today
+from startsmart.database import utcnow
+from startsmart.extensions import db
+from startsmart.municipalities.models import FederalState, MunicipalityKind
+from startsmart.municipalities.service import MunicipalityInput
+from startsmart.registrations import service
+from startsmart.staff.models import Role
+from support import links_in, make_date, make_staff, path_of
+
+pytestmark = pytest.mark.browser
+
+
+def mails_to(smtp, address: str, count: int, timeout: float = 10) -> list:
+    """Wait until ``count`` mails reached ``address`` (the live server delivers after the
+    response, in its own thread)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        received = smtp.to(address)
+        if len(received) >= count:
+            return received
+        time.sleep(0.05)
+    raise AssertionError(f"{address} got {len(smtp.to(address))} mails, expected {count}")
+
+
+def calendar_in(message) -> icalendar.Calendar:
+    part = next(p for p in message.walk() if p.get_content_type() == "text/calendar")
+    return icalendar.Calendar.from_ical(part.get_content())
+
+
+def link(message, contains: str) -> str:
+    return path_of(next(u for u in links_in(message) if contains in u))
+
+
+def test_register_confirm_download_and_cancel(app, page, smtp, tmp_path):
+    make_date(app, capacity=5)
+    page.goto("/angebote/")
+    page.get_by_role("link", name=re.compile("^Zur Anmeldung")).first.click()
+    page.get_by_label("Ihr Name").fill("Kim Kommune")
+    page.get_by_label("E-Mail-Adresse").fill("kim@flensburg.de")
+    page.get_by_label("Ihre Funktion").fill("Digitalisierung")
+    page.get_by_label("Ihre Kommune").fill("Flensburg")
+    page.get_by_label("Bundesland").select_option("SH")
+    page.get_by_label("Art der Kommune").select_option("independent_city")
+    page.get_by_label("Ich habe die Datenschutzhinweise gelesen.").check()
+    page.get_by_role("button", name="Verbindlich anmelden").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vielen Dank für Ihre Anmeldung")
+
+    [request] = mails_to(smtp, "kim@flensburg.de", 1)
+    page.goto(link(request, "/bestaetigen"))
+    page.get_by_role("button", name="Ja, ich bestätige meine Anmeldung").click()
+    expect(page.get_by_text("Ihre Anmeldung ist bestätigt")).to_be_visible()
+    invitation = mails_to(smtp, "kim@flensburg.de", 2)[1]
+    uid = str(calendar_in(invitation).walk("VEVENT")[0]["UID"])
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Termin für meinen Kalender herunterladen (.ics)").click()
+    saved = Path(download.value.path()).read_bytes()
+    assert str(icalendar.Calendar.from_ical(saved).walk("VEVENT")[0]["UID"]) == uid
+
+    page.get_by_role("link", name="Anmeldung stornieren").click()
+    page.get_by_role("button", name="Ja, Anmeldung stornieren").click()
+    expect(page.get_by_text("Ihre Anmeldung ist storniert.")).to_be_visible()
+    cancel = calendar_in(mails_to(smtp, "kim@flensburg.de", 3)[2])
+    assert cancel["METHOD"] == "CANCEL"
+    assert str(cancel.walk("VEVENT")[0]["UID"]) == uid
+
+
+def test_book_a_consultation_and_reschedule_it(app, page, smtp):
+    make_advisor(app, "berta@kts.example", name="Berta Beraterin")
+    day = berlin_today(utcnow()) + timedelta(days=7)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    start = berlin_to_utc(day, clock_time(10))
+    page.goto(f"/initialberatung/?ab={day.isoformat()}")
+    page.get_by_role("link", name=re.compile(r"^10:00 Uhr")).first.click()
+    page.get_by_label("Wie möchten Sie sprechen?").select_option("video")
+    page.get_by_label("Ihre Kommune").fill("Kleinstadt")
+    page.get_by_label("Bundesland").select_option("NW")
+    page.get_by_label("Art der Kommune").select_option("city")
+    page.get_by_label("Einwohnerzahl (ungefähr)").select_option("5k_20k")
+    page.get_by_label("Ihr Name").fill("Kim Kommune")
+    page.get_by_label("E-Mail-Adresse").fill("kim@kleinstadt.de")
+    page.get_by_label("Ausgangslage").fill("Ratsbeschluss liegt vor.")
+    page.get_by_label("Ziele und Fragen").fill("Wie fangen wir an?")
+    page.get_by_label("Ich habe die Datenschutzhinweise gelesen.").check()
+    page.get_by_role("button", name="Verbindlich buchen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vielen Dank für Ihre Buchung")
+
+    [request] = mails_to(smtp, "kim@kleinstadt.de", 1)
+    page.goto(link(request, "/bestaetigen"))
+    page.get_by_role("button", name="Ja, ich bestätige die Initialberatung").click()
+    expect(page.get_by_text("Ihre Initialberatung ist bestätigt")).to_be_visible()
+    mails_to(smtp, "berta@kts.example", 1)
+
+    page.get_by_role("link", name="Termin verschieben").click()
+    later = start + timedelta(hours=1)
+    label = later.astimezone(BERLIN).strftime("%H:%M")
+    page.get_by_label("Termin", exact=True).select_option(later.isoformat())
+    page.get_by_role("button", name="Auf diesen Termin verschieben").click()
+    expect(page.get_by_text("Ihre Initialberatung ist verschoben")).to_be_visible()
+    for address, count in (("kim@kleinstadt.de", 3), ("berta@kts.example", 2)):
+        update = calendar_in(mails_to(smtp, address, count)[-1]).walk("VEVENT")[0]
+        assert update["SEQUENCE"] == 1
+        assert update.decoded("DTSTART").strftime("%H:%M") == label
+
+
+def test_staff_move_a_date_and_participants_get_the_update(app, page, smtp):
+    date_id = make_date(app, capacity=5)
+    make_staff(app, email="team@kts.example", role=Role.EVENT_TEAM, name="Tom Team")
+    with app.app_context():
+        applicant = service.Applicant(
+            name="Pia Person",
+            email="pia@kiel.de",
+            function="",
+            municipality=MunicipalityInput(
+                "Kiel", FederalState.SH, MunicipalityKind.INDEPENDENT_CITY
+            ),
+        )
+        service.register(date_id, applicant, utcnow(), by_staff=True)
+        db.session.commit()
+    page.goto("/staff/login")
+    page.get_by_label("E-Mail-Adresse").fill("team@kts.example")
+    page.get_by_label("Passwort").fill("ein-langes-test-passwort")
+    page.get_by_role("button", name="Anmelden").click()
+    page.goto(f"/staff/termine/{date_id}/zeit-und-ort")
+    page.get_by_label("Beginn (Uhrzeit)").fill("15:00")
+    page.get_by_label("Ende (Uhrzeit)").fill("16:30")
+    page.get_by_role("button", name=re.compile("speichern|Speichern|verschieben")).click()
+    expect(page.get_by_role("status").or_(page.locator(".flash")).first).to_be_visible()
+    update = calendar_in(mails_to(smtp, "pia@kiel.de", 2)[-1])
+    event = update.walk("VEVENT")[0]
+    assert update["METHOD"] == "REQUEST" and event["SEQUENCE"] == 1
+    assert event.decoded("DTSTART").strftime("%H:%M") == "15:00"
