@@ -20,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
@@ -132,20 +132,23 @@ class Server:
 
 
 @contextmanager
-def gunicorn(label: str) -> Iterator[tuple[Server, dict[str, str]]]:
+def gunicorn(
+    label: str, overrides: Mapping[str, str] | None = None
+) -> Iterator[tuple[Server, dict[str, str]]]:
     """Scratch database, migrated; gunicorn with 4 sync workers serving ``bench_wsgi:app``.
 
     Yields the server and the environment it runs with (for the benchmark's own app, which
     prepares data and checks results in the same database). Stops gunicorn and drops the
-    database however the benchmark ends.
+    database however the benchmark ends. ``overrides``: more ``STARTSMART_*`` settings.
     """
     instance = Path(tempfile.mkdtemp(prefix="startsmart-bench-"))
     port = free_port()
     try:
         with scratch_database(label) as database_url:
-            environment = server_environment(
-                database_url, instance, "https://startsmart.example.org"
-            )
+            environment = {
+                **server_environment(database_url, instance, "https://startsmart.example.org"),
+                **(overrides or {}),
+            }
             migrate(environment)
             log = instance / "gunicorn.log"
             process = subprocess.Popen(
@@ -280,3 +283,39 @@ def load_average() -> str:
 
 def command_line() -> str:
     return " ".join([".venv/bin/python", *sys.argv])
+
+
+@contextmanager
+def outbox_workers(
+    environment: dict[str, str], count: int = 1, idle: float = 2.0
+) -> Iterator[list[subprocess.Popen]]:
+    """``flask outbox work`` processes on the benchmark's database, as production runs them
+    (``environment`` must name the SMTP server). Each gets SIGTERM at the end and finishes
+    its batch; its output goes to ``outbox-worker-<n>.log`` in the instance folder."""
+    instance = Path(environment["STARTSMART_INSTANCE_PATH"])
+    processes = []
+    try:
+        for number in range(count):
+            with open(instance / f"outbox-worker-{number}.log", "wb") as log:
+                processes.append(
+                    subprocess.Popen(
+                        [str(VENV_BIN / "flask"), "--app", "startsmart", "outbox", "work"]
+                        + ["--idle", str(idle)],
+                        env=environment,
+                        cwd=CHECKOUT,
+                        stdout=log,
+                        stderr=subprocess.STDOUT,
+                        start_new_session=True,
+                    )
+                )
+        yield processes
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in processes:
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()

@@ -73,6 +73,9 @@ def register_blueprints(app: Flask) -> None:
     from startsmart.audit.views import bp as audit
     from startsmart.catalog.staff_views import bp as staff_catalog
     from startsmart.catalog.views import bp as catalog
+    from startsmart.conferences.speed_public import bp as speed_dating_public
+    from startsmart.conferences.speed_views import bp as speed_dating_staff
+    from startsmart.conferences.staff_views import bp as conferences_staff
     from startsmart.conferences.views import bp as conferences
     from startsmart.consultations.availability_views import bp as availability_staff
     from startsmart.consultations.staff_booking_views import bp as staff_booking
@@ -95,6 +98,7 @@ def register_blueprints(app: Flask) -> None:
         registrations,
         consultations,
         conferences,
+        speed_dating_public,
         staff,
         outbox,
         consultations_staff,
@@ -102,6 +106,8 @@ def register_blueprints(app: Flask) -> None:
         availability_staff,
         staff_catalog,
         staff_registrations,
+        conferences_staff,
+        speed_dating_staff,
     ):
         app.register_blueprint(blueprint)
 

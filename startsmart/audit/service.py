@@ -44,7 +44,16 @@ ACTIONS = {
     "consultation.cancelled": _l("Beratung abgesagt (durch Team)"),
     "consultation.follow_up": _l("Follow-up bearbeitet oder gesendet"),
     "availability.changed": _l("Beratungszeiten geändert"),
+    "conference.created": _l("Regionalkonferenz angelegt"),
+    "conference.updated": _l("Regionalkonferenz geändert"),
     "speed_dating.changed": _l("Speed-Dating geändert"),
+    "speed_dating.check_in": _l("Speed-Dating: Anwesenheit erfasst"),
+    "speed_dating.walk_in": _l("Speed-Dating: Person ohne Anmeldung aufgenommen"),
+    "speed_dating.planned": _l("Speed-Dating: Plan erstellt"),
+    "speed_dating.replanned": _l("Speed-Dating: neu geplant"),
+    "speed_dating.run": _l("Speed-Dating: Ablauf gesteuert"),
+    "speed_dating.exported": _l("Speed-Dating-Plan exportiert"),
+    "speed_dating.contacts": _l("Speed-Dating: Kontakte ausgetauscht"),
     "privacy.purged": _l("Personenbezogene Daten gelöscht"),
 }
 

@@ -17,6 +17,9 @@ class OfferingFormat(LabelledEnum):
     THEMATIC_INPUT = "thematic_input", _l("Themen-Input")
     INITIAL_CONSULTATION = "initial_consultation", _l("Initialberatung")
     MODERATED_EXCHANGE = "moderated_exchange", _l("Moderierter Austausch")
+    # Internal: the registration for a regional conference (one offering and one date per
+    # conference, kept in step by conferences.service); never listed in the catalogue.
+    CONFERENCE = "conference", _l("Regionalkonferenz")
 
 
 class EventDateStatus(LabelledEnum):

@@ -16,25 +16,34 @@ from startsmart.extensions import db
 
 PAGE_SIZE = 20  # dates per catalogue page: a list people can scan, a page that renders fast
 
+# The four Start Smart formats. Regional conferences have an offering of their own format for
+# their registration, but they are listed on /regionalkonferenzen/, never in the catalogue.
+CATALOGUE_FORMATS = tuple(f for f in OfferingFormat if f is not OfferingFormat.CONFERENCE)
 # Initial consultations are booked as slots with an advisor; they have no dates to list.
-DATED_FORMATS = tuple(f for f in OfferingFormat if f is not OfferingFormat.INITIAL_CONSULTATION)
+DATED_FORMATS = tuple(f for f in CATALOGUE_FORMATS if f is not OfferingFormat.INITIAL_CONSULTATION)
 
 
 def formats_overview() -> list[tuple[OfferingFormat, list[Offering]]]:
     """Each of the four formats, in the order of the source document, with its live offerings."""
     offerings = (
         db.session.execute(
-            sa.select(Offering).where(Offering.retired_at.is_(None)).order_by(Offering.title)
+            sa.select(Offering)
+            .where(Offering.retired_at.is_(None), Offering.format.in_(CATALOGUE_FORMATS))
+            .order_by(Offering.title)
         )
         .scalars()
         .all()
     )
-    return [(fmt, [o for o in offerings if o.format is fmt]) for fmt in OfferingFormat]
+    return [(fmt, [o for o in offerings if o.format is fmt]) for fmt in CATALOGUE_FORMATS]
 
 
 def offering_by_slug(slug: str) -> Offering | None:
+    """A catalogue offering; a conference's internal offering is not one (its page is the
+    conference's)."""
     return db.session.execute(
-        sa.select(Offering).where(Offering.slug == slug).options(selectinload(Offering.topics))
+        sa.select(Offering)
+        .where(Offering.slug == slug, Offering.format.in_(CATALOGUE_FORMATS))
+        .options(selectinload(Offering.topics))
     ).scalar_one_or_none()
 
 
@@ -43,7 +52,8 @@ def _upcoming(now: datetime):
 
 
 def upcoming_dates(now: datetime, offering: Offering | None = None) -> list[EventDate]:
-    """Published dates that have not started yet, soonest first."""
+    """Published dates that have not started yet, soonest first (of all catalogue offerings,
+    or of ``offering``)."""
     query = (
         sa.select(EventDate)
         .where(_upcoming(now))
@@ -52,6 +62,10 @@ def upcoming_dates(now: datetime, offering: Offering | None = None) -> list[Even
     )
     if offering is not None:
         query = query.where(EventDate.offering_id == offering.id)
+    else:
+        query = query.where(
+            EventDate.offering.has(Offering.format.in_(CATALOGUE_FORMATS)),
+        )
     return list(db.session.execute(query).scalars().all())
 
 

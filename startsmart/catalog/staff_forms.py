@@ -87,10 +87,15 @@ class OfferingForm(FlaskForm):
     )
 
 
+def _catalogue_formats():
+    # A regional conference's offering is made with the conference (conferences.service).
+    return [c for c in enum_choices(OfferingFormat)() if c.value != OfferingFormat.CONFERENCE]
+
+
 class OfferingCreateForm(OfferingForm):
     format = SelectField(
         _l("Format"),
-        choices=enum_choices(OfferingFormat),
+        choices=_catalogue_formats,
         validators=[InputRequired(_REQUIRED)],
     )
 

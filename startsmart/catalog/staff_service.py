@@ -122,6 +122,10 @@ def create_offering(
     fmt: OfferingFormat, data: OfferingInput, actor: StaffUser, now: datetime
 ) -> Offering:
     """A new offering; its slug (the public address) comes from the title and stays."""
+    if fmt is OfferingFormat.CONFERENCE:
+        raise DomainError(
+            _("Regionalkonferenzen legen Sie unter „Regionalkonferenzen“ an."), "format"
+        )
     # Not flushed half-built (the topics reach the session before the slug is known).
     with db.session.no_autoflush:
         offering = Offering(format=fmt, created_at=now)
@@ -181,7 +185,7 @@ def all_topics() -> list[Topic]:
 
 
 def offerings_overview(now: datetime) -> list[tuple[Offering, int]]:
-    """Every offering, live ones first, with its number of dates still to come."""
+    """Every catalogue offering, live ones first, with its number of dates still to come."""
     upcoming = (
         sa.select(sa.func.count(EventDate.id))
         .where(EventDate.offering_id == Offering.id, EventDate.ends_at > now)
@@ -190,6 +194,7 @@ def offerings_overview(now: datetime) -> list[tuple[Offering, int]]:
     )
     rows = db.session.execute(
         sa.select(Offering, upcoming)
+        .where(Offering.format != OfferingFormat.CONFERENCE)  # managed with their conference
         .options(selectinload(Offering.topics))
         .order_by(Offering.retired_at.is_not(None), Offering.title)
     ).all()

@@ -65,6 +65,20 @@ class RegistrationForm(FlaskForm):
         validators=[Optional(), Length(max=2000)],
         render_kw={"rows": 5},
     )
+    speed_dating = BooleanField(
+        _l("Ich möchte am Speed-Dating teilnehmen."),
+        description=_l(
+            "Drei Fragen in drei Minuten, dann wechselt das Gegenüber: Sie lernen in etwa "
+            "45 Minuten Menschen aus Modellprojekten und anderen Kommunen kennen."
+        ),
+    )
+    contact_exchange = BooleanField(
+        _l(
+            "Nach der Konferenz dürfen meine Kontaktdaten (Name, Kommune, Funktion, "
+            "E-Mail-Adresse) an die Personen gehen, mit denen ich beim Speed-Dating gesprochen "
+            "habe und die ebenfalls zugestimmt haben (freiwillig, jederzeit widerrufbar)."
+        )
+    )
     news = BooleanField(
         _l(
             "Ich möchte per E-Mail über neue Start-Smart-Termine informiert werden (freiwillig, "

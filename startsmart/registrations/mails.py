@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 
 from startsmart import tokens
 from startsmart.catalog.calendar import uid_domain
+from startsmart.catalog.models import Offering, OfferingFormat
 from startsmart.extensions import db
 from startsmart.invitations.compose import Draft, Invitation, Recipient, organizer
 from startsmart.invitations.ical import Attendee, CalendarEvent, Method
@@ -62,11 +63,19 @@ def calendar_event(
         summary=f"Start Smart: {date.offering.title}",
         description="\n\n".join(lines),
         location=date.venue or _("Online"),
-        url=public_url("catalog.offering", slug=date.offering.slug),
+        url=_page(date.offering),
         organizer=organizer(),
         attendees=(Attendee(person.email, person.name),),
         cancelled=cancelled,
     )
+
+
+def _page(offering: Offering | OfferingFacts) -> str:
+    """The public page of what the person registered for. A regional conference's offering
+    shares the conference's slug, and its page is the conference's."""
+    if offering.format == OfferingFormat.CONFERENCE:
+        return public_url("conferences.detail", slug=offering.slug)
+    return public_url("catalog.offering", slug=offering.slug)
 
 
 # -- the snapshot a queued mail is rendered from --------------------------------------------
@@ -79,6 +88,7 @@ class OfferingFacts:
     title: str
     summary: str
     slug: str
+    format: str | None = None  # absent from snapshots queued before conferences had it
 
 
 @dataclass(frozen=True)
@@ -143,6 +153,7 @@ def snapshot(registration: Registration) -> dict[str, Any]:
                 "title": offering.title,
                 "summary": offering.summary,
                 "slug": offering.slug,
+                "format": offering.format.value,
             },
         },
         "person": {"name": person.name, "email": person.email},

@@ -50,6 +50,8 @@ class Registration(db.Model):
     status: Mapped[RegistrationStatus] = mapped_column(enum_column(RegistrationStatus, "status"))
     locale: Mapped[str] = mapped_column(sa.String(5), default="de")
     question: Mapped[str | None] = mapped_column(sa.Text)  # moderated exchange: asked in advance
+    # Regional conference: wants to take part in the speed-dating (listed at the check-in).
+    speed_dating: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     added_by_staff: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Order on the waiting list: first queued, first promoted.

@@ -41,6 +41,10 @@ class Applicant:
     question: str | None = None
     news_consent: bool = False
     locale: str = "de"
+    # Regional conferences only (ignored elsewhere): take part in the speed-dating, and share
+    # contact details afterwards with the partners met there.
+    speed_dating: bool = False
+    contact_exchange: bool = False
 
 
 @dataclass(frozen=True)
@@ -114,12 +118,14 @@ def register(date_id: int, applicant: Applicant, now: datetime, by_staff: bool =
 
     _check_municipality_limit(date, counted.from_municipality)
     seat = gets_a_seat(date.capacity, counted.holding, counted.waiting)
+    conference = date.offering.format is OfferingFormat.CONFERENCE
     registration = Registration(
         event_date=date,
         person=person,
         municipality=municipality,
         locale=applicant.locale,
         question=question,
+        speed_dating=conference and applicant.speed_dating,
         added_by_staff=by_staff,
         created_at=now,
         status=RegistrationStatus.WAITLISTED,
@@ -136,11 +142,14 @@ def register(date_id: int, applicant: Applicant, now: datetime, by_staff: bool =
         db.session.flush()
         position = seats.waitlist_position(registration)
         mails.waitlisted(registration, now, position)
-    if applicant.news_consent:
+    wanted = [ConsentKind.NEWS] if applicant.news_consent else []
+    if conference and applicant.contact_exchange:
+        wanted.append(ConsentKind.CONTACT_EXCHANGE)
+    for kind in wanted:
         db.session.add(
             Consent(
                 person=person,
-                kind=ConsentKind.NEWS,
+                kind=kind,
                 given_at=now,
                 source=f"registration:{registration.id}",
             )

@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from startsmart.catalog.models import EventDate, EventDateStatus, OfferingFormat
+from startsmart.conferences.models import Conference
 from startsmart.database import utcnow
 from startsmart.errors import DomainError
 from startsmart.extensions import db, limiter
@@ -80,6 +81,10 @@ def register(date_id: int):
     exchange = date.offering.format is OfferingFormat.MODERATED_EXCHANGE
     if not exchange:
         del form.question
+    conference = _conference_of(date)
+    if date.offering.format is not OfferingFormat.CONFERENCE:
+        del form.speed_dating
+        del form.contact_exchange
     closed = service.closed_reason_for(date, now)
     if submitted and form.website.data and closed is None:
         # A bot filled the honeypot: store nothing, say nothing useful.
@@ -100,7 +105,15 @@ def register(date_id: int):
         closed_message=service.closed_message(closed) if closed else None,
         known_municipalities=known,
         exchange=exchange,
+        conference=conference,
     )
+
+
+def _conference_of(date: EventDate) -> Conference | None:
+    """The regional conference a conference registration belongs to."""
+    if date.offering.format is not OfferingFormat.CONFERENCE or date.conference_id is None:
+        return None
+    return db.session.get(Conference, date.conference_id)
 
 
 def _applicant(form: RegistrationForm) -> service.Applicant:
@@ -117,6 +130,9 @@ def _applicant(form: RegistrationForm) -> service.Applicant:
         question=form.question.data,  # the service keeps it only for the exchange
         news_consent=form.news.data,
         locale=str(get_locale() or "de"),
+        # The service keeps these only for a regional conference.
+        speed_dating=form.speed_dating.data,
+        contact_exchange=form.contact_exchange.data,
     )
 
 

@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
-from startsmart.catalog.models import EventDate, Offering, OfferingFormat, Topic
+from startsmart.catalog.models import EventDate, Offering, Topic
+from startsmart.catalog.service import CATALOGUE_FORMATS
 from startsmart.conferences.models import Conference
 from startsmart.demo.service import load_demo
 from startsmart.extensions import db
@@ -25,7 +26,7 @@ def test_demo_covers_the_four_formats_and_the_source_topics(app):
         summary = load_demo(NOW)
         assert summary is not None
         formats = set(db.session.execute(sa.select(Offering.format)).scalars())
-        assert formats == set(OfferingFormat)
+        assert formats == set(CATALOGUE_FORMATS)
         topics = set(db.session.execute(sa.select(Topic.name)).scalars())
         assert topics == {
             "Smart-City-Grundlagen",

@@ -1,0 +1,137 @@
+"""After the speed-dating: contact details go to those who met and both agreed.
+
+Everyone who agreed (a contact-exchange consent from their registration, not revoked) gets one
+mail with the partners they actually met, in the rounds that were played, who agreed too: name,
+municipality, function, e-mail. Nobody else's details, and nothing to anyone who did not agree.
+Walk-ins gave no e-mail address and take no part. Each person's mail has a dedupe key in the
+outbox, so pressing the button again sends nothing new.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
+
+from startsmart.audit import service as audit
+from startsmart.conferences.models import RunStatus, SpeedDatingParticipant
+from startsmart.conferences.planner import HOST_ID, Plan
+from startsmart.conferences.registrants import contact_consents
+from startsmart.conferences.speed_dating import locked_session, participants_of
+from startsmart.conferences.speed_planning import current_plan, plan_from_json
+from startsmart.errors import DomainError
+from startsmart.extensions import db
+from startsmart.invitations.compose import Recipient
+from startsmart.invitations.models import OutboxMessage
+from startsmart.invitations.outbox import queue_mail
+from startsmart.registrations.models import Registration
+from startsmart.staff.models import StaffUser
+
+TEMPLATE = "speed_dating_contacts"
+
+
+def dedupe_key(participant_id: int) -> str:
+    return f"speed-dating-contacts:{participant_id}"
+
+
+def met(plan: Plan, played: int) -> dict[int, set[int]]:
+    """Per participant: whom they shared a table with in rounds 1..``played``."""
+    partners: dict[int, set[int]] = {}
+    for rnd in plan.rounds[:played]:
+        for table in rnd.tables:
+            people = [m for m in table.members if m != HOST_ID]
+            for person in people:
+                partners.setdefault(person, set()).update(m for m in people if m != person)
+    return partners
+
+
+@dataclass(frozen=True)
+class Exchange:
+    sent: int  # mails queued now
+    earlier: int  # mails queued by an earlier click
+    agreed: int  # participants who agreed
+
+
+def exchange_contacts(conference_id: int, actor: StaffUser, now: datetime) -> Exchange:
+    """Queue the contact mails (once per person, whatever the number of clicks)."""
+    session = locked_session(conference_id)
+    if session.status is not RunStatus.FINISHED:
+        raise DomainError(
+            _("Kontakte lassen sich erst austauschen, wenn das Speed-Dating beendet ist.")
+        )
+    stored = current_plan(session.id)
+    if stored is None:
+        raise DomainError(_("Es gab keinen Plan; niemand hat sich getroffen."))
+    people = {p.id: p for p in participants_of(session.id) if p.registration_id is not None}
+    registrations = {
+        r.id: r
+        for r in db.session.execute(
+            sa.select(Registration)
+            .where(Registration.id.in_([p.registration_id for p in people.values()]))
+            .options(joinedload(Registration.person))
+        ).scalars()
+    }
+    agreed_registrations = contact_consents(registrations.keys())
+    agreed = {pid for pid, p in people.items() if p.registration_id in agreed_registrations}
+    keys = {pid: dedupe_key(pid) for pid in agreed}
+    done = set(
+        db.session.execute(
+            sa.select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(keys.values()))
+        ).scalars()
+    )
+    partners = met(plan_from_json(stored.plan), session.current_round)
+    sent = earlier = 0
+    for pid in sorted(agreed):
+        if keys[pid] in done:
+            earlier += 1
+            continue
+        shared = sorted(
+            (people[q] for q in partners.get(pid, set()) if q in agreed),
+            key=lambda p: p.name.casefold(),
+        )
+        if not shared:
+            continue
+        registration = registrations[people[pid].registration_id]
+        queue_mail(
+            to=Recipient(
+                email=registration.person.email,
+                name=registration.person.name,
+                locale=registration.locale,
+            ),
+            template=TEMPLATE,
+            context={
+                "conference": session.conference,
+                "partners": [_card(registrations[q.registration_id], q) for q in shared],
+            },
+            now=now,
+            reference=f"speed_dating_session:{session.id}",
+            dedupe_key=keys[pid],
+        )
+        sent += 1
+    session.contacts_exchanged_at = session.contacts_exchanged_at or now
+    audit.record(
+        "speed_dating.contacts",
+        actor,
+        now,
+        subject=f"speed_dating_session:{session.id}",
+        sent=sent,
+        agreed=len(agreed),
+    )
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:  # the same click twice at once: the other one sent them
+        db.session.rollback()
+        return Exchange(0, sent, len(agreed))
+    return Exchange(sent, earlier, len(agreed))
+
+
+def _card(registration: Registration, person: SpeedDatingParticipant) -> dict[str, str]:
+    return {
+        "name": registration.person.name,
+        "municipality": person.municipality_name,
+        "function": registration.person.function or "",
+        "email": registration.person.email,
+    }

@@ -1,0 +1,167 @@
+"""Staff: regional conferences (list, create, edit) and who registered, with their opt-ins."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+
+from startsmart.catalog.slugs import slugify
+from startsmart.catalog.staff_dates import Deadline
+from startsmart.clock import BERLIN, berlin_time_is_ambiguous, berlin_wall_time
+from startsmart.conferences import registrants, service
+from startsmart.conferences.forms import ConferenceForm
+from startsmart.conferences.models import Conference
+from startsmart.conferences.speed_dating import session_of
+from startsmart.database import utcnow
+from startsmart.errors import DomainError
+from startsmart.extensions import db
+from startsmart.form_fields import attach_error
+from startsmart.registrations import export
+from startsmart.registrations import staff_service as registrations_staff
+from startsmart.registrations.queries import seats_by_date
+from startsmart.staff.access import staff_required
+from startsmart.staff.models import Role
+
+bp = Blueprint("conferences_staff", __name__, url_prefix="/staff/regionalkonferenzen")
+
+
+def _conference_or_404(conference_id: int) -> Conference:
+    return db.session.get(Conference, conference_id) or abort(404)
+
+
+def _input(form: ConferenceForm) -> service.ConferenceInput:
+    return service.ConferenceInput(
+        title=form.title.data,
+        day=form.day.data,
+        starts=form.starts.data,
+        ends=form.ends.data,
+        city=form.city.data,
+        venue=form.venue.data,
+        description=form.description.data or "",
+        capacity=form.capacity.data,
+        deadline=Deadline(form.deadline_day.data, form.deadline_time.data),
+    )
+
+
+def _flash_if_ambiguous(form: ConferenceForm) -> None:
+    if any(berlin_time_is_ambiguous(form.day.data, t) for t in (form.starts.data, form.ends.data)):
+        flash(
+            _(
+                "Hinweis: Diese Uhrzeit gibt es am %(day)s zweimal (Ende der Sommerzeit). "
+                "Gespeichert ist die erste, also noch Sommerzeit (MESZ).",
+                day=form.day.data.strftime("%d.%m.%Y"),
+            ),
+            "info",
+        )
+
+
+@bp.get("/")
+@staff_required(Role.EVENT_TEAM)
+def index():
+    coming, past = service.all_conferences(utcnow())
+    return render_template("conferences/staff_index.html", coming=coming, past=past)
+
+
+@bp.route("/neu", methods=["GET", "POST"])
+@staff_required(Role.EVENT_TEAM)
+def new():
+    form = ConferenceForm()
+    if form.validate_on_submit():
+        try:
+            conference = service.create_conference(_input(form), current_user, utcnow())
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            flash(
+                _("Die Regionalkonferenz „%(title)s“ ist angelegt.", title=conference.title),
+                "success",
+            )
+            _flash_if_ambiguous(form)
+            return redirect(url_for(".detail", conference_id=conference.id))
+    return render_template("conferences/staff_form.html", form=form, conference=None)
+
+
+@bp.route("/<int:conference_id>/bearbeiten", methods=["GET", "POST"])
+@staff_required(Role.EVENT_TEAM)
+def edit(conference_id: int):
+    conference = _conference_or_404(conference_id)
+    event_date = service.conference_date(conference.id)
+    if request.method == "GET":
+        day, starts = berlin_wall_time(conference.starts_at)
+        closes = event_date.registration_closes_at if event_date else None
+        deadline_day, deadline_time = berlin_wall_time(closes) if closes else (None, None)
+        form = ConferenceForm(
+            data={
+                "title": conference.title,
+                "day": day,
+                "starts": starts,
+                "ends": berlin_wall_time(conference.ends_at)[1],
+                "city": conference.city,
+                "venue": conference.venue,
+                "description": conference.description,
+                "capacity": event_date.capacity if event_date else 0,
+                "deadline_day": deadline_day,
+                "deadline_time": deadline_time,
+            }
+        )
+    else:
+        form = ConferenceForm()
+    if form.validate_on_submit():
+        try:
+            told = service.update_conference(conference.id, _input(form), current_user, utcnow())
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            flash(_("Die Änderungen sind gespeichert."), "success")
+            if told:
+                flash(
+                    ngettext(
+                        "%(num)d angemeldete Person hat eine Kalender-Aktualisierung erhalten.",
+                        "%(num)d angemeldete Personen haben eine Kalender-Aktualisierung erhalten.",
+                        told,
+                    ),
+                    "info",
+                )
+            _flash_if_ambiguous(form)
+            return redirect(url_for(".detail", conference_id=conference.id))
+    return render_template("conferences/staff_form.html", form=form, conference=conference)
+
+
+@bp.get("/<int:conference_id>")
+@staff_required(Role.EVENT_TEAM)
+def detail(conference_id: int):
+    conference = _conference_or_404(conference_id)
+    event_date = service.conference_date(conference.id)
+    rows = registrants.registrants(event_date.id) if event_date else []
+    return render_template(
+        "conferences/staff_detail.html",
+        conference=conference,
+        date=event_date,
+        seats=seats_by_date([event_date])[event_date.id] if event_date else None,
+        rows=rows,
+        speed_dating_wanted=sum(
+            1 for r in rows if r.registration.is_active and r.registration.speed_dating
+        ),
+        session=session_of(conference.id),
+    )
+
+
+@bp.get("/<int:conference_id>/anmeldungen.csv")
+@staff_required(Role.EVENT_TEAM)
+def export_csv(conference_id: int):
+    conference = _conference_or_404(conference_id)
+    event_date = service.conference_date(conference.id) or abort(404)
+    registrations_staff.export_for(event_date.id, current_user, utcnow())
+    header, table = registrants.csv_table(registrants.registrants(event_date.id))
+    data = export.write_csv(header, table, yes=_("ja"), no=_("nein"))
+    day = conference.starts_at.astimezone(BERLIN).strftime("%Y-%m-%d")
+    filename = f"anmeldungen-{slugify(conference.slug)}-{day}.csv"
+    response = Response(data, mimetype="text/csv")
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"  # personal data: not in any cache
+    return response
