@@ -17,9 +17,20 @@ def normalise_email(text: str) -> str:
     must not depend on the network while somebody fills in a form.
     """
     try:
-        result = validate_email(text.strip(), check_deliverability=False)
+        # Umlauts after the @ are fine (sent as punycode); before it they need SMTPUTF8, which
+        # many municipal mail servers do not speak, so such an address would never get mail.
+        result = validate_email(text.strip(), check_deliverability=False, allow_smtputf8=False)
     except EmailNotValidError as error:
         raise InvalidEmail(
             _("Bitte geben Sie eine gültige E-Mail-Adresse an (zum Beispiel name@stadt.de).")
         ) from error
     return result.normalized.lower()
+
+
+def ascii_address(address: str) -> str:
+    """``address`` with its domain in punycode (kim@lübeck.de → kim@xn--lbeck-kva.de), as
+    SMTP envelopes and mail headers without SMTPUTF8 need it."""
+    local, at, domain = address.rpartition("@")
+    if not at or domain.isascii():
+        return address
+    return f"{local}@{domain.encode('idna').decode('ascii')}"

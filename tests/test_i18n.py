@@ -51,6 +51,7 @@ def test_english_catalogue_is_complete_and_compiled():
     assert missing == [] and fuzzy == []
     with open(CATALOGUE / "messages.mo", "rb") as handle:
         compiled = read_mo(handle)
+
     # The shipped .mo must say what the .po says: nobody forgot 'flask translate compile'.
     # (read_mo gives plural forms as lists, read_po as tuples.)
     def frozen(value):

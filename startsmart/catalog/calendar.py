@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from flask import current_app
 from flask_babel import gettext as _
 
-from startsmart.catalog.models import EventDate, EventDateStatus
+from startsmart.catalog.models import EventDate, EventDateStatus, OfferingFormat
 from startsmart.invitations.ical import CalendarEvent, Method, build_calendar
 from startsmart.links import public_url
 
@@ -18,9 +18,17 @@ def uid_domain() -> str:
     return urlsplit(current_app.config["PUBLIC_URL"]).hostname or "startsmart"
 
 
+def offering_url(offering) -> str:
+    """The public page of an offering (or of its facts in a queued mail). A regional
+    conference's internal offering shares the conference's slug; its page is the conference's."""
+    if offering.format == OfferingFormat.CONFERENCE:
+        return public_url("conferences.detail", slug=offering.slug)
+    return public_url("catalog.offering", slug=offering.slug)
+
+
 def date_entry(date: EventDate) -> CalendarEvent:
     """A date as published to everybody: what, when, where; no people."""
-    page = public_url("catalog.offering", slug=date.offering.slug)
+    page = offering_url(date.offering)
     if date.venue:
         where = date.venue
     else:

@@ -38,6 +38,8 @@ class Mailbox:
         username, _, domain = self.email.rpartition("@")
         if not username or _CONTROL.search(self.email) or " " in self.email:
             raise ValueError("not a usable e-mail address for a header")
+        if not domain.isascii():  # an umlaut domain travels as punycode
+            domain = domain.encode("idna").decode("ascii")
         return Address(display_name=one_line(self.name, MAX_NAME), username=username, domain=domain)
 
 

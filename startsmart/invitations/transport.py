@@ -10,6 +10,8 @@ from pathlib import Path
 from flask import current_app
 from flask_mail import Connection
 
+from startsmart.email_address import ascii_address
+
 
 class DeliveryError(Exception):
     """The server did not take the message. ``permanent`` (5xx) means: do not try again."""
@@ -44,6 +46,7 @@ class SmtpSession:
         """Deliver one message or raise DeliveryError with the server's answer."""
         if current_app.extensions["mail"].suppress:
             return
+        recipient = ascii_address(recipient)
         try:
             self._host().sendmail(sender, [recipient], raw)
         except smtplib.SMTPServerDisconnected:

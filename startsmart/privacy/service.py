@@ -9,6 +9,7 @@ once nothing refers to it any more.
 from __future__ import annotations
 
 import json
+import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -21,6 +22,7 @@ from startsmart import tokens
 from startsmart.audit import service as audit
 from startsmart.audit.models import AuditEvent
 from startsmart.catalog.models import EventDate, Offering
+from startsmart.conferences.models import Conference, SpeedDatingParticipant, SpeedDatingSession
 from startsmart.consultations import booking
 from startsmart.consultations.models import BLOCKING, Consultation
 from startsmart.extensions import db
@@ -140,6 +142,27 @@ def _anonymise_consultation(consultation: Consultation, now: datetime) -> None:
     _forget_mail(f"consultation:{consultation.id}")
 
 
+def _anonymise_speed_dating(cutoff: datetime) -> int:
+    """Speed-dating participants of conferences that ended before ``cutoff``: no name, no link
+    to a registration, and a fresh random code, so the old phone-view link opens nothing. The
+    plan keeps its shape (who met whom, by number) for the counts."""
+    rows = (
+        db.session.execute(
+            sa.select(SpeedDatingParticipant)
+            .join(SpeedDatingSession, SpeedDatingParticipant.session_id == SpeedDatingSession.id)
+            .join(Conference, SpeedDatingSession.conference_id == Conference.id)
+            .where(Conference.ends_at <= cutoff, SpeedDatingParticipant.name != "")
+        )
+        .scalars()
+        .all()
+    )
+    for participant in rows:
+        participant.name = ""
+        participant.registration_id = None
+        participant.code = secrets.token_hex(8)
+    return len(rows)
+
+
 def _forget_mail(reference: str) -> None:
     """Sent (or failed) mail keeps its status for the counts; who it went to and what it
     said are gone. Mail still waiting is left alone: it is about to tell the person something."""
@@ -169,6 +192,7 @@ class PurgeReport:
     registrations: int = 0
     consultations: int = 0
     people: int = 0
+    speed_dating: int = 0
     mail_bodies: int = 0
     mail_files: int = 0
     audit_events: int = 0
@@ -179,6 +203,7 @@ class PurgeReport:
             f"registrations anonymised: {self.registrations}",
             f"consultations anonymised: {self.consultations}",
             f"people deleted: {self.people}",
+            f"speed-dating participants anonymised: {self.speed_dating}",
             f"mail bodies cleared: {self.mail_bodies}",
             f"mail files deleted: {self.mail_files}",
             f"audit events cleared: {self.audit_events}",
@@ -217,6 +242,7 @@ def purge(now: datetime) -> PurgeReport:
             report.person_ids.add(consultation.person_id)
         _anonymise_consultation(consultation, now)
         report.consultations += 1
+    report.speed_dating = _anonymise_speed_dating(now - timedelta(days=default_days))
     db.session.flush()
     report.people = sum(_delete_if_unreferenced(pid) for pid in sorted(report.person_ids))
     # Mail bodies are needed only while a message is on its way (and to look into a failure).
@@ -240,7 +266,7 @@ def purge(now: datetime) -> PurgeReport:
         .where(AuditEvent.at <= cutoff, AuditEvent.action == "staff.login_failed")
         .values(actor_name="–")
     )
-    if report.registrations or report.consultations or report.people:
+    if report.registrations or report.consultations or report.people or report.speed_dating:
         audit.record(
             "privacy.purged",
             None,
@@ -298,9 +324,11 @@ def delete_person(person: Person, now: datetime) -> None:
 
 
 def consents_of(person: Person) -> list[Consent]:
-    return list(db.session.execute(
-        sa.select(Consent).where(Consent.person_id == person.id).order_by(Consent.given_at)
-    ).scalars())
+    return list(
+        db.session.execute(
+            sa.select(Consent).where(Consent.person_id == person.id).order_by(Consent.given_at)
+        ).scalars()
+    )
 
 
 def revoke_consent(person: Person, consent_id: int, now: datetime) -> bool:

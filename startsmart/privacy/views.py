@@ -14,6 +14,7 @@ from startsmart.registrations import service as registrations
 
 bp = Blueprint("privacy", __name__)
 
+
 class ConfirmForm(FlaskForm):
     """Only the CSRF token: the button is the decision."""
 
@@ -53,11 +54,22 @@ def delete(kind: str, token: str):
     form = ConfirmForm()
     if form.validate_on_submit():
         service.delete_person(person, utcnow())
-        flash(_("Ihre Daten sind gelöscht. Offene Anmeldungen und Beratungen wurden storniert; "
-                "die Absagen für Ihren Kalender sind unterwegs."), "success")
+        flash(
+            _(
+                "Ihre Daten sind gelöscht. Offene Anmeldungen und Beratungen wurden storniert; "
+                "die Absagen für Ihren Kalender sind unterwegs."
+            ),
+            "success",
+        )
         return redirect(url_for("privacy.deleted"))
-    return render_template("privacy/delete.html", form=form, person=person, kind=kind,
-                           token=token, overview=service.export_person(person))
+    return render_template(
+        "privacy/delete.html",
+        form=form,
+        person=person,
+        kind=kind,
+        token=token,
+        overview=service.export_person(person),
+    )
 
 
 @bp.get("/daten-geloescht")

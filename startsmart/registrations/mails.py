@@ -20,8 +20,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from startsmart import tokens
-from startsmart.catalog.calendar import uid_domain
-from startsmart.catalog.models import Offering, OfferingFormat
+from startsmart.catalog.calendar import offering_url, uid_domain
 from startsmart.extensions import db
 from startsmart.invitations.compose import Draft, Invitation, Recipient, organizer
 from startsmart.invitations.ical import Attendee, CalendarEvent, Method
@@ -63,19 +62,11 @@ def calendar_event(
         summary=f"Start Smart: {date.offering.title}",
         description="\n\n".join(lines),
         location=date.venue or _("Online"),
-        url=_page(date.offering),
+        url=offering_url(date.offering),
         organizer=organizer(),
         attendees=(Attendee(person.email, person.name),),
         cancelled=cancelled,
     )
-
-
-def _page(offering: Offering | OfferingFacts) -> str:
-    """The public page of what the person registered for. A regional conference's offering
-    shares the conference's slug, and its page is the conference's."""
-    if offering.format == OfferingFormat.CONFERENCE:
-        return public_url("conferences.detail", slug=offering.slug)
-    return public_url("catalog.offering", slug=offering.slug)
 
 
 # -- the snapshot a queued mail is rendered from --------------------------------------------

@@ -47,6 +47,10 @@ def _limit() -> str:
     return current_app.config["REGISTRATION_RATE_LIMIT"]
 
 
+def _manage_limit() -> str:
+    return current_app.config["MANAGE_RATE_LIMIT"]
+
+
 def _enum_or_none(enum_class, value: str | None):
     return enum_class(value) if value else None
 
@@ -175,6 +179,7 @@ def manage(token: str):
 
 
 @bp.route("/anmeldung/<token>/bestaetigen", methods=["GET", "POST"])
+@limiter.limit(_manage_limit, methods=["POST"])
 def confirm(token: str):
     registration = _registration_or_410(token)
     if request.method == "GET":  # mail scanners open links; only the button confirms
@@ -214,6 +219,7 @@ def confirm(token: str):
 
 
 @bp.route("/anmeldung/<token>/stornieren", methods=["GET", "POST"])
+@limiter.limit(_manage_limit, methods=["POST"])
 def cancel(token: str):
     registration = _registration_or_410(token)
     if request.method == "GET":
