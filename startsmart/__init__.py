@@ -73,6 +73,7 @@ def register_blueprints(app: Flask) -> None:
     from startsmart.audit.views import bp as audit
     from startsmart.catalog.staff_views import bp as staff_catalog
     from startsmart.catalog.views import bp as catalog
+    from startsmart.conferences.speed_presenter import bp as speed_dating_presenter
     from startsmart.conferences.speed_public import bp as speed_dating_public
     from startsmart.conferences.speed_views import bp as speed_dating_staff
     from startsmart.conferences.staff_views import bp as conferences_staff
@@ -108,6 +109,7 @@ def register_blueprints(app: Flask) -> None:
         staff_registrations,
         conferences_staff,
         speed_dating_staff,
+        speed_dating_presenter,
     ):
         app.register_blueprint(blueprint)
 

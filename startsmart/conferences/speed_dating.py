@@ -39,6 +39,11 @@ CODE_ALPHABET = "34679ACDEFGHJKMNPQRTUVWXY"
 CODE_LENGTH = 8
 
 
+def display_code(code: str) -> str:
+    """The code as printed and mailed: two groups of four, easier to read out and type."""
+    return f"{code[:4]} {code[4:]}" if len(code) == CODE_LENGTH else code
+
+
 def default_questions() -> list[str]:
     """Three questions in the spirit of Flensburg: what you do, what you learnt, what next."""
     return [

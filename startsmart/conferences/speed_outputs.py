@@ -8,29 +8,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import segno
-from flask import current_app
 from flask_babel import gettext as _
 from markupsafe import Markup
 
 from startsmart.conferences.models import SpeedDatingParticipant
 from startsmart.conferences.planner import HOST_ID, Plan
+from startsmart.conferences.speed_dating import display_code
 from startsmart.conferences.speed_planning import members
+from startsmart.links import public_url
 from startsmart.registrations.export import Cell
 
 
-def phone_path(code: str) -> str:
-    """The phone view of one participant (its page is served by the speed_dating_public
-    blueprint); the code is the secret."""
-    return f"/sd/{code}"
-
-
 def phone_url(code: str) -> str:
-    return current_app.config["PUBLIC_URL"].rstrip("/") + phone_path(code)
-
-
-def display_code(code: str) -> str:
-    """The code as printed: two groups of four, easier to read out and type."""
-    return f"{code[:4]} {code[4:]}" if len(code) == 8 else code
+    """The phone view of one participant; the code is the secret."""
+    return public_url("speed_dating_public.phone", code=code)
 
 
 def qr_svg(url: str) -> Markup:

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from startsmart.audit import service as audit
-from startsmart.conferences import speed_clock
+from startsmart.conferences import speed_clock, speed_mails
 from startsmart.conferences.models import (
     RunStatus,
     SpeedDatingParticipant,
@@ -161,6 +161,7 @@ class Planned:
     plan: SpeedDatingPlan
     arrivals: int  # present now, not in the plan before
     departures: int  # in the plan before, gone now
+    code_mails: int = 0  # participants sent the link to their phone view just now
 
 
 def make_plan(
@@ -225,6 +226,7 @@ def make_plan(
     )
     db.session.add(stored)
     session.touch(now)
+    mailed = speed_mails.queue_code_mails(session, present, now)
     audit.record(
         "speed_dating.planned" if from_round == 1 else "speed_dating.replanned",
         actor,
@@ -235,9 +237,10 @@ def make_plan(
         participants=len(present),
         rounds=len(plan.rounds),
         repeated_pairs=stored.report["repeated_pairs"],
+        code_mails=mailed,
     )
     db.session.commit()
-    return Planned(stored, len(after - before) if old else 0, len(before - after))
+    return Planned(stored, len(after - before) if old else 0, len(before - after), mailed)
 
 
 def earliest_replan_round(session: SpeedDatingSession, now: datetime) -> int:

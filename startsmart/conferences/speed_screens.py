@@ -8,6 +8,7 @@ and a page without JavaScript its only one.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from startsmart.conferences import speed_clock
@@ -90,3 +91,63 @@ def phone_focus(view: dict[str, Any]) -> dict[str, Any]:
         return {"kind": "absent", "round": number, "seat": None, "later": later}
     kind = "sitting_out" if seat["sitting_out"] else "seat"
     return {"kind": kind, "round": number, "seat": seat, "later": None}
+
+
+# -- words: the templates come translated from the view; {name} marks what is filled in ----------
+
+
+def countdown(seconds: int) -> str:
+    """Seconds as the screens show them: 2:05."""
+    seconds = max(seconds, 0)
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def fill(template: str, **values: Any) -> str:
+    """``template`` with each ``{key}`` replaced (the browser's ``SpeedLive.fill``)."""
+    return re.sub(r"\{(\w+)\}", lambda m: str(values[m[1]]) if m[1] in values else m[0], template)
+
+
+def partners_text(seat: dict[str, Any], texts: dict[str, str]) -> str:
+    """ "Anna Beispiel (Kiel) und Ben Muster (Lübeck)", with the host named as the team."""
+    names = [
+        f"{p['name']} ({p['municipality']})" if p["municipality"] else p["name"]
+        for p in seat["partners"]
+    ]
+    if seat["with_host"]:
+        names.append(texts["host"])
+    if len(names) < 2:
+        return "".join(names)
+    return fill(texts["and"], first=", ".join(names[:-1]), last=names[-1])
+
+
+def phone_headline(focus: dict[str, Any], texts: dict[str, str]) -> tuple[str, str]:
+    """The phone's headline ("Runde 3 · Tisch 7 · mit …") and the sentence under it."""
+    kind = focus["kind"]
+    if kind == "seat":
+        seat = focus["seat"]
+        partners = partners_text(seat, texts)
+        key = "headline_seat" if partners else "headline_table"
+        return fill(texts[key], round=focus["round"], table=seat["table"], partners=partners), ""
+    if kind == "sitting_out":
+        return fill(texts["headline_sitting_out"], round=focus["round"]), texts["lead_sitting_out"]
+    if kind == "absent":
+        later = focus["later"]
+        lead = (
+            fill(texts["lead_absent_later"], round=later["round"])
+            if later
+            else texts["lead_absent_none"]
+        )
+        return fill(texts["headline_absent"], round=focus["round"]), lead
+    return texts[f"headline_{kind}"], texts[f"lead_{kind}"]
+
+
+def presenter_phase(clock: dict[str, Any]) -> str:
+    """Which words the presenter shows over the countdown: waiting, talking, changeover,
+    paused, over or finished."""
+    if clock["status"] == speed_clock.FINISHED:
+        return "finished"
+    if clock["phase"] == speed_clock.OVER:
+        return "over"
+    if clock["status"] == speed_clock.PAUSED:
+        return "paused"
+    return clock["phase"]

@@ -313,6 +313,15 @@ def plan(conference_id: int):
             ),
             "success",
         )
+    if planned.code_mails:
+        flash(
+            ngettext(
+                "%(num)d Person erhält den Link zu ihrem Plan auf dem Telefon per E-Mail.",
+                "%(num)d Personen erhalten den Link zu ihrem Plan auf dem Telefon per E-Mail.",
+                planned.code_mails,
+            ),
+            "info",
+        )
     return _overview(conference.id)
 
 
@@ -321,11 +330,19 @@ def _wants_json() -> bool:
     return best == "application/json" and request.accept_mimetypes[best] > 0
 
 
+def _after_run(conference_id: int) -> Response:
+    """Back to the page whose button it was: the presenter screen or the overview."""
+    if request.form.get("screen") == "presenter":
+        return redirect(url_for("speed_dating_presenter.presenter", conference_id=conference_id))
+    return _overview(conference_id)
+
+
 @bp.post("/ablauf/<action>")
 @staff_required(Role.EVENT_TEAM)
 def run(conference_id: int, action: str):
     """Start, pause, resume, next, back, finish. Forms say which state they showed (status,
-    round); a script asking for JSON gets the new state (as plan.json) instead of a redirect."""
+    round); a script asking for JSON gets the new state (as plan.json, with ``applied``: false
+    when the state had moved on) instead of a redirect."""
     conference = _conference_or_404(conference_id)
     if action not in speed_run.STEPS:
         abort(404)
@@ -345,13 +362,13 @@ def run(conference_id: int, action: str):
         if _wants_json():
             return jsonify(error=error.message), 409
         flash(error.message, "error")
-        return _overview(conference.id)
+        return _after_run(conference.id)
     if _wants_json():
         session = speed_dating.session_of(conference.id)
-        return jsonify(speed_api.staff_payload(session, utcnow()))
+        return jsonify({**speed_api.staff_payload(session, utcnow()), "applied": changed})
     if not changed:
         flash(_("Der Ablauf hat sich inzwischen geändert; bitte prüfen Sie den Stand."), "info")
-    return _overview(conference.id)
+    return _after_run(conference.id)
 
 
 @bp.post("/kontakte")

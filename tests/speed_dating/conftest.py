@@ -53,6 +53,7 @@ class Event:
         speed: bool = True,
         contact: bool = True,
         function: str = "Digitalisierung",
+        locale: str = "de",
     ) -> int:
         """A confirmed registration (entered by staff, so no confirmation mail round trip)."""
         with self.app.app_context():
@@ -79,6 +80,7 @@ class Event:
                     municipality=MunicipalityInput(town, FederalState.SH),
                     speed_dating=speed,
                     contact_exchange=contact,
+                    locale=locale,
                 ),
                 utcnow(),
                 by_staff=True,

@@ -106,14 +106,34 @@ def distinct_clocks() -> list[dict]:
     return clocks
 
 
+PARTNERS = [
+    [{"name": "Ben", "municipality": "Kiel"}],
+    [{"name": "Ben", "municipality": "Kiel"}, {"name": "Cem", "municipality": ""}],
+    [{"name": "Ben", "municipality": "Kiel"}, {"name": "Cem", "municipality": "Eutin"},
+     {"name": "Dana", "municipality": "Plön"}],
+    [],
+]  # fmt: skip
+# Every phrase the phone needs, marked so that a wrong one shows in the comparison.
+TEXTS = {
+    key: f"<{key} {{round}} {{table}} {{partners}} {{first}}/{{last}}>"
+    for key in ("headline_seat", "headline_table", "headline_sitting_out", "headline_absent",
+                "lead_absent_later", "and")
+} | {
+    key: f"<{key}>"
+    for key in ("host", "lead_sitting_out", "lead_absent_none", "headline_not_in_plan",
+                "lead_not_in_plan", "headline_no_plan", "lead_no_plan", "headline_over",
+                "lead_over", "headline_finished", "lead_finished")
+}  # fmt: skip
+
+
 def schedule(rounds: int, missing: set[int], sitting_out: set[int]) -> list[dict]:
     return [
         {
             "round": number,
             "table": None if number in sitting_out else number + 2,
             "sitting_out": number in sitting_out,
-            "with_host": False,
-            "partners": [] if number in sitting_out else [{"name": "Ben", "municipality": "Kiel"}],
+            "with_host": number == 3,
+            "partners": [] if number in sitting_out else PARTNERS[number % len(PARTNERS)],
             "past": False,
         }
         for number in range(1, rounds + 1)
@@ -127,6 +147,8 @@ def test_the_phone_and_the_presenter_show_what_the_server_would():
     for clock in clocks:
         cases.append({"kind": "seating_round", "clock": clock})
         expected.append(speed_screens.seating_round(clock))
+        cases.append({"kind": "presenter_phase", "clock": clock})
+        expected.append(speed_screens.presenter_phase(clock))
         for number in range(1, 6):
             cases.append({"kind": "seat_state", "number": number, "clock": clock})
             expected.append(speed_screens.seat_state(number, clock))
@@ -145,6 +167,8 @@ def test_the_phone_and_the_presenter_show_what_the_server_would():
             }
             cases.append({"kind": "phone_focus", "view": view})
             expected.append(speed_screens.phone_focus(view))
+            cases.append({"kind": "phone_headline", "view": view, "texts": TEXTS})
+            expected.append(list(speed_screens.phone_headline(expected[-1], TEXTS)))
     answer = {
         "host_id": HOST_ID,
         "participants": [
@@ -155,7 +179,10 @@ def test_the_phone_and_the_presenter_show_what_the_server_would():
         "rounds": [
             {
                 "number": 1,
-                "tables": [{"number": 2, "members": [3, HOST_ID]}, {"number": 1, "members": [1, 2]}],
+                "tables": [
+                    {"number": 2, "members": [3, HOST_ID]},
+                    {"number": 1, "members": [1, 2]},
+                ],
                 "sitting_out": [],
             },
             {"number": 2, "tables": [{"number": 1, "members": [1, 3]}], "sitting_out": [2, 9]},
@@ -171,6 +198,10 @@ def test_the_phone_and_the_presenter_show_what_the_server_would():
         if want != got
     ]
     assert wrong == [], wrong[:3]
+    headlines = {
+        tuple(e) for e, c in zip(expected, cases, strict=True) if c["kind"] == "phone_headline"
+    }
+    assert len(headlines) > 10
     kinds = {e["kind"] for e in expected if isinstance(e, dict) and "kind" in e}
     assert kinds == {
         "seat",
@@ -181,3 +212,21 @@ def test_the_phone_and_the_presenter_show_what_the_server_would():
         "over",
         "finished",
     }
+
+
+def test_the_headline_names_every_partner_and_the_team():
+    texts = {
+        "headline_seat": "Runde {round} · Tisch {table} · mit {partners}",
+        "and": "{first} und {last}",
+        "host": "jemandem aus dem Team",
+    }
+    seat = {
+        "table": 5,
+        "with_host": True,
+        "partners": [{"name": "Ben", "municipality": "Kiel"}, {"name": "Cem", "municipality": ""}],
+    }
+    focus = {"kind": "seat", "round": 3, "seat": seat}
+    assert speed_screens.phone_headline(focus, texts) == (
+        "Runde 3 · Tisch 5 · mit Ben (Kiel), Cem und jemandem aus dem Team",
+        "",
+    )

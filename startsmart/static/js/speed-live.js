@@ -115,16 +115,46 @@
     return { kind: seat.sitting_out ? "sitting_out" : "seat", round: number, seat: seat, later: null };
   }
 
-  // -- text helpers -------------------------------------------------------------------------
+  // -- words: the templates come translated from the page; {name} marks what is filled in ------
 
   function countdown(seconds) {
     const s = Math.max(0, seconds);
     return Math.floor(s / 60) + ":" + String(s % 60).padStart(2, "0");
   }
 
-  // "Runde {round}" with {round} filled in; the templates come translated from the page.
   function fill(template, values) {
     return template.replace(/\{(\w+)\}/g, (all, key) => (key in values ? String(values[key]) : all));
+  }
+
+  function partnersText(seat, texts) {
+    const names = seat.partners.map((p) => (p.municipality ? p.name + " (" + p.municipality + ")" : p.name));
+    if (seat.with_host) names.push(texts.host);
+    if (names.length < 2) return names.join("");
+    return fill(texts.and, { first: names.slice(0, -1).join(", "), last: names[names.length - 1] });
+  }
+
+  function phoneHeadline(focus, texts) {
+    const kind = focus.kind;
+    if (kind === "seat") {
+      const partners = partnersText(focus.seat, texts);
+      const key = partners ? "headline_seat" : "headline_table";
+      return [fill(texts[key], { round: focus.round, table: focus.seat.table, partners: partners }), ""];
+    }
+    if (kind === "sitting_out") {
+      return [fill(texts.headline_sitting_out, { round: focus.round }), texts.lead_sitting_out];
+    }
+    if (kind === "absent") {
+      const lead = focus.later ? fill(texts.lead_absent_later, { round: focus.later.round }) : texts.lead_absent_none;
+      return [fill(texts.headline_absent, { round: focus.round }), lead];
+    }
+    return [texts["headline_" + kind], texts["lead_" + kind]];
+  }
+
+  function presenterPhase(clock) {
+    if (clock.status === "finished") return "finished";
+    if (clock.phase === "over") return "over";
+    if (clock.status === "paused") return "paused";
+    return clock.phase;
   }
 
   // -- the feed -----------------------------------------------------------------------------
@@ -226,6 +256,9 @@
     phoneFocus: phoneFocus,
     countdown: countdown,
     fill: fill,
+    partnersText: partnersText,
+    phoneHeadline: phoneHeadline,
+    presenterPhase: presenterPhase,
     Feed: Feed,
   };
 })(typeof globalThis !== "undefined" ? globalThis : this);

@@ -11,6 +11,8 @@ const answers = cases.map((c) => {
   if (c.kind === "seating_round") return live.seatingRound(c.clock);
   if (c.kind === "seating") return live.seating(c.answer, c.number);
   if (c.kind === "phone_focus") return live.phoneFocus(c.view, c.view.clock);
+  if (c.kind === "phone_headline") return live.phoneHeadline(live.phoneFocus(c.view, c.view.clock), c.texts);
+  if (c.kind === "presenter_phase") return live.presenterPhase(c.clock);
   throw new Error("unknown case " + c.kind);
 });
 process.stdout.write(JSON.stringify(answers));
