@@ -18,11 +18,12 @@ def presenter_texts() -> dict[str, str]:
     return {
         "phase_waiting": _("Gleich geht es los"),
         "phase_talking": _("Gespräch"),
-        "phase_changeover": _("Wechsel – bitte zum nächsten Tisch"),
+        "phase_changeover": _("Tischwechsel"),
         "phase_paused": _("Angehalten"),
         "phase_over": _("Die Zeit ist um"),
         "phase_finished": _("Vielen Dank!"),
         "round_of": _("Runde %(round)s von %(rounds)s", **_marks("round", "rounds")),
+        "round_next": _("Gleich: Runde %(round)s von %(rounds)s", **_marks("round", "rounds")),
         "rounds_planned": _("%(rounds)s Runden geplant", **_marks("rounds")),
         "seating": _("Sitzplan Runde %(round)s", **_marks("round")),
         "seating_title": _("Sitzplan"),

@@ -93,7 +93,7 @@ def test_while_a_round_runs_it_shows_the_next_rounds_seating_and_the_changeover(
         db.session.commit()
     page = text(team_client.get(f"{base}/praesentation"))
     assert 'class="presenter phase-changeover"' in page
-    assert "Wechsel – bitte zum nächsten Tisch" in page and "Runde 1 von 3" in page
+    assert "Tischwechsel" in page and "Gleich: Runde 2 von 3" in page
     assert "Sitzplan Runde 2" in page
     number, partner = partner_of(event, plan, ids[0], 2)
     assert re.search(rf"Tisch {number}</span> <span class=\"pr-people\">[^<]*{partner.name}", page)

@@ -170,6 +170,7 @@
       this.onConnection = options.onConnection || (() => {});
       this.data = null;
       this.offset = 0; // server time minus local time, ms
+      this.uncertainty = Infinity; // how far off the offset may be, ms
       this.state = "online";
       this.timer = null;
       this.busy = false;
@@ -179,18 +180,36 @@
       return Date.now() + this.offset;
     }
 
-    // A full answer from the page itself or from a control's response.
+    // A full (or short) answer; ``sentAt`` and ``receivedAt`` bracket the request (local ms;
+    // null when unknown). The server's clock was read somewhere in between, so the answer with
+    // the shortest round trip says best how far the local clock is off.
     accept(data, sentAt, receivedAt) {
-      const local = (sentAt + receivedAt) / 2;
-      const offset = Date.parse(data.server_time) - local;
-      // Keep the offset steady against the jitter of single answers, so seconds do not jump.
-      if (this.data === null || Math.abs(offset - this.offset) > 400) this.offset = offset;
+      const known = sentAt !== null && receivedAt !== null;
+      const uncertainty = known ? (receivedAt - sentAt) / 2 : Infinity;
+      const offset = Date.parse(data.server_time) - (known ? (sentAt + receivedAt) / 2 : Date.now());
+      const drifted = Math.abs(offset - this.offset) > this.uncertainty + uncertainty;
+      if (this.data === null || uncertainty <= this.uncertainty || drifted) {
+        this.offset = offset;
+        this.uncertainty = uncertainty;
+      }
+      this.uncertainty += 5; // an old measurement counts a little less with every answer
       if (data.changed === false && this.data !== null) {
         this.data.clock = data.clock;
         return;
       }
       this.data = data;
       this.onData(data);
+    }
+
+    // The page's own request: the navigation timing brackets the moment it was rendered.
+    acceptPage(data) {
+      const navigation = performance.getEntriesByType ? performance.getEntriesByType("navigation")[0] : null;
+      if (navigation && navigation.responseStart > 0) {
+        const origin = performance.timeOrigin;
+        this.accept(data, origin + navigation.requestStart, origin + navigation.responseStart);
+      } else {
+        this.accept(data, null, null);
+      }
     }
 
     start() {

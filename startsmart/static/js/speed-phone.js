@@ -40,8 +40,7 @@ document.addEventListener("DOMContentLoaded", () => {
       view.connection.textContent = texts[state] || "";
     },
   });
-  const loaded = Date.now();
-  feed.accept(JSON.parse(byId("sd-data").textContent), loaded, loaded);
+  feed.acceptPage(JSON.parse(byId("sd-data").textContent));
 
   function setText(element, text) {
     if (element.textContent !== text) element.textContent = text;
@@ -89,7 +88,8 @@ document.addEventListener("DOMContentLoaded", () => {
   function render() {
     const data = feed.data;
     const clock = live.position(data.run, data.timing, feed.now());
-    const [headline, lead] = live.phoneHeadline(live.phoneFocus(data, clock), texts);
+    const focus = live.phoneFocus(data, clock);
+    const [headline, lead] = live.phoneHeadline(focus, texts);
     setText(view.headline, headline);
     setText(view.lead, lead);
     if (headline !== headlineShown) {
@@ -106,7 +106,8 @@ document.addEventListener("DOMContentLoaded", () => {
     }
     setText(view.status, status);
     setText(view.countdown, countdown);
-    setText(view.hint, clock.phase === "changeover" && clock.status === "running" ? texts.status_changeover_hint : "");
+    const moving = clock.phase === "changeover" && clock.status === "running" && focus.kind === "seat";
+    setText(view.hint, moving ? texts.status_changeover_hint : "");
     renderSchedule(data, clock);
   }
 

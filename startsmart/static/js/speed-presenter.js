@@ -32,8 +32,7 @@ document.addEventListener("DOMContentLoaded", () => {
       view.connection.textContent = texts[state] || "";
     },
   });
-  const loaded = Date.now();
-  feed.accept(JSON.parse(byId("presenter-data").textContent), loaded, loaded);
+  feed.acceptPage(JSON.parse(byId("presenter-data").textContent));
 
   function clock() {
     return live.position(feed.data.run, feed.data.timing, feed.now());
@@ -58,8 +57,8 @@ document.addEventListener("DOMContentLoaded", () => {
     return false;
   }
 
-  function person(p) {
-    return p.municipality ? p.name + " (" + p.municipality + ")" : p.name;
+  function person(p, many) {
+    return p.municipality && !many ? p.name + " (" + p.municipality + ")" : p.name;
   }
 
   function renderSeating(data, number) {
@@ -70,8 +69,9 @@ document.addEventListener("DOMContentLoaded", () => {
     view.seatingHeading.textContent = found ? live.fill(texts.seating, { round: number }) : texts.seating_title;
     const parts = [];
     if (found) {
+      const many = found.tables.length > 24; // names only, smaller: a hall of 80 fits
       const list = document.createElement("ol");
-      list.className = "pr-tables" + (found.tables.length > 24 ? " pr-many" : "");
+      list.className = "pr-tables" + (many ? " pr-many" : "");
       for (const table of found.tables) {
         const item = document.createElement("li");
         const label = document.createElement("span");
@@ -79,7 +79,7 @@ document.addEventListener("DOMContentLoaded", () => {
         label.textContent = live.fill(texts.table, { table: table.table });
         const people = document.createElement("span");
         people.className = "pr-people";
-        const names = table.people.map(person);
+        const names = table.people.map((p) => person(p, many));
         if (table.host) names.push(texts.host);
         people.textContent = names.join(" · ");
         item.append(label, " ", people);
@@ -125,7 +125,11 @@ document.addEventListener("DOMContentLoaded", () => {
     const shown = at.round || at.next_round;
     document.body.className = "presenter phase-" + phase;
     setText(view.phase, texts["phase_" + phase]);
-    setText(view.round, !rounds ? texts.no_plan : shown ? live.fill(texts.round_of, { round: shown, rounds: rounds }) : "");
+    let round = "";
+    if (!rounds) round = texts.no_plan;
+    else if (at.phase === "changeover") round = live.fill(texts.round_next, { round: at.next_round, rounds: rounds });
+    else if (shown) round = live.fill(texts.round_of, { round: shown, rounds: rounds });
+    setText(view.round, round);
     setText(view.countdown, live.countdown(at.status === "not_started" ? data.timing.round_seconds : at.seconds_left));
     renderSeating(data, live.seatingRound(at));
     renderControls(at, rounds);

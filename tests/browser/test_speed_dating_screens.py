@@ -1,0 +1,197 @@
+"""The speed-dating in Chromium: check-in on the tablet, the plan, the presenter screen run with
+the keyboard (and still counting with the network gone), the phone view by code, kept up to date
+without a reload when the round or the plan changes; WCAG A/AA by axe on both screens."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import expect
+
+from accessibility import axe_violations
+from speed_dating_support import EVENT_TEAM, make_event
+from startsmart.conferences.models import SpeedDatingParticipant, SpeedDatingSession
+from startsmart.extensions import db
+from support import DEFAULT_PASSWORD
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 320, "height": 640}
+
+
+@pytest.fixture
+def fast_polls(app, monkeypatch):
+    """Screens ask for changes every half second (seconds in production), so a test waits
+    for a change no longer than that."""
+    monkeypatch.setitem(app.config, "SPEED_DATING_PRESENTER_POLL_SECONDS", 0.5)
+    monkeypatch.setitem(app.config, "SPEED_DATING_PHONE_POLL_SECONDS", 0.5)
+
+
+def log_in(page, email: str = EVENT_TEAM) -> None:
+    page.goto("/staff/login")
+    page.get_by_label("E-Mail-Adresse").fill(email)
+    page.get_by_label("Passwort").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Guten Tag")
+
+
+def seconds(page) -> int:
+    minutes, secs = page.locator("#pr-countdown").inner_text().split(":")
+    return int(minutes) * 60 + int(secs)
+
+
+def code_of(app, name: str) -> str:
+    with app.app_context():
+        return db.session.execute(
+            sa.select(SpeedDatingParticipant.code).where(SpeedDatingParticipant.name == name)
+        ).scalar_one()
+
+
+def partner_in_round(app, name: str, number: int) -> tuple[int, str]:
+    """Table and partner of ``name`` in round ``number`` of the plan in force."""
+    from startsmart.conferences.speed_planning import current_plan
+
+    with app.app_context():
+        people = {p.id: p for p in db.session.execute(sa.select(SpeedDatingParticipant)).scalars()}
+        me = next(p.id for p in people.values() if p.name == name)
+        session_id = next(iter(people.values())).session_id
+        rnd = current_plan(session_id).plan["rounds"][number - 1]
+        table = next(t for t in rnd["tables"] if me in t["members"])
+        other = people[next(m for m in table["members"] if m != me)]
+        return table["number"], f"{other.name} ({other.municipality_name})"
+
+
+def test_presenter_and_phone_from_check_in_to_a_replan(app, browser, live_server, fast_polls):
+    event = make_event(app)
+    for number, town in enumerate(["Husum", "Kiel", "Lübeck", "Heide", "Eutin"]):
+        event.register(f"Person {number}", town, model_project=number == 0)
+    staff = browser.new_context(
+        base_url=live_server, locale="de-DE", viewport={"width": 1024, "height": 1366}
+    )
+    staff.set_default_timeout(10_000)
+    tablet = staff.new_page()
+    errors: list = []  # script errors on any screen fail the test
+    staff.on("weberror", lambda error: errors.append(error.error))
+    log_in(tablet)
+    base = f"/staff/regionalkonferenzen/{event.conference_id}/speed-dating"
+
+    # Check-in on the tablet: search, tick who is here.
+    tablet.goto(f"{base}/check-in")
+    for number in range(5):
+        tablet.get_by_label("Name oder Kommune suchen").fill(f"Person {number}")
+        tablet.get_by_role("button", name=f"Ist da – Person {number}").click()
+        expect(tablet.get_by_text(f"Person {number} ist als anwesend markiert.")).to_be_visible()
+    tablet.get_by_role("link", name="Übersicht und Plan").click()
+    tablet.get_by_role("button", name="Plan erstellen").click()
+    planned = re.compile(r"Plan \(Version 1\) erstellt: 5 Personen, 5 Runden")
+    expect(tablet.get_by_text(planned)).to_be_visible()
+
+    # The presenter screen on the projector, started with the space bar.
+    tablet.get_by_role("link", name="Präsentation für den Beamer öffnen").click()
+    presenter = tablet
+    presenter.set_viewport_size({"width": 1280, "height": 720})
+    expect(presenter.get_by_role("heading", level=1)).to_have_text("Gleich geht es los")
+    expect(presenter.locator("#pr-countdown")).to_have_text("3:00")
+    table, partner = partner_in_round(app, "Person 0", 1)
+    expect(presenter.locator("#pr-seating-heading")).to_have_text("Sitzplan Runde 1")
+    assert axe_violations(presenter) == []
+    presenter.screenshot(path="/tmp/ss/presenter-waiting.png")
+    presenter.keyboard.press("Space")
+    expect(presenter.get_by_role("heading", level=1)).to_have_text("Gespräch")
+    expect(presenter.locator("#pr-round")).to_have_text("Runde 1 von 5")
+    expect(presenter.locator("#pr-seating-heading")).to_have_text("Sitzplan Runde 2")
+    expect(presenter.locator("#pr-countdown")).to_have_text(re.compile(r"^2:5\d$"), timeout=2500)
+    presenter.screenshot(path="/tmp/ss/presenter-running.png")
+    assert axe_violations(presenter) == []
+
+    # The network goes: the clock goes on, and the screen says so (discreetly).
+    staff.set_offline(True)
+    expect(presenter.get_by_role("status").filter(has_text="Offline")).to_be_visible()
+    before = seconds(presenter)
+    presenter.wait_for_timeout(1500)
+    assert seconds(presenter) < before
+    presenter.keyboard.press("ArrowRight")  # no server: nothing changes, and it says why
+    expect(presenter.get_by_role("alert")).to_contain_text("Keine Verbindung")
+    expect(presenter.locator("#pr-round")).to_have_text("Runde 1 von 5")
+    presenter.screenshot(path="/tmp/ss/presenter-offline.png")
+    staff.set_offline(False)
+    expect(presenter.locator("#pr-connection")).to_have_text("")
+
+    # A participant types the code from the card on the phone (any case, with a hyphen).
+    phone_context = browser.new_context(base_url=live_server, locale="de-DE", viewport=PHONE)
+    phone_context.set_default_timeout(10_000)
+    phone_context.on("weberror", lambda error: errors.append(error.error))
+    phone = phone_context.new_page()
+    code = code_of(app, "Person 0")
+    phone.goto("/sd")
+    phone.get_by_label("Ihr persönlicher Code").fill(f"{code[:4].lower()}-{code[4:].lower()}")
+    phone.get_by_role("button", name="Meinen Plan zeigen").click()
+    expect(phone).to_have_url(re.compile(f"/sd/{code}$"))
+    expect(phone.get_by_role("heading", level=1)).to_have_text(
+        f"Runde 1 · Tisch {table} · mit {partner}"
+    )
+    expect(phone.locator("#sd-status-text")).to_have_text("Gespräch: noch")
+    assert phone.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    assert axe_violations(phone) == []
+    phone.screenshot(path="/tmp/ss/phone-round1.png", full_page=True)
+    phone.evaluate("window.loadedOnce = true")  # gone if the page reloads
+    # Without JavaScript the page says the same (the snapshot of the moment it was loaded).
+    still = browser.new_context(
+        base_url=live_server, locale="de-DE", viewport=PHONE, java_script_enabled=False
+    )
+    snapshot = still.new_page()
+    snapshot.goto(f"/sd/{code}")
+    assert snapshot.locator("h1").inner_text() == phone.locator("h1").inner_text()
+    still.close()
+
+    # Next round on the projector: the phone follows without a reload.
+    presenter.keyboard.press("ArrowRight")
+    expect(presenter.locator("#pr-round")).to_have_text("Runde 2 von 5")
+    table, partner = partner_in_round(app, "Person 0", 2)
+    expect(phone.get_by_role("heading", level=1)).to_have_text(
+        f"Runde 2 · Tisch {table} · mit {partner}"
+    )
+    expect(phone.locator("tr.sd-now th")).to_contain_text("2")
+
+    # A late arrival: not in the plan yet, told kindly; staff re-plan from round 3.
+    late = event.walk_in("Lea Later", "Spätdorf")
+    late_phone = phone_context.new_page()
+    late_phone.goto(f"/sd/{event.participant(late).code}")
+    expect(late_phone.get_by_role("heading", level=1)).to_have_text("Sie sind noch nicht im Plan")
+    late_phone.evaluate("window.loadedOnce = true")
+    overview = staff.new_page()
+    overview.goto(base)
+    overview.get_by_label("Ab Runde").fill("3")
+    overview.get_by_role("button", name="Neu planen").click()
+    expect(overview.get_by_text(re.compile("Neu geplant ab Runde 3"))).to_be_visible()
+    expect(late_phone.get_by_role("heading", level=1)).to_have_text("Runde 2 · diesmal ohne Sie")
+    expect(late_phone.locator("#sd-lead")).to_have_text("Für Sie geht es in Runde 3 weiter.")
+    late_phone.screenshot(path="/tmp/ss/phone-late.png", full_page=True)
+    assert late_phone.evaluate("window.loadedOnce") is True
+    assert phone.evaluate("window.loadedOnce") is True
+
+    # The changeover, by moving the server's clock: 3 min 20 s into round 2.
+    with app.app_context():
+        session = db.session.execute(sa.select(SpeedDatingSession)).scalar_one()
+        session.round_started_at -= timedelta(seconds=200)
+        session.touch(session.updated_at)
+        db.session.commit()
+    expect(presenter.get_by_role("heading", level=1)).to_have_text("Tischwechsel")
+    expect(presenter.locator("#pr-round")).to_have_text(re.compile(r"^Gleich: Runde 3 von \d+$"))
+    expect(presenter.locator("#pr-seating-heading")).to_have_text("Sitzplan Runde 3")
+    table, partner = partner_in_round(app, "Lea Later", 3)
+    expect(presenter.locator("#pr-seating-body")).to_contain_text("Lea Later (Spätdorf)")
+    expect(late_phone.get_by_role("heading", level=1)).to_have_text(
+        f"Runde 3 · Tisch {table} · mit {partner}"
+    )
+    expect(late_phone.locator("#sd-hint")).to_have_text(
+        "Bitte gehen Sie jetzt an Ihren nächsten Tisch."
+    )
+    presenter.screenshot(path="/tmp/ss/presenter-changeover.png")
+    assert axe_violations(presenter) == []
+    assert errors == []
+    staff.close()
+    phone_context.close()
