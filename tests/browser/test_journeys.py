@@ -13,14 +13,16 @@ import pytest
 from playwright.sync_api import expect
 
 from consultation_support import make_advisor
+from speed_dating_support import EVENT_TEAM, make_event
 from startsmart.clock import BERLIN, berlin_to_utc, berlin_today
 from startsmart.database import utcnow
 from startsmart.extensions import db
+from startsmart.invitations.outbox import deliver_due
 from startsmart.municipalities.models import FederalState, MunicipalityKind
 from startsmart.municipalities.service import MunicipalityInput
 from startsmart.registrations import service
 from startsmart.staff.models import Role
-from support import links_in, make_date, make_staff, path_of
+from support import DEFAULT_PASSWORD, links_in, make_date, make_staff, path_of
 
 pytestmark = pytest.mark.browser
 
@@ -146,3 +148,87 @@ def test_staff_move_a_date_and_participants_get_the_update(app, page, smtp):
     event = update.walk("VEVENT")[0]
     assert update["METHOD"] == "REQUEST" and event["SEQUENCE"] == 1
     assert event.decoded("DTSTART").strftime("%H:%M") == "15:00"
+
+
+def test_staff_run_a_speed_dating_session_from_check_in_to_the_presenter_screen(
+    app, browser, live_server, smtp, monkeypatch
+):
+    """Eva from the KTS event team, at the Regionalkonferenz Nord: ticks in who came on the
+    tablet, takes in a walk-in, makes the plan (everyone registered gets their link by mail),
+    opens the presenter screen and runs the rounds from the keyboard; Anna follows on her
+    phone, from the link in her mail."""
+    monkeypatch.setitem(app.config, "SPEED_DATING_PHONE_POLL_SECONDS", 0.5)
+    event = make_event(app)
+    for name, town in (("Anna Alt", "Husum"), ("Ben Berg", "Kiel"), ("Cem Cel", "Lübeck")):
+        event.register(name, town)
+    with app.app_context():
+        deliver_due()  # their invitations went out weeks ago
+    mails_to(smtp, "anna.alt@husum.de", 1)
+    tablet_context = browser.new_context(
+        base_url=live_server, locale="de-DE", viewport={"width": 800, "height": 1280}
+    )
+    tablet_context.set_default_timeout(10_000)
+    tablet = tablet_context.new_page()
+    tablet.goto("/staff/login")
+    tablet.get_by_label("E-Mail-Adresse").fill(EVENT_TEAM)
+    tablet.get_by_label("Passwort").fill(DEFAULT_PASSWORD)
+    tablet.get_by_role("button", name="Anmelden").click()
+    tablet.get_by_role("link", name="Zu den Regionalkonferenzen").click()
+    tablet.get_by_role("link", name="Regionalkonferenz Nord").click()
+    tablet.get_by_role("link", name="Speed-Dating", exact=True).click()
+    tablet.get_by_role("link", name="Check-in", exact=True).click()
+
+    for name in ("Anna Alt", "Ben Berg", "Cem Cel"):
+        tablet.get_by_label("Name oder Kommune suchen").fill(name.split()[0])
+        tablet.get_by_role("button", name=f"Ist da – {name}").click()
+        expect(tablet.get_by_text(f"{name} ist als anwesend markiert.")).to_be_visible()
+    tablet.get_by_label("Name", exact=True).fill("Wim Walk")
+    tablet.get_by_label("Kommune", exact=True).fill("Wyk auf Föhr")
+    tablet.get_by_label("Bundesland").select_option("SH")
+    tablet.get_by_role("button", name="Aufnehmen (anwesend)").click()
+    expect(tablet.get_by_text("Wim Walk ist aufgenommen und anwesend.")).to_be_visible()
+    expect(tablet.get_by_text("4 Personen sind als anwesend markiert.").first).to_be_visible()
+
+    tablet.get_by_role("link", name="Übersicht und Plan").click()
+    smtp.clear()
+    tablet.get_by_role("button", name="Plan erstellen").click()
+    expect(
+        tablet.get_by_text(re.compile(r"Plan \(Version 1\) erstellt: 4 Personen"))
+    ).to_be_visible()
+    expect(
+        tablet.get_by_text("3 Personen erhalten den Link zu ihrem Plan auf dem Telefon per E-Mail.")
+    ).to_be_visible()
+
+    # Anna's mail: her link, her code; the walk-in has no address and gets none.
+    [mail] = mails_to(smtp, "anna.alt@husum.de", 1)
+    assert mail["Subject"] == "Ihr Speed-Dating-Plan: Regionalkonferenz Nord"
+    assert len(smtp.received) == 3
+    phone_context = browser.new_context(
+        base_url=live_server, locale="de-DE", viewport={"width": 360, "height": 740}
+    )
+    phone_context.set_default_timeout(10_000)
+    phone = phone_context.new_page()
+    phone.goto(link(mail, "/sd/"))
+    others = r"(Ben Berg \(Kiel\)|Cem Cel \(Lübeck\)|Wim Walk \(Wyk auf Föhr\))"
+    round_one = re.compile(rf"^Runde 1 · Tisch \d+ · mit {others}$")
+    expect(phone.get_by_role("heading", level=1)).to_have_text(round_one)
+    first_partner = phone.get_by_role("heading", level=1).inner_text().split(" · mit ")[1]
+
+    # The projector: the presenter screen, run from the keyboard.
+    tablet.get_by_role("link", name="Präsentation für den Beamer öffnen").click()
+    tablet.set_viewport_size({"width": 1280, "height": 720})
+    expect(tablet.get_by_role("heading", level=1)).to_have_text("Gleich geht es los")
+    tablet.keyboard.press("Space")
+    expect(tablet.get_by_role("heading", level=1)).to_have_text("Gespräch")
+    expect(tablet.locator("#pr-countdown")).to_have_text(re.compile(r"^2:5\d$"))
+    expect(phone.locator("#sd-status-text")).to_have_text("Gespräch: noch")
+    expect(phone.locator("#sd-countdown")).to_have_text(re.compile(r"^(3:00|2:5\d)$"))
+
+    tablet.keyboard.press("ArrowRight")
+    expect(tablet.locator("#pr-round")).to_have_text("Runde 2 von 3")
+    expect(phone.get_by_role("heading", level=1)).to_have_text(
+        re.compile(r"^Runde 2 · Tisch \d+ · mit ")
+    )
+    assert first_partner not in phone.get_by_role("heading", level=1).inner_text()
+    tablet_context.close()
+    phone_context.close()
