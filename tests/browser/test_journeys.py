@@ -218,6 +218,7 @@ def test_staff_run_a_speed_dating_session_from_check_in_to_the_presenter_screen(
     tablet.get_by_role("link", name="Präsentation für den Beamer öffnen").click()
     tablet.set_viewport_size({"width": 1280, "height": 720})
     expect(tablet.get_by_role("heading", level=1)).to_have_text("Gleich geht es los")
+    expect(tablet.locator("#presenter")).to_have_attribute("data-live", "ready")
     tablet.keyboard.press("Space")
     expect(tablet.get_by_role("heading", level=1)).to_have_text("Gespräch")
     expect(tablet.locator("#pr-countdown")).to_have_text(re.compile(r"^2:5\d$"))

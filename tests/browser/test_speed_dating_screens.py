@@ -94,6 +94,7 @@ def test_presenter_and_phone_from_check_in_to_a_replan(app, browser, live_server
     presenter = tablet
     presenter.set_viewport_size({"width": 1280, "height": 720})
     expect(presenter.get_by_role("heading", level=1)).to_have_text("Gleich geht es los")
+    expect(presenter.locator("#presenter")).to_have_attribute("data-live", "ready")
     expect(presenter.locator("#pr-countdown")).to_have_text("3:00")
     table, partner = partner_in_round(app, "Person 0", 1)
     expect(presenter.locator("#pr-seating-heading")).to_have_text("Sitzplan Runde 1")
@@ -130,6 +131,7 @@ def test_presenter_and_phone_from_check_in_to_a_replan(app, browser, live_server
     phone.get_by_label("Ihr persönlicher Code").fill(f"{code[:4].lower()}-{code[4:].lower()}")
     phone.get_by_role("button", name="Meinen Plan zeigen").click()
     expect(phone).to_have_url(re.compile(f"/sd/{code}$"))
+    expect(phone.locator("#sd-phone")).to_have_attribute("data-live", "ready")
     expect(phone.get_by_role("heading", level=1)).to_have_text(
         f"Runde 1 · Tisch {table} · mit {partner}"
     )
@@ -160,6 +162,7 @@ def test_presenter_and_phone_from_check_in_to_a_replan(app, browser, live_server
     late = event.walk_in("Lea Later", "Spätdorf")
     late_phone = phone_context.new_page()
     late_phone.goto(f"/sd/{event.participant(late).code}")
+    expect(late_phone.locator("#sd-phone")).to_have_attribute("data-live", "ready")
     expect(late_phone.get_by_role("heading", level=1)).to_have_text("Sie sind noch nicht im Plan")
     late_phone.evaluate("window.loadedOnce = true")
     overview = staff.new_page()

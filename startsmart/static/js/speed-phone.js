@@ -114,4 +114,5 @@ document.addEventListener("DOMContentLoaded", () => {
   render();
   setInterval(render, 250);
   feed.start();
+  root.dataset.live = "ready";
 });

@@ -231,4 +231,5 @@ document.addEventListener("DOMContentLoaded", () => {
   render();
   setInterval(render, 250);
   feed.start();
+  root.dataset.live = "ready"; // keys work from here on (tests wait for it)
 });
