@@ -16,7 +16,7 @@ from startsmart.conferences import speed_clock
 from startsmart.conferences.models import Conference, SpeedDatingParticipant, SpeedDatingSession
 from startsmart.conferences.planner import HOST_ID
 from startsmart.conferences.speed_dating import CODE_ALPHABET, CODE_LENGTH, participants_of
-from startsmart.conferences.speed_outputs import Seat, schedules
+from startsmart.conferences.speed_outputs import Seat
 from startsmart.conferences.speed_planning import current_plan, plan_from_json, run_state, timing
 from startsmart.extensions import db
 
@@ -129,23 +129,43 @@ def _seat(seat: Seat, current: int) -> dict[str, Any]:
     }
 
 
+def _schedule(plan: dict[str, Any], person_id: int) -> list[Seat]:
+    """``person_id``'s seat in each round of the stored plan, partners loaded for these seats
+    only (a phone asks every few seconds; the whole hall's schedules would cost 100 times more)."""
+    found: list[tuple[int, int | None, list[int], bool]] = []
+    for rnd in plan["rounds"]:
+        table = next((t for t in rnd["tables"] if person_id in t["members"]), None)
+        if table is not None:
+            others = [m for m in table["members"] if m not in (person_id, HOST_ID)]
+            found.append((rnd["number"], table["number"], others, HOST_ID in table["members"]))
+        elif person_id in rnd["sitting_out"]:
+            found.append((rnd["number"], None, [], False))
+    wanted = {m for _round, _table, others, _host in found for m in others}
+    people = {
+        p.id: p
+        for p in db.session.execute(
+            sa.select(SpeedDatingParticipant).where(SpeedDatingParticipant.id.in_(wanted))
+        ).scalars()
+    }
+    return [
+        Seat(number, table, tuple(people[m] for m in others if m in people), host)
+        for number, table, others, host in found
+    ]
+
+
 def participant_payload(
     person: SpeedDatingParticipant, now: datetime, known_version: int | None = None
 ) -> dict[str, Any]:
     """One person's view: where they sit now and in the rounds to come, with whom."""
     session = db.session.get(SpeedDatingSession, person.session_id)
     stored = current_plan(session.id)
-    plan = plan_from_json(stored.plan) if stored else None
-    rounds = len(plan.rounds) if plan else 0
+    rounds = len(stored.plan["rounds"]) if stored else 0
     answer = _common(session, rounds, now)
     if known_version == session.version:
         return {**answer, "changed": False}
     answer.update(_full(session.conference, session, rounds, stored.version if stored else None))
     answer["participant"] = {"name": person.name, "municipality": person.municipality_name}
-    seats = []
-    if plan is not None:
-        by_id = {p.id: p for p in participants_of(session.id)}
-        seats = schedules(plan, by_id).get(person.id, [])
+    seats = _schedule(stored.plan, person.id) if stored else []
     current_round = answer["clock"]["round"]
     answer["in_plan"] = bool(seats)
     answer["schedule"] = [_seat(seat, current_round) for seat in seats]
