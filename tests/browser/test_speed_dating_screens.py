@@ -158,6 +158,20 @@ def test_presenter_and_phone_from_check_in_to_a_replan(app, browser, live_server
     )
     expect(phone.locator("tr.sd-now th")).to_contain_text("2")
 
+    # Pause and go on with the space bar; back and forth with the arrows.
+    presenter.keyboard.press("Space")
+    expect(presenter.get_by_role("heading", level=1)).to_have_text("Angehalten")
+    expect(phone.locator("#sd-status-text")).to_have_text("Kurz angehalten bei")
+    held = presenter.locator("#pr-countdown").inner_text()
+    presenter.wait_for_timeout(1200)
+    expect(presenter.locator("#pr-countdown")).to_have_text(held)
+    presenter.keyboard.press("Space")
+    expect(presenter.get_by_role("heading", level=1)).to_have_text("Gespräch")
+    presenter.keyboard.press("ArrowLeft")
+    expect(presenter.locator("#pr-round")).to_have_text("Runde 1 von 5")
+    presenter.keyboard.press("PageDown")  # what a presentation clicker sends
+    expect(presenter.locator("#pr-round")).to_have_text("Runde 2 von 5")
+
     # A late arrival: not in the plan yet, told kindly; staff re-plan from round 3.
     late = event.walk_in("Lea Later", "Spätdorf")
     late_phone = phone_context.new_page()
