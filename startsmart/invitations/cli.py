@@ -37,7 +37,11 @@ def work(idle: float) -> None:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     name = worker_name()
-    current_app.logger.info("outbox worker %s started", name)
+    config = current_app.config
+    click.echo(
+        f"outbox worker {name} started: batches of {config['OUTBOX_BATCH_SIZE']}, "
+        f"lease {config['OUTBOX_LEASE_SECONDS']} s"
+    )
     while not stopping:
         try:
             report = deliver_due(worker=name, max_batches=1)

@@ -4,7 +4,12 @@ Queueing writes a row and nothing else, so a rollback sends nothing and a commit
 to delivery. Delivery claims rows (FOR UPDATE SKIP LOCKED on PostgreSQL, so several workers can
 run; SQLite serialises writers anyway), sends them over one SMTP connection per batch and marks
 each one the moment the server accepted it. A worker that dies keeps its rows only until the
-lease expires; then another worker takes them over.
+lease expires; then another worker takes them over. A worker that is only slow (a sluggish
+relay, a paused process) renews the lease of the rest of its batch once half of it is gone,
+and skips whatever another worker took over meanwhile. So delivery is exactly-once except at
+one point: the message in flight when a worker dies (or stalls past its lease) may go out
+twice, if the SMTP server accepted it before the worker could mark it sent (at-least-once).
+Leases compare the workers' own clocks: hosts running workers keep them in sync (NTP).
 
 Two ways to queue: ``queue_mail`` composes the message at once (templates, MIME, calendar);
 ``queue_intent`` stores only the facts the mail will say (a snapshot, JSON) and leaves
@@ -136,6 +141,7 @@ class _Claimed:
     attempts: int
     kind: str
     created_at: datetime
+    lease_expires_at: datetime
 
 
 def worker_name() -> str:
@@ -193,7 +199,7 @@ def _claim(now: datetime, worker: str, report: DeliveryReport | None = None) -> 
         if row.raw is None and not _render(row, now, report):
             continue
         claimed.append(
-            _Claimed(row.id, row.recipient, row.raw, row.attempts, row.kind, row.created_at)
+            _Claimed(row.id, row.recipient, row.raw, row.attempts, row.kind, row.created_at, lease)
         )
     db.session.commit()
     return claimed
@@ -243,8 +249,17 @@ def _send_batch(
     config = current_app.config
     sender = parseaddr(config["MAIL_DEFAULT_SENDER"])[1]
     mail_dir = Path(current_app.instance_path) / "mail"
+    lease = timedelta(seconds=config["OUTBOX_LEASE_SECONDS"])
+    ours = {message.id for message in batch}
+    expires = min(message.lease_expires_at for message in batch)
     with SmtpSession() as smtp:
         for message in batch:
+            now = clock()
+            if expires - now < lease / 2:
+                ours, expires = _renew(ours, worker, now, lease)
+            if message.id not in ours:
+                continue  # taken over by another worker while this one was slow
+            ours.discard(message.id)
             if config["MAIL_FILE_DROP"]:
                 stamp = message.created_at.strftime("%Y%m%d-%H%M%S")
                 drop_file(mail_dir, f"{stamp}-{message.id:06d}-{message.kind}", message.raw)
@@ -257,6 +272,35 @@ def _send_batch(
                     message.id, worker, status=OutboxStatus.SENT, sent_at=clock(), last_error=None
                 )
                 report.sent += 1
+
+
+def _renew(
+    ids: set[int], worker: str, now: datetime, lease: timedelta
+) -> tuple[set[int], datetime]:
+    """Extend this worker's claim on the rest of its batch; return what is still its own.
+
+    Without this a batch that takes longer than the lease (a slow relay, a paused process)
+    would be taken over by another worker while this one still sends it: twice delivered.
+    Renewing at half the lease leaves the message in flight that half to finish.
+    """
+    expires = now + lease
+    kept = (
+        db.session.execute(
+            sa.update(OutboxMessage)
+            .where(
+                OutboxMessage.id.in_(ids),
+                OutboxMessage.claimed_by == worker,
+                OutboxMessage.status == OutboxStatus.SENDING,
+            )
+            .values(lease_expires_at=expires)
+            .returning(OutboxMessage.id)
+            .execution_options(synchronize_session=False)
+        )
+        .scalars()
+        .all()
+    )
+    db.session.commit()
+    return set(kept), expires
 
 
 def _record_failure(
