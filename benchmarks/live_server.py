@@ -319,3 +319,63 @@ def outbox_workers(
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+def machine_cpu() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine so far, all cores (``/proc/stat``)."""
+    with open("/proc/stat") as stat:
+        fields = [int(v) for v in stat.readline().split()[1:]]
+    ticks = os.sysconf("SC_CLK_TCK")
+    idle = fields[3] + fields[4]  # idle + iowait
+    return (sum(fields) - idle) / ticks, sum(fields) / ticks
+
+
+@contextmanager
+def latency_probe(server: Server, path: str, interval: float = 0.25) -> Iterator[list[float]]:
+    """A second client in a process of its own, asking ``path`` one request at a time while
+    the block runs; the list fills with its latencies (ms) when the block ends. A load
+    generator's threads share one interpreter lock, so its own latencies include the time a
+    thread waited for it; the probe's do not."""
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1]); import live_server as s; "
+        "s._probe(s.Server(sys.argv[2], int(sys.argv[3]), None), sys.argv[4], float(sys.argv[5]))"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", code, str(BENCHMARKS), server.host, str(server.port), path]
+        + [str(interval)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    latencies: list[float] = []
+    try:
+        yield latencies
+    finally:
+        output, _ = process.communicate("stop\n", timeout=120)
+        latencies.extend(float(v) for v in output.split())
+
+
+def _probe(server: Server, path: str, interval: float) -> None:
+    """The probe's process: GET ``path`` every ``interval`` seconds until stdin says stop."""
+    import select
+
+    while not select.select([sys.stdin], [], [], interval)[0]:
+        answer = Browser(server).get(path)
+        if answer.status == 200:
+            print(f"{answer.seconds * 1000:.2f}", flush=True)
+
+
+def process_cpu() -> dict[int, tuple[float, str]]:
+    """CPU seconds (user + system) so far and the command line of every process we may read."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue  # ended meanwhile
+        found[int(entry.name)] = ((int(fields[11]) + int(fields[12])) / ticks, command)
+    return found

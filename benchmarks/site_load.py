@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import email
 import html
+import os
 import platform
 import random
 import re
@@ -47,9 +48,12 @@ from live_server import (
     Server,
     command_line,
     gunicorn,
+    latency_probe,
     load_average,
+    machine_cpu,
     outbox_workers,
     percentile,
+    process_cpu,
 )
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
@@ -58,7 +62,7 @@ from smtp_sink import SinkHandler, SmtpSink  # noqa: E402  (the tests' SMTP sink
 from startsmart import create_app  # noqa: E402
 from startsmart.catalog.models import EventDate, Offering, OfferingFormat, Topic  # noqa: E402
 from startsmart.clock import BERLIN  # noqa: E402
-from startsmart.consultations.models import Consultation  # noqa: E402
+from startsmart.consultations.models import Consultation, ConsultationStatus  # noqa: E402
 from startsmart.database import utcnow  # noqa: E402
 from startsmart.demo.service import load_demo  # noqa: E402
 from startsmart.extensions import db  # noqa: E402
@@ -69,9 +73,12 @@ from startsmart.registrations.models import (  # noqa: E402
     Registration,
     RegistrationStatus,
 )
+from startsmart.staff.models import StaffUser  # noqa: E402
 
 # What a visitor does when nothing in their mailbox asks for an answer (relative weights).
 JOURNEYS = {"browse": 45, "register": 25, "book": 12, "cancel": 8}
+# The smoke run is short: fewer pages browsed, so that every kind of journey gets through.
+SMOKE_JOURNEYS = {"browse": 10, "register": 30, "book": 25, "cancel": 35}
 CONFIRMS = 0.85  # share of confirmation links that get clicked
 UNLIMITED = "1000000 per minute"
 REGISTRABLE = (
@@ -83,10 +90,20 @@ DATE_LINK = re.compile(r'href="(/angebote/termine/\d+/anmeldung)"')
 SLOT_LINK = re.compile(r'href="(/initialberatung/buchen\?start=[^"]+)"')
 NEXT_WEEK = re.compile(r'href="(/initialberatung/\?ab=[^"]+)"[^>]*>[^<]*→')
 CONFIRM_LINK = re.compile(r"https?://[^/\s]+(/(?:anmeldung|beratung)/[\w-]+/bestaetigen)\b")
-MANAGE_LINK = re.compile(r"https?://[^/\s]+(/anmeldung/[\w-]+)(?=\s|$)", re.MULTILINE)
+MANAGE_LINK = re.compile(r"https?://[^/\s]+(/(?:anmeldung|beratung)/[\w-]+)(?=\s|$)", re.MULTILINE)
+CANCEL_PATH = {"registration": "stornieren", "consultation": "absagen"}
 MESSAGE_ID = re.compile(rb"^Message-ID:\s*(\S+)", re.IGNORECASE | re.MULTILINE)
 # WTForms writes name before type, the hand-written forms (confirm, cancel) type first.
 CSRF = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
+ERROR_SUMMARY = re.compile(r'<div class="error-summary".*?<ul>(.*?)</ul>', re.DOTALL)
+
+
+def form_errors(page: str) -> str:
+    """The error summary of a form shown again, as plain text."""
+    found = ERROR_SUMMARY.search(page)
+    if found is None:
+        return "no error shown"
+    return html.unescape(re.sub(r"<[^>]+>", "", found.group(1))).strip()[:120]
 
 
 class TimeUp(Exception):
@@ -147,14 +164,23 @@ class Stats:
         with self.lock:
             self.outcomes[name] += 1
 
+    def every_journey_through(self) -> bool:
+        """Each kind of journey has got to its end at least once (what --smoke waits for)."""
+        with self.lock:
+            done = {name for name, count in self.outcomes.items() if count}
+        return {
+            "confirm registration: HTTP 302",
+            "confirm consultation: HTTP 302",
+        } <= done and any(name.startswith("cancel ") and "302" in name for name in done)
+
 
 # -- a visitor -------------------------------------------------------------------------------
 
 
 @dataclass
 class Site:
-    """What the visitors need to know of the site to behave plausibly (read from its pages
-    would do too; taken from the database once to keep the client light)."""
+    """What a visitor knows beforehand, as from a bookmark or a search engine (taken from
+    the database once; everything else it reads from the pages)."""
 
     offerings: list[str]  # slugs of offerings with dates to register for
     filters: list[str]  # catalogue URLs with a filter or a page number
@@ -164,7 +190,9 @@ class Visitor:
     """One municipality's staff: browses, registers colleagues, books a consultation, reads
     the mail that comes back and acts on it."""
 
-    def __init__(self, number, server, site, stats, mailbox, deadline, think, seed) -> None:
+    def __init__(
+        self, number, server, site, stats, mailbox, deadline, think, seed, journeys=JOURNEYS
+    ) -> None:
         self.number = number
         self.server = server
         self.site = site
@@ -172,6 +200,7 @@ class Visitor:
         self.mailbox = mailbox
         self.deadline = deadline
         self.think = think
+        self.journeys = journeys
         self.random = random.Random(seed)
         self.browser = Browser(server, timeout=120)
         self.municipality = f"Lastgemeinde {number}"
@@ -205,7 +234,7 @@ class Visitor:
                     self.confirm(self.to_confirm.pop(0))
                     continue
                 self.to_confirm.clear()  # the rest is left unanswered
-                journey = self.random.choices(list(JOURNEYS), list(JOURNEYS.values()))[0]
+                journey = self.random.choices(list(self.journeys), list(self.journeys.values()))[0]
                 if journey == "cancel" and not self.manage_links:
                     journey = "browse"
                 getattr(self, journey)()
@@ -265,11 +294,7 @@ class Visitor:
             form["question"] = "Wie wählen wir die ersten Projekte aus?"
         answer = self.fetch("registration POST", path, form)
         if answer.status != 302:
-            self.stats.outcome(
-                "register: refused (per-municipality limit)"
-                if "Aus Ihrer Kommune" in answer.body
-                else "register: refused (other)"
-            )
+            self.stats.outcome(f"register: form shown again: {form_errors(answer.body)}")
             return
         self.addresses[address] = 0
         received = self.fetch("registration received", answer.headers["Location"])
@@ -295,18 +320,18 @@ class Visitor:
     def cancel(self) -> None:
         address = self.random.choice(list(self.manage_links))
         manage = self.manage_links.pop(address)
-        self.fetch("registration manage page", manage)
-        page = self.fetch("registration cancel page", f"{manage}/stornieren")
+        kind = "consultation" if manage.startswith("/beratung/") else "registration"
+        cancel = f"{manage}/{CANCEL_PATH[kind]}"
+        self.fetch(f"{kind} manage page", manage)
+        page = self.fetch(f"{kind} cancel page", cancel)
         token = CSRF.search(page.body)
         if page.status != 200 or token is None:
-            self.stats.outcome(f"cancel: no form (HTTP {page.status})")
+            self.stats.outcome(f"cancel {kind}: no form (HTTP {page.status})")
             return
-        answer = self.fetch(
-            "registration cancel POST", f"{manage}/stornieren", {"csrf_token": token.group(1)}
-        )
-        self.stats.outcome(f"cancel: HTTP {answer.status}")
+        answer = self.fetch(f"{kind} cancel POST", cancel, {"csrf_token": token.group(1)})
+        self.stats.outcome(f"cancel {kind}: HTTP {answer.status}")
         if answer.status == 302:
-            self.fetch("registration manage page", answer.headers["Location"])
+            self.fetch(f"{kind} manage page", answer.headers["Location"])
 
     def book(self) -> None:
         week = self.fetch("consultation week /initialberatung/", "/initialberatung/")
@@ -352,10 +377,8 @@ class Visitor:
             self.addresses[address] = 0
             self.stats.outcome("book: booked (pending)")
             self.fetch("booking received", answer.headers["Location"])
-        elif "vergeben" in answer.body:
-            self.stats.outcome("book: slot taken meanwhile (form shown again)")
-        else:
-            self.stats.outcome("book: refused (other)")
+        else:  # usually: somebody else took the slot meanwhile
+            self.stats.outcome(f"book: form shown again: {form_errors(answer.body)}")
 
 
 # -- the run ---------------------------------------------------------------------------------
@@ -407,20 +430,69 @@ def prepare(app) -> Site:
     return Site(slugs, filters)
 
 
-def load(server: Server, site: Site, mailbox: Mailbox, args) -> tuple[Stats, float]:
+def load(
+    server: Server, site: Site, mailbox: Mailbox, database: str, workers: set[int], args
+) -> tuple[Stats, float]:
     stats = Stats()
-    started = time.monotonic()
-    deadline = started + args.seconds
     visitors = [
-        Visitor(n, server, site, stats, mailbox, deadline, args.think, args.seed * 100_000 + n)
+        Visitor(
+            *(n, server, site, stats, mailbox, 0.0, args.think, args.seed * 100_000 + n),
+            journeys=SMOKE_JOURNEYS if args.smoke else JOURNEYS,
+        )
         for n in range(args.users)
     ]
     threads = [threading.Thread(target=v.run, name=f"visitor-{v.number}") for v in visitors]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return stats, time.monotonic() - started
+    with latency_probe(server, "/angebote/") as probed:
+        busy, total = machine_cpu()
+        before = process_cpu()
+        started = time.monotonic()
+        for visitor in visitors:
+            visitor.deadline = started + args.seconds
+        for thread in threads:
+            thread.start()
+        while args.smoke and any(thread.is_alive() for thread in threads):
+            if stats.every_journey_through():
+                for visitor in visitors:
+                    visitor.deadline = time.monotonic()  # each stops at its next page
+                break
+            time.sleep(0.1)
+        for thread in threads:
+            thread.join()
+        seconds = time.monotonic() - started
+        busy_after, total_after = machine_cpu()
+        after = process_cpu()
+    used = Counter()
+    for pid, (cpu, command) in after.items():
+        used[_role(pid, command, server, database, workers)] += cpu - before.get(pid, (0, ""))[0]
+    cores = (total_after - total) / seconds
+    machine = (busy_after - busy) / seconds
+    print(
+        f"CPU during the load: {machine:.2f} of {cores:.0f} cores busy; in cores: "
+        + ", ".join(f"{role} {cpu / seconds:.2f}" for role, cpu in used.most_common())
+        + f", unaccounted (processes that ended, the kernel) "
+        f"{machine - used.total() / seconds:.2f}"
+    )
+    if probed:
+        print(
+            f"probe (a separate process, one GET /angebote/ at a time, {len(probed)} requests): "
+            f"p50 {percentile(probed, 0.5):.0f} ms, p95 {percentile(probed, 0.95):.0f} ms, "
+            f"p99 {percentile(probed, 0.99):.0f} ms"
+        )
+    return stats, seconds
+
+
+def _role(pid: int, command: str, server: Server, database: str, workers: set[int]) -> str:
+    if pid == os.getpid():
+        return "load generator (this process: visitors' threads, SMTP sink)"
+    if "bench_wsgi:app" in command and f":{server.port}" in command:
+        return "gunicorn"
+    if command.startswith("postgres:") and f" {database} " in command:
+        return "PostgreSQL (this database)"
+    if pid in workers:
+        return "outbox worker"
+    if "live_server as s" in command and f" {server.port} " in command:
+        return "probe"
+    return "other processes on the machine"
 
 
 def report(stats: Stats, seconds: float) -> bool:
@@ -502,6 +574,26 @@ def calendars(mailbox: Mailbox) -> tuple[set[tuple[str, str, str]], Counter]:
     return seen, ids
 
 
+def invited_people() -> list[tuple[str, int, str, tuple[str, ...]]]:
+    """(kind, id, status now, addresses) of every registration and consultation that was sent
+    its calendar invitation (some since cancelled): the person, and for a consultation also
+    the advisor."""
+    registrations = db.session.execute(
+        sa.select(Registration.id, Registration.status, Person.email)
+        .join(Person, Registration.person_id == Person.id)
+        .where(Registration.invitation_sent)
+    ).all()
+    consultations = db.session.execute(
+        sa.select(Consultation.id, Consultation.status, Person.email, StaffUser.email)
+        .join(Person, Consultation.person_id == Person.id)
+        .join(StaffUser, Consultation.advisor_id == StaffUser.id)
+        .where(Consultation.invitation_sent)
+    ).all()
+    return [("registration", i, s.value, (e,)) for i, s, e in registrations] + [
+        ("consultation", i, s.value, (e, a)) for i, s, e, a in consultations
+    ]
+
+
 def invariants(app, mailbox: Mailbox) -> bool:
     config = app.config
     buffer = config["CONSULTATION_BUFFER_MINUTES"]
@@ -561,11 +653,7 @@ def invariants(app, mailbox: Mailbox) -> bool:
                 ).all()
             )
         )
-        confirmed = db.session.execute(
-            sa.select(Registration.id, Person.email)
-            .join(Person, Registration.person_id == Person.id)
-            .where(Registration.status == RegistrationStatus.CONFIRMED)
-        ).all()
+        invited = invited_people()
         outbox = db.session.execute(
             sa.select(
                 OutboxMessage.message_id,
@@ -575,16 +663,34 @@ def invariants(app, mailbox: Mailbox) -> bool:
             )
         ).all()
     seen, received_ids = calendars(mailbox)
-    without_invitation = [
-        rid
-        for rid, address in confirmed
-        if (f"registration-{rid}@{host}", "REQUEST", address.lower()) not in seen
-    ]
+
+    def missing(kind: str, status: str, method: str) -> list[int]:
+        return [
+            number
+            for what, number, now_status, addresses in invited
+            if what == kind and (status == "any" or now_status == status)
+            for address in addresses
+            if (f"{kind}-{number}@{host}", method, address.lower()) not in seen
+        ]
+
     outbox_ids = Counter(m for m, *_ in outbox)
     not_sent = sum(1 for _, status, *_ in outbox if status is not OutboxStatus.SENT)
     lost = set(outbox_ids) - set(received_ids)
     twice = sum(1 for n in received_ids.values() if n > 1)
     delays = [(sent - created).total_seconds() for _, _, created, sent in outbox if sent]
+
+    # A check over nothing proves nothing: each kind of journey must have got through.
+    kinds = Counter(what for what, *_ in invited)
+    cancelled = statuses[RegistrationStatus.CANCELLED] + consultations[ConsultationStatus.CANCELLED]
+    never = [
+        name
+        for name, count in (
+            ("registration confirmed (invitation sent)", kinds["registration"]),
+            ("consultation confirmed (invitation sent)", kinds["consultation"]),
+            ("registration or consultation cancelled", cancelled),
+        )
+        if count == 0
+    ]
 
     print("\n## Invariants\n")
     print(
@@ -605,17 +711,42 @@ def invariants(app, mailbox: Mailbox) -> bool:
         ("dates with a free seat while people wait", stuck),
         (f"advisors' active consultations overlapping (incl. {buffer} min buffer)", overlapping),
         ("advisor days over the day limit", per_day),
-        ("confirmed registrations without their invitation (REQUEST, UID)", without_invitation),
+        (
+            "confirmed registrations without their invitation (REQUEST, UID) in the sink",
+            missing("registration", "confirmed", "REQUEST"),
+        ),
+        (
+            "confirmed consultations without the invitation to the municipality and the advisor",
+            missing("consultation", "confirmed", "REQUEST"),
+        ),
+        (
+            "invited, then cancelled, without the invitation and its CANCEL (same UID)",
+            missing("registration", "cancelled", "REQUEST")
+            + missing("registration", "cancelled", "CANCEL")
+            + missing("consultation", "cancelled", "REQUEST")
+            + missing("consultation", "cancelled", "CANCEL"),
+        ),
         ("outbox mails not sent", [not_sent] if not_sent else []),
         ("outbox mails the SMTP server never received", sorted(lost)),
         ("mails received more than once", [twice] if twice else []),
+        ("journeys that never got through (the checks above would miss them)", never),
     ]
     print("\n| invariant | violations |")
     print("| --- | --- |")
     for name, found in checks:
         print(f"| {name} | {len(found)}{' ' + str(found[:5]) if found else ''} |")
-    print(f"(confirmed registrations checked: {len(confirmed):,})")
+    print(
+        f"(invitations checked: {kinds['registration']:,} registrations, "
+        f"{kinds['consultation']:,} consultations, confirmed now or cancelled since)"
+    )
     return all(not found for _, found in checks)
+
+
+def cpu_model() -> str:
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return platform.processor() or "unknown CPU"
 
 
 def main() -> int:
@@ -626,10 +757,22 @@ def main() -> int:
     parser.add_argument("--outbox-workers", type=int, default=1)
     parser.add_argument("--drain-timeout", type=float, default=180)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="10 visitors with short pauses, fewer of them browsing, until every kind of "
+        "journey has got through once (at most 90 s): each check has something to check; "
+        "the figures mean nothing (about 25 s in all on an idle machine)",
+    )
     args = parser.parse_args()
+    if args.smoke:
+        args.users, args.seconds, args.think = 10, 90, 0.2
 
     print(f"command: {command_line()}")
-    print(f"machine: {platform.python_implementation()} {platform.python_version()}")
+    print(
+        f"machine: {cpu_model()}, {os.cpu_count()} cores; "
+        f"{platform.python_implementation()} {platform.python_version()}"
+    )
     print(f"load average before: {load_average()}")
     mailbox_sink = SmtpSink()
     mailbox = Mailbox()
@@ -655,12 +798,16 @@ def main() -> int:
                 f"PostgreSQL {version}; gunicorn 4 sync workers on http://{server.host}:{server.port}"
             )
             site = prepare(app)
-            with outbox_workers(environment, args.outbox_workers, idle=0.5):
+            with outbox_workers(environment, args.outbox_workers, idle=0.5) as workers:
                 print(
                     f"load: {args.users} visitors for {args.seconds:.0f} s, pause between pages "
-                    f"uniform 0–{2 * args.think:.1f} s; {args.outbox_workers} outbox worker(s)"
+                    f"uniform 0–{2 * args.think:.1f} s; {args.outbox_workers} outbox worker(s); "
+                    f"rate limits (registration and booking, manage links, login) set to "
+                    f"{UNLIMITED}: every visitor comes from 127.0.0.1"
                 )
-                stats, seconds = load(server, site, mailbox, args)
+                database = environment["STARTSMART_DATABASE_URL"].rsplit("/", 1)[1]
+                pids = {worker.pid for worker in workers}
+                stats, seconds = load(server, site, mailbox, database, pids, args)
                 print(f"load average at the end of the load: {load_average()}")
                 ok &= report(stats, seconds)
                 ok &= drain(app, args.drain_timeout)
