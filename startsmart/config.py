@@ -62,7 +62,10 @@ class Defaults:
     # "worker": only `flask outbox work` / `flask outbox send` deliver (production).
     MAIL_DELIVERY: str | None = None
     OUTBOX_BATCH_SIZE = 100  # messages claimed per pass and sent over one SMTP connection
-    OUTBOX_LEASE_SECONDS = 300  # a claim older than this is taken over by another worker
+    # A claim on a batch lasts this long (renewed at half time while the worker sends); a dead
+    # worker's rows wait this long before another takes them over. Keep it well above
+    # MAIL_TIMEOUT: a message that takes longer than half the lease may be sent twice.
+    OUTBOX_LEASE_SECONDS = 300
     OUTBOX_MAX_ATTEMPTS = 8
     OUTBOX_RETRY_DELAYS = (60, 300, 1800, 7200, 21600, 43200, 86400)  # seconds, then the last
 
