@@ -4,7 +4,7 @@ server (aiosmtpd on loopback).
 - Three workers deliver 3,000 queued messages: each exactly once, side by side (PostgreSQL:
   FOR UPDATE SKIP LOCKED).
 - A worker killed with SIGKILL in the middle of a batch: the rows it had claimed and not
-  finished wait until its lease (5 s here) has run out; then the others take them over, and
+  finished wait until its lease (8 s here) has run out; then the others take them over, and
   nothing is lost. The SMTP server holds the worker at its tenth message, so the kill lands
   at a known place, in the two ways it can: before the server accepted the message in flight
   (then every message goes out exactly once), or after the server accepted it and before the
@@ -46,7 +46,7 @@ WORKERS = 3
 MESSAGES = 3000 if DATABASE == "postgresql" else 300
 KILL_MESSAGES = 300  # three full batches: whoever the trap catches is in a batch of 100
 BATCH = 100
-LEASE_SECONDS = 5
+LEASE_SECONDS = 8  # long enough to kill the worker well inside it on a busy machine
 TRAP_AT = 10  # the message of a batch during which its worker is killed
 MESSAGE_ID = re.compile(rb"^Message-ID:\s*(\S+)", re.IGNORECASE | re.MULTILINE)
 
@@ -92,15 +92,23 @@ def message_id(raw: bytes) -> str:
     return MESSAGE_ID.search(raw.split(b"\r\n\r\n", 1)[0]).group(1).decode()
 
 
-@pytest.fixture
-def relay():
+@pytest.fixture(scope="module")
+def _relay():
     sink = SmtpSink()
     sink.handler = Relay()
     sink.start()
     yield sink
-    if sink.handler.trap is not None:
-        sink.handler.trap.killed.set()  # let go of a held connection if the test failed
     sink.stop()
+
+
+@pytest.fixture
+def relay(_relay):
+    """The module's SMTP server, empty and without a trap at the start of a test."""
+    _relay.clear()
+    _relay.handler.trap = None
+    yield _relay
+    if _relay.handler.trap is not None:
+        _relay.handler.trap.killed.set()  # let go of a held connection if the test failed
 
 
 class Workers:
@@ -124,8 +132,10 @@ class Workers:
         self.instance = instance
         self.processes: list[subprocess.Popen] = []
 
-    def start(self, count: int) -> None:
-        for number in range(count):
+    def top_up(self, count: int) -> None:
+        """Start workers until ``count`` are running; wait until each new one is."""
+        new = range(len(self.processes), len(self.processes) + count - len(self.running()))
+        for number in new:
             url = self.database_url
             if DATABASE == "postgresql":  # to see when a killed worker's connection is gone
                 url += f"?application_name=outbox-worker-{number}"
@@ -140,8 +150,11 @@ class Workers:
                         stderr=subprocess.STDOUT,
                     )
                 )
-        for number in range(count):
+        for number in new:
             wait_for(lambda n=number: self.started(n), 60, f"worker {number} started", self)
+
+    def running(self) -> list[subprocess.Popen]:
+        return [process for process in self.processes if process.poll() is None]
 
     def started(self, number: int) -> bool:
         if self.processes[number].poll() is not None:
@@ -173,14 +186,22 @@ class Workers:
                 process.wait()
 
 
+@pytest.fixture(scope="module")
+def _workers(_app, database_url, _relay, tmp_path_factory):
+    # Started once for the module (a start costs seconds); a test that kills one gets a
+    # replacement for the next.
+    pool = Workers(database_url, _relay, tmp_path_factory.mktemp("workers"))
+    yield pool
+    if _relay.handler.trap is not None:
+        _relay.handler.trap.killed.set()  # a held worker can then finish and stop
+    pool.stop()
+
+
 @pytest.fixture
-def workers(app, database_url, relay, tmp_path):
-    started = Workers(database_url, relay, tmp_path)
-    started.start(WORKERS)
-    yield started
-    if relay.handler.trap is not None:
-        relay.handler.trap.killed.set()  # a held worker can then finish and stop
-    started.stop()
+def workers(app, relay, _workers):
+    """Three running workers, idle, on an empty outbox."""
+    _workers.top_up(WORKERS)
+    return _workers
 
 
 def wait_for(condition, seconds: float, what: str, workers: Workers) -> None:
@@ -257,11 +278,11 @@ def test_three_workers_deliver_each_message_exactly_once(app, relay, workers):
 
     received = relay.handler.counted()
     assert set(received) == queued, "a message is missing"
-    assert {n for n in received.values()} == {1}, "a message went out twice"
+    assert set(received.values()) == {1}, "a message went out twice"
     assert attempts == {1: MESSAGES}
     assert sum(shares.values()) == MESSAGES
     if DATABASE == "postgresql":  # SKIP LOCKED: all three at work side by side
-        assert set(shares) == {workers.name(p) for p in workers.processes}, shares
+        assert set(shares) == {workers.name(p) for p in workers.running()}, shares
     print(
         f"\n{MESSAGES} messages, {WORKERS} workers on {DATABASE}: {seconds:.1f} s, "
         f"{MESSAGES / seconds:.0f} messages/s; shares {sorted(shares.values())}"
@@ -275,7 +296,7 @@ def test_three_workers_deliver_each_message_exactly_once(app, relay, workers):
 )
 def test_a_killed_workers_batch_is_taken_over_after_its_lease(app, relay, workers, accept_first):
     trap = relay.handler.trap = Trap(TRAP_AT, accept_first)
-    names = {workers.name(p): p for p in workers.processes}
+    names = {workers.name(p): p for p in workers.running()}
     with app.app_context():
         queued = queue_bulk(KILL_MESSAGES)
         wait_for(lambda: trap.message_id is not None, 60, "a worker held by the trap", workers)
