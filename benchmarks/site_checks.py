@@ -69,7 +69,9 @@ def invited_people() -> list[tuple[str, int, str, tuple[str, ...]]]:
     ]
 
 
-def invariants(app, mailbox: Mailbox) -> bool:
+def invariants(app, mailbox: Mailbox, every_journey: bool) -> bool:
+    """Print every check and return whether all held. ``every_journey``: fail, too, when a
+    kind of journey never got through (the smoke run's purpose); otherwise only say so."""
     config = app.config
     buffer = config["CONSULTATION_BUFFER_MINUTES"]
     host = urlsplit(config["PUBLIC_URL"]).hostname
@@ -154,7 +156,7 @@ def invariants(app, mailbox: Mailbox) -> bool:
     twice = sum(1 for n in received_ids.values() if n > 1)
     delays = [(sent - created).total_seconds() for _, _, created, sent in outbox if sent]
 
-    # A check over nothing proves nothing: each kind of journey must have got through.
+    # A check over nothing proves nothing: say which kinds of journey never got through.
     kinds = Counter(what for what, *_ in invited)
     cancelled = statuses[RegistrationStatus.CANCELLED] + consultations[ConsultationStatus.CANCELLED]
     never = [
@@ -204,8 +206,9 @@ def invariants(app, mailbox: Mailbox) -> bool:
         ("outbox mails not sent", [not_sent] if not_sent else []),
         ("outbox mails the SMTP server never received", sorted(lost)),
         ("mails received more than once", [twice] if twice else []),
-        ("journeys that never got through (the checks above would miss them)", never),
     ]
+    if every_journey:
+        checks.append(("journeys that never got through (the checks above would miss them)", never))
     print("\n| invariant | violations |")
     print("| --- | --- |")
     for name, found in checks:
@@ -214,4 +217,6 @@ def invariants(app, mailbox: Mailbox) -> bool:
         f"(invitations checked: {kinds['registration']:,} registrations, "
         f"{kinds['consultation']:,} consultations, confirmed now or cancelled since)"
     )
+    if never and not every_journey:
+        print(f"NOT EXERCISED in this run, so not checked: {', '.join(never)}")
     return all(not found for _, found in checks)
