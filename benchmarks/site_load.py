@@ -76,6 +76,7 @@ from startsmart.extensions import db
 from startsmart.invitations.models import OutboxMessage, OutboxStatus
 
 UNLIMITED = "1000000 per minute"
+GUNICORN, POSTGRES = "gunicorn", "PostgreSQL (this database)"  # processes by role
 REGISTRABLE = (
     OfferingFormat.ONLINE_INTRO,
     OfferingFormat.THEMATIC_INPUT,
@@ -174,6 +175,15 @@ def load(
         + f", unaccounted (processes that ended, the kernel) "
         f"{machine - used.total() / seconds:.2f}"
     )
+    requests = sum(len(times) for times in stats.seconds.values())
+    serving = used[GUNICORN] + used[POSTGRES]
+    if requests and serving:
+        per_request = 1000 * serving / requests
+        print(
+            f"CPU per request ({GUNICORN} and {POSTGRES}): {per_request:.1f} ms; {cores:.0f} cores "
+            f"doing nothing else could serve about {1000 * cores / per_request:.0f} requests/s "
+            "(an upper bound, estimated)"
+        )
     if probed:
         print(
             f"probe (a separate process, one GET /angebote/ at a time, {len(probed)} requests): "
@@ -187,9 +197,9 @@ def _role(pid: int, command: str, server: Server, database: str, workers: set[in
     if pid == os.getpid():
         return "load generator (this process: visitors' threads, SMTP sink)"
     if "bench_wsgi:app" in command and f":{server.port}" in command:
-        return "gunicorn"
+        return GUNICORN
     if command.startswith("postgres:") and f" {database} " in command:
-        return "PostgreSQL (this database)"
+        return POSTGRES
     if pid in workers:
         return "outbox worker"
     if "live_server as s" in command and f" {server.port} " in command:
