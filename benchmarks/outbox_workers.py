@@ -18,6 +18,7 @@ delivery machinery: claim, SMTP, mark.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import time
@@ -30,6 +31,7 @@ from live_server import (
     load_average,
     migrate,
     outbox_workers,
+    process_cpu,
     scratch_database,
     server_environment,
 )
@@ -90,24 +92,40 @@ def wait_started(instance: Path, count: int) -> None:
     raise RuntimeError(f"the outbox workers did not start; see {instance}")
 
 
-def run(app, environment, sink: SmtpSink, workers: int, messages: int) -> tuple[float, bool]:
+def run(app, environment, sink: SmtpSink, workers: int, messages: int):
+    """Seconds to deliver, whether each arrived once, and CPU seconds by role."""
     sink.clear()
+    database = environment["STARTSMART_DATABASE_URL"].rsplit("/", 1)[1]
     with app.app_context():
         db.session.execute(sa.delete(OutboxMessage))
         db.session.commit()
-    with outbox_workers(environment, workers, idle=0.2):
+    with outbox_workers(environment, workers, idle=0.2) as processes:
         wait_started(Path(environment["STARTSMART_INSTANCE_PATH"]), workers)
+        pids = {process.pid for process in processes}
         with app.app_context():
             queue(messages)
+            before = process_cpu()
             started = time.monotonic()
             while unsent():
                 if time.monotonic() - started > 600:
                     raise RuntimeError("not delivered within 10 minutes")
                 time.sleep(0.05)
             seconds = time.monotonic() - started
+            after = process_cpu()
+    used: Counter = Counter()
+    for pid, (cpu, command) in after.items():
+        if pid in pids:
+            role = "workers"
+        elif command.startswith("postgres:") and f" {database} " in command:
+            role = "PostgreSQL"
+        elif pid == os.getpid():
+            role = "SMTP sink (and this script's polling)"
+        else:
+            continue
+        used[role] += cpu - before.get(pid, (0, ""))[0]
     received = Counter(r.message["Message-ID"] for r in sink.received)
     exactly_once = len(received) == messages and set(received.values()) == {1}
-    return seconds, exactly_once
+    return seconds, exactly_once, used
 
 
 def main() -> int:
@@ -130,14 +148,21 @@ def main() -> int:
             }
             migrate(environment)
             app = create_app({"DATABASE_URL": url, "INSTANCE_PATH": str(instance)})
-            print("\n| workers | messages | seconds | messages/s | each exactly once |")
-            print("| --- | --- | --- | --- | --- |")
+            print(
+                "\n| workers | messages | seconds | messages/s | each exactly once "
+                "| CPU per message: workers / PostgreSQL / SMTP sink |"
+            )
+            print("| --- | --- | --- | --- | --- | --- |")
             for workers in args.workers:
-                seconds, exactly_once = run(app, environment, sink, workers, args.messages)
-                ok &= exactly_once
+                seconds, once, used = run(app, environment, sink, workers, args.messages)
+                ok &= once
+                cpu = " / ".join(
+                    f"{1000 * used[role] / args.messages:.2f} ms"
+                    for role in ("workers", "PostgreSQL", "SMTP sink (and this script's polling)")
+                )
                 print(
                     f"| {workers} | {args.messages:,} | {seconds:.1f} | "
-                    f"{args.messages / seconds:.0f} | {'yes' if exactly_once else 'NO'} |"
+                    f"{args.messages / seconds:.0f} | {'yes' if once else 'NO'} | {cpu} |"
                 )
             with app.app_context():
                 db.engine.dispose()
