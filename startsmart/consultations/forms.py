@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField, TelField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from startsmart.consultations.models import Channel
@@ -21,11 +23,35 @@ class CheckboxList(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+def _a_point_in_time(form, field) -> None:
+    """The slot list is built from what is free when the form is answered, so a slot someone
+    else took meanwhile is no longer among the choices. WTForms would then say only "not a
+    valid choice"; the booking service says why (taken, too soon, not offered) and the
+    page offers fresh slots. Here only the shape is checked."""
+    if parse_start(field.data) is None:
+        raise ValidationError(_l("Bitte wählen Sie einen Termin."))
+
+
+def parse_start(value: str | None) -> datetime | None:
+    """A slot's start as the form and the week links carry it (ISO 8601 with offset)."""
+    # A "+01:00" typed or pasted into a URL arrives as " 01:00".
+    try:
+        parsed = datetime.fromisoformat((value or "").strip().replace(" ", "+"))
+        # Year 1 or 9999 with an offset leaves datetime's range when converted.
+        parsed.astimezone(UTC)
+    except (ValueError, OverflowError):
+        return None
+    return parsed if parsed.tzinfo is not None else None
+
+
 class SlotChoiceForm(FlaskForm):
     """Only the time and the channel: used for rescheduling."""
 
     starts_at = SelectField(
-        _l("Termin"), choices=[], validators=[InputRequired(_l("Bitte wählen Sie einen Termin."))]
+        _l("Termin"),
+        choices=[],
+        validate_choice=False,
+        validators=[InputRequired(_l("Bitte wählen Sie einen Termin.")), _a_point_in_time],
     )
     channel = SelectField(
         _l("Wie möchten Sie sprechen?"),

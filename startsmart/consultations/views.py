@@ -24,7 +24,13 @@ from startsmart.catalog.models import Topic
 from startsmart.clock import BERLIN, berlin_to_utc, berlin_today
 from startsmart.conferences.models import Conference
 from startsmart.consultations import booking, feed, schedule
-from startsmart.consultations.forms import BookingForm, ConfirmForm, ReasonForm, SlotChoiceForm
+from startsmart.consultations.forms import (
+    BookingForm,
+    ConfirmForm,
+    ReasonForm,
+    SlotChoiceForm,
+    parse_start,
+)
 from startsmart.consultations.models import Channel, ConsultationStatus
 from startsmart.database import utcnow
 from startsmart.errors import DomainError
@@ -105,21 +111,12 @@ def _fill_slot_choices(form: SlotChoiceForm, monday: date, now: datetime) -> Non
     form.starts_at.choices = as_choices([("", _("– bitte wählen –")), *choices])
 
 
-def _parse_start(value: str | None) -> datetime | None:
-    # A "+01:00" typed or pasted into a URL arrives as " 01:00".
-    try:
-        parsed = datetime.fromisoformat((value or "").strip().replace(" ", "+"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo is not None else None
-
-
 @bp.route("/initialberatung/buchen", methods=["GET", "POST"])
 @limiter.limit(_limit, methods=["POST"])
 def booking_form():
     now = utcnow()
     form = BookingForm()
-    requested = _parse_start(request.values.get("start") or form.starts_at.data)
+    requested = parse_start(request.values.get("start") or form.starts_at.data)
     monday = requested.astimezone(BERLIN).date() if requested else _week_start(now)
     monday -= timedelta(days=monday.weekday())
     _fill_slot_choices(form, monday, now)
@@ -171,7 +168,7 @@ def _enum_or_none(enum_class, value):
 
 def _request_from(form: BookingForm) -> booking.BookingRequest:
     return booking.BookingRequest(
-        starts_at=_parse_start(form.starts_at.data),
+        starts_at=parse_start(form.starts_at.data),
         channel=Channel(form.channel.data),
         municipality=MunicipalityInput(
             name=form.municipality.data,
@@ -279,7 +276,7 @@ def reschedule(token: str):
     if form.validate_on_submit():
         try:
             booking.reschedule(
-                token, _parse_start(form.starts_at.data), Channel(form.channel.data), now
+                token, parse_start(form.starts_at.data), Channel(form.channel.data), now
             )
         except DomainError as error:
             db.session.rollback()

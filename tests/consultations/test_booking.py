@@ -130,8 +130,24 @@ def test_taken_slot_in_the_form_keeps_the_input_and_offers_fresh_slots(app, clie
     assert response.status_code == 200
     html = text(response)
     assert "Meine eigene Frage" in html
+    assert "gerade vergeben" in html and "Keine gültige Auswahl" not in html
     assert f'value="{start.isoformat()}"' not in html  # the taken slot is no longer offered
     assert f'value="{(start + timedelta(hours=24)).isoformat()}"' in html  # next day's 10:00
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["morgen", "2026-13-40T10:00:00+01:00", "2026-12-01T10:00:00", "9999-12-31T23:30:00-14:00"],
+)
+def test_a_forged_start_is_asked_again_and_books_nothing(app, client, smtp, value):
+    make_advisor(app, "a@kts.example")
+    form = booking_form(next_weekday_slot(), goals="Meine eigene Frage")
+    response = submit(client, "/initialberatung/buchen", {**form, "starts_at": value})
+    assert response.status_code == 200
+    html = text(response)
+    assert "Bitte wählen Sie einen Termin." in html and "Meine eigene Frage" in html
+    with app.app_context():
+        assert db.session.execute(sa.select(sa.func.count(Consultation.id))).scalar() == 0
 
 
 def test_model_projects_are_told_kindly_and_one_per_year(app, smtp):
@@ -262,4 +278,4 @@ def test_domain_error_is_not_a_500(app, client, smtp):
     response = submit(client, page, booking_form(next_weekday_slot(), starts_at="kaputt"))
     assert response.status_code == 200
     assert "Bitte prüfen Sie Ihre Angaben" in text(response)
-    assert "Keine gültige Auswahl" in text(response)
+    assert "Bitte wählen Sie einen Termin." in text(response)
