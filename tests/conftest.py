@@ -10,12 +10,11 @@ import os
 from collections.abc import Iterator
 
 import pytest
-import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
-from databases import postgres_database, sqlite_database
+from databases import empty_all_tables, postgres_database, sqlite_database
 from environment import DATABASE
 from smtp_sink import SmtpSink
 from startsmart import create_app
@@ -74,19 +73,8 @@ def app(_app: Flask) -> Iterator[Flask]:
     yield _app
     with _app.app_context():
         db.session.remove()
-        _empty_all_tables()
+        empty_all_tables()
     limiter.reset()
-
-
-def _empty_all_tables() -> None:
-    tables = list(reversed(db.metadata.sorted_tables))
-    with db.engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                connection.execute(table.delete())
 
 
 @pytest.fixture

@@ -8,9 +8,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
+import sqlalchemy as sa
 from psycopg import sql
 
 from environment import POSTGRES_ADMIN_URL, require
+from startsmart.extensions import db
 
 
 def postgres_available() -> bool:
@@ -41,3 +43,15 @@ def postgres_database(label: str) -> Iterator[str]:
 def sqlite_database(directory: Path, label: str) -> Iterator[str]:
     # A file, not :memory:, so the live server thread of the browser tests sees the same data.
     yield f"sqlite:///{directory / f'{label}.sqlite3'}"
+
+
+def empty_all_tables() -> None:
+    """Delete every row of the app's database (inside an app context), keeping the schema."""
+    tables = list(reversed(db.metadata.sorted_tables))
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(table.delete())

@@ -1,0 +1,439 @@
+"""Every HTML page of Start Smart, in each state worth checking: what the page crawl visits.
+
+``PAGES`` maps each endpoint that answers GET with an HTML page to the visits that show it:
+empty and filled, as each staff role where the page differs, and every form once more in its
+error state (submitted empty). ``NOT_PAGES`` lists, with the reason, the GET endpoints that
+are no HTML page (calendar files, JSON, CSV, redirects, health checks, static files).
+
+The crawl test matches every page it showed against ``app.url_map`` and fails when a GET
+endpoint is in neither table. So a new page means one new line here: a ``PAGES`` entry (the
+crawl then checks it) or, for a download or redirect, a ``NOT_PAGES`` entry with its reason.
+
+Not here yet, because their branch has not landed: the speed-dating presenter screen and the
+participant's phone page. When they land, add (adapting the endpoint names)::
+
+    "speed_dating_staff.presentation": lambda s: [
+        Visit(f"{_sd(s)}/praesentation", TEAM),
+    ],
+    "speed_dating_public.participant": lambda s: [Visit(f"/sd/{s.participant_code}")],
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from site_seed import Site
+from startsmart.staff.models import Role
+
+PUBLIC = None
+ADMIN, ADVISOR, TEAM = Role.ADMIN, Role.ADVISOR, Role.EVENT_TEAM
+
+
+@dataclass(frozen=True)
+class Visit:
+    """Open ``path`` as ``role`` (None: a member of the public).
+
+    ``submit``: then press the button of that name after emptying the text fields of its form
+    (and entering ``fill``: label -> text, option value, or True/False for a checkbox), and check
+    the page that comes back shows the error summary. ``steps``: a journey (a function of the
+    page and the seeded site) that ends on the page to check, instead of ``path`` alone.
+    """
+
+    path: str
+    role: Role | None = PUBLIC
+    status: int = 200
+    submit: str | None = None
+    fill: tuple[tuple[str, str | bool], ...] = ()
+    empty: bool = False  # on the empty site (a fresh installation) instead of the filled one
+    steps: Callable | None = field(default=None, compare=False)
+    label: str = ""
+
+    @property
+    def name(self) -> str:
+        what = self.label or (f"errors after '{self.submit}'" if self.submit else "")
+        what = "empty site" + (f", {what}" if what else "") if self.empty else what
+        who = self.role.value if self.role else "public"
+        return f"{who} {self.path}" + (f" ({what})" if what else "")
+
+
+def _sd(site: Site) -> str:
+    return f"/staff/regionalkonferenzen/{site.conference_id}/speed-dating"
+
+
+def _date(site: Site, date_id: int | None = None) -> str:
+    return f"/staff/termine/{date_id or site.full_date}"
+
+
+# --- journeys: pages a person only reaches by doing something --------------------------------
+
+
+def _register_for_the_exchange(page, site: Site) -> None:
+    page.goto(f"/angebote/termine/{site.exchange_date}/anmeldung")
+    page.get_by_label("Ihr Name").fill("Rita Rundgang")
+    page.get_by_label("E-Mail-Adresse").fill("rita@prenzlau.de")
+    page.get_by_label("Ihre Kommune").fill("Prenzlau")
+    page.get_by_label("Bundesland").select_option("BB")
+    page.get_by_label("Art der Kommune").select_option("town")
+    page.get_by_label("Ihre Frage für den Austausch").fill("Wie gewinnen wir den Rat?")
+    page.get_by_label("Ich habe die Datenschutzhinweise gelesen.").check()
+    page.get_by_role("button", name="Verbindlich anmelden").click()
+    page.wait_for_url("**/anmeldung/erhalten")
+
+
+def _ask_for_the_mail_too_often(page, site: Site) -> None:
+    """The resend button allows three mails an hour; the fourth press gets the 429 page."""
+    _register_for_the_exchange(page, site)
+    for _ in range(4):
+        page.get_by_role("button", name="E-Mail noch einmal senden").click()
+        page.wait_for_load_state()
+
+
+def _book_a_consultation(page, site: Site) -> None:
+    page.goto("/initialberatung/")
+    for _ in range(3):  # the current week may have no free slot left
+        slots = page.locator(".slot-list a")
+        if slots.count():
+            break
+        page.get_by_role("link", name="nächste Woche →").click()
+    slots.first.click()
+    page.get_by_label("Ihre Kommune").fill("Bad Sooden-Allendorf")
+    page.get_by_label("Bundesland").select_option("HE")
+    page.get_by_label("Art der Kommune").select_option("town")
+    page.get_by_label("Ihr Name").fill("Bernd Buchung")
+    page.get_by_label("E-Mail-Adresse").fill("bernd@eichenzell.de")
+    page.get_by_label("Einwohnerzahl (ungefähr)").select_option("5k_20k")
+    page.get_by_label("Ausgangslage").fill("Wir fangen gerade erst an.")
+    page.get_by_label("Ziele und Fragen").fill("Womit beginnen?")
+    page.get_by_label("Ich habe die Datenschutzhinweise gelesen.").check()
+    page.get_by_role("button", name="Verbindlich buchen").click()
+    page.wait_for_url("**/initialberatung/erhalten")
+
+
+def _send_too_much(page, site: Site) -> None:
+    """A form body over the 1 MB limit gets the 413 page."""
+    page.goto(f"/angebote/termine/{site.exchange_date}/anmeldung")
+    page.get_by_label("Ihre Frage für den Austausch").evaluate(
+        "field => { field.value = 'x'.repeat(1_200_000); }"
+    )
+    page.get_by_role("button", name="Verbindlich anmelden").click()
+    page.wait_for_load_state()
+
+
+def _send_a_stale_form(page, site: Site) -> None:
+    """A form whose CSRF token is gone (open too long, tampered with) gets the 400 page."""
+    page.goto("/staff/login")
+    page.locator("input[name=csrf_token]").evaluate("field => { field.value = 'abgelaufen'; }")
+    page.get_by_role("button", name="Anmelden").click()
+    page.wait_for_load_state()
+
+
+def _create_a_calendar_link(page, site: Site) -> None:
+    page.goto("/staff/beratungen/kalender-abo")
+    page.get_by_role("button", name="Link erzeugen").click()
+    page.wait_for_load_state()
+
+
+# --- the inventory ---------------------------------------------------------------------------
+
+PAGES: dict[str, Callable[[Site], list[Visit]]] = {
+    # Public information pages
+    "pages.start": lambda s: [Visit("/"), Visit("/", empty=True)],
+    "pages.accessibility": lambda s: [Visit("/barrierefreiheit")],
+    "pages.privacy": lambda s: [Visit("/datenschutz")],
+    "pages.imprint": lambda s: [Visit("/impressum")],
+    "pages.easy_language": lambda s: [Visit("/leichte-sprache")],
+    # Catalogue and registration
+    "catalog.index": lambda s: [
+        Visit("/angebote/", empty=True),
+        Visit("/angebote/"),
+        Visit("/angebote/?format=moderated_exchange&thema=monitoring", label="no result"),
+        Visit("/angebote/?seite=2", label="second page"),
+    ],
+    "catalog.offering": lambda s: [
+        Visit(f"/angebote/{slug}", label=fmt) for fmt, slug in sorted(s.offering_slugs.items())
+    ],
+    "registrations.register": lambda s: [
+        Visit(f"/angebote/termine/{s.full_date}/anmeldung", label="booked out: waiting list"),
+        Visit(f"/angebote/termine/{s.exchange_date}/anmeldung", label="with a question"),
+        Visit(
+            f"/angebote/termine/{s.exchange_date}/anmeldung", submit="Verbindlich anmelden"
+        ),
+        Visit(f"/angebote/termine/{s.cancelled_date}/anmeldung", label="date cancelled"),
+        Visit(f"/angebote/termine/{s.past_date}/anmeldung", label="date over"),
+    ],
+    "registrations.received": lambda s: [
+        Visit("/anmeldung/erhalten", steps=_register_for_the_exchange, label="after registering"),
+    ],
+    "registrations.manage": lambda s: [
+        Visit(f"/anmeldung/{token}", label=status)
+        for status, token in sorted(s.registration_tokens.items())
+    ],
+    "registrations.confirm": lambda s: [
+        Visit(f"/anmeldung/{s.registration_tokens['pending']}/bestaetigen")
+    ],
+    "registrations.cancel": lambda s: [
+        Visit(f"/anmeldung/{s.registration_tokens['confirmed']}/stornieren")
+    ],
+    # Consultations
+    "consultations.book": lambda s: [
+        Visit("/initialberatung/", empty=True),
+        Visit("/initialberatung/"),
+        Visit("/initialberatung/?kanal=on_site", label="no free slot"),
+    ],
+    "consultations.booking_form": lambda s: [
+        Visit("/initialberatung/buchen"),
+        Visit("/initialberatung/buchen", submit="Verbindlich buchen"),
+    ],
+    "consultations.received": lambda s: [
+        Visit("/initialberatung/erhalten", steps=_book_a_consultation, label="after booking"),
+    ],
+    "consultations.manage": lambda s: [
+        Visit(f"/beratung/{token}", label=status)
+        for status, token in sorted(s.consultation_tokens.items())
+    ],
+    "consultations.confirm": lambda s: [
+        Visit(f"/beratung/{s.consultation_tokens['pending']}/bestaetigen")
+    ],
+    "consultations.cancel": lambda s: [
+        Visit(f"/beratung/{s.consultation_tokens['confirmed']}/absagen")
+    ],
+    "consultations.reschedule": lambda s: [
+        Visit(f"/beratung/{s.consultation_tokens['confirmed']}/verschieben"),
+        Visit(
+            f"/beratung/{s.consultation_tokens['confirmed']}/verschieben",
+            submit="Auf diesen Termin verschieben",
+        ),
+    ],
+    # Regional conferences
+    "conferences.index": lambda s: [
+        Visit("/regionalkonferenzen/", empty=True),
+        Visit("/regionalkonferenzen/"),
+    ],
+    "conferences.detail": lambda s: [
+        Visit(f"/regionalkonferenzen/{s.conference_slug}", label="registration open"),
+        Visit("/regionalkonferenzen/regionalkonferenz-nord", label="no registration"),
+    ],
+    # Privacy self-service
+    "privacy.delete": lambda s: [
+        Visit(f"/anmeldung/{s.registration_tokens['confirmed']}/daten-loeschen"),
+        Visit(f"/beratung/{s.consultation_tokens['confirmed']}/daten-loeschen"),
+    ],
+    "privacy.deleted": lambda s: [Visit("/daten-geloescht")],
+    # Staff: login and accounts
+    "staff.login": lambda s: [
+        Visit("/staff/login"),
+        Visit("/staff/login", submit="Anmelden"),
+    ],
+    "staff.dashboard": lambda s: [
+        Visit("/staff/", ADMIN, empty=True),
+        Visit("/staff/", TEAM, empty=True),
+        Visit("/staff/", ADMIN),
+        Visit("/staff/", ADVISOR),
+        Visit("/staff/", TEAM),
+    ],
+    "staff.accounts": lambda s: [
+        Visit("/staff/konten", ADMIN, empty=True),
+        Visit("/staff/konten", ADMIN),
+        Visit("/staff/konten", ADVISOR, status=403, label="not an admin"),
+    ],
+    "staff.account_new": lambda s: [
+        Visit("/staff/konten/neu", ADMIN),
+        Visit("/staff/konten/neu", ADMIN, submit="Konto anlegen"),
+    ],
+    "staff.account_edit": lambda s: [
+        Visit(f"/staff/konten/{s.advisor_id}", ADMIN),
+        Visit(
+            f"/staff/konten/{s.admin_id}",
+            ADMIN,
+            submit="Speichern",
+            fill=(("Konto ist aktiv (Anmeldung möglich)", False),),
+            label="may not deactivate oneself",
+        ),
+    ],
+    "staff.password": lambda s: [
+        Visit("/staff/passwort", ADVISOR),
+        Visit("/staff/passwort", ADVISOR, submit="Passwort speichern"),
+    ],
+    # Staff: offerings and dates
+    "staff_catalog.offerings": lambda s: [
+        Visit("/staff/angebote", TEAM, empty=True),
+        Visit("/staff/angebote", TEAM),
+    ],
+    "staff_catalog.offering_new": lambda s: [
+        Visit("/staff/angebote/neu", TEAM),
+        Visit("/staff/angebote/neu", TEAM, submit="Angebot anlegen"),
+    ],
+    "staff_catalog.offering_edit": lambda s: [
+        Visit(f"/staff/angebote/{s.offering_id}", TEAM),
+        Visit(f"/staff/angebote/{s.offering_id}", TEAM, submit="Speichern"),
+    ],
+    "staff_catalog.offering_dates": lambda s: [
+        Visit(f"/staff/angebote/{s.offering_id}/termine", TEAM)
+    ],
+    "staff_catalog.date_new": lambda s: [
+        Visit(f"/staff/angebote/{s.offering_id}/termine/neu", TEAM),
+        Visit(f"/staff/angebote/{s.offering_id}/termine/neu", TEAM, submit="Termin anlegen"),
+    ],
+    "staff_catalog.dates": lambda s: [
+        Visit("/staff/termine", TEAM, empty=True),
+        Visit("/staff/termine", TEAM),
+    ],
+    "staff_registrations.date_page": lambda s: [
+        Visit(_date(s), TEAM, label="booked out, waiting list"),
+        Visit(_date(s, s.exchange_date), TEAM, label="questions"),
+        Visit(_date(s, s.past_date), TEAM, label="over"),
+        Visit(_date(s, s.cancelled_date), TEAM, label="cancelled"),
+        Visit(_date(s, s.draft_date), TEAM, label="draft"),
+        Visit("/staff/termine/999999", TEAM, status=404, label="unknown"),
+    ],
+    "staff_catalog.date_details": lambda s: [
+        Visit(f"{_date(s)}/angaben", TEAM),
+        Visit(
+            f"{_date(s)}/angaben",
+            TEAM,
+            submit="Speichern",
+            fill=(("Höchstens Personen je Kommune", "0"),),
+        ),
+    ],
+    "staff_catalog.date_place": lambda s: [
+        Visit(f"{_date(s)}/zeit-und-ort", TEAM),
+        Visit(f"{_date(s)}/zeit-und-ort", TEAM, submit="Speichern"),
+    ],
+    "staff_catalog.date_capacity": lambda s: [
+        Visit(f"{_date(s)}/plaetze", TEAM),
+        Visit(f"{_date(s)}/plaetze", TEAM, submit="Speichern"),
+    ],
+    "staff_catalog.date_cancel": lambda s: [
+        Visit(f"{_date(s)}/absagen", TEAM),
+        Visit(f"{_date(s)}/absagen", TEAM, submit="Termin verbindlich absagen"),
+    ],
+    "staff_registrations.add": lambda s: [
+        Visit(f"{_date(s)}/anmeldungen/neu", TEAM),
+        Visit(f"{_date(s)}/anmeldungen/neu", TEAM, submit="Person anmelden"),
+    ],
+    "staff_registrations.attendance": lambda s: [
+        Visit(f"{_date(s, s.past_date)}/anwesenheit", TEAM),
+        Visit(f"{_date(s)}/anwesenheit", TEAM, label="not begun yet"),
+    ],
+    "staff_registrations.message": lambda s: [
+        Visit(f"{_date(s)}/nachricht", TEAM),
+        Visit(f"{_date(s)}/nachricht", TEAM, submit="Nachricht senden"),
+    ],
+    # Staff: consultations and consultation hours
+    "consultations_staff.index": lambda s: [
+        Visit("/staff/beratungen/", ADMIN, empty=True),
+        Visit("/staff/beratungen/", ADMIN),
+        Visit("/staff/beratungen/", ADVISOR),
+    ],
+    "consultations_staff.detail": lambda s: [
+        Visit(f"/staff/beratungen/{cid}", ADMIN, label=what)
+        for what, cid in sorted(s.consultation_ids.items())
+    ],
+    "consultations_staff.cancel": lambda s: [
+        Visit(f"/staff/beratungen/{s.consultation_ids['upcoming']}/absagen", ADMIN),
+        Visit(
+            f"/staff/beratungen/{s.consultation_ids['upcoming']}/absagen",
+            ADMIN,
+            submit="Beratung verbindlich absagen",
+        ),
+    ],
+    "consultations_staff.calendar_feed": lambda s: [
+        Visit("/staff/beratungen/kalender-abo", ADVISOR),
+        Visit(
+            "/staff/beratungen/kalender-abo",
+            ADVISOR,
+            steps=_create_a_calendar_link,
+            label="link shown once",
+        ),
+    ],
+    "staff_booking.new": lambda s: [
+        Visit("/staff/beratungen/neu", ADVISOR),
+        Visit("/staff/beratungen/neu", ADVISOR, submit="Verbindlich buchen"),
+    ],
+    # With advisors it leads straight to the first one's page; without, it says so.
+    "availability_staff.index": lambda s: [
+        Visit("/staff/beratungszeiten/", ADMIN, empty=True, label="no advisors"),
+        Visit("/staff/beratungszeiten/", TEAM, label="redirects to the first advisor"),
+    ],
+    "availability_staff.page": lambda s: [
+        Visit(f"/staff/beratungszeiten/{s.advisor_id}", ADMIN),
+        Visit(f"/staff/beratungszeiten/{s.advisor_id}", TEAM, label="read only"),
+        Visit(f"/staff/beratungszeiten/{s.advisor_id}", ADMIN, submit="Sprechzeiten hinzufügen"),
+        Visit(f"/staff/beratungszeiten/{s.advisor_id}", ADMIN, submit="Abwesenheit eintragen"),
+        Visit(f"/staff/beratungszeiten/{s.advisor_id}", ADMIN, submit="Zeitfenster hinzufügen"),
+    ],
+    # Staff: mail, audit log
+    "outbox.index": lambda s: [
+        Visit("/staff/postausgang/", TEAM, empty=True),
+        Visit("/staff/postausgang/", TEAM),
+        Visit("/staff/postausgang/?status=failed", TEAM, label="failed only"),
+    ],
+    "audit.index": lambda s: [
+        Visit("/staff/protokoll/", ADMIN, empty=True),
+        Visit("/staff/protokoll/", ADMIN),
+        Visit("/staff/protokoll/?aktion=privacy.purged", ADMIN, label="nothing found"),
+    ],
+    # Staff: regional conferences and speed-dating
+    "conferences_staff.index": lambda s: [
+        Visit("/staff/regionalkonferenzen/", TEAM, empty=True),
+        Visit("/staff/regionalkonferenzen/", TEAM),
+    ],
+    "conferences_staff.new": lambda s: [
+        Visit("/staff/regionalkonferenzen/neu", TEAM),
+        Visit("/staff/regionalkonferenzen/neu", TEAM, submit="Konferenz anlegen"),
+    ],
+    "conferences_staff.detail": lambda s: [
+        Visit(f"/staff/regionalkonferenzen/{s.conference_id}", TEAM),
+        Visit(f"/staff/regionalkonferenzen/{s.bare_conference_id}", TEAM, label="no date"),
+    ],
+    "conferences_staff.edit": lambda s: [
+        Visit(f"/staff/regionalkonferenzen/{s.conference_id}/bearbeiten", TEAM),
+        Visit(f"/staff/regionalkonferenzen/{s.conference_id}/bearbeiten", TEAM, submit="Speichern"),
+    ],
+    "speed_dating_staff.index": lambda s: [Visit(_sd(s), TEAM, label="planned")],
+    "speed_dating_staff.settings": lambda s: [
+        Visit(f"{_sd(s)}/einstellungen", TEAM),
+        Visit(f"{_sd(s)}/einstellungen", TEAM, submit="Speichern"),
+        Visit(
+            f"/staff/regionalkonferenzen/{s.bare_conference_id}/speed-dating/einstellungen",
+            TEAM,
+            label="not set up",
+        ),
+    ],
+    "speed_dating_staff.check_in": lambda s: [
+        Visit(f"{_sd(s)}/check-in", TEAM),
+        Visit(f"{_sd(s)}/check-in?q=Beispiel-2", TEAM, label="search"),
+        Visit(f"{_sd(s)}/check-in", TEAM, submit="Aufnehmen (anwesend)"),
+    ],
+    "speed_dating_staff.cards": lambda s: [Visit(f"{_sd(s)}/karten", TEAM)],
+    "speed_dating_staff.tables": lambda s: [Visit(f"{_sd(s)}/tische", TEAM)],
+    # Error pages that are no endpoint of their own: shown on the visits below.
+    "error pages": lambda s: [
+        Visit("/gibt-es-nicht", status=404, label="404"),
+        Visit("/anmeldung/abgelaufener-link", status=410, label="410"),
+        Visit("/angebote/termine/1/anmeldung", status=413, steps=_send_too_much, label="413"),
+        Visit("/anmeldung/erhalten", status=429, steps=_ask_for_the_mail_too_often, label="429"),
+        Visit("/staff/login", status=400, steps=_send_a_stale_form, label="400 CSRF"),
+    ],
+}
+
+# GET endpoints that serve no HTML page, and why the crawl leaves them out.
+NOT_PAGES: dict[str, str] = {
+    "static": "CSS, JavaScript and images",
+    "health.healthz": "health check for the load balancer (plain text)",
+    "health.readyz": "readiness check (plain text)",
+    "language.switch": "redirects back to the page it came from, in the other language",
+    "catalog.feed": "iCalendar feed (.ics)",
+    "catalog.date_ics": "a date as iCalendar file (.ics)",
+    "registrations.calendar_file": "the person's invitation as .ics download",
+    "consultations.advisor_feed": "an advisor's iCalendar subscription (.ics)",
+    "privacy.export": "the person's data as JSON download",
+    "conferences_staff.export_csv": "registrations as CSV download",
+    "staff_registrations.export_csv": "registrations as CSV download",
+    "speed_dating_staff.plan_csv": "speed-dating plan as CSV download",
+    "speed_dating_staff.plan_json": "speed-dating plan as JSON (the presenter screen polls it)",
+    "speed_dating_public.participant_json": "a participant's rounds as JSON (the phone polls it)",
+}
+
+NOT_AN_ENDPOINT = {"error pages"}

@@ -1,0 +1,333 @@
+"""A realistic, filled Start Smart for the page crawl: what a busy month looks like.
+
+The demo data (offerings of all four formats, dates, advisors with hours, municipalities) plus
+what people and staff do with it, made through the services so every row is one the app itself
+would write: registrations in every state (waiting list included), consultations pending,
+confirmed, held and cancelled, a regional conference with a planned speed-dating, a draft, a
+cancelled and a past date with attendance, audit entries and outbox rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+
+import sqlalchemy as sa
+from flask import Flask
+
+from startsmart import tokens
+from startsmart.catalog.slugs import slugify
+from startsmart.catalog.models import EventDate, EventDateStatus, Offering
+from startsmart.catalog.staff_dates import Deadline
+from startsmart.clock import berlin_to_utc, berlin_today
+from startsmart.conferences import service as conferences
+from startsmart.conferences import speed_dating, speed_planning
+from startsmart.conferences.models import Conference
+from startsmart.consultations import booking, followup, schedule
+from startsmart.consultations import mails as consultation_mails
+from startsmart.consultations.models import Channel, Consultation, ConsultationStatus
+from startsmart.database import utcnow
+from startsmart.demo.content import STAFF
+from startsmart.demo.service import load_demo
+from startsmart.extensions import db
+from startsmart.invitations.models import OutboxMessage, OutboxStatus
+from startsmart.municipalities.models import FederalState, MunicipalityKind
+from startsmart.municipalities.service import MunicipalityInput
+from startsmart.registrations import date_changes, staff_service
+from startsmart.registrations import mails as registration_mails
+from startsmart.registrations import service as registrations
+from startsmart.registrations.models import Attendance, Registration, RegistrationStatus
+from startsmart.staff.models import Role, StaffUser
+from startsmart.staff.passwords import hash_password
+
+# The demo's staff log in with these (e-mail, password) per role.
+LOGINS = {role: (email, password) for email, _name, role, password in reversed(STAFF)}
+
+
+@dataclass
+class Site:
+    """Ids, slugs and manage-link tokens of the seeded data, for building the crawl's URLs."""
+
+    offering_slugs: dict[str, str] = field(default_factory=dict)  # format value -> slug
+    offering_id: int = 0
+    full_date: int = 0  # booked out, with a waiting list
+    exchange_date: int = 0  # moderated exchange, questions submitted
+    past_date: int = 0  # took place, attendance recorded
+    cancelled_date: int = 0
+    draft_date: int = 0
+    registration_tokens: dict[str, str] = field(default_factory=dict)  # status -> token
+    consultation_tokens: dict[str, str] = field(default_factory=dict)  # status -> token
+    consultation_ids: dict[str, int] = field(default_factory=dict)  # "upcoming", "held", …
+    advisor_id: int = 0
+    admin_id: int = 0
+    event_team_id: int = 0
+    conference_id: int = 0  # with registrations, check-in and a speed-dating plan
+    conference_slug: str = ""
+    bare_conference_id: int = 0  # the demo's conference: no speed-dating set up yet
+    participant_code: str = ""  # a speed-dating participant's phone code
+
+
+def _domain(town: str) -> str:
+    return slugify(town) + ".de"
+
+
+def _applicant(number: int, town: str, state: FederalState, **extra) -> registrations.Applicant:
+    first = ["Kim", "Mara", "Jonas", "Aylin", "Tobias", "Ines", "Paul", "Sven", "Greta", "Ole"]
+    name = f"{first[number % len(first)]} Beispiel-{number}"
+    return registrations.Applicant(
+        name=name,
+        email=f"person{number}@{_domain(town)}",
+        function="Digitalisierungsbeauftragte" if number % 2 else "Amt für Stadtentwicklung",
+        municipality=MunicipalityInput(town, state, MunicipalityKind.CITY),
+        **extra,
+    )
+
+
+TOWNS = [
+    ("Detmold", FederalState.NW),
+    ("Iserlohn", FederalState.NW),
+    ("Kaiserslautern", FederalState.RP),
+    ("Amt Süderbrarup", FederalState.SH),
+    ("Köln", FederalState.NW),
+    ("Frankfurt (Oder)", FederalState.BB),
+    ("Flensburg", FederalState.SH),
+    ("Soest", FederalState.NW),
+]
+
+
+def _register(date_id: int, number: int, now: datetime, by_staff: bool = True, **extra) -> int:
+    town, state = TOWNS[number % len(TOWNS)]
+    outcome = registrations.register(
+        date_id, _applicant(number, town, state, **extra), now, by_staff=by_staff
+    )
+    return outcome.registration_id
+
+
+def _token(purpose: str, subject_id: int, now: datetime) -> str:
+    token = tokens.mint(purpose, subject_id, now, now + timedelta(days=60))
+    db.session.commit()
+    return token
+
+
+def _staff(role: Role) -> StaffUser:
+    email = LOGINS[role][0]
+    return db.session.execute(sa.select(StaffUser).where(StaffUser.email == email)).scalar_one()
+
+
+def admin_actor() -> StaffUser:
+    return _staff(Role.ADMIN)
+
+
+def seed_accounts(app: Flask) -> None:
+    """The empty site: nothing but an admin and the event team (no advisors, no offerings)."""
+    with app.app_context():
+        for email, name, role, password in STAFF:
+            if role is not Role.ADVISOR:
+                db.session.add(
+                    StaffUser(email=email, name=name, role=role, password_hash=hash_password(password))
+                )
+        db.session.commit()
+
+
+def seed(app: Flask) -> Site:
+    """Fill the (empty) database; returns what the crawl needs to address it."""
+    site = Site()
+    now = utcnow()
+    with app.app_context():
+        load_demo(now)
+        admin, team = _staff(Role.ADMIN), _staff(Role.EVENT_TEAM)
+        advisor = _staff(Role.ADVISOR)
+        site.admin_id, site.event_team_id, site.advisor_id = admin.id, team.id, advisor.id
+        offerings = db.session.execute(sa.select(Offering).order_by(Offering.id)).scalars().all()
+        for offering in offerings:
+            site.offering_slugs.setdefault(offering.format.value, offering.slug)
+        site.offering_id = offerings[0].id
+        _dates(site, offerings, now)
+        _registrations(site, now, team)
+        _consultations(site, now, advisor)
+        _conference(site, now, team)
+        _mail_and_audit(now, admin)
+    return site
+
+
+def _dates(site: Site, offerings: list[Offering], now: datetime) -> None:
+    by_format = {o.format.value: o for o in reversed(offerings)}
+    dates = {
+        fmt: db.session.execute(
+            sa.select(EventDate).where(EventDate.offering_id == o.id).order_by(EventDate.starts_at)
+        )
+        .scalars()
+        .first()
+        for fmt, o in by_format.items()
+        if fmt != "initial_consultation"
+    }
+    full = dates["online_intro"]
+    full.capacity = 3
+    site.full_date = full.id
+    site.exchange_date = dates["moderated_exchange"].id
+    intro = by_format["online_intro"]
+    starts = (now - timedelta(days=3)).replace(microsecond=0)
+    past = EventDate(
+        offering=intro,
+        starts_at=starts,
+        ends_at=starts + timedelta(minutes=90),
+        online_url="https://konferenz.example.org/start-smart/vergangen",
+        capacity=30,
+        status=EventDateStatus.PUBLISHED,
+    )
+    later = (now + timedelta(days=75)).replace(microsecond=0)
+    cancelled = EventDate(
+        offering=by_format["thematic_input"],
+        starts_at=later,
+        ends_at=later + timedelta(minutes=90),
+        venue="KTS, Berlin",
+        capacity=40,
+        status=EventDateStatus.PUBLISHED,
+    )
+    draft = EventDate(
+        offering=intro,
+        starts_at=later + timedelta(days=7),
+        ends_at=later + timedelta(days=7, minutes=90),
+        online_url="https://konferenz.example.org/start-smart/entwurf",
+        capacity=60,
+        status=EventDateStatus.DRAFT,
+    )
+    db.session.add_all([past, cancelled, draft])
+    db.session.commit()
+    site.past_date, site.cancelled_date, site.draft_date = past.id, cancelled.id, draft.id
+
+
+def _registrations(site: Site, now: datetime, team: StaffUser) -> None:
+    for number in range(3):  # the three seats of the full date, by staff: confirmed
+        _register(site.full_date, number, now)
+    waiting = _register(site.full_date, 3, now)
+    pending = _register(site.exchange_date, 4, now, by_staff=False, question="Wie finanzieren?")
+    confirmed = _register(site.exchange_date, 5, now, question="Wie starten wir ein Reallabor?")
+    cancelled = _register(site.exchange_date, 6, now, question="Wer sollte dabei sein?")
+    db.session.get(Registration, cancelled).status = RegistrationStatus.CANCELLED
+    db.session.get(Registration, cancelled).cancelled_at = now
+    db.session.commit()
+    held = [_register(site.past_date, n, now - timedelta(days=10)) for n in range(7, 10)]
+    staff_service.record_attendance(
+        site.past_date,
+        {held[0]: Attendance.ATTENDED, held[1]: Attendance.NO_SHOW, held[2]: None},
+        team,
+        now,
+    )
+    _register(site.cancelled_date, 2, now)
+    date_changes.cancel_date(site.cancelled_date, "Die Referentin ist erkrankt.", team, now)
+    purpose = registration_mails.TOKEN_PURPOSE
+    for status, registration_id in (
+        ("pending", pending),
+        ("confirmed", confirmed),
+        ("waitlisted", waiting),
+        ("cancelled", cancelled),
+    ):
+        assert db.session.get(Registration, registration_id).status.value == status, status
+        site.registration_tokens[status] = _token(purpose, registration_id, now)
+
+
+def _consultations(site: Site, now: datetime, advisor: StaffUser) -> None:
+    horizon = now + timedelta(days=21)
+    free = [s for s in schedule.free(now + timedelta(days=3), end=horizon) if s.channels]
+    starts = sorted({s.starts_at for s in free})
+    request = _booking_request
+
+    pending = booking.book(request(starts[0], 1), now)
+    confirmed = booking.book(request(starts[3], 2, channel=Channel.PHONE), now, by_staff=True)
+    cancelled = booking.book(request(starts[6], 3), now, by_staff=True)
+    booking.cancel_by_staff(cancelled.consultation_id, admin_actor(), "Die Beraterin ist erkrankt.", now)
+    past_start = _past_weekday(now)
+    held = booking.book(
+        request(past_start, 4), past_start - timedelta(days=5), by_staff=True, override=True
+    )
+    followup.record(
+        held.consultation_id, "Gutes Gespräch.", [site.exchange_date], admin_actor(), now
+    )
+    purpose = consultation_mails.TOKEN_PURPOSE
+    site.consultation_tokens = {
+        "pending": _token(purpose, pending.consultation_id, now),
+        "confirmed": _token(purpose, confirmed.consultation_id, now),
+        "cancelled": _token(purpose, cancelled.consultation_id, now),
+    }
+    site.consultation_ids = {
+        "upcoming": confirmed.consultation_id,
+        "held": held.consultation_id,
+        "cancelled": cancelled.consultation_id,
+    }
+    assert db.session.get(Consultation, held.consultation_id).status is ConsultationStatus.CONFIRMED
+
+
+def _booking_request(starts_at: datetime, number: int, channel: Channel = Channel.VIDEO):
+    town, state = TOWNS[number % len(TOWNS)]
+    return booking.BookingRequest(
+        starts_at=starts_at,
+        channel=channel,
+        municipality=MunicipalityInput(f"{town}", state, MunicipalityKind.CITY),
+        name=f"Berna Beispiel-{number}",
+        email=f"beratung{number}@{_domain(town)}",
+        function="Bürgermeisteramt",
+        phone="+49 30 1234567" if channel is Channel.PHONE else "",
+        situation="Der Rat hat eine Digitalstrategie beschlossen; es fehlt ein Team.",
+        goals="Wie fangen wir an, und welche Fördermittel gibt es?",
+    )
+
+
+def _past_weekday(now: datetime) -> datetime:
+    day = berlin_today(now) - timedelta(days=4)
+    while day.weekday() >= 4:
+        day -= timedelta(days=1)
+    return berlin_to_utc(day, time(10))
+
+
+def _conference(site: Site, now: datetime, team: StaffUser) -> None:
+    demo = db.session.execute(sa.select(Conference).order_by(Conference.id)).scalars().first()
+    site.bare_conference_id = demo.id
+    day = berlin_today(now) + timedelta(days=12)
+    conference = conferences.create_conference(
+        conferences.ConferenceInput(
+            title="Regionalkonferenz West",
+            day=day,
+            starts=time(9, 30),
+            ends=time(16, 30),
+            city="Soest",
+            venue="Stadthalle Soest, Dasselwall 1",
+            description="Fachimpulse am Vormittag\n\n13 Uhr: Speed-Dating",
+            capacity=120,
+            deadline=Deadline(),
+        ),
+        team,
+        now,
+    )
+    site.conference_id, site.conference_slug = conference.id, conference.slug
+    speed_dating.save_settings(
+        conference.id,
+        speed_dating.Settings(starts=time(13), questions=tuple(speed_dating.default_questions())),
+        team,
+        now,
+    )
+    date_id = conferences.conference_date(conference.id).id
+    people = [
+        _register(date_id, n, now, speed_dating=True, contact_exchange=n % 2 == 0)
+        for n in range(20, 27)
+    ]
+    _register(date_id, 27, now)  # comes for the talks only
+    for registration_id in people[:-1]:  # one has not arrived yet
+        speed_dating.set_presence(
+            conference.id, registration_id=registration_id, present=True, actor=team, now=now
+        )
+    walk_in, _new = speed_dating.add_walk_in(
+        conference.id, speed_dating.WalkIn("Uwe Spontan", "Olpe", FederalState.NW, True), team, now
+    )
+    site.participant_code = walk_in.code
+    speed_planning.make_plan(conference.id, team, now)
+    db.session.commit()
+
+
+def _mail_and_audit(now: datetime, admin: StaffUser) -> None:
+    """Most mail went out; one bounced for good, as the outbox page must show such a row."""
+    row = db.session.execute(sa.select(OutboxMessage).order_by(OutboxMessage.id)).scalars().first()
+    row.status = OutboxStatus.FAILED
+    row.attempts = 5
+    row.last_error = "550 5.1.1 <person0@detmold.de>: Recipient address rejected"
+    db.session.commit()
