@@ -7,6 +7,9 @@ from enum import Enum
 from typing import Any
 
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import ValidationError
+
+from startsmart.email_address import InvalidEmail, normalise_email
 
 
 def enum_choices(
@@ -28,3 +31,16 @@ def choices(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
     """(value, label) pairs as WTForms choices, the labels as plain strings (lazy ones resolved
     now). WTForms 3.4 takes no more tuples."""
     return [SelectChoice(value, str(label)) for value, label in pairs]
+
+
+class UsableEmail:
+    """The address is one the services accept. The services check it again; checking it with
+    the other fields too means the form lists every problem at once, not this one last."""
+
+    def __call__(self, form, field) -> None:
+        if not field.data:
+            return  # an empty field is InputRequired's or DataRequired's to report
+        try:
+            normalise_email(field.data)
+        except InvalidEmail as error:
+            raise ValidationError(str(error)) from error

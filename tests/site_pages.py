@@ -134,6 +134,33 @@ def _create_a_calendar_link(page, site: Site) -> None:
     page.wait_for_load_state()
 
 
+def _suggest(path: str, label: str, typed: str = "s") -> Callable:
+    """Type into a municipality field until its suggestions are open, one highlighted."""
+
+    def type_ahead(page, site: Site) -> None:
+        page.goto(path.format(s=site))
+        page.get_by_label(label, exact=True).press_sequentially(typed)
+        page.get_by_label(label, exact=True).press("ArrowDown")
+        page.get_by_role("listbox").wait_for()
+
+    return type_ahead
+
+
+def _run(button: str) -> Callable:
+    def press(page, site: Site) -> None:
+        page.goto(_sd(site))
+        page.get_by_role("button", name=button, exact=True).click()
+        page.wait_for_load_state()
+
+    return press
+
+
+def _set_up_speed_dating(page, site: Site) -> None:
+    page.goto(f"/staff/regionalkonferenzen/{site.bare_conference_id}/speed-dating/einstellungen")
+    page.get_by_role("button", name="Speichern", exact=True).click()
+    page.wait_for_url("**/speed-dating")
+
+
 # --- the inventory ---------------------------------------------------------------------------
 
 PAGES: dict[str, Callable[[Site], list[Visit]]] = {
@@ -158,6 +185,11 @@ PAGES: dict[str, Callable[[Site], list[Visit]]] = {
         Visit(f"/angebote/termine/{s.exchange_date}/anmeldung", label="with a question"),
         Visit(
             f"/angebote/termine/{s.exchange_date}/anmeldung", submit="Verbindlich anmelden"
+        ),
+        Visit(
+            f"/angebote/termine/{s.exchange_date}/anmeldung",
+            steps=_suggest("/angebote/termine/{s.exchange_date}/anmeldung", "Ihre Kommune"),
+            label="municipality suggestions open",
         ),
         Visit(f"/angebote/termine/{s.cancelled_date}/anmeldung", label="date cancelled"),
         Visit(f"/angebote/termine/{s.past_date}/anmeldung", label="date over"),
@@ -327,8 +359,11 @@ PAGES: dict[str, Callable[[Site], list[Visit]]] = {
         Visit("/staff/beratungen/", ADVISOR),
     ],
     "consultations_staff.detail": lambda s: [
-        Visit(f"/staff/beratungen/{cid}", ADMIN, label=what)
-        for what, cid in sorted(s.consultation_ids.items())
+        *(
+            Visit(f"/staff/beratungen/{cid}", ADMIN, label=what)
+            for what, cid in sorted(s.consultation_ids.items())
+        ),
+        Visit(f"/staff/beratungen/{s.consultation_ids['upcoming']}", ADMIN, submit="Übergeben"),
     ],
     "consultations_staff.cancel": lambda s: [
         Visit(f"/staff/beratungen/{s.consultation_ids['upcoming']}/absagen", ADMIN),
@@ -391,7 +426,19 @@ PAGES: dict[str, Callable[[Site], list[Visit]]] = {
         Visit(f"/staff/regionalkonferenzen/{s.conference_id}/bearbeiten", TEAM),
         Visit(f"/staff/regionalkonferenzen/{s.conference_id}/bearbeiten", TEAM, submit="Speichern"),
     ],
-    "speed_dating_staff.index": lambda s: [Visit(_sd(s), TEAM, label="planned")],
+    "speed_dating_staff.index": lambda s: [
+        Visit(_sd(s), TEAM, label="planned"),
+        Visit(_sd(s), TEAM, submit="Neu planen"),
+        Visit(_sd(s), TEAM, steps=_run("Speed-Dating starten (Runde 1)"), label="running"),
+        Visit(_sd(s), TEAM, steps=_run("Anhalten"), label="paused"),
+        Visit(_sd(s), TEAM, steps=_run("Speed-Dating beenden"), label="finished"),
+        Visit(
+            f"/staff/regionalkonferenzen/{s.bare_conference_id}/speed-dating",
+            TEAM,
+            steps=_set_up_speed_dating,
+            label="set up, no plan yet",
+        ),
+    ],
     "speed_dating_staff.settings": lambda s: [
         Visit(f"{_sd(s)}/einstellungen", TEAM),
         Visit(f"{_sd(s)}/einstellungen", TEAM, submit="Speichern"),
@@ -405,6 +452,14 @@ PAGES: dict[str, Callable[[Site], list[Visit]]] = {
         Visit(f"{_sd(s)}/check-in", TEAM),
         Visit(f"{_sd(s)}/check-in?q=Beispiel-2", TEAM, label="search"),
         Visit(f"{_sd(s)}/check-in", TEAM, submit="Aufnehmen (anwesend)"),
+        Visit(
+            f"{_sd(s)}/check-in",
+            TEAM,
+            steps=_suggest(
+                "/staff/regionalkonferenzen/{s.conference_id}/speed-dating/check-in", "Kommune"
+            ),
+            label="municipality suggestions open",
+        ),
     ],
     "speed_dating_staff.cards": lambda s: [Visit(f"{_sd(s)}/karten", TEAM)],
     "speed_dating_staff.tables": lambda s: [Visit(f"{_sd(s)}/tische", TEAM)],

@@ -11,7 +11,7 @@ from startsmart.consultations.availability_service import MAX_NOTE, WEEKDAYS
 from startsmart.consultations.forms import CheckboxList
 from startsmart.consultations.models import Channel
 from startsmart.form_fields import ClockField, DayField
-from startsmart.forms import choices, enum_choices
+from startsmart.forms import UsableEmail, choices, enum_choices
 from startsmart.municipalities.models import FederalState, MunicipalityKind
 
 _REQUIRED = _l("Bitte füllen Sie dieses Feld aus.")
@@ -154,7 +154,7 @@ class StaffBookingForm(FlaskForm):
     email = EmailField(
         _l("E-Mail-Adresse"),
         description=_l("Dorthin geht die Einladung mit dem Link, um den Termin zu verwalten."),
-        validators=[InputRequired(_REQUIRED), Length(max=254)],
+        validators=[InputRequired(_REQUIRED), Length(max=254), UsableEmail()],
         render_kw={"spellcheck": "false"},
     )
     phone = TelField(

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from startsmart.forms import enum_choices
+from startsmart.forms import UsableEmail, enum_choices
 from startsmart.municipalities.models import FederalState, MunicipalityKind, PopulationClass
 
 _REQUIRED = _l("Bitte füllen Sie dieses Feld aus.")
@@ -22,7 +22,7 @@ class RegistrationForm(FlaskForm):
     email = EmailField(
         _l("E-Mail-Adresse"),
         description=_l("An diese Adresse schicken wir die Bestätigung und die Einladung."),
-        validators=[DataRequired(_REQUIRED), Length(max=254)],
+        validators=[DataRequired(_REQUIRED), Length(max=254), UsableEmail()],
         render_kw={"autocomplete": "email", "spellcheck": "false"},
     )
     function = StringField(

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from startsmart.forms import choices, enum_choices
+from startsmart.forms import UsableEmail, choices, enum_choices
 from startsmart.municipalities.models import FederalState, MunicipalityKind, PopulationClass
 from startsmart.registrations.service import MAX_QUESTION
 
@@ -24,7 +24,7 @@ class ManualRegistrationForm(FlaskForm):
     email = EmailField(
         _l("E-Mail-Adresse"),
         description=_l("Dorthin geht die Einladung mit dem Link, um die Anmeldung zu verwalten."),
-        validators=[InputRequired(_REQUIRED), Length(max=254)],
+        validators=[InputRequired(_REQUIRED), Length(max=254), UsableEmail()],
         render_kw={"spellcheck": "false"},
     )
     function = StringField(_l("Funktion"), validators=[Optional(), Length(max=200)])
