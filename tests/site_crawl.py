@@ -151,8 +151,8 @@ def show(page, visit: Visit, app: Flask, site: Site) -> Shown:
     shown.endpoint = endpoint_of(app, page.url)
     if not statuses or statuses[-1] != visit.status:
         shown.state.append(f"status {statuses[-1:] or 'none'}, expected {visit.status}")
-    if visit.submit and not page.locator(".error-summary").count():
-        shown.state.append("no error summary after submitting the empty form")
+    if visit.submit and not page.locator(".error-summary, .flash-error").count():
+        shown.state.append("no error message after submitting the empty form")
     shown.violations = axe_violations(page)
     page.set_viewport_size(NARROW)
     try:
