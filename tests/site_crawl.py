@@ -115,9 +115,7 @@ def _walk(browser, base_url: str, app: Flask, site: Site, visits: list[Visit]) -
                 context.set_default_timeout(15_000)
                 load_axe_on_every_page(context)
                 contexts.append(context)
-                tabs[visit.role] = (
-                    log_in(context, visit.role) if visit.role else context.new_page()
-                )
+                tabs[visit.role] = log_in(context, visit.role) if visit.role else context.new_page()
             yield show(tabs[visit.role], visit, app, site)
     finally:
         for context in contexts:
@@ -166,9 +164,13 @@ def show(page, visit: Visit, app: Flask, site: Site) -> Shown:
 def _submit_empty(page, button_name: str, fill) -> None:
     button = page.get_by_role("button", name=button_name, exact=True)
     form = button.locator("xpath=ancestor::form[1]")
-    for field_ in form.locator(TEXT_FIELDS).all():
-        if field_.is_visible() and field_.is_editable():
-            field_.fill("")
+    # One round trip for all fields: what a person would do by clearing each visible one.
+    form.evaluate(
+        """(form, selector) => form.querySelectorAll(selector).forEach((field) => {
+          if (field.offsetParent !== null && !field.readOnly && !field.disabled) field.value = "";
+        })""",
+        TEXT_FIELDS,
+    )
     for label, value in fill:
         control = form.get_by_label(label, exact=True)
         if isinstance(value, bool):

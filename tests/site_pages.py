@@ -183,9 +183,7 @@ PAGES: dict[str, Callable[[Site], list[Visit]]] = {
     "registrations.register": lambda s: [
         Visit(f"/angebote/termine/{s.full_date}/anmeldung", label="booked out: waiting list"),
         Visit(f"/angebote/termine/{s.exchange_date}/anmeldung", label="with a question"),
-        Visit(
-            f"/angebote/termine/{s.exchange_date}/anmeldung", submit="Verbindlich anmelden"
-        ),
+        Visit(f"/angebote/termine/{s.exchange_date}/anmeldung", submit="Verbindlich anmelden"),
         Visit(
             f"/angebote/termine/{s.exchange_date}/anmeldung",
             steps=_suggest("/angebote/termine/{s.exchange_date}/anmeldung", "Ihre Kommune"),

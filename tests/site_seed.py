@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from flask import Flask
 
 from startsmart import tokens
-from startsmart.catalog.slugs import slugify
 from startsmart.catalog.models import EventDate, EventDateStatus, Offering
+from startsmart.catalog.slugs import slugify
 from startsmart.catalog.staff_dates import Deadline
 from startsmart.clock import berlin_to_utc, berlin_today
 from startsmart.conferences import service as conferences
@@ -40,7 +40,7 @@ from startsmart.registrations.models import Attendance, Registration, Registrati
 from startsmart.staff.models import Role, StaffUser
 from startsmart.staff.passwords import hash_password
 
-# The demo's staff log in with these (e-mail, password) per role.
+# The demo staff the crawl logs in as, per role (the first of each role in the demo list).
 LOGINS = {role: (email, password) for email, _name, role, password in reversed(STAFF)}
 
 
@@ -124,7 +124,9 @@ def seed_accounts(app: Flask) -> None:
         for email, name, role, password in STAFF:
             if role is not Role.ADVISOR:
                 db.session.add(
-                    StaffUser(email=email, name=name, role=role, password_hash=hash_password(password))
+                    StaffUser(
+                        email=email, name=name, role=role, password_hash=hash_password(password)
+                    )
                 )
         db.session.commit()
 
@@ -136,17 +138,17 @@ def seed(app: Flask) -> Site:
     with app.app_context():
         load_demo(now)
         admin, team = _staff(Role.ADMIN), _staff(Role.EVENT_TEAM)
-        advisor = _staff(Role.ADVISOR)
-        site.admin_id, site.event_team_id, site.advisor_id = admin.id, team.id, advisor.id
+        site.admin_id, site.event_team_id = admin.id, team.id
+        site.advisor_id = _staff(Role.ADVISOR).id  # the one the crawl logs in as
         offerings = db.session.execute(sa.select(Offering).order_by(Offering.id)).scalars().all()
         for offering in offerings:
             site.offering_slugs.setdefault(offering.format.value, offering.slug)
         site.offering_id = offerings[0].id
         _dates(site, offerings, now)
         _registrations(site, now, team)
-        _consultations(site, now, advisor)
+        _consultations(site, now)
         _conference(site, now, team)
-        _mail_and_audit(now, admin)
+        _a_bounced_mail()
     return site
 
 
@@ -227,7 +229,7 @@ def _registrations(site: Site, now: datetime, team: StaffUser) -> None:
         site.registration_tokens[status] = _token(purpose, registration_id, now)
 
 
-def _consultations(site: Site, now: datetime, advisor: StaffUser) -> None:
+def _consultations(site: Site, now: datetime) -> None:
     horizon = now + timedelta(days=21)
     free = [s for s in schedule.free(now + timedelta(days=3), end=horizon) if s.channels]
     starts = sorted({s.starts_at for s in free})
@@ -236,7 +238,9 @@ def _consultations(site: Site, now: datetime, advisor: StaffUser) -> None:
     pending = booking.book(request(starts[0], 1), now)
     confirmed = booking.book(request(starts[3], 2, channel=Channel.PHONE), now, by_staff=True)
     cancelled = booking.book(request(starts[6], 3), now, by_staff=True)
-    booking.cancel_by_staff(cancelled.consultation_id, admin_actor(), "Die Beraterin ist erkrankt.", now)
+    booking.cancel_by_staff(
+        cancelled.consultation_id, admin_actor(), "Die Beraterin ist erkrankt.", now
+    )
     past_start = _past_weekday(now)
     held = booking.book(
         request(past_start, 4), past_start - timedelta(days=5), by_staff=True, override=True
@@ -274,6 +278,7 @@ def _booking_request(starts_at: datetime, number: int, channel: Channel = Channe
 
 
 def _past_weekday(now: datetime) -> datetime:
+    """10:00 on a Monday to Thursday (the demo advisors' days) at least four days ago."""
     day = berlin_today(now) - timedelta(days=4)
     while day.weekday() >= 4:
         day -= timedelta(days=1)
@@ -324,8 +329,9 @@ def _conference(site: Site, now: datetime, team: StaffUser) -> None:
     db.session.commit()
 
 
-def _mail_and_audit(now: datetime, admin: StaffUser) -> None:
-    """Most mail went out; one bounced for good, as the outbox page must show such a row."""
+def _a_bounced_mail() -> None:
+    """Most mail went out; one bounced for good, as the outbox page must show such a row.
+    (The audit log filled itself: the services above record what staff did.)"""
     row = db.session.execute(sa.select(OutboxMessage).order_by(OutboxMessage.id)).scalars().first()
     row.status = OutboxStatus.FAILED
     row.attempts = 5

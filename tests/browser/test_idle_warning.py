@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from accessibility import axe_violations
 from startsmart.staff.models import Role
 from support import make_staff
 
@@ -23,6 +24,7 @@ def test_warning_keeps_the_session_and_typed_text_survives_a_logout(app, page):
         page.get_by_label("Name").fill("Nina Neu")
         warning = page.get_by_role("alertdialog")
         expect(warning).to_be_visible(timeout=5000)
+        assert axe_violations(page) == []
         page.get_by_role("button", name="Angemeldet bleiben").click()
         expect(warning).to_be_hidden()
         expect(page.get_by_label("Name")).to_have_value("Nina Neu")

@@ -1,4 +1,6 @@
-"""A first walk through the app in Chromium: start page, language, staff login, accessibility."""
+"""A first walk through the app in Chromium: start page, language, staff login, skip link.
+
+WCAG checks of every page (axe-core, 320 px) are in test_every_page.py."""
 
 from __future__ import annotations
 
@@ -7,7 +9,6 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from accessibility import axe_violations
 from startsmart.staff.models import Role
 from support import make_staff
 
@@ -48,27 +49,6 @@ def test_failed_login_shows_the_error_summary_and_keeps_the_address(app, page):
     expect(summary).to_contain_text("E-Mail-Adresse oder Passwort ist nicht richtig.")
     expect(summary).to_be_focused()
     expect(page.get_by_label("E-Mail-Adresse")).to_have_value("bea@kts.example")
-
-
-@pytest.mark.parametrize("path", ["/", "/staff/login", "/angebote/", "/barrierefreiheit"])
-def test_public_pages_have_no_wcag_a_or_aa_violations(app, page, path):
-    page.goto(path)
-    assert axe_violations(page) == []
-
-
-def test_login_page_with_errors_has_no_wcag_violations(app, page):
-    page.goto("/staff/login")
-    page.get_by_role("button", name="Anmelden").click()
-    expect(page.get_by_role("alert")).to_be_visible()
-    assert axe_violations(page) == []
-
-
-@pytest.mark.parametrize("path", ["/", "/staff/login", "/angebote/"])
-def test_pages_fit_a_320_pixel_screen_without_horizontal_scrolling(app, page, path):
-    page.set_viewport_size({"width": 320, "height": 640})
-    page.goto(path)
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0
 
 
 def test_keyboard_user_reaches_the_content_with_the_skip_link(app, page):
