@@ -50,6 +50,29 @@ REFLOW = """() => {
 }"""
 
 
+# Every element a keyboard can reach, focused in turn: those that show no focus indicator
+# (an outline of 2 px or more, or a box shadow) while focused from the keyboard (WCAG 2.4.7).
+FOCUS_RINGS = """() => {
+  const reachable = "a[href], button, input:not([type=hidden]), select, textarea, summary, "
+    + "[tabindex]:not([tabindex='-1'])";
+  const missing = [];
+  for (const el of document.querySelectorAll(reachable)) {
+    if (el.disabled || !el.getClientRects().length) continue;
+    if (getComputedStyle(el).visibility === "hidden") continue;
+    el.focus();
+    if (document.activeElement !== el || !el.matches(":focus-visible")) continue;
+    const style = getComputedStyle(el);
+    const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2;
+    if (!outline && style.boxShadow === "none") {
+      const name = (el.getAttribute("aria-label") || el.textContent || el.name || "").trim();
+      missing.push(`${el.tagName.toLowerCase()} "${name.replace(/\\s+/g, " ").slice(0, 40)}"`);
+    }
+  }
+  document.activeElement?.blur();
+  return missing;
+}"""
+
+
 @dataclass
 class Shown:
     """What one visit showed, and what was wrong with it."""
@@ -61,6 +84,7 @@ class Shown:
     violations: list[str] = field(default_factory=list)  # axe, WCAG 2.0/2.1 A and AA
     overflow: int = 0  # px the page scrolls sideways at 320 px
     boxes: list[str] = field(default_factory=list)  # scrolling boxes a keyboard cannot reach
+    unringed: list[str] = field(default_factory=list)  # focusable, but no visible focus
 
 
 def endpoint_of(app: Flask, url: str) -> str | None:
@@ -152,6 +176,8 @@ def show(page, visit: Visit, app: Flask, site: Site) -> Shown:
     if visit.submit and not page.locator(".error-summary, .flash-error").count():
         shown.state.append("no error message after submitting the empty form")
     shown.violations = axe_violations(page)
+    page.keyboard.press("Shift")  # the last input was a key: focus now shows as for Tab
+    shown.unringed = page.evaluate(FOCUS_RINGS)
     page.set_viewport_size(NARROW)
     try:
         reflow = page.evaluate(REFLOW)

@@ -1,6 +1,7 @@
 """Every public and staff page, filled with realistic data, in Chromium: WCAG 2.0/2.1 A and AA
-by axe-core (0 violations), reflow at 320 CSS px (WCAG 1.4.10), and a check that the crawl
-leaves out no HTML page of ``app.url_map``.
+by axe-core (0 violations), reflow at 320 CSS px (WCAG 1.4.10), a visible focus on every
+element a keyboard reaches (2.4.7), and a check that the crawl leaves out no HTML page of
+``app.url_map``.
 
 The crawl runs once per test module (seeding and walking take a few seconds); each test reads
 its results. Every test also takes ``app``, whose teardown empties the database again.
@@ -59,3 +60,8 @@ def test_no_page_scrolls_sideways_at_320_css_pixels(app, shown):
 def test_boxes_that_scroll_sideways_are_named_regions_a_keyboard_can_reach(app, shown):
     unreachable = {s.visit.name: s.boxes for s in shown if s.boxes}
     assert unreachable == {}
+
+
+def test_everything_a_keyboard_reaches_shows_its_focus(app, shown):
+    unringed = {s.visit.name: s.unringed for s in shown if s.unringed}
+    assert unringed == {}
