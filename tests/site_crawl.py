@@ -134,13 +134,17 @@ def _walk(browser, base_url: str, app: Flask, site: Site, visits: list[Visit]) -
     contexts = []
     try:
         for visit in visits:
-            if visit.role not in tabs:
+            key = (visit.role, visit.language)
+            if key not in tabs:
                 context = browser.new_context(base_url=base_url, locale="de-DE", viewport=WIDE)
                 context.set_default_timeout(15_000)
                 load_axe_on_every_page(context)
                 contexts.append(context)
-                tabs[visit.role] = log_in(context, visit.role) if visit.role else context.new_page()
-            yield show(tabs[visit.role], visit, app, site)
+                tab = log_in(context, visit.role) if visit.role else context.new_page()
+                if visit.language != "de":
+                    tab.goto(f"/sprache/{visit.language}")
+                tabs[key] = tab
+            yield show(tabs[key], visit, app, site)
     finally:
         for context in contexts:
             context.close()
@@ -165,7 +169,7 @@ def show(page, visit: Visit, app: Flask, site: Site) -> Shown:
         page.wait_for_load_state()
     except PlaywrightError as error:
         # Report it with the rest (one broken journey must not hide every other page's result).
-        said = page.locator(".error-summary, .flash").all_inner_texts()
+        said = page.locator("h1, .error-summary, .flash").all_inner_texts()
         shown.state.append(f"{str(error).splitlines()[0]} on {page.url} {said}")
     finally:
         page.remove_listener("response", document)
@@ -173,6 +177,8 @@ def show(page, visit: Visit, app: Flask, site: Site) -> Shown:
     shown.endpoint = endpoint_of(app, page.url)
     if not statuses or statuses[-1] != visit.status:
         shown.state.append(f"status {statuses[-1:] or 'none'}, expected {visit.status}")
+    if (language := page.locator("html").get_attribute("lang")) != visit.language:
+        shown.state.append(f"page in {language!r}, expected {visit.language!r}")
     if visit.submit and not page.locator(".error-summary, .flash-error").count():
         shown.state.append("no error message after submitting the empty form")
     shown.violations = axe_violations(page)

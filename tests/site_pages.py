@@ -46,6 +46,7 @@ class Visit:
     submit: str | None = None
     fill: tuple[tuple[str, str | bool], ...] = ()
     empty: bool = False  # on the empty site (a fresh installation) instead of the filled one
+    language: str = "de"  # the visitor's chosen language (German unless they switched)
     steps: Callable | None = field(default=None, compare=False)
     label: str = ""
 
@@ -53,6 +54,7 @@ class Visit:
     def name(self) -> str:
         what = self.label or (f"errors after '{self.submit}'" if self.submit else "")
         what = "empty site" + (f", {what}" if what else "") if self.empty else what
+        what = f"{self.language}" + (f", {what}" if what else "") if self.language != "de" else what
         who = self.role.value if self.role else "public"
         return f"{who} {self.path}" + (f" ({what})" if what else "")
 
@@ -461,6 +463,16 @@ PAGES: dict[str, Callable[[Site], list[Visit]]] = {
     ],
     "speed_dating_staff.cards": lambda s: [Visit(f"{_sd(s)}/karten", TEAM)],
     "speed_dating_staff.tables": lambda s: [Visit(f"{_sd(s)}/tische", TEAM)],
+    # The same templates in English: the language switch must leave no German-tagged text behind.
+    "in English": lambda s: [
+        Visit("/", language="en"),
+        Visit(
+            f"/angebote/termine/{s.exchange_date}/anmeldung",
+            language="en",
+            submit="Make a binding registration",
+        ),
+        Visit("/staff/", ADMIN, language="en"),
+    ],
     # Error pages that are no endpoint of their own: shown on the visits below.
     "error pages": lambda s: [
         Visit("/gibt-es-nicht", status=404, label="404"),
@@ -489,4 +501,4 @@ NOT_PAGES: dict[str, str] = {
     "speed_dating_public.participant_json": "a participant's rounds as JSON (the phone polls it)",
 }
 
-NOT_AN_ENDPOINT = {"error pages"}
+NOT_AN_ENDPOINT = {"error pages", "in English"}
