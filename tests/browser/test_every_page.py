@@ -3,8 +3,8 @@ by axe-core (0 violations), reflow at 320 CSS px (WCAG 1.4.10), a visible focus 
 element a keyboard reaches (2.4.7), and a check that the crawl leaves out no HTML page of
 ``app.url_map``.
 
-The crawl runs once per test module (seeding and walking take a few seconds); each test reads
-its results. Every test also takes ``app``, whose teardown empties the database again.
+The crawl is one test, so that test workers never walk the site twice; its failure lists every
+problem of every page, by kind.
 """
 
 from __future__ import annotations
@@ -15,11 +15,6 @@ from site_crawl import crawl
 from site_pages import NOT_AN_ENDPOINT, NOT_PAGES, PAGES
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def shown(_app, browser, live_server):
-    return list(crawl(browser, live_server, _app))
 
 
 def _get_endpoints(app) -> set[str]:
@@ -34,34 +29,38 @@ def test_the_inventory_names_only_real_routes(app):
     assert sorted(listed & set(NOT_PAGES)) == [], "an endpoint is both a page and not a page"
 
 
-def test_the_crawl_shows_every_html_page_of_the_app(app, shown):
+def test_every_page_is_accessible(app, browser, live_server):
+    shown = list(crawl(browser, live_server, app))
     missing = _get_endpoints(app) - set(NOT_PAGES) - {s.endpoint for s in shown}
-    assert sorted(missing) == [], (
-        "GET routes the crawl never showed: add each to site_pages.PAGES (or, if it serves "
-        "no HTML page, to NOT_PAGES with the reason)"
-    )
+    problems = {
+        # Add each to site_pages.PAGES (or, serving no HTML page, to NOT_PAGES with the reason).
+        "GET routes the crawl never showed": sorted(missing),
+        "visits that did not reach their state": {s.visit.name: s.state for s in shown if s.state},
+        "axe: WCAG 2.0/2.1 A and AA violations": {
+            s.visit.name: s.violations for s in shown if s.violations
+        },
+        "scrolls sideways at 320 CSS px (px)": {
+            s.visit.name: s.overflow for s in shown if s.overflow > 0
+        },
+        "boxes scrolling sideways that are no named, focusable region": {
+            s.visit.name: s.boxes for s in shown if s.boxes
+        },
+        "focusable, but no visible focus": {s.visit.name: s.unringed for s in shown if s.unringed},
+    }
+    problems = {kind: found for kind, found in problems.items() if found}
+    assert not problems, _report(problems)
+    assert len(shown) > 100  # the walk really went through the site
 
 
-def test_every_visit_reaches_the_state_it_is_meant_to_show(app, shown):
-    wrong = {s.visit.name: s.state for s in shown if s.state}
-    assert wrong == {}
-
-
-def test_no_page_has_wcag_a_or_aa_violations(app, shown):
-    found = {s.visit.name: s.violations for s in shown if s.violations}
-    assert found == {}
-
-
-def test_no_page_scrolls_sideways_at_320_css_pixels(app, shown):
-    wide = {s.visit.name: s.overflow for s in shown if s.overflow > 0}
-    assert wide == {}
-
-
-def test_boxes_that_scroll_sideways_are_named_regions_a_keyboard_can_reach(app, shown):
-    unreachable = {s.visit.name: s.boxes for s in shown if s.boxes}
-    assert unreachable == {}
-
-
-def test_everything_a_keyboard_reaches_shows_its_focus(app, shown):
-    unringed = {s.visit.name: s.unringed for s in shown if s.unringed}
-    assert unringed == {}
+def _report(problems: dict) -> str:
+    """One line per page and kind of problem, readable in the test output."""
+    lines = []
+    for kind, found in problems.items():
+        lines.append(f"{kind}:")
+        if isinstance(found, dict):
+            for page, detail in found.items():
+                text = "; ".join(detail) if isinstance(detail, list) else str(detail)
+                lines.append(f"  {page}: {text}")
+        else:
+            lines.extend(f"  {item}" for item in found)
+    return "\n".join(lines)
