@@ -103,7 +103,7 @@ def _book_a_consultation(page, site: Site) -> None:
     page.get_by_label("Bundesland").select_option("HE")
     page.get_by_label("Art der Kommune").select_option("town")
     page.get_by_label("Ihr Name").fill("Bernd Buchung")
-    page.get_by_label("E-Mail-Adresse").fill("bernd@eichenzell.de")
+    page.get_by_label("E-Mail-Adresse").fill("bernd@bad-sooden-allendorf.de")
     page.get_by_label("Einwohnerzahl (ungefähr)").select_option("5k_20k")
     page.get_by_label("Ausgangslage").fill("Wir fangen gerade erst an.")
     page.get_by_label("Ziele und Fragen").fill("Womit beginnen?")
@@ -191,6 +191,7 @@ PAGES: dict[str, Callable[[Site], list[Visit]]] = {
             steps=_suggest("/angebote/termine/{s.exchange_date}/anmeldung", "Ihre Kommune"),
             label="municipality suggestions open",
         ),
+        Visit(f"/angebote/termine/{s.conference_date}/anmeldung", label="with speed-dating"),
         Visit(f"/angebote/termine/{s.cancelled_date}/anmeldung", label="date cancelled"),
         Visit(f"/angebote/termine/{s.past_date}/anmeldung", label="date over"),
     ],
@@ -477,7 +478,12 @@ PAGES: dict[str, Callable[[Site], list[Visit]]] = {
     "error pages": lambda s: [
         Visit("/gibt-es-nicht", status=404, label="404"),
         Visit("/anmeldung/abgelaufener-link", status=410, label="410"),
-        Visit("/angebote/termine/1/anmeldung", status=413, steps=_send_too_much, label="413"),
+        Visit(
+            f"/angebote/termine/{s.exchange_date}/anmeldung",
+            status=413,
+            steps=_send_too_much,
+            label="413",
+        ),
         Visit("/anmeldung/erhalten", status=429, steps=_ask_for_the_mail_too_often, label="429"),
         Visit("/staff/login", status=400, steps=_send_a_stale_form, label="400 CSRF"),
     ],

@@ -63,6 +63,7 @@ class Site:
     event_team_id: int = 0
     conference_id: int = 0  # with registrations, check-in and a speed-dating plan
     conference_slug: str = ""
+    conference_date: int = 0  # its registration (with the speed-dating opt-in)
     bare_conference_id: int = 0  # the demo's conference: no speed-dating set up yet
     participant_code: str = ""  # a speed-dating participant's phone code
 
@@ -311,7 +312,7 @@ def _conference(site: Site, now: datetime, team: StaffUser) -> None:
         team,
         now,
     )
-    date_id = conferences.conference_date(conference.id).id
+    date_id = site.conference_date = conferences.conference_date(conference.id).id
     people = [
         _register(date_id, n, now, speed_dating=True, contact_exchange=n % 2 == 0)
         for n in range(20, 27)
