@@ -8,14 +8,6 @@ are no HTML page (calendar files, JSON, CSV, redirects, health checks, static fi
 The crawl test matches every page it showed against ``app.url_map`` and fails when a GET
 endpoint is in neither table. So a new page means one new line here: a ``PAGES`` entry (the
 crawl then checks it) or, for a download or redirect, a ``NOT_PAGES`` entry with its reason.
-
-Not here yet, because their branch has not landed: the speed-dating presenter screen and the
-participant's phone page. When they land, add (adapting the endpoint names)::
-
-    "speed_dating_staff.presentation": lambda s: [
-        Visit(f"{_sd(s)}/praesentation", TEAM),
-    ],
-    "speed_dating_public.participant": lambda s: [Visit(f"/sd/{s.participant_code}")],
 """
 
 from __future__ import annotations
@@ -427,10 +419,24 @@ PAGES: dict[str, Callable[[Site], list[Visit]]] = {
         Visit(f"/staff/regionalkonferenzen/{s.conference_id}/bearbeiten", TEAM),
         Visit(f"/staff/regionalkonferenzen/{s.conference_id}/bearbeiten", TEAM, submit="Speichern"),
     ],
+    # The presenter screen and the phone view before the start; while running, below.
+    "speed_dating_presenter.presenter": lambda s: [
+        Visit(f"{_sd(s)}/praesentation", TEAM, label="planned, not started"),
+    ],
+    "speed_dating_public.enter": lambda s: [
+        Visit("/sd"),
+        Visit("/sd?code=12", status=422, label="not a code"),
+    ],
+    "speed_dating_public.phone": lambda s: [
+        Visit(f"/sd/{s.participant_code}", label="planned, not started"),
+        Visit("/sd/ABCDEFGH", status=404, label="unknown code"),
+    ],
     "speed_dating_staff.index": lambda s: [
         Visit(_sd(s), TEAM, label="planned"),
         Visit(_sd(s), TEAM, submit="Neu planen"),
         Visit(_sd(s), TEAM, steps=_run("Speed-Dating starten (Runde 1)"), label="running"),
+        Visit(f"{_sd(s)}/praesentation", TEAM, label="running"),
+        Visit(f"/sd/{s.participant_code}", label="running"),
         Visit(_sd(s), TEAM, steps=_run("Anhalten"), label="paused"),
         Visit(_sd(s), TEAM, steps=_run("Speed-Dating beenden"), label="finished"),
         Visit(
