@@ -111,18 +111,25 @@ def log_in(context, role):
 def crawl(browser, base_url: str, app: Flask) -> Iterator[Shown]:
     """Show every visit of ``PAGES``: first those of the empty site (a fresh installation with
     two staff accounts), then, after seeding, those of the filled one."""
-    seed_accounts(app)
-    # The empty site's visits use no ids or tokens; these only let the other builders run.
-    blank = Site(
-        registration_tokens=defaultdict(str),
-        consultation_tokens=defaultdict(str),
-        consultation_ids=defaultdict(int),
-    )
-    yield from _walk(browser, base_url, app, blank, [v for v in _visits(blank) if v.empty])
-    with app.app_context():
-        empty_all_tables()
-    site = seed(app)
-    yield from _walk(browser, base_url, app, site, [v for v in _visits(site) if not v.empty])
+    # Let each tab keep CSS, scripts and images instead of asking again on every page (as
+    # behind the production proxy): the walk is about the pages, and twice as fast so.
+    saved = app.config["SEND_FILE_MAX_AGE_DEFAULT"]
+    app.config["SEND_FILE_MAX_AGE_DEFAULT"] = 3600
+    try:
+        seed_accounts(app)
+        # The empty site's visits use no ids or tokens; these only let the builders run.
+        blank = Site(
+            registration_tokens=defaultdict(str),
+            consultation_tokens=defaultdict(str),
+            consultation_ids=defaultdict(int),
+        )
+        yield from _walk(browser, base_url, app, blank, [v for v in _visits(blank) if v.empty])
+        with app.app_context():
+            empty_all_tables()
+        site = seed(app)
+        yield from _walk(browser, base_url, app, site, [v for v in _visits(site) if not v.empty])
+    finally:
+        app.config["SEND_FILE_MAX_AGE_DEFAULT"] = saved
 
 
 def _visits(site: Site) -> list[Visit]:
@@ -177,9 +184,13 @@ def show(page, visit: Visit, app: Flask, site: Site) -> Shown:
     shown.endpoint = endpoint_of(app, page.url)
     if not statuses or statuses[-1] != visit.status:
         shown.state.append(f"status {statuses[-1:] or 'none'}, expected {visit.status}")
-    if (language := page.locator("html").get_attribute("lang")) != visit.language:
+    language, errors_shown = page.evaluate(
+        "() => [document.documentElement.lang,"
+        " document.querySelector('.error-summary, .flash-error') !== null]"
+    )
+    if language != visit.language:
         shown.state.append(f"page in {language!r}, expected {visit.language!r}")
-    if visit.submit and not page.locator(".error-summary, .flash-error").count():
+    if visit.submit and not errors_shown:
         shown.state.append("no error message after submitting the empty form")
     shown.violations = axe_violations(page)
     page.keyboard.press("Shift")  # the last input was a key: focus now shows as for Tab
