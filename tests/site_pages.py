@@ -15,6 +15,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from site_journeys import (
+    ask_for_the_mail_too_often,
+    book_a_consultation,
+    create_a_calendar_link,
+    press_run_button,
+    register_for_the_exchange,
+    sd,
+    send_a_stale_form,
+    send_too_much,
+    set_up_speed_dating,
+    suggest,
+)
 from site_seed import Site
 from startsmart.staff.models import Role
 
@@ -51,108 +63,8 @@ class Visit:
         return f"{who} {self.path}" + (f" ({what})" if what else "")
 
 
-def _sd(site: Site) -> str:
-    return f"/staff/regionalkonferenzen/{site.conference_id}/speed-dating"
-
-
 def _date(site: Site, date_id: int | None = None) -> str:
     return f"/staff/termine/{date_id or site.full_date}"
-
-
-# --- journeys: pages a person only reaches by doing something --------------------------------
-
-
-def _register_for_the_exchange(page, site: Site) -> None:
-    page.goto(f"/angebote/termine/{site.exchange_date}/anmeldung")
-    page.get_by_label("Ihr Name").fill("Rita Rundgang")
-    page.get_by_label("E-Mail-Adresse").fill("rita@prenzlau.de")
-    page.get_by_label("Ihre Kommune").fill("Prenzlau")
-    page.get_by_label("Bundesland").select_option("BB")
-    page.get_by_label("Art der Kommune").select_option("town")
-    page.get_by_label("Ihre Frage für den Austausch").fill("Wie gewinnen wir den Rat?")
-    page.get_by_label("Ich habe die Datenschutzhinweise gelesen.").check()
-    page.get_by_role("button", name="Verbindlich anmelden").click()
-    page.wait_for_url("**/anmeldung/erhalten")
-
-
-def _ask_for_the_mail_too_often(page, site: Site) -> None:
-    """The resend button allows three mails an hour; the fourth press gets the 429 page."""
-    _register_for_the_exchange(page, site)
-    for _ in range(4):
-        page.get_by_role("button", name="E-Mail noch einmal senden").click()
-        page.wait_for_load_state()
-
-
-def _book_a_consultation(page, site: Site) -> None:
-    page.goto("/initialberatung/")
-    for _ in range(3):  # the current week may have no free slot left
-        slots = page.locator(".slot-list a")
-        if slots.count():
-            break
-        page.get_by_role("link", name="nächste Woche →").click()
-    slots.first.click()
-    page.get_by_label("Ihre Kommune").fill("Bad Sooden-Allendorf")
-    page.get_by_label("Bundesland").select_option("HE")
-    page.get_by_label("Art der Kommune").select_option("town")
-    page.get_by_label("Ihr Name").fill("Bernd Buchung")
-    page.get_by_label("E-Mail-Adresse").fill("bernd@bad-sooden-allendorf.de")
-    page.get_by_label("Einwohnerzahl (ungefähr)").select_option("5k_20k")
-    page.get_by_label("Ausgangslage").fill("Wir fangen gerade erst an.")
-    page.get_by_label("Ziele und Fragen").fill("Womit beginnen?")
-    page.get_by_label("Ich habe die Datenschutzhinweise gelesen.").check()
-    page.get_by_role("button", name="Verbindlich buchen").click()
-    page.wait_for_url("**/initialberatung/erhalten")
-
-
-def _send_too_much(page, site: Site) -> None:
-    """A form body over the 1 MB limit gets the 413 page."""
-    page.goto(f"/angebote/termine/{site.exchange_date}/anmeldung")
-    page.get_by_label("Ihre Frage für den Austausch").evaluate(
-        "field => { field.value = 'x'.repeat(1_200_000); }"
-    )
-    page.get_by_role("button", name="Verbindlich anmelden").click()
-    page.wait_for_load_state()
-
-
-def _send_a_stale_form(page, site: Site) -> None:
-    """A form whose CSRF token is gone (open too long, tampered with) gets the 400 page."""
-    page.goto("/staff/login")
-    page.locator("input[name=csrf_token]").evaluate("field => { field.value = 'abgelaufen'; }")
-    page.get_by_role("button", name="Anmelden").click()
-    page.wait_for_load_state()
-
-
-def _create_a_calendar_link(page, site: Site) -> None:
-    page.goto("/staff/beratungen/kalender-abo")
-    page.get_by_role("button", name="Link erzeugen").click()
-    page.wait_for_load_state()
-
-
-def _suggest(path: str, label: str, typed: str = "s") -> Callable:
-    """Type into a municipality field until its suggestions are open, one highlighted."""
-
-    def type_ahead(page, site: Site) -> None:
-        page.goto(path.format(s=site))
-        page.get_by_label(label, exact=True).press_sequentially(typed)
-        page.get_by_label(label, exact=True).press("ArrowDown")
-        page.get_by_role("listbox").wait_for()
-
-    return type_ahead
-
-
-def _run(button: str) -> Callable:
-    def press(page, site: Site) -> None:
-        page.goto(_sd(site))
-        page.get_by_role("button", name=button, exact=True).click()
-        page.wait_for_load_state()
-
-    return press
-
-
-def _set_up_speed_dating(page, site: Site) -> None:
-    page.goto(f"/staff/regionalkonferenzen/{site.bare_conference_id}/speed-dating/einstellungen")
-    page.get_by_role("button", name="Speichern", exact=True).click()
-    page.wait_for_url("**/speed-dating")
 
 
 # --- the inventory ---------------------------------------------------------------------------
@@ -180,7 +92,7 @@ PAGES: dict[str, Callable[[Site], list[Visit]]] = {
         Visit(f"/angebote/termine/{s.exchange_date}/anmeldung", submit="Verbindlich anmelden"),
         Visit(
             f"/angebote/termine/{s.exchange_date}/anmeldung",
-            steps=_suggest("/angebote/termine/{s.exchange_date}/anmeldung", "Ihre Kommune"),
+            steps=suggest("/angebote/termine/{s.exchange_date}/anmeldung", "Ihre Kommune"),
             label="municipality suggestions open",
         ),
         Visit(f"/angebote/termine/{s.conference_date}/anmeldung", label="with speed-dating"),
@@ -188,7 +100,7 @@ PAGES: dict[str, Callable[[Site], list[Visit]]] = {
         Visit(f"/angebote/termine/{s.past_date}/anmeldung", label="date over"),
     ],
     "registrations.received": lambda s: [
-        Visit("/anmeldung/erhalten", steps=_register_for_the_exchange, label="after registering"),
+        Visit("/anmeldung/erhalten", steps=register_for_the_exchange, label="after registering"),
     ],
     "registrations.manage": lambda s: [
         Visit(f"/anmeldung/{token}", label=status)
@@ -211,7 +123,7 @@ PAGES: dict[str, Callable[[Site], list[Visit]]] = {
         Visit("/initialberatung/buchen", submit="Verbindlich buchen"),
     ],
     "consultations.received": lambda s: [
-        Visit("/initialberatung/erhalten", steps=_book_a_consultation, label="after booking"),
+        Visit("/initialberatung/erhalten", steps=book_a_consultation, label="after booking"),
     ],
     "consultations.manage": lambda s: [
         Visit(f"/beratung/{token}", label=status)
@@ -371,7 +283,7 @@ PAGES: dict[str, Callable[[Site], list[Visit]]] = {
         Visit(
             "/staff/beratungen/kalender-abo",
             ADVISOR,
-            steps=_create_a_calendar_link,
+            steps=create_a_calendar_link,
             label="link shown once",
         ),
     ],
@@ -421,7 +333,7 @@ PAGES: dict[str, Callable[[Site], list[Visit]]] = {
     ],
     # The presenter screen and the phone view before the start; while running, below.
     "speed_dating_presenter.presenter": lambda s: [
-        Visit(f"{_sd(s)}/praesentation", TEAM, label="planned, not started"),
+        Visit(f"{sd(s)}/praesentation", TEAM, label="planned, not started"),
     ],
     "speed_dating_public.enter": lambda s: [
         Visit("/sd"),
@@ -432,23 +344,25 @@ PAGES: dict[str, Callable[[Site], list[Visit]]] = {
         Visit("/sd/ABCDEFGH", status=404, label="unknown code"),
     ],
     "speed_dating_staff.index": lambda s: [
-        Visit(_sd(s), TEAM, label="planned"),
-        Visit(_sd(s), TEAM, submit="Neu planen"),
-        Visit(_sd(s), TEAM, steps=_run("Speed-Dating starten (Runde 1)"), label="running"),
-        Visit(f"{_sd(s)}/praesentation", TEAM, label="running"),
+        Visit(sd(s), TEAM, label="planned"),
+        Visit(sd(s), TEAM, submit="Neu planen"),
+        Visit(
+            sd(s), TEAM, steps=press_run_button("Speed-Dating starten (Runde 1)"), label="running"
+        ),
+        Visit(f"{sd(s)}/praesentation", TEAM, label="running"),
         Visit(f"/sd/{s.participant_code}", label="running"),
-        Visit(_sd(s), TEAM, steps=_run("Anhalten"), label="paused"),
-        Visit(_sd(s), TEAM, steps=_run("Speed-Dating beenden"), label="finished"),
+        Visit(sd(s), TEAM, steps=press_run_button("Anhalten"), label="paused"),
+        Visit(sd(s), TEAM, steps=press_run_button("Speed-Dating beenden"), label="finished"),
         Visit(
             f"/staff/regionalkonferenzen/{s.bare_conference_id}/speed-dating",
             TEAM,
-            steps=_set_up_speed_dating,
+            steps=set_up_speed_dating,
             label="set up, no plan yet",
         ),
     ],
     "speed_dating_staff.settings": lambda s: [
-        Visit(f"{_sd(s)}/einstellungen", TEAM),
-        Visit(f"{_sd(s)}/einstellungen", TEAM, submit="Speichern"),
+        Visit(f"{sd(s)}/einstellungen", TEAM),
+        Visit(f"{sd(s)}/einstellungen", TEAM, submit="Speichern"),
         Visit(
             f"/staff/regionalkonferenzen/{s.bare_conference_id}/speed-dating/einstellungen",
             TEAM,
@@ -456,20 +370,20 @@ PAGES: dict[str, Callable[[Site], list[Visit]]] = {
         ),
     ],
     "speed_dating_staff.check_in": lambda s: [
-        Visit(f"{_sd(s)}/check-in", TEAM),
-        Visit(f"{_sd(s)}/check-in?q=Beispiel-2", TEAM, label="search"),
-        Visit(f"{_sd(s)}/check-in", TEAM, submit="Aufnehmen (anwesend)"),
+        Visit(f"{sd(s)}/check-in", TEAM),
+        Visit(f"{sd(s)}/check-in?q=Beispiel-2", TEAM, label="search"),
+        Visit(f"{sd(s)}/check-in", TEAM, submit="Aufnehmen (anwesend)"),
         Visit(
-            f"{_sd(s)}/check-in",
+            f"{sd(s)}/check-in",
             TEAM,
-            steps=_suggest(
+            steps=suggest(
                 "/staff/regionalkonferenzen/{s.conference_id}/speed-dating/check-in", "Kommune"
             ),
             label="municipality suggestions open",
         ),
     ],
-    "speed_dating_staff.cards": lambda s: [Visit(f"{_sd(s)}/karten", TEAM)],
-    "speed_dating_staff.tables": lambda s: [Visit(f"{_sd(s)}/tische", TEAM)],
+    "speed_dating_staff.cards": lambda s: [Visit(f"{sd(s)}/karten", TEAM)],
+    "speed_dating_staff.tables": lambda s: [Visit(f"{sd(s)}/tische", TEAM)],
     # The same templates in English: the language switch must leave no German-tagged text behind.
     "in English": lambda s: [
         Visit("/", language="en"),
@@ -487,11 +401,11 @@ PAGES: dict[str, Callable[[Site], list[Visit]]] = {
         Visit(
             f"/angebote/termine/{s.exchange_date}/anmeldung",
             status=413,
-            steps=_send_too_much,
+            steps=send_too_much,
             label="413",
         ),
-        Visit("/anmeldung/erhalten", status=429, steps=_ask_for_the_mail_too_often, label="429"),
-        Visit("/staff/login", status=400, steps=_send_a_stale_form, label="400 CSRF"),
+        Visit("/anmeldung/erhalten", status=429, steps=ask_for_the_mail_too_often, label="429"),
+        Visit("/staff/login", status=400, steps=send_a_stale_form, label="400 CSRF"),
     ],
 }
 
