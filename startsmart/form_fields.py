@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import format_number
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, TimeField
+from wtforms.validators import Length, ValidationError
 
 from startsmart.errors import DomainError
 
@@ -20,6 +23,27 @@ def attach_error(form: FlaskForm, error: DomainError) -> None:
     """Show the service's message next to its field, or above the form if it names none."""
     field = getattr(form, error.field, None) if error.field else None
     (field.errors if field is not None else form.form_errors).append(error.message)
+
+
+class MaxLength(Length):
+    """At most ``limit`` characters: checked before anything reaches the database (whose
+    columns are never shorter), and the page announces the limit (``maxlength``). The message
+    says what is wrong, the limit and how much was typed; the field keeps the text."""
+
+    def __init__(self, limit: int):
+        super().__init__(max=limit)
+
+    def __call__(self, form, field):
+        length = len(field.data or "")
+        if length > self.max:
+            raise ValidationError(
+                _(
+                    "Dieser Text ist zu lang: erlaubt sind höchstens %(max)s Zeichen, "
+                    "eingegeben sind %(length)s. Bitte kürzen Sie ihn.",
+                    max=format_number(self.max),
+                    length=format_number(length),
+                )
+            )
 
 
 class DayField(DateField):

@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from startsmart.catalog.models import EventDateStatus, OfferingFormat
-from startsmart.form_fields import ClockField, DayField, WholeNumberField
+from startsmart.form_fields import ClockField, DayField, MaxLength, WholeNumberField
 from startsmart.forms import choices, enum_choices
 
 _REQUIRED = _l("Bitte füllen Sie dieses Feld aus.")
@@ -26,7 +26,7 @@ DST_HINT = _l(
 
 def _text(label, max_length, required=True, **kwargs):
     validators = [InputRequired(_REQUIRED)] if required else [Optional()]
-    return StringField(label, validators=[*validators, Length(max=max_length)], **kwargs)
+    return StringField(label, validators=[*validators, MaxLength(max_length)], **kwargs)
 
 
 def _number(label, minimum, maximum, required=True, **kwargs):
@@ -42,13 +42,13 @@ class OfferingForm(FlaskForm):
     summary = TextAreaField(
         _l("Kurzbeschreibung"),
         description=_l("Ein bis zwei Sätze für Listen und Kalendereinträge."),
-        validators=[InputRequired(_REQUIRED), Length(max=500)],
+        validators=[InputRequired(_REQUIRED), MaxLength(500)],
         render_kw={"rows": 2},
     )
     description = TextAreaField(
         _l("Beschreibung"),
         description=_l("Absätze durch eine Leerzeile trennen."),
-        validators=[InputRequired(_REQUIRED), Length(max=5000)],
+        validators=[InputRequired(_REQUIRED), MaxLength(5000)],
         render_kw={"rows": 8},
     )
     topics = SelectMultipleField(
@@ -210,6 +210,6 @@ class DateCancelForm(FlaskForm):
     message = TextAreaField(
         _l("Nachricht an die Angemeldeten"),
         description=_l("Warum der Termin ausfällt und ob es einen Ersatztermin gibt."),
-        validators=[InputRequired(_REQUIRED), Length(max=2000)],
+        validators=[InputRequired(_REQUIRED), MaxLength(2000)],
         render_kw={"rows": 5},
     )

@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, NumberRange, Optional
 
 from startsmart.catalog.staff_forms import DST_HINT
-from startsmart.form_fields import ClockField, DayField, WholeNumberField
+from startsmart.form_fields import ClockField, DayField, MaxLength, WholeNumberField
 from startsmart.forms import choices, enum_choices
 from startsmart.municipalities.models import FederalState
 
@@ -17,7 +17,7 @@ _REQUIRED = _l("Bitte füllen Sie dieses Feld aus.")
 
 def _text(label, max_length, required=True, **kwargs):
     validators = [InputRequired(_REQUIRED)] if required else [Optional()]
-    return StringField(label, validators=[*validators, Length(max=max_length)], **kwargs)
+    return StringField(label, validators=[*validators, MaxLength(max_length)], **kwargs)
 
 
 def _number(label, minimum, maximum, required=True, **kwargs):
@@ -43,7 +43,7 @@ class ConferenceForm(FlaskForm):
     description = TextAreaField(
         _l("Programm"),
         description=_l("Ablauf und Inhalte; Absätze durch eine Leerzeile trennen."),
-        validators=[Optional(), Length(max=10000)],
+        validators=[Optional(), MaxLength(10000)],
         render_kw={"rows": 8},
     )
     capacity = _number(_l("Plätze"), 0, 10_000, default=120)

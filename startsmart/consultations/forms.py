@@ -7,10 +7,11 @@ from datetime import UTC, datetime
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField, TelField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from startsmart.consultations.models import Channel
+from startsmart.form_fields import MaxLength
 from startsmart.forms import enum_choices
 from startsmart.municipalities.models import PopulationClass
 from startsmart.registrations.forms import RegistrationForm
@@ -75,7 +76,7 @@ class BookingForm(SlotChoiceForm):
     phone = TelField(
         _l("Telefonnummer"),
         description=_l("Nur nötig, wenn wir Sie anrufen sollen."),
-        validators=[Optional(), Length(max=40)],
+        validators=[Optional(), MaxLength(40)],
         render_kw={"autocomplete": "tel"},
     )
     situation = TextAreaField(
@@ -84,13 +85,13 @@ class BookingForm(SlotChoiceForm):
             "Wo steht Ihre Kommune beim Thema Smart City? Gibt es schon Beschlüsse, "
             "Projekte, zuständige Personen?"
         ),
-        validators=[DataRequired(_REQUIRED), Length(max=4000)],
+        validators=[DataRequired(_REQUIRED), MaxLength(4000)],
         render_kw={"rows": 5},
     )
     goals = TextAreaField(
         _l("Ziele und Fragen"),
         description=_l("Was möchten Sie erreichen? Welche Fragen bringen Sie mit?"),
-        validators=[DataRequired(_REQUIRED), Length(max=4000)],
+        validators=[DataRequired(_REQUIRED), MaxLength(4000)],
         render_kw={"rows": 5},
     )
     topics = CheckboxList(
@@ -103,7 +104,7 @@ class BookingForm(SlotChoiceForm):
 class ReasonForm(FlaskForm):
     reason = TextAreaField(
         _l("Möchten Sie uns einen Grund nennen? (freiwillig)"),
-        validators=[Optional(), Length(max=1000)],
+        validators=[Optional(), MaxLength(1000)],
         render_kw={"rows": 3},
     )
 

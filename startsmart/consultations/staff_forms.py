@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField, TelField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Optional
 
 from startsmart.consultations.availability_service import MAX_NOTE, WEEKDAYS
 from startsmart.consultations.forms import CheckboxList
 from startsmart.consultations.models import Channel
-from startsmart.form_fields import ClockField, DayField
+from startsmart.form_fields import ClockField, DayField, MaxLength
 from startsmart.forms import choices, enum_choices
 from startsmart.municipalities.models import FederalState, MunicipalityKind
 
@@ -66,7 +66,7 @@ class AbsenceForm(FlaskForm):
     note = StringField(
         _l("Notiz"),
         description=_l("Nur intern sichtbar, z. B. Urlaub oder Dienstreise."),
-        validators=[Optional(), Length(max=MAX_NOTE)],
+        validators=[Optional(), MaxLength(MAX_NOTE)],
     )
 
 
@@ -88,7 +88,7 @@ class ExtraHoursForm(FlaskForm):
     label = StringField(
         _l("Bezeichnung"),
         description=_l("Optional, nur intern sichtbar."),
-        validators=[Optional(), Length(max=MAX_NOTE)],
+        validators=[Optional(), MaxLength(MAX_NOTE)],
     )
 
 
@@ -96,7 +96,7 @@ class NotesForm(FlaskForm):
     notes = TextAreaField(
         _l("Notizen"),
         description=_l("Nur intern sichtbar; gehen nicht an die Kommune."),
-        validators=[Optional(), Length(max=20000)],
+        validators=[Optional(), MaxLength(20000)],
         render_kw={"rows": 8},
     )
     recommended = CheckboxList(
@@ -116,7 +116,7 @@ class ReassignForm(FlaskForm):
 class StaffCancelForm(FlaskForm):
     reason = TextAreaField(
         _l("Grund (geht an die Kommune)"),
-        validators=[InputRequired(_REQUIRED), Length(max=1000)],
+        validators=[InputRequired(_REQUIRED), MaxLength(1000)],
         render_kw={"rows": 4},
     )
 
@@ -134,7 +134,7 @@ class StaffBookingForm(FlaskForm):
     )
     municipality = StringField(
         _l("Kommune"),
-        validators=[InputRequired(_REQUIRED), Length(max=200)],
+        validators=[InputRequired(_REQUIRED), MaxLength(200)],
         render_kw={"list": "known-municipalities", "autocomplete": "off"},
     )
     state = SelectField(
@@ -149,23 +149,23 @@ class StaffBookingForm(FlaskForm):
         validators=[Optional()],
     )
     name = StringField(
-        _l("Name der Ansprechperson"), validators=[InputRequired(_REQUIRED), Length(max=200)]
+        _l("Name der Ansprechperson"), validators=[InputRequired(_REQUIRED), MaxLength(200)]
     )
     email = EmailField(
         _l("E-Mail-Adresse"),
         description=_l("Dorthin geht die Einladung mit dem Link, um den Termin zu verwalten."),
-        validators=[InputRequired(_REQUIRED), Length(max=254)],
+        validators=[InputRequired(_REQUIRED), MaxLength(254)],
         render_kw={"spellcheck": "false"},
     )
     phone = TelField(
         _l("Telefonnummer"),
         description=_l("Nur für Telefongespräche nötig."),
-        validators=[Optional(), Length(max=40)],
+        validators=[Optional(), MaxLength(40)],
     )
     situation = TextAreaField(
         _l("Notiz zur Ausgangslage"),
         description=_l("Optional; die Beraterin oder der Berater sieht sie in der Einladung."),
-        validators=[Optional(), Length(max=4000)],
+        validators=[Optional(), MaxLength(4000)],
         render_kw={"rows": 3},
     )
     override = BooleanField(

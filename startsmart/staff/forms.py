@@ -3,8 +3,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, EqualTo, InputRequired, Length
+from wtforms.validators import DataRequired, EqualTo, InputRequired
 
+from startsmart.form_fields import MaxLength
 from startsmart.forms import enum_choices
 from startsmart.staff.models import Role
 from startsmart.staff.passwords import MAX_LENGTH, MIN_LENGTH
@@ -15,12 +16,12 @@ _REQUIRED = _l("Bitte füllen Sie dieses Feld aus.")
 class LoginForm(FlaskForm):
     email = EmailField(
         _l("E-Mail-Adresse"),
-        validators=[DataRequired(_REQUIRED), Length(max=254)],
+        validators=[DataRequired(_REQUIRED), MaxLength(254)],
         render_kw={"autocomplete": "username"},
     )
     password = PasswordField(
         _l("Passwort"),
-        validators=[DataRequired(_REQUIRED), Length(max=MAX_LENGTH)],
+        validators=[DataRequired(_REQUIRED), MaxLength(MAX_LENGTH)],
         render_kw={"autocomplete": "current-password"},
     )
 
@@ -28,7 +29,7 @@ class LoginForm(FlaskForm):
 class PasswordChangeForm(FlaskForm):
     current_password = PasswordField(
         _l("Bisheriges Passwort"),
-        validators=[DataRequired(_REQUIRED)],
+        validators=[DataRequired(_REQUIRED), MaxLength(MAX_LENGTH)],
         render_kw={"autocomplete": "current-password"},
     )
     password = PasswordField(
@@ -36,13 +37,14 @@ class PasswordChangeForm(FlaskForm):
         description=_l(
             "Mindestens %(n)d Zeichen. Ein Satz aus mehreren Wörtern ist gut.", n=MIN_LENGTH
         ),
-        validators=[DataRequired(_REQUIRED)],
+        validators=[DataRequired(_REQUIRED), MaxLength(MAX_LENGTH)],
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
         _l("Neues Passwort wiederholen"),
         validators=[
             DataRequired(_REQUIRED),
+            MaxLength(MAX_LENGTH),
             EqualTo("password", _l("Die beiden neuen Passwörter stimmen nicht überein.")),
         ],
         render_kw={"autocomplete": "new-password"},
@@ -52,12 +54,12 @@ class PasswordChangeForm(FlaskForm):
 class StaffCreateForm(FlaskForm):
     name = StringField(
         _l("Name"),
-        validators=[DataRequired(_REQUIRED), Length(max=200)],
+        validators=[DataRequired(_REQUIRED), MaxLength(200)],
         render_kw={"autocomplete": "off"},
     )
     email = EmailField(
         _l("E-Mail-Adresse"),
-        validators=[DataRequired(_REQUIRED), Length(max=254)],
+        validators=[DataRequired(_REQUIRED), MaxLength(254)],
         render_kw={"autocomplete": "off"},
     )
     role = SelectField(
@@ -70,7 +72,7 @@ class StaffCreateForm(FlaskForm):
             "sie kann es danach selbst ändern.",
             n=MIN_LENGTH,
         ),
-        validators=[DataRequired(_REQUIRED)],
+        validators=[DataRequired(_REQUIRED), MaxLength(MAX_LENGTH)],
         render_kw={"autocomplete": "new-password"},
     )
 
