@@ -17,6 +17,7 @@ from wtforms import DateField, IntegerField, TimeField
 from wtforms.validators import Length, ValidationError
 
 from startsmart.errors import DomainError
+from startsmart.input_guard import EARLIEST_DAY, LATEST_DAY
 
 
 def attach_error(form: FlaskForm, error: DomainError) -> None:
@@ -60,10 +61,22 @@ class DayField(DateField):
             return
         for fmt in self.strptime_format:
             try:
-                self.data = datetime.strptime(text, fmt).date()
-                return
+                day = datetime.strptime(text, fmt).date()
             except ValueError:
                 continue
+            if not EARLIEST_DAY <= day <= LATEST_DAY:
+                # Year 1 or 9999 are valid dates to Python, but a time zone or a day more
+                # makes them overflow: nothing that far off is planned here.
+                self.data = None
+                raise ValueError(
+                    _(
+                        "Bitte geben Sie ein Datum zwischen %(first)s und %(last)s an.",
+                        first=EARLIEST_DAY.strftime("%d.%m.%Y"),
+                        last=LATEST_DAY.strftime("%d.%m.%Y"),
+                    )
+                )
+            self.data = day
+            return
         self.data = None
         raise ValueError(_l("Bitte geben Sie ein gültiges Datum an, z. B. 24.03.2027."))
 

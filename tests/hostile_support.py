@@ -5,11 +5,13 @@ whole database to prove that a refused request changed nothing.
 
 from __future__ import annotations
 
+import inspect
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -230,7 +232,9 @@ def _conference_with_plan(actor: StaffUser, now: datetime):
     )
     speed_dating.save_settings(
         conference.id,
-        speed_dating.Settings(starts=time(13, 0), questions=tuple(speed_dating.default_questions())),
+        speed_dating.Settings(
+            starts=time(13, 0), questions=tuple(speed_dating.default_questions())
+        ),
         actor,
         now,
     )
@@ -294,6 +298,21 @@ def endpoint_of(app: Flask, path: str, method: str = "POST") -> str | None:
 
 def is_staff(rule: Rule) -> bool:
     return rule.rule.startswith("/staff")
+
+
+_QUERY_PARAMETER = re.compile(
+    r"request\.(?:args|values)\.get(?:list)?\(\s*\"(\w+)\"|\"(\w+)\" (?:not )?in request\.args"
+)
+# Read through a helper (``_day("von")``): the pattern above cannot see these.
+INDIRECT_PARAMETERS = {"audit.index": ["von", "bis"]}
+
+
+def query_parameters(app: Flask, endpoint: str) -> list[str]:
+    """The query-string parameters the module of ``endpoint``'s view reads."""
+    view = inspect.unwrap(app.view_functions[endpoint])
+    source = Path(inspect.getfile(view)).read_text(encoding="utf-8")
+    found = {a or b for a, b in _QUERY_PARAMETER.findall(source)}
+    return sorted(found | set(INDIRECT_PARAMETERS.get(endpoint, [])))
 
 
 def client_for(app: Flask, admin: FlaskClient, endpoint: str) -> FlaskClient:
@@ -474,14 +493,17 @@ def same_form(form: Form, html: str) -> Form | None:
     return next((f for f in forms_on(form.page, html) if f.action == form.action), None)
 
 
-def fresh_form(client: FlaskClient, form: Form) -> Form:
-    """The same form, loaded again (a new CSRF token, today's defaults)."""
+def fresh_form(client: FlaskClient, form: Form, gone_ok: bool = False) -> Form | None:
+    """The same form, loaded again (a new CSRF token, today's defaults); None if the page no
+    longer shows it and ``gone_ok`` (a step that was taken cannot be taken again)."""
     html = client.get(form.page).get_data(as_text=True)
     for candidate in forms_on(form.page, html):
         if candidate.action == form.action and [f.name for f in candidate.fields] == [
             f.name for f in form.fields
         ]:
             return candidate
+    if gone_ok:
+        return None
     raise AssertionError(f"the form for {form.action} is gone from {form.page}")
 
 
@@ -506,8 +528,10 @@ class _ErrorParser(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         a = {k: v or "" for k, v in attrs}
-        if tag == "p" and "error" in a.get("class", "").split() and a.get("id", "").endswith(
-            "-error"
+        if (
+            tag == "p"
+            and "error" in a.get("class", "").split()
+            and a.get("id", "").endswith("-error")
         ):
             self._current = a["id"][: -len("-error")]
             self.errors[self._current] = ""

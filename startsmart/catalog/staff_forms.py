@@ -11,6 +11,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from startsmart.catalog.models import EventDateStatus, OfferingFormat
 from startsmart.form_fields import ClockField, DayField, MaxLength, WholeNumberField
 from startsmart.forms import choices, enum_choices
+from startsmart.input_guard import database_int
 
 _REQUIRED = _l("Bitte füllen Sie dieses Feld aus.")
 MAX_CAPACITY = 10_000
@@ -53,7 +54,7 @@ class OfferingForm(FlaskForm):
     )
     topics = SelectMultipleField(
         _l("Themen"),
-        coerce=int,
+        coerce=database_int,
         validate_choice=False,  # the service checks the ids, with a message of ours
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),

@@ -40,6 +40,7 @@ from startsmart.database import utcnow
 from startsmart.errors import DomainError
 from startsmart.extensions import db
 from startsmart.form_fields import attach_error
+from startsmart.input_guard import database_int
 from startsmart.municipalities.models import FederalState, Municipality
 from startsmart.registrations import export
 from startsmart.staff.access import staff_required
@@ -206,8 +207,10 @@ def check_in(conference_id: int):
 
 
 def _id(name: str) -> int | None:
-    value = request.form.get(name, "")
-    return int(value) if value.isascii() and value.isdigit() and len(value) < 12 else None
+    try:
+        return database_int(request.form.get(name, ""))
+    except ValueError:
+        return None
 
 
 @bp.post("/check-in")

@@ -20,6 +20,7 @@ from startsmart.errors import DomainError
 from startsmart.extensions import db
 from startsmart.form_fields import attach_error
 from startsmart.forms import choices
+from startsmart.input_guard import database_int
 from startsmart.staff.access import staff_required
 from startsmart.staff.models import Role, StaffUser
 
@@ -103,7 +104,7 @@ def index():
     """Advisors go to their own hours; the others pick an advisor (the first by default)."""
     if current_user.role is Role.ADVISOR:
         return redirect(_page(current_user.id))
-    chosen = request.args.get("berater", type=int)
+    chosen = request.args.get("berater", type=database_int)
     if chosen is None:
         advisors = overview.active_advisors()
         if not advisors:

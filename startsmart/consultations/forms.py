@@ -13,6 +13,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from startsmart.consultations.models import Channel
 from startsmart.form_fields import MaxLength
 from startsmart.forms import enum_choices
+from startsmart.input_guard import database_int
 from startsmart.municipalities.models import PopulationClass
 from startsmart.registrations.forms import RegistrationForm
 
@@ -95,7 +96,10 @@ class BookingForm(SlotChoiceForm):
         render_kw={"rows": 5},
     )
     topics = CheckboxList(
-        _l("Themen, die Sie interessieren"), coerce=int, choices=[], validators=[Optional()]
+        _l("Themen, die Sie interessieren"),
+        coerce=database_int,
+        choices=[],
+        validators=[Optional()],
     )
     privacy = RegistrationForm.privacy
     website = RegistrationForm.website

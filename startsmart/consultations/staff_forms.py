@@ -12,6 +12,7 @@ from startsmart.consultations.forms import CheckboxList
 from startsmart.consultations.models import Channel
 from startsmart.form_fields import ClockField, DayField, MaxLength
 from startsmart.forms import choices, enum_choices
+from startsmart.input_guard import database_int
 from startsmart.municipalities.models import FederalState, MunicipalityKind
 
 _REQUIRED = _l("Bitte füllen Sie dieses Feld aus.")
@@ -28,12 +29,12 @@ DST_HINT = _l(
 
 
 def _int_or_none(value):
-    """Select values as numbers; anything else becomes None for the service to refuse."""
+    """Select values as numbers; anything else becomes -1 for the service to refuse."""
     if value is None or value == "":
         return None
     try:
-        return int(value)
-    except (TypeError, ValueError):
+        return database_int(value)
+    except ValueError:
         return -1
 
 
@@ -100,7 +101,7 @@ class NotesForm(FlaskForm):
         render_kw={"rows": 8},
     )
     recommended = CheckboxList(
-        _l("Empfohlene Termine"), coerce=int, choices=[], validate_choice=False
+        _l("Empfohlene Termine"), coerce=database_int, choices=[], validate_choice=False
     )
 
 
