@@ -22,7 +22,7 @@ from werkzeug.routing import Rule
 from werkzeug.test import TestResponse
 
 from consultation_support import booking_request, make_advisor
-from startsmart.catalog.models import EventDate
+from startsmart.catalog.models import EventDate, Offering
 from startsmart.catalog.staff_dates import Deadline
 from startsmart.clock import berlin_to_utc, berlin_today
 from startsmart.conferences import service as conferences
@@ -46,12 +46,12 @@ ADMIN = "admin@kts.example"
 ADVISOR = "berta@kts.example"
 SCRIPT_NAME = '<script>alert("x")</script><b>Kim</b>'
 
-# POST routes no page in the world shows a form for, and why. Every other POST route must be
-# reached by a form the crawler finds, so a new form cannot slip past the battery.
+# POST routes no page in the world shows a form for, and why: buttons without fields (the CSRF
+# battery posts to them all the same). Every other POST route must be reached by a form the
+# crawler finds, so a new form cannot slip past the battery.
 NOT_A_PAGE_FORM = {
     "staff.keep_alive": "called by idle.js with the page's CSRF token, no form",
     "registrations.resend_link": "shown only right after registering (session outcome)",
-    "outbox.send_again": "shown only for a message that failed for good",
     "consultations_staff.send_follow_up": "shown only after the consultation took place",
     "speed_dating_staff.contacts": "shown only after the speed-dating ended",
 }
@@ -78,6 +78,7 @@ class World:
     feed_token: str
     speed_code: str
     staff_user_id: int
+    past_date_id: int  # began two hours ago: attendance can be recorded
     weekly_id: int
     absence_id: int
     extra_id: int
@@ -104,6 +105,7 @@ class World:
             "catalog.offering": {"slug": self.offering_slug},
             # The exchange's form asks for a question too: a superset of the others.
             "registrations.register": {"date_id": self.exchange_date_id},
+            "staff_registrations.attendance": {"date_id": self.past_date_id},
             "conferences.detail": {"slug": self.conference_slug},
             "language.switch": {"code": "en"},
             "consultations.advisor_feed": {"token": self.feed_token},
@@ -134,6 +136,8 @@ def build_world(app: Flask) -> World:
     staff_user_id = make_staff(app, email="eva@kts.example", role=Role.EVENT_TEAM, name="Eva")
     date_id = make_date(app, slug="grundlagen")
     exchange_date_id = make_date(app, fmt="moderated_exchange", slug="austausch")
+    past_date_id = make_date(app, slug="vorbei")
+    make_date(app, slug="eingestellt")  # its offering is retired below
     now = utcnow()
     expires = now + timedelta(days=60)
     with app.app_context():
@@ -147,6 +151,15 @@ def build_world(app: Flask) -> World:
             registration_mails.TOKEN_PURPOSE, outcome.registration_id, now, expires
         )
         consent_id = db.session.execute(sa.select(Consent.id)).scalars().first()
+        registrations.register(
+            past_date_id, applicant("Paul Vorbei", "paul@husum.de", town="Husum"), now, True
+        )
+        past = db.session.get(EventDate, past_date_id)
+        past.starts_at, past.ends_at = now - timedelta(hours=2), now - timedelta(minutes=30)
+        retired = db.session.execute(
+            sa.select(Offering).where(Offering.slug == "eingestellt")
+        ).scalar_one()
+        retired.retired_at = now
         booked = booking.book(booking_request(weekday_ahead(7)), now, by_staff=True)
         consultation_token = mint(
             consultation_mails.TOKEN_PURPOSE, booked.consultation_id, now, expires
@@ -186,6 +199,7 @@ def build_world(app: Flask) -> World:
             feed_token=feed_token,
             speed_code=code,
             staff_user_id=staff_user_id,
+            past_date_id=past_date_id,
             weekly_id=_first_id(WeeklyHours),
             absence_id=_first_id(AdvisorAbsence),
             extra_id=_first_id(ExtraHours),
@@ -467,11 +481,11 @@ def crawl(app: Flask, world: World, admin: FlaskClient, near: str | None = None)
 
 
 def post_forms(app: Flask, forms: Iterable[Form]) -> dict[str, Form]:
-    """One form per POST endpoint (the first found), the logout form left out."""
+    """One form per POST endpoint (the first found)."""
     chosen: dict[str, Form] = {}
     for form in forms:
         endpoint = endpoint_of(app, form.action)
-        if endpoint and endpoint != "staff.logout":
+        if endpoint:
             chosen.setdefault(endpoint, form)
     return chosen
 
