@@ -8,6 +8,7 @@ from __future__ import annotations
 import inspect
 import re
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from html.parser import HTMLParser
@@ -164,7 +165,7 @@ def build_world(app: Flask) -> World:
         consultation_token = mint(
             consultation_mails.TOKEN_PURPOSE, booked.consultation_id, now, expires
         )
-        feed_token = feed.rotate(advisor, now)
+        feed_token = feed.rotate(advisor, now).rsplit("/", 1)[1].removesuffix(".ics")
         db.session.add(
             AdvisorAbsence(
                 advisor_id=advisor_id,
@@ -629,6 +630,7 @@ class StatementCounter:
         self.count += 1
 
 
+@contextmanager
 def counting_statements(app: Flask) -> Iterator[StatementCounter]:
     counter = StatementCounter()
     with app.app_context():

@@ -36,8 +36,10 @@ ELSEWHERE = [
 
 def _stays_here(location: str) -> bool:
     parts = urlsplit(location)
-    return parts.scheme in ("", "http") and parts.netloc in ("", "localhost") and (
-        parts.path.startswith("/") and not parts.path.startswith(("//", "/\\"))
+    return (
+        parts.scheme in ("", "http")
+        and parts.netloc in ("", "localhost")
+        and (parts.path.startswith("/") and not parts.path.startswith(("//", "/\\")))
     )
 
 
