@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from startsmart.catalog.models import EventDateStatus, OfferingFormat
-from startsmart.form_fields import ClockField, DayField, MaxLength, WholeNumberField
+from startsmart.form_fields import ClockField, DayField, Form, MaxLength, WholeNumberField
 from startsmart.forms import choices, enum_choices
 from startsmart.input_guard import database_int
 
@@ -38,7 +37,7 @@ def _number(label, minimum, maximum, required=True, **kwargs):
     )
 
 
-class OfferingForm(FlaskForm):
+class OfferingForm(Form):
     title = _text(_l("Titel"), 200)
     summary = TextAreaField(
         _l("Kurzbeschreibung"),
@@ -166,7 +165,7 @@ def _status():
     )
 
 
-class DateCreateForm(FlaskForm):
+class DateCreateForm(Form):
     day = _day()
     starts = _starts()
     ends = ClockField(
@@ -183,7 +182,7 @@ class DateCreateForm(FlaskForm):
     status = _status()
 
 
-class DatePlaceForm(FlaskForm):
+class DatePlaceForm(Form):
     day = _day()
     starts = _starts()
     ends = ClockField(_l("Ende (Uhrzeit)"), validators=[InputRequired(_REQUIRED)])
@@ -191,7 +190,7 @@ class DatePlaceForm(FlaskForm):
     venue = _venue()
 
 
-class DateCapacityForm(FlaskForm):
+class DateCapacityForm(Form):
     capacity = _capacity(
         _l(
             "Weniger Plätze als schon vergeben geht nicht. Zusätzliche Plätze gehen sofort an "
@@ -200,14 +199,14 @@ class DateCapacityForm(FlaskForm):
     )
 
 
-class DateDetailsForm(FlaskForm):
+class DateDetailsForm(Form):
     deadline_day = _deadline_day()
     deadline_time = _deadline_time()
     per_municipality_limit = _date_limit()
     status = _status()
 
 
-class DateCancelForm(FlaskForm):
+class DateCancelForm(Form):
     message = TextAreaField(
         _l("Nachricht an die Angemeldeten"),
         description=_l("Warum der Termin ausfällt und ob es einen Ersatztermin gibt."),

@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField, TelField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from startsmart.consultations.models import Channel
-from startsmart.form_fields import MaxLength
+from startsmart.form_fields import Form, MaxLength, PhoneNumber
 from startsmart.forms import enum_choices
 from startsmart.input_guard import database_int
 from startsmart.municipalities.models import PopulationClass
@@ -46,7 +45,7 @@ def parse_start(value: str | None) -> datetime | None:
     return parsed if parsed.tzinfo is not None else None
 
 
-class SlotChoiceForm(FlaskForm):
+class SlotChoiceForm(Form):
     """Only the time and the channel: used for rescheduling."""
 
     starts_at = SelectField(
@@ -77,7 +76,7 @@ class BookingForm(SlotChoiceForm):
     phone = TelField(
         _l("Telefonnummer"),
         description=_l("Nur nötig, wenn wir Sie anrufen sollen."),
-        validators=[Optional(), MaxLength(40)],
+        validators=[Optional(), MaxLength(40), PhoneNumber()],
         render_kw={"autocomplete": "tel"},
     )
     situation = TextAreaField(
@@ -105,7 +104,7 @@ class BookingForm(SlotChoiceForm):
     website = RegistrationForm.website
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(Form):
     reason = TextAreaField(
         _l("Möchten Sie uns einen Grund nennen? (freiwillig)"),
         validators=[Optional(), MaxLength(1000)],
@@ -113,5 +112,5 @@ class ReasonForm(FlaskForm):
     )
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """Only the CSRF token: the button is the confirmation."""

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField, TelField, TextAreaField
 from wtforms.validators import InputRequired, Optional
 
 from startsmart.consultations.availability_service import MAX_NOTE, WEEKDAYS
 from startsmart.consultations.forms import CheckboxList
 from startsmart.consultations.models import Channel
-from startsmart.form_fields import ClockField, DayField, MaxLength
+from startsmart.form_fields import ClockField, DayField, Form, MaxLength, PhoneNumber
 from startsmart.forms import choices, enum_choices
 from startsmart.input_guard import database_int
 from startsmart.municipalities.models import FederalState, MunicipalityKind
@@ -44,7 +43,7 @@ def _channels(label, default):
     )
 
 
-class WeeklyHoursForm(FlaskForm):
+class WeeklyHoursForm(Form):
     weekday = SelectField(
         _l("Wochentag"),
         choices=lambda: choices(enumerate(WEEKDAYS)),
@@ -57,7 +56,7 @@ class WeeklyHoursForm(FlaskForm):
     channels = _channels(_l("Art des Gesprächs"), ["video", "phone"])
 
 
-class AbsenceForm(FlaskForm):
+class AbsenceForm(Form):
     first_day = DayField(_l("Erster Tag"), validators=[InputRequired(_REQUIRED)])
     last_day = DayField(
         _l("Letzter Tag"),
@@ -71,7 +70,7 @@ class AbsenceForm(FlaskForm):
     )
 
 
-class ExtraHoursForm(FlaskForm):
+class ExtraHoursForm(Form):
     day = DayField(_l("Datum"), validators=[InputRequired(_REQUIRED)])
     start = ClockField(_l("Beginn"), validators=[InputRequired(_REQUIRED)], description=DST_HINT)
     end = ClockField(_l("Ende"), validators=[InputRequired(_REQUIRED)])
@@ -93,7 +92,7 @@ class ExtraHoursForm(FlaskForm):
     )
 
 
-class NotesForm(FlaskForm):
+class NotesForm(Form):
     notes = TextAreaField(
         _l("Notizen"),
         description=_l("Nur intern sichtbar; gehen nicht an die Kommune."),
@@ -105,7 +104,7 @@ class NotesForm(FlaskForm):
     )
 
 
-class ReassignForm(FlaskForm):
+class ReassignForm(Form):
     advisor = SelectField(
         _l("Übergeben an"),
         coerce=_int_or_none,
@@ -114,7 +113,7 @@ class ReassignForm(FlaskForm):
     )
 
 
-class StaffCancelForm(FlaskForm):
+class StaffCancelForm(Form):
     reason = TextAreaField(
         _l("Grund (geht an die Kommune)"),
         validators=[InputRequired(_REQUIRED), MaxLength(1000)],
@@ -122,7 +121,7 @@ class StaffCancelForm(FlaskForm):
     )
 
 
-class StaffBookingForm(FlaskForm):
+class StaffBookingForm(Form):
     """As short as the phone call allows: slot, municipality, contact, a note."""
 
     # Not checked against the choices: a slot taken since the page was shown gets the booking
@@ -161,7 +160,7 @@ class StaffBookingForm(FlaskForm):
     phone = TelField(
         _l("Telefonnummer"),
         description=_l("Nur für Telefongespräche nötig."),
-        validators=[Optional(), MaxLength(40)],
+        validators=[Optional(), MaxLength(40), PhoneNumber()],
     )
     situation = TextAreaField(
         _l("Notiz zur Ausgangslage"),

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Optional
 
-from startsmart.form_fields import MaxLength
+from startsmart.form_fields import Form, MaxLength
 from startsmart.forms import enum_choices
 from startsmart.municipalities.models import FederalState, MunicipalityKind, PopulationClass
 
 _REQUIRED = _l("Bitte füllen Sie dieses Feld aus.")
 
 
-class RegistrationForm(FlaskForm):
+class RegistrationForm(Form):
     name = StringField(
         _l("Ihr Name"),
         validators=[DataRequired(_REQUIRED), MaxLength(200)],

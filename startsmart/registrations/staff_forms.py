@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Optional
 
-from startsmart.form_fields import MaxLength
+from startsmart.form_fields import Form, MaxLength
 from startsmart.forms import choices, enum_choices
 from startsmart.municipalities.models import FederalState, MunicipalityKind, PopulationClass
 from startsmart.registrations.service import MAX_QUESTION
@@ -17,7 +16,7 @@ MAX_SUBJECT = 200
 MAX_TEXT = 5000
 
 
-class ManualRegistrationForm(FlaskForm):
+class ManualRegistrationForm(Form):
     """The public form's fields, without the privacy checkbox and consents: staff enter a
     person who asked by phone or mail; the person confirms nothing themselves."""
 
@@ -63,7 +62,7 @@ class ManualRegistrationForm(FlaskForm):
     )
 
 
-class StaffMessageForm(FlaskForm):
+class StaffMessageForm(Form):
     subject = StringField(
         _l("Betreff"), validators=[InputRequired(_REQUIRED), MaxLength(MAX_SUBJECT)]
     )

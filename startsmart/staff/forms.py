@@ -1,11 +1,10 @@
 """Forms of the staff area."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, InputRequired
 
-from startsmart.form_fields import MaxLength
+from startsmart.form_fields import Form, MaxLength
 from startsmart.forms import enum_choices
 from startsmart.staff.models import Role
 from startsmart.staff.passwords import MAX_LENGTH, MIN_LENGTH
@@ -13,7 +12,7 @@ from startsmart.staff.passwords import MAX_LENGTH, MIN_LENGTH
 _REQUIRED = _l("Bitte füllen Sie dieses Feld aus.")
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(
         _l("E-Mail-Adresse"),
         validators=[DataRequired(_REQUIRED), MaxLength(254)],
@@ -26,7 +25,7 @@ class LoginForm(FlaskForm):
     )
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(Form):
     current_password = PasswordField(
         _l("Bisheriges Passwort"),
         validators=[DataRequired(_REQUIRED), MaxLength(MAX_LENGTH)],
@@ -51,7 +50,7 @@ class PasswordChangeForm(FlaskForm):
     )
 
 
-class StaffCreateForm(FlaskForm):
+class StaffCreateForm(Form):
     name = StringField(
         _l("Name"),
         validators=[DataRequired(_REQUIRED), MaxLength(200)],
@@ -77,7 +76,7 @@ class StaffCreateForm(FlaskForm):
     )
 
 
-class StaffEditForm(FlaskForm):
+class StaffEditForm(Form):
     role = SelectField(
         _l("Rolle"), choices=enum_choices(Role), validators=[InputRequired(_REQUIRED)]
     )
