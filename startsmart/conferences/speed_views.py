@@ -37,6 +37,7 @@ from startsmart.conferences.models import Conference, SpeedDatingSession
 from startsmart.conferences.planner import rounds_that_fit
 from startsmart.conferences.speed_board import board
 from startsmart.database import utcnow
+from startsmart.dst_notice import flash_if_ambiguous
 from startsmart.errors import DomainError
 from startsmart.extensions import db
 from startsmart.form_fields import attach_error
@@ -153,6 +154,7 @@ def settings(conference_id: int):
             attach_error(form, error)
         else:
             flash(_("Die Einstellungen des Speed-Datings sind gespeichert."), "success")
+            flash_if_ambiguous((berlin_wall_time(conference.starts_at)[0], data.starts))
             return _overview(conference.id)
     return render_template(
         "speed_dating/settings.html",

@@ -9,13 +9,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from startsmart.clock import BERLIN, berlin_time_is_ambiguous
+from startsmart.clock import BERLIN
 from startsmart.consultations import availability_service as service
 from startsmart.consultations import overview
 from startsmart.consultations.models import AdvisorAbsence, Channel, ExtraHours, WeeklyHours
 from startsmart.consultations.permissions import NotPermitted, may_edit_availability
 from startsmart.consultations.staff_forms import AbsenceForm, ExtraHoursForm, WeeklyHoursForm
 from startsmart.database import utcnow
+from startsmart.dst_notice import flash_if_ambiguous
 from startsmart.errors import DomainError
 from startsmart.extensions import db
 from startsmart.form_fields import attach_error
@@ -199,15 +200,7 @@ def add_extra(advisor_id: int):
         )
         if _run(form, lambda: service.add_extra_hours(advisor.id, window, current_user, utcnow())):
             flash(_("Das Zeitfenster wurde hinzugefügt."), "success")
-            if any(berlin_time_is_ambiguous(window.day, t) for t in (window.start, window.end)):
-                flash(
-                    _(
-                        "Hinweis: Diese Uhrzeit gibt es am %(day)s zweimal (Ende der "
-                        "Sommerzeit). Gespeichert ist die erste, also noch Sommerzeit (MESZ).",
-                        day=window.day.strftime("%d.%m.%Y"),
-                    ),
-                    "info",
-                )
+            flash_if_ambiguous((window.day, window.start), (window.day, window.end))
             return redirect(_page(advisor.id))
     return _render(advisor, extra=form)
 
