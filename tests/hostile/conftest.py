@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hostile_support import World, as_admin, build_world
+from hostile.world import World, as_admin, build_world
 
 
 @pytest.fixture

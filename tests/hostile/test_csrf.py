@@ -3,7 +3,8 @@ that says why, in German."""
 
 from __future__ import annotations
 
-from hostile_support import client_for, crawl, post_forms, rules, snapshot, url_of
+from hostile.checks import snapshot
+from hostile.pages import client_for, crawl, post_forms, rules, url_of
 from support import csrf_token, text
 
 MESSAGE = "Aus Sicherheitsgründen wurde nichts gespeichert"

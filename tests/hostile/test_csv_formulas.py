@@ -7,7 +7,8 @@ import csv
 import io
 from datetime import time
 
-from hostile_support import applicant, rules
+from hostile.pages import rules
+from hostile.world import applicant
 from startsmart.clock import berlin_to_utc
 from startsmart.conferences import service as conferences
 from startsmart.conferences import speed_dating, speed_planning

@@ -13,7 +13,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from hostile_support import field_errors, flashes, forms_on, snapshot
+from hostile.checks import snapshot
+from hostile.pages import field_errors, flashes, forms_on
 from startsmart.clock import BERLIN, berlin_today
 from startsmart.database import utcnow
 from support import make_date, submit, text

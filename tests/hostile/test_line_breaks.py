@@ -13,14 +13,9 @@ import icalendar
 import pytest
 import sqlalchemy as sa
 
-from hostile_support import (
-    ADVISOR,
-    check_calendar,
-    check_mail,
-    field_errors,
-    injection,
-    weekday_ahead,
-)
+from hostile.checks import check_calendar, check_mail, injection
+from hostile.pages import field_errors
+from hostile.world import ADVISOR, weekday_ahead
 from startsmart.catalog.models import EventDate, Offering
 from startsmart.clock import BERLIN, berlin_today
 from startsmart.conferences.models import Conference

@@ -7,19 +7,18 @@ from datetime import timedelta
 
 import pytest
 
-from hostile_support import (
+from hostile.checks import mail_texts, snapshot
+from hostile.pages import (
     client_for,
     crawl,
     field_errors,
     flashes,
     fresh_form,
-    mail_texts,
     same_form,
     send,
-    snapshot,
     typing_forms,
-    weekday_ahead,
 )
+from hostile.world import weekday_ahead
 from startsmart.clock import berlin_today
 from startsmart.database import utcnow
 from support import DEFAULT_PASSWORD

@@ -8,7 +8,8 @@ from dataclasses import replace
 from datetime import time
 
 from consultation_support import booking_request
-from hostile_support import SCRIPT_NAME, applicant, is_staff, rules, weekday_ahead
+from hostile.pages import is_staff, rules
+from hostile.world import SCRIPT_NAME, applicant, weekday_ahead
 from staff_support import deliver
 from startsmart.clock import berlin_to_utc
 from startsmart.conferences import service as conferences

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 
-from hostile_support import (
+from hostile.checks import snapshot
+from hostile.pages import (
     client_for,
     crawl,
     fresh_form,
@@ -13,7 +14,6 @@ from hostile_support import (
     query_parameters,
     rules,
     send,
-    snapshot,
     typing_forms,
     url_of,
 )

@@ -4,7 +4,7 @@ day Python knows. No 500 anywhere."""
 
 from __future__ import annotations
 
-from hostile_support import (
+from hostile.pages import (
     client_for,
     crawl,
     fresh_form,

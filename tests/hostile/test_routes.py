@@ -3,7 +3,7 @@ that changes something is found on a page (or is a bare button, listed with the 
 
 from __future__ import annotations
 
-from hostile_support import NOT_A_PAGE_FORM, crawl, post_forms, rules, url_of
+from hostile.pages import NOT_A_PAGE_FORM, crawl, post_forms, rules, url_of
 
 
 def test_every_route_can_be_built_from_the_world(app, world):

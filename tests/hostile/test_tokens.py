@@ -8,7 +8,8 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from hostile_support import counting_statements, rules
+from hostile.checks import counting_statements
+from hostile.pages import rules
 from startsmart.consultations import feed
 from startsmart.consultations import mails as consultation_mails
 from startsmart.consultations.models import Consultation
