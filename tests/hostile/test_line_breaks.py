@@ -12,6 +12,9 @@ from datetime import UTC, datetime, timedelta
 import icalendar
 import pytest
 import sqlalchemy as sa
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField, TextAreaField
+from wtforms.fields.core import UnboundField
 
 from hostile.checks import check_calendar, check_mail, injection
 from hostile.pages import field_errors
@@ -22,6 +25,7 @@ from startsmart.conferences.models import Conference
 from startsmart.conferences.service import conference_date
 from startsmart.database import utcnow
 from startsmart.extensions import db
+from startsmart.form_fields import Form
 from startsmart.invitations.imip import Mailbox, build_message
 from startsmart.staff.models import Role, StaffUser
 from support import DEFAULT_PASSWORD, links_in, login, make_staff, path_of, submit, text
@@ -307,3 +311,26 @@ def test_a_short_name_keeps_its_comma():
     )
     parsed = email.message_from_bytes(raw, policy=email.policy.default)
     assert parsed["To"].addresses[0].display_name == "Müller, Kim"
+
+
+def test_every_form_with_a_one_line_field_keeps_it_one_line(app):
+    """New forms too: each one with a one-line text field is built on ``form_fields.Form``."""
+
+    def every_subclass(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from every_subclass(sub)
+
+    def one_line_fields(cls) -> list[str]:
+        return [
+            name
+            for name in dir(cls)
+            if isinstance(unbound := getattr(cls, name, None), UnboundField)
+            and issubclass(unbound.field_class, StringField)
+            and not issubclass(unbound.field_class, (TextAreaField, PasswordField))
+        ]
+
+    forms = [c for c in every_subclass(FlaskForm) if c.__module__.startswith("startsmart.")]
+    assert len(forms) > 20
+    outside = [c.__qualname__ for c in forms if one_line_fields(c) and not issubclass(c, Form)]
+    assert outside == []
