@@ -70,6 +70,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from startsmart import input_guard
     from startsmart.audit.views import bp as audit
     from startsmart.catalog.staff_views import bp as staff_catalog
     from startsmart.catalog.views import bp as catalog
@@ -90,6 +91,7 @@ def register_blueprints(app: Flask) -> None:
     from startsmart.registrations.views import bp as registrations
     from startsmart.staff.views import bp as staff
 
+    input_guard.install_converters(app)
     for blueprint in (
         audit,
         pages,
@@ -141,11 +143,12 @@ def register_web_layer(app: Flask) -> None:
     from werkzeug.middleware.proxy_fix import ProxyFix
 
     import startsmart.models  # noqa: F401  (complete metadata before the first query)
-    from startsmart import error_pages, health, i18n, links, request_log, security
+    from startsmart import error_pages, health, i18n, input_guard, links, request_log, security
     from startsmart.invitations import autodeliver
 
     error_pages.register(app)
     security.register(app)
+    input_guard.register(app)
     i18n.register_template_helpers(app)
     links.register(app)
     autodeliver.register(app)

@@ -1,5 +1,6 @@
-"""Shared form pieces: fields whose messages are ours (German first, translatable) instead of
-WTForms' defaults, and putting a service's ``DomainError`` next to the field it concerns.
+"""Shared form pieces: the base of every form, fields whose messages are ours (German first,
+translatable) instead of WTForms' defaults, and putting a service's ``DomainError`` next to the
+field it concerns.
 
 An empty value is left to the field's validators (``InputRequired`` or ``Optional``), so a
 required field that was left empty says exactly one thing: please fill it in.
@@ -7,19 +8,88 @@ required field that was left empty says exactly one thing: please fill it in.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
+from flask_babel import format_number
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, TimeField
+from wtforms import DateField, IntegerField, PasswordField, StringField, TextAreaField, TimeField
+from wtforms.validators import Length, ValidationError
 
 from startsmart.errors import DomainError
+from startsmart.input_guard import EARLIEST_DAY, LATEST_DAY
+
+# Line breaks and other control characters (tab included): a browser strips line breaks from a
+# one-line field itself, so only a hand-made request sends them.
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def single_line(value):
+    """A one-line field's text with every control character (line breaks, tabs) as a space:
+    a name or a title stays one line in mail headers, calendars, lists and CSV cells."""
+    return _CONTROLS.sub(" ", value) if isinstance(value, str) else value
+
+
+class Form(FlaskForm):
+    """The base of every form: one-line text fields (names, titles, places, addresses, phone
+    numbers) hold one line, whatever a client sends. Text areas keep their line breaks;
+    passwords are taken exactly as typed."""
+
+    class Meta(FlaskForm.Meta):
+        def bind_field(self, form, unbound_field, options):
+            kind = unbound_field.field_class
+            if issubclass(kind, StringField) and not issubclass(
+                kind, (TextAreaField, PasswordField)
+            ):
+                filters = [*unbound_field.kwargs.get("filters", ()), single_line]
+                return unbound_field.bind(form=form, filters=filters, **options)
+            return super().bind_field(form, unbound_field, options)
 
 
 def attach_error(form: FlaskForm, error: DomainError) -> None:
     """Show the service's message next to its field, or above the form if it names none."""
     field = getattr(form, error.field, None) if error.field else None
     (field.errors if field is not None else form.form_errors).append(error.message)
+
+
+class MaxLength(Length):
+    """At most ``limit`` characters: checked before anything reaches the database (whose
+    columns are never shorter), and the page announces the limit (``maxlength``). The message
+    says what is wrong, the limit and how much was typed; the field keeps the text."""
+
+    def __init__(self, limit: int):
+        super().__init__(max=limit)
+
+    def __call__(self, form, field):
+        length = len(field.data or "")
+        if length > self.max:
+            raise ValidationError(
+                _(
+                    "Dieser Text ist zu lang: erlaubt sind höchstens %(max)s Zeichen, "
+                    "eingegeben sind %(length)s. Bitte kürzen Sie ihn.",
+                    max=format_number(self.max),
+                    length=format_number(length),
+                )
+            )
+
+
+_PHONE = re.compile(r"[0-9+()/.\- ]+")
+
+
+class PhoneNumber:
+    """Digits and what people write between them (+, brackets, slash, dash, dot, spaces)."""
+
+    def __call__(self, form, field):
+        value = (field.data or "").strip()
+        if value and (not _PHONE.fullmatch(value) or sum(c.isdigit() for c in value) < 4):
+            raise ValidationError(
+                _(
+                    "Bitte geben Sie die Telefonnummer nur mit Ziffern an, z. B. 0431 123456 "
+                    "oder +49 431 123456."
+                )
+            )
 
 
 class DayField(DateField):
@@ -36,10 +106,22 @@ class DayField(DateField):
             return
         for fmt in self.strptime_format:
             try:
-                self.data = datetime.strptime(text, fmt).date()
-                return
+                day = datetime.strptime(text, fmt).date()
             except ValueError:
                 continue
+            if not EARLIEST_DAY <= day <= LATEST_DAY:
+                # Year 1 or 9999 are valid dates to Python, but a time zone or a day more
+                # makes them overflow: nothing that far off is planned here.
+                self.data = None
+                raise ValueError(
+                    _(
+                        "Bitte geben Sie ein Datum zwischen %(first)s und %(last)s an.",
+                        first=EARLIEST_DAY.strftime("%d.%m.%Y"),
+                        last=LATEST_DAY.strftime("%d.%m.%Y"),
+                    )
+                )
+            self.data = day
+            return
         self.data = None
         raise ValueError(_l("Bitte geben Sie ein gültiges Datum an, z. B. 24.03.2027."))
 

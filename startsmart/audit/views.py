@@ -8,6 +8,7 @@ from flask import Blueprint, render_template, request
 
 from startsmart.audit import service
 from startsmart.clock import berlin_to_utc
+from startsmart.input_guard import database_int, query_day
 from startsmart.staff import service as staff_service
 from startsmart.staff.access import staff_required
 from startsmart.staff.models import Role
@@ -15,11 +16,19 @@ from startsmart.staff.models import Role
 bp = Blueprint("audit", __name__, url_prefix="/staff/protokoll")
 
 
-def _day(name: str) -> date | None:
+# Beyond this the offset would not fit the database's integer; nobody pages that far.
+MAX_PAGE = 100_000
+
+
+def _number(text: str) -> int | None:
     try:
-        return date.fromisoformat(request.args.get(name, ""))
+        return database_int(text)
     except ValueError:
         return None
+
+
+def _day(name: str) -> date | None:
+    return query_day(request.args.get(name))
 
 
 @bp.get("/")
@@ -30,12 +39,12 @@ def index():
     first, last = _day("von"), _day("bis")
     chosen = service.AuditFilter(
         action=action if action in service.ACTIONS or action.endswith(".") else None,
-        actor_id=int(actor) if actor.isdigit() else None,
+        actor_id=_number(actor),
         since=berlin_to_utc(first, time(0)) if first else None,
         until=berlin_to_utc(last + timedelta(days=1), time(0)) if last else None,
     )
     page = request.args.get("seite", "1")
-    page = int(page) if page.isdigit() and int(page) > 0 else 1
+    page = min(max(_number(page) or 1, 1), MAX_PAGE)
     events, total = service.events(chosen, page)
     return render_template(
         "audit/index.html",

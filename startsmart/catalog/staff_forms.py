@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from startsmart.catalog.models import EventDateStatus, OfferingFormat
-from startsmart.form_fields import ClockField, DayField, WholeNumberField
+from startsmart.form_fields import ClockField, DayField, Form, MaxLength, WholeNumberField
 from startsmart.forms import choices, enum_choices
+from startsmart.input_guard import database_int
 
 _REQUIRED = _l("Bitte füllen Sie dieses Feld aus.")
 MAX_CAPACITY = 10_000
@@ -26,7 +26,7 @@ DST_HINT = _l(
 
 def _text(label, max_length, required=True, **kwargs):
     validators = [InputRequired(_REQUIRED)] if required else [Optional()]
-    return StringField(label, validators=[*validators, Length(max=max_length)], **kwargs)
+    return StringField(label, validators=[*validators, MaxLength(max_length)], **kwargs)
 
 
 def _number(label, minimum, maximum, required=True, **kwargs):
@@ -37,23 +37,23 @@ def _number(label, minimum, maximum, required=True, **kwargs):
     )
 
 
-class OfferingForm(FlaskForm):
+class OfferingForm(Form):
     title = _text(_l("Titel"), 200)
     summary = TextAreaField(
         _l("Kurzbeschreibung"),
         description=_l("Ein bis zwei Sätze für Listen und Kalendereinträge."),
-        validators=[InputRequired(_REQUIRED), Length(max=500)],
+        validators=[InputRequired(_REQUIRED), MaxLength(500)],
         render_kw={"rows": 2},
     )
     description = TextAreaField(
         _l("Beschreibung"),
         description=_l("Absätze durch eine Leerzeile trennen."),
-        validators=[InputRequired(_REQUIRED), Length(max=5000)],
+        validators=[InputRequired(_REQUIRED), MaxLength(5000)],
         render_kw={"rows": 8},
     )
     topics = SelectMultipleField(
         _l("Themen"),
-        coerce=int,
+        coerce=database_int,
         validate_choice=False,  # the service checks the ids, with a message of ours
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
@@ -165,7 +165,7 @@ def _status():
     )
 
 
-class DateCreateForm(FlaskForm):
+class DateCreateForm(Form):
     day = _day()
     starts = _starts()
     ends = ClockField(
@@ -182,7 +182,7 @@ class DateCreateForm(FlaskForm):
     status = _status()
 
 
-class DatePlaceForm(FlaskForm):
+class DatePlaceForm(Form):
     day = _day()
     starts = _starts()
     ends = ClockField(_l("Ende (Uhrzeit)"), validators=[InputRequired(_REQUIRED)])
@@ -190,7 +190,7 @@ class DatePlaceForm(FlaskForm):
     venue = _venue()
 
 
-class DateCapacityForm(FlaskForm):
+class DateCapacityForm(Form):
     capacity = _capacity(
         _l(
             "Weniger Plätze als schon vergeben geht nicht. Zusätzliche Plätze gehen sofort an "
@@ -199,17 +199,17 @@ class DateCapacityForm(FlaskForm):
     )
 
 
-class DateDetailsForm(FlaskForm):
+class DateDetailsForm(Form):
     deadline_day = _deadline_day()
     deadline_time = _deadline_time()
     per_municipality_limit = _date_limit()
     status = _status()
 
 
-class DateCancelForm(FlaskForm):
+class DateCancelForm(Form):
     message = TextAreaField(
         _l("Nachricht an die Angemeldeten"),
         description=_l("Warum der Termin ausfällt und ob es einen Ersatztermin gibt."),
-        validators=[InputRequired(_REQUIRED), Length(max=2000)],
+        validators=[InputRequired(_REQUIRED), MaxLength(2000)],
         render_kw={"rows": 5},
     )

@@ -19,8 +19,9 @@ from startsmart.catalog.staff_forms import (
     OfferingCreateForm,
     OfferingForm,
 )
-from startsmart.clock import berlin_time_is_ambiguous, berlin_wall_time
+from startsmart.clock import berlin_wall_time
 from startsmart.database import utcnow
+from startsmart.dst_notice import flash_if_ambiguous
 from startsmart.errors import DomainError
 from startsmart.extensions import db
 from startsmart.form_fields import attach_error
@@ -181,18 +182,6 @@ def _deadline(form) -> staff_dates.Deadline:
     return staff_dates.Deadline(form.deadline_day.data, form.deadline_time.data)
 
 
-def _flash_if_ambiguous(day, *times) -> None:
-    if any(t is not None and berlin_time_is_ambiguous(day, t) for t in times):
-        flash(
-            _(
-                "Hinweis: Diese Uhrzeit gibt es am %(day)s zweimal (Ende der Sommerzeit). "
-                "Gespeichert ist die erste, also noch Sommerzeit (MESZ).",
-                day=day.strftime("%d.%m.%Y"),
-            ),
-            "info",
-        )
-
-
 @bp.route("/angebote/<int:offering_id>/termine/neu", methods=["GET", "POST"])
 @staff_required(Role.EVENT_TEAM)
 def date_new(offering_id: int):
@@ -219,7 +208,11 @@ def date_new(offering_id: int):
             show_error(form, error)
         else:
             flash(_("Der Termin wurde angelegt."), "success")
-            _flash_if_ambiguous(data.day, data.starts, data.ends)
+            flash_if_ambiguous(
+                (data.day, data.starts),
+                (data.day, data.ends),
+                (data.deadline.day, data.deadline.at),
+            )
             return redirect(_date_page(event_date.id))
     return render_template("staff_catalog/date_new.html", form=form, offering=offering)
 
@@ -279,7 +272,7 @@ def date_place(date_id: int):
                 ),
                 "success",
             )
-            _flash_if_ambiguous(form.day.data, form.starts.data, form.ends.data)
+            flash_if_ambiguous((form.day.data, form.starts.data), (form.day.data, form.ends.data))
             return redirect(_date_page(event_date.id))
     return _edit_page(event_date, form, "place")
 
@@ -341,6 +334,7 @@ def date_details(date_id: int):
             show_error(form, error)
         else:
             flash(_("Die Angaben zum Termin wurden gespeichert."), "success")
+            flash_if_ambiguous((form.deadline_day.data, form.deadline_time.data))
             return redirect(_date_page(event_date.id))
     return _edit_page(event_date, form, "details")
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, NumberRange, Optional
 
 from startsmart.catalog.staff_forms import DST_HINT
-from startsmart.form_fields import ClockField, DayField, WholeNumberField
+from startsmart.form_fields import ClockField, DayField, Form, MaxLength, WholeNumberField
 from startsmart.forms import choices, enum_choices
 from startsmart.municipalities.models import FederalState
 
@@ -17,7 +16,7 @@ _REQUIRED = _l("Bitte füllen Sie dieses Feld aus.")
 
 def _text(label, max_length, required=True, **kwargs):
     validators = [InputRequired(_REQUIRED)] if required else [Optional()]
-    return StringField(label, validators=[*validators, Length(max=max_length)], **kwargs)
+    return StringField(label, validators=[*validators, MaxLength(max_length)], **kwargs)
 
 
 def _number(label, minimum, maximum, required=True, **kwargs):
@@ -31,7 +30,7 @@ def _number(label, minimum, maximum, required=True, **kwargs):
     )
 
 
-class ConferenceForm(FlaskForm):
+class ConferenceForm(Form):
     title = _text(_l("Titel"), 200, description=_l("Zum Beispiel: Regionalkonferenz Nord"))
     day = DayField(_l("Datum"), validators=[InputRequired(_REQUIRED)])
     starts = ClockField(
@@ -43,7 +42,7 @@ class ConferenceForm(FlaskForm):
     description = TextAreaField(
         _l("Programm"),
         description=_l("Ablauf und Inhalte; Absätze durch eine Leerzeile trennen."),
-        validators=[Optional(), Length(max=10000)],
+        validators=[Optional(), MaxLength(10000)],
         render_kw={"rows": 8},
     )
     capacity = _number(_l("Plätze"), 0, 10_000, default=120)
@@ -59,7 +58,7 @@ def _table_sizes():
     return choices([("2", _l("2 (Paare)")), ("3", "3"), ("4", "4")])
 
 
-class SpeedDatingForm(FlaskForm):
+class SpeedDatingForm(Form):
     starts = ClockField(
         _l("Beginn (Uhrzeit)"),
         validators=[InputRequired(_REQUIRED)],
@@ -91,7 +90,7 @@ class SpeedDatingForm(FlaskForm):
     question_3 = _text(_l("Frage 3"), 300)
 
 
-class WalkInForm(FlaskForm):
+class WalkInForm(Form):
     name = _text(_l("Name"), 200, render_kw={"autocomplete": "off"})
     municipality = _text(
         _l("Kommune"),
@@ -107,5 +106,5 @@ class WalkInForm(FlaskForm):
     model_project = BooleanField(_l("Modellprojekt Smart Cities (gefördert)"))
 
 
-class ReplanForm(FlaskForm):
+class ReplanForm(Form):
     from_round = _number(_l("Neu planen ab Runde"), 1, 500)

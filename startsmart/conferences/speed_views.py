@@ -37,9 +37,11 @@ from startsmart.conferences.models import Conference, SpeedDatingSession
 from startsmart.conferences.planner import rounds_that_fit
 from startsmart.conferences.speed_board import board
 from startsmart.database import utcnow
+from startsmart.dst_notice import flash_if_ambiguous
 from startsmart.errors import DomainError
 from startsmart.extensions import db
 from startsmart.form_fields import attach_error
+from startsmart.input_guard import database_int
 from startsmart.municipalities.models import FederalState, Municipality
 from startsmart.registrations import export
 from startsmart.staff.access import staff_required
@@ -152,6 +154,7 @@ def settings(conference_id: int):
             attach_error(form, error)
         else:
             flash(_("Die Einstellungen des Speed-Datings sind gespeichert."), "success")
+            flash_if_ambiguous((berlin_wall_time(conference.starts_at)[0], data.starts))
             return _overview(conference.id)
     return render_template(
         "speed_dating/settings.html",
@@ -206,8 +209,10 @@ def check_in(conference_id: int):
 
 
 def _id(name: str) -> int | None:
-    value = request.form.get(name, "")
-    return int(value) if value.isascii() and value.isdigit() and len(value) < 12 else None
+    try:
+        return database_int(request.form.get(name, ""))
+    except ValueError:
+        return None
 
 
 @bp.post("/check-in")

@@ -9,12 +9,13 @@ from flask_login import current_user
 
 from startsmart.catalog.slugs import slugify
 from startsmart.catalog.staff_dates import Deadline
-from startsmart.clock import BERLIN, berlin_time_is_ambiguous, berlin_wall_time
+from startsmart.clock import BERLIN, berlin_wall_time
 from startsmart.conferences import registrants, service
 from startsmart.conferences.forms import ConferenceForm
 from startsmart.conferences.models import Conference
 from startsmart.conferences.speed_dating import session_of
 from startsmart.database import utcnow
+from startsmart.dst_notice import flash_if_ambiguous
 from startsmart.errors import DomainError
 from startsmart.extensions import db
 from startsmart.form_fields import attach_error
@@ -46,15 +47,11 @@ def _input(form: ConferenceForm) -> service.ConferenceInput:
 
 
 def _flash_if_ambiguous(form: ConferenceForm) -> None:
-    if any(berlin_time_is_ambiguous(form.day.data, t) for t in (form.starts.data, form.ends.data)):
-        flash(
-            _(
-                "Hinweis: Diese Uhrzeit gibt es am %(day)s zweimal (Ende der Sommerzeit). "
-                "Gespeichert ist die erste, also noch Sommerzeit (MESZ).",
-                day=form.day.data.strftime("%d.%m.%Y"),
-            ),
-            "info",
-        )
+    flash_if_ambiguous(
+        (form.day.data, form.starts.data),
+        (form.day.data, form.ends.data),
+        (form.deadline_day.data, form.deadline_time.data),
+    )
 
 
 @bp.get("/")

@@ -9,17 +9,19 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from startsmart.clock import BERLIN, berlin_time_is_ambiguous
+from startsmart.clock import BERLIN
 from startsmart.consultations import availability_service as service
 from startsmart.consultations import overview
 from startsmart.consultations.models import AdvisorAbsence, Channel, ExtraHours, WeeklyHours
 from startsmart.consultations.permissions import NotPermitted, may_edit_availability
 from startsmart.consultations.staff_forms import AbsenceForm, ExtraHoursForm, WeeklyHoursForm
 from startsmart.database import utcnow
+from startsmart.dst_notice import flash_if_ambiguous
 from startsmart.errors import DomainError
 from startsmart.extensions import db
 from startsmart.form_fields import attach_error
 from startsmart.forms import choices
+from startsmart.input_guard import database_int
 from startsmart.staff.access import staff_required
 from startsmart.staff.models import Role, StaffUser
 
@@ -103,7 +105,7 @@ def index():
     """Advisors go to their own hours; the others pick an advisor (the first by default)."""
     if current_user.role is Role.ADVISOR:
         return redirect(_page(current_user.id))
-    chosen = request.args.get("berater", type=int)
+    chosen = request.args.get("berater", type=database_int)
     if chosen is None:
         advisors = overview.active_advisors()
         if not advisors:
@@ -198,15 +200,7 @@ def add_extra(advisor_id: int):
         )
         if _run(form, lambda: service.add_extra_hours(advisor.id, window, current_user, utcnow())):
             flash(_("Das Zeitfenster wurde hinzugefügt."), "success")
-            if any(berlin_time_is_ambiguous(window.day, t) for t in (window.start, window.end)):
-                flash(
-                    _(
-                        "Hinweis: Diese Uhrzeit gibt es am %(day)s zweimal (Ende der "
-                        "Sommerzeit). Gespeichert ist die erste, also noch Sommerzeit (MESZ).",
-                        day=window.day.strftime("%d.%m.%Y"),
-                    ),
-                    "info",
-                )
+            flash_if_ambiguous((window.day, window.start), (window.day, window.end))
             return redirect(_page(advisor.id))
     return _render(advisor, extra=form)
 

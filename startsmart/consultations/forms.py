@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField, TelField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from startsmart.consultations.models import Channel
+from startsmart.form_fields import Form, MaxLength, PhoneNumber
 from startsmart.forms import enum_choices
+from startsmart.input_guard import database_int
 from startsmart.municipalities.models import PopulationClass
 from startsmart.registrations.forms import RegistrationForm
 
@@ -44,7 +45,7 @@ def parse_start(value: str | None) -> datetime | None:
     return parsed if parsed.tzinfo is not None else None
 
 
-class SlotChoiceForm(FlaskForm):
+class SlotChoiceForm(Form):
     """Only the time and the channel: used for rescheduling."""
 
     starts_at = SelectField(
@@ -75,7 +76,7 @@ class BookingForm(SlotChoiceForm):
     phone = TelField(
         _l("Telefonnummer"),
         description=_l("Nur nötig, wenn wir Sie anrufen sollen."),
-        validators=[Optional(), Length(max=40)],
+        validators=[Optional(), MaxLength(40), PhoneNumber()],
         render_kw={"autocomplete": "tel"},
     )
     situation = TextAreaField(
@@ -84,29 +85,32 @@ class BookingForm(SlotChoiceForm):
             "Wo steht Ihre Kommune beim Thema Smart City? Gibt es schon Beschlüsse, "
             "Projekte, zuständige Personen?"
         ),
-        validators=[DataRequired(_REQUIRED), Length(max=4000)],
+        validators=[DataRequired(_REQUIRED), MaxLength(4000)],
         render_kw={"rows": 5},
     )
     goals = TextAreaField(
         _l("Ziele und Fragen"),
         description=_l("Was möchten Sie erreichen? Welche Fragen bringen Sie mit?"),
-        validators=[DataRequired(_REQUIRED), Length(max=4000)],
+        validators=[DataRequired(_REQUIRED), MaxLength(4000)],
         render_kw={"rows": 5},
     )
     topics = CheckboxList(
-        _l("Themen, die Sie interessieren"), coerce=int, choices=[], validators=[Optional()]
+        _l("Themen, die Sie interessieren"),
+        coerce=database_int,
+        choices=[],
+        validators=[Optional()],
     )
     privacy = RegistrationForm.privacy
     website = RegistrationForm.website
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(Form):
     reason = TextAreaField(
         _l("Möchten Sie uns einen Grund nennen? (freiwillig)"),
-        validators=[Optional(), Length(max=1000)],
+        validators=[Optional(), MaxLength(1000)],
         render_kw={"rows": 3},
     )
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """Only the CSRF token: the button is the confirmation."""

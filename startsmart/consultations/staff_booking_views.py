@@ -24,6 +24,7 @@ from startsmart.errors import DomainError
 from startsmart.extensions import db
 from startsmart.form_fields import attach_error
 from startsmart.forms import choices
+from startsmart.input_guard import database_int, query_day
 from startsmart.municipalities.models import FederalState, Municipality, MunicipalityKind
 from startsmart.municipalities.service import MunicipalityInput
 from startsmart.staff.access import staff_required
@@ -37,7 +38,7 @@ DAYS_LISTED = 7
 def _conference() -> Conference | None:
     if "konferenz" not in request.args:
         return None
-    conference_id = request.args.get("konferenz", type=int)
+    conference_id = request.args.get("konferenz", type=database_int)
     return (db.session.get(Conference, conference_id) if conference_id else None) or abort(404)
 
 
@@ -54,9 +55,8 @@ def _first_day(channel: Channel, now: datetime) -> date:
 
 
 def _day(channel: Channel, now: datetime) -> date:
-    try:
-        asked = date.fromisoformat(request.args.get("tag", ""))
-    except ValueError:
+    asked = query_day(request.args.get("tag"))
+    if asked is None:
         return _first_day(channel, now)
     return max(asked, berlin_today(now))
 

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField, TelField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Optional
 
 from startsmart.consultations.availability_service import MAX_NOTE, WEEKDAYS
 from startsmart.consultations.forms import CheckboxList
 from startsmart.consultations.models import Channel
-from startsmart.form_fields import ClockField, DayField
+from startsmart.form_fields import ClockField, DayField, Form, MaxLength, PhoneNumber
 from startsmart.forms import UsableEmail, choices, enum_choices
+from startsmart.input_guard import database_int
 from startsmart.municipalities.models import FederalState, MunicipalityKind
 
 _REQUIRED = _l("Bitte füllen Sie dieses Feld aus.")
@@ -28,12 +28,12 @@ DST_HINT = _l(
 
 
 def _int_or_none(value):
-    """Select values as numbers; anything else becomes None for the service to refuse."""
+    """Select values as numbers; anything else becomes -1 for the service to refuse."""
     if value is None or value == "":
         return None
     try:
-        return int(value)
-    except (TypeError, ValueError):
+        return database_int(value)
+    except ValueError:
         return -1
 
 
@@ -43,7 +43,7 @@ def _channels(label, default):
     )
 
 
-class WeeklyHoursForm(FlaskForm):
+class WeeklyHoursForm(Form):
     weekday = SelectField(
         _l("Wochentag"),
         choices=lambda: choices(enumerate(WEEKDAYS)),
@@ -56,7 +56,7 @@ class WeeklyHoursForm(FlaskForm):
     channels = _channels(_l("Art des Gesprächs"), ["video", "phone"])
 
 
-class AbsenceForm(FlaskForm):
+class AbsenceForm(Form):
     first_day = DayField(_l("Erster Tag"), validators=[InputRequired(_REQUIRED)])
     last_day = DayField(
         _l("Letzter Tag"),
@@ -66,11 +66,11 @@ class AbsenceForm(FlaskForm):
     note = StringField(
         _l("Notiz"),
         description=_l("Nur intern sichtbar, z. B. Urlaub oder Dienstreise."),
-        validators=[Optional(), Length(max=MAX_NOTE)],
+        validators=[Optional(), MaxLength(MAX_NOTE)],
     )
 
 
-class ExtraHoursForm(FlaskForm):
+class ExtraHoursForm(Form):
     day = DayField(_l("Datum"), validators=[InputRequired(_REQUIRED)])
     start = ClockField(_l("Beginn"), validators=[InputRequired(_REQUIRED)], description=DST_HINT)
     end = ClockField(_l("Ende"), validators=[InputRequired(_REQUIRED)])
@@ -88,23 +88,23 @@ class ExtraHoursForm(FlaskForm):
     label = StringField(
         _l("Bezeichnung"),
         description=_l("Optional, nur intern sichtbar."),
-        validators=[Optional(), Length(max=MAX_NOTE)],
+        validators=[Optional(), MaxLength(MAX_NOTE)],
     )
 
 
-class NotesForm(FlaskForm):
+class NotesForm(Form):
     notes = TextAreaField(
         _l("Notizen"),
         description=_l("Nur intern sichtbar; gehen nicht an die Kommune."),
-        validators=[Optional(), Length(max=20000)],
+        validators=[Optional(), MaxLength(20000)],
         render_kw={"rows": 8},
     )
     recommended = CheckboxList(
-        _l("Empfohlene Termine"), coerce=int, choices=[], validate_choice=False
+        _l("Empfohlene Termine"), coerce=database_int, choices=[], validate_choice=False
     )
 
 
-class ReassignForm(FlaskForm):
+class ReassignForm(Form):
     advisor = SelectField(
         _l("Übergeben an"),
         coerce=_int_or_none,
@@ -113,15 +113,15 @@ class ReassignForm(FlaskForm):
     )
 
 
-class StaffCancelForm(FlaskForm):
+class StaffCancelForm(Form):
     reason = TextAreaField(
         _l("Grund (geht an die Kommune)"),
-        validators=[InputRequired(_REQUIRED), Length(max=1000)],
+        validators=[InputRequired(_REQUIRED), MaxLength(1000)],
         render_kw={"rows": 4},
     )
 
 
-class StaffBookingForm(FlaskForm):
+class StaffBookingForm(Form):
     """As short as the phone call allows: slot, municipality, contact, a note."""
 
     # Not checked against the choices: a slot taken since the page was shown gets the booking
@@ -134,7 +134,7 @@ class StaffBookingForm(FlaskForm):
     )
     municipality = StringField(
         _l("Kommune"),
-        validators=[InputRequired(_REQUIRED), Length(max=200)],
+        validators=[InputRequired(_REQUIRED), MaxLength(200)],
         render_kw={"list": "known-municipalities", "autocomplete": "off"},
     )
     state = SelectField(
@@ -149,23 +149,23 @@ class StaffBookingForm(FlaskForm):
         validators=[Optional()],
     )
     name = StringField(
-        _l("Name der Ansprechperson"), validators=[InputRequired(_REQUIRED), Length(max=200)]
+        _l("Name der Ansprechperson"), validators=[InputRequired(_REQUIRED), MaxLength(200)]
     )
     email = EmailField(
         _l("E-Mail-Adresse"),
         description=_l("Dorthin geht die Einladung mit dem Link, um den Termin zu verwalten."),
-        validators=[InputRequired(_REQUIRED), Length(max=254), UsableEmail()],
+        validators=[InputRequired(_REQUIRED), MaxLength(254), UsableEmail()],
         render_kw={"spellcheck": "false"},
     )
     phone = TelField(
         _l("Telefonnummer"),
         description=_l("Nur für Telefongespräche nötig."),
-        validators=[Optional(), Length(max=40)],
+        validators=[Optional(), MaxLength(40), PhoneNumber()],
     )
     situation = TextAreaField(
         _l("Notiz zur Ausgangslage"),
         description=_l("Optional; die Beraterin oder der Berater sieht sie in der Einladung."),
-        validators=[Optional(), Length(max=4000)],
+        validators=[Optional(), MaxLength(4000)],
         render_kw={"rows": 3},
     )
     override = BooleanField(

@@ -36,6 +36,7 @@ from startsmart.database import utcnow
 from startsmart.errors import DomainError
 from startsmart.extensions import db, limiter
 from startsmart.forms import choices as as_choices
+from startsmart.input_guard import database_int, query_day
 from startsmart.municipalities.models import (
     FederalState,
     Municipality,
@@ -59,10 +60,8 @@ def _manage_limit() -> str:
 
 def _week_start(now: datetime) -> date:
     """The Monday of the week asked for (?ab=YYYY-MM-DD), else of the first bookable week."""
-    asked = request.args.get("ab", "")
-    try:
-        day = date.fromisoformat(asked)
-    except ValueError:
+    day = query_day(request.args.get("ab"))
+    if day is None:
         day = berlin_today(now + timedelta(hours=current_app.config["CONSULTATION_NOTICE_HOURS"]))
     return day - timedelta(days=day.weekday())
 
@@ -158,7 +157,7 @@ def booking_form():
 
 
 def _conference_arg() -> Conference | None:
-    conference_id = request.args.get("konferenz", type=int)
+    conference_id = request.args.get("konferenz", type=database_int)
     return db.session.get(Conference, conference_id) if conference_id else None
 
 

@@ -25,6 +25,9 @@ from email.utils import format_datetime
 # Names come from forms; a control character must never reach a header. The email package
 # would refuse CR/LF anyway, but refusing would lose the message, so they become spaces.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+# RFC 5322 specials that give an unquoted display name a structure of its own ("." does not).
+_ADDRESS_SPECIALS = re.compile(r'[()<>\[\]:;@\\,"]+')
+FOLD_AT = 78  # the line length at which the SMTP policy folds a header
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,16 @@ class Mailbox:
             raise ValueError("not a usable e-mail address for a header")
         if not domain.isascii():  # an umlaut domain travels as punycode
             domain = domain.encode("idna").decode("ascii")
-        return Address(display_name=one_line(self.name, MAX_NAME), username=username, domain=domain)
+        name = one_line(self.name, MAX_NAME)
+        address = Address(display_name=name, username=username, domain=domain)
+        if len(f"Reply-To: {address}") > FOLD_AT:
+            # CPython drops the quotes around a display name when it folds the header, so
+            # "Kim <x@y.example>, …" in a long name would read as more addresses. A name that
+            # fits on the line keeps its commas; a longer one loses the characters that need
+            # quotes, and a leading dot (the body still has the name as typed).
+            name = " ".join(_ADDRESS_SPECIALS.sub(" ", name).split()).lstrip(". ")
+            address = Address(display_name=name, username=username, domain=domain)
+        return address
 
 
 @dataclass(frozen=True)

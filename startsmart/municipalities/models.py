@@ -53,6 +53,9 @@ class PopulationClass(LabelledEnum):
     OVER_500K = "over_500k", _l("über 500.000 (große Großstadt)")
 
 
+NAME_KEY_LENGTH = 200
+
+
 class Municipality(db.Model):
     """A Kommune: city, town, district or regional association that uses Start Smart."""
 
@@ -62,7 +65,7 @@ class Municipality(db.Model):
     name: Mapped[str] = mapped_column(sa.String(200))
     # The name case-folded with single spaces, for finding "flensburg" when "Flensburg" exists
     # (SQLite's lower() knows no umlauts, so the database cannot do this itself).
-    name_key: Mapped[str] = mapped_column(sa.String(200))
+    name_key: Mapped[str] = mapped_column(sa.String(NAME_KEY_LENGTH))
     kind: Mapped[MunicipalityKind] = mapped_column(enum_column(MunicipalityKind, "kind"))
     state: Mapped[FederalState] = mapped_column(enum_column(FederalState, "state"))
     # Amtlicher Gemeindeschlüssel: optional, 8 digits, unique where known.
@@ -88,7 +91,10 @@ class Municipality(db.Model):
 
 
 def name_key(name: str) -> str:
-    return " ".join(name.split()).casefold()
+    """The name as it is looked up. Case-folding can make a name longer ("ß" becomes "ss"), so
+    the key is cut to its column: a name of 200 "ß" is allowed, and PostgreSQL would refuse a
+    longer key. Names alike in their first 200 folded characters share a key (none exist)."""
+    return " ".join(name.split()).casefold()[:NAME_KEY_LENGTH]
 
 
 class Person(db.Model):

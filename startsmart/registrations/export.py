@@ -14,8 +14,10 @@ from datetime import datetime
 from startsmart.clock import BERLIN
 
 # A cell starting with one of these is a formula to Excel or LibreOffice (CSV injection);
-# a leading apostrophe makes it plain text and is not shown.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# a leading apostrophe makes it plain text and is not shown. Line breaks, and the full-width
+# signs an input method may type, count too; so do spaces before any of them (a spreadsheet
+# may trim them on import).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 
 Cell = str | int | bool | datetime | None
 
@@ -31,7 +33,7 @@ def cell_text(value: Cell, yes: str = "ja", no: str = "nein") -> str:
     if isinstance(value, int):
         return str(value)
     text = str(value)
-    if text.startswith(FORMULA_STARTS):
+    if text.lstrip(" \u00a0").startswith(FORMULA_STARTS):
         return "'" + text
     return text
 

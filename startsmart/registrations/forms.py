@@ -3,32 +3,32 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Optional
 
+from startsmart.form_fields import Form, MaxLength
 from startsmart.forms import UsableEmail, enum_choices
 from startsmart.municipalities.models import FederalState, MunicipalityKind, PopulationClass
 
 _REQUIRED = _l("Bitte füllen Sie dieses Feld aus.")
 
 
-class RegistrationForm(FlaskForm):
+class RegistrationForm(Form):
     name = StringField(
         _l("Ihr Name"),
-        validators=[DataRequired(_REQUIRED), Length(max=200)],
+        validators=[DataRequired(_REQUIRED), MaxLength(200)],
         render_kw={"autocomplete": "name"},
     )
     email = EmailField(
         _l("E-Mail-Adresse"),
         description=_l("An diese Adresse schicken wir die Bestätigung und die Einladung."),
-        validators=[DataRequired(_REQUIRED), Length(max=254), UsableEmail()],
+        validators=[DataRequired(_REQUIRED), MaxLength(254), UsableEmail()],
         render_kw={"autocomplete": "email", "spellcheck": "false"},
     )
     function = StringField(
         _l("Ihre Funktion"),
         description=_l("Zum Beispiel: Digitalisierungsbeauftragte, Amt für Stadtentwicklung"),
-        validators=[Optional(), Length(max=200)],
+        validators=[Optional(), MaxLength(200)],
         render_kw={"autocomplete": "organization-title"},
     )
     municipality = StringField(
@@ -37,7 +37,7 @@ class RegistrationForm(FlaskForm):
             "Beginnen Sie zu tippen, um eine bekannte Kommune zu wählen, oder geben "
             "Sie den Namen Ihrer Kommune ein."
         ),
-        validators=[DataRequired(_REQUIRED), Length(max=200)],
+        validators=[DataRequired(_REQUIRED), MaxLength(200)],
         render_kw={"autocomplete": "organization", "list": "known-municipalities"},
     )
     state = SelectField(
@@ -62,7 +62,7 @@ class RegistrationForm(FlaskForm):
             "Welche konkrete Umsetzungsfrage möchten Sie mit den Modellprojekten "
             "besprechen? Die Moderation bereitet den Austausch damit vor."
         ),
-        validators=[Optional(), Length(max=2000)],
+        validators=[Optional(), MaxLength(2000)],
         render_kw={"rows": 5},
     )
     speed_dating = BooleanField(

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Optional
 
+from startsmart.form_fields import Form, MaxLength
 from startsmart.forms import UsableEmail, choices, enum_choices
 from startsmart.municipalities.models import FederalState, MunicipalityKind, PopulationClass
 from startsmart.registrations.service import MAX_QUESTION
@@ -16,21 +16,21 @@ MAX_SUBJECT = 200
 MAX_TEXT = 5000
 
 
-class ManualRegistrationForm(FlaskForm):
+class ManualRegistrationForm(Form):
     """The public form's fields, without the privacy checkbox and consents: staff enter a
     person who asked by phone or mail; the person confirms nothing themselves."""
 
-    name = StringField(_l("Name"), validators=[InputRequired(_REQUIRED), Length(max=200)])
+    name = StringField(_l("Name"), validators=[InputRequired(_REQUIRED), MaxLength(200)])
     email = EmailField(
         _l("E-Mail-Adresse"),
         description=_l("Dorthin geht die Einladung mit dem Link, um die Anmeldung zu verwalten."),
-        validators=[InputRequired(_REQUIRED), Length(max=254), UsableEmail()],
+        validators=[InputRequired(_REQUIRED), MaxLength(254), UsableEmail()],
         render_kw={"spellcheck": "false"},
     )
-    function = StringField(_l("Funktion"), validators=[Optional(), Length(max=200)])
+    function = StringField(_l("Funktion"), validators=[Optional(), MaxLength(200)])
     municipality = StringField(
         _l("Kommune"),
-        validators=[InputRequired(_REQUIRED), Length(max=200)],
+        validators=[InputRequired(_REQUIRED), MaxLength(200)],
         render_kw={"list": "known-municipalities", "autocomplete": "off"},
     )
     state = SelectField(
@@ -51,7 +51,7 @@ class ManualRegistrationForm(FlaskForm):
     )
     question = TextAreaField(
         _l("Frage für den Austausch"),
-        validators=[Optional(), Length(max=MAX_QUESTION)],
+        validators=[Optional(), MaxLength(MAX_QUESTION)],
         render_kw={"rows": 4},
     )
     locale = SelectField(
@@ -62,9 +62,9 @@ class ManualRegistrationForm(FlaskForm):
     )
 
 
-class StaffMessageForm(FlaskForm):
+class StaffMessageForm(Form):
     subject = StringField(
-        _l("Betreff"), validators=[InputRequired(_REQUIRED), Length(max=MAX_SUBJECT)]
+        _l("Betreff"), validators=[InputRequired(_REQUIRED), MaxLength(MAX_SUBJECT)]
     )
     text = TextAreaField(
         _l("Nachricht"),
@@ -72,7 +72,7 @@ class StaffMessageForm(FlaskForm):
             "Die Anrede („Guten Tag …“) und der Gruß werden automatisch ergänzt. "
             "Bitte keine Zugangsdaten oder vertraulichen Angaben."
         ),
-        validators=[InputRequired(_REQUIRED), Length(max=MAX_TEXT)],
+        validators=[InputRequired(_REQUIRED), MaxLength(MAX_TEXT)],
         render_kw={"rows": 10},
     )
     to_confirmed = BooleanField(_l("Bestätigte Anmeldungen"), default=True)

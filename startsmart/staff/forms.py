@@ -1,10 +1,10 @@
 """Forms of the staff area."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, EqualTo, InputRequired, Length
+from wtforms.validators import DataRequired, EqualTo, InputRequired
 
+from startsmart.form_fields import Form, MaxLength
 from startsmart.forms import enum_choices
 from startsmart.staff.models import Role
 from startsmart.staff.passwords import MAX_LENGTH, MIN_LENGTH
@@ -12,23 +12,23 @@ from startsmart.staff.passwords import MAX_LENGTH, MIN_LENGTH
 _REQUIRED = _l("Bitte füllen Sie dieses Feld aus.")
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(
         _l("E-Mail-Adresse"),
-        validators=[DataRequired(_REQUIRED), Length(max=254)],
+        validators=[DataRequired(_REQUIRED), MaxLength(254)],
         render_kw={"autocomplete": "username"},
     )
     password = PasswordField(
         _l("Passwort"),
-        validators=[DataRequired(_REQUIRED), Length(max=MAX_LENGTH)],
+        validators=[DataRequired(_REQUIRED), MaxLength(MAX_LENGTH)],
         render_kw={"autocomplete": "current-password"},
     )
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(Form):
     current_password = PasswordField(
         _l("Bisheriges Passwort"),
-        validators=[DataRequired(_REQUIRED)],
+        validators=[DataRequired(_REQUIRED), MaxLength(MAX_LENGTH)],
         render_kw={"autocomplete": "current-password"},
     )
     password = PasswordField(
@@ -36,28 +36,29 @@ class PasswordChangeForm(FlaskForm):
         description=_l(
             "Mindestens %(n)d Zeichen. Ein Satz aus mehreren Wörtern ist gut.", n=MIN_LENGTH
         ),
-        validators=[DataRequired(_REQUIRED)],
+        validators=[DataRequired(_REQUIRED), MaxLength(MAX_LENGTH)],
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
         _l("Neues Passwort wiederholen"),
         validators=[
             DataRequired(_REQUIRED),
+            MaxLength(MAX_LENGTH),
             EqualTo("password", _l("Die beiden neuen Passwörter stimmen nicht überein.")),
         ],
         render_kw={"autocomplete": "new-password"},
     )
 
 
-class StaffCreateForm(FlaskForm):
+class StaffCreateForm(Form):
     name = StringField(
         _l("Name"),
-        validators=[DataRequired(_REQUIRED), Length(max=200)],
+        validators=[DataRequired(_REQUIRED), MaxLength(200)],
         render_kw={"autocomplete": "off"},
     )
     email = EmailField(
         _l("E-Mail-Adresse"),
-        validators=[DataRequired(_REQUIRED), Length(max=254)],
+        validators=[DataRequired(_REQUIRED), MaxLength(254)],
         render_kw={"autocomplete": "off"},
     )
     role = SelectField(
@@ -70,12 +71,12 @@ class StaffCreateForm(FlaskForm):
             "sie kann es danach selbst ändern.",
             n=MIN_LENGTH,
         ),
-        validators=[DataRequired(_REQUIRED)],
+        validators=[DataRequired(_REQUIRED), MaxLength(MAX_LENGTH)],
         render_kw={"autocomplete": "new-password"},
     )
 
 
-class StaffEditForm(FlaskForm):
+class StaffEditForm(Form):
     role = SelectField(
         _l("Rolle"), choices=enum_choices(Role), validators=[InputRequired(_REQUIRED)]
     )

@@ -1,0 +1,263 @@
+"""The world the hostile-input battery attacks: one of everything, so every page has something
+to show and every address of the app can be built (``World.url_values``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.routing import Rule
+
+from consultation_support import booking_request, make_advisor
+from startsmart.catalog.models import EventDate, Offering
+from startsmart.catalog.staff_dates import Deadline
+from startsmart.clock import berlin_to_utc, berlin_today
+from startsmart.conferences import service as conferences
+from startsmart.conferences import speed_dating, speed_planning
+from startsmart.consultations import booking, feed
+from startsmart.consultations import mails as consultation_mails
+from startsmart.consultations.models import AdvisorAbsence, ExtraHours, WeeklyHours
+from startsmart.database import utcnow
+from startsmart.extensions import db
+from startsmart.invitations.models import OutboxMessage
+from startsmart.municipalities.models import FederalState, MunicipalityKind
+from startsmart.municipalities.service import MunicipalityInput
+from startsmart.registrations import mails as registration_mails
+from startsmart.registrations import service as registrations
+from startsmart.registrations.models import Consent
+from startsmart.staff.models import Role, StaffUser
+from startsmart.tokens import mint
+from support import login, make_date, make_staff
+
+ADMIN = "admin@kts.example"
+ADVISOR = "berta@kts.example"
+SCRIPT_NAME = '<script>alert("x")</script><b>Kim</b>'
+
+
+@dataclass
+class World:
+    """Ids and secrets of one of everything; ``url_values`` fills a route's placeholders."""
+
+    offering_slug: str
+    date_id: int
+    exchange_date_id: int
+    offering_id: int
+    conference_id: int
+    conference_slug: str
+    registration_id: int
+    registration_token: str
+    consultation_id: int
+    consultation_token: str
+    advisor_id: int
+    feed_token: str
+    speed_code: str
+    staff_user_id: int
+    past_date_id: int  # began two hours ago: attendance can be recorded
+    weekly_id: int
+    absence_id: int
+    extra_id: int
+    consent_id: int
+    message_id: int
+
+    def url_values(self, rule: Rule) -> dict[str, Any]:
+        """Values for every placeholder of ``rule``: ids and tokens of this world."""
+        endpoint = rule.endpoint
+        common: dict[str, Any] = {
+            "date_id": self.date_id,
+            "offering_id": self.offering_id,
+            "conference_id": self.conference_id,
+            "consultation_id": self.consultation_id,
+            "advisor_id": self.advisor_id,
+            "user_id": self.staff_user_id,
+            "message_id": self.message_id,
+            "consent_id": self.consent_id,
+            "kind": "anmeldung",
+            "code": self.speed_code,
+            "action": "start",
+        }
+        special: dict[str, dict[str, Any]] = {
+            "catalog.offering": {"slug": self.offering_slug},
+            # The exchange's form asks for a question too: a superset of the others.
+            "registrations.register": {"date_id": self.exchange_date_id},
+            "staff_registrations.attendance": {"date_id": self.past_date_id},
+            "conferences.detail": {"slug": self.conference_slug},
+            "language.switch": {"code": "en"},
+            "consultations.advisor_feed": {"token": self.feed_token},
+            "availability_staff.remove_weekly": {"row_id": self.weekly_id},
+            "availability_staff.remove_absence": {"row_id": self.absence_id},
+            "availability_staff.remove_extra": {"row_id": self.extra_id},
+        }
+        if endpoint.startswith("consultations."):
+            common["token"] = self.consultation_token
+        else:
+            common["token"] = self.registration_token
+        values = {**common, **special.get(endpoint, {})}
+        return {name: values[name] for name in rule.arguments}
+
+
+def weekday_ahead(days: int, hour: int = 10) -> datetime:
+    day = berlin_today(utcnow()) + timedelta(days=days)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return berlin_to_utc(day, time(hour))
+
+
+def build_world(app: Flask) -> World:
+    """An admin (logged in by ``as_admin``), an advisor with hours, an offering with dates and
+    registrations, a booked consultation, a regional conference with a speed-dating plan."""
+    admin_id = make_staff(app, email=ADMIN, role=Role.ADMIN, name="Ada Admin")
+    advisor_id = make_advisor(app, ADVISOR, name="Berta Beraterin")
+    staff_user_id = make_staff(app, email="eva@kts.example", role=Role.EVENT_TEAM, name="Eva")
+    date_id = make_date(app, slug="grundlagen")
+    exchange_date_id = make_date(app, fmt="moderated_exchange", slug="austausch")
+    past_date_id = make_date(app, slug="vorbei")
+    make_date(app, slug="eingestellt")  # its offering is retired below
+    now = utcnow()
+    expires = now + timedelta(days=60)
+    with app.app_context():
+        admin = db.session.get(StaffUser, admin_id)
+        advisor = db.session.get(StaffUser, advisor_id)
+        offering_id = db.session.get(EventDate, date_id).offering_id
+        outcome = registrations.register(
+            date_id, applicant("Kim Kommune", "kim@flensburg.de", news=True), now
+        )
+        registration_token = mint(
+            registration_mails.TOKEN_PURPOSE, outcome.registration_id, now, expires
+        )
+        consent_id = db.session.execute(sa.select(Consent.id)).scalars().first()
+        registrations.register(
+            past_date_id, applicant("Paul Vorbei", "paul@husum.de", town="Husum"), now, True
+        )
+        past = db.session.get(EventDate, past_date_id)
+        past.starts_at, past.ends_at = now - timedelta(hours=2), now - timedelta(minutes=30)
+        retired = db.session.execute(
+            sa.select(Offering).where(Offering.slug == "eingestellt")
+        ).scalar_one()
+        retired.retired_at = now
+        booked = booking.book(booking_request(weekday_ahead(7)), now, by_staff=True)
+        consultation_token = mint(
+            consultation_mails.TOKEN_PURPOSE, booked.consultation_id, now, expires
+        )
+        feed_token = feed.rotate(advisor, now).rsplit("/", 1)[1].removesuffix(".ics")
+        db.session.add(
+            AdvisorAbsence(
+                advisor_id=advisor_id,
+                first_day=berlin_today(now) + timedelta(days=40),
+                last_day=berlin_today(now) + timedelta(days=41),
+                note="Urlaub",
+            )
+        )
+        db.session.add(
+            ExtraHours(
+                advisor_id=advisor_id,
+                starts_at=weekday_ahead(20, 14),
+                ends_at=weekday_ahead(20, 16),
+                channels="video",
+                label="Zusatz",
+            )
+        )
+        db.session.commit()
+        conference, code = _conference_with_plan(admin, now)
+        world = World(
+            offering_slug="grundlagen",
+            date_id=date_id,
+            exchange_date_id=exchange_date_id,
+            offering_id=offering_id,
+            conference_id=conference.id,
+            conference_slug=conference.slug,
+            registration_id=outcome.registration_id,
+            registration_token=registration_token,
+            consultation_id=booked.consultation_id,
+            consultation_token=consultation_token,
+            advisor_id=advisor_id,
+            feed_token=feed_token,
+            speed_code=code,
+            staff_user_id=staff_user_id,
+            past_date_id=past_date_id,
+            weekly_id=_first_id(WeeklyHours),
+            absence_id=_first_id(AdvisorAbsence),
+            extra_id=_first_id(ExtraHours),
+            consent_id=consent_id,
+            message_id=_first_id(OutboxMessage),
+        )
+        db.session.commit()
+    return world
+
+
+def _first_id(model) -> int:
+    return db.session.execute(sa.select(model.id).order_by(model.id)).scalars().first()
+
+
+def applicant(
+    name: str, email: str, town: str = "Flensburg", news: bool = False, **fields
+) -> registrations.Applicant:
+    return registrations.Applicant(
+        name=name,
+        email=email,
+        function=fields.pop("function", "Digitalisierung"),
+        municipality=MunicipalityInput(town, FederalState.SH, MunicipalityKind.TOWN),
+        news_consent=news,
+        **fields,
+    )
+
+
+def _conference_with_plan(actor: StaffUser, now: datetime):
+    day = berlin_today(now) + timedelta(days=10)
+    conference = conferences.create_conference(
+        conferences.ConferenceInput(
+            title="Regionalkonferenz Nord",
+            day=day,
+            starts=time(9, 0),
+            ends=time(17, 0),
+            city="Flensburg",
+            venue="Deutsches Haus",
+            description="Fachimpulse, Beratung und Speed-Dating.",
+            capacity=200,
+            deadline=Deadline(),
+        ),
+        actor,
+        now,
+    )
+    speed_dating.save_settings(
+        conference.id,
+        speed_dating.Settings(
+            starts=time(13, 0), questions=tuple(speed_dating.default_questions())
+        ),
+        actor,
+        now,
+    )
+    date_id = conferences.conference_date(conference.id).id
+    codes = []
+    for number in range(4):
+        outcome = registrations.register(
+            date_id,
+            applicant(
+                f"Person {number}",
+                f"person{number}@ort{number}.de",
+                town=f"Ort {number}",
+                speed_dating=True,
+                contact_exchange=True,
+            ),
+            now,
+            by_staff=True,
+        )
+        person = speed_dating.set_presence(
+            conference.id,
+            registration_id=outcome.registration_id,
+            present=True,
+            actor=actor,
+            now=now,
+        )
+        codes.append(person.code)
+    speed_planning.make_plan(conference.id, actor, berlin_to_utc(day, time(12, 0)))
+    db.session.commit()
+    return conference, codes[0]
+
+
+def as_admin(client: FlaskClient) -> FlaskClient:
+    login(client, ADMIN)
+    return client
