@@ -9,13 +9,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from babel.messages.catalog import Message
 from babel.messages.frontend import CommandLineInterface
+from babel.messages.pofile import read_po
 from flask.cli import AppGroup
 
 PACKAGE = Path(__file__).resolve().parent
 ROOT = PACKAGE.parent
 TRANSLATIONS = PACKAGE / "translations"
 TEMPLATE = TRANSLATIONS / "messages.pot"
+MAPPING = TRANSLATIONS / "babel.cfg"
+# Marker functions beyond Babel's defaults (_, gettext, ngettext …); tests/test_i18n.py extracts
+# with the same list, so its check sees exactly what 'update' sees.
+EXTRA_KEYWORDS = ("_l", "lazy_gettext")
 
 translate_cli = AppGroup("translate", help="Translation catalogues.")
 
@@ -30,11 +36,8 @@ def update() -> None:
     _pybabel(
         "extract",
         "-F",
-        str(TRANSLATIONS / "babel.cfg"),
-        "-k",
-        "_l",
-        "-k",
-        "lazy_gettext",
+        str(MAPPING),
+        *(arg for keyword in EXTRA_KEYWORDS for arg in ("-k", keyword)),
         "--no-location",
         "--sort-output",
         "--project",
@@ -56,9 +59,17 @@ def update() -> None:
         )
     else:
         _pybabel("init", "-i", str(TEMPLATE), "-d", str(TRANSLATIONS), "-l", "en")
+    with open(catalogue, "rb") as handle:
+        open_entries = [m for m in read_po(handle) if m.id and not _translated(m)]
     click.echo(
-        f"Updated {catalogue}; translate the empty entries, then run 'flask translate compile'."
+        f"Updated {catalogue}: {len(open_entries)} entries without English text. Translate them "
+        "(empty msgstr), then run 'flask translate compile'."
     )
+
+
+def _translated(message: Message) -> bool:
+    forms = message.string if isinstance(message.string, tuple) else (message.string,)
+    return all(forms) and not message.fuzzy
 
 
 @translate_cli.command("compile")

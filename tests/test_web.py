@@ -99,5 +99,14 @@ def test_unexpected_error_gets_the_500_page_without_details(tmp_path, database_u
 def test_easy_language_explains_start_smart_in_short_sentences(client):
     page = text(client.get("/leichte-sprache"))
     assert "Start Smart in Leichter Sprache" in page
-    assert 'href="/leichte-sprache" lang="de"' in text(client.get("/"))
+    assert '<a href="/leichte-sprache">Leichte Sprache</a>' in text(client.get("/"))
     assert "Alle Angebote kosten nichts." in page
+    assert "<strong>Smart City</strong>" in page
+
+
+def test_the_easy_language_page_is_plain_english_in_english(client):
+    client.get("/sprache/en")
+    assert '<a href="/leichte-sprache">Plain English</a>' in text(client.get("/"))
+    page = text(client.get("/leichte-sprache"))
+    assert "Start Smart in plain English" in page and "All offers are free." in page
+    assert "Leichte" not in page and "Kommune" not in page

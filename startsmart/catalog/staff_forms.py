@@ -193,7 +193,7 @@ class DatePlaceForm(Form):
 class DateCapacityForm(Form):
     capacity = _capacity(
         _l(
-            "Weniger Plätze als schon vergeben geht nicht. Zusätzliche Plätze gehen sofort an "
+            "Mindestens so viele, wie schon vergeben sind. Zusätzliche Plätze gehen sofort an "
             "die Warteliste."
         )
     )

@@ -291,7 +291,14 @@ def date_capacity(date_id: int):
         except DomainError as error:
             show_error(form, error)
         else:
-            flash(_("Der Termin hat jetzt %(n)d Plätze.", n=form.capacity.data), "success")
+            flash(
+                ngettext(
+                    "Der Termin hat jetzt %(num)d Platz.",
+                    "Der Termin hat jetzt %(num)d Plätze.",
+                    form.capacity.data,
+                ),
+                "success",
+            )
             if promoted:
                 flash(
                     ngettext(

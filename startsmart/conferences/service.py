@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from startsmart.audit import service as audit
 from startsmart.catalog.models import EventDate, EventDateStatus, Offering, OfferingFormat
@@ -287,9 +288,10 @@ def update_conference(
         taken = seats.holding(event_date.id)
         if data.capacity < taken:
             raise DomainError(
-                _(
-                    "%(taken)d Plätze sind schon vergeben; weniger Plätze gehen nicht.",
-                    taken=taken,
+                ngettext(
+                    "%(num)d Platz ist schon vergeben; weniger Plätze sind nicht möglich.",
+                    "%(num)d Plätze sind schon vergeben; weniger Plätze sind nicht möglich.",
+                    taken,
                 ),
                 "capacity",
             )

@@ -299,10 +299,10 @@ def plan(conference_id: int):
     if stored.from_round == 1:
         flash(
             _(
-                "Plan (Version %(v)d) erstellt: %(n)d Personen, %(r)d Runden.",
+                "Plan (Version %(v)d) erstellt: %(people)s, %(rounds)s.",
                 v=stored.version,
-                n=stored.participants,
-                r=len(stored.plan["rounds"]),
+                people=ngettext("%(num)d Person", "%(num)d Personen", stored.participants),
+                rounds=ngettext("%(num)d Runde", "%(num)d Runden", len(stored.plan["rounds"])),
             ),
             "success",
         )

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from startsmart import tokens
 from startsmart.audit import service as audit
@@ -107,12 +108,15 @@ def check_eligibility(
     earlier = db.session.execute(query.limit(1)).scalar_one_or_none()
     if earlier is not None:
         raise NotEligible(
-            _(
-                "Für %(name)s ist bereits eine Initialberatung gebucht oder hat in den letzten "
-                "%(months)d Monaten stattgefunden. Für weitere Fragen schreiben Sie uns gern – "
+            ngettext(
+                "Für %(name)s ist bereits eine Initialberatung gebucht oder hat im letzten "
+                "Monat stattgefunden. Für weitere Fragen schreiben Sie uns gern – "
                 "oder besuchen Sie einen Themen-Input oder Moderierten Austausch.",
+                "Für %(name)s ist bereits eine Initialberatung gebucht oder hat in den letzten "
+                "%(num)d Monaten stattgefunden. Für weitere Fragen schreiben Sie uns gern – "
+                "oder besuchen Sie einen Themen-Input oder Moderierten Austausch.",
+                months,
                 name=municipality.name,
-                months=months,
             ),
             "municipality",
         )

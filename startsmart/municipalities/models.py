@@ -23,24 +23,24 @@ class MunicipalityKind(LabelledEnum):
 
 
 class FederalState(LabelledEnum):
-    """The 16 Länder, by their ISO 3166-2:DE codes; names are the same in every language."""
+    """The 16 Länder, by their ISO 3166-2:DE codes; English uses the English names (Bavaria)."""
 
-    BW = "BW", "Baden-Württemberg"
-    BY = "BY", "Bayern"
-    BE = "BE", "Berlin"
-    BB = "BB", "Brandenburg"
-    HB = "HB", "Bremen"
-    HH = "HH", "Hamburg"
-    HE = "HE", "Hessen"
-    MV = "MV", "Mecklenburg-Vorpommern"
-    NI = "NI", "Niedersachsen"
-    NW = "NW", "Nordrhein-Westfalen"
-    RP = "RP", "Rheinland-Pfalz"
-    SL = "SL", "Saarland"
-    SN = "SN", "Sachsen"
-    ST = "ST", "Sachsen-Anhalt"
-    SH = "SH", "Schleswig-Holstein"
-    TH = "TH", "Thüringen"
+    BW = "BW", _l("Baden-Württemberg")
+    BY = "BY", _l("Bayern")
+    BE = "BE", _l("Berlin")
+    BB = "BB", _l("Brandenburg")
+    HB = "HB", _l("Bremen")
+    HH = "HH", _l("Hamburg")
+    HE = "HE", _l("Hessen")
+    MV = "MV", _l("Mecklenburg-Vorpommern")
+    NI = "NI", _l("Niedersachsen")
+    NW = "NW", _l("Nordrhein-Westfalen")
+    RP = "RP", _l("Rheinland-Pfalz")
+    SL = "SL", _l("Saarland")
+    SN = "SN", _l("Sachsen")
+    ST = "ST", _l("Sachsen-Anhalt")
+    SH = "SH", _l("Schleswig-Holstein")
+    TH = "TH", _l("Thüringen")
 
 
 class PopulationClass(LabelledEnum):

@@ -31,5 +31,5 @@ def accessibility():
 
 @bp.get("/leichte-sprache")
 def easy_language():
-    """Start Smart explained in Leichte Sprache (German only, by its nature)."""
+    """Start Smart explained in Leichte Sprache; in English, the same page in plain English."""
     return render_template("pages/easy_language.html")

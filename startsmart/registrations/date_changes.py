@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 
 from startsmart.audit import service as audit
@@ -112,10 +112,12 @@ def change_capacity(date_id: int, capacity: int, actor: StaffUser, now: datetime
     taken = seats.holding(date.id)
     if capacity < taken:
         raise DomainError(
-            _(
-                "%(taken)d Plätze sind schon vergeben; weniger Plätze gehen nicht. Stornieren Sie "
-                "zuerst einzelne Anmeldungen, wenn es wirklich weniger werden müssen.",
-                taken=taken,
+            ngettext(
+                "%(num)d Platz ist schon vergeben; weniger Plätze sind nicht möglich. Stornieren "
+                "Sie zuerst einzelne Anmeldungen, wenn es wirklich weniger werden müssen.",
+                "%(num)d Plätze sind schon vergeben; weniger Plätze sind nicht möglich. Stornieren "
+                "Sie zuerst einzelne Anmeldungen, wenn es wirklich weniger werden müssen.",
+                taken,
             ),
             "capacity",
         )

@@ -11,6 +11,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from startsmart import tokens
 from startsmart.catalog.models import EventDate, EventDateStatus, OfferingFormat
@@ -185,11 +186,14 @@ def _check_municipality_limit(date: EventDate, taken: int) -> None:
     limit = date.municipality_limit
     if taken >= limit:
         raise DomainError(
-            _(
-                "Aus Ihrer Kommune sind für diesen Termin schon %(n)d Personen angemeldet; mehr "
+            ngettext(
+                "Aus Ihrer Kommune ist für diesen Termin schon %(num)d Person angemeldet; mehr "
                 "Plätze je Kommune gibt es nicht, damit viele Kommunen teilnehmen können. "
                 "Schreiben Sie uns, wenn Sie trotzdem dabei sein möchten.",
-                n=limit,
+                "Aus Ihrer Kommune sind für diesen Termin schon %(num)d Personen angemeldet; mehr "
+                "Plätze je Kommune gibt es nicht, damit viele Kommunen teilnehmen können. "
+                "Schreiben Sie uns, wenn Sie trotzdem dabei sein möchten.",
+                limit,
             ),
             "municipality",
         )

@@ -155,7 +155,7 @@ def test_moving_the_conference_moves_its_date_and_tells_who_registered(
     (update,) = smtp.to("kim@flensburg.de")
     assert "Regionalkonferenz Nord 2027" in update["Subject"]
     response = submit(team, edit, conference_form(starts="10:00", capacity="0"))
-    assert "Plätze sind schon vergeben" in text(response)
+    assert "1 Platz ist schon vergeben; weniger Plätze sind nicht möglich." in text(response)
 
 
 def test_staff_list_and_export_show_the_opt_ins(app, team, smtp, conference_form):
