@@ -12,6 +12,14 @@ from startsmart.urls import safe_next
 
 LANGUAGE_COOKIE = "lang"
 LANGUAGE_NAMES = {"de": "Deutsch", "en": "English"}
+# Babel's "en" writes dates the American way (Dec 16, 2026); the English pages are British,
+# like the datetime patterns below.
+BRITISH_DATES = {
+    "short": "dd/MM/y",
+    "medium": "d MMM y",
+    "long": "d MMMM y",
+    "full": "EEEE, d MMMM y",
+}
 
 bp = Blueprint("language", __name__)
 
@@ -67,6 +75,8 @@ def register_template_helpers(app: Flask) -> None:
     def date_filter(value: datetime, style: str = "long") -> str:
         if isinstance(value, datetime):
             value = value.astimezone(BERLIN).date()
+        if str(get_locale()) == "en":
+            style = BRITISH_DATES.get(style, style)
         return format_date(value, style)
 
     @app.template_filter("time")

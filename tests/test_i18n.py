@@ -4,6 +4,7 @@ English translation, with the same placeholders, compiled."""
 from __future__ import annotations
 
 import re
+from datetime import date
 from functools import cache
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
+from flask import render_template_string
 
 import startsmart
 from startsmart.translate_cli import EXTRA_KEYWORDS, MAPPING, ROOT
@@ -51,6 +53,17 @@ def test_language_switch_never_leads_off_site(client):
 def test_unknown_language_is_ignored(client):
     client.get("/sprache/xx")
     assert '<html lang="de">' in text(client.get("/"))
+
+
+def test_dates_are_written_the_german_or_the_british_way(app):
+    day = date(2026, 12, 16)
+    page = "{{ d|date('medium') }} · {{ d|date('long') }} · {{ d|date('full') }}"
+    with app.test_request_context(headers={"Cookie": "lang=en"}):
+        english = render_template_string(page, d=day)
+    with app.test_request_context():
+        german = render_template_string(page, d=day)
+    assert english == "16 Dec 2026 · 16 December 2026 · Wednesday, 16 December 2026"
+    assert german == "16.12.2026 · 16. Dezember 2026 · Mittwoch, 16. Dezember 2026"
 
 
 def test_english_catalogue_is_complete_and_compiled():

@@ -19,8 +19,8 @@ from startsmart.staff.models import StaffUser
 
 # The actions, with how the log page names them.
 ACTIONS = {
-    "staff.login": _l("Anmeldung"),
-    "staff.login_failed": _l("Anmeldung fehlgeschlagen"),
+    "staff.login": _l("Anmeldung im internen Bereich"),
+    "staff.login_failed": _l("Anmeldung im internen Bereich fehlgeschlagen"),
     "staff.logout": _l("Abmeldung"),
     "staff.created": _l("Konto angelegt"),
     "staff.updated": _l("Konto geändert"),
