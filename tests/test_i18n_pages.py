@@ -94,7 +94,7 @@ def _data_strings() -> list[str]:
     for mapper in db.Model.registry.mappers:
         for column in mapper.columns:
             if isinstance(column.type, sa.String | sa.Text | sa.JSON):
-                for value in db.session.execute(sa.select(column).distinct()).scalars():
+                for value in db.session.execute(sa.select(column)).scalars():
                     found |= set(_strings_in(value))
     pieces = {p.strip() for s in found for p in re.split(r"\n\s*\n|\n", s) if p.strip()}
     return sorted(found | pieces, key=len, reverse=True)
