@@ -125,6 +125,16 @@ def test_municipality_limit_per_date(app, smtp):
         assert count == 2
 
 
+def test_a_limit_of_one_person_is_named_in_the_singular(app, smtp):
+    date_id = make_date(app, capacity=10, limit=1)
+    with app.app_context():
+        service.register(date_id, applicant(1, town="Flensburg"), NOW)
+        with pytest.raises(
+            DomainError, match="Aus Ihrer Kommune ist für diesen Termin schon 1 Person angemeldet;"
+        ):
+            service.register(date_id, applicant(2, town="Flensburg"), NOW)
+
+
 @pytest.mark.parametrize(
     ("fields", "message"),
     [

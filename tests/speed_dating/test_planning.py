@@ -40,6 +40,9 @@ def test_the_plan_takes_only_who_is_present(app, team_client, event, base):
     assert response.status_code == 302
     page = text(team_client.get(base))
     assert "Plan (Version 1) erstellt: 4 Personen, 3 Runden." in page
+    # four people in pairs: nobody sits out; the settings line counts in words that fit
+    assert "Aussetzen: 4 Personen nie." in page
+    assert "Runden zu 3 Minuten" in page and "1 Minute Wechsel" in page
     with app.app_context():
         stored = db.session.execute(sa.select(SpeedDatingPlan)).scalar_one()
         everyone = set().union(*(in_round(r) for r in stored.plan["rounds"]))

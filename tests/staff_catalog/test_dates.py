@@ -290,6 +290,18 @@ def test_moving_into_a_gap_the_past_or_after_the_start_is_refused(app, client):
     assert the_date(app, date_id).ical_sequence == 0
 
 
+def test_one_seat_is_counted_in_the_singular(app, client):
+    as_event_team(app, client)
+    date_id = make_date(app, capacity=2)
+    register_person(app, date_id, 1)
+    page = f"/staff/termine/{date_id}/plaetze"
+    refused = text(submit(client, page, {"capacity": "0"}))
+    assert "1 Platz ist schon vergeben; weniger Plätze sind nicht möglich." in refused
+    response = submit(client, page, {"capacity": "1"})
+    assert "Der Termin hat jetzt 1 Platz." in text(client.get(response.headers["Location"]))
+    assert "Belegt: 1 von 1 Platz; auf der Warteliste: 0." in text(client.get(page))
+
+
 def test_capacity_cannot_go_below_taken_seats_and_raising_promotes(app, client, smtp):
     as_event_team(app, client)
     date_id = make_date(app, capacity=2)
