@@ -14,6 +14,7 @@ from flask import flash
 from flask_babel import gettext as _
 
 from startsmart.clock import berlin_time_is_ambiguous
+from startsmart.i18n import berlin_date
 
 
 def flash_if_ambiguous(*moments: tuple[date | None, time | None]) -> None:
@@ -28,7 +29,7 @@ def flash_if_ambiguous(*moments: tuple[date | None, time | None]) -> None:
             _(
                 "Hinweis: Diese Uhrzeit gibt es am %(day)s zweimal (Ende der Sommerzeit). "
                 "Gespeichert ist die erste, also noch Sommerzeit (MESZ).",
-                day=days[0].strftime("%d.%m.%Y"),
+                day=berlin_date(days[0], "medium"),
             ),
             "info",
         )

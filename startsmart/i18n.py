@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import Blueprint, Flask, current_app, has_request_context, redirect, request, url_for
 from flask_babel import format_date, format_datetime, format_time, get_locale
@@ -13,7 +13,7 @@ from startsmart.urls import safe_next
 LANGUAGE_COOKIE = "lang"
 LANGUAGE_NAMES = {"de": "Deutsch", "en": "English"}
 # Babel's "en" writes dates the American way (Dec 16, 2026); the English pages are British,
-# like the datetime patterns below.
+# like DATETIME_PATTERNS.
 BRITISH_DATES = {
     "short": "dd/MM/y",
     "medium": "d MMM y",
@@ -60,25 +60,42 @@ def register_template_helpers(app: Flask) -> None:
             "other_languages": [(code, LANGUAGE_NAMES[code]) for code in others],
         }
 
-    # Times are stored in UTC and shown in Berlin time. The conversion uses zoneinfo here rather
-    # than Babel's rebase, which goes through pytz and loses summer time after 2037.
-    @app.template_filter("datetime")
-    def datetime_filter(value: datetime, style: str = "full") -> str:
-        pattern = {"full": "EEEE, d. MMMM y, HH:mm", "short": "dd.MM.y, HH:mm"}.get(style, style)
-        if str(get_locale()) == "en":
-            pattern = {"full": "EEEE, d MMMM y, HH:mm", "short": "dd/MM/y, HH:mm"}.get(
-                style, pattern
-            )
-        return format_datetime(value.astimezone(BERLIN), pattern, rebase=False)
+    app.add_template_filter(berlin_datetime, "datetime")
+    app.add_template_filter(berlin_date, "date")
+    app.add_template_filter(berlin_time, "time")
 
-    @app.template_filter("date")
-    def date_filter(value: datetime, style: str = "long") -> str:
-        if isinstance(value, datetime):
-            value = value.astimezone(BERLIN).date()
-        if str(get_locale()) == "en":
-            style = BRITISH_DATES.get(style, style)
-        return format_date(value, style)
 
-    @app.template_filter("time")
-    def time_filter(value: datetime) -> str:
-        return format_time(value.astimezone(BERLIN), "HH:mm", rebase=False)
+# Times are stored in UTC and shown in Berlin time. The conversion uses zoneinfo here rather
+# than Babel's rebase, which goes through pytz and loses summer time after 2037. Views and
+# services that put a time into a message use these too, so it reads like the page around it.
+DATETIME_PATTERNS = {
+    "de": {
+        "full": "EEEE, d. MMMM y, HH:mm",
+        "short": "dd.MM.y, HH:mm",
+        "weekday_short": "EEE, dd.MM.y, HH:mm",
+    },
+    "en": {
+        "full": "EEEE, d MMMM y, HH:mm",
+        "short": "dd/MM/y, HH:mm",
+        "weekday_short": "EEE, dd/MM/y, HH:mm",
+    },
+}
+
+
+def berlin_datetime(value: datetime, style: str = "full") -> str:
+    """``value`` in Berlin time: "full", "short", "weekday_short" or a Babel pattern."""
+    patterns = DATETIME_PATTERNS.get(str(get_locale()), DATETIME_PATTERNS["de"])
+    return format_datetime(value.astimezone(BERLIN), patterns.get(style, style), rebase=False)
+
+
+def berlin_date(value: datetime | date, style: str = "long") -> str:
+    """The Berlin calendar day of ``value``: "short", "medium", "long", "full" or a pattern."""
+    if isinstance(value, datetime):
+        value = value.astimezone(BERLIN).date()
+    if str(get_locale()) == "en":
+        style = BRITISH_DATES.get(style, style)
+    return format_date(value, style)
+
+
+def berlin_time(value: datetime) -> str:
+    return format_time(value.astimezone(BERLIN), "HH:mm", rebase=False)

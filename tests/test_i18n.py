@@ -4,7 +4,7 @@ English translation, with the same placeholders, compiled."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
 
@@ -16,6 +16,7 @@ from babel.messages.pofile import read_po
 from flask import render_template_string
 
 import startsmart
+from startsmart.i18n import berlin_datetime
 from startsmart.translate_cli import EXTRA_KEYWORDS, MAPPING, ROOT
 from support import text
 
@@ -64,6 +65,16 @@ def test_dates_are_written_the_german_or_the_british_way(app):
         german = render_template_string(page, d=day)
     assert english == "16 Dec 2026 · 16 December 2026 · Wednesday, 16 December 2026"
     assert german == "16.12.2026 · 16. Dezember 2026 · Mittwoch, 16. Dezember 2026"
+
+
+def test_times_in_messages_follow_the_language_and_berlin_summer_time(app):
+    moment = datetime(2026, 7, 1, 8, 5, tzinfo=UTC)  # 10:05 in Berlin (CEST)
+    with app.test_request_context(headers={"Cookie": "lang=en"}):
+        english = berlin_datetime(moment, "short"), berlin_datetime(moment, "weekday_short")
+    with app.test_request_context():
+        german = berlin_datetime(moment, "short"), berlin_datetime(moment, "weekday_short")
+    assert english == ("01/07/2026, 10:05", "Wed, 01/07/2026, 10:05")
+    assert german == ("01.07.2026, 10:05", "Mi., 01.07.2026, 10:05")
 
 
 def test_english_catalogue_is_complete_and_compiled():

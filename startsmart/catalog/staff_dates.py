@@ -22,6 +22,7 @@ from startsmart.catalog.staff_service import one_line
 from startsmart.clock import NonexistentLocalTime, berlin_local_to_utc, berlin_wall_time
 from startsmart.errors import DomainError
 from startsmart.extensions import db
+from startsmart.i18n import berlin_date
 from startsmart.registrations import date_changes, seats
 from startsmart.registrations.models import ACTIVE, Registration
 from startsmart.staff.models import StaffUser
@@ -73,7 +74,7 @@ def to_utc(day: date, at: time, field: str, keep: datetime | None = None) -> dat
                 "%(time)s Uhr gibt es am %(day)s in Berlin nicht: Die Uhren springen um 2 Uhr "
                 "auf 3 Uhr (Beginn der Sommerzeit). Bitte wählen Sie eine andere Uhrzeit.",
                 time=at.strftime("%H:%M"),
-                day=day.strftime("%d.%m.%Y"),
+                day=berlin_date(day, "medium"),
             ),
             field,
         ) from None

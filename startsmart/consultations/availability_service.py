@@ -29,6 +29,7 @@ from startsmart.consultations.models import (
 from startsmart.consultations.permissions import check_may_edit_availability
 from startsmart.errors import DomainError
 from startsmart.extensions import db
+from startsmart.i18n import berlin_date
 from startsmart.staff.models import Role, StaffUser
 
 WEEKDAYS = (
@@ -268,7 +269,7 @@ def _to_utc(day: date, at: time, field: str) -> datetime:
                 "%(time)s Uhr gibt es am %(day)s in Berlin nicht: Die Uhren springen um 2 Uhr "
                 "auf 3 Uhr (Beginn der Sommerzeit). Bitte wählen Sie eine andere Uhrzeit.",
                 time=_hhmm(at),
-                day=day.strftime("%d.%m.%Y"),
+                day=berlin_date(day, "medium"),
             ),
             field,
         ) from None
@@ -300,7 +301,7 @@ def add_extra_hours(
                     "Das Zeitfenster muss innerhalb der Konferenz liegen: %(title)s, "
                     "%(day)s, %(start)s–%(end)s Uhr.",
                     title=conference.title,
-                    day=_berlin(conference.starts_at).strftime("%d.%m.%Y"),
+                    day=berlin_date(conference.starts_at, "medium"),
                     start=_hhmm(_berlin(conference.starts_at).time()),
                     end=_hhmm(_berlin(conference.ends_at).time()),
                 ),

@@ -4,12 +4,11 @@ of the next free slots. Advisors keep their own, admins anyone's, the event team
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from startsmart.clock import BERLIN
 from startsmart.consultations import availability_service as service
 from startsmart.consultations import overview
 from startsmart.consultations.models import AdvisorAbsence, Channel, ExtraHours, WeeklyHours
@@ -21,6 +20,7 @@ from startsmart.errors import DomainError
 from startsmart.extensions import db
 from startsmart.form_fields import attach_error
 from startsmart.forms import choices
+from startsmart.i18n import berlin_date
 from startsmart.input_guard import database_int
 from startsmart.staff.access import staff_required
 from startsmart.staff.models import Role, StaffUser
@@ -78,7 +78,7 @@ def _render(
         [
             ("", _("– keine –")),
             *(
-                (c.id, f"{c.title} ({format_date(c.starts_at.astimezone(BERLIN).date(), 'short')})")
+                (c.id, f"{c.title} ({berlin_date(c.starts_at, 'medium')})")
                 for c in service.upcoming_conferences(now)
             ),
         ]

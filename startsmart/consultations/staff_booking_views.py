@@ -8,11 +8,10 @@ from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from startsmart.clock import BERLIN, berlin_to_utc, berlin_today
+from startsmart.clock import berlin_to_utc, berlin_today
 from startsmart.conferences.models import Conference
 from startsmart.consultations import booking, onsite, schedule
 from startsmart.consultations.availability_service import upcoming_conferences
@@ -24,6 +23,7 @@ from startsmart.errors import DomainError
 from startsmart.extensions import db
 from startsmart.form_fields import attach_error
 from startsmart.forms import choices
+from startsmart.i18n import berlin_datetime
 from startsmart.input_guard import database_int, query_day
 from startsmart.municipalities.models import FederalState, Municipality, MunicipalityKind
 from startsmart.municipalities.service import MunicipalityInput
@@ -70,8 +70,7 @@ def _slots(conference, channel: Channel, day: date, now: datetime) -> list[Slot]
 
 
 def _label(slot: Slot) -> str:
-    local = slot.starts_at.astimezone(BERLIN)
-    return _("%(when)s Uhr", when=format_datetime(local, "EEE, dd.MM.y, HH:mm", rebase=False))
+    return _("%(when)s Uhr", when=berlin_datetime(slot.starts_at, "weekday_short"))
 
 
 def _fill(form: StaffBookingForm, free: list[Slot]) -> None:

@@ -4,12 +4,10 @@ notes and recommendations, the follow-up mail, hand-over and cancelling."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from startsmart.catalog.models import EventDate
-from startsmart.clock import BERLIN
 from startsmart.consultations import booking, feed, followup, overview
 from startsmart.consultations.forms import ConfirmForm
 from startsmart.consultations.models import Consultation, ConsultationStatus
@@ -20,6 +18,7 @@ from startsmart.errors import DomainError
 from startsmart.extensions import db
 from startsmart.form_fields import attach_error
 from startsmart.forms import choices
+from startsmart.i18n import berlin_datetime
 from startsmart.staff.access import staff_required
 from startsmart.staff.models import Role
 
@@ -76,8 +75,7 @@ def _consultation_or_404(consultation_id: int) -> Consultation:
 
 
 def _when(event_date: EventDate) -> str:
-    local = event_date.starts_at.astimezone(BERLIN)
-    return format_datetime(local, "dd.MM.y, HH:mm", rebase=False)
+    return berlin_datetime(event_date.starts_at, "short")
 
 
 def _recommendation(event_date: EventDate) -> str:

@@ -15,9 +15,9 @@ from sqlalchemy.orm import joinedload
 
 from startsmart.audit import service as audit
 from startsmart.catalog.models import EventDate, EventDateStatus
-from startsmart.clock import BERLIN
 from startsmart.errors import DomainError
 from startsmart.extensions import db
+from startsmart.i18n import berlin_datetime
 from startsmart.invitations.compose import Recipient
 from startsmart.invitations.outbox import queue_mail
 from startsmart.registrations.models import (
@@ -63,7 +63,7 @@ def record_attendance(
             _(
                 "Die Teilnahme lässt sich erst ab Beginn des Termins erfassen "
                 "(%(when)s Uhr Berliner Zeit).",
-                when=event_date.starts_at.astimezone(BERLIN).strftime("%d.%m.%Y %H:%M"),
+                when=berlin_datetime(event_date.starts_at, "short"),
             )
         )
     registrations = {
