@@ -61,10 +61,13 @@ def update() -> None:
         _pybabel("init", "-i", str(TEMPLATE), "-d", str(TRANSLATIONS), "-l", "en")
     with open(catalogue, "rb") as handle:
         open_entries = [m for m in read_po(handle) if m.id and not _translated(m)]
-    click.echo(
-        f"Updated {catalogue}: {len(open_entries)} entries without English text. Translate them "
-        "(empty msgstr), then run 'flask translate compile'."
-    )
+    if open_entries:
+        click.echo(
+            f"Updated {catalogue}: {len(open_entries)} entries without English text. Translate "
+            "them (empty msgstr), then run 'flask translate compile'."
+        )
+    else:
+        click.echo(f"Updated {catalogue}: every entry has its English text.")
 
 
 def _translated(message: Message) -> bool:
