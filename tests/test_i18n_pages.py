@@ -19,7 +19,7 @@ from flask import Flask
 
 import startsmart
 from consultation_support import booking_form
-from staff_support import calendars
+from staff_support import calendars, deliver
 from startsmart.catalog.models import EventDate, Offering, OfferingFormat
 from startsmart.catalog.staff_dates import Deadline
 from startsmart.clock import berlin_today
@@ -114,14 +114,11 @@ def _strings_in(value) -> list[str]:
 def _catalogue_german() -> re.Pattern:
     """Any German text of the catalogue whose English differs ("Speichern", not "Status"), as a
     whole: shown on an English page, it was not translated. Texts with placeholders are found
-    by GERMAN instead; "Start" is also part of "Start Smart"."""
+    by GERMAN instead; German that is also an English text ("Pause", "Start") cannot tell."""
     with open(CATALOGUE, "rb") as handle:
-        entries = read_po(handle)
-    texts = {
-        m.id
-        for m in entries
-        if isinstance(m.id, str) and m.id and m.string != m.id and "%" not in m.id
-    } - {"Start"}
+        entries = [m for m in read_po(handle) if isinstance(m.id, str) and m.id]
+    english = {m.string for m in entries}
+    texts = {m.id for m in entries if m.string != m.id and "%" not in m.id} - english
     alternatives = "|".join(re.escape(t) for t in sorted(texts, key=len, reverse=True))
     return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
 
@@ -257,6 +254,7 @@ def _speed_networking_with_a_plan(app: Flask) -> None:
                     municipality=MunicipalityInput(town, FederalState.BW, MunicipalityKind.TOWN),
                     speed_dating=True,
                     contact_exchange=True,
+                    locale="en" if number == 0 else "de",
                 ),
                 utcnow(),
                 by_staff=True,
@@ -269,6 +267,7 @@ def _speed_networking_with_a_plan(app: Flask) -> None:
                 now=utcnow(),
             )
         speed_planning.make_plan(conference.id, admin, utcnow())
+    deliver(app)  # the invitations and the code mails with the link to the phone view
 
 
 def _leaks(app: Flask, pages: dict[str, str]) -> str:
@@ -282,6 +281,10 @@ def _leaks(app: Flask, pages: dict[str, str]) -> str:
     )
 
 
+# Who registered or booked in English (the web forms, the conference registrant's choice).
+ENGLISH_PEOPLE = ("kim@flensburg.de", "kim@kleinstadt.de", "person0@example.org")
+
+
 def _links_in_mails(smtp, *addresses: str) -> list[str]:
     """Links into Start Smart from the mails to ``addresses`` (not the online meeting's)."""
     links = [u for a in addresses for m in smtp.to(a) for u in links_in(m)]
@@ -289,12 +292,11 @@ def _links_in_mails(smtp, *addresses: str) -> list[str]:
 
 
 def test_public_pages_in_english_show_no_german(app, client, smtp, demo):
-    own = [u for u in _links_in_mails(smtp, "kim@flensburg.de", "kim@kleinstadt.de")]
-    pages = crawl(client, ["/", "/leichte-sprache", "/datenschutz", "/impressum", *own])
-    kinds = {_pattern(url) for url in pages}
-    assert {"/anmeldung/N?", "/beratung/N?", "/anmeldung/N/daten-loeschen?"} <= {
-        re.sub(r"/[A-Za-z0-9_-]{20,}", "/N", k) for k in kinds
-    }, kinds
+    own = _links_in_mails(smtp, *ENGLISH_PEOPLE)
+    pages = crawl(client, ["/", "/leichte-sprache", "/datenschutz", "/impressum", "/sd", *own])
+    tokens = re.compile(r"/[A-Za-z0-9_-]{20,}|(?<=/sd)/[A-Z0-9]{8}")
+    kinds = {tokens.sub("/N", _pattern(url)) for url in pages}
+    assert {"/anmeldung/N?", "/beratung/N?", "/anmeldung/N/daten-loeschen?", "/sd/N?"} <= kinds
     assert len(pages) >= 25
     assert _leaks(app, pages) == ""
 
@@ -327,8 +329,10 @@ def test_error_pages_in_english_show_no_german(app, client):
 
 
 def test_mails_to_a_person_who_registered_in_english_are_english(app, smtp, demo):
-    mails = smtp.to("kim@flensburg.de") + smtp.to("kim@kleinstadt.de")
-    assert len(mails) == 4  # confirm + invitation, for the date and for the consultation
+    mails = [m for address in ENGLISH_PEOPLE for m in smtp.to(address)]
+    # confirm + invitation for the date and for the consultation; at the conference the
+    # invitation and the code for the phone view
+    assert len(mails) == 6
     texts = {}
     for number, mail in enumerate(mails):
         parser = _VisibleText()

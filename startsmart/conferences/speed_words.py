@@ -24,7 +24,7 @@ def presenter_texts() -> dict[str, str]:
         "phase_finished": _("Vielen Dank!"),
         "round_of": _("Runde %(round)s von %(rounds)s", **_marks("round", "rounds")),
         "round_next": _("Gleich: Runde %(round)s von %(rounds)s", **_marks("round", "rounds")),
-        "rounds_planned": _("%(rounds)s Runden geplant", **_marks("rounds")),
+        "rounds_planned": _("Geplante Runden: %(rounds)s", **_marks("rounds")),
         "seating": _("Sitzplan Runde %(round)s", **_marks("round")),
         "seating_title": _("Sitzplan"),
         "table": _("Tisch %(table)s", **_marks("table")),
