@@ -18,11 +18,11 @@ def body(message) -> str:
 
 
 def code_mails(smtp, address: str | None = None) -> list:
-    """The code mails received (for ``address``), oldest first."""
+    """The code mails received (for ``address``), oldest first: those with a phone-view link."""
     return [
         r.message
         for r in smtp.received
-        if r.message["Subject"].startswith("Ihr Speed-Dating-Plan")
+        if "https://startsmart.test/sd/" in body(r.message)
         and (address is None or address in r.rcpt_tos)
     ]
 
@@ -57,6 +57,8 @@ def test_everyone_planned_gets_one_mail_with_the_link_and_the_code(
     assert "um 13:00 Uhr" in text_body
     [english] = code_mails(smtp, "ben.berg@kiel.de")  # the words follow the catalogue
     assert english["Content-Language"] == "en" and mail["Content-Language"] == "de"
+    assert english["Subject"] == "Your speed networking plan: Regionalkonferenz Nord"
+    assert "The speed networking starts on" in body(english) and "Uhr" not in body(english)
     assert f"/sd/{event.participant(ben).code}" in body(english)
     assert len(code_mails(smtp)) == 3  # Anna, Ben, Cem; not the walk-in
     # The link in the mail opens the phone view of that person, and only theirs.
