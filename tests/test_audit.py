@@ -50,6 +50,13 @@ def test_only_admins_read_the_log(app, client):
     make_staff(app, email="team@kts.example", role=Role.EVENT_TEAM)
     login(client, "team@kts.example")
     assert client.get("/staff/protokoll/").status_code == 403
+    assert "/staff/protokoll/" not in text(client.get("/staff/"))
+
+
+def test_admins_find_the_log_from_the_dashboard(app, client):
+    make_staff(app, email="chefin@kts.example", role=Role.ADMIN)
+    login(client, "chefin@kts.example")
+    assert 'href="/staff/protokoll/"' in text(client.get("/staff/"))
 
 
 def test_consultation_staff_actions_are_recorded(app, client, smtp):
