@@ -93,7 +93,8 @@ def _one_day_before(instant: datetime) -> datetime:
         return instant - timedelta(days=1)
 
 
-def _deadline(deadline: Deadline, starts_at: datetime) -> datetime:
+def registration_deadline(deadline: Deadline, starts_at: datetime) -> datetime:
+    """When registration closes: the deadline staff gave, or the day before the start."""
     if deadline.day is None and deadline.at is None:
         return _one_day_before(starts_at)
     if deadline.day is None or deadline.at is None:
@@ -183,7 +184,7 @@ def create_date(offering_id: int, data: NewDate, actor: StaffUser, now: datetime
     if capacity < 0:
         raise DomainError(_("Die Zahl der Plätze kann nicht negativ sein."), "capacity")
     _check_limit(data.per_municipality_limit)
-    closes_at = _deadline(data.deadline, starts_at)
+    closes_at = registration_deadline(data.deadline, starts_at)
     if closes_at <= now and data.deadline == Deadline():
         raise DomainError(
             _(
@@ -267,7 +268,7 @@ def update_details(
     if details.status not in EDITABLE_STATUSES:
         raise DomainError(_("Bitte wählen Sie Entwurf oder veröffentlicht."), "status")
     _check_limit(details.per_municipality_limit)
-    closes_at = _deadline(details.deadline, event_date.starts_at)
+    closes_at = registration_deadline(details.deadline, event_date.starts_at)
     if details.status is EventDateStatus.DRAFT and event_date.status is not details.status:
         if _active_registrations(event_date.id):
             raise DomainError(

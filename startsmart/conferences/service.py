@@ -9,7 +9,7 @@ everybody registered gets a calendar update; its seats through ``change_capacity
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -18,9 +18,8 @@ from flask_babel import ngettext
 from startsmart.audit import service as audit
 from startsmart.catalog.models import EventDate, EventDateStatus, Offering, OfferingFormat
 from startsmart.catalog.slugs import slugify, unique_slug
-from startsmart.catalog.staff_dates import Deadline, to_utc
+from startsmart.catalog.staff_dates import Deadline, registration_deadline, to_utc
 from startsmart.catalog.staff_service import one_line, plain_text
-from startsmart.clock import NonexistentLocalTime, berlin_local_to_utc, berlin_wall_time
 from startsmart.conferences.models import Conference
 from startsmart.errors import DomainError
 from startsmart.extensions import db
@@ -104,33 +103,6 @@ def _required(value: str, field: str) -> str:
     return value
 
 
-def _one_day_before(instant: datetime) -> datetime:
-    day, at = berlin_wall_time(instant)
-    try:
-        return berlin_local_to_utc(day - timedelta(days=1), at)
-    except NonexistentLocalTime:
-        return instant - timedelta(days=1)
-
-
-def _closes_at(deadline: Deadline, starts_at: datetime) -> datetime:
-    if deadline.day is None and deadline.at is None:
-        return _one_day_before(starts_at)
-    if deadline.day is None or deadline.at is None:
-        raise DomainError(
-            _(
-                "Bitte geben Sie Datum und Uhrzeit des Anmeldeschlusses an – oder lassen Sie beide "
-                "Felder leer."
-            ),
-            "deadline_day" if deadline.day is None else "deadline_time",
-        )
-    closes_at = to_utc(deadline.day, deadline.at, "deadline_time")
-    if closes_at > starts_at:
-        raise DomainError(
-            _("Der Anmeldeschluss darf nicht nach dem Beginn liegen."), "deadline_day"
-        )
-    return closes_at
-
-
 def _check(data: ConferenceInput, keep: Conference | None = None) -> _Checked:
     title = _required(one_line(data.title), "title")
     city = _required(one_line(data.city), "city")
@@ -144,8 +116,8 @@ def _check(data: ConferenceInput, keep: Conference | None = None) -> _Checked:
             _("Bitte geben Sie eine Zahl von %(min)d bis %(max)d an.", min=0, max=MAX_CAPACITY),
             "capacity",
         )
-    closes_at = _closes_at(data.deadline, starts_at)
-    return _Checked(title, city, venue, plain_text(data.description), starts_at, ends_at, closes_at)
+    deadline = registration_deadline(data.deadline, starts_at)
+    return _Checked(title, city, venue, plain_text(data.description), starts_at, ends_at, deadline)
 
 
 def _slug_free(slug: str) -> bool:
