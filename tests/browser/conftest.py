@@ -20,10 +20,28 @@ CHROMIUM_ARGS = [
 ]
 
 
+def _read_whole(file, buffer_size: int = 8192) -> list[bytes]:
+    with file:
+        return [file.read()]
+
+
+def _static_files_read_whole(app):
+    """Werkzeug's development server does not close a response's file when the browser drops
+    the connection mid-answer (it navigates on while a script is still being sent); the open
+    file then surfaces as a ResourceWarning in whichever test runs next. Reading files whole
+    before answering leaves no handle to leak."""
+
+    def application(environ, start_response):
+        environ["wsgi.file_wrapper"] = _read_whole
+        return app(environ, start_response)
+
+    return application
+
+
 @pytest.fixture(scope="session")
 def live_server(_app) -> Iterator[str]:
     """The worker's app on a free loopback port, in a thread; yields its base URL."""
-    server = make_server("127.0.0.1", 0, _app, threaded=True)
+    server = make_server("127.0.0.1", 0, _static_files_read_whole(_app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
