@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from enum import Enum
 from typing import Any
 
+from flask_babel import get_locale
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
@@ -15,14 +16,23 @@ from startsmart.email_address import InvalidEmail, normalise_email
 def enum_choices(
     enum_class: type[Enum], empty_label: Any = None
 ) -> Callable[[], list[SelectChoice]]:
-    """Choices for a ``SelectField`` from a ``LabelledEnum``, built each time a form is made, so
-    the labels are in the current language; with ``empty_label`` a first, empty option."""
+    """Choices for a ``SelectField`` from a ``LabelledEnum``, in the current language; with
+    ``empty_label`` a first, empty option.
+
+    Built once per language and process: translating every label of every list anew for
+    each form (the registration form has three such lists) cost a tenth of a registration's
+    CPU time (see docs/performance.md). Catalogues change only with a deploy."""
+    built: dict[str, tuple[SelectChoice, ...]] = {}
 
     def build() -> list[SelectChoice]:
-        options = [SelectChoice(member.value, member.label) for member in enum_class]
-        if empty_label is None:
-            return options
-        return [SelectChoice("", str(empty_label)), *options]
+        locale = str(get_locale())
+        options = built.get(locale)
+        if options is None:
+            options = tuple(SelectChoice(member.value, member.label) for member in enum_class)
+            if empty_label is not None:
+                options = (SelectChoice("", str(empty_label)), *options)
+            built[locale] = options
+        return list(options)
 
     return build
 

@@ -26,7 +26,7 @@ from startsmart.consultations.permissions import check_may_act
 from startsmart.consultations.slots import SlotRefusal, check_slot
 from startsmart.errors import DomainError
 from startsmart.extensions import db
-from startsmart.municipalities.models import Municipality
+from startsmart.municipalities.models import Municipality, Person
 from startsmart.municipalities.service import MunicipalityInput, resolve_municipality, upsert_person
 from startsmart.staff.models import Role, StaffUser
 
@@ -196,11 +196,14 @@ def book(
     goals = _text(request.goals, _("Ziele und Fragen"), "goals")
     if request.channel is Channel.PHONE and not request.phone.strip():
         raise DomainError(_("Für ein Telefongespräch brauchen wir Ihre Telefonnummer."), "phone")
-    municipality = resolve_municipality(request.municipality)
+    municipality_id = resolve_municipality(request.municipality)
     # One booking per municipality at a time: two colleagues booking at once queue up here.
-    db.session.execute(
-        sa.select(Municipality.id).where(Municipality.id == municipality.id).with_for_update()
-    )
+    municipality = db.session.execute(
+        sa.select(Municipality)
+        .where(Municipality.id == municipality_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one()
     # The override is recorded only where it was needed, so the flag marks real exceptions.
     overridden = False
     try:
@@ -209,14 +212,15 @@ def book(
         if not override:
             raise
         overridden = True
-    person = upsert_person(
+    stored = upsert_person(
         name=request.name,
         email=request.email,
         function=request.function,
-        municipality=municipality,
+        municipality_id=municipality.id,
         locale=request.locale,
         now=now,
     )
+    person = db.session.get(Person, stored.id, populate_existing=True)
     walk_in = by_staff and request.channel is Channel.ON_SITE
     duration = timedelta(minutes=current_app.config["CONSULTATION_DURATION_MINUTES"])
     ends_at = request.starts_at + duration

@@ -35,8 +35,10 @@ class MunicipalityInput:
 
 # Built once (with parameters), like the statements in registrations.seats: every
 # registration and booking runs them, and building them costs more than running them.
+# Core statements, not ORM ones: on a registration, loading ORM objects cost more CPU than
+# the statements themselves (see docs/performance.md).
 _KNOWN_MUNICIPALITY = (
-    sa.select(Municipality)
+    sa.select(Municipality.id, Municipality.population_class)
     .where(
         Municipality.name_key == sa.bindparam("name_key"),
         Municipality.state == sa.bindparam("state"),
@@ -46,11 +48,21 @@ _KNOWN_MUNICIPALITY = (
 )
 
 
+@dataclass(frozen=True)
+class PersonRow:
+    """The person as stored after ``upsert_person``: what a registration and its mails need."""
+
+    id: int
+    name: str
+    email: str
+
+
 @functools.cache
 def _person_upsert(dialect_name: str, returning: bool):
-    """INSERT … ON CONFLICT (email) DO UPDATE [… RETURNING person], PostgreSQL or SQLite."""
+    """INSERT … ON CONFLICT (email) DO UPDATE [… RETURNING id], PostgreSQL or SQLite."""
     dialect = postgresql if dialect_name == "postgresql" else sqlite
-    insert = dialect.insert(Person).values(
+    table = Person.__table__
+    insert = dialect.insert(table).values(
         name=sa.bindparam("name"),
         email=sa.bindparam("email"),
         function=sa.bindparam("function"),
@@ -59,22 +71,23 @@ def _person_upsert(dialect_name: str, returning: bool):
         created_at=sa.bindparam("created_at"),
     )
     upsert = insert.on_conflict_do_update(
-        index_elements=[Person.email],
+        index_elements=[table.c.email],
         set_={
             "name": insert.excluded.name,
             "function": insert.excluded.function,
             "locale": insert.excluded.locale,
             # No municipality given: keep the one we know.
             "municipality_id": sa.func.coalesce(
-                insert.excluded.municipality_id, Person.municipality_id
+                insert.excluded.municipality_id, table.c.municipality_id
             ),
         },
     )
-    return upsert.returning(Person) if returning else upsert
+    return upsert.returning(table.c.id) if returning else upsert
 
 
-def resolve_municipality(given: MunicipalityInput) -> Municipality:
-    """The known municipality of that name in that Land, or a new one (kind required then)."""
+def resolve_municipality(given: MunicipalityInput) -> int:
+    """The id of the known municipality of that name in that Land, or of a new one (kind
+    required then)."""
     name = " ".join(given.name.split())
     if not name:
         raise DomainError(_("Bitte geben Sie Ihre Kommune an."), "municipality")
@@ -84,11 +97,15 @@ def resolve_municipality(given: MunicipalityInput) -> Municipality:
         raise DomainError(_("Bitte wählen Sie das Bundesland Ihrer Kommune."), "state")
     known = db.session.execute(
         _KNOWN_MUNICIPALITY, {"name_key": name_key(name), "state": given.state}
-    ).scalar_one_or_none()
+    ).first()
     if known is not None:
         if known.population_class is None and given.population_class is not None:
-            known.population_class = given.population_class
-        return known
+            db.session.execute(
+                sa.update(Municipality.__table__)
+                .where(Municipality.__table__.c.id == known.id)
+                .values(population_class=given.population_class)
+            )
+        return known.id
     if given.kind is None:
         raise DomainError(
             _(
@@ -102,7 +119,7 @@ def resolve_municipality(given: MunicipalityInput) -> Municipality:
     )
     db.session.add(municipality)
     db.session.flush()
-    return municipality
+    return municipality.id
 
 
 def upsert_person(
@@ -110,10 +127,10 @@ def upsert_person(
     name: str,
     email: str,
     function: str | None,
-    municipality: Municipality | None,
+    municipality_id: int | None,
     locale: str,
     now: datetime,
-) -> Person:
+) -> PersonRow:
     """The person with this e-mail address, created if new, with the latest name, function and
     language (and municipality, if one is given).
 
@@ -134,15 +151,15 @@ def upsert_person(
         "name": name,
         "email": address,
         "function": " ".join((function or "").split()) or None,
-        "municipality_id": municipality.id if municipality is not None else None,
+        "municipality_id": municipality_id,
         "locale": locale,
         "created_at": now,
     }
-    if not dialect.insert_returning:  # SQLite before 3.35: a second statement finds the row
+    if dialect.insert_returning:
+        person_id = db.session.execute(upsert, values).scalar_one()
+    else:  # SQLite before 3.35: a second statement finds the row
         db.session.execute(upsert, values)
-        return db.session.execute(
-            sa.select(Person)
-            .where(Person.email == address)
-            .execution_options(populate_existing=True)
+        person_id = db.session.execute(
+            sa.select(Person.id).where(Person.email == address)
         ).scalar_one()
-    return db.session.scalars(upsert, values, execution_options={"populate_existing": True}).one()
+    return PersonRow(person_id, name, address)

@@ -32,10 +32,10 @@ TOKEN_PURPOSE = "registration"
 RENDERER = "registration"
 
 
-def token_expiry(registration: Registration) -> datetime:
+def token_expiry(date_ends_at: datetime) -> datetime:
     """Manage links stay valid until the registration's personal data is deleted."""
     days = current_app.config["PERSONAL_DATA_RETENTION_DAYS"]
-    return registration.event_date.ends_at + timedelta(days=days)
+    return date_ends_at + timedelta(days=days)
 
 
 def registration_uid(registration: Registration | Snapshot) -> str:
@@ -121,7 +121,7 @@ def _moment(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text is not None else None
 
 
-def snapshot(registration: Registration) -> dict[str, Any]:
+def snapshot(registration: Registration | Snapshot) -> dict[str, Any]:
     """The facts of ``registration`` a mail may show, as JSON."""
     date = registration.event_date
     offering = date.offering
@@ -133,7 +133,7 @@ def snapshot(registration: Registration) -> dict[str, Any]:
         "ical_sequence": registration.ical_sequence,
         "hold_expires_at": _iso(registration.hold_expires_at),
         "email_confirmed_at": _iso(registration.email_confirmed_at),
-        "token_expires_at": _iso(token_expiry(registration)),
+        "token_expires_at": _iso(token_expiry(date.ends_at)),
         "date": {
             "id": date.id,
             "starts_at": _iso(date.starts_at),
@@ -174,7 +174,7 @@ def from_snapshot(facts: Mapping[str, Any]) -> Snapshot:
 
 
 def _send(
-    registration: Registration,
+    registration: Registration | Snapshot,
     template: str,
     now: datetime,
     method: Method | None = None,
@@ -228,12 +228,23 @@ def render(facts: Mapping[str, Any], now: datetime) -> Draft:
     return Draft(facts["template"], to, context, invitation)
 
 
-def confirm_request(registration: Registration, now: datetime) -> None:
+def welcome(registration: Snapshot, now: datetime, position: int | None) -> None:
+    """The first mail of a registration just taken in, by where it stands: please confirm (a
+    seat is held), the invitation (staff entered somebody confirmed), or the waiting list."""
+    if registration.status is RegistrationStatus.CONFIRMED:
+        _send(registration, "registration_invitation", now, Method.REQUEST, promoted=False)
+    elif registration.status is RegistrationStatus.PENDING:
+        confirm_request(registration, now)
+    else:
+        waitlisted(registration, now, position)
+
+
+def confirm_request(registration: Registration | Snapshot, now: datetime) -> None:
     """Pending: please confirm your address (double opt-in) before the hold runs out."""
     _send(registration, "registration_confirm", now)
 
 
-def waitlisted(registration: Registration, now: datetime, position: int) -> None:
+def waitlisted(registration: Registration | Snapshot, now: datetime, position: int) -> None:
     _send(registration, "registration_waitlisted", now, position=position)
 
 

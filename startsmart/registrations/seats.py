@@ -8,13 +8,15 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import joinedload
 
-from startsmart.catalog.models import EventDate
+from startsmart.catalog.models import EventDate, EventDateStatus, Offering
 from startsmart.extensions import db
+from startsmart.municipalities.service import PersonRow
 from startsmart.registrations import mails
 from startsmart.registrations.models import (
     ACTIVE,
@@ -51,6 +53,56 @@ def lock_date(date_id: int) -> EventDate | None:
 
 
 @dataclass(frozen=True)
+class LockedDate(mails.DateFacts):
+    """A date as a new registration reads it under the lock: what the rules and its first
+    mail need. A registration is the busiest write there is, and loading the date and its
+    offering as ORM objects cost more CPU than the statement (see docs/performance.md)."""
+
+    status: EventDateStatus
+    capacity: int
+    municipality_limit: int
+    registration_opens_at: datetime | None
+    registration_closes_at: datetime | None
+
+
+_dates, _offerings = EventDate.__table__, Offering.__table__
+_DATE_FACTS = (
+    sa.select(
+        _dates.c.id,
+        _dates.c.starts_at,
+        _dates.c.ends_at,
+        _dates.c.venue,
+        _dates.c.online_url,
+        _offerings.c.title,
+        _offerings.c.summary,
+        _offerings.c.slug,
+        _offerings.c.format,
+        _dates.c.status,
+        _dates.c.capacity,
+        sa.func.coalesce(
+            _dates.c.per_municipality_limit, _offerings.c.per_municipality_limit
+        ).label("municipality_limit"),
+        _dates.c.registration_opens_at,
+        _dates.c.registration_closes_at,
+    )
+    .join(_offerings, _offerings.c.id == _dates.c.offering_id)
+    .where(_dates.c.id == sa.bindparam("date_id"))
+)
+_LOCKED_DATE_FACTS = _DATE_FACTS.with_for_update(of=_dates)
+
+
+def lock_date_for_registration(date_id: int) -> LockedDate | None:
+    """``lock_date`` for a new registration: the same lock, the date read as ``LockedDate``."""
+    query = _LOCKED_DATE_FACTS if current_app.config["REGISTRATION_LOCKING"] else _DATE_FACTS
+    row = db.session.execute(query, {"date_id": date_id}).first()
+    if row is None:
+        return None
+    (id_, starts_at, ends_at, venue, online_url, title, summary, slug, format_, *rest) = row
+    offering = mails.OfferingFacts(title=title, summary=summary, slug=slug, format=format_)
+    return LockedDate(id_, starts_at, ends_at, venue, online_url, offering, *rest)
+
+
+@dataclass(frozen=True)
 class Tally:
     """What one query tells about a date's registrations (see ``tally``)."""
 
@@ -70,7 +122,7 @@ class Tally:
             return now
         return self.last_queued + timedelta(microseconds=1)
 
-    def unsettled(self, date: EventDate, now: datetime) -> bool:
+    def unsettled(self, date: EventDate | LockedDate, now: datetime) -> bool:
         """Whether ``settle`` would change anything: a hold to expire, or a free seat that
         belongs to the first in line."""
         if self.overdue:
@@ -174,28 +226,59 @@ def hold_until(now: datetime) -> datetime:
     return now + timedelta(hours=current_app.config["REGISTRATION_HOLD_HOURS"])
 
 
+def seat_state(email_confirmed: bool, now: datetime) -> dict[str, Any]:
+    """The columns of a registration that gets a seat: confirmed at once if the address is
+    already confirmed, otherwise held (pending) until the person confirms."""
+    if email_confirmed:
+        return {
+            "status": RegistrationStatus.CONFIRMED,
+            "confirmed_at": now,
+            "hold_expires_at": None,
+            "queued_at": None,
+        }
+    return {
+        "status": RegistrationStatus.PENDING,
+        "hold_expires_at": hold_until(now),
+        "queued_at": None,
+    }
+
+
 def give_seat(registration: Registration, now: datetime, promoted: bool = False) -> None:
-    """A seat for ``registration``: confirmed at once if the address is already confirmed,
-    otherwise held (pending) until the person confirms. A new registration may come here
-    before it is written: it is then inserted with its seat, no UPDATE after the INSERT."""
-    registration.queued_at = None
+    """A seat for ``registration`` (see ``seat_state``), and the mail that tells so."""
     if promoted:
         registration.promoted_at = now
-    if registration.email_confirmed_at is not None:
-        registration.status = RegistrationStatus.CONFIRMED
-        registration.confirmed_at = now
-        registration.hold_expires_at = None
+    for column, value in seat_state(registration.email_confirmed_at is not None, now).items():
+        setattr(registration, column, value)
+    if registration.status is RegistrationStatus.CONFIRMED:
         mails.invitation(registration, now, promoted=promoted)
+    elif promoted:
+        mails.promoted_please_confirm(registration, now)
     else:
-        registration.status = RegistrationStatus.PENDING
-        registration.hold_expires_at = hold_until(now)
-        if promoted:
-            mails.promoted_please_confirm(registration, now)
-        else:
-            mails.confirm_request(registration, now)
+        mails.confirm_request(registration, now)
 
 
-def expire_overdue(date: EventDate, now: datetime) -> list[Registration]:
+def take_in(date: LockedDate, person: PersonRow, columns: dict[str, Any]) -> mails.Snapshot:
+    """Write a new registration for ``person`` on ``date`` (``columns``: the rest of its row,
+    its status among them) with one Core INSERT, and return it as its mails see it. The ORM's
+    flush of the row cost more CPU than the INSERT itself (see docs/performance.md)."""
+    registration_id = db.session.execute(
+        sa.insert(Registration.__table__),
+        {"event_date_id": date.id, "person_id": person.id, "ical_sequence": 0, **columns},
+    ).inserted_primary_key[0]
+    return mails.Snapshot(
+        id=registration_id,
+        status=columns["status"],
+        locale=columns["locale"],
+        ical_sequence=0,
+        hold_expires_at=columns.get("hold_expires_at"),
+        email_confirmed_at=columns.get("email_confirmed_at"),
+        token_expires_at=mails.token_expiry(date.ends_at),
+        event_date=date,
+        person=mails.PersonFacts(name=person.name, email=person.email),
+    )
+
+
+def expire_overdue(date: EventDate | LockedDate, now: datetime) -> list[Registration]:
     """Pending registrations whose hold has run out lose their seat."""
     overdue = (
         db.session.execute(
@@ -216,7 +299,7 @@ def expire_overdue(date: EventDate, now: datetime) -> list[Registration]:
     return list(overdue)
 
 
-def promote(date: EventDate, now: datetime) -> list[Registration]:
+def promote(date: EventDate | LockedDate, now: datetime) -> list[Registration]:
     """Give every free seat to the first in line, each seat exactly once (we hold the lock)."""
     seats = free_seats(date.capacity, holding(date.id))
     if seats == 0 or now >= date.starts_at:
@@ -239,7 +322,7 @@ def promote(date: EventDate, now: datetime) -> list[Registration]:
     return list(next_in_line)
 
 
-def settle(date: EventDate, now: datetime, counted: Tally | None = None) -> bool:
+def settle(date: EventDate | LockedDate, now: datetime, counted: Tally | None = None) -> bool:
     """Bring the date up to date: expired holds freed, free seats given to the waiting.
 
     One query finds out whether there is anything to do (usually not); ``counted`` is that

@@ -140,14 +140,14 @@ def _note(facts, now):
 def test_a_mail_that_cannot_be_composed_fails_alone_and_leaves_nothing_behind(app, smtp):
     when = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
     with app.app_context():
-        broken = queue_intent(
+        broken_id = queue_intent(
             recipient="a@kommune.de",
             kind="test",
             renderer="test-broken",
             facts={"id": 1},
             now=when,
         )
-        unknown = queue_intent(
+        unknown_id = queue_intent(
             recipient="b@kommune.de", kind="test", renderer="nobody", facts={}, now=when
         )
         queue_intent(
@@ -164,7 +164,6 @@ def test_a_mail_that_cannot_be_composed_fails_alone_and_leaves_nothing_behind(ap
             now=when,
         )
         db.session.commit()
-        broken_id, unknown_id = broken.id, unknown.id
         report = deliver_due(lambda: when)
         assert (report.sent, report.failed) == (2, 2)
         for message_id in (broken_id, unknown_id):
