@@ -91,6 +91,9 @@ def renders(name: str) -> Callable[[Renderer], Renderer]:
     return register
 
 
+_INSERT_MESSAGE = sa.insert(OutboxMessage.__table__)
+
+
 def queue_intent(
     *,
     recipient: str,
@@ -110,7 +113,7 @@ def queue_intent(
     queues one, and the ORM's flush of the row cost more CPU than the rest of queueing it
     (see docs/performance.md)."""
     message_id = db.session.execute(
-        sa.insert(OutboxMessage.__table__),
+        _INSERT_MESSAGE,
         {
             "recipient": recipient,
             "subject": kind,  # until it is rendered

@@ -35,17 +35,53 @@ class MunicipalityInput:
 
 # Built once (with parameters), like the statements in registrations.seats: every
 # registration and booking runs them, and building them costs more than running them.
-# Core statements, not ORM ones: on a registration, loading ORM objects cost more CPU than
-# the statements themselves (see docs/performance.md).
-_KNOWN_MUNICIPALITY = (
-    sa.select(Municipality.id, Municipality.population_class)
+# Core statements of the table's columns: on a registration, the ORM's execution path (and
+# loading ORM objects) cost more CPU than the statements themselves (see docs/performance.md).
+_municipalities = Municipality.__table__
+# The first municipality of that name in that Land. A scalar subquery, so that a registration
+# can ask it in the statement that locks its date (see registrations.seats).
+KNOWN_MUNICIPALITY_ID = (
+    sa.select(_municipalities.c.id)
     .where(
-        Municipality.name_key == sa.bindparam("name_key"),
-        Municipality.state == sa.bindparam("state"),
+        _municipalities.c.name_key == sa.bindparam("municipality_key"),
+        _municipalities.c.state == sa.bindparam("municipality_state"),
     )
-    .order_by(Municipality.id)
+    .order_by(_municipalities.c.id)
     .limit(1)
+    .scalar_subquery()
 )
+_KNOWN_MUNICIPALITY = sa.select(KNOWN_MUNICIPALITY_ID)
+_FILL_POPULATION_CLASS = (
+    sa.update(_municipalities)
+    .where(
+        _municipalities.c.id == sa.bindparam("municipality_id"),
+        _municipalities.c.population_class.is_(None),
+    )
+    .values(population_class=sa.bindparam("population_class"))
+)
+
+
+@dataclass(frozen=True)
+class MunicipalityName:
+    """The name of a municipality as typed, checked, with what it is looked up by."""
+
+    name: str
+    state: FederalState
+
+    def lookup(self) -> dict[str, object]:
+        """The parameters of ``KNOWN_MUNICIPALITY_ID``."""
+        return {"municipality_key": name_key(self.name), "municipality_state": self.state}
+
+
+def checked_name(given: MunicipalityInput) -> MunicipalityName:
+    name = " ".join(given.name.split())
+    if not name:
+        raise DomainError(_("Bitte geben Sie Ihre Kommune an."), "municipality")
+    if len(name) > 200:
+        raise DomainError(_("Der Name der Kommune ist zu lang."), "municipality")
+    if given.state is None:
+        raise DomainError(_("Bitte wählen Sie das Bundesland Ihrer Kommune."), "state")
+    return MunicipalityName(name, given.state)
 
 
 @dataclass(frozen=True)
@@ -88,24 +124,23 @@ def _person_upsert(dialect_name: str, returning: bool):
 def resolve_municipality(given: MunicipalityInput) -> int:
     """The id of the known municipality of that name in that Land, or of a new one (kind
     required then)."""
-    name = " ".join(given.name.split())
-    if not name:
-        raise DomainError(_("Bitte geben Sie Ihre Kommune an."), "municipality")
-    if len(name) > 200:
-        raise DomainError(_("Der Name der Kommune ist zu lang."), "municipality")
-    if given.state is None:
-        raise DomainError(_("Bitte wählen Sie das Bundesland Ihrer Kommune."), "state")
-    known = db.session.execute(
-        _KNOWN_MUNICIPALITY, {"name_key": name_key(name), "state": given.state}
-    ).first()
-    if known is not None:
-        if known.population_class is None and given.population_class is not None:
+    name = checked_name(given)
+    known_id = db.session.execute(_KNOWN_MUNICIPALITY, name.lookup()).scalar()
+    return adopt_municipality(given, name, known_id)
+
+
+def adopt_municipality(
+    given: MunicipalityInput, name: MunicipalityName, known_id: int | None
+) -> int:
+    """``resolve_municipality`` once ``KNOWN_MUNICIPALITY_ID`` has been asked: the known one
+    (its population class filled in if we had none), or a new one."""
+    if known_id is not None:
+        if given.population_class is not None:
             db.session.execute(
-                sa.update(Municipality.__table__)
-                .where(Municipality.__table__.c.id == known.id)
-                .values(population_class=given.population_class)
+                _FILL_POPULATION_CLASS,
+                {"municipality_id": known_id, "population_class": given.population_class},
             )
-        return known.id
+        return known_id
     if given.kind is None:
         raise DomainError(
             _(
@@ -115,7 +150,7 @@ def resolve_municipality(given: MunicipalityInput) -> int:
             "municipality_kind",
         )
     municipality = Municipality(
-        name=name, kind=given.kind, state=given.state, population_class=given.population_class
+        name=name.name, kind=given.kind, state=name.state, population_class=given.population_class
     )
     db.session.add(municipality)
     db.session.flush()

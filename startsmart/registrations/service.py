@@ -17,7 +17,12 @@ from startsmart import tokens
 from startsmart.catalog.models import EventDate, EventDateStatus, OfferingFormat
 from startsmart.errors import DomainError
 from startsmart.extensions import db
-from startsmart.municipalities.service import MunicipalityInput, resolve_municipality, upsert_person
+from startsmart.municipalities.service import (
+    MunicipalityInput,
+    adopt_municipality,
+    checked_name,
+    upsert_person,
+)
 from startsmart.registrations import mails, seats
 from startsmart.registrations.models import (
     ACTIVE,
@@ -88,19 +93,22 @@ def register(date_id: int, applicant: Applicant, now: datetime, by_staff: bool =
     resubmit). Staff may register people outside the registration window; their entries
     need no e-mail confirmation.
 
-    Usually six statements: the locked date (with its offering), the municipality, the person
-    (one upsert), one count of the date's registrations, the registration and its mail. The
-    busiest write of the service, so it works with rows, not ORM objects (see
+    Usually five statements: the locked date (with its offering, and the municipality's id),
+    the person (one upsert), one count of the date's registrations, the registration and its
+    mail. The busiest write of the service, so it works with rows, not ORM objects (see
     docs/performance.md); confirming, cancelling and promoting stay with the ORM.
     """
-    date = seats.lock_date_for_registration(date_id)
+    municipality = checked_name(applicant.municipality)
+    date, known_municipality_id = seats.lock_date_for_registration(date_id, municipality)
     if date is None:
         raise DomainError(_("Diesen Termin gibt es nicht."))
     reason = closed_reason(window(date), now, by_staff)
     if reason is not None:
         raise DomainError(closed_message(reason))
     question = _checked_question(date, applicant.question)
-    municipality_id = resolve_municipality(applicant.municipality)
+    municipality_id = adopt_municipality(
+        applicant.municipality, municipality, known_municipality_id
+    )
     person = upsert_person(
         name=applicant.name,
         email=applicant.email,
