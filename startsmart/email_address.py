@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 
@@ -16,14 +18,25 @@ def normalise_email(text: str) -> str:
     Deliverability (a DNS lookup) is not checked here: that belongs to sending, and the check
     must not depend on the network while somebody fills in a form.
     """
+    normalised = _normal_form(text.strip())
+    if normalised is None:
+        raise InvalidEmail(
+            _("Bitte geben Sie eine gültige E-Mail-Adresse an (zum Beispiel name@stadt.de).")
+        )
+    return normalised
+
+
+@functools.lru_cache(maxsize=1024)
+def _normal_form(text: str) -> str | None:
+    """The normal form, or None if ``text`` is no usable address. Remembered: a registration
+    checks its address in the form and again in the service, and email-validator's check cost
+    a few percent of a registration's CPU (see docs/performance.md)."""
     try:
         # Umlauts after the @ are fine (sent as punycode); before it they need SMTPUTF8, which
         # many municipal mail servers do not speak, so such an address would never get mail.
-        result = validate_email(text.strip(), check_deliverability=False, allow_smtputf8=False)
-    except EmailNotValidError as error:
-        raise InvalidEmail(
-            _("Bitte geben Sie eine gültige E-Mail-Adresse an (zum Beispiel name@stadt.de).")
-        ) from error
+        result = validate_email(text, check_deliverability=False, allow_smtputf8=False)
+    except EmailNotValidError:
+        return None
     return result.normalized.lower()
 
 
