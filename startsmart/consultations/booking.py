@@ -198,12 +198,9 @@ def book(
         raise DomainError(_("Für ein Telefongespräch brauchen wir Ihre Telefonnummer."), "phone")
     municipality_id = resolve_municipality(request.municipality)
     # One booking per municipality at a time: two colleagues booking at once queue up here.
-    municipality = db.session.execute(
-        sa.select(Municipality)
-        .where(Municipality.id == municipality_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).scalar_one()
+    municipality = db.session.get(
+        Municipality, municipality_id, with_for_update=True, populate_existing=True
+    )
     # The override is recorded only where it was needed, so the flag marks real exceptions.
     overridden = False
     try:
