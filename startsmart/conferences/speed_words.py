@@ -30,6 +30,11 @@ def presenter_texts() -> dict[str, str]:
         "table": _("Tisch %(table)s", **_marks("table")),
         "host": _("Team"),
         "sitting_out": _("Pause in dieser Runde:"),
+        "tables_page": _(
+            "Tische %(first)s–%(last)s von %(total)s · Seite %(page)s von %(pages)s, "
+            "sie wechseln von selbst",
+            **_marks("first", "last", "total", "page", "pages"),
+        ),
         "no_seating": _("Kein Sitzplan mehr: Die Runden sind vorbei."),
         "no_plan": _("Noch kein Plan. Bitte erstellen Sie ihn in der Übersicht."),
         "online": "",

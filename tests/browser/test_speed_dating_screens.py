@@ -212,3 +212,59 @@ def test_presenter_and_phone_from_check_in_to_a_replan(app, browser, live_server
     assert errors == []
     staff.close()
     phone_context.close()
+
+
+def test_a_hall_too_big_for_the_projector_sees_every_table_in_turn(app, browser, live_server):
+    """130 people at 65 tables do not fit on a 720-line projector: the seating plan takes turns
+    in pages (every 10 s), each table on one page, none cut off, and the screen says which."""
+    event = make_event(app)
+    event.everyone_here(130)
+    planned = event.plan()
+    tables = {str(t["number"]) for t in planned["plan"]["rounds"][0]["tables"]}
+    assert len(tables) == 65
+    context = browser.new_context(
+        base_url=live_server, locale="de-DE", viewport={"width": 1280, "height": 720}
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    errors: list = []
+    page.on("pageerror", lambda error: errors.append(error))
+    page.clock.install()
+    log_in(page)
+    page.goto(f"/staff/regionalkonferenzen/{event.conference_id}/speed-dating")
+    page.get_by_role("link", name="Präsentation für den Beamer öffnen").click()
+    expect(page.locator("#presenter")).to_have_attribute("data-live", "ready")
+    expect(page.locator("#pr-seating-heading")).to_have_text("Sitzplan Runde 1")
+    caption = page.locator("#pr-seating-page")
+    expect(caption).to_have_text(
+        re.compile(r"^Tische 1–\d+ von 65 · Seite 1 von \d+, sie wechseln von selbst$")
+    )
+    pages = int(re.search(r"Seite 1 von (\d+)", caption.inner_text()).group(1))
+    assert pages >= 2
+    assert axe_violations(page) == []
+    page.screenshot(path="/tmp/ss/presenter-paged.png")
+    seen: list[str] = []
+    for number in range(1, pages + 1):
+        expect(caption).to_contain_text(f"Seite {number} von {pages}")
+        shown = page.evaluate(
+            """() => {
+              const box = document.getElementById("pr-seating");
+              const edge = box.getBoundingClientRect();
+              const rows = Array.from(box.querySelectorAll("li")).filter((li) => !li.hidden);
+              return {
+                scrolls: box.scrollHeight > box.clientHeight + 1,
+                rows: rows.map((li) => {
+                  const r = li.getBoundingClientRect();
+                  return [li.dataset.table, r.top >= edge.top - 1 && r.bottom <= edge.bottom + 1];
+                }),
+              };
+            }"""
+        )
+        assert not shown["scrolls"]
+        assert shown["rows"] and all(inside for _, inside in shown["rows"]), shown["rows"]
+        seen += [table for table, _ in shown["rows"]]
+        page.clock.run_for(10_000)
+    assert sorted(seen) == sorted(tables)  # every table once
+    expect(caption).to_contain_text(f"Seite 1 von {pages}")  # and round again
+    assert errors == []
+    context.close()

@@ -15,10 +15,14 @@ document.addEventListener("DOMContentLoaded", () => {
     countdown: byId("pr-countdown"),
     seatingHeading: byId("pr-seating-heading"),
     seating: byId("pr-seating-body"),
+    seatingBox: byId("pr-seating"),
+    seatingPage: byId("pr-seating-page"),
     connection: byId("pr-connection"),
     message: byId("pr-message"),
   };
   let seatingShown = null; // plan version and round of the seating on screen
+  let pageTimer = null; // turns the pages of a seating plan too long for the screen
+  const PAGE_SECONDS = 10;
   let sending = false;
   let messageTimer = null;
 
@@ -74,6 +78,7 @@ document.addEventListener("DOMContentLoaded", () => {
       list.className = "pr-tables" + (many ? " pr-many" : "");
       for (const table of found.tables) {
         const item = document.createElement("li");
+        item.dataset.table = table.table;
         const label = document.createElement("span");
         label.className = "pr-table";
         label.textContent = live.fill(texts.table, { table: table.table });
@@ -98,7 +103,68 @@ document.addEventListener("DOMContentLoaded", () => {
       parts.push(note);
     }
     view.seating.replaceChildren(...parts);
+    pageSeating();
   }
+
+  // A hall too big for the screen: the tables take turns in pages, each long enough to find
+  // one's name, so no table is ever cut off at the bottom of the projector.
+  function overflowing() {
+    return view.seatingBox.scrollHeight > view.seatingBox.clientHeight + 1;
+  }
+
+  function showOnly(items, start, end) {
+    items.forEach((item, index) => {
+      item.hidden = index < start || index >= end;
+    });
+  }
+
+  function pageSeating() {
+    clearInterval(pageTimer);
+    pageTimer = null;
+    view.seatingPage.textContent = "";
+    const list = view.seating.querySelector(".pr-tables");
+    if (!list) return;
+    const items = Array.from(list.children);
+    showOnly(items, 0, items.length);
+    if (!overflowing()) return;
+    view.seatingPage.textContent = texts.tables_page; // its line counts while measuring
+    const pages = [];
+    for (let start = 0; start < items.length; ) {
+      let fits = start + 1; // the most tables from ``start`` on that fit (at least one)
+      let tooMany = items.length + 1;
+      while (tooMany - fits > 1) {
+        const middle = Math.floor((fits + tooMany) / 2);
+        showOnly(items, start, middle);
+        if (overflowing()) tooMany = middle;
+        else fits = middle;
+      }
+      pages.push([start, fits]);
+      start = fits;
+    }
+    let shown = 0;
+    const show = () => {
+      const [start, end] = pages[shown];
+      showOnly(items, start, end);
+      view.seatingPage.textContent = live.fill(texts.tables_page, {
+        first: items[start].dataset.table,
+        last: items[end - 1].dataset.table,
+        total: items.length,
+        page: shown + 1,
+        pages: pages.length,
+      });
+    };
+    show();
+    pageTimer = setInterval(() => {
+      shown = (shown + 1) % pages.length;
+      show();
+    }, PAGE_SECONDS * 1000);
+  }
+
+  let resizeTimer = null;
+  window.addEventListener("resize", () => {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(pageSeating, 200);
+  });
 
   function renderControls(at, rounds) {
     const focused = document.activeElement;
