@@ -15,10 +15,10 @@ from datetime import datetime, time, timedelta
 import sqlalchemy as sa
 from flask import Flask
 
+from speed_dating_support import conference_with_speed_dating
 from startsmart import tokens
 from startsmart.catalog.models import EventDate, EventDateStatus, Offering
 from startsmart.catalog.slugs import slugify
-from startsmart.catalog.staff_dates import Deadline
 from startsmart.clock import berlin_to_utc, berlin_today
 from startsmart.conferences import service as conferences
 from startsmart.conferences import speed_dating, speed_planning
@@ -290,28 +290,18 @@ def _conference(site: Site, now: datetime, team: StaffUser) -> None:
     demo = db.session.execute(sa.select(Conference).order_by(Conference.id)).scalars().first()
     site.bare_conference_id = demo.id
     day = berlin_today(now) + timedelta(days=12)
-    conference = conferences.create_conference(
-        conferences.ConferenceInput(
-            title="Regionalkonferenz West",
-            day=day,
-            starts=time(9, 30),
-            ends=time(16, 30),
-            city="Soest",
-            venue="Stadthalle Soest, Dasselwall 1",
-            description="Fachimpulse am Vormittag\n\n13 Uhr: Speed-Dating",
-            capacity=120,
-            deadline=Deadline(),
-        ),
+    conference = conference_with_speed_dating(
         team,
         now,
+        day,
+        title="Regionalkonferenz West",
+        city="Soest",
+        venue="Stadthalle Soest, Dasselwall 1",
+        description="Fachimpulse am Vormittag\n\n13 Uhr: Speed-Dating",
+        hours=(time(9, 30), time(16, 30)),
+        capacity=120,
     )
     site.conference_id, site.conference_slug = conference.id, conference.slug
-    speed_dating.save_settings(
-        conference.id,
-        speed_dating.Settings(starts=time(13), questions=tuple(speed_dating.default_questions())),
-        team,
-        now,
-    )
     date_id = site.conference_date = conferences.conference_date(conference.id).id
     people = [
         _register(date_id, n, now, speed_dating=True, contact_exchange=n % 2 == 0)

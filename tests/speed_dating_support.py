@@ -158,6 +158,51 @@ class Event:
         return ids
 
 
+def conference_with_speed_dating(
+    actor: StaffUser,
+    now: datetime,
+    day: date,
+    *,
+    title: str = "Regionalkonferenz Nord",
+    city: str = "Flensburg",
+    venue: str = "Deutsches Haus",
+    description: str = "Fachimpulse, Beratung und Speed-Dating.",
+    hours: tuple[time, time] = (time(9, 0), time(17, 0)),
+    capacity: int = 200,
+    **settings,
+):
+    """A regional conference on ``day`` with its speed-dating set up (at 13:00 unless
+    ``settings`` say otherwise), created by ``actor``; inside an app context."""
+    conference = service.create_conference(
+        service.ConferenceInput(
+            title=title,
+            day=day,
+            starts=hours[0],
+            ends=hours[1],
+            city=city,
+            venue=venue,
+            description=description,
+            capacity=capacity,
+            deadline=Deadline(),
+        ),
+        actor,
+        now,
+    )
+    speed_dating.save_settings(
+        conference.id,
+        speed_dating.Settings(
+            **{
+                "starts": time(13, 0),
+                "questions": tuple(speed_dating.default_questions()),
+                **settings,
+            }
+        ),
+        actor,
+        now,
+    )
+    return conference
+
+
 def make_event(app: Flask, **settings) -> Event:
     """The conference "Regionalkonferenz Nord" with its speed-dating at 13:00 (``settings``
     change the defaults: 45 minutes, rounds of 3 with 1 minute to change, pairs) and the event
@@ -166,32 +211,6 @@ def make_event(app: Flask, **settings) -> Event:
     day = berlin_today(utcnow()) + timedelta(days=10)
     with app.app_context():
         actor = db.session.get(StaffUser, actor_id)
-        conference = service.create_conference(
-            service.ConferenceInput(
-                title="Regionalkonferenz Nord",
-                day=day,
-                starts=time(9, 0),
-                ends=time(17, 0),
-                city="Flensburg",
-                venue="Deutsches Haus",
-                description="Fachimpulse, Beratung und Speed-Dating.",
-                capacity=200,
-                deadline=Deadline(),
-            ),
-            actor,
-            utcnow(),
-        )
-        speed_dating.save_settings(
-            conference.id,
-            speed_dating.Settings(
-                **{
-                    "starts": time(13, 0),
-                    "questions": tuple(speed_dating.default_questions()),
-                    **settings,
-                }
-            ),
-            actor,
-            utcnow(),
-        )
+        conference = conference_with_speed_dating(actor, utcnow(), day, **settings)
         date_id = service.conference_date(conference.id).id
         return Event(app, conference.id, date_id, actor_id, day)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
@@ -19,9 +19,9 @@ from flask import Flask
 
 import startsmart
 from consultation_support import booking_form
+from speed_dating_support import conference_with_speed_dating
 from staff_support import calendars, deliver
 from startsmart.catalog.models import EventDate, Offering, OfferingFormat
-from startsmart.catalog.staff_dates import Deadline
 from startsmart.clock import berlin_today
 from startsmart.conferences import service as conferences
 from startsmart.conferences import speed_dating, speed_planning
@@ -220,28 +220,15 @@ def _speed_networking_with_a_plan(app: Flask) -> None:
             sa.select(StaffUser).where(StaffUser.role == Role.ADMIN)
         ).scalar_one()
         # The demo's conference predates registrations; this one has them.
-        conference = conferences.create_conference(
-            conferences.ConferenceInput(
-                title="Regionalkonferenz Süd",
-                day=berlin_today(utcnow()) + timedelta(days=20),
-                starts=time(9),
-                ends=time(17),
-                city="Ulm",
-                venue="Stadthaus",
-                description="Fachimpulse und Speed-Dating.",
-                capacity=100,
-                deadline=Deadline(),
-            ),
+        conference = conference_with_speed_dating(
             admin,
             utcnow(),
-        )
-        speed_dating.save_settings(
-            conference.id,
-            speed_dating.Settings(
-                starts=time(13), questions=tuple(speed_dating.default_questions())
-            ),
-            admin,
-            utcnow(),
+            berlin_today(utcnow()) + timedelta(days=20),
+            title="Regionalkonferenz Süd",
+            city="Ulm",
+            venue="Stadthaus",
+            description="Fachimpulse und Speed-Dating.",
+            capacity=100,
         )
         date_id = conferences.conference_date(conference.id).id
         for number, town in enumerate(["Aach", "Bühl", "Calw", "Dettingen", "Ehingen"]):

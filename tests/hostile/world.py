@@ -13,8 +13,8 @@ from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 
 from consultation_support import booking_request, make_advisor
+from speed_dating_support import conference_with_speed_dating
 from startsmart.catalog.models import EventDate, Offering
-from startsmart.catalog.staff_dates import Deadline
 from startsmart.clock import berlin_to_utc, berlin_today
 from startsmart.conferences import service as conferences
 from startsmart.conferences import speed_dating, speed_planning
@@ -207,29 +207,7 @@ def applicant(
 
 def _conference_with_plan(actor: StaffUser, now: datetime):
     day = berlin_today(now) + timedelta(days=10)
-    conference = conferences.create_conference(
-        conferences.ConferenceInput(
-            title="Regionalkonferenz Nord",
-            day=day,
-            starts=time(9, 0),
-            ends=time(17, 0),
-            city="Flensburg",
-            venue="Deutsches Haus",
-            description="Fachimpulse, Beratung und Speed-Dating.",
-            capacity=200,
-            deadline=Deadline(),
-        ),
-        actor,
-        now,
-    )
-    speed_dating.save_settings(
-        conference.id,
-        speed_dating.Settings(
-            starts=time(13, 0), questions=tuple(speed_dating.default_questions())
-        ),
-        actor,
-        now,
-    )
+    conference = conference_with_speed_dating(actor, now, day)
     date_id = conferences.conference_date(conference.id).id
     codes = []
     for number in range(4):
