@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from flask import Flask
 
+from startsmart.clock import berlin_to_utc, berlin_today
 from startsmart.consultations.models import WeeklyHours
+from startsmart.database import utcnow
 from startsmart.extensions import db
 from startsmart.municipalities.models import FederalState, MunicipalityKind
 from startsmart.municipalities.service import MunicipalityInput
@@ -75,3 +77,11 @@ def booking_form(start: datetime, **overrides) -> dict:
         "privacy": "y",
         **overrides,
     }
+
+
+def next_weekday_slot(days_ahead: int = 7, hour: int = 10) -> datetime:
+    """A Berlin weekday at ``hour``, at least ``days_ahead`` days from now, as UTC."""
+    day = berlin_today(utcnow()) + timedelta(days=days_ahead)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return berlin_to_utc(day, time(hour))

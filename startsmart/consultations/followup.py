@@ -149,12 +149,7 @@ def send(consultation_id: int, actor: StaffUser, now: datetime) -> Consultation:
         )
     if consultation.person is None:
         raise DomainError(_("Zu dieser Beratung gibt es keine Kontaktperson mehr."))
-    mails.to_municipality(
-        consultation,
-        "consultation_follow_up",
-        now,
-        recommendations=list(consultation.recommendations),
-    )
+    mails.follow_up(consultation, now)
     consultation.follow_up_sent_at = now
     audit.record(
         "consultation.follow_up", actor, now, subject=f"consultation:{consultation.id}", sent=True

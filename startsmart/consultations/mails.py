@@ -1,7 +1,15 @@
-"""Mails of a consultation: to the municipality and to the advisor, one calendar UID for both."""
+"""Mails of a consultation: to the municipality and to the advisor, one calendar UID for both.
+
+Queued as outbox intents, like a registration's mails (``registrations.mails``): the request
+stores a snapshot of what each mail will say (time, channel, place, SEQUENCE, METHOD); the
+outbox worker composes it in the recipient's language and mints the municipality's manage
+link then. Only the follow-up, which names catalogue dates, is composed at once.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -12,16 +20,18 @@ from flask_babel import gettext as _
 from startsmart import tokens
 from startsmart.catalog.calendar import uid_domain
 from startsmart.consultations.models import Channel, Consultation
-from startsmart.invitations.compose import Invitation, Recipient, organizer
+from startsmart.extensions import db
+from startsmart.invitations.compose import Draft, Invitation, Recipient, organizer
 from startsmart.invitations.ical import Attendee, CalendarEvent, Method
-from startsmart.invitations.outbox import queue_mail
+from startsmart.invitations.outbox import queue_intent, queue_mail, renders
 from startsmart.links import public_url
 from startsmart.staff.models import StaffUser
 
 TOKEN_PURPOSE = "consultation"
+RENDERER = "consultation"
 
 
-def manage_url(consultation: Consultation, now: datetime) -> str:
+def manage_url(consultation: Consultation | Snapshot, now: datetime) -> str:
     days = current_app.config["PERSONAL_DATA_RETENTION_DAYS"]
     token = tokens.mint(
         TOKEN_PURPOSE, consultation.id, now, consultation.ends_at + timedelta(days=days)
@@ -29,11 +39,11 @@ def manage_url(consultation: Consultation, now: datetime) -> str:
     return public_url("consultations.manage", token=token)
 
 
-def uid(consultation: Consultation) -> str:
+def uid(consultation: Consultation | Snapshot) -> str:
     return f"consultation-{consultation.id}@{uid_domain()}"
 
 
-def where(consultation: Consultation) -> str:
+def where(consultation: Consultation | Snapshot) -> str:
     if consultation.channel is Channel.ON_SITE:
         if consultation.conference is not None:
             conference = consultation.conference
@@ -50,8 +60,8 @@ def where(consultation: Consultation) -> str:
 
 
 def calendar_event(
-    consultation: Consultation,
-    advisors: tuple[StaffUser, ...],
+    consultation: Consultation | Snapshot,
+    advisors: tuple[StaffUser | AdvisorFacts, ...],
     manage: str | None,
     cancelled: bool = False,
 ) -> CalendarEvent:
@@ -80,6 +90,177 @@ def calendar_event(
     )
 
 
+# -- the snapshot a queued mail is rendered from --------------------------------------------
+# As for registrations (``registrations.mails``): the request stores what the mail will say,
+# the outbox worker composes it and mints the manage link's token. Composing two mails with
+# their invitations cost a booking more CPU than the rest of it, under the advisor's lock.
+# The attribute names are the model's, so the templates, ``where`` and ``calendar_event``
+# take a snapshot as they take a consultation.
+
+
+@dataclass(frozen=True)
+class PersonFacts:
+    name: str
+    email: str
+    function: str | None
+
+
+@dataclass(frozen=True)
+class AdvisorFacts:
+    name: str
+    email: str
+    locale: str
+
+
+@dataclass(frozen=True)
+class PlaceFacts:
+    """A municipality (``name``) or a conference (``title`` and ``venue``)."""
+
+    name: str = ""
+    title: str = ""
+    venue: str = ""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A consultation as it was when a mail about it was queued."""
+
+    id: int
+    locale: str
+    ical_sequence: int
+    starts_at: datetime
+    ends_at: datetime
+    hold_expires_at: datetime | None
+    channel: Channel
+    phone: str | None
+    situation: str
+    goals: str
+    person: PersonFacts
+    advisor: AdvisorFacts
+    municipality: PlaceFacts | None
+    conference: PlaceFacts | None
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+def _moment(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text is not None else None
+
+
+def _advisor(advisor: StaffUser) -> dict[str, str]:
+    return {"name": advisor.name, "email": advisor.email, "locale": advisor.locale}
+
+
+def snapshot(consultation: Consultation) -> dict[str, Any]:
+    """The facts of ``consultation`` a mail may show, as JSON."""
+    person = consultation.person
+    municipality = consultation.municipality
+    conference = consultation.conference
+    return {
+        "id": consultation.id,
+        "locale": consultation.locale,
+        "ical_sequence": consultation.ical_sequence,
+        "starts_at": _iso(consultation.starts_at),
+        "ends_at": _iso(consultation.ends_at),
+        "hold_expires_at": _iso(consultation.hold_expires_at),
+        "channel": consultation.channel.value,
+        "phone": consultation.phone,
+        "situation": consultation.situation,
+        "goals": consultation.goals,
+        "person": {"name": person.name, "email": person.email, "function": person.function},
+        "advisor": _advisor(consultation.advisor),
+        "municipality": {"name": municipality.name} if municipality else None,
+        "conference": (
+            {"title": conference.title, "venue": conference.venue} if conference else None
+        ),
+    }
+
+
+def from_snapshot(facts: Mapping[str, Any]) -> Snapshot:
+    return Snapshot(
+        id=facts["id"],
+        locale=facts["locale"],
+        ical_sequence=facts["ical_sequence"],
+        starts_at=_moment(facts["starts_at"]),
+        ends_at=_moment(facts["ends_at"]),
+        hold_expires_at=_moment(facts["hold_expires_at"]),
+        channel=Channel(facts["channel"]),
+        phone=facts["phone"],
+        situation=facts["situation"],
+        goals=facts["goals"],
+        person=PersonFacts(**facts["person"]),
+        advisor=AdvisorFacts(**facts["advisor"]),
+        municipality=PlaceFacts(**facts["municipality"]) if facts["municipality"] else None,
+        conference=PlaceFacts(**facts["conference"]) if facts["conference"] else None,
+    )
+
+
+def _queue(
+    consultation: Consultation,
+    template: str,
+    now: datetime,
+    method: Method | None,
+    advisor: StaffUser | None = None,
+    dedupe_key: str | None = None,
+    **context: Any,
+) -> None:
+    """Queue ``template`` for the municipality, or for ``advisor``; ``context`` must be JSON."""
+    queue_intent(
+        recipient=advisor.email if advisor is not None else consultation.person.email,
+        kind=template,
+        renderer=RENDERER,
+        facts={
+            "template": template,
+            "method": method.value if method is not None else None,
+            "advisor": _advisor(advisor) if advisor is not None else None,
+            "consultation": snapshot(consultation),
+            "context": context,
+        },
+        now=now,
+        reference=f"consultation:{consultation.id}",
+        dedupe_key=dedupe_key,
+    )
+
+
+@renders(RENDERER)
+def render(facts: Mapping[str, Any], now: datetime) -> Draft:
+    """Turn a queued consultation mail into what ``compose`` needs; the municipality's mails
+    get a fresh manage link (none once the person's data has been deleted)."""
+    consultation = from_snapshot(facts["consultation"])
+    method = Method(facts["method"]) if facts["method"] is not None else None
+    cancelled = method is Method.CANCEL
+    if facts["advisor"] is not None:
+        advisor = AdvisorFacts(**facts["advisor"])
+        to = Recipient(advisor.email, advisor.name, advisor.locale)
+        with force_locale(to.locale):
+            event = calendar_event(consultation, (advisor,), None, cancelled=cancelled)
+            where_ = where(consultation)
+        context = {
+            "consultation": consultation,
+            "advisor": advisor,
+            "where": where_,
+            "staff_url": public_url("consultations_staff.detail", consultation_id=consultation.id),
+        }
+    else:
+        person = consultation.person
+        to = Recipient(person.email, person.name, consultation.locale)
+        row = db.session.get(Consultation, consultation.id)
+        if row is None or row.anonymised_at is not None:
+            manage = public_url("consultations.book")
+        else:
+            manage = manage_url(consultation, now)
+        with force_locale(to.locale):
+            event = calendar_event(
+                consultation, (consultation.advisor,), manage, cancelled=cancelled
+            )
+            where_ = where(consultation)
+        context = {"consultation": consultation, "manage_url": manage, "where": where_}
+    invitation = Invitation(method, event) if method is not None else None
+    return Draft(facts["template"], to, {**context, **facts["context"]}, invitation)
+
+
 def to_municipality(
     consultation: Consultation,
     template: str,
@@ -88,30 +269,7 @@ def to_municipality(
     dedupe_key: str | None = None,
     **context: Any,
 ) -> None:
-    person = consultation.person
-    to = Recipient(person.email, person.name, consultation.locale)
-    manage = manage_url(consultation, now)
-    invitation = None
-    if method is not None:
-        with force_locale(to.locale):
-            event = calendar_event(
-                consultation, (consultation.advisor,), manage, cancelled=method is Method.CANCEL
-            )
-        invitation = Invitation(method, event)
-    queue_mail(
-        to=to,
-        template=template,
-        now=now,
-        invitation=invitation,
-        reference=f"consultation:{consultation.id}",
-        dedupe_key=dedupe_key,
-        context={
-            "consultation": consultation,
-            "manage_url": manage,
-            "where": where(consultation),
-            **context,
-        },
-    )
+    _queue(consultation, template, now, method, dedupe_key=dedupe_key, **context)
 
 
 def to_advisor(
@@ -123,21 +281,26 @@ def to_advisor(
     **context: Any,
 ) -> None:
     """The advisor's copy: the same UID; a CANCEL names only the advisor who is removed."""
-    to = Recipient(advisor.email, advisor.name, advisor.locale)
+    _queue(consultation, template, now, method, advisor=advisor, **context)
+
+
+def follow_up(consultation: Consultation, now: datetime) -> None:
+    """The recommended next steps, composed at once: they name dates of the catalogue, and
+    staff send it by hand, one at a time."""
+    person = consultation.person
+    to = Recipient(person.email, person.name, consultation.locale)
     with force_locale(to.locale):
-        event = calendar_event(consultation, (advisor,), None, cancelled=method is Method.CANCEL)
+        where_ = where(consultation)
     queue_mail(
         to=to,
-        template=template,
+        template="consultation_follow_up",
         now=now,
-        invitation=Invitation(method, event),
         reference=f"consultation:{consultation.id}",
         context={
             "consultation": consultation,
-            "advisor": advisor,
-            "where": where(consultation),
-            "staff_url": public_url("consultations_staff.detail", consultation_id=consultation.id),
-            **context,
+            "manage_url": manage_url(consultation, now),
+            "where": where_,
+            "recommendations": list(consultation.recommendations),
         },
     )
 

@@ -9,8 +9,7 @@ import icalendar
 import pytest
 import sqlalchemy as sa
 
-from consultation_support import booking_form, booking_request, make_advisor
-from startsmart.clock import berlin_to_utc, berlin_today
+from consultation_support import booking_form, booking_request, make_advisor, next_weekday_slot
 from startsmart.consultations import booking
 from startsmart.consultations.models import Consultation, ConsultationStatus
 from startsmart.database import utcnow
@@ -18,16 +17,6 @@ from startsmart.extensions import db
 from startsmart.invitations.outbox import deliver_due
 from startsmart.municipalities.models import FederalState, Municipality, MunicipalityKind
 from support import csrf_token, links_in, path_of, submit, text
-
-
-def next_weekday_slot(days_ahead: int = 7, hour: int = 10):
-    """A Berlin weekday at ``hour``, at least ``days_ahead`` days from now, as UTC."""
-    from datetime import time
-
-    day = berlin_today(utcnow()) + timedelta(days=days_ahead)
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return berlin_to_utc(day, time(hour))
 
 
 def calendars(message) -> list[icalendar.Calendar]:
