@@ -50,3 +50,13 @@ def berlin_wall_time(instant: datetime) -> tuple[date, time]:
     """Day and time of day in Berlin of a stored UTC instant, to fill a form with."""
     local = instant.astimezone(BERLIN)
     return local.date(), local.time().replace(tzinfo=None, fold=0)
+
+
+def iso_or_none(moment: datetime | None) -> str | None:
+    """A moment as ISO 8601 text for JSON (a queued mail's snapshot), None kept."""
+    return moment.isoformat() if moment is not None else None
+
+
+def moment_or_none(text: str | None) -> datetime | None:
+    """The inverse of ``iso_or_none``."""
+    return datetime.fromisoformat(text) if text is not None else None

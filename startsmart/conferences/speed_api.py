@@ -12,6 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from startsmart.clock import iso_or_none
 from startsmart.conferences import speed_clock
 from startsmart.conferences.models import Conference, SpeedDatingParticipant, SpeedDatingSession
 from startsmart.conferences.planner import HOST_ID
@@ -21,10 +22,6 @@ from startsmart.conferences.speed_planning import current_plan, plan_from_json, 
 from startsmart.extensions import db
 
 
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment is not None else None
-
-
 def _clock(session: SpeedDatingSession, rounds: int, now: datetime) -> dict[str, Any]:
     at = speed_clock.position(run_state(session), timing(session, rounds), now)
     return {
@@ -32,7 +29,7 @@ def _clock(session: SpeedDatingSession, rounds: int, now: datetime) -> dict[str,
         "round": at.round,
         "phase": at.phase,
         "seconds_left": at.seconds_left,
-        "phase_ends_at": _iso(at.phase_ends_at),
+        "phase_ends_at": iso_or_none(at.phase_ends_at),
         "next_round": at.next_round,
     }
 
@@ -63,7 +60,7 @@ def _full(
         "run": {
             "status": session.status.value,
             "current_round": session.current_round,
-            "round_started_at": _iso(session.round_started_at),
+            "round_started_at": iso_or_none(session.round_started_at),
             "paused_remaining_seconds": session.paused_remaining_seconds,
         },
     }

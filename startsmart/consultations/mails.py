@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 
 from startsmart import tokens
 from startsmart.catalog.calendar import uid_domain
+from startsmart.clock import iso_or_none, moment_or_none
 from startsmart.consultations.models import Channel, Consultation
 from startsmart.extensions import db
 from startsmart.invitations.compose import Draft, Invitation, Recipient, organizer
@@ -141,14 +142,6 @@ class Snapshot:
     conference: PlaceFacts | None
 
 
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment is not None else None
-
-
-def _moment(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text) if text is not None else None
-
-
 def _advisor(advisor: StaffUser) -> dict[str, str]:
     return {"name": advisor.name, "email": advisor.email, "locale": advisor.locale}
 
@@ -162,9 +155,9 @@ def snapshot(consultation: Consultation) -> dict[str, Any]:
         "id": consultation.id,
         "locale": consultation.locale,
         "ical_sequence": consultation.ical_sequence,
-        "starts_at": _iso(consultation.starts_at),
-        "ends_at": _iso(consultation.ends_at),
-        "hold_expires_at": _iso(consultation.hold_expires_at),
+        "starts_at": iso_or_none(consultation.starts_at),
+        "ends_at": iso_or_none(consultation.ends_at),
+        "hold_expires_at": iso_or_none(consultation.hold_expires_at),
         "channel": consultation.channel.value,
         "phone": consultation.phone,
         "situation": consultation.situation,
@@ -183,9 +176,9 @@ def from_snapshot(facts: Mapping[str, Any]) -> Snapshot:
         id=facts["id"],
         locale=facts["locale"],
         ical_sequence=facts["ical_sequence"],
-        starts_at=_moment(facts["starts_at"]),
-        ends_at=_moment(facts["ends_at"]),
-        hold_expires_at=_moment(facts["hold_expires_at"]),
+        starts_at=moment_or_none(facts["starts_at"]),
+        ends_at=moment_or_none(facts["ends_at"]),
+        hold_expires_at=moment_or_none(facts["hold_expires_at"]),
         channel=Channel(facts["channel"]),
         phone=facts["phone"],
         situation=facts["situation"],

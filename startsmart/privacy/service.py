@@ -22,6 +22,7 @@ from startsmart import tokens
 from startsmart.audit import service as audit
 from startsmart.audit.models import AuditEvent
 from startsmart.catalog.models import EventDate, Offering
+from startsmart.clock import iso_or_none
 from startsmart.conferences.models import Conference, SpeedDatingParticipant, SpeedDatingSession
 from startsmart.consultations import booking
 from startsmart.consultations.models import BLOCKING, Consultation
@@ -32,10 +33,6 @@ from startsmart.registrations import service as registrations_service
 from startsmart.registrations.models import ACTIVE, Consent, Registration
 
 SETTLED = (OutboxStatus.SENT, OutboxStatus.FAILED)
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
 
 
 def export_person(person: Person) -> dict[str, Any]:
@@ -72,28 +69,28 @@ def export_person(person: Person) -> dict[str, Any]:
             "email": person.email,
             "function": person.function,
             "language": person.locale,
-            "created_at": _iso(person.created_at),
+            "created_at": iso_or_none(person.created_at),
             "municipality": municipality.name if municipality else None,
         },
         "registrations": [
             {
                 "offering": r.event_date.offering.title,
-                "starts_at": _iso(r.event_date.starts_at),
+                "starts_at": iso_or_none(r.event_date.starts_at),
                 "status": r.status.value,
                 "question": r.question,
                 "municipality": r.municipality.name if r.municipality else None,
-                "created_at": _iso(r.created_at),
-                "confirmed_at": _iso(r.confirmed_at),
-                "cancelled_at": _iso(r.cancelled_at),
+                "created_at": iso_or_none(r.created_at),
+                "confirmed_at": iso_or_none(r.confirmed_at),
+                "cancelled_at": iso_or_none(r.cancelled_at),
                 "attendance": r.attendance.value if r.attendance else None,
                 "privacy_notice_version": r.privacy_notice_version,
-                "privacy_acknowledged_at": _iso(r.privacy_acknowledged_at),
+                "privacy_acknowledged_at": iso_or_none(r.privacy_acknowledged_at),
             }
             for r in registrations
         ],
         "consultations": [
             {
-                "starts_at": _iso(c.starts_at),
+                "starts_at": iso_or_none(c.starts_at),
                 "channel": c.channel.value,
                 "status": c.status.value,
                 "advisor": c.advisor.name,
@@ -102,15 +99,15 @@ def export_person(person: Person) -> dict[str, Any]:
                 "phone": c.phone,
                 "topics": [t.name for t in c.topics],
                 "notes_by_advisor": c.notes,
-                "follow_up_sent_at": _iso(c.follow_up_sent_at),
+                "follow_up_sent_at": iso_or_none(c.follow_up_sent_at),
             }
             for c in consultations
         ],
         "consents": [
             {
                 "kind": c.kind.value,
-                "given_at": _iso(c.given_at),
-                "revoked_at": _iso(c.revoked_at),
+                "given_at": iso_or_none(c.given_at),
+                "revoked_at": iso_or_none(c.revoked_at),
                 "source": c.source,
             }
             for c in consents

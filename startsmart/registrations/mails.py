@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 
 from startsmart import tokens
 from startsmart.catalog.calendar import offering_url, uid_domain
+from startsmart.clock import iso_or_none, moment_or_none
 from startsmart.extensions import db
 from startsmart.invitations.compose import Draft, Invitation, Recipient, organizer
 from startsmart.invitations.ical import Attendee, CalendarEvent, Method
@@ -113,14 +114,6 @@ class Snapshot:
     person: PersonFacts
 
 
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment is not None else None
-
-
-def _moment(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text) if text is not None else None
-
-
 def snapshot(registration: Registration | Snapshot) -> dict[str, Any]:
     """The facts of ``registration`` a mail may show, as JSON."""
     date = registration.event_date
@@ -131,13 +124,13 @@ def snapshot(registration: Registration | Snapshot) -> dict[str, Any]:
         "status": registration.status.value,
         "locale": registration.locale,
         "ical_sequence": registration.ical_sequence,
-        "hold_expires_at": _iso(registration.hold_expires_at),
-        "email_confirmed_at": _iso(registration.email_confirmed_at),
-        "token_expires_at": _iso(token_expiry(date.ends_at)),
+        "hold_expires_at": iso_or_none(registration.hold_expires_at),
+        "email_confirmed_at": iso_or_none(registration.email_confirmed_at),
+        "token_expires_at": iso_or_none(token_expiry(date.ends_at)),
         "date": {
             "id": date.id,
-            "starts_at": _iso(date.starts_at),
-            "ends_at": _iso(date.ends_at),
+            "starts_at": iso_or_none(date.starts_at),
+            "ends_at": iso_or_none(date.ends_at),
             "venue": date.venue,
             "online_url": date.online_url,
             "offering": {
@@ -158,13 +151,13 @@ def from_snapshot(facts: Mapping[str, Any]) -> Snapshot:
         status=RegistrationStatus(facts["status"]),
         locale=facts["locale"],
         ical_sequence=facts["ical_sequence"],
-        hold_expires_at=_moment(facts["hold_expires_at"]),
-        email_confirmed_at=_moment(facts["email_confirmed_at"]),
-        token_expires_at=_moment(facts["token_expires_at"]),
+        hold_expires_at=moment_or_none(facts["hold_expires_at"]),
+        email_confirmed_at=moment_or_none(facts["email_confirmed_at"]),
+        token_expires_at=moment_or_none(facts["token_expires_at"]),
         event_date=DateFacts(
             id=date["id"],
-            starts_at=_moment(date["starts_at"]),
-            ends_at=_moment(date["ends_at"]),
+            starts_at=moment_or_none(date["starts_at"]),
+            ends_at=moment_or_none(date["ends_at"]),
             venue=date["venue"],
             online_url=date["online_url"],
             offering=OfferingFacts(**date["offering"]),
