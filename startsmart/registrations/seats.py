@@ -88,7 +88,7 @@ _DATE_FACTS = (
         ).label("municipality_limit"),
         _dates.c.registration_opens_at,
         _dates.c.registration_closes_at,
-        KNOWN_MUNICIPALITY_ID,
+        KNOWN_MUNICIPALITY_ID.label("municipality_id"),
     )
     .join(_offerings, _offerings.c.id == _dates.c.offering_id)
     .where(_dates.c.id == sa.bindparam("date_id"))
@@ -106,10 +106,23 @@ def lock_date_for_registration(
     row = db.session.execute(query, {"date_id": date_id, **municipality.lookup()}).first()
     if row is None:
         return None, None
-    (id_, starts_at, ends_at, venue, online_url, title, summary, slug, format_, *rest) = row
-    *rest, municipality_id = rest
-    offering = mails.OfferingFacts(title=title, summary=summary, slug=slug, format=format_)
-    return LockedDate(id_, starts_at, ends_at, venue, online_url, offering, *rest), municipality_id
+    offering = mails.OfferingFacts(
+        title=row.title, summary=row.summary, slug=row.slug, format=row.format
+    )
+    date = LockedDate(
+        id=row.id,
+        starts_at=row.starts_at,
+        ends_at=row.ends_at,
+        venue=row.venue,
+        online_url=row.online_url,
+        offering=offering,
+        status=row.status,
+        capacity=row.capacity,
+        municipality_limit=row.municipality_limit,
+        registration_opens_at=row.registration_opens_at,
+        registration_closes_at=row.registration_closes_at,
+    )
+    return date, row.municipality_id
 
 
 @dataclass(frozen=True)
