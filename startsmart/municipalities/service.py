@@ -74,6 +74,7 @@ class MunicipalityName:
 
 
 def checked_name(given: MunicipalityInput) -> MunicipalityName:
+    """The name with its spacing folded, and its Land; a clear message if either is missing."""
     name = " ".join(given.name.split())
     if not name:
         raise DomainError(_("Bitte geben Sie Ihre Kommune an."), "municipality")
