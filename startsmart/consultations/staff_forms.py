@@ -12,7 +12,7 @@ from startsmart.consultations.models import Channel
 from startsmart.form_fields import ClockField, DayField, Form, MaxLength, PhoneNumber
 from startsmart.forms import UsableEmail, choices, enum_choices
 from startsmart.input_guard import database_int
-from startsmart.municipalities.models import FederalState, MunicipalityKind
+from startsmart.municipalities.forms import staff_municipality_fields
 
 _REQUIRED = _l("Bitte füllen Sie dieses Feld aus.")
 
@@ -132,22 +132,7 @@ class StaffBookingForm(Form):
         validate_choice=False,
         validators=[InputRequired(_l("Bitte wählen Sie einen Termin."))],
     )
-    municipality = StringField(
-        _l("Kommune"),
-        validators=[InputRequired(_REQUIRED), MaxLength(200)],
-        render_kw={"list": "known-municipalities", "autocomplete": "off"},
-    )
-    state = SelectField(
-        _l("Bundesland"),
-        choices=enum_choices(FederalState, _l("Bitte wählen")),
-        validators=[InputRequired(_REQUIRED)],
-    )
-    municipality_kind = SelectField(
-        _l("Art der Kommune"),
-        description=_l("Nur nötig, wenn die Kommune noch nicht bekannt ist."),
-        choices=enum_choices(MunicipalityKind, _l("– bitte wählen, falls neu –")),
-        validators=[Optional()],
-    )
+    municipality, state, municipality_kind = staff_municipality_fields()
     name = StringField(
         _l("Name der Ansprechperson"), validators=[InputRequired(_REQUIRED), MaxLength(200)]
     )

@@ -8,7 +8,8 @@ from wtforms.validators import DataRequired, InputRequired, Optional
 
 from startsmart.form_fields import Form, MaxLength
 from startsmart.forms import UsableEmail, enum_choices
-from startsmart.municipalities.models import FederalState, MunicipalityKind, PopulationClass
+from startsmart.municipalities.forms import population_class_field
+from startsmart.municipalities.models import FederalState, MunicipalityKind
 
 _REQUIRED = _l("Bitte füllen Sie dieses Feld aus.")
 
@@ -51,11 +52,7 @@ class RegistrationForm(Form):
         choices=enum_choices(MunicipalityKind, _l("– bitte wählen, falls neu –")),
         validators=[Optional()],
     )
-    population_class = SelectField(
-        _l("Einwohnerzahl (ungefähr)"),
-        choices=enum_choices(PopulationClass, _l("– keine Angabe –")),
-        validators=[Optional()],
-    )
+    population_class = population_class_field()
     question = TextAreaField(
         _l("Ihre Frage für den Austausch"),
         description=_l(

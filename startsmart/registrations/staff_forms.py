@@ -7,8 +7,8 @@ from wtforms import BooleanField, EmailField, SelectField, StringField, TextArea
 from wtforms.validators import InputRequired, Optional
 
 from startsmart.form_fields import Form, MaxLength
-from startsmart.forms import UsableEmail, choices, enum_choices
-from startsmart.municipalities.models import FederalState, MunicipalityKind, PopulationClass
+from startsmart.forms import UsableEmail, choices
+from startsmart.municipalities.forms import population_class_field, staff_municipality_fields
 from startsmart.registrations.service import MAX_QUESTION
 
 _REQUIRED = _l("Bitte füllen Sie dieses Feld aus.")
@@ -28,27 +28,8 @@ class ManualRegistrationForm(Form):
         render_kw={"spellcheck": "false"},
     )
     function = StringField(_l("Funktion"), validators=[Optional(), MaxLength(200)])
-    municipality = StringField(
-        _l("Kommune"),
-        validators=[InputRequired(_REQUIRED), MaxLength(200)],
-        render_kw={"list": "known-municipalities", "autocomplete": "off"},
-    )
-    state = SelectField(
-        _l("Bundesland"),
-        choices=enum_choices(FederalState, _l("Bitte wählen")),
-        validators=[InputRequired(_REQUIRED)],
-    )
-    municipality_kind = SelectField(
-        _l("Art der Kommune"),
-        description=_l("Nur nötig, wenn die Kommune noch nicht bekannt ist."),
-        choices=enum_choices(MunicipalityKind, _l("– bitte wählen, falls neu –")),
-        validators=[Optional()],
-    )
-    population_class = SelectField(
-        _l("Einwohnerzahl (ungefähr)"),
-        choices=enum_choices(PopulationClass, _l("– keine Angabe –")),
-        validators=[Optional()],
-    )
+    municipality, state, municipality_kind = staff_municipality_fields()
+    population_class = population_class_field()
     question = TextAreaField(
         _l("Frage für den Austausch"),
         validators=[Optional(), MaxLength(MAX_QUESTION)],

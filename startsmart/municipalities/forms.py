@@ -1,0 +1,45 @@
+"""The municipality fields several forms share. Functions, not a base class: each call makes
+new fields, so they take their place among the form's own fields in the order written."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import SelectField, StringField
+from wtforms.validators import InputRequired, Optional
+
+from startsmart.form_fields import MaxLength
+from startsmart.forms import enum_choices
+from startsmart.municipalities.models import FederalState, MunicipalityKind, PopulationClass
+
+_REQUIRED = _l("Bitte füllen Sie dieses Feld aus.")
+
+
+def staff_municipality_fields() -> tuple[StringField, SelectField, SelectField]:
+    """Municipality, Land and kind, as staff enter them for somebody who called or wrote."""
+    return (
+        StringField(
+            _l("Kommune"),
+            validators=[InputRequired(_REQUIRED), MaxLength(200)],
+            render_kw={"list": "known-municipalities", "autocomplete": "off"},
+        ),
+        SelectField(
+            _l("Bundesland"),
+            choices=enum_choices(FederalState, _l("Bitte wählen")),
+            validators=[InputRequired(_REQUIRED)],
+        ),
+        SelectField(
+            _l("Art der Kommune"),
+            description=_l("Nur nötig, wenn die Kommune noch nicht bekannt ist."),
+            choices=enum_choices(MunicipalityKind, _l("– bitte wählen, falls neu –")),
+            validators=[Optional()],
+        ),
+    )
+
+
+def population_class_field() -> SelectField:
+    """The municipality's size, optional."""
+    return SelectField(
+        _l("Einwohnerzahl (ungefähr)"),
+        choices=enum_choices(PopulationClass, _l("– keine Angabe –")),
+        validators=[Optional()],
+    )
