@@ -25,8 +25,8 @@ from startsmart.form_fields import attach_error
 from startsmart.forms import choices
 from startsmart.i18n import berlin_datetime
 from startsmart.input_guard import database_int, query_day
-from startsmart.municipalities.models import FederalState, Municipality, MunicipalityKind
-from startsmart.municipalities.service import MunicipalityInput
+from startsmart.municipalities.forms import municipality_input
+from startsmart.municipalities.models import Municipality
 from startsmart.staff.access import staff_required
 from startsmart.staff.models import Role
 
@@ -89,15 +89,10 @@ def _start(value: str) -> datetime:
 
 
 def _request(form: StaffBookingForm, channel: Channel) -> booking.BookingRequest:
-    kind = form.municipality_kind.data
     return booking.BookingRequest(
         starts_at=_start(form.starts_at.data),
         channel=channel,
-        municipality=MunicipalityInput(
-            name=form.municipality.data,
-            state=FederalState(form.state.data),
-            kind=MunicipalityKind(kind) if kind else None,
-        ),
+        municipality=municipality_input(form),
         name=form.name.data,
         email=form.email.data,
         phone=form.phone.data or "",

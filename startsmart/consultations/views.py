@@ -37,13 +37,10 @@ from startsmart.errors import DomainError
 from startsmart.extensions import db, limiter
 from startsmart.forms import choices as as_choices
 from startsmart.input_guard import database_int, query_day
+from startsmart.municipalities.forms import municipality_input
 from startsmart.municipalities.models import (
-    FederalState,
     Municipality,
-    MunicipalityKind,
-    PopulationClass,
 )
-from startsmart.municipalities.service import MunicipalityInput
 
 bp = Blueprint("consultations", __name__)
 
@@ -161,20 +158,11 @@ def _conference_arg() -> Conference | None:
     return db.session.get(Conference, conference_id) if conference_id else None
 
 
-def _enum_or_none(enum_class, value):
-    return enum_class(value) if value else None
-
-
 def _request_from(form: BookingForm) -> booking.BookingRequest:
     return booking.BookingRequest(
         starts_at=parse_start(form.starts_at.data),
         channel=Channel(form.channel.data),
-        municipality=MunicipalityInput(
-            name=form.municipality.data,
-            state=_enum_or_none(FederalState, form.state.data),
-            kind=_enum_or_none(MunicipalityKind, form.municipality_kind.data),
-            population_class=_enum_or_none(PopulationClass, form.population_class.data),
-        ),
+        municipality=municipality_input(form),
         name=form.name.data,
         email=form.email.data,
         function=form.function.data or "",

@@ -10,6 +10,7 @@ from wtforms.validators import InputRequired, Optional
 from startsmart.form_fields import MaxLength
 from startsmart.forms import enum_choices
 from startsmart.municipalities.models import FederalState, MunicipalityKind, PopulationClass
+from startsmart.municipalities.service import MunicipalityInput
 
 _REQUIRED = _l("Bitte füllen Sie dieses Feld aus.")
 
@@ -42,4 +43,20 @@ def population_class_field() -> SelectField:
         _l("Einwohnerzahl (ungefähr)"),
         choices=enum_choices(PopulationClass, _l("– keine Angabe –")),
         validators=[Optional()],
+    )
+
+
+def municipality_input(form) -> MunicipalityInput:
+    """What a validated form says about the municipality (fields as made above; the population
+    class only where the form has it)."""
+
+    def chosen(enum_class, name: str):
+        field = getattr(form, name, None)
+        return enum_class(field.data) if field is not None and field.data else None
+
+    return MunicipalityInput(
+        name=form.municipality.data,
+        state=chosen(FederalState, "state"),
+        kind=chosen(MunicipalityKind, "municipality_kind"),
+        population_class=chosen(PopulationClass, "population_class"),
     )

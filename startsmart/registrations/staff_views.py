@@ -16,13 +16,10 @@ from startsmart.database import utcnow
 from startsmart.errors import DomainError
 from startsmart.extensions import db
 from startsmart.form_fields import attach_error
+from startsmart.municipalities.forms import municipality_input
 from startsmart.municipalities.models import (
-    FederalState,
     Municipality,
-    MunicipalityKind,
-    PopulationClass,
 )
-from startsmart.municipalities.service import MunicipalityInput
 from startsmart.registrations import export, participants, service, staff_service
 from startsmart.registrations.models import Attendance, RegistrationStatus
 from startsmart.registrations.queries import seats_by_date
@@ -86,10 +83,6 @@ def export_csv(date_id: int):
     return response
 
 
-def _enum_or_none(enum_class, value: str | None):
-    return enum_class(value) if value else None
-
-
 @bp.route("/<int:date_id>/anmeldungen/neu", methods=["GET", "POST"])
 @staff_required(Role.EVENT_TEAM)
 def add(date_id: int):
@@ -105,12 +98,7 @@ def add(date_id: int):
             name=form.name.data,
             email=form.email.data,
             function=form.function.data or "",
-            municipality=MunicipalityInput(
-                name=form.municipality.data,
-                state=_enum_or_none(FederalState, form.state.data),
-                kind=_enum_or_none(MunicipalityKind, form.municipality_kind.data),
-                population_class=_enum_or_none(PopulationClass, form.population_class.data),
-            ),
+            municipality=municipality_input(form),
             question=form.question.data if exchange else None,
             locale=form.locale.data,
         )

@@ -27,13 +27,10 @@ from startsmart.database import utcnow
 from startsmart.errors import DomainError
 from startsmart.extensions import db, limiter
 from startsmart.invitations.ical import Method, build_calendar
+from startsmart.municipalities.forms import municipality_input
 from startsmart.municipalities.models import (
-    FederalState,
     Municipality,
-    MunicipalityKind,
-    PopulationClass,
 )
-from startsmart.municipalities.service import MunicipalityInput
 from startsmart.registrations import mails, queries, seats, service
 from startsmart.registrations.forms import RegistrationForm
 from startsmart.registrations.models import RegistrationStatus
@@ -49,10 +46,6 @@ def _limit() -> str:
 
 def _manage_limit() -> str:
     return current_app.config["MANAGE_RATE_LIMIT"]
-
-
-def _enum_or_none(enum_class, value: str | None):
-    return enum_class(value) if value else None
 
 
 @bp.route("/angebote/termine/<int:date_id>/anmeldung", methods=["GET", "POST"])
@@ -125,12 +118,7 @@ def _applicant(form: RegistrationForm) -> service.Applicant:
         name=form.name.data,
         email=form.email.data,
         function=form.function.data or "",
-        municipality=MunicipalityInput(
-            name=form.municipality.data,
-            state=_enum_or_none(FederalState, form.state.data),
-            kind=_enum_or_none(MunicipalityKind, form.municipality_kind.data),
-            population_class=_enum_or_none(PopulationClass, form.population_class.data),
-        ),
+        municipality=municipality_input(form),
         question=form.question.data,  # the service keeps it only for the exchange
         news_consent=form.news.data,
         locale=str(get_locale() or "de"),
