@@ -38,40 +38,11 @@ from live_server import (
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
+from outbox_support import queue_bulk  # noqa: E402  (the tests' bulk queueing)
 from smtp_sink import SmtpSink  # noqa: E402  (the tests' SMTP sink)
 from startsmart import create_app  # noqa: E402
-from startsmart.database import utcnow  # noqa: E402
 from startsmart.extensions import db  # noqa: E402
-from startsmart.invitations.compose import Recipient, compose  # noqa: E402
 from startsmart.invitations.models import OutboxMessage, OutboxStatus  # noqa: E402
-
-
-def queue(count: int) -> None:
-    now = utcnow()
-    raw = compose(
-        "staff_message",
-        Recipient("person-NUMBER@beispielstadt.de", "Person"),
-        {"subject": "Nachricht NUMBER", "text": "Der Raum hat sich geändert."},
-        now,
-        message_id="<NUMBER@kts.example>",
-    ).raw
-    header, body = raw.split(b"\r\n\r\n", 1)
-    db.session.execute(
-        sa.insert(OutboxMessage),
-        [
-            {
-                "recipient": f"person-{n:06d}@beispielstadt.de",
-                "subject": f"Nachricht {n:06d}",
-                "kind": "staff_message",
-                "message_id": f"<{n:06d}@kts.example>",
-                "raw": header.replace(b"NUMBER", f"{n:06d}".encode()) + b"\r\n\r\n" + body,
-                "created_at": now,
-                "next_attempt_at": now,
-            }
-            for n in range(count)
-        ],
-    )
-    db.session.commit()
 
 
 def unsent() -> int:
@@ -103,7 +74,7 @@ def run(app, environment, sink: SmtpSink, workers: int, messages: int):
         wait_started(Path(environment["STARTSMART_INSTANCE_PATH"]), workers)
         pids = {process.pid for process in processes}
         with app.app_context():
-            queue(messages)
+            queue_bulk(messages)
             before = process_cpu()
             started = time.monotonic()
             while unsent():

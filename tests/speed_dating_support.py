@@ -203,6 +203,22 @@ def conference_with_speed_dating(
     return conference
 
 
+def arrives(
+    conference_id: int, applicant: registrations.Applicant, actor: StaffUser, now: datetime
+) -> SpeedDatingParticipant:
+    """``applicant`` entered by staff for the conference and checked in for the speed-dating
+    (inside an app context); their participant, with the code for the phone view."""
+    date_id = service.conference_date(conference_id).id
+    outcome = registrations.register(date_id, applicant, now, by_staff=True)
+    return speed_dating.set_presence(
+        conference_id,
+        registration_id=outcome.registration_id,
+        present=True,
+        actor=actor,
+        now=now,
+    )
+
+
 def make_event(app: Flask, **settings) -> Event:
     """The conference "Regionalkonferenz Nord" with its speed-dating at 13:00 (``settings``
     change the defaults: 45 minutes, rounds of 3 with 1 minute to change, pairs) and the event

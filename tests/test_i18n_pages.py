@@ -19,12 +19,11 @@ from flask import Flask
 
 import startsmart
 from consultation_support import booking_form
-from speed_dating_support import conference_with_speed_dating
+from speed_dating_support import arrives, conference_with_speed_dating
 from staff_support import calendars, deliver
 from startsmart.catalog.models import EventDate, Offering, OfferingFormat
 from startsmart.clock import berlin_today
-from startsmart.conferences import service as conferences
-from startsmart.conferences import speed_dating, speed_planning
+from startsmart.conferences import speed_planning
 from startsmart.database import utcnow
 from startsmart.demo import content
 from startsmart.demo.service import load_demo
@@ -230,10 +229,9 @@ def _speed_networking_with_a_plan(app: Flask) -> None:
             description="Fachimpulse und Speed-Dating.",
             capacity=100,
         )
-        date_id = conferences.conference_date(conference.id).id
         for number, town in enumerate(["Aach", "Bühl", "Calw", "Dettingen", "Ehingen"]):
-            outcome = registrations.register(
-                date_id,
+            arrives(
+                conference.id,
                 registrations.Applicant(
                     name=f"Person {number}",
                     email=f"person{number}@example.org",
@@ -243,15 +241,8 @@ def _speed_networking_with_a_plan(app: Flask) -> None:
                     contact_exchange=True,
                     locale="en" if number == 0 else "de",
                 ),
+                admin,
                 utcnow(),
-                by_staff=True,
-            )
-            speed_dating.set_presence(
-                conference.id,
-                registration_id=outcome.registration_id,
-                present=True,
-                actor=admin,
-                now=utcnow(),
             )
         speed_planning.make_plan(conference.id, admin, utcnow())
     deliver(app)  # the invitations and the code mails with the link to the phone view

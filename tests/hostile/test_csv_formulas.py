@@ -9,6 +9,7 @@ from datetime import time
 
 from hostile.pages import rules
 from hostile.world import applicant
+from speed_dating_support import arrives
 from startsmart.clock import berlin_to_utc
 from startsmart.conferences import service as conferences
 from startsmart.conferences import speed_dating, speed_planning
@@ -48,18 +49,11 @@ def _people_with_formulas(app, world) -> None:
                     now,
                     by_staff=True,
                 )
-            outcome = registrations.register(
-                conference.id,
-                applicant(formula, f"f{number}@kiel.de", town, speed_dating=True, **fields),
-                now,
-                by_staff=True,
-            )
-            speed_dating.set_presence(
+            arrives(
                 world.conference_id,
-                registration_id=outcome.registration_id,
-                present=True,
-                actor=actor,
-                now=now,
+                applicant(formula, f"f{number}@kiel.de", town, speed_dating=True, **fields),
+                actor,
+                now,
             )
             speed_dating.add_walk_in(
                 world.conference_id,

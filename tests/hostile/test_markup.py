@@ -10,6 +10,7 @@ from datetime import time
 from consultation_support import booking_request
 from hostile.pages import is_staff, rules
 from hostile.world import SCRIPT_NAME, applicant, weekday_ahead
+from speed_dating_support import arrives
 from staff_support import deliver
 from startsmart.clock import berlin_to_utc
 from startsmart.conferences import service as conferences
@@ -50,18 +51,11 @@ def _people_with_markup(app, world) -> int:
                 by_staff=True,
             )
         conference = conferences.conference_date(world.conference_id)
-        outcome = registrations.register(
-            conference.id,
-            applicant(SCRIPT_NAME, "script@kiel.de", SCRIPT_NAME, speed_dating=True),
-            now,
-            by_staff=True,
-        )
-        speed_dating.set_presence(
+        arrives(
             world.conference_id,
-            registration_id=outcome.registration_id,
-            present=True,
-            actor=actor,
-            now=now,
+            applicant(SCRIPT_NAME, "script@kiel.de", SCRIPT_NAME, speed_dating=True),
+            actor,
+            now,
         )
         speed_dating.add_walk_in(
             world.conference_id,

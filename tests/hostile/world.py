@@ -13,11 +13,10 @@ from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 
 from consultation_support import booking_request, make_advisor
-from speed_dating_support import conference_with_speed_dating
+from speed_dating_support import arrives, conference_with_speed_dating
 from startsmart.catalog.models import EventDate, Offering
 from startsmart.clock import berlin_to_utc, berlin_today
-from startsmart.conferences import service as conferences
-from startsmart.conferences import speed_dating, speed_planning
+from startsmart.conferences import speed_planning
 from startsmart.consultations import booking, feed
 from startsmart.consultations import mails as consultation_mails
 from startsmart.consultations.models import AdvisorAbsence, ExtraHours, WeeklyHours
@@ -208,11 +207,10 @@ def applicant(
 def _conference_with_plan(actor: StaffUser, now: datetime):
     day = berlin_today(now) + timedelta(days=10)
     conference = conference_with_speed_dating(actor, now, day)
-    date_id = conferences.conference_date(conference.id).id
     codes = []
     for number in range(4):
-        outcome = registrations.register(
-            date_id,
+        person = arrives(
+            conference.id,
             applicant(
                 f"Person {number}",
                 f"person{number}@ort{number}.de",
@@ -220,15 +218,8 @@ def _conference_with_plan(actor: StaffUser, now: datetime):
                 speed_dating=True,
                 contact_exchange=True,
             ),
+            actor,
             now,
-            by_staff=True,
-        )
-        person = speed_dating.set_presence(
-            conference.id,
-            registration_id=outcome.registration_id,
-            present=True,
-            actor=actor,
-            now=now,
         )
         codes.append(person.code)
     speed_planning.make_plan(conference.id, actor, berlin_to_utc(day, time(12, 0)))

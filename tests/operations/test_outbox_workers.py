@@ -35,10 +35,10 @@ import pytest
 import sqlalchemy as sa
 
 from environment import DATABASE
+from outbox_support import queue_bulk
 from smtp_sink import SinkHandler, SmtpSink
 from startsmart.database import utcnow
 from startsmart.extensions import db
-from startsmart.invitations.compose import Recipient, compose
 from startsmart.invitations.models import OutboxMessage, OutboxStatus
 
 CHECKOUT = Path(__file__).resolve().parents[2]
@@ -211,37 +211,6 @@ def wait_for(condition, seconds: float, what: str, workers: Workers) -> None:
             return
         time.sleep(0.05)
     pytest.fail(f"not {what} within {seconds:.0f} s; worker logs:\n{workers.logs()}")
-
-
-def queue_bulk(count: int) -> set[str]:
-    """``count`` finished messages in one INSERT: composed once, then numbered (Message-ID,
-    subject, recipient), which is all the workers and the SMTP server look at."""
-    now = utcnow()
-    template = compose(
-        "staff_message",
-        Recipient("person-NUMBER@beispielstadt.de", "Person"),
-        {"subject": "Nachricht NUMBER", "text": "Der Raum hat sich geändert."},
-        now,
-        message_id="<NUMBER@kts.example>",
-    ).raw
-    header, body = template.split(b"\r\n\r\n", 1)
-    rows = [
-        {
-            "recipient": f"person-{number:06d}@beispielstadt.de",
-            "subject": f"Nachricht {number:06d}",
-            "kind": "staff_message",
-            "message_id": f"<{number:06d}@kts.example>",
-            "raw": header.replace(b"NUMBER", f"{number:06d}".encode()) + b"\r\n\r\n" + body,
-            "created_at": now,
-            "next_attempt_at": now,
-            "status": OutboxStatus.QUEUED,
-            "attempts": 0,
-        }
-        for number in range(count)
-    ]
-    db.session.execute(sa.insert(OutboxMessage), rows)
-    db.session.commit()
-    return {row["message_id"] for row in rows}
 
 
 def fresh(statement):
