@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from enum import Enum
 from typing import Any
 
 from flask_babel import get_locale
+from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
@@ -35,6 +37,33 @@ def enum_choices(
         return list(options)
 
     return build
+
+
+@functools.cache
+def _values(enum_class: type[Enum], with_empty: bool) -> frozenset[str]:
+    return frozenset({member.value for member in enum_class} | ({""} if with_empty else set()))
+
+
+class EnumSelectField(SelectField):
+    """A choice among the members of an enum (the option's value is the member's value), its
+    labels in the current language; with ``empty_label`` a first, empty option.
+
+    A sent value is checked against the enum's values directly. WTForms' own check builds
+    the whole option list for every submitted form and walks it (on the registration form,
+    with three such lists, a tenth of the form's CPU time; see docs/performance.md); the list
+    is built only when a page shows it."""
+
+    def __init__(self, label=None, validators=None, *, enum: type[Enum], empty_label=None, **kw):
+        super().__init__(label, validators, choices=enum_choices(enum, empty_label), **kw)
+        self._allowed = _values(enum, empty_label is not None)
+
+    def pre_validate(self, form) -> None:
+        if self.process_errors or not self.validate_choice:
+            return
+        if self.data not in self._allowed:
+            raise ValidationError(
+                self.invalid_choice_message or self.gettext("Not a valid choice.")
+            )
 
 
 def choices(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:

@@ -8,7 +8,7 @@ from wtforms.validators import InputRequired, NumberRange, Optional
 
 from startsmart.catalog.staff_forms import DST_HINT
 from startsmart.form_fields import ClockField, DayField, Form, MaxLength, WholeNumberField
-from startsmart.forms import choices, enum_choices
+from startsmart.forms import EnumSelectField, choices
 from startsmart.municipalities.models import FederalState
 
 _REQUIRED = _l("Bitte füllen Sie dieses Feld aus.")
@@ -98,9 +98,10 @@ class WalkInForm(Form):
         description=_l("Eine bekannte Kommune aus der Liste wählen oder den Namen eingeben."),
         render_kw={"autocomplete": "off", "list": "known-municipalities"},
     )
-    state = SelectField(
+    state = EnumSelectField(
         _l("Bundesland"),
-        choices=enum_choices(FederalState, _l("– nur nötig, wenn neu –")),
+        enum=FederalState,
+        empty_label=_l("– nur nötig, wenn neu –"),
         validators=[Optional()],
     )
     model_project = BooleanField(_l("Modellprojekt Smart Cities (gefördert)"))

@@ -11,7 +11,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from startsmart.consultations.models import Channel
 from startsmart.form_fields import Form, MaxLength, PhoneNumber
-from startsmart.forms import enum_choices
+from startsmart.forms import EnumSelectField
 from startsmart.input_guard import database_int
 from startsmart.municipalities.models import PopulationClass
 from startsmart.registrations.forms import RegistrationForm
@@ -54,9 +54,9 @@ class SlotChoiceForm(Form):
         validate_choice=False,
         validators=[InputRequired(_l("Bitte wählen Sie einen Termin.")), _a_point_in_time],
     )
-    channel = SelectField(
+    channel = EnumSelectField(
         _l("Wie möchten Sie sprechen?"),
-        choices=enum_choices(Channel),
+        enum=Channel,
         validators=[InputRequired(_REQUIRED)],
     )
 
@@ -68,9 +68,10 @@ class BookingForm(SlotChoiceForm):
     municipality = RegistrationForm.municipality
     state = RegistrationForm.state
     municipality_kind = RegistrationForm.municipality_kind
-    population_class = SelectField(
+    population_class = EnumSelectField(
         _l("Einwohnerzahl (ungefähr)"),
-        choices=enum_choices(PopulationClass, _l("Bitte wählen")),
+        enum=PopulationClass,
+        empty_label=_l("Bitte wählen"),
         validators=[DataRequired(_l("Bitte wählen Sie die ungefähre Einwohnerzahl."))],
     )
     phone = TelField(

@@ -8,7 +8,7 @@ from wtforms import SelectField, StringField
 from wtforms.validators import InputRequired, Optional
 
 from startsmart.form_fields import MaxLength
-from startsmart.forms import enum_choices
+from startsmart.forms import EnumSelectField
 from startsmart.municipalities.models import FederalState, MunicipalityKind, PopulationClass
 from startsmart.municipalities.service import MunicipalityInput
 
@@ -23,15 +23,17 @@ def staff_municipality_fields() -> tuple[StringField, SelectField, SelectField]:
             validators=[InputRequired(_REQUIRED), MaxLength(200)],
             render_kw={"list": "known-municipalities", "autocomplete": "off"},
         ),
-        SelectField(
+        EnumSelectField(
             _l("Bundesland"),
-            choices=enum_choices(FederalState, _l("Bitte wählen")),
+            enum=FederalState,
+            empty_label=_l("Bitte wählen"),
             validators=[InputRequired(_REQUIRED)],
         ),
-        SelectField(
+        EnumSelectField(
             _l("Art der Kommune"),
             description=_l("Nur nötig, wenn die Kommune noch nicht bekannt ist."),
-            choices=enum_choices(MunicipalityKind, _l("– bitte wählen, falls neu –")),
+            enum=MunicipalityKind,
+            empty_label=_l("– bitte wählen, falls neu –"),
             validators=[Optional()],
         ),
     )
@@ -39,9 +41,10 @@ def staff_municipality_fields() -> tuple[StringField, SelectField, SelectField]:
 
 def population_class_field() -> SelectField:
     """The municipality's size, optional."""
-    return SelectField(
+    return EnumSelectField(
         _l("Einwohnerzahl (ungefähr)"),
-        choices=enum_choices(PopulationClass, _l("– keine Angabe –")),
+        enum=PopulationClass,
+        empty_label=_l("– keine Angabe –"),
         validators=[Optional()],
     )
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Optional
 
 from startsmart.form_fields import Form, MaxLength
-from startsmart.forms import UsableEmail, enum_choices
+from startsmart.forms import EnumSelectField, UsableEmail
 from startsmart.municipalities.forms import population_class_field
 from startsmart.municipalities.models import FederalState, MunicipalityKind
 
@@ -41,15 +41,17 @@ class RegistrationForm(Form):
         validators=[DataRequired(_REQUIRED), MaxLength(200)],
         render_kw={"autocomplete": "organization", "list": "known-municipalities"},
     )
-    state = SelectField(
+    state = EnumSelectField(
         _l("Bundesland"),
-        choices=enum_choices(FederalState, _l("Bitte wählen")),
+        enum=FederalState,
+        empty_label=_l("Bitte wählen"),
         validators=[InputRequired(_REQUIRED)],
     )
-    municipality_kind = SelectField(
+    municipality_kind = EnumSelectField(
         _l("Art der Kommune"),
         description=_l("Nur nötig, wenn wir Ihre Kommune noch nicht kennen."),
-        choices=enum_choices(MunicipalityKind, _l("– bitte wählen, falls neu –")),
+        enum=MunicipalityKind,
+        empty_label=_l("– bitte wählen, falls neu –"),
         validators=[Optional()],
     )
     population_class = population_class_field()

@@ -1,11 +1,11 @@
 """Forms of the staff area."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, InputRequired
 
 from startsmart.form_fields import Form, MaxLength
-from startsmart.forms import enum_choices
+from startsmart.forms import EnumSelectField
 from startsmart.staff.models import Role
 from startsmart.staff.passwords import MAX_LENGTH, MIN_LENGTH
 
@@ -61,9 +61,7 @@ class StaffCreateForm(Form):
         validators=[DataRequired(_REQUIRED), MaxLength(254)],
         render_kw={"autocomplete": "off"},
     )
-    role = SelectField(
-        _l("Rolle"), choices=enum_choices(Role), validators=[InputRequired(_REQUIRED)]
-    )
+    role = EnumSelectField(_l("Rolle"), enum=Role, validators=[InputRequired(_REQUIRED)])
     password = PasswordField(
         _l("Erstes Passwort"),
         description=_l(
@@ -77,7 +75,5 @@ class StaffCreateForm(Form):
 
 
 class StaffEditForm(Form):
-    role = SelectField(
-        _l("Rolle"), choices=enum_choices(Role), validators=[InputRequired(_REQUIRED)]
-    )
+    role = EnumSelectField(_l("Rolle"), enum=Role, validators=[InputRequired(_REQUIRED)])
     active = BooleanField(_l("Konto ist aktiv (Anmeldung möglich)"))

@@ -51,6 +51,24 @@ def test_errors_are_explained_next_to_the_fields_and_input_is_kept(app, client, 
     assert count_registrations(app) == 0
 
 
+def test_a_value_no_list_offers_is_refused_next_to_its_field_and_the_rest_is_kept(
+    app, client, smtp
+):
+    """A hand-made request with a Land or a kind of municipality that no list offers: the
+    field says so, what was typed stays, nothing is stored; the offered values still pass."""
+    date_id = make_date(app)
+    page = f"/angebote/termine/{date_id}/anmeldung"
+    for field, forged in (("state", "XX"), ("municipality_kind", "metropolis")):
+        response = submit(client, page, registration_form(name="Kim Kommune", **{field: forged}))
+        html = text(response)
+        assert response.status_code == 200
+        assert "Keine gültige Auswahl" in html, field
+        assert 'value="Kim Kommune"' in html
+        assert count_registrations(app) == 0
+    response = submit(client, page, registration_form(state="SN", municipality_kind="town"))
+    assert response.status_code == 302 and count_registrations(app) == 1
+
+
 def test_honeypot_stores_nothing_and_reveals_nothing(app, client, smtp):
     date_id = make_date(app)
     page = f"/angebote/termine/{date_id}/anmeldung"
