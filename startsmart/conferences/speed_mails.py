@@ -21,7 +21,7 @@ from startsmart.conferences.speed_dating import display_code
 from startsmart.extensions import db
 from startsmart.invitations.compose import Draft, Recipient
 from startsmart.invitations.models import OutboxMessage
-from startsmart.invitations.outbox import queue_intent, renders
+from startsmart.invitations.outbox import Intent, queue_intent, renders
 from startsmart.links import public_url
 from startsmart.registrations.models import Registration
 
@@ -61,21 +61,23 @@ def queue_code_mails(
         if keys[pid] in done or registration is None or registration.person is None:
             continue  # sent before, or the person's data was deleted
         queue_intent(
-            recipient=registration.person.email,
-            kind=TEMPLATE,
-            renderer=RENDERER,
-            facts={
-                "name": registration.person.name,
-                "email": registration.person.email,
-                "locale": registration.locale,
-                "conference": conference.title,
-                "city": conference.city,
-                "starts_at": session.starts_at.isoformat(),
-                "code": person.code,
-            },
-            now=now,
-            reference=f"speed_dating_session:{session.id}",
-            dedupe_key=keys[pid],
+            Intent(
+                recipient=registration.person.email,
+                kind=TEMPLATE,
+                renderer=RENDERER,
+                facts={
+                    "name": registration.person.name,
+                    "email": registration.person.email,
+                    "locale": registration.locale,
+                    "conference": conference.title,
+                    "city": conference.city,
+                    "starts_at": session.starts_at.isoformat(),
+                    "code": person.code,
+                },
+                now=now,
+                reference=f"speed_dating_session:{session.id}",
+                dedupe_key=keys[pid],
+            )
         )
         queued += 1
     return queued

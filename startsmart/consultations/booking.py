@@ -27,7 +27,12 @@ from startsmart.consultations.slots import SlotRefusal, check_slot
 from startsmart.errors import DomainError
 from startsmart.extensions import db
 from startsmart.municipalities.models import Municipality, Person
-from startsmart.municipalities.service import MunicipalityInput, resolve_municipality, upsert_person
+from startsmart.municipalities.service import (
+    MunicipalityInput,
+    person_values,
+    resolve_municipality,
+    write_person,
+)
 from startsmart.staff.models import Role, StaffUser
 
 
@@ -209,15 +214,17 @@ def book(
         if not override:
             raise
         overridden = True
-    stored = upsert_person(
-        name=request.name,
-        email=request.email,
-        function=request.function,
-        municipality_id=municipality.id,
-        locale=request.locale,
-        now=now,
+    person_id = write_person(
+        person_values(
+            name=request.name,
+            email=request.email,
+            function=request.function,
+            municipality_id=municipality.id,
+            locale=request.locale,
+            now=now,
+        )
     )
-    person = db.session.get(Person, stored.id, populate_existing=True)
+    person = db.session.get(Person, person_id, populate_existing=True)
     walk_in = by_staff and request.channel is Channel.ON_SITE
     duration = timedelta(minutes=current_app.config["CONSULTATION_DURATION_MINUTES"])
     ends_at = request.starts_at + duration

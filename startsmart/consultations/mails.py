@@ -24,7 +24,7 @@ from startsmart.consultations.models import Channel, Consultation
 from startsmart.extensions import db
 from startsmart.invitations.compose import Draft, Invitation, Recipient, organizer
 from startsmart.invitations.ical import Attendee, CalendarEvent, Method
-from startsmart.invitations.outbox import queue_intent, queue_mail, renders
+from startsmart.invitations.outbox import Intent, queue_intent, queue_mail, renders
 from startsmart.links import public_url
 from startsmart.staff.models import StaffUser
 
@@ -201,19 +201,21 @@ def _queue(
 ) -> None:
     """Queue ``template`` for the municipality, or for ``advisor``; ``context`` must be JSON."""
     queue_intent(
-        recipient=advisor.email if advisor is not None else consultation.person.email,
-        kind=template,
-        renderer=RENDERER,
-        facts={
-            "template": template,
-            "method": method.value if method is not None else None,
-            "advisor": _advisor(advisor) if advisor is not None else None,
-            "consultation": snapshot(consultation),
-            "context": context,
-        },
-        now=now,
-        reference=f"consultation:{consultation.id}",
-        dedupe_key=dedupe_key,
+        Intent(
+            recipient=advisor.email if advisor is not None else consultation.person.email,
+            kind=template,
+            renderer=RENDERER,
+            facts={
+                "template": template,
+                "method": method.value if method is not None else None,
+                "advisor": _advisor(advisor) if advisor is not None else None,
+                "consultation": snapshot(consultation),
+                "context": context,
+            },
+            now=now,
+            reference=f"consultation:{consultation.id}",
+            dedupe_key=dedupe_key,
+        )
     )
 
 

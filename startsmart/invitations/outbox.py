@@ -39,6 +39,7 @@ from startsmart.audit import service as audit
 from startsmart.database import utcnow
 from startsmart.errors import DomainError
 from startsmart.extensions import db
+from startsmart.inserts import Row
 from startsmart.invitations.compose import Draft, Invitation, Recipient, compose, new_message_id
 from startsmart.invitations.models import OutboxMessage, OutboxStatus
 from startsmart.invitations.transport import DeliveryError, SmtpSession, drop_file
@@ -91,43 +92,49 @@ def renders(name: str) -> Callable[[Renderer], Renderer]:
     return register
 
 
+@dataclass(frozen=True)
+class Intent:
+    """A mail for ``recipient`` that the worker composes from ``facts`` (JSON: everything the
+    mail will say, as it is now) with the renderer registered as ``renderer``; its Date header
+    will be ``now``."""
+
+    recipient: str
+    kind: str
+    renderer: str
+    facts: Mapping[str, Any]
+    now: datetime
+    reference: str | None = None
+    dedupe_key: str | None = None
+
+    def row(self) -> Row:
+        """Its outbox row, for the caller to write with the other rows of its transaction in
+        one statement (``inserts.insert_together``)."""
+        db.session.info[QUEUED_FLAG] = True  # after a rollback: one needless wake-up, no mail
+        return OutboxMessage.__table__, {
+            "recipient": self.recipient,
+            "subject": self.kind,  # until it is rendered
+            "kind": self.kind,
+            "reference": self.reference,
+            "dedupe_key": self.dedupe_key,
+            "message_id": new_message_id(),
+            "payload": {"renderer": self.renderer, "facts": dict(self.facts)},
+            "created_at": self.now,
+            "next_attempt_at": self.now,
+        }
+
+
 _INSERT_MESSAGE = sa.insert(OutboxMessage.__table__)
 
 
-def queue_intent(
-    *,
-    recipient: str,
-    kind: str,
-    renderer: str,
-    facts: Mapping[str, Any],
-    now: datetime,
-    reference: str | None = None,
-    dedupe_key: str | None = None,
-) -> int:
-    """Send ``recipient`` a mail that the worker composes from ``facts`` (JSON: everything the
-    mail will say, as it is now) with the renderer registered as ``renderer``. Part of the
-    current transaction, like ``queue_mail``; the Date header will be ``now``. Returns the
+def queue_intent(intent: Intent) -> int:
+    """Queue ``intent`` as part of the current transaction, like ``queue_mail``; returns the
     message's id.
 
     Written at once with a Core INSERT, not added to the session: nearly every registration
     queues one, and the ORM's flush of the row cost more CPU than the rest of queueing it
     (see docs/performance.md)."""
-    message_id = db.session.execute(
-        _INSERT_MESSAGE,
-        {
-            "recipient": recipient,
-            "subject": kind,  # until it is rendered
-            "kind": kind,
-            "reference": reference,
-            "dedupe_key": dedupe_key,
-            "message_id": new_message_id(),
-            "payload": {"renderer": renderer, "facts": dict(facts)},
-            "created_at": now,
-            "next_attempt_at": now,
-        },
-    ).inserted_primary_key[0]
-    db.session.info[QUEUED_FLAG] = True
-    return message_id
+    _, values = intent.row()
+    return db.session.execute(_INSERT_MESSAGE, values).inserted_primary_key[0]
 
 
 @dataclass

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -87,7 +88,7 @@ def checked_name(given: MunicipalityInput) -> MunicipalityName:
 
 @dataclass(frozen=True)
 class PersonRow:
-    """The person as stored after ``upsert_person``: what a registration and its mails need."""
+    """The person as stored by ``write_person``: what a registration and its mails need."""
 
     id: int
     name: str
@@ -95,7 +96,7 @@ class PersonRow:
 
 
 @functools.cache
-def _person_upsert(dialect_name: str, returning: bool):
+def person_upsert(dialect_name: str, returning: bool):
     """INSERT … ON CONFLICT (email) DO UPDATE [… RETURNING id], PostgreSQL or SQLite."""
     dialect = postgresql if dialect_name == "postgresql" else sqlite
     table = Person.__table__
@@ -158,7 +159,7 @@ def adopt_municipality(
     return municipality.id
 
 
-def upsert_person(
+def person_values(
     *,
     name: str,
     email: str,
@@ -166,14 +167,9 @@ def upsert_person(
     municipality_id: int | None,
     locale: str,
     now: datetime,
-) -> PersonRow:
-    """The person with this e-mail address, created if new, with the latest name, function and
-    language (and municipality, if one is given).
-
-    One statement, INSERT … ON CONFLICT (email) DO UPDATE … RETURNING (PostgreSQL, and SQLite
-    since 3.35): two first registrations with the same address may arrive at once (two dates,
-    two tabs), and both find the one row instead of one failing.
-    """
+) -> dict[str, Any]:
+    """The parameters of ``person_upsert``: the address normalised, name and function on one
+    line with single spaces. DomainError if the address is unusable or the name empty."""
     try:
         address = normalise_email(email)
     except InvalidEmail as error:
@@ -181,9 +177,7 @@ def upsert_person(
     name = " ".join(name.split())
     if not name:
         raise DomainError(_("Bitte geben Sie Ihren Namen an."), "name")
-    dialect = db.session.get_bind().dialect
-    upsert = _person_upsert(dialect.name, dialect.insert_returning)
-    values = {
+    return {
         "name": name,
         "email": address,
         "function": " ".join((function or "").split()) or None,
@@ -191,11 +185,22 @@ def upsert_person(
         "locale": locale,
         "created_at": now,
     }
+
+
+def write_person(values: dict[str, Any]) -> int:
+    """The person with this e-mail address (``values``: from ``person_values``), created if
+    new, with the latest name, function and language (and municipality, if one is given);
+    returns their id.
+
+    One statement, INSERT … ON CONFLICT (email) DO UPDATE … RETURNING (PostgreSQL, and SQLite
+    since 3.35): two first registrations with the same address may arrive at once (two dates,
+    two tabs), and both find the one row instead of one failing.
+    """
+    dialect = db.session.get_bind().dialect
+    upsert = person_upsert(dialect.name, dialect.insert_returning)
     if dialect.insert_returning:
-        person_id = db.session.execute(upsert, values).scalar_one()
-    else:  # SQLite before 3.35: a second statement finds the row
-        db.session.execute(upsert, values)
-        person_id = db.session.execute(
-            sa.select(Person.id).where(Person.email == address)
-        ).scalar_one()
-    return PersonRow(person_id, name, address)
+        return db.session.execute(upsert, values).scalar_one()
+    db.session.execute(upsert, values)  # SQLite before 3.35: a second statement finds the row
+    return db.session.execute(
+        sa.select(Person.id).where(Person.email == values["email"])
+    ).scalar_one()

@@ -25,7 +25,7 @@ from startsmart.clock import iso_or_none, moment_or_none
 from startsmart.extensions import db
 from startsmart.invitations.compose import Draft, Invitation, Recipient, organizer
 from startsmart.invitations.ical import Attendee, CalendarEvent, Method
-from startsmart.invitations.outbox import queue_intent, renders
+from startsmart.invitations.outbox import Intent, queue_intent, renders
 from startsmart.links import public_url
 from startsmart.registrations.models import Registration, RegistrationStatus
 
@@ -177,7 +177,18 @@ def _send(
     """Queue ``template`` for the person; ``context`` must be JSON (numbers, text, lists)."""
     if registration.id is None:
         db.session.flush()  # a new registration: the mail names it by its id
-    queue_intent(
+    queue_intent(_intent(registration, template, now, method, dedupe_key, **context))
+
+
+def _intent(
+    registration: Registration | Snapshot,
+    template: str,
+    now: datetime,
+    method: Method | None = None,
+    dedupe_key: str | None = None,
+    **context: Any,
+) -> Intent:
+    return Intent(
         recipient=registration.person.email,
         kind=template,
         renderer=RENDERER,
@@ -221,15 +232,15 @@ def render(facts: Mapping[str, Any], now: datetime) -> Draft:
     return Draft(facts["template"], to, context, invitation)
 
 
-def welcome(registration: Snapshot, now: datetime, position: int | None) -> None:
+def welcome(registration: Snapshot, now: datetime, position: int | None) -> Intent:
     """The first mail of a registration just taken in, by where it stands: please confirm (a
-    seat is held), the invitation (staff entered somebody confirmed), or the waiting list."""
+    seat is held), the invitation (staff entered somebody confirmed), or the waiting list.
+    Not queued yet: the caller writes it with the registration in one statement."""
     if registration.status is RegistrationStatus.CONFIRMED:
-        _send(registration, "registration_invitation", now, Method.REQUEST, promoted=False)
-    elif registration.status is RegistrationStatus.PENDING:
-        confirm_request(registration, now)
-    else:
-        waitlisted(registration, now, position)
+        return _intent(registration, "registration_invitation", now, Method.REQUEST, promoted=False)
+    if registration.status is RegistrationStatus.PENDING:
+        return _intent(registration, "registration_confirm", now)
+    return _intent(registration, "registration_waitlisted", now, position=position)
 
 
 def confirm_request(registration: Registration | Snapshot, now: datetime) -> None:

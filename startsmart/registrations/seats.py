@@ -5,6 +5,7 @@ Every function here expects the caller to hold the lock from ``lock_date`` and t
 
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -16,10 +17,13 @@ from sqlalchemy.orm import joinedload
 
 from startsmart.catalog.models import EventDate, EventDateStatus, Offering
 from startsmart.extensions import db
+from startsmart.inserts import Row
 from startsmart.municipalities.service import (
     KNOWN_MUNICIPALITY_ID,
     MunicipalityName,
     PersonRow,
+    person_upsert,
+    write_person,
 )
 from startsmart.registrations import mails
 from startsmart.registrations.models import (
@@ -69,7 +73,7 @@ class LockedDate(mails.DateFacts):
     registration_closes_at: datetime | None
 
 
-_dates, _offerings = EventDate.__table__, Offering.__table__
+_dates, _offerings, _registrations = EventDate.__table__, Offering.__table__, Registration.__table__
 _DATE_FACTS = (
     sa.select(
         _dates.c.id,
@@ -157,10 +161,10 @@ class Tally:
         )
 
 
-def _tally_statement() -> sa.Select:
+def _tally_statement(person_id: sa.ColumnElement[int]) -> sa.Select:
     # The table's columns, not the mapped attributes: a statement of ORM attributes takes the
     # ORM's execution path, which cost more CPU than running it (see docs/performance.md).
-    columns = Registration.__table__.c
+    columns = _registrations.c
     count = sa.func.count(columns.id)
     active = columns.status.in_(ACTIVE)
     return sa.select(
@@ -171,12 +175,12 @@ def _tally_statement() -> sa.Select:
             columns.hold_expires_at <= sa.bindparam("now"),
         ),
         count.filter(active, columns.municipality_id == sa.bindparam("municipality_id")),
-        sa.func.max(columns.id).filter(active, columns.person_id == sa.bindparam("person_id")),
+        sa.func.max(columns.id).filter(active, columns.person_id == person_id),
         sa.func.max(columns.queued_at).filter(columns.status == RegistrationStatus.WAITLISTED),
     ).where(columns.event_date_id == sa.bindparam("date_id"))
 
 
-_TALLY = _tally_statement()
+_TALLY = _tally_statement(sa.bindparam("person_id"))
 
 
 def tally(
@@ -201,11 +205,72 @@ def tally(
             "person_id": person_id,
         },
     ).one()
+    _hold_the_gap_open()
+    return Tally(*row)
+
+
+@dataclass(frozen=True)
+class Newcomer:
+    """What ``count_newcomer`` found out."""
+
+    person: PersonRow
+    tally: Tally
+    registration_id: int  # reserved for the registration this person may get
+
+
+@functools.cache
+def _newcomer_statement(dialect_name: str) -> sa.Select:
+    """PostgreSQL: the person's upsert (WITH … INSERT … RETURNING), the tally and the next
+    registration id in one statement. Elsewhere the tally and the next id only: SQLite has no
+    INSERT inside WITH; it writes the person first, and its tally names them by id."""
+    if dialect_name == "postgresql":
+        person = person_upsert(dialect_name, returning=True).cte("person")
+        person_id = sa.select(person.c.id).scalar_subquery()
+        next_id = sa.func.nextval(sa.func.pg_get_serial_sequence("registration", "id"))
+        return (
+            _tally_statement(person_id)
+            .add_columns(person_id.label("person_id"), next_id.label("registration_id"))
+            .add_cte(person)
+        )
+    # Every SQLite transaction here is BEGIN IMMEDIATE (the only writer): nobody takes this
+    # id before our INSERT, and SQLite itself would choose the same one.
+    next_id = sa.select(sa.func.coalesce(sa.func.max(_registrations.c.id), 0) + 1)
+    return _tally_statement(sa.bindparam("person_id")).add_columns(
+        next_id.scalar_subquery().label("registration_id")
+    )
+
+
+def count_newcomer(date_id: int, now: datetime, person: dict[str, Any]) -> Newcomer:
+    """For somebody registering: write the person (``person``: from ``person_values``), take
+    the date's tally with their own registration and their municipality's (the one they
+    register for, ``person["municipality_id"]``: the statement names both alike) and reserve
+    the id of their registration, so that it and its first mail can go in one statement
+    (``inserts.insert_together``). One statement on PostgreSQL, two on SQLite.
+
+    Like ``tally``, run it after ``lock_date_for_registration``, as a statement of its own."""
+    dialect = db.session.get_bind().dialect.name
+    parameters = {**person, "date_id": date_id, "now": now}
+    if dialect == "postgresql":
+        row = db.session.execute(_newcomer_statement(dialect), parameters).one()
+        person_id = row.person_id
+    else:
+        person_id = write_person(person)
+        row = db.session.execute(
+            _newcomer_statement(dialect), {**parameters, "person_id": person_id}
+        ).one()
+    _hold_the_gap_open()
+    return Newcomer(
+        person=PersonRow(person_id, person["name"], person["email"]),
+        tally=Tally(*row[:6]),
+        registration_id=row.registration_id,
+    )
+
+
+def _hold_the_gap_open() -> None:
     if not current_app.config["REGISTRATION_LOCKING"]:
         # Only the control test runs without the lock. It holds the gap between counting and
         # writing open a moment, so the race it must show happens every time, not by luck.
         time.sleep(0.05)
-    return Tally(*row)
 
 
 def count(date_id: int, statuses: tuple[RegistrationStatus, ...]) -> int:
@@ -279,18 +344,21 @@ def give_seat(registration: Registration, now: datetime, promoted: bool = False)
         mails.confirm_request(registration, now)
 
 
-_INSERT_REGISTRATION = sa.insert(Registration.__table__)
-
-
-def take_in(date: LockedDate, person: PersonRow, columns: dict[str, Any]) -> mails.Snapshot:
-    """Write a new registration for ``person`` on ``date`` (``columns``: the rest of its row,
-    its status among them) with one Core INSERT, and return it as its mails see it. The ORM's
-    flush of the row cost more CPU than the INSERT itself (see docs/performance.md)."""
-    registration_id = db.session.execute(
-        _INSERT_REGISTRATION,
-        {"event_date_id": date.id, "person_id": person.id, "ical_sequence": 0, **columns},
-    ).inserted_primary_key[0]
-    return mails.Snapshot(
+def take_in(
+    registration_id: int, date: LockedDate, person: PersonRow, columns: dict[str, Any]
+) -> tuple[mails.Snapshot, Row]:
+    """A new registration for ``person`` on ``date`` (``columns``: the rest of its row, its
+    status among them), as its mails see it and as the row to insert (with its first mail,
+    ``inserts.insert_together``). Rows, not an ORM object: its flush cost more CPU than the
+    INSERT itself (see docs/performance.md)."""
+    row = {
+        "id": registration_id,
+        "event_date_id": date.id,
+        "person_id": person.id,
+        "ical_sequence": 0,
+        **columns,
+    }
+    registration = mails.Snapshot(
         id=registration_id,
         status=columns["status"],
         locale=columns["locale"],
@@ -301,6 +369,7 @@ def take_in(date: LockedDate, person: PersonRow, columns: dict[str, Any]) -> mai
         event_date=date,
         person=mails.PersonFacts(name=person.name, email=person.email),
     )
+    return registration, (_registrations, row)
 
 
 def expire_overdue(date: EventDate | LockedDate, now: datetime) -> list[Registration]:

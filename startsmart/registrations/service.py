@@ -17,11 +17,12 @@ from startsmart import tokens
 from startsmart.catalog.models import EventDate, EventDateStatus, OfferingFormat
 from startsmart.errors import DomainError
 from startsmart.extensions import db
+from startsmart.inserts import insert_together
 from startsmart.municipalities.service import (
     MunicipalityInput,
     adopt_municipality,
     checked_name,
-    upsert_person,
+    person_values,
 )
 from startsmart.registrations import mails, seats
 from startsmart.registrations.models import (
@@ -93,10 +94,12 @@ def register(date_id: int, applicant: Applicant, now: datetime, by_staff: bool =
     resubmit). Staff may register people outside the registration window; their entries
     need no e-mail confirmation.
 
-    Usually five statements: the locked date (with its offering, and the municipality's id),
-    the person (one upsert), one count of the date's registrations, the registration and its
-    mail. The busiest write of the service, so it works with rows, not ORM objects (see
-    docs/performance.md); confirming, cancelling and promoting stay with the ORM.
+    Usually three statements on PostgreSQL: the locked date (with its offering, and the
+    municipality's id); the person's upsert with the date's tally and the id of the
+    registration to be; the registration with its first mail (and consents). SQLite: five.
+    The busiest write of the service, so it works with rows, not ORM objects, and keeps
+    round trips few (see docs/performance.md); confirming, cancelling and promoting stay
+    with the ORM.
     """
     municipality = checked_name(applicant.municipality)
     date, known_municipality_id = seats.lock_date_for_registration(date_id, municipality)
@@ -109,7 +112,7 @@ def register(date_id: int, applicant: Applicant, now: datetime, by_staff: bool =
     municipality_id = adopt_municipality(
         applicant.municipality, municipality, known_municipality_id
     )
-    person = upsert_person(
+    person = person_values(
         name=applicant.name,
         email=applicant.email,
         function=applicant.function,
@@ -117,9 +120,10 @@ def register(date_id: int, applicant: Applicant, now: datetime, by_staff: bool =
         locale=applicant.locale,
         now=now,
     )
-    counted = seats.tally(date.id, now, municipality_id, person.id)
+    newcomer = seats.count_newcomer(date.id, now, person)
+    counted = newcomer.tally
     if seats.settle(date, now, counted):
-        counted = seats.tally(date.id, now, municipality_id, person.id)
+        counted = seats.tally(date.id, now, municipality_id, newcomer.person.id)
 
     if counted.mine is not None:
         existing = db.session.get(Registration, counted.mine)
@@ -135,9 +139,10 @@ def register(date_id: int, applicant: Applicant, now: datetime, by_staff: bool =
         state = {"status": RegistrationStatus.WAITLISTED, "queued_at": counted.end_of_queue(now)}
         position = counted.waiting + 1  # the end of the list: nobody joins while we hold the lock
     conference = date.offering.format is OfferingFormat.CONFERENCE
-    registration = seats.take_in(
+    registration, row = seats.take_in(
+        newcomer.registration_id,
         date,
-        person,
+        newcomer.person,
         {
             **state,
             "municipality_id": municipality_id,
@@ -152,23 +157,22 @@ def register(date_id: int, applicant: Applicant, now: datetime, by_staff: bool =
             "privacy_acknowledged_at": now,
         },
     )
-    mails.welcome(registration, now, position)
     wanted = [ConsentKind.NEWS] if applicant.news_consent else []
     if conference and applicant.contact_exchange:
         wanted.append(ConsentKind.CONTACT_EXCHANGE)
-    if wanted:
-        db.session.execute(
-            sa.insert(Consent.__table__),
-            [
-                {
-                    "person_id": person.id,
-                    "kind": kind,
-                    "given_at": now,
-                    "source": f"registration:{registration.id}",
-                }
-                for kind in wanted
-            ],
+    consents = [
+        (
+            Consent.__table__,
+            {
+                "person_id": newcomer.person.id,
+                "kind": kind,
+                "given_at": now,
+                "source": f"registration:{registration.id}",
+            },
         )
+        for kind in wanted
+    ]
+    insert_together([row, mails.welcome(registration, now, position).row(), *consents])
     db.session.commit()
     return Outcome(registration.id, registration.status, position, False)
 

@@ -15,7 +15,7 @@ from startsmart.database import utcnow
 from startsmart.extensions import db
 from startsmart.invitations.compose import Draft, Recipient
 from startsmart.invitations.models import OutboxMessage, OutboxStatus
-from startsmart.invitations.outbox import deliver_due, queue_intent, queue_mail, renders
+from startsmart.invitations.outbox import Intent, deliver_due, queue_intent, queue_mail, renders
 from startsmart.municipalities.models import FederalState, MunicipalityKind
 from startsmart.municipalities.service import MunicipalityInput
 from startsmart.registrations import date_changes, service
@@ -141,21 +141,25 @@ def test_a_mail_that_cannot_be_composed_fails_alone_and_leaves_nothing_behind(ap
     when = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
     with app.app_context():
         broken_id = queue_intent(
-            recipient="a@kommune.de",
-            kind="test",
-            renderer="test-broken",
-            facts={"id": 1},
-            now=when,
+            Intent(
+                recipient="a@kommune.de",
+                kind="test",
+                renderer="test-broken",
+                facts={"id": 1},
+                now=when,
+            )
         )
         unknown_id = queue_intent(
-            recipient="b@kommune.de", kind="test", renderer="nobody", facts={}, now=when
+            Intent(recipient="b@kommune.de", kind="test", renderer="nobody", facts={}, now=when)
         )
         queue_intent(
-            recipient="c@kommune.de",
-            kind="test",
-            renderer="test-note",
-            facts={"email": "c@kommune.de", "subject": "Hallo"},
-            now=when,
+            Intent(
+                recipient="c@kommune.de",
+                kind="test",
+                renderer="test-note",
+                facts={"email": "c@kommune.de", "subject": "Hallo"},
+                now=when,
+            )
         )
         queue_mail(
             to=Recipient("d@kommune.de", "D"),
