@@ -161,14 +161,20 @@ class Tally:
         )
 
 
+def _one_of(column: sa.Column, values: tuple[Any, ...]) -> sa.ColumnElement[bool]:
+    """``column IN (values)`` as ``column = a OR column = b``: SQLAlchemy renders an IN list
+    anew for every execution of a statement (a tenth of this statement's CPU time)."""
+    return sa.or_(*(column == value for value in values))
+
+
 def _tally_statement(person_id: sa.ColumnElement[int]) -> sa.Select:
     # The table's columns, not the mapped attributes: a statement of ORM attributes takes the
     # ORM's execution path, which cost more CPU than running it (see docs/performance.md).
     columns = _registrations.c
     count = sa.func.count(columns.id)
-    active = columns.status.in_(ACTIVE)
+    active = _one_of(columns.status, ACTIVE)
     return sa.select(
-        count.filter(columns.status.in_(HOLDING_A_SEAT)),
+        count.filter(_one_of(columns.status, HOLDING_A_SEAT)),
         count.filter(columns.status == RegistrationStatus.WAITLISTED),
         count.filter(
             columns.status == RegistrationStatus.PENDING,
