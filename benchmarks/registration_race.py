@@ -28,6 +28,7 @@ import argparse
 import os
 import queue
 import re
+import secrets
 import statistics
 import sys
 import threading
@@ -43,6 +44,7 @@ from live_server import (
     Server,
     add_bare_route,
     command_line,
+    cpu_ticks,
     gunicorn,
     load_average,
     percentile,
@@ -286,10 +288,17 @@ class Load:
     latencies_ms: list[float]
     statuses: Counter
     server_ms: list[float]
+    busy_ticks: int = 0  # CPU of the whole machine (server, database, this client)
+    total_ticks: int = 0
 
     @property
     def rate(self) -> float:
         return len(self.latencies_ms) / self.seconds
+
+    @property
+    def busy(self) -> float:
+        """Share of the machine's CPU time in use while the load ran."""
+        return self.busy_ticks / self.total_ticks if self.total_ticks else float("nan")
 
     def __add__(self, other: Load) -> Load:
         return Load(
@@ -297,6 +306,8 @@ class Load:
             self.latencies_ms + other.latencies_ms,
             self.statuses + other.statuses,
             self.server_ms + other.server_ms,
+            self.busy_ticks + other.busy_ticks,
+            self.total_ticks + other.total_ticks,
         )
 
 
@@ -341,10 +352,18 @@ def drive(
     for thread in threads:
         thread.start()
     barrier.wait()
-    started = time.perf_counter()
+    started, (busy, total) = time.perf_counter(), cpu_ticks()
     for thread in threads:
         thread.join()
-    return Load(time.perf_counter() - started, latencies, statuses, server_ms)
+    busy_after, total_after = cpu_ticks()
+    return Load(
+        time.perf_counter() - started,
+        latencies,
+        statuses,
+        server_ms,
+        busy_after - busy,
+        total_after - total,
+    )
 
 
 def throughput(
@@ -401,8 +420,8 @@ def throughput(
         f"\n## Throughput: {registrations:,} POSTs from {clients} concurrent visitors "
         f"(registrations over {dates} dates; the loads alternate in {rounds} rounds)\n"
     )
-    print("| endpoint | per second | POST p50 | POST p95 | server p50 | answers |")
-    print("| --- | --- | --- | --- | --- | --- |")
+    print("| endpoint | per second | POST p50 | POST p95 | server p50 | CPU busy | answers |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
     loads = (
         ("registration form", ours),
         ("bare INSERT, Flask route (/bench/insert): the stack's limit", bare),
@@ -413,7 +432,7 @@ def throughput(
         print(
             f"| {name} | {load.rate:,.0f} | {percentile(load.latencies_ms, 0.5):.0f} ms "
             f"| {percentile(load.latencies_ms, 0.95):.0f} ms "
-            f"| {statistics.median(load.server_ms):.1f} ms | {answers} |"
+            f"| {statistics.median(load.server_ms):.1f} ms | {100 * load.busy:.0f} % | {answers} |"
         )
     print(
         f"\nregistration throughput / bare INSERT (Flask): {ratio:.2f} (target >= {RATIO_TARGET})"
@@ -572,18 +591,31 @@ def main() -> int:
     parser.add_argument("--dates", type=int, default=100)
     parser.add_argument("--rounds", type=int, default=4, help="throughput: turns of the loads")
     parser.add_argument("--requests", type=int, default=400, help="cost: POSTs of each kind")
+    parser.add_argument(
+        "--limits",
+        default="redis://127.0.0.1:6379/0",
+        help="where the workers count rate limits, as in production (docs/deployment.md); "
+        "memory:// counts per worker, without the round trip",
+    )
     args = parser.parse_args()
     every = not (args.race or args.throughput or args.cost)
 
     print(f"command: {command_line()}")
     print(f"load average before: {load_average()}")
     ok = True
-    with gunicorn("registrations") as (server, environment):
+    limits = {
+        "STARTSMART_RATELIMIT_STORAGE_URI": args.limits,
+        "STARTSMART_RATELIMIT_KEY_PREFIX": f"bench-{secrets.token_hex(4)}",  # no earlier counts
+    }
+    with gunicorn("registrations", limits) as (server, environment):
         app = local_app(environment)
         with app.app_context():
             db.session.execute(sa.text(BARE_TABLE_DDL))
             db.session.commit()
-        print(f"server: gunicorn, 4 sync workers, http://{server.host}:{server.port}")
+        print(
+            f"server: gunicorn, 4 sync workers, http://{server.host}:{server.port}, "
+            f"rate limits counted in {args.limits}"
+        )
         if args.race or every:
             ok &= race(server, app, args.clients, args.capacity)
         if args.throughput or every:

@@ -43,7 +43,7 @@ class Defaults:
     LANGUAGES = ("de", "en")
 
     RATELIMIT_STORAGE_URI = "memory://"  # "redis://127.0.0.1:6379/0" with several workers
-    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_HEADERS_ENABLED = False  # Retry-After only on the 429 page (error_pages.py)
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
 
     MAIL_SERVER = "localhost"

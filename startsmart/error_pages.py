@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import math
+import time
+
 import sqlalchemy as sa
 from flask import Flask, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from startsmart.extensions import db
+from startsmart.extensions import db, limiter
 
 # (title, explanation) per status code; codes not listed fall back to their nearest family.
 MESSAGES = {
@@ -82,6 +85,8 @@ def register(app: Flask) -> None:
         response = render_error(error.code)
         if error.code == 405 and error.valid_methods:
             return (*response, {"Allow": ", ".join(error.valid_methods)})
+        if error.code == 429:
+            return (*response, {"Retry-After": _seconds_until_the_limit_resets()})
         return response
 
     @app.errorhandler(sa.exc.OperationalError)
@@ -100,3 +105,14 @@ def register(app: Flask) -> None:
     def server_error(error: InternalServerError):
         db.session.rollback()  # the request's transaction is abandoned: nothing half-written
         return render_error(500)
+
+
+def _seconds_until_the_limit_resets() -> str:
+    """For the 429 page only: Flask-Limiter's own headers (RATELIMIT_HEADERS_ENABLED) would
+    ask the storage for the window on every limited request, refused or not, one more round
+    trip to Redis on each registration, to tell browsers what they ignore."""
+    breached = limiter.current_limit
+    if breached is None:
+        return "60"
+    resets_at, _remaining = breached.window
+    return str(max(1, math.ceil(resets_at - time.time())))
