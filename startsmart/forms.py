@@ -8,6 +8,7 @@ from enum import Enum
 from typing import Any
 
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
@@ -62,7 +63,7 @@ class EnumSelectField(SelectField):
             return
         if self.data not in self._allowed:
             raise ValidationError(
-                self.invalid_choice_message or self.gettext("Not a valid choice.")
+                self.invalid_choice_message or _("Bitte wählen Sie einen Eintrag aus der Liste.")
             )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import time, timedelta
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -86,14 +86,19 @@ def make_date(
     app: Flask,
     capacity: int = 10,
     fmt: str = "online_intro",
-    starts_in: timedelta = timedelta(days=14),
+    starts_in: timedelta | None = None,
     closes_before: timedelta | None = timedelta(days=1),
     limit: int = 2,
     slug: str | None = None,
     **fields,
 ) -> int:
-    """A published date of a new offering, ``starts_in`` from now; returns the date's id."""
+    """A published date of a new offering, ``starts_in`` from now; returns the date's id.
+
+    By default two weeks ahead at 10:00 in Berlin: 14 days and 90 minutes from a late evening
+    would run past midnight, which a date's own form (one day, a start and an end) cannot
+    save, so tests of that form failed late in the evening."""
     from startsmart.catalog.models import EventDate, EventDateStatus, Offering, OfferingFormat
+    from startsmart.clock import berlin_to_utc, berlin_today
     from startsmart.database import utcnow
 
     with app.app_context():
@@ -106,7 +111,10 @@ def make_date(
             description="Beschreibung.",
             per_municipality_limit=limit,
         )
-        starts = (utcnow() + starts_in).replace(microsecond=0)
+        if starts_in is None:
+            starts = berlin_to_utc(berlin_today(utcnow()) + timedelta(days=14), time(10))
+        else:
+            starts = (utcnow() + starts_in).replace(microsecond=0)
         fields.setdefault("status", EventDateStatus.PUBLISHED)
         date = EventDate(
             offering=offering,
