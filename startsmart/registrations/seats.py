@@ -350,13 +350,13 @@ def give_seat(registration: Registration, now: datetime, promoted: bool = False)
         mails.confirm_request(registration, now)
 
 
-def take_in(
+def new_registration(
     registration_id: int, date: LockedDate, person: PersonRow, columns: dict[str, Any]
 ) -> tuple[mails.Snapshot, Row]:
-    """A new registration for ``person`` on ``date`` (``columns``: the rest of its row, its
-    status among them), as its mails see it and as the row to insert (with its first mail,
-    ``inserts.insert_together``). Rows, not an ORM object: its flush cost more CPU than the
-    INSERT itself (see docs/performance.md)."""
+    """A new registration for ``person`` on ``date`` under the id ``count_newcomer`` reserved
+    (``columns``: the rest of its row, its status among them), as its mails see it and as the
+    row for the caller to insert (with its first mail, ``inserts.insert_together``). Rows, not
+    an ORM object: its flush cost more CPU than the INSERT itself (see docs/performance.md)."""
     row = {
         "id": registration_id,
         "event_date_id": date.id,

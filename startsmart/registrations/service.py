@@ -139,7 +139,7 @@ def register(date_id: int, applicant: Applicant, now: datetime, by_staff: bool =
         state = {"status": RegistrationStatus.WAITLISTED, "queued_at": counted.end_of_queue(now)}
         position = counted.waiting + 1  # the end of the list: nobody joins while we hold the lock
     conference = date.offering.format is OfferingFormat.CONFERENCE
-    registration, row = seats.take_in(
+    registration, row = seats.new_registration(
         newcomer.registration_id,
         date,
         newcomer.person,
