@@ -80,8 +80,17 @@ def booking_form(start: datetime, **overrides) -> dict:
 
 
 def next_weekday_slot(days_ahead: int = 7, hour: int = 10) -> datetime:
-    """A Berlin weekday at ``hour``, at least ``days_ahead`` days from now, as UTC."""
-    day = berlin_today(utcnow()) + timedelta(days=days_ahead)
-    while day.weekday() >= 5:
+    """``hour`` on the ``days_ahead``-th Monday-to-Thursday from today (Berlin), as UTC.
+
+    Counting only Monday to Thursday keeps the day after a working day, too (tests move a
+    booking by a day), and gives different offsets different days whatever weekday the suite
+    runs on: counting calendar days, a Friday start moved onto Saturday, and 7 and 9 days
+    ahead could both land on the same Monday.
+    """
+    day = berlin_today(utcnow())
+    counted = 0
+    while counted < days_ahead:
         day += timedelta(days=1)
+        if day.weekday() <= 3:
+            counted += 1
     return berlin_to_utc(day, time(hour))
