@@ -1,4 +1,10 @@
-"""Europe/Berlin, the one time zone people see; the database holds UTC."""
+"""The one clock of the app, and Europe/Berlin, the one time zone people see.
+
+Every "now" in the app (views, services, CLI commands, templates, model defaults) comes from
+``now()``. Services take it as an argument, so a rule can be checked at any moment; the tests
+move this clock (and every other reading of the system time) with time-machine, through one
+fixture in ``tests/conftest.py``. The database holds UTC.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,11 @@ from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def now() -> datetime:
+    """The current moment, timezone-aware in UTC."""
+    return datetime.now(UTC)
 
 
 def berlin_to_utc(day: date, at: time) -> datetime:

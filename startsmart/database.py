@@ -22,11 +22,6 @@ class Base(DeclarativeBase):
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
 
 
-def utcnow() -> datetime:
-    """The current time, timezone-aware in UTC; pass it into services as ``now``."""
-    return datetime.now(UTC)
-
-
 class UTCDateTime(sa.types.TypeDecorator[datetime]):
     """A point in time, always stored and returned timezone-aware in UTC.
 

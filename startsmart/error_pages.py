@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import time
 
 import sqlalchemy as sa
 from flask import Flask, render_template
@@ -11,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from startsmart import clock
 from startsmart.extensions import db, limiter
 
 # (title, explanation) per status code; codes not listed fall back to their nearest family.
@@ -115,4 +115,4 @@ def _seconds_until_the_limit_resets() -> str:
     if breached is None:
         return "60"
     resets_at, _remaining = breached.window
-    return str(max(1, math.ceil(resets_at - time.time())))
+    return str(max(1, math.ceil(resets_at - clock.now().timestamp())))

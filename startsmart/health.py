@@ -14,7 +14,7 @@ from alembic.script import ScriptDirectory
 from flask import Blueprint, current_app, jsonify
 from flask_migrate import Migrate
 
-from startsmart.database import utcnow
+from startsmart import clock
 from startsmart.extensions import csrf, db
 from startsmart.invitations.models import OutboxMessage, OutboxStatus
 
@@ -51,7 +51,8 @@ def readyz():
             sa.select(sa.func.count(OutboxMessage.id)).where(
                 OutboxMessage.status.in_((OutboxStatus.QUEUED, OutboxStatus.SENDING)),
                 OutboxMessage.next_attempt_at
-                < utcnow() - timedelta(seconds=current_app.config["READY_OUTBOX_MAX_AGE_SECONDS"]),
+                < clock.now()
+                - timedelta(seconds=current_app.config["READY_OUTBOX_MAX_AGE_SECONDS"]),
             )
         ).scalar_one()
         limit = current_app.config["READY_OUTBOX_MAX_BACKLOG"]

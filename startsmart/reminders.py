@@ -6,8 +6,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from startsmart import clock
 from startsmart.consultations import reminders as consultation_reminders
-from startsmart.database import utcnow
 from startsmart.invitations.outbox import deliver_due
 from startsmart.registrations import reminders as registration_reminders
 
@@ -17,7 +17,7 @@ reminders_cli = AppGroup("reminders", help="Reminders before dates and consultat
 @reminders_cli.command("send")
 def send() -> None:
     """Queue every reminder that is due (safe to run every minute, also from several hosts)."""
-    now = utcnow()
+    now = clock.now()
     queued = registration_reminders.send_due(now) + consultation_reminders.send_due(now)
     if current_app.config["MAIL_DELIVERY"] == "after_commit":
         deliver_due()

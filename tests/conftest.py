@@ -1,25 +1,40 @@
 """Fixtures shared by every test: an app on SQLite or PostgreSQL, a client, a clean database.
 
 The app and its database are made once per test worker (schema from the real migrations);
-after each test that used them, every table is emptied again.
+after each test that used them, every table is emptied again. Every test runs at the moment of
+the run, on the clock ``travel`` controls (tests/moments.py).
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from datetime import UTC
 
 import pytest
+import time_machine
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from databases import empty_all_tables, postgres_database, sqlite_database
 from environment import DATABASE
+from moments import moment_of_this_run
 from smtp_sink import SmtpSink
 from startsmart import create_app
 from startsmart.extensions import db, limiter
 from support import app_config
+
+
+@pytest.fixture(autouse=True)
+def travel() -> Iterator[time_machine.Traveller]:
+    """The clock of every test: it starts at the run's moment and ticks on. A test moves it
+    with ``travel.shift(timedelta(...))`` or ``travel.move_to(moment)``; the app, its live
+    server thread and the test all read it (time-machine also moves C-level time calls).
+
+    Given as UTC so the process keeps its own time zone: the app must never rely on it."""
+    with time_machine.travel(moment_of_this_run().astimezone(UTC), tick=True) as traveller:
+        yield traveller
 
 
 def _worker(request: pytest.FixtureRequest) -> str:

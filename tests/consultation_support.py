@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 
 from flask import Flask
 
-from startsmart.clock import berlin_to_utc, berlin_today
 from startsmart.consultations.models import WeeklyHours
-from startsmart.database import utcnow
 from startsmart.extensions import db
 from startsmart.municipalities.models import FederalState, MunicipalityKind
 from startsmart.municipalities.service import MunicipalityInput
@@ -77,20 +75,3 @@ def booking_form(start: datetime, **overrides) -> dict:
         "privacy": "y",
         **overrides,
     }
-
-
-def next_weekday_slot(days_ahead: int = 7, hour: int = 10) -> datetime:
-    """``hour`` on the ``days_ahead``-th Monday-to-Thursday from today (Berlin), as UTC.
-
-    Counting only Monday to Thursday keeps the day after a working day, too (tests move a
-    booking by a day), and gives different offsets different days whatever weekday the suite
-    runs on: counting calendar days, a Friday start moved onto Saturday, and 7 and 9 days
-    ahead could both land on the same Monday.
-    """
-    day = berlin_today(utcnow())
-    counted = 0
-    while counted < days_ahead:
-        day += timedelta(days=1)
-        if day.weekday() <= 3:
-            counted += 1
-    return berlin_to_utc(day, time(hour))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from startsmart.database import utcnow
+from startsmart import clock
 from startsmart.extensions import db
 from startsmart.invitations.compose import Recipient, compose
 from startsmart.invitations.models import OutboxMessage, OutboxStatus
@@ -13,7 +13,7 @@ from startsmart.invitations.models import OutboxMessage, OutboxStatus
 def queue_bulk(count: int) -> set[str]:
     """``count`` finished messages in one INSERT: composed once, then numbered (Message-ID,
     subject, recipient), which is all the workers and the SMTP server look at."""
-    now = utcnow()
+    now = clock.now()
     template = compose(
         "staff_message",
         Recipient("person-NUMBER@beispielstadt.de", "Person"),

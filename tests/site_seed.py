@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from speed_dating_support import conference_with_speed_dating
-from startsmart import tokens
+from startsmart import clock, tokens
 from startsmart.catalog.models import EventDate, EventDateStatus, Offering
 from startsmart.catalog.slugs import slugify
 from startsmart.clock import berlin_to_utc, berlin_today
@@ -26,7 +26,6 @@ from startsmart.conferences.models import Conference
 from startsmart.consultations import booking, followup, schedule
 from startsmart.consultations import mails as consultation_mails
 from startsmart.consultations.models import Channel, Consultation, ConsultationStatus
-from startsmart.database import utcnow
 from startsmart.demo.content import STAFF
 from startsmart.demo.service import load_demo
 from startsmart.extensions import db
@@ -135,7 +134,7 @@ def seed_accounts(app: Flask) -> None:
 def seed(app: Flask) -> Site:
     """Fill the (empty) database; returns what the crawl needs to address it."""
     site = Site()
-    now = utcnow()
+    now = clock.now()
     with app.app_context():
         load_demo(now)
         admin, team = _staff(Role.ADMIN), _staff(Role.EVENT_TEAM)

@@ -11,12 +11,12 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 from flask import Flask
 
+from startsmart import clock
 from startsmart.catalog.slugs import slugify
 from startsmart.catalog.staff_dates import Deadline
 from startsmart.clock import berlin_to_utc, berlin_today
 from startsmart.conferences import service, speed_dating, speed_planning, speed_run
 from startsmart.conferences.models import SpeedDatingParticipant
-from startsmart.database import utcnow
 from startsmart.extensions import db
 from startsmart.municipalities.models import FederalState, Municipality, MunicipalityKind
 from startsmart.municipalities.service import MunicipalityInput
@@ -82,7 +82,7 @@ class Event:
                     contact_exchange=contact,
                     locale=locale,
                 ),
-                utcnow(),
+                clock.now(),
                 by_staff=True,
             )
             return outcome.registration_id
@@ -94,7 +94,7 @@ class Event:
                 registration_id=registration_id,
                 present=present,
                 actor=self._actor(),
-                now=utcnow(),
+                now=clock.now(),
             )
             return person.id
 
@@ -105,7 +105,7 @@ class Event:
                 participant_id=participant_id,
                 present=present,
                 actor=self._actor(),
-                now=utcnow(),
+                now=clock.now(),
             )
 
     def walk_in(self, name: str, town: str, model_project: bool = False) -> int:
@@ -114,7 +114,7 @@ class Event:
                 self.conference_id,
                 speed_dating.WalkIn(name, town, FederalState.SH, model_project),
                 self._actor(),
-                utcnow(),
+                clock.now(),
             )
             return person.id
 
@@ -126,7 +126,7 @@ class Event:
                 self.conference_id,
                 speed_dating.Settings(**{**values, **changes}),
                 self._actor(),
-                utcnow(),
+                clock.now(),
             )
 
     def plan(self, from_round: int = 1, now: datetime | None = None) -> dict:
@@ -224,9 +224,9 @@ def make_event(app: Flask, **settings) -> Event:
     change the defaults: 45 minutes, rounds of 3 with 1 minute to change, pairs) and the event
     team member ``EVENT_TEAM`` ("Eva Team") who runs it."""
     actor_id = make_staff(app, email=EVENT_TEAM, role=Role.EVENT_TEAM, name="Eva Team")
-    day = berlin_today(utcnow()) + timedelta(days=10)
+    day = berlin_today(clock.now()) + timedelta(days=10)
     with app.app_context():
         actor = db.session.get(StaffUser, actor_id)
-        conference = conference_with_speed_dating(actor, utcnow(), day, **settings)
+        conference = conference_with_speed_dating(actor, clock.now(), day, **settings)
         date_id = service.conference_date(conference.id).id
         return Event(app, conference.id, date_id, actor_id, day)

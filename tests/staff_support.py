@@ -6,10 +6,11 @@ from datetime import datetime, timedelta
 
 import icalendar
 import sqlalchemy as sa
+import time_machine
 from flask import Flask
 
+from startsmart import clock
 from startsmart.catalog.models import EventDate, Offering
-from startsmart.database import utcnow
 from startsmart.extensions import db
 from startsmart.invitations.outbox import deliver_due
 from startsmart.municipalities.models import FederalState, Municipality, MunicipalityKind
@@ -55,7 +56,7 @@ def register_person(
                 ),
                 question=question,
             ),
-            now or utcnow(),
+            now or clock.now(),
             by_staff=by_staff,
         )
         if model_project:
@@ -66,9 +67,9 @@ def register_person(
 
 
 def deliver(app: Flask) -> None:
-    """Deliver everything in the outbox now (as the worker would)."""
-    with app.app_context():
-        deliver_due(lambda: utcnow() + timedelta(days=1))
+    """Deliver everything in the outbox, retries included (as the worker would a day later)."""
+    with app.app_context(), time_machine.travel(clock.now() + timedelta(days=1)):
+        deliver_due()
 
 
 def calendars(message) -> list[icalendar.Calendar]:
@@ -112,7 +113,7 @@ def make_offering(app: Flask, fmt: str = "online_intro", **fields) -> int:
     from startsmart.catalog.models import OfferingFormat
 
     with app.app_context():
-        fields.setdefault("slug", f"angebot-{utcnow().timestamp():.6f}".replace(".", "-"))
+        fields.setdefault("slug", f"angebot-{clock.now().timestamp():.6f}".replace(".", "-"))
         offering = Offering(
             format=OfferingFormat(fmt),
             title=fields.pop("title", "Grundlagen der Smart City"),

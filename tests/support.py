@@ -97,12 +97,12 @@ def make_date(
     By default two weeks ahead at 10:00 in Berlin: 14 days and 90 minutes from a late evening
     would run past midnight, which a date's own form (one day, a start and an end) cannot
     save, so tests of that form failed late in the evening."""
+    from startsmart import clock
     from startsmart.catalog.models import EventDate, EventDateStatus, Offering, OfferingFormat
     from startsmart.clock import berlin_to_utc, berlin_today
-    from startsmart.database import utcnow
 
     with app.app_context():
-        slug = slug or f"angebot-{utcnow().timestamp():.6f}".replace(".", "-")
+        slug = slug or f"angebot-{clock.now().timestamp():.6f}".replace(".", "-")
         offering = Offering(
             slug=slug,
             format=OfferingFormat(fmt),
@@ -112,9 +112,9 @@ def make_date(
             per_municipality_limit=limit,
         )
         if starts_in is None:
-            starts = berlin_to_utc(berlin_today(utcnow()) + timedelta(days=14), time(10))
+            starts = berlin_to_utc(berlin_today(clock.now()) + timedelta(days=14), time(10))
         else:
-            starts = (utcnow() + starts_in).replace(microsecond=0)
+            starts = (clock.now() + starts_in).replace(microsecond=0)
         fields.setdefault("status", EventDateStatus.PUBLISHED)
         date = EventDate(
             offering=offering,

@@ -21,10 +21,10 @@ import startsmart
 from consultation_support import booking_form
 from speed_dating_support import arrives, conference_with_speed_dating
 from staff_support import calendars, deliver
+from startsmart import clock
 from startsmart.catalog.models import EventDate, Offering, OfferingFormat
 from startsmart.clock import berlin_today
 from startsmart.conferences import speed_planning
-from startsmart.database import utcnow
 from startsmart.demo import content
 from startsmart.demo.service import load_demo
 from startsmart.extensions import db
@@ -176,7 +176,7 @@ def demo(app: Flask, client, smtp):
     """The demo data, seen by an English-speaking visitor who registered for a date and booked
     a consultation (both confirmed), plus a speed networking with a plan at the conference."""
     with app.app_context():
-        load_demo(utcnow())
+        load_demo(clock.now())
         first_date = db.session.execute(
             sa.select(EventDate.id)
             .join(Offering)
@@ -221,8 +221,8 @@ def _speed_networking_with_a_plan(app: Flask) -> None:
         # The demo's conference predates registrations; this one has them.
         conference = conference_with_speed_dating(
             admin,
-            utcnow(),
-            berlin_today(utcnow()) + timedelta(days=20),
+            clock.now(),
+            berlin_today(clock.now()) + timedelta(days=20),
             title="Regionalkonferenz Süd",
             city="Ulm",
             venue="Stadthaus",
@@ -242,9 +242,9 @@ def _speed_networking_with_a_plan(app: Flask) -> None:
                     locale="en" if number == 0 else "de",
                 ),
                 admin,
-                utcnow(),
+                clock.now(),
             )
-        speed_planning.make_plan(conference.id, admin, utcnow())
+        speed_planning.make_plan(conference.id, admin, clock.now())
     deliver(app)  # the invitations and the code mails with the link to the phone view
 
 

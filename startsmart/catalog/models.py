@@ -8,7 +8,8 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from startsmart.database import LabelledEnum, UTCDateTime, enum_column, utcnow
+from startsmart import clock
+from startsmart.database import LabelledEnum, UTCDateTime, enum_column
 from startsmart.extensions import db
 
 
@@ -72,7 +73,7 @@ class Offering(db.Model):
     retention_days: Mapped[int | None] = mapped_column()
     # Retired offerings keep their dates and history but take no new dates.
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     topics: Mapped[list[Topic]] = relationship(
         secondary=offering_topic, back_populates="offerings", order_by="Topic.name"
@@ -114,8 +115,8 @@ class EventDate(db.Model):
     conference_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("conference.id", ondelete="SET NULL"), index=True
     )  # set when the date takes place at a regional conference
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)
 
     offering: Mapped[Offering] = relationship(back_populates="dates")
 

@@ -8,6 +8,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from startsmart import clock
 from startsmart.catalog import staff_dates, staff_service
 from startsmart.catalog.models import EventDate, EventDateStatus, Offering, OfferingFormat
 from startsmart.catalog.staff_forms import (
@@ -20,7 +21,6 @@ from startsmart.catalog.staff_forms import (
     OfferingForm,
 )
 from startsmart.clock import berlin_wall_time
-from startsmart.database import utcnow
 from startsmart.dst_notice import flash_if_ambiguous
 from startsmart.errors import DomainError
 from startsmart.extensions import db
@@ -68,7 +68,7 @@ def _with_topics(form: OfferingForm) -> OfferingForm:
 @bp.get("/angebote")
 @staff_required(Role.EVENT_TEAM)
 def offerings():
-    rows = staff_service.offerings_overview(utcnow())
+    rows = staff_service.offerings_overview(clock.now())
     return render_template("staff_catalog/offerings.html", rows=rows)
 
 
@@ -79,7 +79,7 @@ def offering_new():
     if form.validate_on_submit():
         try:
             offering = staff_service.create_offering(
-                OfferingFormat(form.format.data), _offering_input(form), current_user, utcnow()
+                OfferingFormat(form.format.data), _offering_input(form), current_user, clock.now()
             )
         except DomainError as error:
             show_error(form, error)
@@ -111,7 +111,7 @@ def offering_edit(offering_id: int):
     if form.validate_on_submit():
         try:
             staff_service.update_offering(
-                offering.id, _offering_input(form), current_user, utcnow()
+                offering.id, _offering_input(form), current_user, clock.now()
             )
         except DomainError as error:
             show_error(form, error)
@@ -128,7 +128,7 @@ def offering_edit(offering_id: int):
 @staff_required(Role.EVENT_TEAM)
 def offering_retire(offering_id: int):
     offering = db.session.get(Offering, offering_id) or abort(404)
-    staff_service.retire_offering(offering.id, current_user, utcnow())
+    staff_service.retire_offering(offering.id, current_user, clock.now())
     flash(
         _(
             "„%(title)s“ ist eingestellt und erscheint nicht mehr in der öffentlichen Übersicht. "
@@ -144,7 +144,7 @@ def offering_retire(offering_id: int):
 @staff_required(Role.EVENT_TEAM)
 def offering_reactivate(offering_id: int):
     offering = db.session.get(Offering, offering_id) or abort(404)
-    staff_service.reactivate_offering(offering.id, current_user, utcnow())
+    staff_service.reactivate_offering(offering.id, current_user, clock.now())
     flash(_("„%(title)s“ wird wieder angeboten.", title=offering.title), "success")
     return redirect(url_for(".offerings"))
 
@@ -155,7 +155,7 @@ def offering_reactivate(offering_id: int):
 @bp.get("/termine")
 @staff_required(Role.EVENT_TEAM)
 def dates():
-    now = utcnow()
+    now = clock.now()
     upcoming = staff_dates.upcoming_dates(now)
     return render_template(
         "staff_catalog/dates.html", dates=upcoming, seats=seats_by_date(upcoming), now=now
@@ -166,7 +166,7 @@ def dates():
 @staff_required(Role.EVENT_TEAM)
 def offering_dates(offering_id: int):
     offering = db.session.get(Offering, offering_id) or abort(404)
-    now = utcnow()
+    now = clock.now()
     all_dates = staff_dates.dates_of(offering.id)
     return render_template(
         "staff_catalog/offering_dates.html",
@@ -203,7 +203,7 @@ def date_new(offering_id: int):
             status=EventDateStatus(form.status.data),
         )
         try:
-            event_date = staff_dates.create_date(offering.id, data, current_user, utcnow())
+            event_date = staff_dates.create_date(offering.id, data, current_user, clock.now())
         except DomainError as error:
             show_error(form, error)
         else:
@@ -228,7 +228,7 @@ def _edit_page(event_date: EventDate, form: FlaskForm, kind: str):
         form=form,
         kind=kind,
         seats=seats_by_date([event_date])[event_date.id],
-        now=utcnow(),
+        now=clock.now(),
     )
 
 
@@ -259,7 +259,7 @@ def date_place(date_id: int):
                 form.online_url.data,
                 form.venue.data,
                 current_user,
-                utcnow(),
+                clock.now(),
             )
         except DomainError as error:
             show_error(form, error)
@@ -287,7 +287,9 @@ def date_capacity(date_id: int):
         form = DateCapacityForm()
     if form.validate_on_submit():
         try:
-            promoted = staff_dates.resize(event_date.id, form.capacity.data, current_user, utcnow())
+            promoted = staff_dates.resize(
+                event_date.id, form.capacity.data, current_user, clock.now()
+            )
         except DomainError as error:
             show_error(form, error)
         else:
@@ -336,7 +338,7 @@ def date_details(date_id: int):
             status=EventDateStatus(form.status.data),
         )
         try:
-            staff_dates.update_details(event_date.id, details, current_user, utcnow())
+            staff_dates.update_details(event_date.id, details, current_user, clock.now())
         except DomainError as error:
             show_error(form, error)
         else:
@@ -354,7 +356,7 @@ def date_cancel(date_id: int):
     if form.validate_on_submit():
         try:
             message = staff_service.plain_text(form.message.data)
-            told = date_changes.cancel_date(event_date.id, message, current_user, utcnow())
+            told = date_changes.cancel_date(event_date.id, message, current_user, clock.now())
         except DomainError as error:
             show_error(form, error)
         else:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template, request
 
+from startsmart import clock
 from startsmart.catalog import calendar, service
 from startsmart.catalog.models import EventDate, EventDateStatus, OfferingFormat
-from startsmart.database import utcnow
 from startsmart.extensions import db
 from startsmart.registrations.queries import seats_by_date
 
@@ -16,7 +16,7 @@ bp = Blueprint("catalog", __name__, url_prefix="/angebote")
 @bp.get("/")
 def index():
     """The offerings, and the upcoming dates filtered by ?format=, ?thema=, ?monat=, ?seite=."""
-    now = utcnow()
+    now = clock.now()
     choices = service.filter_choices(now)
     chosen = choices.pick(
         request.args.get("format"), request.args.get("thema"), request.args.get("monat")
@@ -58,7 +58,7 @@ def _filter_args(chosen: service.DateFilter) -> dict[str, str]:
 @bp.get("/<slug>")
 def offering(slug: str):
     item = service.offering_by_slug(slug) or abort(404)
-    now = utcnow()
+    now = clock.now()
     if item.format is OfferingFormat.INITIAL_CONSULTATION:
         dates = []  # booked as a consultation, not per date: the page leads there instead
     else:
@@ -82,11 +82,13 @@ def date_ics(date_id: int):
     date = db.session.get(EventDate, date_id)
     if date is None or date.status is EventDateStatus.DRAFT:
         abort(404)
-    return _ics(calendar.publish([date], utcnow()), f"start-smart-termin-{date.id}.ics")
+    return _ics(calendar.publish([date], clock.now()), f"start-smart-termin-{date.id}.ics")
 
 
 @bp.get("/start-smart.ics")
 def feed():
     """All upcoming public dates, for subscribing (webcal://) in any calendar app."""
-    dates = service.upcoming_dates(utcnow())
-    return _ics(calendar.publish(dates, utcnow(), name="Start Smart – Termine"), "start-smart.ics")
+    dates = service.upcoming_dates(clock.now())
+    return _ics(
+        calendar.publish(dates, clock.now(), name="Start Smart – Termine"), "start-smart.ics"
+    )

@@ -12,7 +12,8 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from startsmart.database import LabelledEnum, UTCDateTime, enum_column, utcnow
+from startsmart import clock
+from startsmart.database import LabelledEnum, UTCDateTime, enum_column
 from startsmart.extensions import db
 from startsmart.municipalities.models import FederalState
 from startsmart.staff.models import StaffUser
@@ -31,7 +32,7 @@ class Conference(db.Model):
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     description: Mapped[str] = mapped_column(sa.Text, default="")  # the programme, plain text
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     speed_dating: Mapped[SpeedDatingSession | None] = relationship(back_populates="conference")
 
@@ -87,8 +88,8 @@ class SpeedDatingSession(db.Model):
     # Raised with every change a presenter screen or phone must show (plan, run, settings,
     # names): clients poll with the version they have and get a short answer if it is current.
     version: Mapped[int] = mapped_column(default=1)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     conference: Mapped[Conference] = relationship(back_populates="speed_dating")
 
@@ -145,7 +146,7 @@ class SpeedDatingParticipant(db.Model):
     departed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # marked gone after that
     # The personal code: the secret of the phone view /sd/<code>, printed on the card.
     code: Mapped[str] = mapped_column(sa.String(16), unique=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     __table_args__ = (sa.UniqueConstraint("session_id", "registration_id"),)
 
@@ -185,7 +186,7 @@ class SpeedDatingPlan(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("staff_user.id", ondelete="SET NULL")
     )
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     created_by: Mapped[StaffUser | None] = relationship()
 

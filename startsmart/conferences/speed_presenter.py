@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, url_for
 
+from startsmart import clock
 from startsmart.conferences import speed_api, speed_dating, speed_screens, speed_words
 from startsmart.conferences.models import Conference
-from startsmart.database import utcnow
 from startsmart.extensions import db
 from startsmart.staff.access import staff_required
 from startsmart.staff.models import Role
@@ -29,16 +29,16 @@ bp = Blueprint(
 def presenter(conference_id: int):
     conference = db.session.get(Conference, conference_id) or abort(404)
     session = speed_dating.session_of(conference.id) or abort(404)
-    answer = speed_api.staff_payload(session, utcnow())
-    clock = answer["clock"]
+    answer = speed_api.staff_payload(session, clock.now())
+    round_clock = answer["clock"]
     response = current_app.make_response(
         render_template(
             "speed_dating/presenter.html",
             conference=conference,
             session=session,
             answer=answer,
-            clock=clock,
-            seating=speed_screens.seating(answer, speed_screens.seating_round(clock)),
+            clock=round_clock,
+            seating=speed_screens.seating(answer, speed_screens.seating_round(round_clock)),
             screens=speed_screens,
             texts=speed_words.presenter_texts(),
             feed=url_for("speed_dating_staff.plan_json", conference_id=conference.id),

@@ -25,10 +25,10 @@ from flask import (
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 
+from startsmart import clock
 from startsmart.conferences import speed_api, speed_screens, speed_words
 from startsmart.conferences.models import SpeedDatingParticipant
 from startsmart.conferences.speed_dating import display_code
-from startsmart.database import utcnow
 from startsmart.extensions import limiter
 
 bp = Blueprint("speed_dating_public", __name__, url_prefix="/sd")
@@ -115,10 +115,10 @@ def phone(code: str):
     person = _asked_for()
     if person is None:
         return _unknown(code[:40])
-    view = speed_api.participant_payload(person, utcnow())
-    clock = view["clock"]
+    view = speed_api.participant_payload(person, clock.now())
+    round_clock = view["clock"]
     schedule = [
-        {**seat, "state": speed_screens.seat_state(seat["round"], clock)}
+        {**seat, "state": speed_screens.seat_state(seat["round"], round_clock)}
         for seat in view["schedule"]
     ]
     response = current_app.make_response(
@@ -149,5 +149,5 @@ def participant_json(code: str):
         response = jsonify(error="unknown code")
         response.status_code = 404
     else:
-        response = jsonify(speed_api.participant_payload(person, utcnow(), _known_version()))
+        response = jsonify(speed_api.participant_payload(person, clock.now(), _known_version()))
     return _private(response)

@@ -22,6 +22,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from startsmart import clock
 from startsmart.catalog.slugs import slugify
 from startsmart.clock import BERLIN, berlin_wall_time
 from startsmart.conferences import (
@@ -36,7 +37,6 @@ from startsmart.conferences.forms import ReplanForm, SpeedDatingForm, WalkInForm
 from startsmart.conferences.models import Conference, SpeedDatingSession
 from startsmart.conferences.planner import rounds_that_fit
 from startsmart.conferences.speed_board import board
-from startsmart.database import utcnow
 from startsmart.dst_notice import flash_if_ambiguous
 from startsmart.errors import DomainError
 from startsmart.extensions import db
@@ -77,7 +77,7 @@ def index(conference_id: int):
     session = _session_or_redirect(conference)
     if isinstance(session, Response):
         return session
-    now = utcnow()
+    now = clock.now()
     view = board(session, now)
     replan_form = ReplanForm(data={"from_round": view.suggested_round})
     return render_template(
@@ -148,7 +148,7 @@ def settings(conference_id: int):
             questions=(form.question_1.data, form.question_2.data, form.question_3.data),
         )
         try:
-            speed_dating.save_settings(conference.id, data, current_user, utcnow())
+            speed_dating.save_settings(conference.id, data, current_user, clock.now())
         except DomainError as error:
             db.session.rollback()
             attach_error(form, error)
@@ -231,7 +231,7 @@ def presence(conference_id: int):
             participant_id=_id("participant_id"),
             present=present,
             actor=current_user,
-            now=utcnow(),
+            now=clock.now(),
         )
     except DomainError as error:
         db.session.rollback()
@@ -261,7 +261,7 @@ def walk_in(conference_id: int):
             is_model_project=form.model_project.data,
         )
         try:
-            person, new = speed_dating.add_walk_in(conference.id, data, current_user, utcnow())
+            person, new = speed_dating.add_walk_in(conference.id, data, current_user, clock.now())
         except DomainError as error:
             db.session.rollback()
             attach_error(form, error)
@@ -289,7 +289,7 @@ def plan(conference_id: int):
         return _overview(conference.id)
     try:
         planned = speed_planning.make_plan(
-            conference.id, current_user, utcnow(), form.from_round.data, expected
+            conference.id, current_user, clock.now(), form.from_round.data, expected
         )
     except DomainError as error:
         db.session.rollback()
@@ -360,7 +360,7 @@ def run(conference_id: int, action: str):
         expected = (status, shown)
     try:
         _position, changed = speed_run.control(
-            conference.id, action, current_user, utcnow(), expected
+            conference.id, action, current_user, clock.now(), expected
         )
     except DomainError as error:
         db.session.rollback()
@@ -370,7 +370,7 @@ def run(conference_id: int, action: str):
         return _after_run(conference.id)
     if _wants_json():
         session = speed_dating.session_of(conference.id)
-        return jsonify({**speed_api.staff_payload(session, utcnow()), "applied": changed})
+        return jsonify({**speed_api.staff_payload(session, clock.now()), "applied": changed})
     if not changed:
         flash(_("Der Ablauf hat sich inzwischen geändert; bitte prüfen Sie den Stand."), "info")
     return _after_run(conference.id)
@@ -383,7 +383,7 @@ def contacts(conference_id: int):
     if not FlaskForm().validate_on_submit():
         abort(400)
     try:
-        done = speed_contacts.exchange_contacts(conference.id, current_user, utcnow())
+        done = speed_contacts.exchange_contacts(conference.id, current_user, clock.now())
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -455,7 +455,7 @@ def plan_csv(conference_id: int):
     session, plan, people = _plan_or_redirect(conference)
     if plan is None:
         return session
-    speed_planning.record_export(session, current_user, utcnow())
+    speed_planning.record_export(session, current_user, clock.now())
     header, rows = speed_outputs.csv_table(plan, people)
     data = export.write_csv(header, rows, yes=_("ja"), no=_("nein"))
     day = conference.starts_at.astimezone(BERLIN).strftime("%Y-%m-%d")
@@ -475,6 +475,6 @@ def plan_json(conference_id: int):
     session = speed_dating.session_of(conference.id) or abort(404)
     known = request.args.get("version", "")
     known_version = int(known) if known.isascii() and known.isdigit() and len(known) < 12 else None
-    response = jsonify(speed_api.staff_payload(session, utcnow(), known_version))
+    response = jsonify(speed_api.staff_payload(session, clock.now(), known_version))
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from startsmart import clock
 from startsmart.catalog.slugs import slugify
 from startsmart.catalog.staff_dates import Deadline
 from startsmart.clock import BERLIN, berlin_wall_time
@@ -14,7 +15,6 @@ from startsmart.conferences import registrants, service
 from startsmart.conferences.forms import ConferenceForm
 from startsmart.conferences.models import Conference
 from startsmart.conferences.speed_dating import session_of
-from startsmart.database import utcnow
 from startsmart.dst_notice import flash_if_ambiguous
 from startsmart.errors import DomainError
 from startsmart.extensions import db
@@ -57,7 +57,7 @@ def _flash_if_ambiguous(form: ConferenceForm) -> None:
 @bp.get("/")
 @staff_required(Role.EVENT_TEAM)
 def index():
-    coming, past = service.all_conferences(utcnow())
+    coming, past = service.all_conferences(clock.now())
     return render_template("conferences/staff_index.html", coming=coming, past=past)
 
 
@@ -67,7 +67,7 @@ def new():
     form = ConferenceForm()
     if form.validate_on_submit():
         try:
-            conference = service.create_conference(_input(form), current_user, utcnow())
+            conference = service.create_conference(_input(form), current_user, clock.now())
         except DomainError as error:
             db.session.rollback()
             attach_error(form, error)
@@ -108,7 +108,7 @@ def edit(conference_id: int):
         form = ConferenceForm()
     if form.validate_on_submit():
         try:
-            told = service.update_conference(conference.id, _input(form), current_user, utcnow())
+            told = service.update_conference(conference.id, _input(form), current_user, clock.now())
         except DomainError as error:
             db.session.rollback()
             attach_error(form, error)
@@ -152,7 +152,7 @@ def detail(conference_id: int):
 def export_csv(conference_id: int):
     conference = _conference_or_404(conference_id)
     event_date = service.conference_date(conference.id) or abort(404)
-    registrations_staff.export_for(event_date.id, current_user, utcnow())
+    registrations_staff.export_for(event_date.id, current_user, clock.now())
     header, table = registrants.csv_table(registrants.registrants(event_date.id))
     data = export.write_csv(header, table, yes=_("ja"), no=_("nein"))
     day = conference.starts_at.astimezone(BERLIN).strftime("%Y-%m-%d")

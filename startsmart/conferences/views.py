@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template
 
+from startsmart import clock
 from startsmart.conferences import service
 from startsmart.consultations import onsite
 from startsmart.consultations.models import Channel
-from startsmart.database import utcnow
 from startsmart.registrations import service as registrations
 from startsmart.registrations.queries import seats_by_date
 
@@ -17,12 +17,12 @@ bp = Blueprint("conferences", __name__, url_prefix="/regionalkonferenzen")
 
 @bp.get("/")
 def index():
-    return render_template("conferences/index.html", conferences=service.upcoming(utcnow()))
+    return render_template("conferences/index.html", conferences=service.upcoming(clock.now()))
 
 
 @bp.get("/<slug>")
 def detail(slug: str):
-    now = utcnow()
+    now = clock.now()
     conference = service.by_slug(slug) or abort(404)
     over = conference.ends_at <= now
     date = service.conference_date(conference.id)

@@ -9,12 +9,12 @@ from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from startsmart import clock
 from startsmart.consultations import availability_service as service
 from startsmart.consultations import overview
 from startsmart.consultations.models import AdvisorAbsence, Channel, ExtraHours, WeeklyHours
 from startsmart.consultations.permissions import NotPermitted, may_edit_availability
 from startsmart.consultations.staff_forms import AbsenceForm, ExtraHoursForm, WeeklyHoursForm
-from startsmart.database import utcnow
 from startsmart.dst_notice import flash_if_ambiguous
 from startsmart.errors import DomainError
 from startsmart.extensions import db
@@ -67,7 +67,7 @@ def _render(
 ):
     """The page; the form that was just sent keeps its input and errors, the others start
     empty (formdata=None, or their checkboxes would lose their defaults)."""
-    now = utcnow()
+    now = clock.now()
     if weekly is None:
         weekly = WeeklyHoursForm(prefix="weekly", formdata=None)
     if absence is None:
@@ -138,7 +138,7 @@ def add_weekly(advisor_id: int):
                 form.end.data,
                 form.channels.data or (),
                 current_user,
-                utcnow(),
+                clock.now(),
             ),
         )
         if done:
@@ -162,7 +162,7 @@ def add_absence(advisor_id: int):
                 form.last_day.data,
                 form.note.data or "",
                 current_user,
-                utcnow(),
+                clock.now(),
             ),
         )
         if done:
@@ -198,7 +198,9 @@ def add_extra(advisor_id: int):
             conference_id=form.conference.data,
             label=form.label.data or "",
         )
-        if _run(form, lambda: service.add_extra_hours(advisor.id, window, current_user, utcnow())):
+        if _run(
+            form, lambda: service.add_extra_hours(advisor.id, window, current_user, clock.now())
+        ):
             flash(_("Das Zeitfenster wurde hinzugefügt."), "success")
             flash_if_ambiguous((window.day, window.start), (window.day, window.end))
             return redirect(_page(advisor.id))
@@ -209,7 +211,7 @@ def _remove(model, row_id: int, remove, message: str):
     row = db.session.get(model, row_id) or abort(404)
     _may_edit(row.advisor_id)
     try:
-        advisor_id = remove(row.id, current_user, utcnow())
+        advisor_id = remove(row.id, current_user, clock.now())
     except NotPermitted:
         abort(403)
     flash(message, "success")

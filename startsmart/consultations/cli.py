@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
+from startsmart import clock
 from startsmart.consultations.booking import expire_all
-from startsmart.database import utcnow
 
 consultations_cli = AppGroup("consultations", help="Initial consultations.")
 
@@ -14,4 +14,4 @@ consultations_cli = AppGroup("consultations", help="Initial consultations.")
 @consultations_cli.command("expire")
 def expire() -> None:
     """Mark unconfirmed bookings past their hold as expired and tell the municipality."""
-    click.echo(f"expired {expire_all(utcnow())} unconfirmed booking(s)")
+    click.echo(f"expired {expire_all(clock.now())} unconfirmed booking(s)")

@@ -8,9 +8,10 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from startsmart import clock
 from startsmart.catalog.models import EventDate, Topic
 from startsmart.conferences.models import Conference
-from startsmart.database import LabelledEnum, UTCDateTime, enum_column, utcnow
+from startsmart.database import LabelledEnum, UTCDateTime, enum_column
 from startsmart.extensions import db
 from startsmart.municipalities.models import Municipality, Person
 from startsmart.staff.models import StaffUser
@@ -145,7 +146,7 @@ class Consultation(db.Model):
     booked_by_staff: Mapped[bool] = mapped_column(default=False)
     # Staff booked despite the one-per-year rule or the model-project rule.
     eligibility_overridden: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     hold_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

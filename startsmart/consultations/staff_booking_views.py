@@ -11,6 +11,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from startsmart import clock
 from startsmart.clock import berlin_to_utc, berlin_today
 from startsmart.conferences.models import Conference
 from startsmart.consultations import booking, onsite, schedule
@@ -18,7 +19,6 @@ from startsmart.consultations.availability_service import upcoming_conferences
 from startsmart.consultations.models import Channel
 from startsmart.consultations.slots import Slot
 from startsmart.consultations.staff_forms import StaffBookingForm
-from startsmart.database import utcnow
 from startsmart.errors import DomainError
 from startsmart.extensions import db
 from startsmart.form_fields import attach_error
@@ -103,7 +103,7 @@ def _request(form: StaffBookingForm, channel: Channel) -> booking.BookingRequest
 @bp.route("/neu", methods=["GET", "POST"])
 @staff_required(Role.ADVISOR, Role.EVENT_TEAM)
 def new():
-    now = utcnow()
+    now = clock.now()
     conference = _conference()
     channel = Channel.ON_SITE if conference is not None else _channel()
     day = _day(channel, now)

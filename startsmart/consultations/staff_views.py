@@ -7,13 +7,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from startsmart import clock
 from startsmart.catalog.models import EventDate
 from startsmart.consultations import booking, feed, followup, overview
 from startsmart.consultations.forms import ConfirmForm
 from startsmart.consultations.models import Consultation, ConsultationStatus
 from startsmart.consultations.permissions import NotPermitted, may_act
 from startsmart.consultations.staff_forms import NotesForm, ReassignForm, StaffCancelForm
-from startsmart.database import utcnow
 from startsmart.errors import DomainError
 from startsmart.extensions import db
 from startsmart.form_fields import attach_error
@@ -29,13 +29,13 @@ bp = Blueprint("consultations_staff", __name__, url_prefix="/staff/beratungen")
 def overdue_follow_ups() -> int:
     """For the dashboard: an advisor's own overdue follow-ups, or everybody's."""
     advisor = current_user if current_user.role is Role.ADVISOR else None
-    return len(followup.overdue(utcnow(), advisor))
+    return len(followup.overdue(clock.now(), advisor))
 
 
 @bp.get("/")
 @staff_required(Role.ADVISOR, Role.EVENT_TEAM)
 def index():
-    now = utcnow()
+    now = clock.now()
     mine = request.args.get("alle") is None and current_user.role is Role.ADVISOR
     advisor_id = current_user.id if mine else None
     recent = overview.recent(now, advisor_id)
@@ -53,7 +53,7 @@ def index():
 @staff_required(Role.ADVISOR)
 def calendar_feed():
     """The advisor's own subscription URL: create or replace it; it is shown only once."""
-    now = utcnow()
+    now = clock.now()
     form = ConfirmForm()
     if form.validate_on_submit():
         session["feed_url"] = feed.rotate(current_user, now)
@@ -93,7 +93,7 @@ def _detail(
     reassign_form: ReassignForm | None = None,
 ):
     """The page; a form that was just sent keeps its input and errors."""
-    now = utcnow()
+    now = clock.now()
     acting = may_act(current_user, consultation)
     if notes_form is None:
         notes_form = NotesForm(
@@ -162,7 +162,7 @@ def notes(consultation_id: int):
                 form.notes.data or "",
                 form.recommended.data or (),
                 current_user,
-                utcnow(),
+                clock.now(),
             )
         except DomainError as error:
             if refusal := _refused(form, error, consultation):
@@ -178,7 +178,7 @@ def notes(consultation_id: int):
 def send_follow_up(consultation_id: int):
     consultation = _consultation_or_404(consultation_id)
     try:
-        followup.send(consultation.id, current_user, utcnow())
+        followup.send(consultation.id, current_user, clock.now())
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -197,7 +197,7 @@ def reassign(consultation_id: int):
     form = ReassignForm()
     if form.validate_on_submit():
         try:
-            booking.reassign(consultation.id, form.advisor.data or 0, current_user, utcnow())
+            booking.reassign(consultation.id, form.advisor.data or 0, current_user, clock.now())
         except DomainError as error:
             if refusal := _refused(form, error, consultation):
                 return refusal
@@ -220,7 +220,7 @@ def cancel(consultation_id: int):
     form = StaffCancelForm()
     if form.validate_on_submit():
         try:
-            booking.cancel_by_staff(consultation.id, current_user, form.reason.data, utcnow())
+            booking.cancel_by_staff(consultation.id, current_user, form.reason.data, clock.now())
         except DomainError as error:
             if refusal := _refused(form, error, consultation):
                 return refusal
@@ -238,5 +238,5 @@ def cancel(consultation_id: int):
         consultation=consultation,
         form=form,
         acting=may_act(current_user, consultation),
-        now=utcnow(),
+        now=clock.now(),
     )

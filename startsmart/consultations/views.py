@@ -20,6 +20,7 @@ from flask import (
 from flask_babel import format_datetime, get_locale
 from flask_babel import gettext as _
 
+from startsmart import clock
 from startsmart.catalog.models import Topic
 from startsmart.clock import BERLIN, berlin_to_utc, berlin_today
 from startsmart.conferences.models import Conference
@@ -32,7 +33,6 @@ from startsmart.consultations.forms import (
     parse_start,
 )
 from startsmart.consultations.models import Channel, ConsultationStatus
-from startsmart.database import utcnow
 from startsmart.errors import DomainError
 from startsmart.extensions import db, limiter
 from startsmart.forms import choices as as_choices
@@ -81,7 +81,7 @@ def _channel_arg() -> str | None:
 
 @bp.get("/initialberatung/")
 def book():
-    now = utcnow()
+    now = clock.now()
     monday = _week_start(now)
     channel = _channel_arg()
     slots = _week_slots(monday, now, channel)
@@ -110,7 +110,7 @@ def _fill_slot_choices(form: SlotChoiceForm, monday: date, now: datetime) -> Non
 @bp.route("/initialberatung/buchen", methods=["GET", "POST"])
 @limiter.limit(_limit, methods=["POST"])
 def booking_form():
-    now = utcnow()
+    now = clock.now()
     form = BookingForm()
     requested = parse_start(request.values.get("start") or form.starts_at.data)
     monday = requested.astimezone(BERLIN).date() if requested else _week_start(now)
@@ -183,7 +183,7 @@ def received():
 
 
 def _consultation_or_410(token: str):
-    consultation = booking.consultation_for_token(token, utcnow())
+    consultation = booking.consultation_for_token(token, clock.now())
     if consultation is None:
         abort(410)
     return consultation
@@ -193,7 +193,7 @@ def _consultation_or_410(token: str):
 def manage(token: str):
     consultation = _consultation_or_410(token)
     return render_template(
-        "consultations/manage.html", consultation=consultation, token=token, now=utcnow()
+        "consultations/manage.html", consultation=consultation, token=token, now=clock.now()
     )
 
 
@@ -207,7 +207,7 @@ def confirm(token: str):
             "consultations/confirm.html", consultation=consultation, token=token, form=form
         )
     try:
-        booking.confirm(token, utcnow())
+        booking.confirm(token, clock.now())
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -229,7 +229,7 @@ def cancel(token: str):
     form = ReasonForm()
     if form.validate_on_submit():
         try:
-            booking.cancel(token, utcnow(), form.reason.data or None)
+            booking.cancel(token, clock.now(), form.reason.data or None)
         except DomainError as error:
             db.session.rollback()
             flash(error.message, "error")
@@ -251,7 +251,7 @@ def cancel(token: str):
 @limiter.limit(_manage_limit, methods=["POST"])
 def reschedule(token: str):
     consultation = _consultation_or_410(token)
-    now = utcnow()
+    now = clock.now()
     monday = _week_start(now)
     if "ab" not in request.args:  # start with the week of the current appointment
         current = consultation.starts_at.astimezone(BERLIN).date()
@@ -294,7 +294,7 @@ def reschedule(token: str):
 @bp.get("/kalender/beratungen/<token>.ics")
 def advisor_feed(token: str):
     """An advisor's consultations for their calendar app (the URL is the secret)."""
-    data = feed.feed_for_token(token, utcnow())
+    data = feed.feed_for_token(token, clock.now())
     if data is None:
         abort(404)
     response = Response(data, mimetype="text/calendar")

@@ -6,7 +6,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from startsmart.database import utcnow
+from startsmart import clock
 from startsmart.demo import content
 from startsmart.demo.service import load_demo
 
@@ -18,7 +18,7 @@ def load() -> None:
     """Load demo data into an empty database and print the staff logins."""
     if current_app.config["ENV"] == "production":
         raise click.ClickException("Demo data is never loaded in production.")
-    summary = load_demo(utcnow())
+    summary = load_demo(clock.now())
     if summary is None:
         click.echo("The database already holds data; demo data was not loaded again.")
     else:

@@ -8,7 +8,8 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
-from startsmart.database import LabelledEnum, UTCDateTime, enum_column, utcnow
+from startsmart import clock
+from startsmart.database import LabelledEnum, UTCDateTime, enum_column
 from startsmart.extensions import db
 
 
@@ -32,7 +33,7 @@ class OutboxMessage(db.Model):
     __tablename__ = "outbox_message"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     status: Mapped[OutboxStatus] = mapped_column(
         enum_column(OutboxStatus, "status"), default=OutboxStatus.QUEUED
     )
@@ -48,7 +49,7 @@ class OutboxMessage(db.Model):
     # An intent: which renderer, and the snapshot it renders from (JSON; see outbox.renders).
     payload: Mapped[dict | None] = mapped_column(sa.JSON(none_as_null=True))
     attempts: Mapped[int] = mapped_column(default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     # A worker's claim; after it expires (the worker died) another worker may take the row.
     lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     claimed_by: Mapped[str | None] = mapped_column(sa.String(64))

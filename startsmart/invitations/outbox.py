@@ -35,8 +35,8 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
+from startsmart import clock
 from startsmart.audit import service as audit
-from startsmart.database import utcnow
 from startsmart.errors import DomainError
 from startsmart.extensions import db
 from startsmart.inserts import Row
@@ -164,23 +164,19 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def deliver_due(
-    clock: Callable[[], datetime] = utcnow,
-    worker: str | None = None,
-    max_batches: int | None = None,
-) -> DeliveryReport:
+def deliver_due(worker: str | None = None, max_batches: int | None = None) -> DeliveryReport:
     """Deliver every message that is due, batch by batch, until none is left."""
     worker = worker or worker_name()
     report = DeliveryReport()
     batches = 0
     while max_batches is None or batches < max_batches:
         failed_before = report.failed
-        claimed = _claim(clock(), worker, report)
+        claimed = _claim(clock.now(), worker, report)
         if not claimed and report.failed == failed_before:
             break
         batches += 1
         if claimed:
-            _send_batch(claimed, clock, worker, report)
+            _send_batch(claimed, worker, report)
     return report
 
 
@@ -259,9 +255,7 @@ def _render(row: OutboxMessage, now: datetime, report: DeliveryReport | None) ->
     return True
 
 
-def _send_batch(
-    batch: list[_Claimed], clock: Callable[[], datetime], worker: str, report: DeliveryReport
-) -> None:
+def _send_batch(batch: list[_Claimed], worker: str, report: DeliveryReport) -> None:
     config = current_app.config
     sender = parseaddr(config["MAIL_DEFAULT_SENDER"])[1]
     mail_dir = Path(current_app.instance_path) / "mail"
@@ -270,7 +264,7 @@ def _send_batch(
     expires = min(message.lease_expires_at for message in batch)
     with SmtpSession() as smtp:
         for message in batch:
-            now = clock()
+            now = clock.now()
             if expires - now < lease / 2:
                 ours, expires = _renew(ours, worker, now, lease)
             if message.id not in ours:
@@ -282,10 +276,14 @@ def _send_batch(
             try:
                 smtp.send(sender, message.recipient, message.raw)
             except DeliveryError as error:
-                _record_failure(message, error, clock(), worker, report)
+                _record_failure(message, error, clock.now(), worker, report)
             else:
                 _finish(
-                    message.id, worker, status=OutboxStatus.SENT, sent_at=clock(), last_error=None
+                    message.id,
+                    worker,
+                    status=OutboxStatus.SENT,
+                    sent_at=clock.now(),
+                    last_error=None,
                 )
                 report.sent += 1
 

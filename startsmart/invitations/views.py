@@ -7,7 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from startsmart.database import utcnow
+from startsmart import clock
 from startsmart.errors import DomainError
 from startsmart.extensions import db
 from startsmart.invitations import outbox
@@ -47,7 +47,7 @@ def index():
 def send_again(message_id: int):
     message = db.session.get(OutboxMessage, message_id) or abort(404)
     try:
-        outbox.send_again(message, current_user, utcnow())
+        outbox.send_again(message, current_user, clock.now())
     except DomainError as error:
         flash(error.message, "error")
     else:

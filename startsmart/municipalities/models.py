@@ -8,7 +8,8 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from startsmart.database import LabelledEnum, UTCDateTime, enum_column, utcnow
+from startsmart import clock
+from startsmart.database import LabelledEnum, UTCDateTime, enum_column
 from startsmart.extensions import db
 
 
@@ -75,7 +76,7 @@ class Municipality(db.Model):
     )
     # Funded "Modellprojekt Smart Cities" (MPSC); Start Smart advice is for the unfunded ones.
     is_model_project: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     people: Mapped[list[Person]] = relationship(back_populates="municipality")
 
@@ -112,7 +113,7 @@ class Person(db.Model):
     )
     # Language of mails and invitations: "de" or "en".
     locale: Mapped[str] = mapped_column(sa.String(5), default="de")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     municipality: Mapped[Municipality | None] = relationship(back_populates="people")
 

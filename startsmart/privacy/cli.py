@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from startsmart.database import utcnow
+from startsmart import clock
 from startsmart.privacy.service import purge
 
 privacy_cli = AppGroup("privacy", help="Personal data.")
@@ -14,6 +14,6 @@ privacy_cli = AppGroup("privacy", help="Personal data.")
 @privacy_cli.command("purge")
 def purge_command() -> None:
     """Anonymise registrations, consultations, mails and audit details past retention."""
-    report = purge(utcnow())
+    report = purge(clock.now())
     for line in report.lines():
         click.echo(line)

@@ -6,8 +6,8 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
+from startsmart import clock
 from startsmart.consultations import booking
-from startsmart.database import utcnow
 from startsmart.extensions import db, limiter
 from startsmart.privacy import service
 from startsmart.registrations import service as registrations
@@ -20,7 +20,7 @@ class ConfirmForm(FlaskForm):
 
 
 def _person_for(kind: str, token: str):
-    now = utcnow()
+    now = clock.now()
     if kind == "anmeldung":
         item = registrations.registration_for_token(token, now)
     elif kind == "beratung":
@@ -53,7 +53,7 @@ def delete(kind: str, token: str):
     person = _person_for(kind, token)
     form = ConfirmForm()
     if form.validate_on_submit():
-        service.delete_person(person, utcnow())
+        service.delete_person(person, clock.now())
         flash(
             _(
                 "Ihre Daten sind gelöscht. Offene Anmeldungen und Beratungen wurden storniert; "
@@ -82,7 +82,7 @@ def revoke(kind: str, token: str, consent_id: int):
     person = _person_for(kind, token)
     form = ConfirmForm()
     if form.validate_on_submit():
-        if service.revoke_consent(person, consent_id, utcnow()):
+        if service.revoke_consent(person, consent_id, clock.now()):
             flash(_("Ihre Einwilligung ist widerrufen."), "success")
         db.session.commit()
     endpoint = "registrations.manage" if kind == "anmeldung" else "consultations.manage"

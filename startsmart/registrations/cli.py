@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from startsmart.database import utcnow
+from startsmart import clock
 from startsmart.registrations.service import expire_all
 
 registrations_cli = AppGroup("registrations", help="Registrations.")
@@ -14,4 +14,4 @@ registrations_cli = AppGroup("registrations", help="Registrations.")
 @registrations_cli.command("expire")
 def expire() -> None:
     """Expire overdue holds on every date and promote from the waiting lists (cron: minutely)."""
-    click.echo(f"expired {expire_all(utcnow())} unconfirmed registration(s)")
+    click.echo(f"expired {expire_all(clock.now())} unconfirmed registration(s)")

@@ -8,8 +8,9 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from startsmart import clock
 from startsmart.catalog.models import EventDate
-from startsmart.database import LabelledEnum, UTCDateTime, enum_column, utcnow
+from startsmart.database import LabelledEnum, UTCDateTime, enum_column
 from startsmart.extensions import db
 from startsmart.municipalities.models import Municipality, Person
 from startsmart.staff.models import StaffUser
@@ -53,7 +54,7 @@ class Registration(db.Model):
     # Regional conference: wants to take part in the speed-dating (listed at the check-in).
     speed_dating: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     added_by_staff: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     # Order on the waiting list: first queued, first promoted.
     queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     hold_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # while pending
@@ -141,7 +142,7 @@ class StaffMessage(db.Model):
     recipients: Mapped[int] = mapped_column()  # how many mails were queued
     # The registration statuses it went to, comma-separated values, e.g. "confirmed,pending".
     statuses: Mapped[str] = mapped_column(sa.String(100))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     event_date: Mapped[EventDate] = relationship()
     sent_by: Mapped[StaffUser | None] = relationship()

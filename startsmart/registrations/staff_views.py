@@ -9,10 +9,10 @@ from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from startsmart import clock
 from startsmart.catalog.models import EventDate, OfferingFormat
 from startsmart.catalog.slugs import slugify
 from startsmart.clock import BERLIN
-from startsmart.database import utcnow
 from startsmart.errors import DomainError
 from startsmart.extensions import db
 from startsmart.form_fields import attach_error
@@ -49,7 +49,7 @@ def _is_exchange(event_date: EventDate) -> bool:
 def date_page(date_id: int):
     event_date = _date_or_404(date_id)
     status = _status_filter()
-    now = utcnow()
+    now = clock.now()
     return render_template(
         "staff_registrations/date.html",
         date=event_date,
@@ -69,7 +69,7 @@ def date_page(date_id: int):
 @staff_required(Role.EVENT_TEAM)
 def export_csv(date_id: int):
     event_date = _date_or_404(date_id)
-    staff_service.export_for(event_date.id, current_user, utcnow())
+    staff_service.export_for(event_date.id, current_user, clock.now())
     rows = participants.participants(event_date.id, _status_filter())
     header, table = participants.csv_table(rows)
     data = export.write_csv(header, table, yes=_("ja"), no=_("nein"))
@@ -91,7 +91,7 @@ def add(date_id: int):
     form = ManualRegistrationForm()
     if not exchange:
         del form.question
-    now = utcnow()
+    now = clock.now()
     closed = closed_reason(service.window(event_date), now, by_staff=True)
     if form.validate_on_submit() and closed is None:
         applicant = service.Applicant(
@@ -163,7 +163,9 @@ def attendance(date_id: int):
                 valid = value in {a.value for a in Attendance}
                 marks[int(registration_id)] = Attendance(value) if valid else None
         try:
-            changed = staff_service.record_attendance(event_date.id, marks, current_user, utcnow())
+            changed = staff_service.record_attendance(
+                event_date.id, marks, current_user, clock.now()
+            )
         except DomainError as error:
             db.session.rollback()
             attach_error(form, error)
@@ -177,7 +179,7 @@ def attendance(date_id: int):
                 "success",
             )
             return redirect(url_for(".date_page", date_id=event_date.id))
-    now = utcnow()
+    now = clock.now()
     return render_template(
         "staff_registrations/attendance.html",
         form=form,
@@ -214,7 +216,7 @@ def message(date_id: int):
         ]
         try:
             sent = staff_service.send_message(
-                event_date.id, form.subject.data, form.text.data, chosen, current_user, utcnow()
+                event_date.id, form.subject.data, form.text.data, chosen, current_user, clock.now()
             )
         except DomainError as error:
             db.session.rollback()

@@ -21,9 +21,9 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
+from startsmart import clock
 from startsmart.catalog.models import EventDate, EventDateStatus, OfferingFormat
 from startsmart.conferences.models import Conference
-from startsmart.database import utcnow
 from startsmart.errors import DomainError
 from startsmart.extensions import db, limiter
 from startsmart.invitations.ical import Method, build_calendar
@@ -52,7 +52,7 @@ def _manage_limit() -> str:
 @limiter.limit(_limit, methods=["POST"])
 def register(date_id: int):
     form = RegistrationForm()
-    now = utcnow()
+    now = clock.now()
     submitted = form.validate_on_submit()
     if submitted and not form.website.data:
         # The service reads the date under its lock and applies every rule (open? a question
@@ -142,13 +142,13 @@ def received():
 def resend_link():
     outcome = session.get(OUTCOME_KEY) or {}
     if "id" in outcome:
-        service.resend_link(outcome["id"], utcnow())
+        service.resend_link(outcome["id"], clock.now())
     flash(_("Wir haben Ihnen die E-Mail mit Ihrem Link noch einmal geschickt."), "success")
     return redirect(url_for("registrations.received"))
 
 
 def _registration_or_410(token: str):
-    registration = service.registration_for_token(token, utcnow())
+    registration = service.registration_for_token(token, clock.now())
     if registration is None:
         abort(410)
     return registration
@@ -162,7 +162,7 @@ def manage(token: str):
         registration=registration,
         token=token,
         position=seats.waitlist_position(registration),
-        now=utcnow(),
+        now=clock.now(),
     )
 
 
@@ -173,7 +173,7 @@ def confirm(token: str):
     if request.method == "GET":  # mail scanners open links; only the button confirms
         return render_template("registrations/confirm.html", registration=registration, token=token)
     try:
-        outcome = service.confirm(token, utcnow())
+        outcome = service.confirm(token, clock.now())
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -213,7 +213,7 @@ def cancel(token: str):
     if request.method == "GET":
         return render_template("registrations/cancel.html", registration=registration, token=token)
     try:
-        service.cancel(token, utcnow())
+        service.cancel(token, clock.now())
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -233,7 +233,7 @@ def calendar_file(token: str):
     registration = _registration_or_410(token)
     if registration.status is not RegistrationStatus.CONFIRMED:
         abort(404)
-    now = utcnow()
+    now = clock.now()
     event = mails.calendar_event(
         registration, url_for("registrations.manage", token=token, _external=True)
     )

@@ -6,12 +6,11 @@ keeps what was typed in the page's forms so nothing is lost if the session does 
 
 from __future__ import annotations
 
-import time
-
 from flask import Blueprint, current_app, flash, jsonify, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
+from startsmart import clock
 from startsmart.staff.access import staff_required
 
 LAST_ACTIVE = "last_active"
@@ -31,7 +30,7 @@ def install(bp: Blueprint) -> None:
     def end_idle_sessions():
         if not current_user.is_authenticated or request.endpoint == "static":
             return None
-        now = time.time()
+        now = clock.now().timestamp()
         last = session.get(LAST_ACTIVE)
         if last is not None and now - last > current_app.config["STAFF_IDLE_SECONDS"]:
             logout_user()

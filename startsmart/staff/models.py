@@ -9,7 +9,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column
 
-from startsmart.database import LabelledEnum, UTCDateTime, enum_column, utcnow
+from startsmart import clock
+from startsmart.database import LabelledEnum, UTCDateTime, enum_column
 from startsmart.extensions import db
 
 
@@ -33,7 +34,7 @@ class StaffUser(UserMixin, db.Model):
     # Part of the login cookie's identity: raising it ends every session of this account.
     session_version: Mapped[int] = mapped_column(default=1)
     locale: Mapped[str] = mapped_column(sa.String(5), default="de")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @property

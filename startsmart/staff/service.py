@@ -10,8 +10,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from startsmart import clock
 from startsmart.audit import service as audit
-from startsmart.database import utcnow
 from startsmart.email_address import InvalidEmail, normalise_email
 from startsmart.errors import DomainError
 from startsmart.extensions import db
@@ -81,7 +81,7 @@ def create_staff(
     audit.record(
         "staff.created",
         actor,
-        now or utcnow(),
+        now or clock.now(),
         subject=f"staff_user:{user.id}",
         actor_name=None if actor else "flask staff create",
         role=role.value,
@@ -117,7 +117,7 @@ def update_staff(
     audit.record(
         "staff.updated",
         actor,
-        now or utcnow(),
+        now or clock.now(),
         subject=f"staff_user:{user.id}",
         role=f"{user.role.value} -> {role.value}" if user.role is not role else None,
         active=f"{user.active} -> {active}" if user.active != active else None,
@@ -134,7 +134,9 @@ def change_password(user: StaffUser, current: str, new: str, now: datetime | Non
     check_password_rule(new, user.email)
     user.password_hash = hash_password(new)
     user.session_version += 1
-    audit.record("staff.password_changed", user, now or utcnow(), subject=f"staff_user:{user.id}")
+    audit.record(
+        "staff.password_changed", user, now or clock.now(), subject=f"staff_user:{user.id}"
+    )
     db.session.commit()
 
 

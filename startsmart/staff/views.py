@@ -16,7 +16,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from startsmart.database import utcnow
+from startsmart import clock
 from startsmart.errors import DomainError
 from startsmart.extensions import db, limiter
 from startsmart.staff import idle, service
@@ -40,7 +40,7 @@ def login():
         return redirect(url_for("staff.dashboard"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = service.authenticate(form.email.data, form.password.data, utcnow())
+        user = service.authenticate(form.email.data, form.password.data, clock.now())
         if user is not None:
             session.clear()  # a fresh session at login: nothing planted before carries over
             login_user(user)
@@ -53,7 +53,7 @@ def login():
 @bp.post("/logout")
 @staff_required()
 def logout():
-    service.logout(current_user, utcnow())
+    service.logout(current_user, clock.now())
     logout_user()
     flash(_("Sie sind abgemeldet."), "success")
     return redirect(url_for("pages.start"))
@@ -72,7 +72,7 @@ def password():
     if form.validate_on_submit():
         try:
             service.change_password(
-                current_user, form.current_password.data, form.password.data, utcnow()
+                current_user, form.current_password.data, form.password.data, clock.now()
             )
         except DomainError as error:
             getattr(form, error.field or "password").errors.append(error.message)
@@ -101,7 +101,7 @@ def account_new():
                 Role(form.role.data),
                 form.password.data,
                 actor=current_user,
-                now=utcnow(),
+                now=clock.now(),
             )
         except DomainError as error:
             getattr(form, error.field or "name").errors.append(error.message)
@@ -121,7 +121,7 @@ def account_edit(user_id: int):
     if form.validate_on_submit():
         try:
             service.update_staff(
-                current_user, user, Role(form.role.data), form.active.data, utcnow()
+                current_user, user, Role(form.role.data), form.active.data, clock.now()
             )
         except DomainError as error:
             getattr(form, error.field or "role").errors.append(error.message)

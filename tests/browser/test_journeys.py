@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import time as clock_time
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,9 +12,10 @@ import pytest
 from playwright.sync_api import expect
 
 from consultation_support import make_advisor
+from moments import working_day
 from speed_dating_support import EVENT_TEAM, make_event
-from startsmart.clock import BERLIN, berlin_to_utc, berlin_today
-from startsmart.database import utcnow
+from startsmart import clock
+from startsmart.clock import BERLIN
 from startsmart.extensions import db
 from startsmart.invitations.outbox import deliver_due
 from startsmart.municipalities.models import FederalState, MunicipalityKind
@@ -84,12 +84,11 @@ def test_register_confirm_download_and_cancel(app, page, smtp, tmp_path):
 
 def test_book_a_consultation_and_reschedule_it(app, page, smtp):
     make_advisor(app, "berta@kts.example", name="Berta Beraterin")
-    day = berlin_today(utcnow()) + timedelta(days=7)
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    start = berlin_to_utc(day, clock_time(10))
+    start = working_day(7)
+    day = start.astimezone(BERLIN).date()
     page.goto(f"/initialberatung/?ab={day.isoformat()}")
-    page.get_by_role("link", name=re.compile(r"^10:00 Uhr")).first.click()
+    # this day's 10:00, not the week's first: 11:00 the same day is what it moves to
+    page.locator(f'a[href*="start={start.isoformat()[:19]}"]').click()
     page.get_by_label("Wie möchten Sie sprechen?").select_option("video")
     page.get_by_label("Ihre Kommune").fill("Kleinstadt")
     page.get_by_label("Bundesland").select_option("NW")
@@ -133,7 +132,7 @@ def test_staff_move_a_date_and_participants_get_the_update(app, page, smtp):
                 "Kiel", FederalState.SH, MunicipalityKind.INDEPENDENT_CITY
             ),
         )
-        service.register(date_id, applicant, utcnow(), by_staff=True)
+        service.register(date_id, applicant, clock.now(), by_staff=True)
         db.session.commit()
     page.goto("/staff/login")
     page.get_by_label("E-Mail-Adresse").fill("team@kts.example")

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import icalendar
 
+from startsmart import clock
 from startsmart.catalog.models import EventDate, EventDateStatus, Offering, OfferingFormat
-from startsmart.database import utcnow
 from startsmart.extensions import db
 
 
@@ -20,7 +20,7 @@ def _dates(app) -> list[int]:
             summary="Überblick.",
             description="Text.",
         )
-        soon = utcnow() + timedelta(days=7)
+        soon = clock.now() + timedelta(days=7)
         rows = [
             EventDate(
                 offering=offering,
@@ -36,8 +36,8 @@ def _dates(app) -> list[int]:
         ]
         past = EventDate(
             offering=offering,
-            starts_at=utcnow() - timedelta(days=3),
-            ends_at=utcnow() - timedelta(days=3, hours=-1),
+            starts_at=clock.now() - timedelta(days=3),
+            ends_at=clock.now() - timedelta(days=3, hours=-1),
             capacity=10,
             venue="Rathaus",
         )

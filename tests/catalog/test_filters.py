@@ -7,14 +7,15 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 
+from moments import moment_of_this_run
+from startsmart import clock
 from startsmart.catalog.models import EventDate, EventDateStatus, Offering, OfferingFormat, Topic
 from startsmart.catalog.service import PAGE_SIZE
 from startsmart.clock import BERLIN, berlin_to_utc
-from startsmart.database import utcnow
 from startsmart.extensions import db
 from support import text
 
-YEAR = utcnow().year + 1  # always in the future, whatever day the suite runs
+YEAR = moment_of_this_run().year + 1  # always in the future, whatever the run's moment
 
 
 def _offerings(app) -> dict[str, int]:
@@ -262,7 +263,7 @@ def test_month_boundaries_select_the_right_dates(app, client):
 
 def test_past_draft_cancelled_and_consultation_dates_are_not_listed(app, client):
     ids = _offerings(app)
-    now = utcnow().astimezone(BERLIN).replace(tzinfo=None, second=0, microsecond=0)
+    now = clock.now().astimezone(BERLIN).replace(tzinfo=None, second=0, microsecond=0)
     _date(app, ids["einfuehrung"], now - timedelta(days=2))
     _date(app, ids["einfuehrung"], _at(5, 5), status=EventDateStatus.DRAFT)
     _date(app, ids["einfuehrung"], _at(5, 6), status=EventDateStatus.CANCELLED)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from startsmart import clock
 from startsmart.catalog.models import EventDate, EventDateStatus, Offering, OfferingFormat
 from startsmart.clock import berlin_to_utc
-from startsmart.database import utcnow
 from startsmart.extensions import db
 from support import text
 
@@ -34,7 +34,7 @@ def test_upcoming_dates_in_berlin_time_and_past_or_draft_dates_hidden(app, clien
         offering = _offering()
         summer = berlin_to_utc(date(2099, 7, 1), time(10, 0))  # CEST: 08:00 UTC
         winter = berlin_to_utc(date(2099, 12, 1), time(10, 0))  # CET: 09:00 UTC
-        past = utcnow() - timedelta(days=1)
+        past = clock.now() - timedelta(days=1)
         for starts, status in [
             (summer, EventDateStatus.PUBLISHED),
             (winter, EventDateStatus.PUBLISHED),

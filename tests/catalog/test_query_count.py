@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from startsmart import clock
 from startsmart.catalog.models import EventDate, Offering, OfferingFormat, Topic
 from startsmart.clock import BERLIN
-from startsmart.database import utcnow
 from startsmart.extensions import db
 from startsmart.municipalities.models import FederalState, Municipality, MunicipalityKind, Person
 from startsmart.registrations.models import Registration, RegistrationStatus
@@ -34,7 +34,7 @@ def _fill(app, dates: int) -> None:
             name="Kiel", kind=MunicipalityKind.INDEPENDENT_CITY, state=FederalState.SH
         )
         person = Person(name="P", email="p@kiel.de", municipality=town)
-        now = utcnow()
+        now = clock.now()
         for number in range(dates):
             date = EventDate(
                 offering=offerings[number % 4],
@@ -92,7 +92,7 @@ def counted_queries(app):
 )
 def test_catalogue_query_count_is_constant(app, client, dates, path):
     _fill(app, dates)
-    month = f"{(utcnow() + timedelta(days=1)).astimezone(BERLIN):%Y-%m}"
+    month = f"{(clock.now() + timedelta(days=1)).astimezone(BERLIN):%Y-%m}"
     with counted_queries(app) as statements:
         response = client.get(path.format(month=month))
     assert response.status_code == 200

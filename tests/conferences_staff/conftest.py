@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
+from startsmart import clock
 from startsmart.clock import berlin_today
-from startsmart.database import utcnow
 from startsmart.staff.models import Role
 from support import login, make_staff
 
@@ -24,7 +24,7 @@ def conference_form():
     """The create form of a conference ``days`` ahead, 9 to 17 h Berlin time."""
 
     def form(days: int = 20, **changes) -> dict:
-        day = berlin_today(utcnow()) + timedelta(days=days)
+        day = berlin_today(clock.now()) + timedelta(days=days)
         return {
             "title": "Regionalkonferenz Nord",
             "day": day.isoformat(),

@@ -9,10 +9,10 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from startsmart import clock
 from startsmart.audit.models import AuditEvent
 from startsmart.catalog.models import EventDate, Offering, OfferingFormat
 from startsmart.conferences.models import Conference
-from startsmart.database import utcnow
 from startsmart.extensions import db
 from startsmart.registrations import mails
 from startsmart.registrations.models import Consent, ConsentKind, Registration
@@ -195,4 +195,4 @@ def test_unknown_conferences_are_404(team):
     assert team.get("/staff/regionalkonferenzen/999").status_code == 404
     assert team.get("/staff/regionalkonferenzen/999/bearbeiten").status_code == 404
     assert team.get("/staff/regionalkonferenzen/999/anmeldungen.csv").status_code == 404
-    assert team.get(f"/regionalkonferenzen/nichts-{utcnow().year}").status_code == 404
+    assert team.get(f"/regionalkonferenzen/nichts-{clock.now().year}").status_code == 404

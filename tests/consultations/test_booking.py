@@ -9,10 +9,11 @@ import icalendar
 import pytest
 import sqlalchemy as sa
 
-from consultation_support import booking_form, booking_request, make_advisor, next_weekday_slot
+from consultation_support import booking_form, booking_request, make_advisor
+from moments import working_day
+from startsmart import clock
 from startsmart.consultations import booking
 from startsmart.consultations.models import Consultation, ConsultationStatus
-from startsmart.database import utcnow
 from startsmart.extensions import db
 from startsmart.invitations.outbox import deliver_due
 from startsmart.municipalities.models import FederalState, Municipality, MunicipalityKind
@@ -29,7 +30,7 @@ def calendars(message) -> list[icalendar.Calendar]:
 
 def test_week_view_lists_free_slots_and_books_through_the_form(app, client, smtp):
     advisor_id = make_advisor(app, "berta@kts.example")
-    start = next_weekday_slot()
+    start = working_day()
     week = text(client.get(f"/initialberatung/?ab={start.date().isoformat()}"))
     assert "10:00 Uhr" in week and "11:00 Uhr" in week
     page = f"/initialberatung/buchen?start={start.isoformat()}"
@@ -62,11 +63,11 @@ def test_week_view_lists_free_slots_and_books_through_the_form(app, client, smtp
 def test_least_loaded_advisor_gets_the_booking_and_ties_rotate(app, smtp):
     first = make_advisor(app, "a@kts.example", name="A")
     second = make_advisor(app, "b@kts.example", name="B")
-    now = utcnow()
+    now = clock.now()
     with app.app_context():
-        one = booking.book(booking_request(next_weekday_slot(7, 9), 1), now)
-        two = booking.book(booking_request(next_weekday_slot(7, 10), 2), now)
-        three = booking.book(booking_request(next_weekday_slot(8, 9), 3), now)
+        one = booking.book(booking_request(working_day(7, 9), 1), now)
+        two = booking.book(booking_request(working_day(7, 10), 2), now)
+        three = booking.book(booking_request(working_day(8, 9), 3), now)
         assignees = [
             db.session.get(Consultation, b.consultation_id).advisor_id for b in (one, two, three)
         ]
@@ -76,8 +77,8 @@ def test_least_loaded_advisor_gets_the_booking_and_ties_rotate(app, smtp):
 
 def test_same_slot_cannot_be_taken_twice(app, smtp):
     make_advisor(app, "a@kts.example")
-    start = next_weekday_slot()
-    now = utcnow()
+    start = working_day()
+    now = clock.now()
     with app.app_context():
         booking.book(booking_request(start, 1), now)
         with pytest.raises(booking.SlotTaken, match="gerade vergeben"):
@@ -94,7 +95,7 @@ def test_same_slot_cannot_be_taken_twice(app, smtp):
     [
         (lambda s: s.replace(minute=10), "bieten wir nicht an"),  # forged, off the grid
         (
-            lambda s: (utcnow() + timedelta(hours=3)).replace(minute=0, second=0, microsecond=0),
+            lambda s: (clock.now() + timedelta(hours=3)).replace(minute=0, second=0, microsecond=0),
             r"nicht \(mehr\) gebucht",
         ),  # within the notice
         (lambda s: s.replace(hour=s.hour + 8), "gerade vergeben"),  # outside the hours
@@ -104,16 +105,16 @@ def test_refused_times_give_a_reason_and_book_nothing(app, smtp, shift, reason):
     make_advisor(app, "a@kts.example")
     with app.app_context():
         with pytest.raises(booking.SlotTaken, match=reason):
-            booking.book(booking_request(shift(next_weekday_slot())), utcnow())
+            booking.book(booking_request(shift(working_day())), clock.now())
         db.session.rollback()
         assert db.session.execute(sa.select(sa.func.count(Consultation.id))).scalar() == 0
 
 
 def test_taken_slot_in_the_form_keeps_the_input_and_offers_fresh_slots(app, client, smtp):
     make_advisor(app, "a@kts.example")
-    start = next_weekday_slot()
+    start = working_day()
     with app.app_context():
-        booking.book(booking_request(start, 9), utcnow())
+        booking.book(booking_request(start, 9), clock.now())
     page = f"/initialberatung/buchen?start={start.isoformat()}"
     response = submit(client, page, booking_form(start, goals="Meine eigene Frage"))
     assert response.status_code == 200
@@ -130,7 +131,7 @@ def test_taken_slot_in_the_form_keeps_the_input_and_offers_fresh_slots(app, clie
 )
 def test_a_forged_start_is_asked_again_and_books_nothing(app, client, smtp, value):
     make_advisor(app, "a@kts.example")
-    form = booking_form(next_weekday_slot(), goals="Meine eigene Frage")
+    form = booking_form(working_day(), goals="Meine eigene Frage")
     response = submit(client, "/initialberatung/buchen", {**form, "starts_at": value})
     assert response.status_code == 200
     html = text(response)
@@ -141,7 +142,7 @@ def test_a_forged_start_is_asked_again_and_books_nothing(app, client, smtp, valu
 
 def test_model_projects_are_told_kindly_and_one_per_year(app, smtp):
     make_advisor(app, "a@kts.example")
-    now = utcnow()
+    now = clock.now()
     with app.app_context():
         db.session.add(
             Municipality(
@@ -156,22 +157,22 @@ def test_model_projects_are_told_kindly_and_one_per_year(app, smtp):
 
         funded = MunicipalityInput("Guben", FederalState.BB)
         with pytest.raises(booking.NotEligible, match="gefördertes Modellprojekt"):
-            booking.book(booking_request(next_weekday_slot(), municipality=funded), now)
+            booking.book(booking_request(working_day(), municipality=funded), now)
         db.session.rollback()
-        booking.book(booking_request(next_weekday_slot(7, 9), 1), now)
+        booking.book(booking_request(working_day(7, 9), 1), now)
         with pytest.raises(booking.NotEligible, match="bereits eine Initialberatung"):
-            booking.book(booking_request(next_weekday_slot(9, 9), 1, email="other@x.de"), now)
+            booking.book(booking_request(working_day(9, 9), 1, email="other@x.de"), now)
         db.session.rollback()
         overridden = booking.book(
-            booking_request(next_weekday_slot(9, 9), 1), now, by_staff=True, override=True
+            booking_request(working_day(9, 9), 1), now, by_staff=True, override=True
         )
         assert overridden.status is ConsultationStatus.CONFIRMED
 
 
 def test_reschedule_keeps_the_uid_and_raises_the_sequence_for_both(app, client, smtp):
     make_advisor(app, "a@kts.example")
-    start = next_weekday_slot()
-    now = utcnow()
+    start = working_day()
+    now = clock.now()
     with app.app_context():
         booked = booking.book(booking_request(start, 1), now, by_staff=True)
         deliver_due()
@@ -201,8 +202,8 @@ def test_reschedule_keeps_the_uid_and_raises_the_sequence_for_both(app, client, 
 def test_reassign_sends_request_to_the_new_and_cancel_to_the_old_advisor(app, smtp):
     old = make_advisor(app, "old@kts.example", name="Alt")
     new = make_advisor(app, "new@kts.example", name="Neu")
-    now = utcnow()
-    start = next_weekday_slot()
+    now = clock.now()
+    start = working_day()
     with app.app_context():
         booked = booking.book(booking_request(start, 1), now, by_staff=True)
         consultation = db.session.get(Consultation, booked.consultation_id)
@@ -223,7 +224,7 @@ def test_reassign_sends_request_to_the_new_and_cancel_to_the_old_advisor(app, sm
 def test_cancel_sends_cancel_to_both(app, client, smtp):
     make_advisor(app, "a@kts.example")
     with app.app_context():
-        booking.book(booking_request(next_weekday_slot(), 1), utcnow(), by_staff=True)
+        booking.book(booking_request(working_day(), 1), clock.now(), by_staff=True)
         deliver_due()
     manage = path_of(
         next(u for u in links_in(smtp.to("kim1@kleinstadt.de")[0]) if "/beratung/" in u)
@@ -264,7 +265,7 @@ def test_forged_or_expired_link_is_gone(client):
 def test_domain_error_is_not_a_500(app, client, smtp):
     make_advisor(app, "a@kts.example")
     page = "/initialberatung/buchen"
-    response = submit(client, page, booking_form(next_weekday_slot(), starts_at="kaputt"))
+    response = submit(client, page, booking_form(working_day(), starts_at="kaputt"))
     assert response.status_code == 200
     assert "Bitte prüfen Sie Ihre Angaben" in text(response)
     assert "Bitte wählen Sie einen Termin." in text(response)

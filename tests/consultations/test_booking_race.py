@@ -3,25 +3,21 @@
 from __future__ import annotations
 
 import threading
-from datetime import time, timedelta
 
 import sqlalchemy as sa
 
 from consultation_support import booking_request, make_advisor
-from startsmart.clock import berlin_to_utc, berlin_today
+from moments import working_day
+from startsmart import clock
 from startsmart.consultations import booking
 from startsmart.consultations.models import Consultation
-from startsmart.database import utcnow
 from startsmart.extensions import db
 
 
 def test_twenty_parallel_bookings_of_one_slot_give_one_booking(app, smtp):
     make_advisor(app, "only@kts.example")
-    day = berlin_today(utcnow()) + timedelta(days=7)
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    start = berlin_to_utc(day, time(10))
-    now = utcnow()
+    start = working_day(7)
+    now = clock.now()
     barrier = threading.Barrier(20)
     outcomes: list = [None] * 20
 

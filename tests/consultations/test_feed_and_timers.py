@@ -3,32 +3,29 @@
 from __future__ import annotations
 
 import re
-from datetime import time, timedelta
+from datetime import timedelta
 
 import icalendar
 import sqlalchemy as sa
 
 from consultation_support import booking_request, make_advisor
-from startsmart.clock import berlin_to_utc, berlin_today
+from moments import working_day
+from startsmart import clock
 from startsmart.consultations import booking, reminders
 from startsmart.consultations.models import Consultation, ConsultationStatus
-from startsmart.database import utcnow
 from startsmart.extensions import db
 from startsmart.invitations.outbox import deliver_due
 from support import csrf_token, login, text
 
 
 def slot(days: int = 7, hour: int = 10):
-    day = berlin_today(utcnow()) + timedelta(days=days)
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return berlin_to_utc(day, time(hour))
+    return working_day(days, hour)
 
 
 def test_advisor_feed_is_private_and_rotatable(app, client, smtp):
     make_advisor(app, "berta@kts.example", name="Berta")
     with app.app_context():
-        booking.book(booking_request(slot(), 1), utcnow(), by_staff=True)
+        booking.book(booking_request(slot(), 1), clock.now(), by_staff=True)
     login(client, "berta@kts.example")
     page = "/staff/beratungen/kalender-abo"
     response = client.post(
@@ -53,7 +50,7 @@ def test_consultation_reminder_once_the_day_before(app, smtp):
     make_advisor(app, "berta@kts.example")
     start = slot()
     with app.app_context():
-        booking.book(booking_request(start, 1), utcnow(), by_staff=True)
+        booking.book(booking_request(start, 1), clock.now(), by_staff=True)
         assert reminders.send_due(start - timedelta(hours=25)) == 0
         assert reminders.send_due(start - timedelta(hours=23)) == 1
         assert reminders.send_due(start - timedelta(hours=2)) == 0
@@ -65,7 +62,7 @@ def test_consultation_reminder_once_the_day_before(app, smtp):
 def test_unconfirmed_booking_expires_and_frees_the_slot(app, smtp):
     make_advisor(app, "berta@kts.example")
     start = slot()
-    now = utcnow()
+    now = clock.now()
     hold = timedelta(hours=app.config["CONSULTATION_HOLD_HOURS"])
     with app.app_context():
         first = booking.book(booking_request(start, 1), now)

@@ -9,20 +9,21 @@ from datetime import timedelta
 
 import icalendar
 import sqlalchemy as sa
+import time_machine
 
-from consultation_support import booking_request, make_advisor, next_weekday_slot
+from consultation_support import booking_request, make_advisor
+from moments import moment_of_this_run, working_day
 from startsmart import tokens
 from startsmart.consultations import booking
 from startsmart.consultations import mails as consultation_mails
 from startsmart.consultations.models import Channel
-from startsmart.database import utcnow
 from startsmart.extensions import db
 from startsmart.invitations.models import OutboxMessage, OutboxStatus
 from startsmart.invitations.outbox import deliver_due
 from startsmart.staff.models import StaffUser
 from support import links_in, path_of, text
 
-NOW = utcnow()
+NOW = moment_of_this_run()  # every test starts at it (tests/moments.py)
 
 
 def token_count() -> int:
@@ -44,7 +45,7 @@ def staff_booking(app, advisor_id: int, start, **changes):
 
 def test_a_booking_stores_facts_and_the_worker_composes_both_mails(app, client, smtp):
     advisor_id = make_advisor(app, "berta@kts.example")
-    staff_booking(app, advisor_id, next_weekday_slot())
+    staff_booking(app, advisor_id, working_day())
     with app.app_context():
         rows = db.session.execute(sa.select(OutboxMessage).order_by(OutboxMessage.id)).scalars()
         queued = list(rows)
@@ -54,7 +55,8 @@ def test_a_booking_stores_facts_and_the_worker_composes_both_mails(app, client, 
         ]
         assert all(m.raw is None and m.payload["renderer"] == "consultation" for m in queued)
         assert token_count() == 0  # the manage link is minted when the mail is composed
-        assert deliver_due(lambda: NOW + timedelta(minutes=1)).sent == 2
+        with time_machine.travel(NOW + timedelta(minutes=1)):
+            assert deliver_due().sent == 2
         assert token_count() == 1  # the municipality's link; the advisor's mail has none
         db.session.expire_all()
         assert {m.status for m in db.session.execute(sa.select(OutboxMessage)).scalars()} == {
@@ -74,9 +76,9 @@ def test_a_booking_stores_facts_and_the_worker_composes_both_mails(app, client, 
 
 def test_an_invitation_composed_late_keeps_the_time_it_was_queued_with(app, smtp):
     advisor_id = make_advisor(app, "berta@kts.example")
-    first = next_weekday_slot(7, 10)
+    first = working_day(7, 10)
     consultation_id = staff_booking(app, advisor_id, first, phone="0521 123456")  # SEQUENCE 0
-    moved = next_weekday_slot(8, 11)
+    moved = working_day(8, 11)
     with app.app_context():
         token = tokens.mint(
             consultation_mails.TOKEN_PURPOSE, consultation_id, NOW, NOW + timedelta(days=30)
@@ -95,7 +97,7 @@ def test_each_party_reads_the_mail_in_their_own_language(app, smtp):
     with app.app_context():
         db.session.get(StaffUser, advisor_id).locale = "en"
         db.session.commit()
-    staff_booking(app, advisor_id, next_weekday_slot())  # booked in German
+    staff_booking(app, advisor_id, working_day())  # booked in German
     with app.app_context():
         deliver_due(lambda: NOW + timedelta(minutes=1))
     [to_municipality] = smtp.to("kim1@kleinstadt.de")

@@ -3,31 +3,22 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
 from consultation_support import booking_request
-from startsmart.clock import berlin_to_utc, berlin_today
+from moments import working_day
 from startsmart.conferences.models import Conference
 from startsmart.consultations import booking
 from startsmart.consultations.models import ExtraHours
-from startsmart.database import utcnow
 from startsmart.extensions import db
-
-
-def weekday_at(days_ahead: int, hour: int = 10, minute: int = 0) -> datetime:
-    """A Berlin weekday (Mon–Fri) at ``hour``, ``days_ahead`` days from today or the next
-    weekday after it; negative values lie in the past. As UTC."""
-    day = berlin_today(utcnow()) + timedelta(days=days_ahead)
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return berlin_to_utc(day, time(hour, minute))
 
 
 @pytest.fixture
 def slot():
-    return weekday_at
+    """``slot(n, hour)``: the n-th Monday-to-Thursday from today at ``hour`` (negative: past)."""
+    return working_day
 
 
 @pytest.fixture

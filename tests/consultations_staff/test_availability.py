@@ -8,11 +8,12 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 import sqlalchemy as sa
 
+import moments
 from consultation_support import make_advisor
+from startsmart import clock
 from startsmart.clock import BERLIN, berlin_to_utc
 from startsmart.consultations import availability_service, schedule
 from startsmart.consultations.models import AdvisorAbsence, ExtraHours, WeeklyHours
-from startsmart.database import utcnow
 from startsmart.errors import DomainError
 from startsmart.extensions import db
 from startsmart.staff.models import Role, StaffUser
@@ -39,7 +40,7 @@ def starts_on(app, day: date, channel: str | None = None) -> list[str]:
     """The public free starts on a Berlin day, as HH:MM."""
     with app.app_context():
         free = schedule.free(
-            utcnow(),
+            clock.now(),
             berlin_to_utc(day, time(0)),
             berlin_to_utc(day + timedelta(days=1), time(0)),
             channel,
@@ -106,7 +107,7 @@ def test_mistakes_are_explained_next_to_the_field_and_the_input_is_kept(app, cli
     assert post(client, url, weekly(0, "12:00", "13:00")).status_code == 302  # touching is fine
     assert len(rows(app, WeeklyHours)) == 2
 
-    spring = last_sunday_of_march(utcnow().year + 1)
+    spring = last_sunday_of_march(clock.now().year + 1)
     page = text(
         post(
             client,
@@ -146,7 +147,7 @@ def test_absence_removes_the_slots_and_warns_about_booked_consultations(
 ):
     advisor_id = make_advisor(app, "berta@kts.example")
     start = slot(8, 9)
-    staff_booking(start, now=utcnow())
+    staff_booking(start, now=clock.now())
     day = start.astimezone(BERLIN).date()
     assert starts_on(app, day) != []
     login(client, "berta@kts.example")
@@ -168,7 +169,7 @@ def test_absence_removes_the_slots_and_warns_about_booked_consultations(
 def test_past_absences_are_hidden(app, client):
     advisor_id = make_advisor(app, "berta@kts.example")
     with app.app_context():
-        today = datetime.now(BERLIN).date()
+        today = moments.today()
         db.session.add_all(
             [
                 AdvisorAbsence(

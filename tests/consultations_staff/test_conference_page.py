@@ -10,8 +10,8 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from consultation_support import booking_form, make_advisor
+from startsmart import clock
 from startsmart.consultations.models import Consultation, ExtraHours
-from startsmart.database import utcnow
 from startsmart.extensions import db
 from support import submit, text
 
@@ -86,7 +86,7 @@ def test_on_site_booking_in_a_conference_window_records_it_without_the_link(
 
 
 def test_conference_list_shows_upcoming_ones_and_the_start_page_links_it(app, client, conference):
-    now = utcnow()
+    now = clock.now()
     conference(now + timedelta(days=20), now + timedelta(days=20, hours=6), slug="kommend")
     conference(now - timedelta(days=20), now - timedelta(days=20, hours=-6), slug="vorbei")
     assert 'href="/regionalkonferenzen/"' in text(client.get("/"))

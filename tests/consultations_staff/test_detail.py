@@ -11,10 +11,10 @@ import sqlalchemy as sa
 
 from consultation_support import make_advisor
 from staff_support import body, calendars, deliver
+from startsmart import clock
 from startsmart.clock import berlin_to_utc, berlin_today
 from startsmart.consultations import followup
 from startsmart.consultations.models import Consultation, ConsultationStatus
-from startsmart.database import utcnow
 from startsmart.errors import DomainError
 from startsmart.extensions import db
 from startsmart.staff.models import Role, StaffUser
@@ -84,11 +84,11 @@ def test_recommending_a_date_that_is_gone_is_refused_with_the_notes_kept(
 
 def test_follow_up_is_refused_before_the_consultation(app, client, smtp, slot, staff_booking):
     advisor_id = make_advisor(app, "berta@kts.example")
-    coming = staff_booking(slot(7), now=utcnow())
+    coming = staff_booking(slot(7), now=clock.now())
     with app.app_context():
         advisor = db.session.get(StaffUser, advisor_id)
         with pytest.raises(DomainError, match="erst nach einer stattgefundenen Beratung"):
-            followup.send(coming, advisor, utcnow())
+            followup.send(coming, advisor, clock.now())
         db.session.rollback()
     login(client, "berta@kts.example")
     html = text(client.get(f"/staff/beratungen/{coming}"))
@@ -101,10 +101,10 @@ def test_follow_up_is_refused_before_the_consultation(app, client, smtp, slot, s
 def test_follow_up_is_overdue_after_three_working_days(app, staff_booking):
     advisor_id = make_advisor(app, "berta@kts.example")
     other_id = make_advisor(app, "carl@kts.example", hours=[])
-    wednesday = berlin_today(utcnow()) + timedelta(days=7)
+    wednesday = berlin_today(clock.now()) + timedelta(days=7)
     while wednesday.weekday() != 2:
         wednesday += timedelta(days=1)
-    held = staff_booking(berlin_to_utc(wednesday, time(10)), now=utcnow())
+    held = staff_booking(berlin_to_utc(wednesday, time(10)), now=clock.now())
     monday = wednesday + timedelta(days=5)  # three working days later: Thu, Fri, Mon
     tuesday = berlin_to_utc(monday + timedelta(days=1), time(0, 30))
     with app.app_context():
@@ -125,7 +125,7 @@ def test_reassign_through_the_page_moves_the_calendar_entries(
 ):
     first = make_advisor(app, "a@kts.example", name="Anna")
     second = make_advisor(app, "b@kts.example", name="Ben")
-    booked = staff_booking(slot(7), now=utcnow())
+    booked = staff_booking(slot(7), now=clock.now())
     deliver(app)
     current = consultation(app, booked).advisor_id
     target = second if current == first else first
@@ -156,7 +156,7 @@ def test_reassign_through_the_page_moves_the_calendar_entries(
 def test_reassign_to_someone_not_free_is_refused_at_the_field(app, client, slot, staff_booking):
     make_advisor(app, "a@kts.example", name="Anna")
     busy = make_advisor(app, "b@kts.example", name="Ben", hours=[])  # no hours at all
-    booked = staff_booking(slot(7), now=utcnow())
+    booked = staff_booking(slot(7), now=clock.now())
     make_staff(app, email="team@kts.example", role=Role.EVENT_TEAM, name="Eva")
     login(client, "team@kts.example")
     response = post(client, f"/staff/beratungen/{booked}/uebergeben", {"advisor": str(busy)})
@@ -168,7 +168,7 @@ def test_reassign_to_someone_not_free_is_refused_at_the_field(app, client, slot,
 def test_only_the_responsible_advisor_acts_on_a_consultation(app, client, slot, staff_booking):
     owner = make_advisor(app, "a@kts.example", name="Anna")
     make_advisor(app, "c@kts.example", name="Carl", hours=[])
-    booked = staff_booking(slot(7), now=utcnow())
+    booked = staff_booking(slot(7), now=clock.now())
     assert consultation(app, booked).advisor_id == owner
     login(client, "c@kts.example")
     html = text(client.get(f"/staff/beratungen/{booked}"))
@@ -186,7 +186,7 @@ def test_only_the_responsible_advisor_acts_on_a_consultation(app, client, slot, 
 
 def test_staff_cancel_sends_cancel_to_both_with_the_reason(app, client, smtp, slot, staff_booking):
     make_advisor(app, "berta@kts.example")
-    booked = staff_booking(slot(7), now=utcnow())
+    booked = staff_booking(slot(7), now=clock.now())
     deliver(app)
     login(client, "berta@kts.example")
     page = f"/staff/beratungen/{booked}/absagen"

@@ -4,7 +4,7 @@ dashboard card that points to the overdue follow-ups."""
 from __future__ import annotations
 
 from consultation_support import make_advisor
-from startsmart.database import utcnow
+from startsmart import clock
 from startsmart.staff.models import Role
 from support import csrf_token, login, make_staff, text
 
@@ -15,8 +15,8 @@ def test_advisor_sees_own_upcoming_overdue_and_recent_consultations(
     make_advisor(app, "a@kts.example", name="Anna")
     make_advisor(app, "b@kts.example", name="Ben", hours=[])
     overdue = staff_booking(slot(-12), 1)  # held, follow-up overdue
-    fresh = staff_booking(slot(-1 if slot(-1) < utcnow() else -3), 2)  # held recently
-    coming = staff_booking(slot(7), 3, now=utcnow())
+    fresh = staff_booking(slot(-1), 2)  # held on the last working day
+    coming = staff_booking(slot(7), 3, now=clock.now())
     old = staff_booking(slot(-120), 4)
     login(client, "a@kts.example")
     page = text(client.get("/staff/beratungen/"))

@@ -9,9 +9,9 @@ import sqlalchemy as sa
 
 from consultation_support import make_advisor
 from staff_support import calendars, deliver
+from startsmart import clock
 from startsmart.clock import BERLIN
 from startsmart.consultations.models import Channel, Consultation, ConsultationStatus
-from startsmart.database import utcnow
 from startsmart.extensions import db
 from startsmart.municipalities.models import FederalState, Municipality, MunicipalityKind
 from startsmart.staff.models import Role
@@ -128,7 +128,7 @@ def test_a_slot_taken_meanwhile_is_explained_and_fresh_slots_offered(
     start = slot(7)
     page = f"{NEW}?tag={start.astimezone(BERLIN).date().isoformat()}"
     assert f'value="{start.isoformat()}"' in text(client.get(page))
-    staff_booking(start, 9, now=utcnow())  # a colleague was faster
+    staff_booking(start, 9, now=clock.now())  # a colleague was faster
     response = submit(client, page, phone_call(start))
     assert response.status_code == 200
     html = text(response)
@@ -155,7 +155,7 @@ def test_forged_time_is_refused_without_a_500(app, client, slot):
 
 def test_walk_in_at_a_conference_today_needs_no_notice(app, client, smtp, conference):
     advisor_id = make_advisor(app, "berta@kts.example", hours=[])
-    now = utcnow()
+    now = clock.now()
     half_hour = now.replace(minute=0 if now.minute < 30 else 30, second=0, microsecond=0)
     conference_id = conference(
         half_hour - timedelta(hours=1),

@@ -10,10 +10,10 @@ from datetime import time
 from hostile.pages import rules
 from hostile.world import applicant
 from speed_dating_support import arrives
+from startsmart import clock
 from startsmart.clock import berlin_to_utc
 from startsmart.conferences import service as conferences
 from startsmart.conferences import speed_dating, speed_planning
-from startsmart.database import utcnow
 from startsmart.extensions import db
 from startsmart.municipalities.models import FederalState
 from startsmart.registrations import service as registrations
@@ -33,7 +33,7 @@ STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 
 
 def _people_with_formulas(app, world) -> None:
-    now = utcnow()
+    now = clock.now()
     with app.app_context():
         actor = db.session.execute(
             db.select(StaffUser).where(StaffUser.role == Role.ADMIN)

@@ -15,8 +15,8 @@ import pytest
 
 from hostile.checks import snapshot
 from hostile.pages import field_errors, flashes, forms_on
+from startsmart import clock
 from startsmart.clock import BERLIN, berlin_today
-from startsmart.database import utcnow
 from support import make_date, submit, text
 
 
@@ -26,7 +26,7 @@ def _last_sunday(year: int, month: int) -> date:
 
 
 def _next(month: int) -> date:
-    today = berlin_today(utcnow())
+    today = berlin_today(clock.now())
     day = _last_sunday(today.year, month)
     return day if day > today + timedelta(days=2) else _last_sunday(today.year + 1, month)
 
@@ -201,7 +201,7 @@ def _fill(form: TimeForm, day: date, ids: dict) -> tuple[str, str | None, dict]:
 
 def _ids(app, admin, world, day: date) -> dict:
     """A date, and the conference moved, to the DST day, so both can be edited there."""
-    starts_in = datetime.combine(day + timedelta(days=3), time(10), tzinfo=BERLIN) - utcnow()
+    starts_in = datetime.combine(day + timedelta(days=3), time(10), tzinfo=BERLIN) - clock.now()
     date_id = make_date(app, starts_in=starts_in, slug=f"dst-{day}")
     conference_page = f"/staff/regionalkonferenzen/{world.conference_id}/bearbeiten"
     moved = {

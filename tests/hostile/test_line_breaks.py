@@ -19,11 +19,11 @@ from wtforms.fields.core import UnboundField
 from hostile.checks import check_calendar, check_mail, injection
 from hostile.pages import field_errors
 from hostile.world import ADVISOR, weekday_ahead
+from startsmart import clock
 from startsmart.catalog.models import EventDate, Offering
 from startsmart.clock import BERLIN, berlin_today
 from startsmart.conferences.models import Conference
 from startsmart.conferences.service import conference_date
-from startsmart.database import utcnow
 from startsmart.extensions import db
 from startsmart.form_fields import Form
 from startsmart.invitations.imip import Mailbox, build_message
@@ -135,7 +135,7 @@ def test_event_team_texts_full_of_line_breaks(app, staff, smtp):
     response = submit(staff, "/staff/angebote/neu", offering)
     assert response.status_code == 302, field_errors(text(response))
     offering_id = _newest(app, Offering).id
-    day = (berlin_today(utcnow()) + timedelta(days=20)).isoformat()
+    day = (berlin_today(clock.now()) + timedelta(days=20)).isoformat()
     date = {
         "day": day,
         "starts": "10:00",
@@ -176,7 +176,7 @@ def test_event_team_texts_full_of_line_breaks(app, staff, smtp):
 
 
 def test_a_conference_full_of_line_breaks(app, staff, smtp):
-    day = (berlin_today(utcnow()) + timedelta(days=30)).isoformat()
+    day = (berlin_today(clock.now()) + timedelta(days=30)).isoformat()
     conference = {
         "title": injection(0),
         "day": day,

@@ -19,8 +19,8 @@ from hostile.pages import (
     typing_forms,
 )
 from hostile.world import weekday_ahead
+from startsmart import clock
 from startsmart.clock import berlin_today
-from startsmart.database import utcnow
 from support import DEFAULT_PASSWORD
 
 
@@ -57,7 +57,7 @@ def test_ten_thousand_characters_in_every_text_field(app, admin, world):
 # Per form: what else it needs to be accepted (dates, times, a slot); text fields are filled up
 # to their limit. Every form with a text field must be listed, so new forms are covered too.
 def _in_days(days: int) -> str:
-    return (berlin_today(utcnow()) + timedelta(days=days)).isoformat()
+    return (berlin_today(clock.now()) + timedelta(days=days)).isoformat()
 
 
 AT_THE_LIMIT: dict[str, dict[str, str]] = {

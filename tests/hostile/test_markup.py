@@ -12,11 +12,11 @@ from hostile.pages import is_staff, rules
 from hostile.world import SCRIPT_NAME, applicant, weekday_ahead
 from speed_dating_support import arrives
 from staff_support import deliver
+from startsmart import clock
 from startsmart.clock import berlin_to_utc
 from startsmart.conferences import service as conferences
 from startsmart.conferences import speed_dating, speed_planning
 from startsmart.consultations import booking
-from startsmart.database import utcnow
 from startsmart.extensions import db
 from startsmart.municipalities.models import FederalState
 from startsmart.registrations import service as registrations
@@ -31,7 +31,7 @@ def _people_with_markup(app, world) -> int:
     """A registration per date, a conference participant (checked in and planned), a walk-in,
     a staff account, a consultation: each named (and described) with HTML and a script.
     Returns the consultation's id."""
-    now = utcnow()
+    now = clock.now()
     make_staff(app, email="markup@kts.example", role=Role.EVENT_TEAM, name=SCRIPT_NAME)
     with app.app_context():
         actor = db.session.execute(

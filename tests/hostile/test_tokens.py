@@ -10,10 +10,10 @@ from datetime import timedelta
 
 from hostile.checks import counting_statements
 from hostile.pages import rules
+from startsmart import clock
 from startsmart.consultations import feed
 from startsmart.consultations import mails as consultation_mails
 from startsmart.consultations.models import Consultation
-from startsmart.database import utcnow
 from startsmart.extensions import db, limiter
 from startsmart.privacy import service as privacy
 from startsmart.registrations import mails as registration_mails
@@ -25,7 +25,7 @@ from support import csrf_token, text
 
 def _bad_tokens(app, purpose: str, real: str, subject_id: int) -> dict[str, str]:
     """Every kind of link that must not open anything, for links of ``purpose``."""
-    now = utcnow()
+    now = clock.now()
     with app.app_context():
         expired = mint(purpose, subject_id, now - timedelta(days=90), now - timedelta(seconds=1))
         other = "registration" if purpose != "registration" else "consultation"
@@ -133,7 +133,7 @@ def test_links_of_deleted_data_look_like_forged_ones(app, world):
     visitor = app.test_client()
     with app.app_context():
         registration = db.session.get(Registration, world.registration_id)
-        privacy.delete_person(registration.person, utcnow())
+        privacy.delete_person(registration.person, clock.now())
     for pattern in ("/anmeldung/{}", "/anmeldung/{}/meine-daten", "/anmeldung/{}/stornieren"):
         forged = secrets.token_urlsafe(32)
         token = world.registration_token
@@ -145,7 +145,7 @@ def test_a_rotated_calendar_feed_link_looks_like_a_forged_one(app, world):
     client = app.test_client()
     old = world.feed_token
     with app.app_context():
-        feed.rotate(db.session.get(StaffUser, world.advisor_id), utcnow())
+        feed.rotate(db.session.get(StaffUser, world.advisor_id), clock.now())
         db.session.commit()
     answers = {
         label: _answer(app, client, "GET", f"/kalender/beratungen/{token}.ics", token)

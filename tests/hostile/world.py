@@ -13,14 +13,15 @@ from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 
 from consultation_support import booking_request, make_advisor
+from moments import working_day
 from speed_dating_support import arrives, conference_with_speed_dating
+from startsmart import clock
 from startsmart.catalog.models import EventDate, Offering
 from startsmart.clock import berlin_to_utc, berlin_today
 from startsmart.conferences import speed_planning
 from startsmart.consultations import booking, feed
 from startsmart.consultations import mails as consultation_mails
 from startsmart.consultations.models import AdvisorAbsence, ExtraHours, WeeklyHours
-from startsmart.database import utcnow
 from startsmart.extensions import db
 from startsmart.invitations.models import OutboxMessage
 from startsmart.municipalities.models import FederalState, MunicipalityKind
@@ -98,13 +99,6 @@ class World:
         return {name: values[name] for name in rule.arguments}
 
 
-def weekday_ahead(days: int, hour: int = 10) -> datetime:
-    day = berlin_today(utcnow()) + timedelta(days=days)
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return berlin_to_utc(day, time(hour))
-
-
 def build_world(app: Flask) -> World:
     """An admin (logged in by ``as_admin``), an advisor with hours, an offering with dates and
     registrations, a booked consultation, a regional conference with a speed-dating plan."""
@@ -115,7 +109,7 @@ def build_world(app: Flask) -> World:
     exchange_date_id = make_date(app, fmt="moderated_exchange", slug="austausch")
     past_date_id = make_date(app, slug="vorbei")
     make_date(app, slug="eingestellt")  # its offering is retired below
-    now = utcnow()
+    now = clock.now()
     expires = now + timedelta(days=60)
     with app.app_context():
         admin = db.session.get(StaffUser, admin_id)
@@ -137,7 +131,7 @@ def build_world(app: Flask) -> World:
             sa.select(Offering).where(Offering.slug == "eingestellt")
         ).scalar_one()
         retired.retired_at = now
-        booked = booking.book(booking_request(weekday_ahead(7)), now, by_staff=True)
+        booked = booking.book(booking_request(working_day(7)), now, by_staff=True)
         consultation_token = mint(
             consultation_mails.TOKEN_PURPOSE, booked.consultation_id, now, expires
         )
@@ -153,8 +147,8 @@ def build_world(app: Flask) -> World:
         db.session.add(
             ExtraHours(
                 advisor_id=advisor_id,
-                starts_at=weekday_ahead(20, 14),
-                ends_at=weekday_ahead(20, 16),
+                starts_at=working_day(20, 14),
+                ends_at=working_day(20, 16),
                 channels="video",
                 label="Zusatz",
             )

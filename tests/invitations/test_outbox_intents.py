@@ -9,9 +9,9 @@ from email import message_from_bytes, policy
 import icalendar
 import sqlalchemy as sa
 
+from moments import moment_of_this_run
 from startsmart import tokens
 from startsmart.catalog.models import EventDate
-from startsmart.database import utcnow
 from startsmart.extensions import db
 from startsmart.invitations.compose import Draft, Recipient
 from startsmart.invitations.models import OutboxMessage, OutboxStatus
@@ -22,7 +22,7 @@ from startsmart.registrations import date_changes, service
 from startsmart.staff.models import Role, StaffUser
 from support import login, make_date, make_staff, text
 
-NOW = utcnow()
+NOW = moment_of_this_run()  # every test starts at it (tests/moments.py)
 
 
 def applicant(number: int) -> service.Applicant:

@@ -7,7 +7,7 @@ import icalendar
 import vobject
 
 from icaljs import parse_with_icaljs
-from startsmart.database import utcnow
+from startsmart import clock
 from startsmart.extensions import db
 from startsmart.invitations.outbox import deliver_due
 from startsmart.municipalities.models import FederalState, MunicipalityKind
@@ -27,7 +27,7 @@ def test_received_invitation_parses_everywhere(app, smtp):
         ),
     )
     with app.app_context():
-        service.register(date_id, applicant, utcnow(), by_staff=True)
+        service.register(date_id, applicant, clock.now(), by_staff=True)
         db.session.commit()
         deliver_due()
     [mail] = smtp.to("joerg@flensburg.de")

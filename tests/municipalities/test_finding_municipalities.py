@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from startsmart.database import utcnow
+from moments import moment_of_this_run
 from startsmart.errors import DomainError
 from startsmart.extensions import db
 from startsmart.municipalities.models import (
@@ -20,7 +20,7 @@ from startsmart.municipalities.service import MunicipalityInput
 from startsmart.registrations import service
 from support import make_date
 
-NOW = utcnow()
+NOW = moment_of_this_run()  # every test starts at it (tests/moments.py)
 
 
 def register(date_id: int, number: int, town: MunicipalityInput) -> None:

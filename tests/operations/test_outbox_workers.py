@@ -37,7 +37,7 @@ import sqlalchemy as sa
 from environment import DATABASE
 from outbox_support import queue_bulk
 from smtp_sink import SinkHandler, SmtpSink
-from startsmart.database import utcnow
+from startsmart import clock
 from startsmart.extensions import db
 from startsmart.invitations.models import OutboxMessage, OutboxStatus
 
@@ -275,7 +275,7 @@ def test_a_killed_workers_batch_is_taken_over_after_its_lease(app, relay, worker
         victim = names[victim_name]
         victim.send_signal(signal.SIGKILL)
         victim.wait()
-        killed_at = utcnow()
+        killed_at = clock.now()
         if DATABASE == "postgresql":  # until its backend is gone: no commit of it can follow
             wait_for(lambda: not fresh(_backend_of(workers, victim)), 30, "backend gone", workers)
         trap.killed.set()

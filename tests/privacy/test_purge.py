@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import os
-import time
 from datetime import timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
 
-from startsmart import tokens
+from moments import moment_of_this_run, working_day
+from startsmart import clock, tokens
 from startsmart.audit import service as audit
 from startsmart.audit.models import AuditEvent
 from startsmart.catalog.models import EventDate, Offering
-from startsmart.database import utcnow
 from startsmart.extensions import db
 from startsmart.invitations.models import OutboxMessage, OutboxStatus
 from startsmart.invitations.outbox import deliver_due
@@ -25,7 +24,7 @@ from startsmart.registrations.models import Consent, Registration, RegistrationS
 from startsmart.staff.models import Role
 from support import login, make_date, make_staff, text
 
-NOW = utcnow()
+NOW = moment_of_this_run()  # every test starts at it (tests/moments.py)
 
 
 def register(app, date_id: int, number: int, **changes) -> int:
@@ -38,7 +37,7 @@ def register(app, date_id: int, number: int, **changes) -> int:
         **changes,
     )
     with app.app_context():
-        outcome = service.register(date_id, applicant, utcnow(), by_staff=True)
+        outcome = service.register(date_id, applicant, clock.now(), by_staff=True)
         deliver_due()
         return outcome.registration_id
 
@@ -133,7 +132,7 @@ def test_old_audit_details_mail_bodies_and_mail_files_go(app, smtp):
     old_file, new_file = mail_dir / "old.eml", mail_dir / "new.eml"
     old_file.write_bytes(b"Subject: alt")
     new_file.write_bytes(b"Subject: neu")
-    ancient = time.time() - 200 * 86400
+    ancient = clock.now().timestamp() - 200 * 86400
     os.utime(old_file, (ancient, ancient))
     with app.app_context():
         audit.record(
@@ -179,14 +178,7 @@ def test_consultations_past_retention_lose_their_texts_and_person(app, smtp):
 
     make_advisor(app, "berta@kts.example")
     with app.app_context():
-        from datetime import time as clock
-
-        from startsmart.clock import berlin_to_utc, berlin_today
-
-        day = berlin_today(NOW) + timedelta(days=7)
-        while day.weekday() >= 5:
-            day += timedelta(days=1)
-        booked = booking.book(booking_request(berlin_to_utc(day, clock(10)), 1), NOW, by_staff=True)
+        booked = booking.book(booking_request(working_day(7), 1), NOW, by_staff=True)
         consultation = db.session.get(Consultation, booked.consultation_id)
         consultation.notes = "vertraulich"
         db.session.commit()

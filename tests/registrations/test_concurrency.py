@@ -14,8 +14,7 @@ import pytest
 import sqlalchemy as sa
 
 from environment import DATABASE
-from startsmart import tokens
-from startsmart.database import utcnow
+from startsmart import clock, tokens
 from startsmart.extensions import db
 from startsmart.municipalities.models import FederalState, MunicipalityKind
 from startsmart.municipalities.service import MunicipalityInput
@@ -66,7 +65,7 @@ def counts(date_id: int) -> Counter:
 
 def test_50_at_once_for_10_seats(app, smtp):
     date_id = make_date(app, capacity=10)
-    now = utcnow()
+    now = clock.now()
     results = all_at_once(app, lambda n: service.register(date_id, applicant(n), now), 50)
     assert [r for r in results if isinstance(r, Exception)] == []
     assert Counter(r.status for r in results) == {
@@ -88,7 +87,7 @@ def test_without_the_row_lock_the_same_race_overbooks(app, smtp):
     The app's connection pool lets 10 transactions run at once (the rest wait for a
     connection), so 5 seats make sure one wave of unlocked registrations already overbooks."""
     date_id = make_date(app, capacity=5)
-    now = utcnow()
+    now = clock.now()
     app.config["REGISTRATION_LOCKING"] = False
     try:
         all_at_once(app, lambda n: service.register(date_id, applicant(n), now), 50)
@@ -101,7 +100,7 @@ def test_without_the_row_lock_the_same_race_overbooks(app, smtp):
 
 def test_five_cancel_at_once_and_exactly_five_move_up(app, smtp):
     date_id = make_date(app, capacity=5)
-    now = utcnow()
+    now = clock.now()
     with app.app_context():
         for number in range(15):
             service.register(date_id, applicant(number), now)

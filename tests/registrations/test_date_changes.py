@@ -8,8 +8,8 @@ import icalendar
 import pytest
 import sqlalchemy as sa
 
+from moments import moment_of_this_run
 from startsmart.catalog.models import EventDate, EventDateStatus
-from startsmart.database import utcnow
 from startsmart.errors import DomainError
 from startsmart.extensions import db
 from startsmart.invitations.outbox import deliver_due
@@ -20,7 +20,7 @@ from startsmart.registrations.models import Registration, RegistrationStatus
 from startsmart.staff.models import Role, StaffUser
 from support import make_date, make_staff
 
-NOW = utcnow()
+NOW = moment_of_this_run()  # every test starts at it (tests/moments.py)
 
 
 def applicant(number: int) -> service.Applicant:

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from startsmart.database import utcnow
+from startsmart import clock
 from startsmart.extensions import db
 from startsmart.invitations.models import OutboxMessage, OutboxStatus
 from startsmart.invitations.outbox import deliver_due
@@ -113,7 +113,7 @@ def test_mail_server_down_registration_is_kept_and_mail_follows(app, client, smt
         assert message.status is OutboxStatus.QUEUED and message.attempts == 1
     smtp.start()
     with app.app_context():
-        deliver_due(lambda: utcnow() + timedelta(minutes=2))
+        deliver_due(lambda: clock.now() + timedelta(minutes=2))
     [mail] = smtp.to("kim@flensburg.de")
     assert mail["Subject"].startswith("Bitte bestätigen Sie Ihre Anmeldung")
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from startsmart.database import utcnow
+from moments import moment_of_this_run
 from startsmart.extensions import db
 from startsmart.invitations.models import OutboxMessage, OutboxStatus
 from startsmart.invitations.outbox import deliver_due
@@ -23,7 +23,7 @@ from startsmart.registrations.models import (
 )
 from support import links_in, make_date
 
-NOW = utcnow()
+NOW = moment_of_this_run()  # every test starts at it (tests/moments.py)
 
 
 def applicant(number: int, town: str = "Gemeinde 1") -> service.Applicant:

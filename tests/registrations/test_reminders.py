@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from startsmart.database import utcnow
+from startsmart import clock
 from startsmart.extensions import db
 from startsmart.invitations.models import OutboxMessage
 from startsmart.invitations.outbox import deliver_due
@@ -36,7 +36,7 @@ def reminder_count() -> int:
 
 def test_reminder_goes_out_once_in_the_last_24_hours(app, smtp):
     date_id = make_date(app, capacity=5, starts_in=timedelta(days=3))
-    registered = utcnow()
+    registered = clock.now()
     with app.app_context():
         service.register(date_id, applicant(1), registered, by_staff=True)  # confirmed
         service.register(date_id, applicant(2), registered)  # pending: no reminder
@@ -54,7 +54,7 @@ def test_reminder_goes_out_once_in_the_last_24_hours(app, smtp):
 
 def test_runs_in_parallel_queue_each_reminder_once(app, smtp):
     date_id = make_date(app, capacity=30, starts_in=timedelta(days=3))
-    registered = utcnow()
+    registered = clock.now()
     with app.app_context():
         for number in range(20):
             service.register(date_id, applicant(number), registered, by_staff=True)
@@ -78,8 +78,8 @@ def test_runs_in_parallel_queue_each_reminder_once(app, smtp):
 def test_who_confirms_inside_the_window_gets_no_extra_reminder(app, smtp):
     date_id = make_date(app, capacity=5, starts_in=timedelta(hours=10), closes_before=None)
     with app.app_context():
-        service.register(date_id, applicant(1), utcnow(), by_staff=True)
-        assert reminders.send_due(utcnow()) == 0
+        service.register(date_id, applicant(1), clock.now(), by_staff=True)
+        assert reminders.send_due(clock.now()) == 0
         assert reminder_count() == 0
 
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from startsmart.database import utcnow
+from moments import moment_of_this_run
 from startsmart.errors import DomainError
 from startsmart.extensions import db
 from startsmart.invitations.outbox import deliver_due
@@ -17,7 +17,7 @@ from startsmart.registrations import service
 from startsmart.registrations.models import Registration, RegistrationStatus
 from support import links_in, make_date
 
-NOW = utcnow()
+NOW = moment_of_this_run()  # every test starts at it (tests/moments.py)
 
 
 def applicant(number: int, town: str | None = None, **changes) -> service.Applicant:

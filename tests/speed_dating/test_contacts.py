@@ -6,8 +6,8 @@ import itertools
 
 import sqlalchemy as sa
 
+from startsmart import clock
 from startsmart.conferences.planner import HOST_ID
-from startsmart.database import utcnow
 from startsmart.extensions import db
 from startsmart.registrations.models import Consent
 from support import submit, text
@@ -56,7 +56,7 @@ def test_only_partners_met_who_both_agreed_and_only_once(app, smtp, team_client,
         consent = db.session.execute(
             sa.select(Consent).where(Consent.source == f"registration:{people[fritz][1]}")
         ).scalar_one()
-        consent.revoked_at = utcnow()
+        consent.revoked_at = clock.now()
         db.session.commit()
     smtp.clear()
     response = exchange(team_client, base)

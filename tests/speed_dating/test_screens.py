@@ -9,8 +9,8 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from startsmart import clock
 from startsmart.conferences.models import SpeedDatingSession
-from startsmart.database import utcnow
 from startsmart.extensions import db
 from startsmart.staff.models import Role
 from support import csrf_token, login, make_staff, text
@@ -89,7 +89,7 @@ def test_while_a_round_runs_it_shows_the_next_rounds_seating_and_the_changeover(
     assert "Kein Sitzplan mehr" in page
     with app.app_context():
         session = db.session.execute(sa.select(SpeedDatingSession)).scalar_one()
-        session.round_started_at = utcnow() - timedelta(seconds=200)  # changeover of round 1
+        session.round_started_at = clock.now() - timedelta(seconds=200)  # changeover of round 1
         db.session.commit()
     page = text(team_client.get(f"{base}/praesentation"))
     assert 'class="presenter phase-changeover"' in page

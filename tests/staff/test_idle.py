@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-import time
 
+from startsmart import clock
 from startsmart.staff.models import Role
 from support import login, make_staff, text
 
@@ -14,7 +14,7 @@ def test_an_idle_session_ends_with_a_clear_message(app, client):
     login(client, "bea@kts.example")
     assert client.get("/staff/konten").status_code == 200
     with client.session_transaction() as session:
-        session["last_active"] = time.time() - app.config["STAFF_IDLE_SECONDS"] - 5
+        session["last_active"] = clock.now().timestamp() - app.config["STAFF_IDLE_SECONDS"] - 5
     response = client.get("/staff/konten")
     assert response.status_code == 302
     assert response.headers["Location"] == "/staff/login?next=/staff/konten"
@@ -29,11 +29,11 @@ def test_activity_and_the_keep_alive_button_renew_the_session(app, client):
     token = re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)
     assert 'data-idle-seconds="1800"' in page
     with client.session_transaction() as session:
-        session["last_active"] = time.time() - app.config["STAFF_IDLE_SECONDS"] + 30
+        session["last_active"] = clock.now().timestamp() - app.config["STAFF_IDLE_SECONDS"] + 30
     response = client.post("/staff/sitzung-verlaengern", headers={"X-CSRFToken": token})
     assert response.status_code == 200 and response.json["status"] == "ok"
     with client.session_transaction() as session:
-        assert time.time() - session["last_active"] < 5
+        assert clock.now().timestamp() - session["last_active"] < 5
     assert client.get("/staff/").status_code == 200
 
 

@@ -16,9 +16,9 @@ from staff_support import (
     register_person,
     the_date,
 )
+from startsmart import clock
 from startsmart.catalog.models import EventDate, EventDateStatus
 from startsmart.clock import berlin_wall_time
-from startsmart.database import utcnow
 from startsmart.extensions import db
 from startsmart.registrations.models import Registration, RegistrationStatus
 from support import csrf_token, make_date, submit, text
@@ -176,12 +176,12 @@ def test_bad_input_is_explained_and_kept(app, client, overrides, field, message)
 def test_a_date_within_a_day_needs_its_own_deadline(app, client):
     as_event_team(app, client)
     offering_id = make_offering(app)
-    day, starts = berlin_wall_time(utcnow() + timedelta(hours=3))
+    day, starts = berlin_wall_time(clock.now() + timedelta(hours=3))
     data = date_form(day=day.isoformat(), starts=f"{starts:%H:%M}", ends="")
     page = f"/staff/angebote/{offering_id}/termine/neu"
     response = submit(client, page, data)
     assert "Ein Tag vor Beginn ist schon vorbei" in text(response) and date_count(app) == 0
-    close_day, close_at = berlin_wall_time(utcnow() + timedelta(hours=1))
+    close_day, close_at = berlin_wall_time(clock.now() + timedelta(hours=1))
     deadline = {"deadline_day": close_day.isoformat(), "deadline_time": f"{close_at:%H:%M}"}
     response = submit(client, page, {**data, **deadline})
     assert response.status_code == 302 and date_count(app) == 1
@@ -189,7 +189,7 @@ def test_a_date_within_a_day_needs_its_own_deadline(app, client):
 
 def test_no_new_dates_for_retired_offerings_or_consultations(app, client):
     as_event_team(app, client)
-    retired = make_offering(app, retired_at=utcnow())
+    retired = make_offering(app, retired_at=clock.now())
     consultation = make_offering(app, fmt="initial_consultation")
     response = submit(client, f"/staff/angebote/{retired}/termine/neu", date_form())
     assert "Dieses Angebot ist eingestellt" in text(response)

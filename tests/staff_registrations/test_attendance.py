@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from staff_support import as_event_team, register_person
-from startsmart.database import utcnow
+from startsmart import clock
 from startsmart.extensions import db
 from startsmart.registrations.models import Attendance, Registration
 from support import csrf_token, make_date, text
@@ -34,7 +34,7 @@ def test_before_the_start_attendance_is_refused(app, client):
 def test_after_the_start_attended_and_no_show_are_recorded(app, client):
     as_event_team(app, client)
     date_id = make_date(app, starts_in=timedelta(minutes=-30))
-    earlier = utcnow() - timedelta(days=2)
+    earlier = clock.now() - timedelta(days=2)
     came = register_person(app, date_id, 1, now=earlier)
     missed = register_person(app, date_id, 2, now=earlier)
     page = f"/staff/termine/{date_id}/anwesenheit"
@@ -70,7 +70,7 @@ def test_registrations_of_other_dates_or_unconfirmed_ones_are_refused(app, clien
     as_event_team(app, client)
     date_id = make_date(app, starts_in=timedelta(minutes=-30))
     other_id = make_date(app, starts_in=timedelta(minutes=-30))
-    earlier = utcnow() - timedelta(days=2)
+    earlier = clock.now() - timedelta(days=2)
     stranger = register_person(app, other_id, 1, now=earlier)
     pending = register_person(app, date_id, 2, now=earlier, by_staff=False)
     page = f"/staff/termine/{date_id}/anwesenheit"

@@ -7,7 +7,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from staff_support import as_event_team, register_person
-from startsmart.database import utcnow
+from startsmart import clock
 from startsmart.extensions import db
 from startsmart.registrations.models import Registration, RegistrationStatus
 from startsmart.staff.models import Role
@@ -43,7 +43,7 @@ def test_cancelled_and_expired_are_listed_under_their_filter(app, client):
     with app.app_context():
         registration = db.session.get(Registration, first)
         registration.status = RegistrationStatus.CANCELLED
-        registration.cancelled_at = utcnow()
+        registration.cancelled_at = clock.now()
         db.session.commit()
     page = text(client.get(f"/staff/termine/{date_id}?status=cancelled"))
     assert "Person 1" in page and "Person 2" not in page
