@@ -22,10 +22,9 @@ import time
 import sqlalchemy as sa
 from live_server import Browser, Server, command_line, gunicorn, load_average, percentile
 
-from startsmart import create_app
+from startsmart import clock, create_app
 from startsmart.catalog.models import Offering, OfferingFormat, Topic
 from startsmart.clock import BERLIN
-from startsmart.database import utcnow
 from startsmart.extensions import db
 
 TARGET_P95_MS = 30.0
@@ -203,7 +202,7 @@ def main() -> int:
         started = time.perf_counter()
         seed(database_url, instance)
         print(f"seeding took {time.perf_counter() - started:.1f} s")
-        month = f"{utcnow().astimezone(BERLIN):%Y-%m}"
+        month = f"{clock.now().astimezone(BERLIN):%Y-%m}"
         pages = [
             ("/angebote/", "default view (first 20 of 1,000)"),
             ("/angebote/?seite=30", "page 30"),

@@ -83,7 +83,7 @@ def main() -> int:
             )
         db.session.commit()
         queued = time.perf_counter()
-        report = deliver_due(lambda: NOW)
+        report = deliver_due()
         delivered = time.perf_counter()
         left = db.session.execute(
             sa.select(sa.func.count()).where(OutboxMessage.status != OutboxStatus.SENT)

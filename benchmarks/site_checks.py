@@ -13,9 +13,9 @@ import sqlalchemy as sa
 from live_server import percentile
 from site_visitors import Mailbox
 
+from startsmart import clock
 from startsmart.catalog.models import EventDate
 from startsmart.consultations.models import Consultation, ConsultationStatus
-from startsmart.database import utcnow
 from startsmart.extensions import db
 from startsmart.invitations.models import OutboxMessage, OutboxStatus
 from startsmart.municipalities.models import Person
@@ -76,7 +76,7 @@ def invariants(app, mailbox: Mailbox, every_journey: bool) -> bool:
     buffer = config["CONSULTATION_BUFFER_MINUTES"]
     host = urlsplit(config["PUBLIC_URL"]).hostname
     with app.app_context():
-        now = utcnow()
+        now = clock.now()
         dates = db.session.execute(
             sa.select(
                 EventDate.id,

@@ -67,10 +67,9 @@ from site_checks import invariants
 from site_visitors import JOURNEYS, SMOKE_JOURNEYS, Mailbox, Site, Stats, Visitor
 
 from smtp_sink import SmtpSink  # the tests' SMTP sink (site_visitors puts tests/ on the path)
-from startsmart import create_app
+from startsmart import clock, create_app
 from startsmart.catalog.models import EventDate, Offering, OfferingFormat, Topic
 from startsmart.clock import BERLIN
-from startsmart.database import utcnow
 from startsmart.demo.service import load_demo
 from startsmart.extensions import db
 from startsmart.invitations.models import OutboxMessage, OutboxStatus
@@ -103,7 +102,7 @@ def local_app(environment: dict[str, str]):
 
 def prepare(app) -> Site:
     with app.app_context():
-        summary = load_demo(utcnow())
+        summary = load_demo(clock.now())
         assert summary is not None, "the scratch database should be empty"
         slugs = sorted(
             set(

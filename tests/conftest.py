@@ -25,6 +25,21 @@ from startsmart import create_app
 from startsmart.extensions import db, limiter
 from support import app_config
 
+_COLLECTION_CLOCK: time_machine.travel | None = None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """From the start the run reads the run's moment, also what modules compute on import
+    (a form's "in 30 days") and the session fixtures."""
+    global _COLLECTION_CLOCK
+    _COLLECTION_CLOCK = time_machine.travel(moment_of_this_run().astimezone(UTC), tick=True)
+    _COLLECTION_CLOCK.start()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _COLLECTION_CLOCK is not None:
+        _COLLECTION_CLOCK.stop()
+
 
 @pytest.fixture(autouse=True)
 def travel() -> Iterator[time_machine.Traveller]:

@@ -1,13 +1,25 @@
-"""Many finished mails in the outbox at once, for the tests and benchmarks of its workers."""
+"""The outbox worker run at a chosen moment, and many finished mails in the outbox at once, for
+the tests and benchmarks of its workers."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import sqlalchemy as sa
+import time_machine
 
 from startsmart import clock
 from startsmart.extensions import db
 from startsmart.invitations.compose import Recipient, compose
 from startsmart.invitations.models import OutboxMessage, OutboxStatus
+from startsmart.invitations.outbox import DeliveryReport, deliver_due
+
+
+def deliver_at(moment: datetime, **options) -> DeliveryReport:
+    """One worker's pass as it runs at ``moment``: the tests' clock stands there for the pass
+    and moves back afterwards (retries and leases are due by that clock)."""
+    with time_machine.travel(moment, tick=False):
+        return deliver_due(**options)
 
 
 def queue_bulk(count: int) -> set[str]:

@@ -6,13 +6,12 @@ from datetime import datetime, timedelta
 
 import icalendar
 import sqlalchemy as sa
-import time_machine
 from flask import Flask
 
+from outbox_support import deliver_at
 from startsmart import clock
 from startsmart.catalog.models import EventDate, Offering
 from startsmart.extensions import db
-from startsmart.invitations.outbox import deliver_due
 from startsmart.municipalities.models import FederalState, Municipality, MunicipalityKind
 from startsmart.municipalities.service import MunicipalityInput
 from startsmart.registrations import service
@@ -68,8 +67,8 @@ def register_person(
 
 def deliver(app: Flask) -> None:
     """Deliver everything in the outbox, retries included (as the worker would a day later)."""
-    with app.app_context(), time_machine.travel(clock.now() + timedelta(days=1)):
-        deliver_due()
+    with app.app_context():
+        deliver_at(clock.now() + timedelta(days=1))
 
 
 def calendars(message) -> list[icalendar.Calendar]:

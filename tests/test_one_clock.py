@@ -48,7 +48,7 @@ def wall_clock_reads(path: Path) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("folder", ["startsmart", "tests"])
+@pytest.mark.parametrize("folder", ["startsmart", "tests", "benchmarks"])
 def test_nothing_reads_the_wall_clock_but_the_clock(folder):
     reads = [
         read

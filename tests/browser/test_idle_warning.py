@@ -9,7 +9,7 @@ from accessibility import axe_violations
 from startsmart.staff.models import Role
 from support import make_staff
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.time_sensitive]
 
 
 def test_warning_keeps_the_session_and_typed_text_survives_a_logout(app, page):

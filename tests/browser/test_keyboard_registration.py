@@ -18,7 +18,7 @@ from startsmart.municipalities.models import FederalState, Municipality, Municip
 from startsmart.registrations.models import Registration, RegistrationStatus
 from support import make_date
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.time_sensitive]
 
 # The focused element, how its focus shows, and whether it is on screen.
 FOCUS = """() => {

@@ -17,7 +17,7 @@ from startsmart.conferences.models import SpeedDatingParticipant, SpeedDatingSes
 from startsmart.extensions import db
 from support import DEFAULT_PASSWORD
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.time_sensitive]
 
 PHONE = {"width": 320, "height": 640}
 

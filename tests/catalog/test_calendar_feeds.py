@@ -5,10 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import icalendar
+import pytest
 
 from startsmart import clock
 from startsmart.catalog.models import EventDate, EventDateStatus, Offering, OfferingFormat
 from startsmart.extensions import db
+
+pytestmark = pytest.mark.time_sensitive  # also run at every moment of tests/moments.py
 
 
 def _dates(app) -> list[int]:

@@ -15,6 +15,8 @@ from startsmart.clock import BERLIN, berlin_to_utc
 from startsmart.extensions import db
 from support import text
 
+pytestmark = pytest.mark.time_sensitive  # also run at every moment of tests/moments.py
+
 YEAR = moment_of_this_run().year + 1  # always in the future, whatever the run's moment
 
 

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from startsmart import clock
 from startsmart.catalog.models import EventDate, EventDateStatus, Offering, OfferingFormat
 from startsmart.clock import berlin_to_utc
 from startsmart.extensions import db
 from support import text
+
+pytestmark = pytest.mark.time_sensitive  # also run at every moment of tests/moments.py
 
 
 def _offering(slug="einfuehrung", fmt=OfferingFormat.ONLINE_INTRO) -> Offering:

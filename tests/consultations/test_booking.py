@@ -19,6 +19,8 @@ from startsmart.invitations.outbox import deliver_due
 from startsmart.municipalities.models import FederalState, Municipality, MunicipalityKind
 from support import csrf_token, links_in, path_of, submit, text
 
+pytestmark = pytest.mark.time_sensitive  # also run at every moment of tests/moments.py
+
 
 def calendars(message) -> list[icalendar.Calendar]:
     return [

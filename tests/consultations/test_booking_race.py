@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 
+import pytest
 import sqlalchemy as sa
 
 from consultation_support import booking_request, make_advisor
@@ -12,6 +13,8 @@ from startsmart import clock
 from startsmart.consultations import booking
 from startsmart.consultations.models import Consultation
 from startsmart.extensions import db
+
+pytestmark = pytest.mark.time_sensitive  # also run at every moment of tests/moments.py
 
 
 def test_twenty_parallel_bookings_of_one_slot_give_one_booking(app, smtp):

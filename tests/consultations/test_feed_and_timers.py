@@ -6,16 +6,19 @@ import re
 from datetime import timedelta
 
 import icalendar
+import pytest
 import sqlalchemy as sa
 
 from consultation_support import booking_request, make_advisor
 from moments import working_day
+from outbox_support import deliver_at
 from startsmart import clock
 from startsmart.consultations import booking, reminders
 from startsmart.consultations.models import Consultation, ConsultationStatus
 from startsmart.extensions import db
-from startsmart.invitations.outbox import deliver_due
 from support import csrf_token, login, text
+
+pytestmark = pytest.mark.time_sensitive  # also run at every moment of tests/moments.py
 
 
 def slot(days: int = 7, hour: int = 10):
@@ -54,7 +57,7 @@ def test_consultation_reminder_once_the_day_before(app, smtp):
         assert reminders.send_due(start - timedelta(hours=25)) == 0
         assert reminders.send_due(start - timedelta(hours=23)) == 1
         assert reminders.send_due(start - timedelta(hours=2)) == 0
-        deliver_due(lambda: start)
+        deliver_at(start)
     subjects = [m["Subject"] for m in smtp.to("kim1@kleinstadt.de")]
     assert sum(s.startswith("Erinnerung") for s in subjects) == 1
 

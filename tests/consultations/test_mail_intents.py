@@ -8,20 +8,22 @@ from __future__ import annotations
 from datetime import timedelta
 
 import icalendar
+import pytest
 import sqlalchemy as sa
-import time_machine
 
 from consultation_support import booking_request, make_advisor
 from moments import moment_of_this_run, working_day
+from outbox_support import deliver_at
 from startsmart import tokens
 from startsmart.consultations import booking
 from startsmart.consultations import mails as consultation_mails
 from startsmart.consultations.models import Channel
 from startsmart.extensions import db
 from startsmart.invitations.models import OutboxMessage, OutboxStatus
-from startsmart.invitations.outbox import deliver_due
 from startsmart.staff.models import StaffUser
 from support import links_in, path_of, text
+
+pytestmark = pytest.mark.time_sensitive  # also run at every moment of tests/moments.py
 
 NOW = moment_of_this_run()  # every test starts at it (tests/moments.py)
 
@@ -55,8 +57,7 @@ def test_a_booking_stores_facts_and_the_worker_composes_both_mails(app, client, 
         ]
         assert all(m.raw is None and m.payload["renderer"] == "consultation" for m in queued)
         assert token_count() == 0  # the manage link is minted when the mail is composed
-        with time_machine.travel(NOW + timedelta(minutes=1)):
-            assert deliver_due().sent == 2
+        assert deliver_at(NOW + timedelta(minutes=1)).sent == 2
         assert token_count() == 1  # the municipality's link; the advisor's mail has none
         db.session.expire_all()
         assert {m.status for m in db.session.execute(sa.select(OutboxMessage)).scalars()} == {
@@ -85,7 +86,7 @@ def test_an_invitation_composed_late_keeps_the_time_it_was_queued_with(app, smtp
         )
         db.session.commit()
         booking.reschedule(token, moved, Channel.PHONE, NOW)  # REQUEST, SEQUENCE 1
-        assert deliver_due(lambda: NOW + timedelta(minutes=1)).sent == 4
+        assert deliver_at(NOW + timedelta(minutes=1)).sent == 4
     events = [calendar_of(m).walk("VEVENT")[0] for m in smtp.to("kim1@kleinstadt.de")]
     assert [(e["SEQUENCE"], e.decoded("DTSTART")) for e in events] == [(0, first), (1, moved)]
     texts = [m.get_body(("plain",)).get_content() for m in smtp.to("kim1@kleinstadt.de")]
@@ -99,7 +100,7 @@ def test_each_party_reads_the_mail_in_their_own_language(app, smtp):
         db.session.commit()
     staff_booking(app, advisor_id, working_day())  # booked in German
     with app.app_context():
-        deliver_due(lambda: NOW + timedelta(minutes=1))
+        deliver_at(NOW + timedelta(minutes=1))
     [to_municipality] = smtp.to("kim1@kleinstadt.de")
     [to_advisor] = smtp.to("berta@kts.example")
     assert to_municipality["Subject"].startswith("Einladung: Initialberatung")

@@ -19,6 +19,8 @@ from startsmart.extensions import db
 from startsmart.staff.models import Role, StaffUser
 from support import csrf_token, login, make_staff, text
 
+pytestmark = pytest.mark.time_sensitive  # also run at every moment of tests/moments.py
+
 PAGE = "/staff/beratungszeiten"
 
 

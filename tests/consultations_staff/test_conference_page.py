@@ -7,6 +7,7 @@ import html as html_lib
 import re
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from consultation_support import booking_form, make_advisor
@@ -14,6 +15,8 @@ from startsmart import clock
 from startsmart.consultations.models import Consultation, ExtraHours
 from startsmart.extensions import db
 from support import submit, text
+
+pytestmark = pytest.mark.time_sensitive  # also run at every moment of tests/moments.py
 
 
 def only_consultation(app) -> Consultation:

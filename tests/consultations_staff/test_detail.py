@@ -20,6 +20,8 @@ from startsmart.extensions import db
 from startsmart.staff.models import Role, StaffUser
 from support import csrf_token, links_in, login, make_date, make_staff, path_of, text
 
+pytestmark = pytest.mark.time_sensitive  # also run at every moment of tests/moments.py
+
 
 def post(client, url: str, data: dict | None = None, **kwargs):
     token = csrf_token(client, "/staff/")

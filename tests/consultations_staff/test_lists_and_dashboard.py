@@ -3,10 +3,14 @@ dashboard card that points to the overdue follow-ups."""
 
 from __future__ import annotations
 
+import pytest
+
 from consultation_support import make_advisor
 from startsmart import clock
 from startsmart.staff.models import Role
 from support import csrf_token, login, make_staff, text
+
+pytestmark = pytest.mark.time_sensitive  # also run at every moment of tests/moments.py
 
 
 def test_advisor_sees_own_upcoming_overdue_and_recent_consultations(

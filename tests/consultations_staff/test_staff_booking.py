@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from consultation_support import make_advisor
@@ -16,6 +17,8 @@ from startsmart.extensions import db
 from startsmart.municipalities.models import FederalState, Municipality, MunicipalityKind
 from startsmart.staff.models import Role
 from support import login, make_staff, submit, text
+
+pytestmark = pytest.mark.time_sensitive  # also run at every moment of tests/moments.py
 
 NEW = "/staff/beratungen/neu"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 import sqlalchemy as sa
 
 from startsmart.catalog.models import EventDate, Offering, Topic
@@ -13,6 +14,8 @@ from startsmart.demo.service import load_demo
 from startsmart.extensions import db
 from startsmart.municipalities.models import FederalState, Municipality, MunicipalityKind
 from support import login, text
+
+pytestmark = pytest.mark.time_sensitive  # also run at every moment of tests/moments.py
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 

@@ -19,6 +19,8 @@ from startsmart import clock
 from startsmart.clock import BERLIN, berlin_today
 from support import make_date, submit, text
 
+pytestmark = pytest.mark.time_sensitive  # also run at every moment of tests/moments.py
+
 
 def _last_sunday(year: int, month: int) -> date:
     day = date(year, month, 31)

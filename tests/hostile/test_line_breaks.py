@@ -18,7 +18,8 @@ from wtforms.fields.core import UnboundField
 
 from hostile.checks import check_calendar, check_mail, injection
 from hostile.pages import field_errors
-from hostile.world import ADVISOR, weekday_ahead
+from hostile.world import ADVISOR
+from moments import working_day
 from startsmart import clock
 from startsmart.catalog.models import EventDate, Offering
 from startsmart.clock import BERLIN, berlin_today
@@ -78,7 +79,7 @@ def test_a_registration_full_of_line_breaks(app, world, smtp):
 
 def test_a_consultation_full_of_line_breaks(app, world, smtp):
     visitor = app.test_client()
-    start = weekday_ahead(14).isoformat()
+    start = working_day(14).isoformat()
     page = f"/initialberatung/buchen?start={start}"
     typed = {
         "starts_at": start,
@@ -215,14 +216,14 @@ def test_consultation_texts_of_staff_full_of_line_breaks(app, staff, smtp):
     assert submit(staff, "/staff/konten/neu", account).status_code == 302
     advisor = _newest(app, StaffUser)
     hours = {
-        "weekly-weekday": str(weekday_ahead(14).astimezone(BERLIN).weekday()),
+        "weekly-weekday": str(working_day(14).astimezone(BERLIN).weekday()),
         "weekly-start": "09:00",
         "weekly-end": "12:00",
         "weekly-channels": "phone",
     }
     page = f"/staff/beratungszeiten/{advisor.id}"
     assert submit(staff, page, hours, action=f"{page}/wochenzeiten").status_code == 302
-    start = weekday_ahead(14)
+    start = working_day(14)
     booking = {
         "starts_at": start.isoformat(),
         "municipality": injection(1),

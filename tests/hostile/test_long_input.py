@@ -18,7 +18,7 @@ from hostile.pages import (
     send,
     typing_forms,
 )
-from hostile.world import weekday_ahead
+from moments import working_day
 from startsmart import clock
 from startsmart.clock import berlin_today
 from support import DEFAULT_PASSWORD
@@ -127,7 +127,7 @@ def test_text_at_its_limit_is_accepted_and_stored_in_full(app, admin, world, smt
         if f.kind == "select" and not f.value and len(f.options) > 1:
             values.setdefault(f.name, f.options[1])
     if endpoint == "consultations.booking_form":
-        values["starts_at"] = weekday_ahead(14).isoformat()
+        values["starts_at"] = working_day(14).isoformat()
     values.update(AT_THE_LIMIT[endpoint])
     response = send(client, form, **values)
     html = response.get_data(as_text=True)

@@ -9,7 +9,8 @@ from datetime import time
 
 from consultation_support import booking_request
 from hostile.pages import is_staff, rules
-from hostile.world import SCRIPT_NAME, applicant, weekday_ahead
+from hostile.world import SCRIPT_NAME, applicant
+from moments import working_day
 from speed_dating_support import arrives
 from staff_support import deliver
 from startsmart import clock
@@ -67,7 +68,7 @@ def _people_with_markup(app, world) -> int:
         speed_planning.make_plan(world.conference_id, actor, noon)
         booked = booking.book(
             booking_request(
-                weekday_ahead(21),
+                working_day(21),
                 7,
                 name=SCRIPT_NAME,
                 function=SCRIPT_NAME,

@@ -7,10 +7,11 @@ from datetime import UTC, datetime, timedelta
 import icalendar
 import pytest
 
+from outbox_support import deliver_at
 from startsmart.extensions import db
 from startsmart.invitations.compose import Invitation, Recipient
 from startsmart.invitations.ical import Attendee, CalendarEvent, Method, Person
-from startsmart.invitations.outbox import deliver_due, queue_mail
+from startsmart.invitations.outbox import queue_mail
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 KTS = Person("startsmart@kts.example", "Start Smart (KTS)")
@@ -40,7 +41,7 @@ def send(app, to: Recipient, method: Method = Method.REQUEST, subject: str = "Ei
             invitation=Invitation(method, event(to, cancelled=method is Method.CANCEL)),
         )
         db.session.commit()
-        assert deliver_due(lambda: NOW).sent == 1
+        assert deliver_at(NOW).sent == 1
 
 
 def structure(part, depth: int = 0) -> list[str]:
@@ -150,7 +151,7 @@ def test_dst_days_carry_the_right_offsets_in_the_received_calendar(app, smtp):
                 ),
             )
             db.session.commit()
-            deliver_due(lambda: NOW)
+            deliver_at(NOW)
     for received in smtp.received:
         part = list(next(received.message.iter_parts()).iter_parts())[2]
         vevent = icalendar.Calendar.from_ical(part.get_content()).walk("VEVENT")[0]

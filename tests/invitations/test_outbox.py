@@ -6,9 +6,11 @@ import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 from environment import DATABASE
+from outbox_support import deliver_at
 from startsmart.extensions import db
 from startsmart.invitations.compose import Recipient
 from startsmart.invitations.models import OutboxMessage, OutboxStatus
@@ -16,12 +18,14 @@ from startsmart.invitations.outbox import _claim, deliver_due, queue_mail
 from startsmart.staff.models import Role
 from support import csrf_token, login, make_staff, text
 
+pytestmark = pytest.mark.time_sensitive  # also run at every moment of tests/moments.py
+
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 
 
 def at(minutes: float):
-    """A clock standing ``minutes`` after NOW."""
-    return lambda: NOW + timedelta(minutes=minutes)
+    """``minutes`` after NOW."""
+    return NOW + timedelta(minutes=minutes)
 
 
 def queue(to: str = "kommune@beispielstadt.de", name: str = "Kim Kommune", **context) -> int:
@@ -47,7 +51,7 @@ def row(message_id: int) -> OutboxMessage:
 def test_committed_message_is_delivered(app, smtp):
     with app.app_context():
         message_id = queue()
-        report = deliver_due(at(0))
+        report = deliver_at(at(0))
         assert (report.sent, report.retrying, report.failed) == (1, 0, 0)
         assert row(message_id).status is OutboxStatus.SENT
         assert row(message_id).sent_at == NOW
@@ -65,7 +69,7 @@ def test_rolled_back_message_is_never_sent(app, smtp):
             now=NOW,
         )
         db.session.rollback()
-        assert deliver_due(at(0)).attempted == 0
+        assert deliver_at(at(0)).attempted == 0
         assert db.session.execute(sa.select(sa.func.count(OutboxMessage.id))).scalar() == 0
     assert smtp.received == []
 
@@ -74,16 +78,16 @@ def test_smtp_outage_keeps_the_message_and_delivers_it_when_the_server_is_back(a
     smtp.stop()
     with app.app_context():
         message_id = queue()
-        report = deliver_due(at(0))
+        report = deliver_at(at(0))
         assert report.retrying == 1
         waiting = row(message_id)
         assert waiting.status is OutboxStatus.QUEUED
         assert waiting.next_attempt_at == NOW + timedelta(minutes=1)
         assert "not reachable" in waiting.last_error
         smtp.start()
-        assert deliver_due(at(0.5)).attempted == 0  # not due yet: back-off holds
-        assert deliver_due(at(1)).sent == 1
-        assert deliver_due(at(60)).attempted == 0  # and never again
+        assert deliver_at(at(0.5)).attempted == 0  # not due yet: back-off holds
+        assert deliver_at(at(1)).sent == 1
+        assert deliver_at(at(60)).attempted == 0  # and never again
     assert len(smtp.to("kommune@beispielstadt.de")) == 1
 
 
@@ -93,7 +97,7 @@ def test_backoff_grows_and_ends_in_failed(app, smtp):
         message_id = queue()
         minutes, waits = 0.0, []
         for _ in range(app.config["OUTBOX_MAX_ATTEMPTS"]):
-            deliver_due(at(minutes))
+            deliver_at(at(minutes))
             message = row(message_id)
             if message.status is OutboxStatus.FAILED:
                 break
@@ -110,7 +114,7 @@ def test_permanent_refusal_is_marked_failed_at_once_and_shown_to_staff(app, smtp
     with app.app_context():
         message_id = queue(to="unbekannt@beispielstadt.de")
         other_id = queue(to="bekannt@beispielstadt.de")
-        report = deliver_due(at(0))
+        report = deliver_at(at(0))
         assert (report.sent, report.failed) == (1, 1)
         failed = row(message_id)
         assert failed.status is OutboxStatus.FAILED and failed.attempts == 1
@@ -137,9 +141,9 @@ def test_a_dead_workers_claim_is_taken_over_after_the_lease(app, smtp):
         message_id = queue()
         [claimed] = _claim(NOW, "worker-that-dies")  # claimed, then killed before sending
         assert claimed.id == message_id
-        assert deliver_due(at(1), worker="rescuer").attempted == 0  # lease still running
+        assert deliver_at(at(1), worker="rescuer").attempted == 0  # lease still running
         lease = app.config["OUTBOX_LEASE_SECONDS"] / 60
-        assert deliver_due(at(lease + 1), worker="rescuer").sent == 1
+        assert deliver_at(at(lease + 1), worker="rescuer").sent == 1
         assert row(message_id).claimed_by == "rescuer"
     assert len(smtp.received) == 1
 
@@ -148,7 +152,7 @@ def test_one_smtp_connection_per_batch(app, smtp):
     with app.app_context():
         for number in range(25):
             queue(to=f"person{number}@beispielstadt.de")
-        assert deliver_due(at(0)).sent == 25
+        assert deliver_at(at(0)).sent == 25
     assert len(smtp.received) == 25
     assert smtp.handler.sessions == 1
 
@@ -158,7 +162,7 @@ def test_development_writes_every_message_as_eml(app, smtp, tmp_path):
     try:
         with app.app_context():
             message_id = queue()
-            deliver_due(at(0))
+            deliver_at(at(0))
     finally:
         app.config["MAIL_FILE_DROP"] = False
 
@@ -192,7 +196,7 @@ def test_two_workers_deliver_500_messages_exactly_once(app, smtp):
     def work(name: str) -> None:
         try:
             with app.app_context():
-                deliver_due(at(0), worker=name)
+                deliver_at(at(0), worker=name)
         except BaseException as error:  # surfaced by the assertion below
             errors.append(error)
 

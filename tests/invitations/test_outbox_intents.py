@@ -7,20 +7,24 @@ from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 
 import icalendar
+import pytest
 import sqlalchemy as sa
 
 from moments import moment_of_this_run
+from outbox_support import deliver_at
 from startsmart import tokens
 from startsmart.catalog.models import EventDate
 from startsmart.extensions import db
 from startsmart.invitations.compose import Draft, Recipient
 from startsmart.invitations.models import OutboxMessage, OutboxStatus
-from startsmart.invitations.outbox import Intent, deliver_due, queue_intent, queue_mail, renders
+from startsmart.invitations.outbox import Intent, queue_intent, queue_mail, renders
 from startsmart.municipalities.models import FederalState, MunicipalityKind
 from startsmart.municipalities.service import MunicipalityInput
 from startsmart.registrations import date_changes, service
 from startsmart.staff.models import Role, StaffUser
 from support import login, make_date, make_staff, text
+
+pytestmark = pytest.mark.time_sensitive  # also run at every moment of tests/moments.py
 
 NOW = moment_of_this_run()  # every test starts at it (tests/moments.py)
 
@@ -37,7 +41,7 @@ def applicant(number: int) -> service.Applicant:
 
 
 def later(days: float = 1):
-    return lambda: NOW + timedelta(days=days)
+    return NOW + timedelta(days=days)
 
 
 def token_count() -> int:
@@ -59,7 +63,7 @@ def test_the_request_stores_facts_and_the_worker_composes_them(app, smtp):
         assert token_count() == 0  # the manage link is minted when the mail is composed
         message_id = queued.message_id
 
-        assert deliver_due(later()).sent == 1
+        assert deliver_at(later()).sent == 1
         sent = the_row()
         assert sent.status is OutboxStatus.SENT
         assert sent.subject.startswith("Bitte bestätigen Sie Ihre Anmeldung")
@@ -84,7 +88,7 @@ def test_mails_rendered_late_say_what_was_true_when_they_were_queued(app, smtp):
         date_changes.move_date(date_id, place, staff, NOW)  # REQUEST, SEQUENCE 1
         date_changes.cancel_date(date_id, "Fällt aus.", staff, NOW)  # CANCEL, SEQUENCE 2
         assert token_count() == 0  # nothing composed yet
-        assert deliver_due(later()).sent == 3
+        assert deliver_at(later()).sent == 3
     events = []
     for mail in smtp.to("person1@kommune.de"):
         part = next(p for p in mail.walk() if p.get_content_type() == "text/calendar")
@@ -106,12 +110,12 @@ def test_a_retry_sends_the_bytes_stored_before_the_first_attempt(app, smtp):
     smtp.stop()
     with app.app_context():
         service.register(date_id, applicant(1), NOW)
-        assert deliver_due(later()).retrying == 1
+        assert deliver_at(later()).retrying == 1
         stored = the_row()
         assert stored.status is OutboxStatus.QUEUED and stored.raw is not None
         raw = stored.raw
         smtp.start()
-        assert deliver_due(later(2)).sent == 1
+        assert deliver_at(later(2)).sent == 1
         assert the_row().raw == raw
         assert token_count() == 1  # composed once, not again for the retry
     [received] = smtp.received
@@ -168,7 +172,7 @@ def test_a_mail_that_cannot_be_composed_fails_alone_and_leaves_nothing_behind(ap
             now=when,
         )
         db.session.commit()
-        report = deliver_due(lambda: when)
+        report = deliver_at(when)
         assert (report.sent, report.failed) == (2, 2)
         for message_id in (broken_id, unknown_id):
             row = db.session.get(OutboxMessage, message_id)

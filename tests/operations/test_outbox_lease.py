@@ -14,7 +14,9 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
+import time_machine
 
+from outbox_support import deliver_at
 from smtp_sink import SinkHandler
 from startsmart.extensions import db
 from startsmart.invitations.compose import Recipient
@@ -63,10 +65,11 @@ def test_a_worker_paused_past_its_lease_does_not_send_what_another_took_over(app
         claimed = _claim(NOW, "paused")  # then the process stops (SIGSTOP, a VM pause) ...
         assert len(claimed) == 3
         later = NOW + timedelta(seconds=lease + 60)
-        assert deliver_due(lambda: later, worker="rescuer").sent == 3
+        assert deliver_at(later, worker="rescuer").sent == 3
         # ... and wakes up with its old batch in hand.
         report = DeliveryReport()
-        _send_batch(claimed, lambda: later + timedelta(seconds=1), "paused", report)
+        with time_machine.travel(later + timedelta(seconds=1), tick=False):
+            _send_batch(claimed, "paused", report)
         assert report.attempted == 0
         rows = db.session.execute(sa.select(OutboxMessage)).scalars().all()
         assert {(r.status, r.claimed_by) for r in rows} == {(OutboxStatus.SENT, "rescuer")}

@@ -24,7 +24,6 @@ import re
 import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 from collections import Counter
@@ -34,6 +33,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+import travelled
 from environment import DATABASE
 from outbox_support import queue_bulk
 from smtp_sink import SinkHandler, SmtpSink
@@ -142,8 +142,10 @@ class Workers:
             with open(self.log(number), "wb") as log:
                 self.processes.append(
                     subprocess.Popen(
-                        [sys.executable, "-m", "flask", "--app", "startsmart"]
-                        + ["outbox", "work", "--idle", "0.2"],
+                        travelled.command(
+                            clock.now(), "-m", "flask", "--app", "startsmart", "outbox", "work"
+                        )
+                        + ["--idle", "0.2"],
                         cwd=CHECKOUT,
                         env={**self.environment, "STARTSMART_DATABASE_URL": url},
                         stdout=log,

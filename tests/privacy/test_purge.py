@@ -6,6 +6,7 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 from moments import moment_of_this_run, working_day
@@ -23,6 +24,8 @@ from startsmart.registrations import service
 from startsmart.registrations.models import Consent, Registration, RegistrationStatus
 from startsmart.staff.models import Role
 from support import login, make_date, make_staff, text
+
+pytestmark = pytest.mark.time_sensitive  # also run at every moment of tests/moments.py
 
 NOW = moment_of_this_run()  # every test starts at it (tests/moments.py)
 

@@ -9,16 +9,18 @@ import pytest
 import sqlalchemy as sa
 
 from moments import moment_of_this_run
+from outbox_support import deliver_at
 from startsmart.catalog.models import EventDate, EventDateStatus
 from startsmart.errors import DomainError
 from startsmart.extensions import db
-from startsmart.invitations.outbox import deliver_due
 from startsmart.municipalities.models import FederalState, MunicipalityKind
 from startsmart.municipalities.service import MunicipalityInput
 from startsmart.registrations import date_changes, service
 from startsmart.registrations.models import Registration, RegistrationStatus
 from startsmart.staff.models import Role, StaffUser
 from support import make_date, make_staff
+
+pytestmark = pytest.mark.time_sensitive  # also run at every moment of tests/moments.py
 
 NOW = moment_of_this_run()  # every test starts at it (tests/moments.py)
 
@@ -35,7 +37,7 @@ def applicant(number: int) -> service.Applicant:
 
 
 def calendars(smtp, address: str) -> list[icalendar.Calendar]:
-    deliver_due(lambda: NOW + timedelta(days=1))
+    deliver_at(NOW + timedelta(days=1))
     found = []
     for message in smtp.to(address):
         for part in message.walk():
@@ -70,7 +72,7 @@ def test_invitation_update_cancel_series_for_a_participant(app, smtp, staff):
     assert str(events[1]["LOCATION"]) == "Rathaus Kiel"
     assert events[1].decoded("DTSTART") == later
     with app.app_context():
-        deliver_due(lambda: NOW + timedelta(days=1))
+        deliver_at(NOW + timedelta(days=1))
     update, cancel = smtp.to("person1@kommune.de")[1:]
     assert "Neuer Ort: Rathaus Kiel" in update.get_body(("plain",)).get_content()
     assert "Die Referentin ist erkrankt." in cancel.get_body(("plain",)).get_content()

@@ -4,11 +4,14 @@ with every mail read back from a real SMTP server."""
 from __future__ import annotations
 
 import icalendar
+import pytest
 import sqlalchemy as sa
 
 from startsmart.extensions import db
 from startsmart.registrations.models import Registration, RegistrationStatus
 from support import csrf_token, links_in, make_date, path_of, registration_form, submit, text
+
+pytestmark = pytest.mark.time_sensitive  # also run at every moment of tests/moments.py
 
 
 def calendar_of(message) -> icalendar.Calendar:

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 
+from outbox_support import deliver_at
 from startsmart import clock
 from startsmart.extensions import db
 from startsmart.invitations.models import OutboxMessage, OutboxStatus
-from startsmart.invitations.outbox import deliver_due
 from startsmart.registrations.models import Registration, RegistrationStatus
 from support import csrf_token, make_date, registration_form, submit, text
+
+pytestmark = pytest.mark.time_sensitive  # also run at every moment of tests/moments.py
 
 
 def count_registrations(app) -> int:
@@ -113,7 +116,7 @@ def test_mail_server_down_registration_is_kept_and_mail_follows(app, client, smt
         assert message.status is OutboxStatus.QUEUED and message.attempts == 1
     smtp.start()
     with app.app_context():
-        deliver_due(lambda: clock.now() + timedelta(minutes=2))
+        deliver_at(clock.now() + timedelta(minutes=2))
     [mail] = smtp.to("kim@flensburg.de")
     assert mail["Subject"].startswith("Bitte bestätigen Sie Ihre Anmeldung")
 

@@ -9,9 +9,9 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from moments import moment_of_this_run
+from outbox_support import deliver_at
 from startsmart.extensions import db
 from startsmart.invitations.models import OutboxMessage, OutboxStatus
-from startsmart.invitations.outbox import deliver_due
 from startsmart.municipalities.models import FederalState, Municipality, MunicipalityKind
 from startsmart.municipalities.service import MunicipalityInput
 from startsmart.registrations import service
@@ -108,7 +108,7 @@ def test_the_registration_its_mail_and_its_consents_are_written_together(app, sm
         # The next registration takes the next id, whatever was reserved meanwhile.
         second = service.register(date_id, applicant(2, "Gemeinde 2"), NOW)
         assert second.registration_id > registration.id
-        deliver_due(lambda: NOW)
+        deliver_at(NOW)
         assert len(smtp.to("person1@kommune.de")) == 1
 
 
@@ -142,7 +142,7 @@ def test_who_gets_the_lock_later_joins_the_list_later_whatever_their_clock_said(
             for o in (second, third, fourth)
         ]
         assert queued == sorted(queued) and len(set(queued)) == 3
-        deliver_due(lambda: NOW + timedelta(days=1))
+        deliver_at(NOW + timedelta(days=1))
         link = next(
             u for u in links_in(smtp.to("person1@kommune.de")[0]) if u.endswith("/bestaetigen")
         )

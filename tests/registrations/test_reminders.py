@@ -5,16 +5,19 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 
+from outbox_support import deliver_at
 from startsmart import clock
 from startsmart.extensions import db
 from startsmart.invitations.models import OutboxMessage
-from startsmart.invitations.outbox import deliver_due
 from startsmart.municipalities.models import FederalState, MunicipalityKind
 from startsmart.municipalities.service import MunicipalityInput
 from startsmart.registrations import reminders, service
 from support import make_date
+
+pytestmark = pytest.mark.time_sensitive  # also run at every moment of tests/moments.py
 
 
 def applicant(number: int) -> service.Applicant:
@@ -45,7 +48,7 @@ def test_reminder_goes_out_once_in_the_last_24_hours(app, smtp):
         assert reminders.send_due(starts - timedelta(hours=23)) == 1
         assert reminders.send_due(starts - timedelta(hours=22)) == 0  # never twice
         assert reminders.send_due(starts - timedelta(hours=1)) == 0
-        deliver_due(lambda: starts)
+        deliver_at(starts)
     [reminder] = [m for m in smtp.to("person1@kommune.de") if "Erinnerung" in m["Subject"]]
     body = reminder.get_body(("plain",)).get_content()
     assert "https://konferenz.example.org/raum-1" in body

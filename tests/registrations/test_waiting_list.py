@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from moments import moment_of_this_run
+from outbox_support import deliver_at
 from startsmart.errors import DomainError
 from startsmart.extensions import db
 from startsmart.invitations.outbox import deliver_due
@@ -16,6 +17,8 @@ from startsmart.municipalities.service import MunicipalityInput
 from startsmart.registrations import service
 from startsmart.registrations.models import Registration, RegistrationStatus
 from support import links_in, make_date
+
+pytestmark = pytest.mark.time_sensitive  # also run at every moment of tests/moments.py
 
 NOW = moment_of_this_run()  # every test starts at it (tests/moments.py)
 
@@ -40,7 +43,7 @@ def status_of(registration_id: int) -> RegistrationStatus:
 def mails_to(smtp, number: int):
     """Deliver what the outbox holds (no request here to do it), then read person N's mail.
     The clock is ahead: services ran with times up to days after NOW."""
-    deliver_due(lambda: NOW + timedelta(days=30))
+    deliver_at(NOW + timedelta(days=30))
     return smtp.to(f"person{number}@kommune.de")
 
 

@@ -29,6 +29,8 @@ from startsmart.conferences.speed_clock import (
     start,
 )
 
+pytestmark = pytest.mark.time_sensitive  # also run at every moment of tests/moments.py
+
 T0 = datetime(2027, 3, 10, 12, 0, tzinfo=UTC)
 FOUR = Timing(rounds=4, round_seconds=180, changeover_seconds=60)  # 4 rounds of 3 + 1 minutes
 

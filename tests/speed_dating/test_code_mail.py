@@ -7,9 +7,9 @@ import re
 
 import sqlalchemy as sa
 
+from outbox_support import deliver_at
 from startsmart.extensions import db
 from startsmart.invitations.models import OutboxMessage
-from startsmart.invitations.outbox import deliver_due
 from support import links_in, path_of, submit, text
 
 
@@ -30,7 +30,7 @@ def code_mails(smtp, address: str | None = None) -> list:
 def deliver(app, now) -> None:
     """What the outbox worker does at ``now`` (the helpers plan on the conference day)."""
     with app.app_context():
-        deliver_due(clock=lambda: now)
+        deliver_at(now)
 
 
 def test_everyone_planned_gets_one_mail_with_the_link_and_the_code(

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from startsmart.conferences.models import Conference
 from startsmart.extensions import db
 from startsmart.privacy.service import purge
+
+pytestmark = pytest.mark.time_sensitive  # also run at every moment of tests/moments.py
 
 
 def test_participants_of_an_old_conference_are_anonymised(app, client, event):

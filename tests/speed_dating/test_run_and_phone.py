@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 
+import pytest
 import sqlalchemy as sa
 
 from startsmart.conferences.models import SpeedDatingSession
 from startsmart.extensions import db
 from support import csrf_token, text
+
+pytestmark = pytest.mark.time_sensitive  # also run at every moment of tests/moments.py
 
 
 def session_row(app) -> SpeedDatingSession:

@@ -7,6 +7,7 @@ import json
 import re
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from startsmart import clock
@@ -14,6 +15,8 @@ from startsmart.conferences.models import SpeedDatingSession
 from startsmart.extensions import db
 from startsmart.staff.models import Role
 from support import csrf_token, login, make_staff, text
+
+pytestmark = pytest.mark.time_sensitive  # also run at every moment of tests/moments.py
 
 
 def embedded(page: str, element_id: str) -> dict:

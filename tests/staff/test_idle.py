@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from startsmart import clock
 from startsmart.staff.models import Role
 from support import login, make_staff, text
+
+pytestmark = pytest.mark.time_sensitive  # also run at every moment of tests/moments.py
 
 
 def test_an_idle_session_ends_with_a_clear_message(app, client):

@@ -13,6 +13,8 @@ from startsmart.clock import (
     berlin_wall_time,
 )
 
+pytestmark = pytest.mark.time_sensitive  # also run at every moment of tests/moments.py
+
 
 @pytest.mark.parametrize(
     ("day", "at", "expected"),

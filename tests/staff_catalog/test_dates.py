@@ -23,6 +23,8 @@ from startsmart.extensions import db
 from startsmart.registrations.models import Registration, RegistrationStatus
 from support import csrf_token, make_date, submit, text
 
+pytestmark = pytest.mark.time_sensitive  # also run at every moment of tests/moments.py
+
 
 def date_form(**overrides) -> dict:
     return {

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from staff_support import as_event_team, register_person
 from startsmart import clock
 from startsmart.extensions import db
 from startsmart.registrations.models import Attendance, Registration
 from support import csrf_token, make_date, text
+
+pytestmark = pytest.mark.time_sensitive  # also run at every moment of tests/moments.py
 
 
 def attendance_of(app, registration_id: int) -> Attendance | None:
