@@ -75,3 +75,16 @@ def working_day(days_ahead: int = 7, hour: int = 10, minute: int = 0) -> datetim
         if day.weekday() <= 3:
             counted += 1
     return berlin_to_utc(day, time(hour, minute))
+
+
+def next_clock_change(month: int) -> date:
+    """The next last Sunday of ``month`` in Berlin at least two days after today: 3 for the
+    night the clocks spring forward (02:00–02:59 does not exist), 10 for the night they go
+    back (02:00–02:59 happens twice)."""
+    year = today().year
+    while True:
+        last = date(year, month + 1, 1) - timedelta(days=1)
+        sunday = last - timedelta(days=(last.weekday() - 6) % 7)
+        if sunday >= today() + timedelta(days=2):
+            return sunday
+        year += 1

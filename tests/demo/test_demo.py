@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 import sqlalchemy as sa
 
+from moments import moment_of_this_run
 from startsmart.catalog.models import EventDate, Offering, Topic
 from startsmart.catalog.service import CATALOGUE_FORMATS
 from startsmart.conferences.models import Conference
@@ -17,7 +16,7 @@ from support import login, text
 
 pytestmark = pytest.mark.time_sensitive  # also run at every moment of tests/moments.py
 
-NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
+NOW = moment_of_this_run()  # every test starts at it (tests/moments.py)
 
 
 def _municipality(name: str) -> Municipality:

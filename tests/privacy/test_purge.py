@@ -135,8 +135,10 @@ def test_old_audit_details_mail_bodies_and_mail_files_go(app, smtp):
     old_file, new_file = mail_dir / "old.eml", mail_dir / "new.eml"
     old_file.write_bytes(b"Subject: alt")
     new_file.write_bytes(b"Subject: neu")
-    ancient = clock.now().timestamp() - 200 * 86400
+    # the file system stamps files by the real clock, not the tests': both stamped by hand
+    fresh, ancient = NOW.timestamp(), (NOW - timedelta(days=200)).timestamp()
     os.utime(old_file, (ancient, ancient))
+    os.utime(new_file, (fresh, fresh))
     with app.app_context():
         audit.record(
             "staff.login_failed",

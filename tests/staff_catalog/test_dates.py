@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 import sqlalchemy as sa
 
+from moments import next_clock_change
 from staff_support import (
     as_event_team,
     body,
@@ -24,6 +25,9 @@ from startsmart.registrations.models import Registration, RegistrationStatus
 from support import csrf_token, make_date, submit, text
 
 pytestmark = pytest.mark.time_sensitive  # also run at every moment of tests/moments.py
+
+# The next nights the clocks change in Berlin, seen from the run's moment.
+SPRING, AUTUMN = next_clock_change(3), next_clock_change(10)
 
 
 def date_form(**overrides) -> dict:
@@ -106,13 +110,13 @@ def test_a_time_that_does_not_exist_in_berlin_is_refused(app, client):
     as_event_team(app, client)
     offering_id = make_offering(app)
     page = f"/staff/angebote/{offering_id}/termine/neu"
-    for day in ("2026-03-29", "2027-03-28"):
+    for day in ("2026-03-29", SPRING.isoformat()):  # one past, one to come
         response = submit(client, page, date_form(day=day, starts="02:30", ends="04:00"))
         assert response.status_code == 200
         page_text = text(response)
         assert "02:30 Uhr gibt es am" in page_text and "Beginn der Sommerzeit" in page_text
         assert 'id="starts-error"' in page_text and 'value="02:30"' in page_text
-    response = submit(client, page, date_form(day="2027-03-28", starts="01:00", ends="02:15"))
+    response = submit(client, page, date_form(day=SPRING.isoformat(), starts="01:00", ends="02:15"))
     assert 'id="ends-error"' in text(response)
     assert date_count(app) == 0
 
@@ -123,14 +127,14 @@ def test_a_time_that_exists_twice_takes_the_first_and_says_so(app, client):
     response = submit(
         client,
         f"/staff/angebote/{offering_id}/termine/neu",
-        date_form(day="2027-10-31", starts="02:30", ends="03:30"),
+        date_form(day=AUTUMN.isoformat(), starts="02:30", ends="03:30"),
     )
     assert response.status_code == 302
     event_date = only_date(app)
-    assert event_date.starts_at == datetime(2027, 10, 31, 0, 30, tzinfo=UTC)  # 02:30 CEST
-    assert event_date.ends_at == datetime(2027, 10, 31, 2, 30, tzinfo=UTC)  # 03:30 CET
+    assert event_date.starts_at == datetime.combine(AUTUMN, time(0, 30), UTC)  # 02:30 CEST
+    assert event_date.ends_at == datetime.combine(AUTUMN, time(2, 30), UTC)  # 03:30 CET
     page = text(client.get(response.headers["Location"]))
-    assert "gibt es am 31.10.2027 zweimal" in page and "Sommerzeit (MESZ)" in page
+    assert f"gibt es am {AUTUMN:%d.%m.%Y} zweimal" in page and "Sommerzeit (MESZ)" in page
     hint = text(client.get(f"/staff/angebote/{offering_id}/termine/neu"))
     assert "dann gilt die erste (Sommerzeit)" in hint
 
@@ -156,9 +160,13 @@ def test_a_time_that_exists_twice_takes_the_first_and_says_so(app, client):
         ({"deadline_day": "2020-06-20", "deadline_time": "09:00"}, "deadline_day", "Vergangenheit"),
         ({"status": "cancelled"}, "status", "Auswahl"),
         (
-            {"day": "2027-04-01", "deadline_day": "2027-03-28", "deadline_time": "02:30"},
+            {
+                "day": (SPRING + timedelta(days=4)).isoformat(),
+                "deadline_day": SPRING.isoformat(),
+                "deadline_time": "02:30",
+            },
             "deadline_time",
-            "02:30 Uhr gibt es am 28.03.2027",
+            f"02:30 Uhr gibt es am {SPRING:%d.%m.%Y}",
         ),
     ],
 )
@@ -183,7 +191,9 @@ def test_a_date_within_a_day_needs_its_own_deadline(app, client):
     page = f"/staff/angebote/{offering_id}/termine/neu"
     response = submit(client, page, data)
     assert "Ein Tag vor Beginn ist schon vorbei" in text(response) and date_count(app) == 0
-    close_day, close_at = berlin_wall_time(clock.now() + timedelta(hours=1))
+    # two hours on, an hour before the start (one hour on is the repeated 02:30 at 02:30 CEST
+    # in the night the clocks go back, which a person's typing means as the first, now past)
+    close_day, close_at = berlin_wall_time(clock.now() + timedelta(hours=2))
     deadline = {"deadline_day": close_day.isoformat(), "deadline_time": f"{close_at:%H:%M}"}
     response = submit(client, page, {**data, **deadline})
     assert response.status_code == 302 and date_count(app) == 1
@@ -274,9 +284,9 @@ def test_moving_into_a_gap_the_past_or_after_the_start_is_refused(app, client):
     page = f"/staff/termine/{date_id}/zeit-und-ort"
     place = {"online_url": "https://konferenz.example.org/raum-1", "venue": ""}
     response = submit(
-        client, page, {"day": "2027-03-28", "starts": "02:15", "ends": "03:30", **place}
+        client, page, {"day": SPRING.isoformat(), "starts": "02:15", "ends": "03:30", **place}
     )
-    assert "02:15 Uhr gibt es am 28.03.2027" in text(response)
+    assert f"02:15 Uhr gibt es am {SPRING:%d.%m.%Y}" in text(response)
     response = submit(
         client, page, {"day": "2021-03-01", "starts": "10:00", "ends": "11:00", **place}
     )
