@@ -4,6 +4,8 @@ day Python knows. No 500 anywhere."""
 
 from __future__ import annotations
 
+import pytest
+
 from hostile.pages import (
     client_for,
     crawl,
@@ -52,6 +54,7 @@ def test_numbers_beyond_any_database_integer_in_paths(app, admin, world):
     assert not failures, "\n".join(failures)
 
 
+@pytest.mark.slow
 def test_odd_values_in_every_choice_number_date_and_hidden_field(app, admin, world):
     """What no browser sends for a select, a checkbox, a number or a date: a refusal, no 500."""
     failures = []

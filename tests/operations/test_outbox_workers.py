@@ -41,6 +41,8 @@ from startsmart import clock
 from startsmart.extensions import db
 from startsmart.invitations.models import OutboxMessage, OutboxStatus
 
+pytestmark = pytest.mark.slow  # worker processes started and killed
+
 CHECKOUT = Path(__file__).resolve().parents[2]
 WORKERS = 3
 MESSAGES = 3000 if DATABASE == "postgresql" else 300

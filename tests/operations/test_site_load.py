@@ -20,9 +20,12 @@ from environment import DATABASE, require
 CHECKOUT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 
-pytestmark = pytest.mark.skipif(
-    DATABASE != "postgresql", reason="the load test runs gunicorn on PostgreSQL only"
-)
+pytestmark = [
+    pytest.mark.skipif(
+        DATABASE != "postgresql", reason="the load test runs gunicorn on PostgreSQL only"
+    ),
+    pytest.mark.slow,
+]
 
 
 def test_site_load_smoke_run_passes_every_invariant():
