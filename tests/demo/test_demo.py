@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from moments import moment_of_this_run
 from startsmart.catalog.models import EventDate, Offering, Topic
 from startsmart.catalog.service import CATALOGUE_FORMATS
+from startsmart.clock import BERLIN
 from startsmart.conferences.models import Conference
 from startsmart.demo.service import load_demo
 from startsmart.extensions import db
@@ -44,7 +45,7 @@ def test_demo_dates_lie_ahead_of_the_day_they_are_loaded(app):
         dates = db.session.execute(sa.select(EventDate)).scalars().all()
         assert len(dates) >= 6
         assert all(d.starts_at > NOW and d.ends_at > d.starts_at for d in dates)
-        assert all(d.starts_at.astimezone().weekday() < 5 for d in dates)
+        assert all(d.starts_at.astimezone(BERLIN).weekday() < 5 for d in dates)
         conference = db.session.execute(sa.select(Conference)).scalar_one()
         assert conference.city == "Flensburg" and conference.starts_at > NOW
 
