@@ -69,6 +69,22 @@ class Booked:
 MAX_TEXT = 4000
 
 
+def _refusal(refusals: list[SlotRefusal], channel: Channel) -> SlotTaken:
+    """The one reason to tell, from each advisor's: a time that exists, but not for the chosen
+    way of talking, is said as such (changing the channel helps); else taken before the rest."""
+    if SlotRefusal.CHANNEL_UNAVAILABLE in refusals:
+        return SlotTaken(
+            _(
+                "Zu diesem Termin ist „%(channel)s“ nicht möglich. Bitte wählen Sie eine andere "
+                "Gesprächsform oder einen anderen Termin.",
+                channel=channel.label,
+            ),
+            "channel",
+        )
+    worst = SlotRefusal.TAKEN if not refusals or SlotRefusal.TAKEN in refusals else refusals[0]
+    return SlotTaken(_refusal_message(worst), "starts_at")
+
+
 def _refusal_message(refusal: SlotRefusal) -> str:
     if refusal in (SlotRefusal.TOO_SOON, SlotRefusal.BEYOND_HORIZON):
         return _(
@@ -169,8 +185,7 @@ def _free_advisor(
         if advisor is not None and advisor.active and refusal is None:
             return advisor
         refusals.append(refusal or SlotRefusal.TAKEN)
-    worst = SlotRefusal.TAKEN if not refusals or SlotRefusal.TAKEN in refusals else refusals[0]
-    raise SlotTaken(_refusal_message(worst), "starts_at")
+    raise _refusal(refusals, channel)
 
 
 def _text(value: str, label: str, field_name: str) -> str:
@@ -401,22 +416,22 @@ def cancel_by_staff(
     return _cancel(consultation, now, reason.strip() or None)
 
 
-def reschedule(token: str, starts_at: datetime, channel: Channel, now: datetime) -> Consultation:
+def reschedule(
+    token: str, starts_at: datetime, channel: Channel, now: datetime, phone: str = ""
+) -> Consultation:
     """A new time (and channel): the same UID, SEQUENCE + 1, both parties updated. The current
-    advisor keeps the consultation if free then; otherwise a free colleague takes it over."""
+    advisor keeps the consultation if free then; otherwise a free colleague takes it over.
+    A phone number given here replaces the one on record."""
     consultation = _locked(token, now)
     if not consultation.is_active:
         raise DomainError(_("Diese Beratung ist nicht mehr aktiv."))
     if now >= consultation.starts_at:
         raise DomainError(_("Der Termin hat bereits begonnen und kann nicht verschoben werden."))
-    if channel is Channel.PHONE and not consultation.phone:
-        raise DomainError(
-            _(
-                "Für ein Telefongespräch brauchen wir Ihre Telefonnummer. Bitte "
-                "wählen Sie Video oder schreiben Sie uns."
-            ),
-            "channel",
-        )
+    phone = phone.strip() or (consultation.phone or "")
+    if len(phone) > 40:
+        raise DomainError(_("Telefonnummer: höchstens %(n)d Zeichen.", n=40), "phone")
+    if channel is Channel.PHONE and not phone:
+        raise DomainError(_("Für ein Telefongespräch brauchen wir Ihre Telefonnummer."), "phone")
     previous = consultation.advisor
     try:
         advisor = _free_advisor(
@@ -427,6 +442,7 @@ def reschedule(token: str, starts_at: datetime, channel: Channel, now: datetime)
     duration = consultation.ends_at - consultation.starts_at
     consultation.starts_at, consultation.ends_at = starts_at, starts_at + duration
     consultation.channel = channel
+    consultation.phone = phone or None
     consultation.conference_id = (
         onsite.conference_of(advisor.id, starts_at, starts_at + duration)
         if channel is Channel.ON_SITE

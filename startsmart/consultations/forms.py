@@ -61,6 +61,17 @@ class SlotChoiceForm(Form):
     )
 
 
+class RescheduleForm(SlotChoiceForm):
+    """A new time, and the number to call if it is to be a phone call."""
+
+    phone = TelField(
+        _l("Telefonnummer"),
+        description=_l("Nur nötig, wenn wir Sie anrufen sollen."),
+        validators=[Optional(), MaxLength(40), PhoneNumber()],
+        render_kw={"autocomplete": "tel"},
+    )
+
+
 class BookingForm(SlotChoiceForm):
     name = RegistrationForm.name
     email = RegistrationForm.email
@@ -74,12 +85,7 @@ class BookingForm(SlotChoiceForm):
         empty_label=_l("Bitte wählen"),
         validators=[DataRequired(_l("Bitte wählen Sie die ungefähre Einwohnerzahl."))],
     )
-    phone = TelField(
-        _l("Telefonnummer"),
-        description=_l("Nur nötig, wenn wir Sie anrufen sollen."),
-        validators=[Optional(), MaxLength(40), PhoneNumber()],
-        render_kw={"autocomplete": "tel"},
-    )
+    phone = RescheduleForm.phone
     situation = TextAreaField(
         _l("Ausgangslage"),
         description=_l(

@@ -110,9 +110,13 @@ def free(
     end: datetime | None = None,
     channel: str | None = None,
     walk_in: bool = False,
+    exclude: int | None = None,
 ) -> list[Slot]:
-    """Free slots over all advisors (the municipality does not pick an advisor)."""
-    return free_slots(advisors(), bookings(now), rules(walk_in), now, start, end, channel)
+    """Free slots over all advisors (the municipality does not pick an advisor). ``exclude``
+    is a consultation being moved: its own time and buffer do not block the new one."""
+    return free_slots(
+        advisors(), bookings(now, exclude=exclude), rules(walk_in), now, start, end, channel
+    )
 
 
 def load(advisor_ids: Iterable[int], now: datetime) -> dict[int, int]:

@@ -29,6 +29,7 @@ from startsmart.consultations.forms import (
     BookingForm,
     ConfirmForm,
     ReasonForm,
+    RescheduleForm,
     SlotChoiceForm,
     parse_start,
 )
@@ -63,10 +64,12 @@ def _week_start(now: datetime) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def _week_slots(monday: date, now: datetime, channel: str | None = None):
+def _week_slots(
+    monday: date, now: datetime, channel: str | None = None, moving: int | None = None
+):
     start = berlin_to_utc(monday, datetime.min.time())
     end = berlin_to_utc(monday + timedelta(days=7), datetime.min.time())
-    return schedule.free(now, start, end, channel)
+    return schedule.free(now, start, end, channel, exclude=moving)
 
 
 def _slot_label(starts_at: datetime) -> str:
@@ -100,10 +103,11 @@ def book():
     )
 
 
-def _fill_slot_choices(form: SlotChoiceForm, monday: date, now: datetime) -> None:
-    choices = [
-        (s.starts_at.isoformat(), _slot_label(s.starts_at)) for s in _week_slots(monday, now)
-    ]
+def _fill_slot_choices(
+    form: SlotChoiceForm, monday: date, now: datetime, moving: int | None = None
+) -> None:
+    slots = _week_slots(monday, now, moving=moving)
+    choices = [(s.starts_at.isoformat(), _slot_label(s.starts_at)) for s in slots]
     form.starts_at.choices = as_choices([("", _("– bitte wählen –")), *choices])
 
 
@@ -256,18 +260,23 @@ def reschedule(token: str):
     if "ab" not in request.args:  # start with the week of the current appointment
         current = consultation.starts_at.astimezone(BERLIN).date()
         monday = max(monday, current - timedelta(days=current.weekday()))
-    form = SlotChoiceForm()
-    _fill_slot_choices(form, monday, now)
+    form = RescheduleForm()
+    _fill_slot_choices(form, monday, now, moving=consultation.id)
     if request.method == "GET":
         form.channel.data = consultation.channel.value
+        form.phone.data = consultation.phone
     if form.validate_on_submit():
         try:
             booking.reschedule(
-                token, parse_start(form.starts_at.data), Channel(form.channel.data), now
+                token,
+                parse_start(form.starts_at.data),
+                Channel(form.channel.data),
+                now,
+                phone=form.phone.data or "",
             )
         except DomainError as error:
             db.session.rollback()
-            _fill_slot_choices(form, monday, now)
+            _fill_slot_choices(form, monday, now, moving=consultation.id)
             field = getattr(form, error.field, None) if error.field else None
             (field.errors if field is not None else form.form_errors).append(error.message)
         else:

@@ -137,7 +137,7 @@ def test_register_for_a_date_with_the_keyboard_only(app, page, date_id):
             "E-Mail-Adresse: Bitte geben Sie eine gültige E-Mail-Adresse an "
             "(zum Beispiel name@stadt.de).",
             "Bundesland: Bitte füllen Sie dieses Feld aus.",
-            "Ich habe die Datenschutzhinweise gelesen.: Bitte bestätigen Sie, dass Sie die "
+            "Ich habe die Datenschutzhinweise gelesen. – Bitte bestätigen Sie, dass Sie die "
             "Datenschutzhinweise gelesen haben.",
         ]
     )

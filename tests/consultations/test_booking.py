@@ -13,7 +13,7 @@ from consultation_support import booking_form, booking_request, make_advisor
 from moments import working_day
 from startsmart import clock
 from startsmart.consultations import booking
-from startsmart.consultations.models import Consultation, ConsultationStatus
+from startsmart.consultations.models import Channel, Consultation, ConsultationStatus
 from startsmart.extensions import db
 from startsmart.invitations.outbox import deliver_due
 from startsmart.municipalities.models import FederalState, Municipality, MunicipalityKind
@@ -199,6 +199,56 @@ def test_reschedule_keeps_the_uid_and_raises_the_sequence_for_both(app, client, 
         assert [e["SEQUENCE"] for e in series] == [0, 1]
         assert len({str(e["UID"]) for e in series}) == 1
         assert series[1].decoded("DTSTART").astimezone(UTC) == new_start
+
+
+def test_reschedule_offers_the_hour_after_itself_and_asks_for_the_number_to_call(
+    app, client, smtp
+):
+    """Its own time and buffer do not block the move: 10:00 can become 11:00 the same day."""
+    make_advisor(app, "a@kts.example")
+    start = working_day()
+    with app.app_context():
+        booked = booking.book(booking_request(start, 1), clock.now(), by_staff=True)
+        deliver_due()
+    manage = path_of(
+        next(u for u in links_in(smtp.to("kim1@kleinstadt.de")[0]) if "/beratung/" in u)
+    )
+    page = f"{manage}/verschieben"
+    later = start + timedelta(hours=1)
+    html = text(client.get(page))
+    assert f'value="{later.isoformat()}"' in html
+    assert f'value="{(start + timedelta(minutes=30)).isoformat()}"' in html
+    assert 'name="phone"' in html
+
+    response = submit(client, page, {"starts_at": later.isoformat(), "channel": "phone"})
+    html = text(response)
+    assert "Für ein Telefongespräch brauchen wir Ihre Telefonnummer." in html
+    assert "schreiben Sie uns" not in html
+    response = submit(
+        client, page, {"starts_at": later.isoformat(), "channel": "phone", "phone": "030 123456"}
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        consultation = db.session.get(Consultation, booked.consultation_id)
+        assert (consultation.starts_at, consultation.channel.value) == (later, "phone")
+        assert consultation.phone == "030 123456"
+
+
+def test_a_channel_the_time_does_not_offer_is_named_not_called_taken(app, client, smtp):
+    make_advisor(app, "a@kts.example", channels="video,phone")
+    start = working_day()
+    with app.app_context():
+        with pytest.raises(booking.SlotTaken) as refused:
+            booking.book(booking_request(start, 1, channel=Channel.ON_SITE), clock.now())
+        db.session.rollback()
+        assert refused.value.field == "channel"
+    page = f"/initialberatung/buchen?start={start.isoformat()}"
+    html = text(submit(client, page, booking_form(start, channel="on_site")))
+    assert "Zu diesem Termin ist „vor Ort“ nicht möglich." in html
+    # the summary names the field without a "?:" (the label is a question)
+    assert "Wie möchten Sie sprechen? – Zu diesem Termin ist" in html and "?:" not in html
+    assert "gerade vergeben" not in html
+    assert "Wir haben einen Ratsbeschluss" in html  # what was typed stays
 
 
 def test_reassign_sends_request_to_the_new_and_cancel_to_the_old_advisor(app, smtp):

@@ -79,6 +79,9 @@ def test_register_confirm_download_and_cancel(app, client, smtp):
     event = cancellation.walk("VEVENT")[0]
     assert cancellation["METHOD"] == "CANCEL"
     assert (str(event["UID"]), event["SEQUENCE"], event["STATUS"]) == (uid, 1, "CANCELLED")
+    # a cancelled seat promises no access any more
+    body = cancel.get_body(("plain",)).get_content()
+    assert "Wo: online\r\n" in body and "Bestätigung" not in body
 
     again = client.post(
         f"{manage}/stornieren", data={"csrf_token": csrf_token(client, f"{manage}/stornieren")}
