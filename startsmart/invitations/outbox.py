@@ -39,7 +39,6 @@ from startsmart import clock
 from startsmart.audit import service as audit
 from startsmart.errors import DomainError
 from startsmart.extensions import db
-from startsmart.inserts import Row
 from startsmart.invitations.compose import Draft, Invitation, Recipient, compose, new_message_id
 from startsmart.invitations.models import OutboxMessage, OutboxStatus
 from startsmart.invitations.transport import DeliveryError, SmtpSession, drop_file
@@ -106,22 +105,6 @@ class Intent:
     reference: str | None = None
     dedupe_key: str | None = None
 
-    def row(self) -> Row:
-        """Its outbox row, for the caller to write with the other rows of its transaction in
-        one statement (``inserts.insert_together``)."""
-        db.session.info[QUEUED_FLAG] = True  # after a rollback: one needless wake-up, no mail
-        return OutboxMessage.__table__, {
-            "recipient": self.recipient,
-            "subject": self.kind,  # until it is rendered
-            "kind": self.kind,
-            "reference": self.reference,
-            "dedupe_key": self.dedupe_key,
-            "message_id": new_message_id(),
-            "payload": {"renderer": self.renderer, "facts": dict(self.facts)},
-            "created_at": self.now,
-            "next_attempt_at": self.now,
-        }
-
 
 _INSERT_MESSAGE = sa.insert(OutboxMessage.__table__)
 
@@ -130,10 +113,22 @@ def queue_intent(intent: Intent) -> int:
     """Queue ``intent`` as part of the current transaction, like ``queue_mail``; returns the
     message's id.
 
-    Written at once with a Core INSERT, not added to the session: nearly every registration
-    queues one, and the ORM's flush of the row cost more CPU than the rest of queueing it
-    (see docs/performance.md)."""
-    _, values = intent.row()
+    Written at once with a Core INSERT of the model's table (SQLAlchemy fills in the model's
+    defaults: queued, no attempts), not added to the session: nearly every registration queues
+    one, and the ORM's flush of the row cost more CPU than the rest of queueing it (see
+    docs/performance.md)."""
+    db.session.info[QUEUED_FLAG] = True  # after a rollback: one needless wake-up, no mail
+    values = {
+        "recipient": intent.recipient,
+        "subject": intent.kind,  # until it is rendered
+        "kind": intent.kind,
+        "reference": intent.reference,
+        "dedupe_key": intent.dedupe_key,
+        "message_id": new_message_id(),
+        "payload": {"renderer": intent.renderer, "facts": dict(intent.facts)},
+        "created_at": intent.now,
+        "next_attempt_at": intent.now,
+    }
     return db.session.execute(_INSERT_MESSAGE, values).inserted_primary_key[0]
 
 

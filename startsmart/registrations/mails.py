@@ -235,7 +235,7 @@ def render(facts: Mapping[str, Any], now: datetime) -> Draft:
 def welcome(registration: Snapshot, now: datetime, position: int | None) -> Intent:
     """The first mail of a registration just taken in, by where it stands: please confirm (a
     seat is held), the invitation (staff entered somebody confirmed), or the waiting list.
-    Not queued yet: the caller writes it with the registration in one statement."""
+    Not queued yet: ``intake.write`` queues it right after the registration's row."""
     if registration.status is RegistrationStatus.CONFIRMED:
         return _intent(registration, "registration_invitation", now, Method.REQUEST, promoted=False)
     if registration.status is RegistrationStatus.PENDING:
