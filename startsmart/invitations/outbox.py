@@ -106,7 +106,7 @@ class Intent:
     dedupe_key: str | None = None
 
 
-_INSERT_MESSAGE = sa.insert(OutboxMessage.__table__)
+_INSERT_MESSAGE = sa.insert(OutboxMessage.__table__).returning(OutboxMessage.__table__.c.id)
 
 
 def queue_intent(intent: Intent) -> int:
@@ -129,7 +129,7 @@ def queue_intent(intent: Intent) -> int:
         "created_at": intent.now,
         "next_attempt_at": intent.now,
     }
-    return db.session.execute(_INSERT_MESSAGE, values).inserted_primary_key[0]
+    return db.session.execute(_INSERT_MESSAGE, values).scalar_one()
 
 
 @dataclass
@@ -203,17 +203,19 @@ def _claim(now: datetime, worker: str, report: DeliveryReport | None = None) -> 
         row.claimed_by = worker
         row.lease_expires_at = lease
         row.attempts += 1
-        if row.raw is None and not _render(row, now, report):
+        raw = row.raw if row.raw is not None else _render(row, now, report)
+        if raw is None:
             continue
         claimed.append(
-            _Claimed(row.id, row.recipient, row.raw, row.attempts, row.kind, row.created_at, lease)
+            _Claimed(row.id, row.recipient, raw, row.attempts, row.kind, row.created_at, lease)
         )
     db.session.commit()
     return claimed
 
 
-def _render(row: OutboxMessage, now: datetime, report: DeliveryReport | None) -> bool:
-    """Compose an intent into the row (committed with the claim, before anything is sent).
+def _render(row: OutboxMessage, now: datetime, report: DeliveryReport | None) -> bytes | None:
+    """Compose an intent into the row (committed with the claim, before anything is sent);
+    returns its bytes, None if it failed.
 
     A renderer that fails marks the row failed, with the error for staff; "send again" tries
     once more. What the renderer added to the session (a token) is taken out again then: it
@@ -243,11 +245,11 @@ def _render(row: OutboxMessage, now: datetime, report: DeliveryReport | None) ->
         if report is not None:
             report.failed += 1
             report.errors.append(f"#{row.id} {row.recipient}: {row.last_error}")
-        return False
+        return None
     row.raw = composed.raw
     row.subject = composed.subject[:300]
     row.payload = None  # the bytes say it all now; no second copy of the personal data
-    return True
+    return composed.raw
 
 
 def _send_batch(batch: list[_Claimed], worker: str, report: DeliveryReport) -> None:

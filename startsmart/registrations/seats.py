@@ -48,7 +48,7 @@ class DateSeats(Protocol):
     def starts_at(self) -> datetime: ...
 
 
-def lock_date(date_id: int) -> EventDate | None:
+def lock_date(date_id: int) -> EventDate:
     """Lock the date row for the rest of the transaction (lock → check → write).
 
     PostgreSQL: SELECT … FOR UPDATE, so concurrent registrations for the same date queue up
@@ -58,7 +58,7 @@ def lock_date(date_id: int) -> EventDate | None:
     only the date's row is locked (FOR UPDATE OF): the dates of one offering must not queue
     behind each other.
     """
-    return db.session.execute(_LOCKED_DATE, {"date_id": date_id}).scalar_one_or_none()
+    return db.session.execute(_LOCKED_DATE, {"date_id": date_id}).scalar_one()
 
 
 @dataclass(frozen=True)

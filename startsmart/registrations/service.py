@@ -120,7 +120,7 @@ def register(date_id: int, applicant: Applicant, now: datetime, by_staff: bool =
         counted = seats.tally(date.id, now, municipality_id, newcomer.person.id)
 
     if counted.mine is not None:
-        existing = db.session.get(Registration, counted.mine)
+        existing = db.session.get_one(Registration, counted.mine)
         outcome = Outcome(existing.id, existing.status, seats.waitlist_position(existing), True)
         db.session.commit()
         return outcome
@@ -265,7 +265,7 @@ def cancel(token: str, now: datetime) -> Outcome:
 def withdraw(registration_id: int, now: datetime) -> None:
     """Cancel on the person's behalf without a token (they asked for their data to be deleted):
     the same CANCEL and promotion as ``cancel``; not committed — the caller's unit of work."""
-    registration = db.session.get(Registration, registration_id)
+    registration = db.session.get_one(Registration, registration_id)
     date = seats.lock_date(registration.event_date_id)
     db.session.refresh(registration)
     if seats.settle(date, now):

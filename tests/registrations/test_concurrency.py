@@ -10,8 +10,10 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from contextlib import contextmanager
 from datetime import timedelta
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -74,7 +76,9 @@ def gap_held_open(app, seconds: float = 0.05, lock: bool = True):
 
     with app.app_context():
         engine = db.engine
-    listeners = [("after_cursor_execute", pause, {})]
+    listeners: list[tuple[str, Callable[..., Any], dict[str, Any]]] = [
+        ("after_cursor_execute", pause, {})
+    ]
     if not lock:
         listeners.append(("before_cursor_execute", without_lock, {"retval": True}))
     for name, listener, options in listeners:
