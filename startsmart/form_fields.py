@@ -15,8 +15,9 @@ from flask_babel import format_number
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.csrf import _FlaskFormCSRF, generate_csrf
+from flask_wtf.csrf import generate_csrf
 from wtforms import DateField, IntegerField, PasswordField, StringField, TextAreaField, TimeField
+from wtforms.csrf.core import CSRF
 from wtforms.validators import Length, ValidationError
 
 from startsmart.errors import DomainError
@@ -34,9 +35,9 @@ def single_line(value):
 
 
 class _TokenWhenShown:
-    """A form's CSRF token, made when a page shows it. Flask-WTF signs one for every form it
-    builds, but a POST that succeeds ends in a redirect and never shows it (on the public
-    registration, a tenth of the form's CPU time)."""
+    """A form's CSRF token, signed when a page shows it (``str``). Flask-WTF signs one for every
+    form it builds, but a POST that succeeds ends in a redirect and never shows it (on the
+    public registration, a tenth of the form's CPU time)."""
 
     __slots__ = ("_meta",)
 
@@ -49,9 +50,24 @@ class _TokenWhenShown:
         )
 
 
-class _CSRFWhenShown(_FlaskFormCSRF):
+class _CSRFWhenShown(CSRF):
+    """The CSRF token field of every form, on WTForms' public ``CSRF`` base: Flask-WTF's token
+    (``generate_csrf``), signed only when shown (``_TokenWhenShown``).
+
+    The check is ``CSRFProtect``'s (``extensions.csrf``): it refuses every POST of the app
+    without a valid token before the view runs, whichever field (prefixed forms too) or
+    header carries it, so the form does not check again. No view with a form is exempt;
+    ``tests/hostile/test_csrf.py`` posts to every route without a token."""
+
+    def setup_form(self, form):
+        self.meta = form.meta
+        return super().setup_form(form)
+
     def generate_csrf_token(self, csrf_token_field):
         return _TokenWhenShown(self.meta)
+
+    def validate_csrf_token(self, form, field):
+        """Already done by ``CSRFProtect`` for this request (see the class)."""
 
 
 class Form(FlaskForm):

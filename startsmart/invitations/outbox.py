@@ -39,7 +39,6 @@ from startsmart import clock
 from startsmart.audit import service as audit
 from startsmart.errors import DomainError
 from startsmart.extensions import db
-from startsmart.inserts import Row
 from startsmart.invitations.compose import Draft, Invitation, Recipient, compose, new_message_id
 from startsmart.invitations.models import OutboxMessage, OutboxStatus
 from startsmart.invitations.transport import DeliveryError, SmtpSession, drop_file
@@ -106,35 +105,31 @@ class Intent:
     reference: str | None = None
     dedupe_key: str | None = None
 
-    def row(self) -> Row:
-        """Its outbox row, for the caller to write with the other rows of its transaction in
-        one statement (``inserts.insert_together``)."""
-        db.session.info[QUEUED_FLAG] = True  # after a rollback: one needless wake-up, no mail
-        return OutboxMessage.__table__, {
-            "recipient": self.recipient,
-            "subject": self.kind,  # until it is rendered
-            "kind": self.kind,
-            "reference": self.reference,
-            "dedupe_key": self.dedupe_key,
-            "message_id": new_message_id(),
-            "payload": {"renderer": self.renderer, "facts": dict(self.facts)},
-            "created_at": self.now,
-            "next_attempt_at": self.now,
-        }
 
-
-_INSERT_MESSAGE = sa.insert(OutboxMessage.__table__)
+_INSERT_MESSAGE = sa.insert(OutboxMessage.__table__).returning(OutboxMessage.__table__.c.id)
 
 
 def queue_intent(intent: Intent) -> int:
     """Queue ``intent`` as part of the current transaction, like ``queue_mail``; returns the
     message's id.
 
-    Written at once with a Core INSERT, not added to the session: nearly every registration
-    queues one, and the ORM's flush of the row cost more CPU than the rest of queueing it
-    (see docs/performance.md)."""
-    _, values = intent.row()
-    return db.session.execute(_INSERT_MESSAGE, values).inserted_primary_key[0]
+    Written at once with a Core INSERT of the model's table (SQLAlchemy fills in the model's
+    defaults: queued, no attempts), not added to the session: nearly every registration queues
+    one, and the ORM's flush of the row cost more CPU than the rest of queueing it (see
+    docs/performance.md)."""
+    db.session.info[QUEUED_FLAG] = True  # after a rollback: one needless wake-up, no mail
+    values = {
+        "recipient": intent.recipient,
+        "subject": intent.kind,  # until it is rendered
+        "kind": intent.kind,
+        "reference": intent.reference,
+        "dedupe_key": intent.dedupe_key,
+        "message_id": new_message_id(),
+        "payload": {"renderer": intent.renderer, "facts": dict(intent.facts)},
+        "created_at": intent.now,
+        "next_attempt_at": intent.now,
+    }
+    return db.session.execute(_INSERT_MESSAGE, values).scalar_one()
 
 
 @dataclass
@@ -208,17 +203,19 @@ def _claim(now: datetime, worker: str, report: DeliveryReport | None = None) -> 
         row.claimed_by = worker
         row.lease_expires_at = lease
         row.attempts += 1
-        if row.raw is None and not _render(row, now, report):
+        raw = row.raw if row.raw is not None else _render(row, now, report)
+        if raw is None:
             continue
         claimed.append(
-            _Claimed(row.id, row.recipient, row.raw, row.attempts, row.kind, row.created_at, lease)
+            _Claimed(row.id, row.recipient, raw, row.attempts, row.kind, row.created_at, lease)
         )
     db.session.commit()
     return claimed
 
 
-def _render(row: OutboxMessage, now: datetime, report: DeliveryReport | None) -> bool:
-    """Compose an intent into the row (committed with the claim, before anything is sent).
+def _render(row: OutboxMessage, now: datetime, report: DeliveryReport | None) -> bytes | None:
+    """Compose an intent into the row (committed with the claim, before anything is sent);
+    returns its bytes, None if it failed.
 
     A renderer that fails marks the row failed, with the error for staff; "send again" tries
     once more. What the renderer added to the session (a token) is taken out again then: it
@@ -248,11 +245,11 @@ def _render(row: OutboxMessage, now: datetime, report: DeliveryReport | None) ->
         if report is not None:
             report.failed += 1
             report.errors.append(f"#{row.id} {row.recipient}: {row.last_error}")
-        return False
+        return None
     row.raw = composed.raw
     row.subject = composed.subject[:300]
     row.payload = None  # the bytes say it all now; no second copy of the personal data
-    return True
+    return composed.raw
 
 
 def _send_batch(batch: list[_Claimed], worker: str, report: DeliveryReport) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import Enum
 from typing import Any
 
 from flask import current_app
@@ -27,6 +28,7 @@ from startsmart.invitations.compose import Draft, Invitation, Recipient, organiz
 from startsmart.invitations.ical import Attendee, CalendarEvent, Method
 from startsmart.invitations.outbox import Intent, queue_intent, renders
 from startsmart.links import public_url
+from startsmart.municipalities.models import Person
 from startsmart.registrations.models import Registration, RegistrationStatus
 
 TOKEN_PURPOSE = "registration"
@@ -43,12 +45,20 @@ def registration_uid(registration: Registration | Snapshot) -> str:
     return f"registration-{registration.id}@{uid_domain()}"
 
 
+def _person(registration: Registration | Snapshot) -> Person | PersonFacts:
+    """Whom a mail about ``registration`` goes to; an anonymised one names nobody, and gets
+    no mail."""
+    if registration.person is None:
+        raise ValueError(f"registration {registration.id} is anonymised: no mail to send")
+    return registration.person
+
+
 def calendar_event(
     registration: Registration | Snapshot, manage: str, cancelled: bool = False
 ) -> CalendarEvent:
     """The calendar entry of ``registration`` (a ``Registration``, or the ``Snapshot`` of one)."""
     date = registration.event_date
-    person = registration.person
+    person = _person(registration)
     lines = [date.offering.summary]
     if date.venue:
         lines.append(_("Ort: %(venue)s", venue=date.venue))
@@ -118,7 +128,7 @@ def snapshot(registration: Registration | Snapshot) -> dict[str, Any]:
     """The facts of ``registration`` a mail may show, as JSON."""
     date = registration.event_date
     offering = date.offering
-    person = registration.person
+    person = _person(registration)
     return {
         "id": registration.id,
         "status": registration.status.value,
@@ -137,7 +147,9 @@ def snapshot(registration: Registration | Snapshot) -> dict[str, Any]:
                 "title": offering.title,
                 "summary": offering.summary,
                 "slug": offering.slug,
-                "format": offering.format.value,
+                "format": offering.format.value
+                if isinstance(offering.format, Enum)
+                else offering.format,
             },
         },
         "person": {"name": person.name, "email": person.email},
@@ -153,11 +165,11 @@ def from_snapshot(facts: Mapping[str, Any]) -> Snapshot:
         ical_sequence=facts["ical_sequence"],
         hold_expires_at=moment_or_none(facts["hold_expires_at"]),
         email_confirmed_at=moment_or_none(facts["email_confirmed_at"]),
-        token_expires_at=moment_or_none(facts["token_expires_at"]),
+        token_expires_at=datetime.fromisoformat(facts["token_expires_at"]),
         event_date=DateFacts(
             id=date["id"],
-            starts_at=moment_or_none(date["starts_at"]),
-            ends_at=moment_or_none(date["ends_at"]),
+            starts_at=datetime.fromisoformat(date["starts_at"]),
+            ends_at=datetime.fromisoformat(date["ends_at"]),
             venue=date["venue"],
             online_url=date["online_url"],
             offering=OfferingFacts(**date["offering"]),
@@ -189,7 +201,7 @@ def _intent(
     **context: Any,
 ) -> Intent:
     return Intent(
-        recipient=registration.person.email,
+        recipient=_person(registration).email,
         kind=template,
         renderer=RENDERER,
         facts={
@@ -208,7 +220,7 @@ def _intent(
 def render(facts: Mapping[str, Any], now: datetime) -> Draft:
     """Turn a queued registration mail into what ``compose`` needs; mints its manage link."""
     registration = from_snapshot(facts["registration"])
-    person = registration.person
+    person = _person(registration)
     to = Recipient(email=person.email, name=person.name, locale=registration.locale)
     row = db.session.get(Registration, registration.id)
     if row is None or row.anonymised_at is not None:
@@ -235,7 +247,7 @@ def render(facts: Mapping[str, Any], now: datetime) -> Draft:
 def welcome(registration: Snapshot, now: datetime, position: int | None) -> Intent:
     """The first mail of a registration just taken in, by where it stands: please confirm (a
     seat is held), the invitation (staff entered somebody confirmed), or the waiting list.
-    Not queued yet: the caller writes it with the registration in one statement."""
+    Not queued yet: ``intake.write`` queues it right after the registration's row."""
     if registration.status is RegistrationStatus.CONFIRMED:
         return _intent(registration, "registration_invitation", now, Method.REQUEST, promoted=False)
     if registration.status is RegistrationStatus.PENDING:
@@ -248,7 +260,7 @@ def confirm_request(registration: Registration | Snapshot, now: datetime) -> Non
     _send(registration, "registration_confirm", now)
 
 
-def waitlisted(registration: Registration | Snapshot, now: datetime, position: int) -> None:
+def waitlisted(registration: Registration | Snapshot, now: datetime, position: int | None) -> None:
     _send(registration, "registration_waitlisted", now, position=position)
 
 

@@ -1,30 +1,21 @@
 """Seats of one date, always under that date's lock: count, expire holds, promote the waiting.
 
-Every function here expects the caller to hold the lock from ``lock_date`` and to commit.
+Every function here expects the caller to hold the lock from ``lock_date`` (or, registering,
+``intake.lock``) and to commit.
 """
 
 from __future__ import annotations
 
-import functools
-import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import joinedload
 
-from startsmart.catalog.models import EventDate, EventDateStatus, Offering
+from startsmart.catalog.models import EventDate
 from startsmart.extensions import db
-from startsmart.inserts import Row
-from startsmart.municipalities.service import (
-    KNOWN_MUNICIPALITY_ID,
-    MunicipalityName,
-    PersonRow,
-    person_upsert,
-    write_person,
-)
 from startsmart.registrations import mails
 from startsmart.registrations.models import (
     ACTIVE,
@@ -36,97 +27,38 @@ from startsmart.registrations.rules import free_seats
 
 # The statements of every registration are built once, with parameters: building one (and
 # its cache key) costs more CPU than running it (see docs/performance.md).
-_DATE = (
+_LOCKED_DATE = (
     sa.select(EventDate)
     .where(EventDate.id == sa.bindparam("date_id"))
     .options(joinedload(EventDate.offering, innerjoin=True))
     .execution_options(populate_existing=True)
+    .with_for_update(of=EventDate)
 )
-_LOCKED_DATE = _DATE.with_for_update(of=EventDate)
+_registrations = Registration.__table__
 
 
-def lock_date(date_id: int) -> EventDate | None:
+class DateSeats(Protocol):
+    """What the functions here need of a date: an ``EventDate``, or ``intake.LockedDate``."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def capacity(self) -> int: ...
+    @property
+    def starts_at(self) -> datetime: ...
+
+
+def lock_date(date_id: int) -> EventDate:
     """Lock the date row for the rest of the transaction (lock → check → write).
 
     PostgreSQL: SELECT … FOR UPDATE, so concurrent registrations for the same date queue up
     here. SQLite: every transaction already began with BEGIN IMMEDIATE (see database.py).
-    REGISTRATION_LOCKING=False exists only for the test that proves the lock is needed.
 
     The offering comes in the same statement (every caller needs its format or limit), but
     only the date's row is locked (FOR UPDATE OF): the dates of one offering must not queue
     behind each other.
     """
-    query = _LOCKED_DATE if current_app.config["REGISTRATION_LOCKING"] else _DATE
-    return db.session.execute(query, {"date_id": date_id}).scalar_one_or_none()
-
-
-@dataclass(frozen=True)
-class LockedDate(mails.DateFacts):
-    """A date as a new registration reads it under the lock: what the rules and its first
-    mail need. A registration is the busiest write there is, and loading the date and its
-    offering as ORM objects cost more CPU than the statement (see docs/performance.md)."""
-
-    status: EventDateStatus
-    capacity: int
-    municipality_limit: int
-    registration_opens_at: datetime | None
-    registration_closes_at: datetime | None
-
-
-_dates, _offerings, _registrations = EventDate.__table__, Offering.__table__, Registration.__table__
-_DATE_FACTS = (
-    sa.select(
-        _dates.c.id,
-        _dates.c.starts_at,
-        _dates.c.ends_at,
-        _dates.c.venue,
-        _dates.c.online_url,
-        _offerings.c.title,
-        _offerings.c.summary,
-        _offerings.c.slug,
-        _offerings.c.format,
-        _dates.c.status,
-        _dates.c.capacity,
-        sa.func.coalesce(
-            _dates.c.per_municipality_limit, _offerings.c.per_municipality_limit
-        ).label("municipality_limit"),
-        _dates.c.registration_opens_at,
-        _dates.c.registration_closes_at,
-        KNOWN_MUNICIPALITY_ID.label("municipality_id"),
-    )
-    .join(_offerings, _offerings.c.id == _dates.c.offering_id)
-    .where(_dates.c.id == sa.bindparam("date_id"))
-)
-_LOCKED_DATE_FACTS = _DATE_FACTS.with_for_update(of=_dates)
-
-
-def lock_date_for_registration(
-    date_id: int, municipality: MunicipalityName
-) -> tuple[LockedDate | None, int | None]:
-    """``lock_date`` for a new registration: the same lock, the date read as ``LockedDate``,
-    and in the same statement the id of the known municipality of that name, if any (one
-    round trip less on the busiest write; see docs/performance.md)."""
-    query = _LOCKED_DATE_FACTS if current_app.config["REGISTRATION_LOCKING"] else _DATE_FACTS
-    row = db.session.execute(query, {"date_id": date_id, **municipality.lookup()}).first()
-    if row is None:
-        return None, None
-    offering = mails.OfferingFacts(
-        title=row.title, summary=row.summary, slug=row.slug, format=row.format
-    )
-    date = LockedDate(
-        id=row.id,
-        starts_at=row.starts_at,
-        ends_at=row.ends_at,
-        venue=row.venue,
-        online_url=row.online_url,
-        offering=offering,
-        status=row.status,
-        capacity=row.capacity,
-        municipality_limit=row.municipality_limit,
-        registration_opens_at=row.registration_opens_at,
-        registration_closes_at=row.registration_closes_at,
-    )
-    return date, row.municipality_id
+    return db.session.execute(_LOCKED_DATE, {"date_id": date_id}).scalar_one()
 
 
 @dataclass(frozen=True)
@@ -149,7 +81,7 @@ class Tally:
             return now
         return self.last_queued + timedelta(microseconds=1)
 
-    def unsettled(self, date: EventDate | LockedDate, now: datetime) -> bool:
+    def unsettled(self, date: DateSeats, now: datetime) -> bool:
         """Whether ``settle`` would change anything: a hold to expire, or a free seat that
         belongs to the first in line."""
         if self.overdue:
@@ -167,7 +99,9 @@ def _one_of(column: sa.Column, values: tuple[Any, ...]) -> sa.ColumnElement[bool
     return sa.or_(*(column == value for value in values))
 
 
-def _tally_statement(person_id: sa.ColumnElement[int]) -> sa.Select:
+def tally_statement(person_id: sa.ColumnElement[int]) -> sa.Select:
+    """The statement of ``tally``, naming the person by ``person_id`` (a parameter, or the
+    person's upsert in ``intake.count``)."""
     # The table's columns, not the mapped attributes: a statement of ORM attributes takes the
     # ORM's execution path, which cost more CPU than running it (see docs/performance.md).
     columns = _registrations.c
@@ -186,7 +120,7 @@ def _tally_statement(person_id: sa.ColumnElement[int]) -> sa.Select:
     ).where(columns.event_date_id == sa.bindparam("date_id"))
 
 
-_TALLY = _tally_statement(sa.bindparam("person_id"))
+_TALLY = tally_statement(sa.bindparam("person_id"))
 
 
 def tally(
@@ -211,72 +145,7 @@ def tally(
             "person_id": person_id,
         },
     ).one()
-    _hold_the_gap_open()
     return Tally(*row)
-
-
-@dataclass(frozen=True)
-class Newcomer:
-    """What ``count_newcomer`` found out."""
-
-    person: PersonRow
-    tally: Tally
-    registration_id: int  # reserved for the registration this person may get
-
-
-@functools.cache
-def _newcomer_statement(dialect_name: str) -> sa.Select:
-    """PostgreSQL: the person's upsert (WITH … INSERT … RETURNING), the tally and the next
-    registration id in one statement. Elsewhere the tally and the next id only: SQLite has no
-    INSERT inside WITH; it writes the person first, and its tally names them by id."""
-    if dialect_name == "postgresql":
-        person = person_upsert(dialect_name, returning=True).cte("person")
-        person_id = sa.select(person.c.id).scalar_subquery()
-        next_id = sa.func.nextval(sa.func.pg_get_serial_sequence("registration", "id"))
-        return (
-            _tally_statement(person_id)
-            .add_columns(person_id.label("person_id"), next_id.label("registration_id"))
-            .add_cte(person)
-        )
-    # Every SQLite transaction here is BEGIN IMMEDIATE (the only writer): nobody takes this
-    # id before our INSERT, and SQLite itself would choose the same one.
-    next_id = sa.select(sa.func.coalesce(sa.func.max(_registrations.c.id), 0) + 1)
-    return _tally_statement(sa.bindparam("person_id")).add_columns(
-        next_id.scalar_subquery().label("registration_id")
-    )
-
-
-def count_newcomer(date_id: int, now: datetime, person: dict[str, Any]) -> Newcomer:
-    """For somebody registering: write the person (``person``: from ``person_values``), take
-    the date's tally with their own registration and their municipality's (the one they
-    register for, ``person["municipality_id"]``: the statement names both alike) and reserve
-    the id of their registration, so that it and its first mail can go in one statement
-    (``inserts.insert_together``). One statement on PostgreSQL, two on SQLite.
-
-    Like ``tally``, run it after ``lock_date_for_registration``, as a statement of its own."""
-    dialect = db.session.get_bind().dialect.name
-    parameters = {**person, "date_id": date_id, "now": now}
-    if dialect == "postgresql":
-        row = db.session.execute(_newcomer_statement(dialect), parameters).one()
-        person_id = row.person_id
-    else:
-        person_id = write_person(person)
-        row = db.session.execute(
-            _newcomer_statement(dialect), {**parameters, "person_id": person_id}
-        ).one()
-    _hold_the_gap_open()
-    return Newcomer(
-        person=PersonRow(person_id, person["name"], person["email"]),
-        tally=Tally(*row[:6]),
-        registration_id=row.registration_id,
-    )
-
-
-def _hold_the_gap_open() -> None:
-    if not current_app.config["REGISTRATION_LOCKING"]:
-        # Only the control test runs without the lock. It holds the gap between counting and
-        # writing open a moment, so the race it must show happens every time, not by luck.
-        time.sleep(0.05)
 
 
 def count(date_id: int, statuses: tuple[RegistrationStatus, ...]) -> int:
@@ -350,35 +219,7 @@ def give_seat(registration: Registration, now: datetime, promoted: bool = False)
         mails.confirm_request(registration, now)
 
 
-def new_registration(
-    registration_id: int, date: LockedDate, person: PersonRow, columns: dict[str, Any]
-) -> tuple[mails.Snapshot, Row]:
-    """A new registration for ``person`` on ``date`` under the id ``count_newcomer`` reserved
-    (``columns``: the rest of its row, its status among them), as its mails see it and as the
-    row for the caller to insert (with its first mail, ``inserts.insert_together``). Rows, not
-    an ORM object: its flush cost more CPU than the INSERT itself (see docs/performance.md)."""
-    row = {
-        "id": registration_id,
-        "event_date_id": date.id,
-        "person_id": person.id,
-        "ical_sequence": 0,
-        **columns,
-    }
-    registration = mails.Snapshot(
-        id=registration_id,
-        status=columns["status"],
-        locale=columns["locale"],
-        ical_sequence=0,
-        hold_expires_at=columns.get("hold_expires_at"),
-        email_confirmed_at=columns.get("email_confirmed_at"),
-        token_expires_at=mails.token_expiry(date.ends_at),
-        event_date=date,
-        person=mails.PersonFacts(name=person.name, email=person.email),
-    )
-    return registration, (_registrations, row)
-
-
-def expire_overdue(date: EventDate | LockedDate, now: datetime) -> list[Registration]:
+def expire_overdue(date: DateSeats, now: datetime) -> list[Registration]:
     """Pending registrations whose hold has run out lose their seat."""
     overdue = (
         db.session.execute(
@@ -399,7 +240,7 @@ def expire_overdue(date: EventDate | LockedDate, now: datetime) -> list[Registra
     return list(overdue)
 
 
-def promote(date: EventDate | LockedDate, now: datetime) -> list[Registration]:
+def promote(date: DateSeats, now: datetime) -> list[Registration]:
     """Give every free seat to the first in line, each seat exactly once (we hold the lock)."""
     seats = free_seats(date.capacity, holding(date.id))
     if seats == 0 or now >= date.starts_at:
@@ -422,7 +263,7 @@ def promote(date: EventDate | LockedDate, now: datetime) -> list[Registration]:
     return list(next_in_line)
 
 
-def settle(date: EventDate | LockedDate, now: datetime, counted: Tally | None = None) -> bool:
+def settle(date: DateSeats, now: datetime, counted: Tally | None = None) -> bool:
     """Bring the date up to date: expired holds freed, free seats given to the waiting.
 
     One query finds out whether there is anything to do (usually not); ``counted`` is that

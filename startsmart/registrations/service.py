@@ -17,17 +17,15 @@ from startsmart import tokens
 from startsmart.catalog.models import EventDate, EventDateStatus, OfferingFormat
 from startsmart.errors import DomainError
 from startsmart.extensions import db
-from startsmart.inserts import insert_together
 from startsmart.municipalities.service import (
     MunicipalityInput,
     adopt_municipality,
     checked_name,
     person_values,
 )
-from startsmart.registrations import mails, seats
+from startsmart.registrations import intake, mails, seats
 from startsmart.registrations.models import (
     ACTIVE,
-    Consent,
     ConsentKind,
     Registration,
     RegistrationStatus,
@@ -72,7 +70,7 @@ def closed_message(reason: Closed) -> str:
     }[reason]
 
 
-def window(date: EventDate | seats.LockedDate) -> Window:
+def window(date: EventDate | intake.LockedDate) -> Window:
     return Window(
         published=date.status is EventDateStatus.PUBLISHED,
         cancelled=date.status is EventDateStatus.CANCELLED,
@@ -94,15 +92,11 @@ def register(date_id: int, applicant: Applicant, now: datetime, by_staff: bool =
     resubmit). Staff may register people outside the registration window; their entries
     need no e-mail confirmation.
 
-    Usually three statements on PostgreSQL: the locked date (with its offering, and the
-    municipality's id); the person's upsert with the date's tally and the id of the
-    registration to be; the registration with its first mail (and consents). SQLite: five.
-    The busiest write of the service, so it works with rows, not ORM objects, and keeps
-    round trips few (see docs/performance.md); confirming, cancelling and promoting stay
-    with the ORM.
+    The busiest write of the service: ``intake`` locks, counts and writes with few statements
+    and no ORM objects (see there); confirming, cancelling and promoting stay with the ORM.
     """
     municipality = checked_name(applicant.municipality)
-    date, known_municipality_id = seats.lock_date_for_registration(date_id, municipality)
+    date, known_municipality_id = intake.lock(date_id, municipality)
     if date is None:
         raise DomainError(_("Diesen Termin gibt es nicht."))
     reason = closed_reason(window(date), now, by_staff)
@@ -120,13 +114,13 @@ def register(date_id: int, applicant: Applicant, now: datetime, by_staff: bool =
         locale=applicant.locale,
         now=now,
     )
-    newcomer = seats.count_newcomer(date.id, now, person)
+    newcomer = intake.count(date.id, now, person)
     counted = newcomer.tally
     if seats.settle(date, now, counted):
         counted = seats.tally(date.id, now, municipality_id, newcomer.person.id)
 
     if counted.mine is not None:
-        existing = db.session.get(Registration, counted.mine)
+        existing = db.session.get_one(Registration, counted.mine)
         outcome = Outcome(existing.id, existing.status, seats.waitlist_position(existing), True)
         db.session.commit()
         return outcome
@@ -139,8 +133,10 @@ def register(date_id: int, applicant: Applicant, now: datetime, by_staff: bool =
         state = {"status": RegistrationStatus.WAITLISTED, "queued_at": counted.end_of_queue(now)}
         position = counted.waiting + 1  # the end of the list: nobody joins while we hold the lock
     conference = date.offering.format is OfferingFormat.CONFERENCE
-    registration, row = seats.new_registration(
-        newcomer.registration_id,
+    consents = [ConsentKind.NEWS] if applicant.news_consent else []
+    if conference and applicant.contact_exchange:
+        consents.append(ConsentKind.CONTACT_EXCHANGE)
+    registration = intake.write(
         date,
         newcomer.person,
         {
@@ -156,28 +152,15 @@ def register(date_id: int, applicant: Applicant, now: datetime, by_staff: bool =
             "privacy_notice_version": current_app.config["PRIVACY_NOTICE_VERSION"],
             "privacy_acknowledged_at": now,
         },
+        now,
+        position,
+        consents,
     )
-    wanted = [ConsentKind.NEWS] if applicant.news_consent else []
-    if conference and applicant.contact_exchange:
-        wanted.append(ConsentKind.CONTACT_EXCHANGE)
-    consents = [
-        (
-            Consent.__table__,
-            {
-                "person_id": newcomer.person.id,
-                "kind": kind,
-                "given_at": now,
-                "source": f"registration:{registration.id}",
-            },
-        )
-        for kind in wanted
-    ]
-    insert_together([row, mails.welcome(registration, now, position).row(), *consents])
     db.session.commit()
     return Outcome(registration.id, registration.status, position, False)
 
 
-def _checked_question(date: EventDate | seats.LockedDate, question: str | None) -> str | None:
+def _checked_question(date: EventDate | intake.LockedDate, question: str | None) -> str | None:
     """The question for a moderated exchange (required there); other formats ask none."""
     if date.offering.format is not OfferingFormat.MODERATED_EXCHANGE:
         return None
@@ -197,7 +180,7 @@ def _checked_question(date: EventDate | seats.LockedDate, question: str | None) 
     return question or None
 
 
-def _check_municipality_limit(date: seats.LockedDate, taken: int) -> None:
+def _check_municipality_limit(date: intake.LockedDate, taken: int) -> None:
     """``taken``: the municipality's active registrations for the date, counted under its lock."""
     limit = date.municipality_limit
     if taken >= limit:
@@ -282,7 +265,7 @@ def cancel(token: str, now: datetime) -> Outcome:
 def withdraw(registration_id: int, now: datetime) -> None:
     """Cancel on the person's behalf without a token (they asked for their data to be deleted):
     the same CANCEL and promotion as ``cancel``; not committed — the caller's unit of work."""
-    registration = db.session.get(Registration, registration_id)
+    registration = db.session.get_one(Registration, registration_id)
     date = seats.lock_date(registration.event_date_id)
     db.session.refresh(registration)
     if seats.settle(date, now):

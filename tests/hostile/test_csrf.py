@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from hostile.checks import snapshot
 from hostile.pages import client_for, crawl, post_forms, rules, url_of
-from support import csrf_token, text
+from startsmart import form_fields
+from support import csrf_token, make_date, registration_form, text
 
 MESSAGE = "Aus Sicherheitsgründen wurde nichts gespeichert"
 
@@ -54,3 +55,24 @@ def test_the_refusal_speaks_english_to_english_visitors(app, world):
     response = visitor.post(f"/angebote/termine/{world.date_id}/anmeldung", data={})
     assert response.status_code == 400
     assert '<html lang="en">' in text(response)
+
+
+def test_a_form_signs_its_token_only_for_a_page_that_shows_it(app, client, smtp, monkeypatch):
+    """``form_fields.Form``: the page shows a token that the POST's check accepts, and a POST
+    that succeeds (a redirect, no form shown) signs none."""
+    signed = []
+    sign = form_fields.generate_csrf
+
+    def counted(**names):
+        signed.append(names)
+        return sign(**names)
+
+    monkeypatch.setattr(form_fields, "generate_csrf", counted)
+    page = f"/angebote/termine/{make_date(app)}/anmeldung"
+    token = csrf_token(client, page)
+    assert len(signed) == 1
+    response = client.post(page, data={"csrf_token": token, **registration_form()})
+    assert response.status_code == 302 and len(signed) == 1
+    shown_again = client.post(page, data={"csrf_token": token, **registration_form(name="")})
+    assert shown_again.status_code == 200 and len(signed) == 2
+    assert csrf_token(client, page) == token or len(signed) == 3  # a fresh one validates too

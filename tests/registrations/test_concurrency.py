@@ -1,14 +1,19 @@
 """Many people at once: no seat is given twice, nobody is lost, every freed seat goes once.
 
 Each thread is its own app context, so its own database connection and transaction: the
-database's locking is what is being tested, not Python's.
+database's locking is what is being tested, not Python's. The app has no switch for these tests:
+what they change (a pause, the lock taken away) they inject as SQLAlchemy event listeners.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
+from collections.abc import Callable
+from contextlib import contextmanager
 from datetime import timedelta
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -56,6 +61,35 @@ def all_at_once(app, work, count: int) -> list:
     return results
 
 
+@contextmanager
+def gap_held_open(app, seconds: float = 0.05, lock: bool = True):
+    """Pause every registration for ``seconds`` between counting the date's seats and writing,
+    so that a race which the lock does not prevent happens every time, not by luck; with
+    ``lock=False`` also take the lock away (FOR UPDATE dropped from the statements)."""
+
+    def without_lock(conn, cursor, statement, parameters, context, executemany):
+        return statement.replace(" FOR UPDATE OF event_date", ""), parameters
+
+    def pause(conn, cursor, statement, parameters, context, executemany):
+        if "count(registration.id) FILTER" in statement:  # the tally (seats.tally_statement)
+            time.sleep(seconds)
+
+    with app.app_context():
+        engine = db.engine
+    listeners: list[tuple[str, Callable[..., Any], dict[str, Any]]] = [
+        ("after_cursor_execute", pause, {})
+    ]
+    if not lock:
+        listeners.append(("before_cursor_execute", without_lock, {"retval": True}))
+    for name, listener, options in listeners:
+        sa.event.listen(engine, name, listener, **options)
+    try:
+        yield
+    finally:
+        for name, listener, _ in listeners:
+            sa.event.remove(engine, name, listener)
+
+
 def counts(date_id: int) -> Counter:
     rows = db.session.execute(
         sa.select(Registration.status).where(Registration.event_date_id == date_id)
@@ -66,7 +100,8 @@ def counts(date_id: int) -> Counter:
 def test_50_at_once_for_10_seats(app, smtp):
     date_id = make_date(app, capacity=10)
     now = clock.now()
-    results = all_at_once(app, lambda n: service.register(date_id, applicant(n), now), 50)
+    with gap_held_open(app, seconds=0.02):
+        results = all_at_once(app, lambda n: service.register(date_id, applicant(n), now), 50)
     assert [r for r in results if isinstance(r, Exception)] == []
     assert Counter(r.status for r in results) == {
         RegistrationStatus.PENDING: 10,
@@ -88,11 +123,8 @@ def test_without_the_row_lock_the_same_race_overbooks(app, smtp):
     connection), so 5 seats make sure one wave of unlocked registrations already overbooks."""
     date_id = make_date(app, capacity=5)
     now = clock.now()
-    app.config["REGISTRATION_LOCKING"] = False
-    try:
+    with gap_held_open(app, lock=False):
         all_at_once(app, lambda n: service.register(date_id, applicant(n), now), 50)
-    finally:
-        app.config["REGISTRATION_LOCKING"] = True
     with app.app_context():
         held = sum(c for status, c in counts(date_id).items() if status in HOLDING_A_SEAT)
     assert held > 5, "without the lock the race should overbook; the test would prove nothing"
