@@ -10,14 +10,15 @@ from typing import Any
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from wtforms import SelectField
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # stubs: WTForms 3.2
 from wtforms.validators import ValidationError
 
+from startsmart.database import LabelledEnum
 from startsmart.email_address import InvalidEmail, normalise_email
 
 
 def enum_choices(
-    enum_class: type[Enum], empty_label: Any = None
+    enum_class: type[LabelledEnum], empty_label: Any = None
 ) -> Callable[[], list[SelectChoice]]:
     """Choices for a ``SelectField`` from a ``LabelledEnum``, in the current language; with
     ``empty_label`` a first, empty option.
@@ -54,7 +55,9 @@ class EnumSelectField(SelectField):
     with three such lists, a tenth of the form's CPU time; see docs/performance.md); the list
     is built only when a page shows it."""
 
-    def __init__(self, label=None, validators=None, *, enum: type[Enum], empty_label=None, **kw):
+    def __init__(
+        self, label=None, validators=None, *, enum: type[LabelledEnum], empty_label=None, **kw
+    ):
         super().__init__(label, validators, choices=enum_choices(enum, empty_label), **kw)
         self._allowed = _values(enum, empty_label is not None)
 
@@ -62,9 +65,9 @@ class EnumSelectField(SelectField):
         if self.process_errors or not self.validate_choice:
             return
         if self.data not in self._allowed:
-            raise ValidationError(
-                self.invalid_choice_message or _("Bitte wählen Sie einen Eintrag aus der Liste.")
-            )
+            # invalid_choice_message is new in WTForms 3.3; types-WTForms still describes 3.2.
+            message = self.invalid_choice_message  # type: ignore[attr-defined]
+            raise ValidationError(message or _("Bitte wählen Sie einen Eintrag aus der Liste."))
 
 
 def choices(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:

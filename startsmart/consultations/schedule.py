@@ -62,16 +62,21 @@ def advisors(advisor_ids: Iterable[int] | None = None) -> list[AdvisorAvailabili
         weekly[row.advisor_id].append(
             WeeklyWindow(row.weekday, row.start_time, row.end_time, _channels(row.channels))
         )
-    for row in db.session.execute(
+    for extra_row in db.session.execute(
         sa.select(ExtraHours).where(ExtraHours.advisor_id.in_(ids))
     ).scalars():
-        extra[row.advisor_id].append(
-            ExtraWindow(row.starts_at, row.ends_at, _channels(row.channels), row.label or None)
+        extra[extra_row.advisor_id].append(
+            ExtraWindow(
+                extra_row.starts_at,
+                extra_row.ends_at,
+                _channels(extra_row.channels),
+                extra_row.label or None,
+            )
         )
-    for row in db.session.execute(
+    for absence in db.session.execute(
         sa.select(AdvisorAbsence).where(AdvisorAbsence.advisor_id.in_(ids))
     ).scalars():
-        absent[row.advisor_id].append(absence_days(row.first_day, row.last_day))
+        absent[absence.advisor_id].append(absence_days(absence.first_day, absence.last_day))
     return [
         AdvisorAvailability(i, tuple(weekly[i]), tuple(extra[i]), tuple(absent[i])) for i in ids
     ]

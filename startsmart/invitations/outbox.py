@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.utils import parseaddr
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from flask import current_app
@@ -134,7 +134,11 @@ def queue_intent(intent: Intent) -> int:
     queues one, and the ORM's flush of the row cost more CPU than the rest of queueing it
     (see docs/performance.md)."""
     _, values = intent.row()
-    return db.session.execute(_INSERT_MESSAGE, values).inserted_primary_key[0]
+    # Session.execute is typed to return a Result; for an INSERT it is a CursorResult.
+    result = cast(sa.CursorResult[Any], db.session.execute(_INSERT_MESSAGE, values))
+    key = result.inserted_primary_key
+    assert key is not None  # a single-row INSERT always has its key
+    return key[0]
 
 
 @dataclass
@@ -210,8 +214,10 @@ def _claim(now: datetime, worker: str, report: DeliveryReport | None = None) -> 
         row.attempts += 1
         if row.raw is None and not _render(row, now, report):
             continue
+        raw = row.raw
+        assert raw is not None  # composed before, or by _render just now
         claimed.append(
-            _Claimed(row.id, row.recipient, row.raw, row.attempts, row.kind, row.created_at, lease)
+            _Claimed(row.id, row.recipient, raw, row.attempts, row.kind, row.created_at, lease)
         )
     db.session.commit()
     return claimed
