@@ -5,16 +5,37 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar
 
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # stubs: WTForms 3.2
-from wtforms.validators import ValidationError
+from wtforms.validators import InputRequired, StopValidation, ValidationError
 
 from startsmart.database import LabelledEnum
 from startsmart.email_address import InvalidEmail, normalise_email
+
+T = TypeVar("T")
+
+
+def filled(data: T | None) -> T:
+    """The data of a field that has passed ``DataRequired`` or ``InputRequired``: never None,
+    though WTForms types every field's data as optional."""
+    assert data is not None, "filled() reads a field without a required validator"
+    return data
+
+
+class Filled(InputRequired):
+    """``InputRequired`` for a day or time field (``DayField``, ``ClockField``): it also refuses
+    blanks only, which those fields read as no value (None); they passed ``InputRequired`` and
+    reached the service as None."""
+
+    def __call__(self, form, field) -> None:
+        super().__call__(form, field)
+        if field.data is None and not field.process_errors:
+            field.errors[:] = []
+            raise StopValidation(self.message or field.gettext("This field is required."))
 
 
 def enum_choices(

@@ -162,12 +162,12 @@ def _free_advisor(
     never = datetime.min.replace(tzinfo=now.tzinfo)
     candidates.sort(key=lambda a: (load[a.advisor_id], idle[a.advisor_id] or never, a.advisor_id))
     for candidate in candidates:
-        advisor = _lock_advisor(candidate.advisor_id)
+        locked = _lock_advisor(candidate.advisor_id)
         # Under the lock, with the bookings as they are now: still free?
         fresh = schedule.bookings(now, [candidate.advisor_id], exclude=exclude_consultation)
         refusal = check_slot(candidate, fresh, rules, now, starts_at, channel.value)
-        if advisor is not None and advisor.active and refusal is None:
-            return advisor
+        if locked is not None and locked.active and refusal is None:
+            return locked
         refusals.append(refusal or SlotRefusal.TAKEN)
     worst = SlotRefusal.TAKEN if not refusals or SlotRefusal.TAKEN in refusals else refusals[0]
     raise SlotTaken(_refusal_message(worst), "starts_at")
@@ -203,7 +203,7 @@ def book(
         raise DomainError(_("Für ein Telefongespräch brauchen wir Ihre Telefonnummer."), "phone")
     municipality_id = resolve_municipality(request.municipality)
     # One booking per municipality at a time: two colleagues booking at once queue up here.
-    municipality = db.session.get(
+    municipality = db.session.get_one(
         Municipality, municipality_id, with_for_update=True, populate_existing=True
     )
     # The override is recorded only where it was needed, so the flag marks real exceptions.
@@ -315,7 +315,8 @@ def confirm(token: str, now: datetime) -> Consultation:
         raise DomainError(_("Diese Beratung wurde abgesagt."))
     if now >= consultation.starts_at:
         raise DomainError(_("Dieser Termin liegt in der Vergangenheit."))
-    if consultation.status is ConsultationStatus.EXPIRED or consultation.hold_expires_at <= now:
+    hold = consultation.hold_expires_at  # set with every pending booking
+    if consultation.status is ConsultationStatus.EXPIRED or (hold is not None and hold <= now):
         # Too late: take the slot again only if it is still free for the same advisor.
         fresh = schedule.bookings(now, [consultation.advisor_id], exclude=consultation.id)
         availability = schedule.advisors([consultation.advisor_id])
@@ -374,7 +375,7 @@ def _cancel(
 def withdraw(consultation_id: int, now: datetime) -> None:
     """Cancel on the person's behalf (they asked for their data to be deleted): CANCEL to both
     parties; not committed — the caller's unit of work."""
-    consultation = db.session.get(Consultation, consultation_id)
+    consultation = db.session.get_one(Consultation, consultation_id)
     _lock_advisor(consultation.advisor_id)
     db.session.refresh(consultation)
     if consultation.is_active and now < consultation.starts_at:

@@ -21,12 +21,14 @@ from flask_babel import gettext as _
 
 from startsmart import tokens
 from startsmart.catalog.calendar import offering_url, uid_domain
+from startsmart.catalog.models import OfferingFormat
 from startsmart.clock import iso_or_none, moment_or_none
 from startsmart.extensions import db
 from startsmart.invitations.compose import Draft, Invitation, Recipient, organizer
 from startsmart.invitations.ical import Attendee, CalendarEvent, Method
 from startsmart.invitations.outbox import Intent, queue_intent, renders
 from startsmart.links import public_url
+from startsmart.municipalities.models import Person
 from startsmart.registrations.models import Registration, RegistrationStatus
 
 TOKEN_PURPOSE = "registration"
@@ -39,6 +41,14 @@ def token_expiry(date_ends_at: datetime) -> datetime:
     return date_ends_at + timedelta(days=days)
 
 
+def _person(registration: Registration | Snapshot) -> Person | PersonFacts:
+    # Only a registration anonymised after the retention period has no person, and it gets
+    # no more mail.
+    person = registration.person
+    assert person is not None, "a mail about an anonymised registration"
+    return person
+
+
 def registration_uid(registration: Registration | Snapshot) -> str:
     return f"registration-{registration.id}@{uid_domain()}"
 
@@ -48,7 +58,7 @@ def calendar_event(
 ) -> CalendarEvent:
     """The calendar entry of ``registration`` (a ``Registration``, or the ``Snapshot`` of one)."""
     date = registration.event_date
-    person = registration.person
+    person = _person(registration)
     lines = [date.offering.summary]
     if date.venue:
         lines.append(_("Ort: %(venue)s", venue=date.venue))
@@ -118,7 +128,7 @@ def snapshot(registration: Registration | Snapshot) -> dict[str, Any]:
     """The facts of ``registration`` a mail may show, as JSON."""
     date = registration.event_date
     offering = date.offering
-    person = registration.person
+    person = _person(registration)
     return {
         "id": registration.id,
         "status": registration.status.value,
@@ -137,7 +147,12 @@ def snapshot(registration: Registration | Snapshot) -> dict[str, Any]:
                 "title": offering.title,
                 "summary": offering.summary,
                 "slug": offering.slug,
-                "format": offering.format.value,
+                # A snapshot read back carries the value already.
+                "format": (
+                    offering.format.value
+                    if isinstance(offering.format, OfferingFormat)
+                    else offering.format
+                ),
             },
         },
         "person": {"name": person.name, "email": person.email},
@@ -153,11 +168,11 @@ def from_snapshot(facts: Mapping[str, Any]) -> Snapshot:
         ical_sequence=facts["ical_sequence"],
         hold_expires_at=moment_or_none(facts["hold_expires_at"]),
         email_confirmed_at=moment_or_none(facts["email_confirmed_at"]),
-        token_expires_at=moment_or_none(facts["token_expires_at"]),
+        token_expires_at=datetime.fromisoformat(facts["token_expires_at"]),
         event_date=DateFacts(
             id=date["id"],
-            starts_at=moment_or_none(date["starts_at"]),
-            ends_at=moment_or_none(date["ends_at"]),
+            starts_at=datetime.fromisoformat(date["starts_at"]),
+            ends_at=datetime.fromisoformat(date["ends_at"]),
             venue=date["venue"],
             online_url=date["online_url"],
             offering=OfferingFacts(**date["offering"]),
@@ -189,7 +204,7 @@ def _intent(
     **context: Any,
 ) -> Intent:
     return Intent(
-        recipient=registration.person.email,
+        recipient=_person(registration).email,
         kind=template,
         renderer=RENDERER,
         facts={
