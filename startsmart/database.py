@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Self, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase
@@ -66,7 +66,7 @@ class LabelledEnum(enum.StrEnum):
 
     _label: str
 
-    def __new__(cls, value: str, label: str = ""):
+    def __new__(cls, value: str, label: str = "") -> Self:
         member = str.__new__(cls, value)
         member._value_ = value
         member._label = label
@@ -92,7 +92,7 @@ def enum_column(enum_class: type[enum.Enum], name: str) -> sa.Enum:
 
 
 @sa.event.listens_for(sa.engine.Engine, "connect")
-def _configure_sqlite(dbapi_connection, connection_record) -> None:
+def _configure_sqlite(dbapi_connection: Any, connection_record: Any) -> None:
     """SQLite leaves foreign keys off and blocks readers during writes unless told otherwise."""
     if type(dbapi_connection).__module__ != "sqlite3":
         return

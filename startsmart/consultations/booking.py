@@ -70,20 +70,23 @@ MAX_TEXT = 4000
 
 
 def _refusal_message(refusal: SlotRefusal) -> str:
+    message: str  # gettext is untyped (Flask-Babel has no stubs)
     if refusal in (SlotRefusal.TOO_SOON, SlotRefusal.BEYOND_HORIZON):
-        return _(
+        message = _(
             "Dieser Zeitpunkt kann nicht (mehr) gebucht werden. Bitte wählen Sie einen der "
             "angezeigten freien Termine."
         )
-    if refusal is SlotRefusal.MISALIGNED:
-        return _(
+    elif refusal is SlotRefusal.MISALIGNED:
+        message = _(
             "Diesen Zeitpunkt bieten wir nicht an. Bitte wählen Sie einen der angezeigten "
             "freien Termine."
         )
-    return _(
-        "Dieser Termin ist leider gerade vergeben worden. Bitte wählen Sie einen anderen "
-        "freien Termin."
-    )
+    else:
+        message = _(
+            "Dieser Termin ist leider gerade vergeben worden. Bitte wählen Sie einen anderen "
+            "freien Termin."
+        )
+    return message
 
 
 def check_eligibility(

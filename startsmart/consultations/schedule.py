@@ -17,6 +17,7 @@ from startsmart.consultations.models import (
     WeeklyHours,
 )
 from startsmart.consultations.slots import (
+    Absence,
     AdvisorAvailability,
     Booking,
     ExtraWindow,
@@ -53,9 +54,9 @@ def advisors(advisor_ids: Iterable[int] | None = None) -> list[AdvisorAvailabili
     if advisor_ids is not None:
         query = query.where(StaffUser.id.in_(list(advisor_ids)))
     ids = list(db.session.execute(query.order_by(StaffUser.id)).scalars())
-    weekly: dict[int, list] = {i: [] for i in ids}
-    extra: dict[int, list] = {i: [] for i in ids}
-    absent: dict[int, list] = {i: [] for i in ids}
+    weekly: dict[int, list[WeeklyWindow]] = {i: [] for i in ids}
+    extra: dict[int, list[ExtraWindow]] = {i: [] for i in ids}
+    absent: dict[int, list[Absence]] = {i: [] for i in ids}
     for row in db.session.execute(
         sa.select(WeeklyHours).where(WeeklyHours.advisor_id.in_(ids))
     ).scalars():
@@ -82,7 +83,7 @@ def advisors(advisor_ids: Iterable[int] | None = None) -> list[AdvisorAvailabili
     ]
 
 
-def blocking_condition(now: datetime):
+def blocking_condition(now: datetime) -> sa.ColumnElement[bool]:
     """Consultations that occupy their advisor: confirmed ones, and pending ones still held."""
     return sa.or_(
         Consultation.status == ConsultationStatus.CONFIRMED,

@@ -138,7 +138,8 @@ def queue_intent(intent: Intent) -> int:
     result = cast(sa.CursorResult[Any], db.session.execute(_INSERT_MESSAGE, values))
     key = result.inserted_primary_key
     assert key is not None  # a single-row INSERT always has its key
-    return key[0]
+    message_id: int = key[0]
+    return message_id
 
 
 @dataclass
@@ -184,7 +185,7 @@ def deliver_due(worker: str | None = None, max_batches: int | None = None) -> De
     return report
 
 
-def _due(now: datetime):
+def _due(now: datetime) -> sa.ColumnElement[bool]:
     return sa.or_(
         sa.and_(OutboxMessage.status == OutboxStatus.QUEUED, OutboxMessage.next_attempt_at <= now),
         sa.and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.lease_expires_at < now),
