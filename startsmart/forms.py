@@ -29,13 +29,17 @@ def filled(data: T | None) -> T:
 class Filled(InputRequired):
     """``InputRequired`` for a day or time field (``DayField``, ``ClockField``): it also refuses
     blanks only, which those fields read as no value (None); they passed ``InputRequired`` and
-    reached the service as None."""
+    reached the service as None. The message is the one for both cases."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.blank_message = message
 
     def __call__(self, form, field) -> None:
         super().__call__(form, field)
         if field.data is None and not field.process_errors:
             field.errors[:] = []
-            raise StopValidation(self.message or field.gettext("This field is required."))
+            raise StopValidation(self.blank_message)
 
 
 def enum_choices(
