@@ -156,4 +156,7 @@ def register_web_layer(app: Flask) -> None:
     request_log.register(app)
     hops = app.config["PROXY_FIX_HOPS"]
     if hops:  # trust exactly as many X-Forwarded-* hops as there are proxies
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops)
+        # Flask's documented way to wrap its WSGI app in middleware.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops
+        )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, ClassVar, Self, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase
@@ -20,6 +21,18 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+    if TYPE_CHECKING:
+        # Every model is mapped to one table (none to a join or a select), so its __table__ is
+        # a Table, as the Core statements of the write paths need it.
+        __table__: ClassVar[sa.Table]
+
+
+def rowcount(result: sa.Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE run through ``Session.execute`` matched.
+
+    ``Session.execute`` is typed to return a ``Result``; for such a statement it is always a
+    ``CursorResult``, which has the count."""
+    return cast(sa.CursorResult[Any], result).rowcount
 
 
 class UTCDateTime(sa.types.TypeDecorator[datetime]):
@@ -53,7 +66,7 @@ class LabelledEnum(enum.StrEnum):
 
     _label: str
 
-    def __new__(cls, value: str, label: str = ""):
+    def __new__(cls, value: str, label: str = "") -> Self:
         member = str.__new__(cls, value)
         member._value_ = value
         member._label = label
@@ -79,7 +92,7 @@ def enum_column(enum_class: type[enum.Enum], name: str) -> sa.Enum:
 
 
 @sa.event.listens_for(sa.engine.Engine, "connect")
-def _configure_sqlite(dbapi_connection, connection_record) -> None:
+def _configure_sqlite(dbapi_connection: Any, connection_record: Any) -> None:
     """SQLite leaves foreign keys off and blocks readers during writes unless told otherwise."""
     if type(dbapi_connection).__module__ != "sqlite3":
         return

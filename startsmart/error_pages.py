@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask import Flask, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
 
 from startsmart import clock
 from startsmart.extensions import db, limiter
@@ -83,7 +83,7 @@ def register(app: Flask) -> None:
         if error.code is None or error.code < 400:
             return error
         response = render_error(error.code)
-        if error.code == 405 and error.valid_methods:
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
             return (*response, {"Allow": ", ".join(error.valid_methods)})
         if error.code == 429:
             return (*response, {"Retry-After": _seconds_until_the_limit_resets()})

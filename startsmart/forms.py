@@ -5,19 +5,45 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar
 
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from wtforms import SelectField
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import ValidationError
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # stubs: WTForms 3.2
+from wtforms.validators import InputRequired, StopValidation, ValidationError
 
+from startsmart.database import LabelledEnum
 from startsmart.email_address import InvalidEmail, normalise_email
+
+T = TypeVar("T")
+
+
+def filled(data: T | None) -> T:
+    """The data of a field that has passed ``DataRequired`` or ``InputRequired``: never None,
+    though WTForms types every field's data as optional."""
+    assert data is not None, "filled() reads a field without a required validator"
+    return data
+
+
+class Filled(InputRequired):
+    """``InputRequired`` for a day or time field (``DayField``, ``ClockField``): it also refuses
+    blanks only, which those fields read as no value (None); they passed ``InputRequired`` and
+    reached the service as None. The message is the one for both cases."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.blank_message = message
+
+    def __call__(self, form, field) -> None:
+        super().__call__(form, field)
+        if field.data is None and not field.process_errors:
+            field.errors[:] = []
+            raise StopValidation(self.blank_message)
 
 
 def enum_choices(
-    enum_class: type[Enum], empty_label: Any = None
+    enum_class: type[LabelledEnum], empty_label: Any = None
 ) -> Callable[[], list[SelectChoice]]:
     """Choices for a ``SelectField`` from a ``LabelledEnum``, in the current language; with
     ``empty_label`` a first, empty option.
@@ -54,7 +80,9 @@ class EnumSelectField(SelectField):
     with three such lists, a tenth of the form's CPU time; see docs/performance.md); the list
     is built only when a page shows it."""
 
-    def __init__(self, label=None, validators=None, *, enum: type[Enum], empty_label=None, **kw):
+    def __init__(
+        self, label=None, validators=None, *, enum: type[LabelledEnum], empty_label=None, **kw
+    ):
         super().__init__(label, validators, choices=enum_choices(enum, empty_label), **kw)
         self._allowed = _values(enum, empty_label is not None)
 
@@ -62,9 +90,9 @@ class EnumSelectField(SelectField):
         if self.process_errors or not self.validate_choice:
             return
         if self.data not in self._allowed:
-            raise ValidationError(
-                self.invalid_choice_message or _("Bitte wählen Sie einen Eintrag aus der Liste.")
-            )
+            # invalid_choice_message is new in WTForms 3.3; types-WTForms still describes 3.2.
+            message = self.invalid_choice_message  # type: ignore[attr-defined]
+            raise ValidationError(message or _("Bitte wählen Sie einen Eintrag aus der Liste."))
 
 
 def choices(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:

@@ -7,8 +7,10 @@ login, CSRF token or session.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import cast
 
 import sqlalchemy as sa
+from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Blueprint, current_app, jsonify
@@ -28,7 +30,8 @@ def healthz():
 
 def _migration_heads() -> set[str]:
     migrate: Migrate = current_app.extensions["migrate"].migrate
-    config = migrate.get_config()
+    # Flask-Migrate's Config is an Alembic Config; types-Flask-Migrate cannot say so yet.
+    config = cast(Config, migrate.get_config())
     return set(ScriptDirectory.from_config(config).get_heads())
 
 

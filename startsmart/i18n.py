@@ -28,7 +28,7 @@ def select_locale() -> str:
     """The visitor's chosen language; outside a request (CLI, workers) the default."""
     if has_request_context():
         choice = request.cookies.get(LANGUAGE_COOKIE)
-        if choice in current_app.config["LANGUAGES"]:
+        if choice is not None and choice in current_app.config["LANGUAGES"]:
             return choice
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 

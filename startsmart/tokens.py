@@ -15,12 +15,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from startsmart.database import UTCDateTime
-from startsmart.extensions import db
+from startsmart.extensions import Model, db
 
 TOKEN_BYTES = 32  # 256 bits from the OS's CSPRNG; 43 URL-safe characters
 
 
-class AccessToken(db.Model):
+class AccessToken(Model):
     __tablename__ = "access_token"
 
     id: Mapped[int] = mapped_column(primary_key=True)

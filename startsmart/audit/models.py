@@ -8,10 +8,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from startsmart.database import UTCDateTime
-from startsmart.extensions import db
+from startsmart.extensions import Model
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     """Written in the same transaction as the change it records, so neither exists alone."""
 
     __tablename__ = "audit_event"

@@ -43,8 +43,7 @@ def index():
         since=berlin_to_utc(first, time(0)) if first else None,
         until=berlin_to_utc(last + timedelta(days=1), time(0)) if last else None,
     )
-    page = request.args.get("seite", "1")
-    page = min(max(_number(page) or 1, 1), MAX_PAGE)
+    page = min(max(_number(request.args.get("seite", "1")) or 1, 1), MAX_PAGE)
     events, total = service.events(chosen, page)
     return render_template(
         "audit/index.html",

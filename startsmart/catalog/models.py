@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from startsmart import clock
 from startsmart.database import LabelledEnum, UTCDateTime, enum_column
-from startsmart.extensions import db
+from startsmart.extensions import Model, db
 
 
 class OfferingFormat(LabelledEnum):
@@ -37,7 +37,7 @@ offering_topic = sa.Table(
 )
 
 
-class Topic(db.Model):
+class Topic(Model):
     """A subject of the offerings, e.g. "Monitoring und Evaluation"; to filter and recommend."""
 
     __tablename__ = "topic"
@@ -54,7 +54,7 @@ class Topic(db.Model):
         return f"<Topic {self.slug}>"
 
 
-class Offering(db.Model):
+class Offering(Model):
     """One Start Smart offering in one of the four formats; its dates are ``EventDate`` rows."""
 
     __tablename__ = "offering"
@@ -92,7 +92,7 @@ class Offering(db.Model):
         return f"<Offering {self.slug}>"
 
 
-class EventDate(db.Model):
+class EventDate(Model):
     """A dated session of an offering (Termin), online or at a venue, with limited seats."""
 
     __tablename__ = "event_date"

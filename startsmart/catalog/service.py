@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
 from startsmart.catalog.models import EventDate, EventDateStatus, Offering, OfferingFormat, Topic
@@ -47,7 +49,7 @@ def offering_by_slug(slug: str) -> Offering | None:
     ).scalar_one_or_none()
 
 
-def _upcoming(now: datetime):
+def _upcoming(now: datetime) -> sa.ColumnElement[bool]:
     return sa.and_(EventDate.status == EventDateStatus.PUBLISHED, EventDate.starts_at > now)
 
 
@@ -109,7 +111,7 @@ def month_key(month: date) -> str:
     return f"{month:%Y-%m}"
 
 
-class berlin_month(FunctionElement):  # lower case, like the SQL functions SQLAlchemy names
+class berlin_month(FunctionElement[str]):  # lower case, like the SQL functions SQLAlchemy names
     """``'YYYY-MM'`` of a UTC timestamp in Berlin time, computed by the database."""
 
     type = sa.String()
@@ -117,13 +119,13 @@ class berlin_month(FunctionElement):  # lower case, like the SQL functions SQLAl
 
 
 @compiles(berlin_month, "postgresql")
-def _berlin_month_postgresql(element, compiler, **kw) -> str:
+def _berlin_month_postgresql(element: berlin_month, compiler: SQLCompiler, **kw: Any) -> str:
     at = compiler.process(element.clauses, **kw)
     return f"to_char(({at}) AT TIME ZONE 'Europe/Berlin', 'YYYY-MM')"
 
 
 @compiles(berlin_month, "sqlite")
-def _berlin_month_sqlite(element, compiler, **kw) -> str:
+def _berlin_month_sqlite(element: berlin_month, compiler: SQLCompiler, **kw: Any) -> str:
     # SQLite knows no time zones. Berlin is UTC+1, and UTC+2 in summer time, which by the EU
     # rule (since 1996) runs from the last Sunday of March to the last Sunday of October, each
     # at 01:00 UTC. "31st, minus 6 days, then the next Sunday" is the month's last Sunday.
@@ -136,7 +138,7 @@ def _berlin_month_sqlite(element, compiler, **kw) -> str:
     return f"strftime('%Y-%m', {at}, CASE WHEN {summer} THEN '+2 hours' ELSE '+1 hour' END)"
 
 
-def _listed(now: datetime):
+def _listed(now: datetime) -> sa.Select[*tuple[Any, ...]]:  # no columns yet: callers add them
     """Upcoming dates as the catalogue lists them: published, not started, with a date format."""
     return (
         sa.select()

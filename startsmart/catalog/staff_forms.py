@@ -9,7 +9,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from startsmart.catalog.models import EventDateStatus, OfferingFormat
 from startsmart.form_fields import ClockField, DayField, Form, MaxLength, WholeNumberField
-from startsmart.forms import choices, enum_choices
+from startsmart.forms import Filled, choices, enum_choices
 from startsmart.input_guard import database_int
 
 _REQUIRED = _l("Bitte füllen Sie dieses Feld aus.")
@@ -105,12 +105,12 @@ def _status_choices():
 
 
 def _day():
-    return DayField(_l("Datum"), validators=[InputRequired(_REQUIRED)])
+    return DayField(_l("Datum"), validators=[Filled(_REQUIRED)])
 
 
 def _starts():
     return ClockField(
-        _l("Beginn (Uhrzeit)"), validators=[InputRequired(_REQUIRED)], description=DST_HINT
+        _l("Beginn (Uhrzeit)"), validators=[Filled(_REQUIRED)], description=DST_HINT
     )
 
 
@@ -185,7 +185,7 @@ class DateCreateForm(Form):
 class DatePlaceForm(Form):
     day = _day()
     starts = _starts()
-    ends = ClockField(_l("Ende (Uhrzeit)"), validators=[InputRequired(_REQUIRED)])
+    ends = ClockField(_l("Ende (Uhrzeit)"), validators=[Filled(_REQUIRED)])
     online_url = _online_url()
     venue = _venue()
 

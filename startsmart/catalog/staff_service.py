@@ -6,7 +6,7 @@ Each write is one transaction that the function commits; a rule that says no rai
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -75,9 +75,12 @@ def _topics(topic_ids: Sequence[int], new_topic: str) -> list[Topic]:
     return topics
 
 
-def _slug_taken(model):
+def _slug_taken(model: type[Offering | Topic]) -> Callable[[str], bool]:
     def taken(slug: str) -> bool:
-        return db.session.execute(sa.select(sa.exists().where(model.slug == slug))).scalar_one()
+        found: bool = db.session.execute(
+            sa.select(sa.exists().where(model.slug == slug))
+        ).scalar_one()
+        return found
 
     return taken
 

@@ -25,7 +25,7 @@ from startsmart.dst_notice import flash_if_ambiguous
 from startsmart.errors import DomainError
 from startsmart.extensions import db
 from startsmart.form_fields import attach_error
-from startsmart.forms import choices
+from startsmart.forms import choices, filled
 from startsmart.registrations import date_changes
 from startsmart.registrations.queries import seats_by_date
 from startsmart.staff.access import staff_required
@@ -50,8 +50,8 @@ def _date_page(date_id: int) -> str:
 def _offering_input(form: OfferingForm) -> staff_service.OfferingInput:
     return staff_service.OfferingInput(
         title=form.title.data,
-        summary=form.summary.data,
-        description=form.description.data,
+        summary=filled(form.summary.data),
+        description=filled(form.description.data),
         topic_ids=form.topics.data or (),
         new_topic=form.new_topic.data or "",
         default_capacity=form.default_capacity.data,
@@ -255,7 +255,7 @@ def date_place(date_id: int):
                 event_date.id,
                 form.day.data,
                 form.starts.data,
-                form.ends.data,
+                filled(form.ends.data),
                 form.online_url.data,
                 form.venue.data,
                 current_user,

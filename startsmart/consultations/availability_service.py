@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import TypeVar
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -191,7 +192,10 @@ def add_weekly_hours(
     return hours
 
 
-def _owned(model, row_id: int, actor: StaffUser, missing: str):
+_Owned = TypeVar("_Owned", WeeklyHours, AdvisorAbsence, ExtraHours)
+
+
+def _owned(model: type[_Owned], row_id: int, actor: StaffUser, missing: str) -> _Owned:
     row = db.session.get(model, row_id)
     if row is None:
         raise DomainError(missing)

@@ -19,7 +19,7 @@ from startsmart.dst_notice import flash_if_ambiguous
 from startsmart.errors import DomainError
 from startsmart.extensions import db
 from startsmart.form_fields import attach_error
-from startsmart.forms import choices
+from startsmart.forms import choices, filled
 from startsmart.i18n import berlin_date
 from startsmart.input_guard import database_int
 from startsmart.staff.access import staff_required
@@ -134,8 +134,8 @@ def add_weekly(advisor_id: int):
             lambda: service.add_weekly_hours(
                 advisor.id,
                 form.weekday.data if form.weekday.data is not None else -1,
-                form.start.data,
-                form.end.data,
+                filled(form.start.data),
+                filled(form.end.data),
                 form.channels.data or (),
                 current_user,
                 clock.now(),
@@ -158,8 +158,8 @@ def add_absence(advisor_id: int):
             form,
             lambda: service.add_absence(
                 advisor.id,
-                form.first_day.data,
-                form.last_day.data,
+                filled(form.first_day.data),
+                filled(form.last_day.data),
                 form.note.data or "",
                 current_user,
                 clock.now(),
@@ -191,9 +191,9 @@ def add_extra(advisor_id: int):
     form = ExtraHoursForm(prefix="extra")
     if form.validate_on_submit():
         window = service.ExtraWindowInput(
-            day=form.day.data,
-            start=form.start.data,
-            end=form.end.data,
+            day=filled(form.day.data),
+            start=filled(form.start.data),
+            end=filled(form.end.data),
             channels=tuple(form.channels.data or ()),
             conference_id=form.conference.data,
             label=form.label.data or "",

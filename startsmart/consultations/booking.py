@@ -86,20 +86,23 @@ def _refusal(refusals: list[SlotRefusal], channel: Channel) -> SlotTaken:
 
 
 def _refusal_message(refusal: SlotRefusal) -> str:
+    message: str  # gettext is untyped (Flask-Babel has no stubs)
     if refusal in (SlotRefusal.TOO_SOON, SlotRefusal.BEYOND_HORIZON):
-        return _(
+        message = _(
             "Dieser Zeitpunkt kann nicht (mehr) gebucht werden. Bitte wählen Sie einen der "
             "angezeigten freien Termine."
         )
-    if refusal is SlotRefusal.MISALIGNED:
-        return _(
+    elif refusal is SlotRefusal.MISALIGNED:
+        message = _(
             "Diesen Zeitpunkt bieten wir nicht an. Bitte wählen Sie einen der angezeigten "
             "freien Termine."
         )
-    return _(
-        "Dieser Termin ist leider gerade vergeben worden. Bitte wählen Sie einen anderen "
-        "freien Termin."
-    )
+    else:
+        message = _(
+            "Dieser Termin ist leider gerade vergeben worden. Bitte wählen Sie einen anderen "
+            "freien Termin."
+        )
+    return message
 
 
 def check_eligibility(
@@ -178,12 +181,12 @@ def _free_advisor(
     never = datetime.min.replace(tzinfo=now.tzinfo)
     candidates.sort(key=lambda a: (load[a.advisor_id], idle[a.advisor_id] or never, a.advisor_id))
     for candidate in candidates:
-        advisor = _lock_advisor(candidate.advisor_id)
+        locked = _lock_advisor(candidate.advisor_id)
         # Under the lock, with the bookings as they are now: still free?
         fresh = schedule.bookings(now, [candidate.advisor_id], exclude=exclude_consultation)
         refusal = check_slot(candidate, fresh, rules, now, starts_at, channel.value)
-        if advisor is not None and advisor.active and refusal is None:
-            return advisor
+        if locked is not None and locked.active and refusal is None:
+            return locked
         refusals.append(refusal or SlotRefusal.TAKEN)
     raise _refusal(refusals, channel)
 
@@ -218,7 +221,7 @@ def book(
         raise DomainError(_("Für ein Telefongespräch brauchen wir Ihre Telefonnummer."), "phone")
     municipality_id = resolve_municipality(request.municipality)
     # One booking per municipality at a time: two colleagues booking at once queue up here.
-    municipality = db.session.get(
+    municipality = db.session.get_one(
         Municipality, municipality_id, with_for_update=True, populate_existing=True
     )
     # The override is recorded only where it was needed, so the flag marks real exceptions.
@@ -330,7 +333,8 @@ def confirm(token: str, now: datetime) -> Consultation:
         raise DomainError(_("Diese Beratung wurde abgesagt."))
     if now >= consultation.starts_at:
         raise DomainError(_("Dieser Termin liegt in der Vergangenheit."))
-    if consultation.status is ConsultationStatus.EXPIRED or consultation.hold_expires_at <= now:
+    hold = consultation.hold_expires_at  # set with every pending booking
+    if consultation.status is ConsultationStatus.EXPIRED or (hold is not None and hold <= now):
         # Too late: take the slot again only if it is still free for the same advisor.
         fresh = schedule.bookings(now, [consultation.advisor_id], exclude=consultation.id)
         availability = schedule.advisors([consultation.advisor_id])
@@ -389,7 +393,7 @@ def _cancel(
 def withdraw(consultation_id: int, now: datetime) -> None:
     """Cancel on the person's behalf (they asked for their data to be deleted): CANCEL to both
     parties; not committed — the caller's unit of work."""
-    consultation = db.session.get(Consultation, consultation_id)
+    consultation = db.session.get_one(Consultation, consultation_id)
     _lock_advisor(consultation.advisor_id)
     db.session.refresh(consultation)
     if consultation.is_active and now < consultation.starts_at:

@@ -41,7 +41,7 @@ def has_feed(advisor: StaffUser, now: datetime) -> bool:
                 tokens.AccessToken.expires_at > now,
             )
         )
-    ).scalar()
+    ).scalar_one()
 
 
 def feed_for_token(token: str, now: datetime) -> bytes | None:

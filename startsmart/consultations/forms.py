@@ -5,7 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, SelectMultipleField, TelField, TextAreaField
+from wtforms import (
+    EmailField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TelField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -72,10 +79,12 @@ class RescheduleForm(SlotChoiceForm):
     )
 
 
-class BookingForm(SlotChoiceForm):
-    name = RegistrationForm.name
-    email = RegistrationForm.email
-    function = RegistrationForm.function
+class BookingForm(RescheduleForm):
+    # The registration form's fields, shared. Read off a class, the stubs type a field as
+    # unbound; an instance holds it bound, which the annotations of those the views read say.
+    name: StringField = RegistrationForm.name  # type: ignore[assignment]
+    email: EmailField = RegistrationForm.email  # type: ignore[assignment]
+    function: StringField = RegistrationForm.function  # type: ignore[assignment]
     municipality = RegistrationForm.municipality
     state = RegistrationForm.state
     municipality_kind = RegistrationForm.municipality_kind
@@ -85,7 +94,6 @@ class BookingForm(SlotChoiceForm):
         empty_label=_l("Bitte wählen"),
         validators=[DataRequired(_l("Bitte wählen Sie die ungefähre Einwohnerzahl."))],
     )
-    phone = RescheduleForm.phone
     situation = TextAreaField(
         _l("Ausgangslage"),
         description=_l(
@@ -108,7 +116,7 @@ class BookingForm(SlotChoiceForm):
         validators=[Optional()],
     )
     privacy = RegistrationForm.privacy
-    website = RegistrationForm.website
+    website: StringField = RegistrationForm.website  # type: ignore[assignment]
 
 
 class ReasonForm(Form):

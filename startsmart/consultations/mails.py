@@ -26,6 +26,7 @@ from startsmart.invitations.compose import Draft, Invitation, Recipient, organiz
 from startsmart.invitations.ical import Attendee, CalendarEvent, Method
 from startsmart.invitations.outbox import Intent, queue_intent, queue_mail, renders
 from startsmart.links import public_url
+from startsmart.municipalities.models import Person
 from startsmart.staff.models import StaffUser
 
 TOKEN_PURPOSE = "consultation"
@@ -60,13 +61,21 @@ def where(consultation: Consultation | Snapshot) -> str:
     return _("Videokonferenz (den Link erhalten Sie vor dem Termin)")
 
 
+def _person(consultation: Consultation | Snapshot) -> Person | PersonFacts:
+    # Only a consultation anonymised after the retention period has no person, and it gets no
+    # more mail.
+    person = consultation.person
+    assert person is not None, "a mail about an anonymised consultation"
+    return person
+
+
 def calendar_event(
     consultation: Consultation | Snapshot,
     advisors: tuple[StaffUser | AdvisorFacts, ...],
     manage: str | None,
     cancelled: bool = False,
 ) -> CalendarEvent:
-    person = consultation.person
+    person = _person(consultation)
     municipality = consultation.municipality.name if consultation.municipality else ""
     lines = [
         _("Initialberatung von Start Smart für %(municipality)s", municipality=municipality),
@@ -148,7 +157,7 @@ def _advisor(advisor: StaffUser) -> dict[str, str]:
 
 def snapshot(consultation: Consultation) -> dict[str, Any]:
     """The facts of ``consultation`` a mail may show, as JSON."""
-    person = consultation.person
+    person = _person(consultation)
     municipality = consultation.municipality
     conference = consultation.conference
     return {
@@ -176,8 +185,8 @@ def from_snapshot(facts: Mapping[str, Any]) -> Snapshot:
         id=facts["id"],
         locale=facts["locale"],
         ical_sequence=facts["ical_sequence"],
-        starts_at=moment_or_none(facts["starts_at"]),
-        ends_at=moment_or_none(facts["ends_at"]),
+        starts_at=datetime.fromisoformat(facts["starts_at"]),
+        ends_at=datetime.fromisoformat(facts["ends_at"]),
         hold_expires_at=moment_or_none(facts["hold_expires_at"]),
         channel=Channel(facts["channel"]),
         phone=facts["phone"],
@@ -202,7 +211,7 @@ def _queue(
     """Queue ``template`` for the municipality, or for ``advisor``; ``context`` must be JSON."""
     queue_intent(
         Intent(
-            recipient=advisor.email if advisor is not None else consultation.person.email,
+            recipient=advisor.email if advisor is not None else _person(consultation).email,
             kind=template,
             renderer=RENDERER,
             facts={
@@ -282,7 +291,7 @@ def to_advisor(
 def follow_up(consultation: Consultation, now: datetime) -> None:
     """The recommended next steps, composed at once: they name dates of the catalogue, and
     staff send it by hand, one at a time."""
-    person = consultation.person
+    person = _person(consultation)
     to = Recipient(person.email, person.name, consultation.locale)
     with force_locale(to.locale):
         where_ = where(consultation)

@@ -12,7 +12,7 @@ from startsmart import clock
 from startsmart.catalog.models import EventDate, Topic
 from startsmart.conferences.models import Conference
 from startsmart.database import LabelledEnum, UTCDateTime, enum_column
-from startsmart.extensions import db
+from startsmart.extensions import Model, db
 from startsmart.municipalities.models import Municipality, Person
 from startsmart.staff.models import StaffUser
 
@@ -27,7 +27,7 @@ def channels_column() -> sa.String:
     return sa.String(40)  # comma-separated Channel values, e.g. "video,phone"
 
 
-class WeeklyHours(db.Model):
+class WeeklyHours(Model):
     """A recurring consultation window of an advisor, in Berlin wall-clock time."""
 
     __tablename__ = "weekly_hours"
@@ -49,7 +49,7 @@ class WeeklyHours(db.Model):
     )
 
 
-class AdvisorAbsence(db.Model):
+class AdvisorAbsence(Model):
     """Whole days an advisor is away (Berlin dates, both included)."""
 
     __tablename__ = "advisor_absence"
@@ -65,7 +65,7 @@ class AdvisorAbsence(db.Model):
     __table_args__ = (sa.CheckConstraint("last_day >= first_day", name="last_not_before_first"),)
 
 
-class ExtraHours(db.Model):
+class ExtraHours(Model):
     """A one-off window, e.g. on site at a regional conference."""
 
     __tablename__ = "extra_hours"
@@ -119,7 +119,7 @@ consultation_recommendation = sa.Table(
 )
 
 
-class Consultation(db.Model):
+class Consultation(Model):
     """An initial consultation: one municipality, one advisor, one hour."""
 
     __tablename__ = "consultation"

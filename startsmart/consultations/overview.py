@@ -14,7 +14,7 @@ from startsmart.staff.models import Role, StaffUser
 RECENT_DAYS = 90
 
 
-def _query(advisor_id: int | None):
+def _query(advisor_id: int | None) -> sa.Select[Consultation]:
     query = sa.select(Consultation).options(
         selectinload(Consultation.municipality), selectinload(Consultation.advisor)
     )
@@ -29,7 +29,9 @@ def upcoming(now: datetime, advisor_id: int | None = None) -> list[Consultation]
     return list(db.session.execute(query.order_by(Consultation.starts_at)).scalars())
 
 
-def recent(now: datetime, advisor_id: int | None = None, days: int = RECENT_DAYS) -> list:
+def recent(
+    now: datetime, advisor_id: int | None = None, days: int = RECENT_DAYS
+) -> list[Consultation]:
     """Consultations held in the last ``days`` days, the latest first."""
     query = _query(advisor_id).where(
         Consultation.status == ConsultationStatus.CONFIRMED,

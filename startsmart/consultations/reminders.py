@@ -9,6 +9,7 @@ from flask import current_app
 
 from startsmart.consultations import mails
 from startsmart.consultations.models import Consultation, ConsultationStatus
+from startsmart.database import rowcount
 from startsmart.extensions import db
 
 
@@ -26,14 +27,19 @@ def send_due(now: datetime) -> int:
     db.session.commit()
     queued = 0
     for consultation_id, confirmed_at, starts_at in candidates:
-        claimed = db.session.execute(
-            sa.update(Consultation)
-            .where(Consultation.id == consultation_id, Consultation.reminder_queued_at.is_(None))
-            .values(reminder_queued_at=now)
-        ).rowcount
+        claimed = rowcount(
+            db.session.execute(
+                sa.update(Consultation)
+                .where(
+                    Consultation.id == consultation_id,
+                    Consultation.reminder_queued_at.is_(None),
+                )
+                .values(reminder_queued_at=now)
+            )
+        )
         # Booked (walk-in) or confirmed inside the window: the invitation is fresh, no reminder.
         if claimed and confirmed_at is not None and confirmed_at <= starts_at - window:
-            mails.reminder(db.session.get(Consultation, consultation_id), now)
+            mails.reminder(db.session.get_one(Consultation, consultation_id), now)
             queued += 1
         db.session.commit()
     return queued

@@ -17,6 +17,7 @@ from startsmart.consultations.models import (
     WeeklyHours,
 )
 from startsmart.consultations.slots import (
+    Absence,
     AdvisorAvailability,
     Booking,
     ExtraWindow,
@@ -53,31 +54,36 @@ def advisors(advisor_ids: Iterable[int] | None = None) -> list[AdvisorAvailabili
     if advisor_ids is not None:
         query = query.where(StaffUser.id.in_(list(advisor_ids)))
     ids = list(db.session.execute(query.order_by(StaffUser.id)).scalars())
-    weekly: dict[int, list] = {i: [] for i in ids}
-    extra: dict[int, list] = {i: [] for i in ids}
-    absent: dict[int, list] = {i: [] for i in ids}
+    weekly: dict[int, list[WeeklyWindow]] = {i: [] for i in ids}
+    extra: dict[int, list[ExtraWindow]] = {i: [] for i in ids}
+    absent: dict[int, list[Absence]] = {i: [] for i in ids}
     for row in db.session.execute(
         sa.select(WeeklyHours).where(WeeklyHours.advisor_id.in_(ids))
     ).scalars():
         weekly[row.advisor_id].append(
             WeeklyWindow(row.weekday, row.start_time, row.end_time, _channels(row.channels))
         )
-    for row in db.session.execute(
+    for extra_row in db.session.execute(
         sa.select(ExtraHours).where(ExtraHours.advisor_id.in_(ids))
     ).scalars():
-        extra[row.advisor_id].append(
-            ExtraWindow(row.starts_at, row.ends_at, _channels(row.channels), row.label or None)
+        extra[extra_row.advisor_id].append(
+            ExtraWindow(
+                extra_row.starts_at,
+                extra_row.ends_at,
+                _channels(extra_row.channels),
+                extra_row.label or None,
+            )
         )
-    for row in db.session.execute(
+    for absence in db.session.execute(
         sa.select(AdvisorAbsence).where(AdvisorAbsence.advisor_id.in_(ids))
     ).scalars():
-        absent[row.advisor_id].append(absence_days(row.first_day, row.last_day))
+        absent[absence.advisor_id].append(absence_days(absence.first_day, absence.last_day))
     return [
         AdvisorAvailability(i, tuple(weekly[i]), tuple(extra[i]), tuple(absent[i])) for i in ids
     ]
 
 
-def blocking_condition(now: datetime):
+def blocking_condition(now: datetime) -> sa.ColumnElement[bool]:
     """Consultations that occupy their advisor: confirmed ones, and pending ones still held."""
     return sa.or_(
         Consultation.status == ConsultationStatus.CONFIRMED,

@@ -142,10 +142,15 @@ def free_slots(
                 entry[1].update(channels)
     slots = []
     for starts in sorted(merged):
-        advisor_ids, channels = merged[starts]
+        advisor_ids, slot_channels = merged[starts]
         starts_at = instant(starts)
         slots.append(
-            Slot(starts_at, starts_at + rules.duration, frozenset(advisor_ids), frozenset(channels))
+            Slot(
+                starts_at,
+                starts_at + rules.duration,
+                frozenset(advisor_ids),
+                frozenset(slot_channels),
+            )
         )
     return slots
 
@@ -260,6 +265,7 @@ def _advisor_starts(
         lowest = -(-max(run[0][0], first) // step) * step
         highest = min(run[-1][1] - duration, last)
         for starts in range(lowest, highest + 1, step):
+            channels: frozenset[str] | None
             if len(run) == 1:
                 channels = run[0][2]
             else:

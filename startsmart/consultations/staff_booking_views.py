@@ -22,7 +22,7 @@ from startsmart.consultations.staff_forms import StaffBookingForm
 from startsmart.errors import DomainError
 from startsmart.extensions import db
 from startsmart.form_fields import attach_error
-from startsmart.forms import choices
+from startsmart.forms import choices, filled
 from startsmart.i18n import berlin_datetime
 from startsmart.input_guard import database_int, query_day
 from startsmart.municipalities.forms import municipality_input
@@ -93,8 +93,8 @@ def _request(form: StaffBookingForm, channel: Channel) -> booking.BookingRequest
         starts_at=_start(form.starts_at.data),
         channel=channel,
         municipality=municipality_input(form),
-        name=form.name.data,
-        email=form.email.data,
+        name=filled(form.name.data),
+        email=filled(form.email.data),
         phone=form.phone.data or "",
         situation=form.situation.data or "",
     )
@@ -124,12 +124,13 @@ def new():
             _fill(form, _slots(conference, channel, day, now))  # the taken slot is gone
             attach_error(form, error)
             if isinstance(error, booking.NotEligible):
-                form.override.errors.append(
+                form.override.errors = [
+                    *form.override.errors,
                     _(
                         "Soll die Beratung trotzdem stattfinden, setzen Sie hier das Häkchen "
                         "und buchen Sie noch einmal."
-                    )
-                )
+                    ),
+                ]
         else:
             flash(
                 _(

@@ -10,7 +10,7 @@ from startsmart.consultations.availability_service import MAX_NOTE, WEEKDAYS
 from startsmart.consultations.forms import CheckboxList
 from startsmart.consultations.models import Channel
 from startsmart.form_fields import ClockField, DayField, Form, MaxLength, PhoneNumber
-from startsmart.forms import UsableEmail, choices, enum_choices
+from startsmart.forms import Filled, UsableEmail, choices, enum_choices
 from startsmart.input_guard import database_int
 from startsmart.municipalities.forms import staff_municipality_fields
 
@@ -51,16 +51,16 @@ class WeeklyHoursForm(Form):
         validate_choice=False,  # the service says "please choose a weekday"
         validators=[InputRequired(_REQUIRED)],
     )
-    start = ClockField(_l("Beginn"), validators=[InputRequired(_REQUIRED)], description=GRID_HINT)
-    end = ClockField(_l("Ende"), validators=[InputRequired(_REQUIRED)])
+    start = ClockField(_l("Beginn"), validators=[Filled(_REQUIRED)], description=GRID_HINT)
+    end = ClockField(_l("Ende"), validators=[Filled(_REQUIRED)])
     channels = _channels(_l("Art des Gesprächs"), ["video", "phone"])
 
 
 class AbsenceForm(Form):
-    first_day = DayField(_l("Erster Tag"), validators=[InputRequired(_REQUIRED)])
+    first_day = DayField(_l("Erster Tag"), validators=[Filled(_REQUIRED)])
     last_day = DayField(
         _l("Letzter Tag"),
-        validators=[InputRequired(_REQUIRED)],
+        validators=[Filled(_REQUIRED)],
         description=_l("Für einen einzelnen Tag: zweimal dasselbe Datum."),
     )
     note = StringField(
@@ -71,9 +71,9 @@ class AbsenceForm(Form):
 
 
 class ExtraHoursForm(Form):
-    day = DayField(_l("Datum"), validators=[InputRequired(_REQUIRED)])
-    start = ClockField(_l("Beginn"), validators=[InputRequired(_REQUIRED)], description=DST_HINT)
-    end = ClockField(_l("Ende"), validators=[InputRequired(_REQUIRED)])
+    day = DayField(_l("Datum"), validators=[Filled(_REQUIRED)])
+    start = ClockField(_l("Beginn"), validators=[Filled(_REQUIRED)], description=DST_HINT)
+    end = ClockField(_l("Ende"), validators=[Filled(_REQUIRED)])
     channels = _channels(_l("Art des Gesprächs"), ["on_site"])
     conference = SelectField(
         _l("Regionalkonferenz"),

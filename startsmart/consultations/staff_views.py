@@ -17,7 +17,7 @@ from startsmart.consultations.staff_forms import NotesForm, ReassignForm, StaffC
 from startsmart.errors import DomainError
 from startsmart.extensions import db
 from startsmart.form_fields import attach_error
-from startsmart.forms import choices
+from startsmart.forms import choices, filled
 from startsmart.i18n import berlin_datetime
 from startsmart.staff.access import staff_required
 from startsmart.staff.models import Role
@@ -183,10 +183,9 @@ def send_follow_up(consultation_id: int):
         db.session.rollback()
         flash(error.message, "error")
     else:
-        flash(
-            _("Das Follow-up ist an %(email)s unterwegs.", email=consultation.person.email),
-            "success",
-        )
+        person = consultation.person
+        assert person is not None  # followup.send refuses a consultation without one
+        flash(_("Das Follow-up ist an %(email)s unterwegs.", email=person.email), "success")
     return redirect(url_for(".detail", consultation_id=consultation.id))
 
 
@@ -220,7 +219,9 @@ def cancel(consultation_id: int):
     form = StaffCancelForm()
     if form.validate_on_submit():
         try:
-            booking.cancel_by_staff(consultation.id, current_user, form.reason.data, clock.now())
+            booking.cancel_by_staff(
+                consultation.id, current_user, filled(form.reason.data), clock.now()
+            )
         except DomainError as error:
             if refusal := _refused(form, error, consultation):
                 return refusal

@@ -37,6 +37,7 @@ from startsmart.consultations.models import Channel, ConsultationStatus
 from startsmart.errors import DomainError
 from startsmart.extensions import db, limiter
 from startsmart.forms import choices as as_choices
+from startsmart.forms import filled
 from startsmart.input_guard import database_int, query_day
 from startsmart.municipalities.forms import municipality_input
 from startsmart.municipalities.models import (
@@ -164,11 +165,11 @@ def _conference_arg() -> Conference | None:
 
 def _request_from(form: BookingForm) -> booking.BookingRequest:
     return booking.BookingRequest(
-        starts_at=parse_start(form.starts_at.data),
+        starts_at=filled(parse_start(form.starts_at.data)),  # _a_point_in_time checked it
         channel=Channel(form.channel.data),
         municipality=municipality_input(form),
-        name=form.name.data,
-        email=form.email.data,
+        name=filled(form.name.data),
+        email=filled(form.email.data),
         function=form.function.data or "",
         phone=form.phone.data or "",
         situation=form.situation.data or "",
@@ -269,7 +270,7 @@ def reschedule(token: str):
         try:
             booking.reschedule(
                 token,
-                parse_start(form.starts_at.data),
+                filled(parse_start(form.starts_at.data)),  # _a_point_in_time checked it
                 Channel(form.channel.data),
                 now,
                 phone=form.phone.data or "",

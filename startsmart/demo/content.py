@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import time
+from typing import TypedDict
 
 from startsmart.catalog.models import OfferingFormat
 from startsmart.municipalities.models import FederalState as S
@@ -129,7 +130,17 @@ DATES = [
     ("austausch-organisation", 65, 10, "KTS, Berlin (Ort wird mit der Bestätigung mitgeteilt)"),
 ]
 
-CONFERENCE = {
+class DemoConference(TypedDict):
+    title: str
+    slug: str
+    city: str
+    venue: str
+    days_ahead: int
+    hours: tuple[int, int, int, int]  # Berlin start and end, hour and minute
+    description: str
+
+
+CONFERENCE: DemoConference = {
     "title": "Regionalkonferenz Nord der Modellprojekte Smart Cities",
     "slug": "regionalkonferenz-nord",
     "city": "Flensburg",

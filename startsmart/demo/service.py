@@ -106,11 +106,13 @@ def load_demo(now: datetime) -> DemoSummary | None:
     return DemoSummary(len(offerings), len(dates), len(municipalities), len(staff))
 
 
-def _consultation_hours(staff: list[StaffUser], conference: Conference) -> list:
+def _consultation_hours(
+    staff: list[StaffUser], conference: Conference
+) -> list[WeeklyHours | ExtraHours]:
     """Advisors' weekly hours (Mon–Thu mornings and afternoons, by video or phone) and two
     hours on site at the demo conference."""
     advisors = [user for user in staff if user.role is Role.ADVISOR]
-    hours = []
+    hours: list[WeeklyHours | ExtraHours] = []
     for advisor in advisors:
         for weekday in range(4):
             for start, end in content.CONSULTATION_HOURS:

@@ -18,7 +18,8 @@ from urllib.parse import urlsplit
 
 from icalendar import Calendar, Event, vCalAddress, vText
 
-from startsmart.invitations.vtimezone import BERLIN, berlin_vtimezone
+from startsmart.clock import BERLIN
+from startsmart.invitations.vtimezone import berlin_vtimezone
 
 PRODID = "-//KTS Modellprojekte Smart Cities//Start Smart//DE"
 
@@ -125,7 +126,8 @@ def build_calendar(
     stamp = now.astimezone(UTC).replace(microsecond=0)
     for event in events:
         calendar.add_component(_vevent(event, stamp))
-    return calendar.to_ical()
+    ical: bytes = calendar.to_ical()
+    return ical
 
 
 def _check_method_rules(method: Method, events: tuple[CalendarEvent, ...]) -> None:

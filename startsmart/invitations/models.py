@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from startsmart import clock
 from startsmart.database import LabelledEnum, UTCDateTime, enum_column
-from startsmart.extensions import db
+from startsmart.extensions import Model
 
 
 class OutboxStatus(LabelledEnum):
@@ -20,7 +20,7 @@ class OutboxStatus(LabelledEnum):
     FAILED = "failed", _l("fehlgeschlagen")  # refused for good, or too many attempts
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Model):
     """One e-mail to one recipient, stored complete (RFC 5322 bytes) so delivery needs nothing
     but this row, and a retry sends exactly what the first attempt tried to send.
 

@@ -129,7 +129,8 @@ def queue_intent(intent: Intent) -> int:
         "created_at": intent.now,
         "next_attempt_at": intent.now,
     }
-    return db.session.execute(_INSERT_MESSAGE, values).scalar_one()
+    message_id: int = db.session.execute(_INSERT_MESSAGE, values).scalar_one()
+    return message_id
 
 
 @dataclass
@@ -175,7 +176,7 @@ def deliver_due(worker: str | None = None, max_batches: int | None = None) -> De
     return report
 
 
-def _due(now: datetime):
+def _due(now: datetime) -> sa.ColumnElement[bool]:
     return sa.or_(
         sa.and_(OutboxMessage.status == OutboxStatus.QUEUED, OutboxMessage.next_attempt_at <= now),
         sa.and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.lease_expires_at < now),

@@ -65,7 +65,9 @@ class SmtpSession:
         if self._connection is None or self._connection.host is None:
             self._connection = _TimedConnection(current_app.extensions["mail"])
             self._connection.__enter__()
-        return self._connection.host
+        host = self._connection.host
+        assert host is not None  # __enter__ has just opened it, or it was open
+        return host
 
     def close(self) -> None:
         if self._connection is not None and self._connection.host is not None:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from startsmart import clock
 from startsmart.database import LabelledEnum, UTCDateTime, enum_column
-from startsmart.extensions import db
+from startsmart.extensions import Model
 
 
 class MunicipalityKind(LabelledEnum):
@@ -57,7 +57,7 @@ class PopulationClass(LabelledEnum):
 NAME_KEY_LENGTH = 200
 
 
-class Municipality(db.Model):
+class Municipality(Model):
     """A Kommune: city, town, district or regional association that uses Start Smart."""
 
     __tablename__ = "municipality"
@@ -98,7 +98,7 @@ def name_key(name: str) -> str:
     return " ".join(name.split()).casefold()[:NAME_KEY_LENGTH]
 
 
-class Person(db.Model):
+class Person(Model):
     """Somebody outside KTS who registers, books or takes part; found again by e-mail."""
 
     __tablename__ = "person"

@@ -96,7 +96,7 @@ class PersonRow:
 
 
 @functools.cache
-def person_upsert(dialect_name: str, returning: bool):
+def person_upsert(dialect_name: str, returning: bool) -> sa.Insert:
     """INSERT … ON CONFLICT (email) DO UPDATE [… RETURNING id], PostgreSQL or SQLite."""
     dialect = postgresql if dialect_name == "postgresql" else sqlite
     table = Person.__table__
@@ -120,7 +120,8 @@ def person_upsert(dialect_name: str, returning: bool):
             ),
         },
     )
-    return upsert.returning(table.c.id) if returning else upsert
+    statement: sa.Insert = upsert.returning(table.c.id) if returning else upsert
+    return statement
 
 
 def resolve_municipality(given: MunicipalityInput) -> int:
@@ -199,7 +200,8 @@ def write_person(values: dict[str, Any]) -> int:
     dialect = db.session.get_bind().dialect
     upsert = person_upsert(dialect.name, dialect.insert_returning)
     if dialect.insert_returning:
-        return db.session.execute(upsert, values).scalar_one()
+        person_id: int = db.session.execute(upsert, values).scalar_one()
+        return person_id
     db.session.execute(upsert, values)  # SQLite before 3.35: a second statement finds the row
     return db.session.execute(
         sa.select(Person.id).where(Person.email == values["email"])

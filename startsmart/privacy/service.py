@@ -26,6 +26,7 @@ from startsmart.clock import iso_or_none
 from startsmart.conferences.models import Conference, SpeedDatingParticipant, SpeedDatingSession
 from startsmart.consultations import booking
 from startsmart.consultations.models import BLOCKING, Consultation
+from startsmart.database import rowcount
 from startsmart.extensions import db
 from startsmart.invitations.models import OutboxMessage, OutboxStatus
 from startsmart.municipalities.models import Person
@@ -244,20 +245,24 @@ def purge(now: datetime) -> PurgeReport:
     report.people = sum(_delete_if_unreferenced(pid) for pid in sorted(report.person_ids))
     # Mail bodies are needed only while a message is on its way (and to look into a failure).
     mail_cutoff = now - timedelta(days=current_app.config["OUTBOX_KEEP_DAYS"])
-    report.mail_bodies = db.session.execute(
-        sa.update(OutboxMessage)
-        .where(
-            OutboxMessage.status.in_(SETTLED),
-            OutboxMessage.created_at <= mail_cutoff,
-            OutboxMessage.recipient != "",
+    report.mail_bodies = rowcount(
+        db.session.execute(
+            sa.update(OutboxMessage)
+            .where(
+                OutboxMessage.status.in_(SETTLED),
+                OutboxMessage.created_at <= mail_cutoff,
+                OutboxMessage.recipient != "",
+            )
+            .values(recipient="", subject="", raw=b"")
         )
-        .values(recipient="", subject="", raw=b"")
-    ).rowcount
-    report.audit_events = db.session.execute(
-        sa.update(AuditEvent)
-        .where(AuditEvent.at <= cutoff, sa.cast(AuditEvent.details, sa.Text) != "{}")
-        .values(details={})
-    ).rowcount
+    )
+    report.audit_events = rowcount(
+        db.session.execute(
+            sa.update(AuditEvent)
+            .where(AuditEvent.at <= cutoff, sa.cast(AuditEvent.details, sa.Text) != "{}")
+            .values(details={})
+        )
+    )
     db.session.execute(
         sa.update(AuditEvent)
         .where(AuditEvent.at <= cutoff, AuditEvent.action == "staff.login_failed")

@@ -8,9 +8,11 @@ from flask_wtf import FlaskForm
 
 from startsmart import clock
 from startsmart.consultations import booking
+from startsmart.consultations.models import Consultation
 from startsmart.extensions import db, limiter
 from startsmart.privacy import service
 from startsmart.registrations import service as registrations
+from startsmart.registrations.models import Registration
 
 bp = Blueprint("privacy", __name__)
 
@@ -21,6 +23,7 @@ class ConfirmForm(FlaskForm):
 
 def _person_for(kind: str, token: str):
     now = clock.now()
+    item: Registration | Consultation | None
     if kind == "anmeldung":
         item = registrations.registration_for_token(token, now)
     elif kind == "beratung":

@@ -7,6 +7,7 @@ CANCEL; the others a plain mail.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -91,9 +92,9 @@ def move_date(date_id: int, place: DatePlace, actor: StaffUser, now: datetime) -
     return len(registrations)
 
 
-def _describe_changes(date: EventDate, place: DatePlace) -> list:
+def _describe_changes(date: EventDate, place: DatePlace) -> list[Callable[[], str]]:
     # Lazily worded, so each person reads them in their own language.
-    changes = []
+    changes: list[Callable[[], str]] = []
     if (date.starts_at, date.ends_at) != (place.starts_at, place.ends_at):
         changes.append(lambda: _("Neue Zeit"))
     if date.venue != place.venue:

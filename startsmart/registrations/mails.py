@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import Enum
 from typing import Any
 
 from flask import current_app
@@ -22,6 +21,7 @@ from flask_babel import gettext as _
 
 from startsmart import tokens
 from startsmart.catalog.calendar import offering_url, uid_domain
+from startsmart.catalog.models import OfferingFormat
 from startsmart.clock import iso_or_none, moment_or_none
 from startsmart.extensions import db
 from startsmart.invitations.compose import Draft, Invitation, Recipient, organizer
@@ -147,9 +147,12 @@ def snapshot(registration: Registration | Snapshot) -> dict[str, Any]:
                 "title": offering.title,
                 "summary": offering.summary,
                 "slug": offering.slug,
-                "format": offering.format.value
-                if isinstance(offering.format, Enum)
-                else offering.format,
+                # A snapshot read back carries the value already.
+                "format": (
+                    offering.format.value
+                    if isinstance(offering.format, OfferingFormat)
+                    else offering.format
+                ),
             },
         },
         "person": {"name": person.name, "email": person.email},

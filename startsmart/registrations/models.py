@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from startsmart import clock
 from startsmart.catalog.models import EventDate
 from startsmart.database import LabelledEnum, UTCDateTime, enum_column
-from startsmart.extensions import db
+from startsmart.extensions import Model
 from startsmart.municipalities.models import Municipality, Person
 from startsmart.staff.models import StaffUser
 
@@ -33,7 +33,7 @@ class Attendance(LabelledEnum):
     NO_SHOW = "no_show", _l("nicht erschienen")
 
 
-class Registration(db.Model):
+class Registration(Model):
     """One person on one date. At most one active registration per person and date."""
 
     __tablename__ = "registration"
@@ -110,7 +110,7 @@ class ConsentKind(LabelledEnum):
     PHOTOS = "photos", _l("Fotos, auf denen ich zu sehen bin, dürfen veröffentlicht werden")
 
 
-class Consent(db.Model):
+class Consent(Model):
     """An optional consent, kept apart from the registration so it can be revoked alone."""
 
     __tablename__ = "consent"
@@ -126,7 +126,7 @@ class Consent(db.Model):
     person: Mapped[Person] = relationship()
 
 
-class StaffMessage(db.Model):
+class StaffMessage(Model):
     """A message staff sent to the people registered for a date (one mail each, via the outbox)."""
 
     __tablename__ = "staff_message"

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from startsmart.catalog.models import EventDate
 from startsmart.extensions import db
 from startsmart.registrations.models import HOLDING_A_SEAT, Registration, RegistrationStatus
 from startsmart.registrations.rules import free_seats
@@ -27,7 +28,7 @@ class Seats:
         return self.free == 0 or self.waiting > 0
 
 
-def seats_by_date(dates: Iterable) -> dict[int, Seats]:
+def seats_by_date(dates: Iterable[EventDate]) -> dict[int, Seats]:
     """Seat figures for many dates with one query (the catalogue must not query per date)."""
     dates = list(dates)
     if not dates:

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from startsmart.catalog.models import EventDate, EventDateStatus
+from startsmart.database import rowcount
 from startsmart.extensions import db
 from startsmart.registrations import mails
 from startsmart.registrations.models import Registration, RegistrationStatus
@@ -36,15 +37,19 @@ def send_due(now: datetime) -> int:
     db.session.commit()
     queued = 0
     for registration_id, confirmed_at, starts_at in candidates:
-        claimed = db.session.execute(
-            sa.update(Registration)
-            .where(Registration.id == registration_id, Registration.reminder_queued_at.is_(None))
-            .values(reminder_queued_at=now)
-        ).rowcount
+        claimed = rowcount(
+            db.session.execute(
+                sa.update(Registration)
+                .where(
+                    Registration.id == registration_id,
+                    Registration.reminder_queued_at.is_(None),
+                )
+                .values(reminder_queued_at=now)
+            )
+        )
         # Somebody who confirmed inside the window has just had the invitation: no reminder.
         if claimed and confirmed_at is not None and confirmed_at <= starts_at - window:
-            registration = db.session.get(Registration, registration_id)
-            mails.reminder(registration, now)
+            mails.reminder(db.session.get_one(Registration, registration_id), now)
             queued += 1
         db.session.commit()
     return queued

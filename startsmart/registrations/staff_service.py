@@ -140,6 +140,7 @@ def send_message(
         )
     for registration in registrations:
         person = registration.person
+        assert person is not None  # the query leaves out anonymised rows
         queue_mail(
             to=Recipient(email=person.email, name=person.name, locale=registration.locale),
             template="staff_message",

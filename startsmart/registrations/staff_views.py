@@ -16,6 +16,7 @@ from startsmart.clock import BERLIN
 from startsmart.errors import DomainError
 from startsmart.extensions import db
 from startsmart.form_fields import attach_error
+from startsmart.forms import filled
 from startsmart.municipalities.forms import municipality_input
 from startsmart.municipalities.models import (
     Municipality,
@@ -95,8 +96,8 @@ def add(date_id: int):
     closed = closed_reason(service.window(event_date), now, by_staff=True)
     if form.validate_on_submit() and closed is None:
         applicant = service.Applicant(
-            name=form.name.data,
-            email=form.email.data,
+            name=filled(form.name.data),
+            email=filled(form.email.data),
             function=form.function.data or "",
             municipality=municipality_input(form),
             question=form.question.data if exchange else None,
@@ -108,7 +109,7 @@ def add(date_id: int):
             db.session.rollback()
             attach_error(form, error)
         else:
-            _flash_outcome(outcome, form.name.data)
+            _flash_outcome(outcome, applicant.name)
             return redirect(url_for(".date_page", date_id=event_date.id))
     known = db.session.execute(
         sa.select(Municipality.name).distinct().order_by(Municipality.name)
@@ -216,7 +217,12 @@ def message(date_id: int):
         ]
         try:
             sent = staff_service.send_message(
-                event_date.id, form.subject.data, form.text.data, chosen, current_user, clock.now()
+                event_date.id,
+                filled(form.subject.data),
+                filled(form.text.data),
+                chosen,
+                current_user,
+                clock.now(),
             )
         except DomainError as error:
             db.session.rollback()

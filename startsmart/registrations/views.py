@@ -26,6 +26,7 @@ from startsmart.catalog.models import EventDate, EventDateStatus, OfferingFormat
 from startsmart.conferences.models import Conference
 from startsmart.errors import DomainError
 from startsmart.extensions import db, limiter
+from startsmart.forms import filled
 from startsmart.invitations.ical import Method, build_calendar
 from startsmart.municipalities.forms import municipality_input
 from startsmart.municipalities.models import (
@@ -115,8 +116,8 @@ def _conference_of(date: EventDate) -> Conference | None:
 
 def _applicant(form: RegistrationForm) -> service.Applicant:
     return service.Applicant(
-        name=form.name.data,
-        email=form.email.data,
+        name=filled(form.name.data),
+        email=filled(form.email.data),
         function=form.function.data or "",
         municipality=municipality_input(form),
         question=form.question.data,  # the service keeps it only for the exchange

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from startsmart import clock
 from startsmart.database import LabelledEnum, UTCDateTime, enum_column
-from startsmart.extensions import db
+from startsmart.extensions import Model
 
 
 class Role(LabelledEnum):
@@ -20,7 +20,7 @@ class Role(LabelledEnum):
     EVENT_TEAM = "event_team", _l("Veranstaltungsteam")  # dates, registrations, conferences
 
 
-class StaffUser(UserMixin, db.Model):
+class StaffUser(UserMixin, Model):
     """A KTS employee who logs in to the staff area."""
 
     __tablename__ = "staff_user"

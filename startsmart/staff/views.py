@@ -19,6 +19,7 @@ from flask_login import current_user, login_user, logout_user
 from startsmart import clock
 from startsmart.errors import DomainError
 from startsmart.extensions import db, limiter
+from startsmart.forms import filled
 from startsmart.staff import idle, service
 from startsmart.staff.access import staff_required
 from startsmart.staff.forms import LoginForm, PasswordChangeForm, StaffCreateForm, StaffEditForm
@@ -40,7 +41,9 @@ def login():
         return redirect(url_for("staff.dashboard"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = service.authenticate(form.email.data, form.password.data, clock.now())
+        user = service.authenticate(
+            filled(form.email.data), filled(form.password.data), clock.now()
+        )
         if user is not None:
             session.clear()  # a fresh session at login: nothing planted before carries over
             login_user(user)
@@ -72,7 +75,10 @@ def password():
     if form.validate_on_submit():
         try:
             service.change_password(
-                current_user, form.current_password.data, form.password.data, clock.now()
+                current_user,
+                filled(form.current_password.data),
+                filled(form.password.data),
+                clock.now(),
             )
         except DomainError as error:
             getattr(form, error.field or "password").errors.append(error.message)
@@ -96,10 +102,10 @@ def account_new():
     if form.validate_on_submit():
         try:
             user = service.create_staff(
-                form.name.data,
-                form.email.data,
+                filled(form.name.data),
+                filled(form.email.data),
                 Role(form.role.data),
-                form.password.data,
+                filled(form.password.data),
                 actor=current_user,
                 now=clock.now(),
             )

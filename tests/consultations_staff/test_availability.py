@@ -321,3 +321,26 @@ def test_service_refuses_and_checks_who_acts(app):
             )
         db.session.rollback()
         assert len(list(db.session.execute(sa.select(WeeklyHours)).scalars())) == 1
+
+
+def test_blanks_in_a_day_or_time_are_refused_next_to_the_field(app, client):
+    # A day or time field reads blanks as no value; they used to pass the required check and
+    # reach the service as None (a server error).
+    advisor_id = make_advisor(app, "berta@kts.example", hours=[])
+    login(client, "berta@kts.example")
+    sent = {
+        "wochenzeiten": weekly(1, "   ", "10:00"),
+        "abwesenheiten": {"absence-first_day": " ", "absence-last_day": " "},
+        "zusatzzeiten": {
+            "extra-day": " ",
+            "extra-start": " ",
+            "extra-end": "\t",
+            "extra-channels": ["on_site"],
+        },
+    }
+    for kind, data in sent.items():
+        response = post(client, f"{PAGE}/{advisor_id}/{kind}", data)
+        assert response.status_code == 200, kind
+        assert "Bitte füllen Sie dieses Feld aus." in text(response), kind
+    assert rows(app, WeeklyHours) == [] and rows(app, AdvisorAbsence) == []
+    assert rows(app, ExtraHours) == []

@@ -154,6 +154,9 @@ def test_a_time_that_exists_twice_takes_the_first_and_says_so(app, client):
         ({"capacity": "-1"}, "capacity", "Zahl von 0 bis 10000"),
         ({"capacity": "zwölf"}, "capacity", "ganze Zahl"),
         ({"capacity": ""}, "capacity", "Bitte füllen Sie dieses Feld aus."),
+        # Blanks only: a day or time field reads them as no value (they used to pass as None).
+        ({"day": "  "}, "day", "Bitte füllen Sie dieses Feld aus."),
+        ({"starts": " "}, "starts", "Bitte füllen Sie dieses Feld aus."),
         ({"per_municipality_limit": "0"}, "per_municipality_limit", "1 bis 1000"),
         ({"deadline_day": "2099-07-02", "deadline_time": "09:00"}, "deadline_day", "nach dem"),
         ({"deadline_day": "2099-06-20"}, "deadline_time", "Datum und Uhrzeit"),
