@@ -74,9 +74,6 @@ def register_blueprints(app: Flask) -> None:
     from startsmart.audit.views import bp as audit
     from startsmart.catalog.staff_views import bp as staff_catalog
     from startsmart.catalog.views import bp as catalog
-    from startsmart.conferences.speed_presenter import bp as speed_dating_presenter
-    from startsmart.conferences.speed_public import bp as speed_dating_public
-    from startsmart.conferences.speed_views import bp as speed_dating_staff
     from startsmart.conferences.staff_views import bp as conferences_staff
     from startsmart.conferences.views import bp as conferences
     from startsmart.consultations.availability_views import bp as availability_staff
@@ -89,6 +86,9 @@ def register_blueprints(app: Flask) -> None:
     from startsmart.privacy.views import bp as privacy
     from startsmart.registrations.staff_views import bp as staff_registrations
     from startsmart.registrations.views import bp as registrations
+    from startsmart.speed_dating.presenter_views import bp as speed_dating_presenter
+    from startsmart.speed_dating.public_views import bp as speed_dating_public
+    from startsmart.speed_dating.staff_views import bp as speed_dating_staff
     from startsmart.staff.views import bp as staff
 
     input_guard.install_converters(app)

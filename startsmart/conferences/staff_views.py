@@ -14,7 +14,6 @@ from startsmart.clock import BERLIN, berlin_wall_time
 from startsmart.conferences import registrants, service
 from startsmart.conferences.forms import ConferenceForm
 from startsmart.conferences.models import Conference
-from startsmart.conferences.speed_dating import session_of
 from startsmart.dst_notice import flash_if_ambiguous
 from startsmart.errors import DomainError
 from startsmart.extensions import db
@@ -22,6 +21,7 @@ from startsmart.form_fields import attach_error
 from startsmart.registrations import export
 from startsmart.registrations import staff_service as registrations_staff
 from startsmart.registrations.queries import seats_by_date
+from startsmart.speed_dating.service import session_of
 from startsmart.staff.access import staff_required
 from startsmart.staff.models import Role
 

@@ -7,9 +7,9 @@ import itertools
 import sqlalchemy as sa
 
 from startsmart import clock
-from startsmart.conferences.planner import HOST_ID
 from startsmart.extensions import db
 from startsmart.registrations.models import Consent
+from startsmart.speed_dating.planner import HOST_ID
 from support import submit, text
 
 

@@ -15,7 +15,7 @@ import random
 from collections import Counter
 from collections.abc import Sequence
 
-from startsmart.conferences.planner_state import HOST, PlanState, choose_seated
+from startsmart.speed_dating.planner.state import HOST, PlanState, choose_seated
 
 ATTEMPTS = 4  # seatings tried per round at most
 

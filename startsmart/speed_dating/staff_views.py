@@ -25,18 +25,7 @@ from flask_wtf import FlaskForm
 from startsmart import clock
 from startsmart.catalog.slugs import slugify
 from startsmart.clock import BERLIN, berlin_wall_time
-from startsmart.conferences import (
-    speed_api,
-    speed_contacts,
-    speed_dating,
-    speed_outputs,
-    speed_planning,
-    speed_run,
-)
-from startsmart.conferences.forms import ReplanForm, SpeedDatingForm, WalkInForm
-from startsmart.conferences.models import Conference, SpeedDatingSession
-from startsmart.conferences.planner import rounds_that_fit
-from startsmart.conferences.speed_board import board
+from startsmart.conferences.models import Conference
 from startsmart.dst_notice import flash_if_ambiguous
 from startsmart.errors import DomainError
 from startsmart.extensions import db
@@ -44,6 +33,13 @@ from startsmart.form_fields import attach_error
 from startsmart.input_guard import database_int
 from startsmart.municipalities.models import FederalState, Municipality
 from startsmart.registrations import export
+from startsmart.speed_dating import contacts as contact_exchange
+from startsmart.speed_dating import outputs, payloads, planning, service
+from startsmart.speed_dating import run as run_control
+from startsmart.speed_dating.board import board
+from startsmart.speed_dating.forms import ReplanForm, SpeedDatingForm, WalkInForm
+from startsmart.speed_dating.models import SpeedDatingSession
+from startsmart.speed_dating.planner import rounds_that_fit
 from startsmart.staff.access import staff_required
 from startsmart.staff.models import Role
 
@@ -59,7 +55,7 @@ def _conference_or_404(conference_id: int) -> Conference:
 
 
 def _session_or_redirect(conference: Conference) -> SpeedDatingSession | Response:
-    session = speed_dating.session_of(conference.id)
+    session = service.session_of(conference.id)
     if session is None:
         flash(_("Bitte richten Sie zuerst das Speed-Dating ein."), "info")
         return redirect(url_for(".settings", conference_id=conference.id))
@@ -81,7 +77,7 @@ def index(conference_id: int):
     view = board(session, now)
     replan_form = ReplanForm(data={"from_round": view.suggested_round})
     return render_template(
-        "speed_dating/index.html",
+        "speed_dating_staff/index.html",
         conference=conference,
         session=session,
         view=view,
@@ -97,9 +93,9 @@ def _settings_data(session: SpeedDatingSession | None, conference: Conference) -
     if session is None:
         return {
             "starts": berlin_wall_time(conference.starts_at)[1],
-            "question_1": speed_dating.default_questions()[0],
-            "question_2": speed_dating.default_questions()[1],
-            "question_3": speed_dating.default_questions()[2],
+            "question_1": service.default_questions()[0],
+            "question_2": service.default_questions()[1],
+            "question_3": service.default_questions()[2],
         }
     return {
         "starts": berlin_wall_time(session.starts_at)[1],
@@ -131,13 +127,13 @@ def _rounds_shown(form: SpeedDatingForm) -> int | None:
 @staff_required(Role.EVENT_TEAM)
 def settings(conference_id: int):
     conference = _conference_or_404(conference_id)
-    session = speed_dating.session_of(conference.id)
+    session = service.session_of(conference.id)
     if request.method == "GET":
         form = SpeedDatingForm(data=_settings_data(session, conference))
     else:
         form = SpeedDatingForm()
     if form.validate_on_submit():
-        data = speed_dating.Settings(
+        data = service.Settings(
             starts=form.starts.data,
             total_minutes=form.total_minutes.data,
             round_minutes=form.round_minutes.data,
@@ -148,7 +144,7 @@ def settings(conference_id: int):
             questions=(form.question_1.data, form.question_2.data, form.question_3.data),
         )
         try:
-            speed_dating.save_settings(conference.id, data, current_user, clock.now())
+            service.save_settings(conference.id, data, current_user, clock.now())
         except DomainError as error:
             db.session.rollback()
             attach_error(form, error)
@@ -157,7 +153,7 @@ def settings(conference_id: int):
             flash_if_ambiguous((berlin_wall_time(conference.starts_at)[0], data.starts))
             return _overview(conference.id)
     return render_template(
-        "speed_dating/settings.html",
+        "speed_dating_staff/settings.html",
         conference=conference,
         session=session,
         form=form,
@@ -171,18 +167,18 @@ def settings(conference_id: int):
 def _check_in_page(conference: Conference, session: SpeedDatingSession, walk_in: WalkInForm):
     query = request.args.get("q", "")[:200]
     everyone = request.args.get("alle") == "1"
-    rows = speed_dating.check_in_list(session, query, everyone)
+    rows = service.check_in_list(session, query, everyone)
     known = db.session.execute(
         sa.select(Municipality.name).distinct().order_by(Municipality.name)
     ).scalars()
     return render_template(
-        "speed_dating/check_in.html",
+        "speed_dating_staff/check_in.html",
         conference=conference,
         session=session,
         rows=rows,
         query=query,
         everyone=everyone,
-        present=sum(1 for p in speed_dating.participants_of(session.id) if p.present),
+        present=sum(1 for p in service.participants_of(session.id) if p.present),
         walk_in=walk_in,
         known_municipalities=list(known),
         form=FlaskForm(),
@@ -225,7 +221,7 @@ def presence(conference_id: int):
         return _back_to_check_in(conference.id)
     present = request.form.get("present") == "1"
     try:
-        person = speed_dating.set_presence(
+        person = service.set_presence(
             conference.id,
             registration_id=_id("registration_id"),
             participant_id=_id("participant_id"),
@@ -254,14 +250,14 @@ def walk_in(conference_id: int):
         return session
     form = WalkInForm()
     if form.validate_on_submit():
-        data = speed_dating.WalkIn(
+        data = service.WalkIn(
             name=form.name.data,
             municipality=form.municipality.data,
             state=FederalState(form.state.data) if form.state.data else None,
             is_model_project=form.model_project.data,
         )
         try:
-            person, new = speed_dating.add_walk_in(conference.id, data, current_user, clock.now())
+            person, new = service.add_walk_in(conference.id, data, current_user, clock.now())
         except DomainError as error:
             db.session.rollback()
             attach_error(form, error)
@@ -288,7 +284,7 @@ def plan(conference_id: int):
             flash(message, "error")
         return _overview(conference.id)
     try:
-        planned = speed_planning.make_plan(
+        planned = planning.make_plan(
             conference.id, current_user, clock.now(), form.from_round.data, expected
         )
     except DomainError as error:
@@ -349,7 +345,7 @@ def run(conference_id: int, action: str):
     round); a script asking for JSON gets the new state (as plan.json, with ``applied``: false
     when the state had moved on) instead of a redirect."""
     conference = _conference_or_404(conference_id)
-    if action not in speed_run.STEPS:
+    if action not in run_control.STEPS:
         abort(404)
     form = FlaskForm()
     if not form.validate_on_submit():
@@ -359,7 +355,7 @@ def run(conference_id: int, action: str):
     if status and shown is not None:
         expected = (status, shown)
     try:
-        _position, changed = speed_run.control(
+        _position, changed = run_control.control(
             conference.id, action, current_user, clock.now(), expected
         )
     except DomainError as error:
@@ -369,8 +365,8 @@ def run(conference_id: int, action: str):
         flash(error.message, "error")
         return _after_run(conference.id)
     if _wants_json():
-        session = speed_dating.session_of(conference.id)
-        return jsonify({**speed_api.staff_payload(session, clock.now()), "applied": changed})
+        session = service.session_of(conference.id)
+        return jsonify({**payloads.staff_payload(session, clock.now()), "applied": changed})
     if not changed:
         flash(_("Der Ablauf hat sich inzwischen geändert; bitte prüfen Sie den Stand."), "info")
     return _after_run(conference.id)
@@ -383,7 +379,7 @@ def contacts(conference_id: int):
     if not FlaskForm().validate_on_submit():
         abort(400)
     try:
-        done = speed_contacts.exchange_contacts(conference.id, current_user, clock.now())
+        done = contact_exchange.exchange_contacts(conference.id, current_user, clock.now())
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -409,12 +405,12 @@ def _plan_or_redirect(conference: Conference):
     session = _session_or_redirect(conference)
     if isinstance(session, Response):
         return session, None, None
-    stored = speed_planning.current_plan(session.id)
+    stored = planning.current_plan(session.id)
     if stored is None:
         flash(_("Es gibt noch keinen Plan."), "info")
         return _overview(conference.id), None, None
-    people = speed_dating.participants_of(session.id)
-    return session, speed_planning.plan_from_json(stored.plan), people
+    people = service.participants_of(session.id)
+    return session, planning.plan_from_json(stored.plan), people
 
 
 @bp.get("/karten")
@@ -425,10 +421,10 @@ def cards(conference_id: int):
     if plan is None:
         return session
     return render_template(
-        "speed_dating/cards.html",
+        "speed_dating_staff/cards.html",
         conference=conference,
         session=session,
-        cards=speed_outputs.cards(plan, people),
+        cards=outputs.cards(plan, people),
         rounds=[r.number for r in plan.rounds],
     )
 
@@ -441,10 +437,10 @@ def tables(conference_id: int):
     if plan is None:
         return session
     return render_template(
-        "speed_dating/tables.html",
+        "speed_dating_staff/tables.html",
         conference=conference,
         session=session,
-        sheets=speed_outputs.table_sheets(plan, people),
+        sheets=outputs.table_sheets(plan, people),
     )
 
 
@@ -455,8 +451,8 @@ def plan_csv(conference_id: int):
     session, plan, people = _plan_or_redirect(conference)
     if plan is None:
         return session
-    speed_planning.record_export(session, current_user, clock.now())
-    header, rows = speed_outputs.csv_table(plan, people)
+    planning.record_export(session, current_user, clock.now())
+    header, rows = outputs.csv_table(plan, people)
     data = export.write_csv(header, rows, yes=_("ja"), no=_("nein"))
     day = conference.starts_at.astimezone(BERLIN).strftime("%Y-%m-%d")
     response = Response(data, mimetype="text/csv")
@@ -472,9 +468,9 @@ def plan_csv(conference_id: int):
 @staff_required(Role.EVENT_TEAM)
 def plan_json(conference_id: int):
     conference = _conference_or_404(conference_id)
-    session = speed_dating.session_of(conference.id) or abort(404)
+    session = service.session_of(conference.id) or abort(404)
     known = request.args.get("version", "")
     known_version = int(known) if known.isascii() and known.isdigit() and len(known) < 12 else None
-    response = jsonify(speed_api.staff_payload(session, clock.now(), known_version))
+    response = jsonify(payloads.staff_payload(session, clock.now(), known_version))
     response.headers["Cache-Control"] = "no-store"
     return response

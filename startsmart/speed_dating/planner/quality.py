@@ -1,7 +1,7 @@
 """How good a speed-dating plan is: hard invariants, colleagues, cross-group share, fairness.
 
-Works on any :class:`~startsmart.conferences.planner.Plan`, also one edited by hand, so staff
-and tests judge a plan by the same numbers. Standard library only.
+Works on any :class:`~startsmart.speed_dating.planner.shapes.Plan`, also one edited by hand,
+so staff and tests judge a plan by the same numbers. Standard library only.
 """
 
 from __future__ import annotations
@@ -10,12 +10,9 @@ import math
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from startsmart.conferences.planner_state import HOST_ID
-
-if TYPE_CHECKING:
-    from startsmart.conferences.planner import Participant, ParticipantId, Plan
+from startsmart.speed_dating.planner.shapes import Participant, ParticipantId, Plan
+from startsmart.speed_dating.planner.state import HOST_ID
 
 
 @dataclass(frozen=True)

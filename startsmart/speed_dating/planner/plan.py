@@ -1,4 +1,4 @@
-"""Speed-dating rotation planner for the regional conferences (pure: standard library only).
+"""Plan and re-plan the speed-dating rounds of a regional conference (pure: standard library).
 
 "Three questions in three minutes, then the partner changes." The planner lays out rounds of
 pairs (or tables of 3 or 4) with table numbers.
@@ -12,7 +12,7 @@ Then, as far as possible and in this order: seat as many as possible; keep peopl
 municipality apart (they share a table only if otherwise someone would wait, judged round by
 round); share the waiting (whoever waited most is seated first, so nobody waits twice before
 everyone present waited once); bring model projects (MPSC, funded) together with unfunded
-municipalities. ``tests/conferences/test_planner.py`` states when these are guaranteed;
+municipalities. ``tests/speed_dating/test_planner.py`` states when these are guaranteed;
 ``quality`` reports them for any plan. The same participants and seed give the same plan,
 whatever order the participants come in.
 
@@ -22,78 +22,21 @@ the host still prefers people they have not met, and sitting with the host count
 when the planner decides who waits next.
 
 A re-plan keeps the rounds already played, adds late arrivals and drops departures. Round
-builders live in ``planner_pairs`` and ``planner_groups``, the quality report and the
-cross-group upper bound in ``planner_quality``.
+builders live in ``pairs`` and ``groups``, the quality report and the cross-group upper bound
+in ``quality``, the plan's shape (``Plan``, ``Round``, ``Table``, ``Participant``) in ``shapes``.
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from startsmart.conferences.planner_groups import build_group_round
-from startsmart.conferences.planner_pairs import build_pair_round, circle_rounds
-from startsmart.conferences.planner_quality import (
-    QualityReport,
-    cross_group_bound,
-    forced_sit_outs,
-    quality,
-)
-from startsmart.conferences.planner_state import HOST, HOST_ID, PlanState
-
-__all__ = [
-    "HOST_ID",
-    "Participant",
-    "ParticipantId",
-    "Plan",
-    "QualityReport",
-    "Round",
-    "Table",
-    "cross_group_bound",
-    "plan_rounds",
-    "quality",
-    "replan",
-    "rounds_that_fit",
-]
-
-ParticipantId = int | str
-
-
-@dataclass(frozen=True)
-class Participant:
-    """A checked-in person, as far as the planner cares."""
-
-    id: ParticipantId
-    municipality: str | None = None  # people of one municipality should not share a table
-    model_project: bool = False  # funded model project (group A); else unfunded (group B)
-
-
-@dataclass(frozen=True)
-class Table:
-    """One table in one round."""
-
-    number: int  # 1..number of tables in the round; funded people keep theirs where they can
-    members: tuple[ParticipantId, ...]  # participant ids; HOST_ID for the staff host
-
-
-@dataclass(frozen=True)
-class Round:
-    """One round: its tables and who waits."""
-
-    number: int  # 1-based
-    tables: tuple[Table, ...]
-    sitting_out: tuple[ParticipantId, ...]
-
-
-@dataclass(frozen=True)
-class Plan:
-    """A speed-dating plan and the settings it was made with (a re-plan keeps them)."""
-
-    rounds: tuple[Round, ...]
-    table_size: int = 2  # seats per table: 2, 3 or 4; tables shrink (never below 2) when needed
-    tables_available: int | None = None  # at most this many tables per round; None: no limit
-    host_fills_gap: bool = False
+from startsmart.speed_dating.planner.groups import build_group_round
+from startsmart.speed_dating.planner.pairs import build_pair_round, circle_rounds
+from startsmart.speed_dating.planner.quality import forced_sit_outs, quality
+from startsmart.speed_dating.planner.shapes import Participant, ParticipantId, Plan, Round, Table
+from startsmart.speed_dating.planner.state import HOST, HOST_ID, PlanState
 
 
 def rounds_that_fit(

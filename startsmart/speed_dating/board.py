@@ -7,16 +7,17 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from startsmart.conferences import speed_clock
-from startsmart.conferences.models import (
+from startsmart.extensions import db
+from startsmart.invitations.models import OutboxMessage
+from startsmart.speed_dating import round_clock
+from startsmart.speed_dating.contacts import dedupe_key
+from startsmart.speed_dating.models import (
     SpeedDatingParticipant,
     SpeedDatingPlan,
     SpeedDatingSession,
 )
-from startsmart.conferences.planner import Plan
-from startsmart.conferences.speed_contacts import dedupe_key
-from startsmart.conferences.speed_dating import participants_of, rounds_for
-from startsmart.conferences.speed_planning import (
+from startsmart.speed_dating.planner import Plan
+from startsmart.speed_dating.planning import (
     current_plan,
     earliest_replan_round,
     members,
@@ -26,8 +27,7 @@ from startsmart.conferences.speed_planning import (
     suggested_replan_round,
     timing,
 )
-from startsmart.extensions import db
-from startsmart.invitations.models import OutboxMessage
+from startsmart.speed_dating.service import participants_of, rounds_for
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ class Board:
     present: int
     arrivals: list[SpeedDatingParticipant]  # present, but not in the plan
     departures: list[SpeedDatingParticipant]  # planned from the next round on, but gone
-    position: speed_clock.Position
+    position: round_clock.Position
     earliest_round: int  # a re-plan may start here at the earliest
     suggested_round: int
     rounds_fit: int  # what the timing allows
@@ -47,7 +47,7 @@ class Board:
 
     @property
     def can_replan(self) -> bool:
-        return self.plan is not None and self.position.status != speed_clock.FINISHED
+        return self.plan is not None and self.position.status != round_clock.FINISHED
 
 
 def board(session: SpeedDatingSession, now: datetime) -> Board:
@@ -56,7 +56,7 @@ def board(session: SpeedDatingSession, now: datetime) -> Board:
     stored = current_plan(session.id)
     plan = plan_from_json(stored.plan) if stored else None
     rounds = len(plan.rounds) if plan else 0
-    at = speed_clock.position(run_state(session), timing(session, rounds), now)
+    at = round_clock.position(run_state(session), timing(session, rounds), now)
     suggested = suggested_replan_round(session, now)
     arrivals, departures = [], []
     if plan is not None:

@@ -17,17 +17,17 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from startsmart.audit import service as audit
-from startsmart.conferences.models import RunStatus, SpeedDatingParticipant
-from startsmart.conferences.planner import HOST_ID, Plan
 from startsmart.conferences.registrants import contact_consents
-from startsmart.conferences.speed_dating import locked_session, participants_of
-from startsmart.conferences.speed_planning import current_plan, plan_from_json
 from startsmart.errors import DomainError
 from startsmart.extensions import db
 from startsmart.invitations.compose import Recipient
 from startsmart.invitations.models import OutboxMessage
 from startsmart.invitations.outbox import queue_mail
 from startsmart.registrations.models import Registration
+from startsmart.speed_dating.models import RunStatus, SpeedDatingParticipant
+from startsmart.speed_dating.planner import HOST_ID, Plan
+from startsmart.speed_dating.planning import current_plan, plan_from_json
+from startsmart.speed_dating.service import locked_session, participants_of
 from startsmart.staff.models import StaffUser
 
 TEMPLATE = "speed_dating_contacts"

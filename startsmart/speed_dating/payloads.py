@@ -13,17 +13,18 @@ from typing import Any
 import sqlalchemy as sa
 
 from startsmart.clock import iso_or_none
-from startsmart.conferences import speed_clock
-from startsmart.conferences.models import Conference, SpeedDatingParticipant, SpeedDatingSession
-from startsmart.conferences.planner import HOST_ID
-from startsmart.conferences.speed_dating import CODE_ALPHABET, CODE_LENGTH, participants_of
-from startsmart.conferences.speed_outputs import Seat
-from startsmart.conferences.speed_planning import current_plan, plan_from_json, run_state, timing
+from startsmart.conferences.models import Conference
 from startsmart.extensions import db
+from startsmart.speed_dating import round_clock
+from startsmart.speed_dating.models import SpeedDatingParticipant, SpeedDatingSession
+from startsmart.speed_dating.outputs import Seat
+from startsmart.speed_dating.planner import HOST_ID
+from startsmart.speed_dating.planning import current_plan, plan_from_json, run_state, timing
+from startsmart.speed_dating.service import CODE_ALPHABET, CODE_LENGTH, participants_of
 
 
 def _clock(session: SpeedDatingSession, rounds: int, now: datetime) -> dict[str, Any]:
-    at = speed_clock.position(run_state(session), timing(session, rounds), now)
+    at = round_clock.position(run_state(session), timing(session, rounds), now)
     return {
         "status": at.status,
         "round": at.round,

@@ -17,14 +17,16 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from startsmart.audit import service as audit
-from startsmart.conferences import speed_clock, speed_mails
-from startsmart.conferences.models import (
+from startsmart.errors import DomainError
+from startsmart.extensions import db
+from startsmart.speed_dating import mails, round_clock
+from startsmart.speed_dating.models import (
     RunStatus,
     SpeedDatingParticipant,
     SpeedDatingPlan,
     SpeedDatingSession,
 )
-from startsmart.conferences.planner import (
+from startsmart.speed_dating.planner import (
     HOST_ID,
     Participant,
     Plan,
@@ -35,9 +37,7 @@ from startsmart.conferences.planner import (
     quality,
     replan,
 )
-from startsmart.conferences.speed_dating import locked_session, participants_of, rounds_for
-from startsmart.errors import DomainError
-from startsmart.extensions import db
+from startsmart.speed_dating.service import locked_session, participants_of, rounds_for
 from startsmart.staff.models import StaffUser
 
 
@@ -226,7 +226,7 @@ def make_plan(
     )
     db.session.add(stored)
     session.touch(now)
-    mailed = speed_mails.queue_code_mails(session, present, now)
+    mailed = mails.queue_code_mails(session, present, now)
     audit.record(
         "speed_dating.planned" if from_round == 1 else "speed_dating.replanned",
         actor,
@@ -249,7 +249,7 @@ def earliest_replan_round(session: SpeedDatingSession, now: datetime) -> int:
         return 1
     plan = current_plan(session.id)
     rounds = len(plan.plan["rounds"]) if plan else 0
-    at = speed_clock.position(run_state(session), timing(session, rounds), now)
+    at = round_clock.position(run_state(session), timing(session, rounds), now)
     return max(at.round, 1)
 
 
@@ -285,8 +285,8 @@ def _check_from_round(
         )
 
 
-def run_state(session: SpeedDatingSession) -> speed_clock.RunState:
-    return speed_clock.RunState(
+def run_state(session: SpeedDatingSession) -> round_clock.RunState:
+    return round_clock.RunState(
         session.status.value,
         session.current_round,
         session.round_started_at,
@@ -294,8 +294,8 @@ def run_state(session: SpeedDatingSession) -> speed_clock.RunState:
     )
 
 
-def timing(session: SpeedDatingSession, rounds: int) -> speed_clock.Timing:
-    return speed_clock.Timing(rounds, session.round_minutes * 60, session.changeover_minutes * 60)
+def timing(session: SpeedDatingSession, rounds: int) -> round_clock.Timing:
+    return round_clock.Timing(rounds, session.round_minutes * 60, session.changeover_minutes * 60)
 
 
 def record_export(session: SpeedDatingSession, actor: StaffUser, now: datetime) -> None:

@@ -11,12 +11,12 @@ import segno
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from startsmart.conferences.models import SpeedDatingParticipant
-from startsmart.conferences.planner import HOST_ID, Plan
-from startsmart.conferences.speed_dating import display_code
-from startsmart.conferences.speed_planning import members
 from startsmart.links import public_url
 from startsmart.registrations.export import Cell
+from startsmart.speed_dating.models import SpeedDatingParticipant
+from startsmart.speed_dating.planner import HOST_ID, Plan
+from startsmart.speed_dating.planning import members
+from startsmart.speed_dating.service import display_code
 
 
 def phone_url(code: str) -> str:

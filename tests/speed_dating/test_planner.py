@@ -32,7 +32,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from startsmart.conferences.planner import (
+from startsmart.speed_dating.planner import (
     HOST_ID,
     Participant,
     Plan,
@@ -44,7 +44,7 @@ from startsmart.conferences.planner import (
     replan,
     rounds_that_fit,
 )
-from startsmart.conferences.planner_pairs import augment
+from startsmart.speed_dating.planner.pairs import augment
 
 # No example database: it would write .hypothesis/ into the shared checkout.
 PROPERTY = settings(
@@ -304,7 +304,7 @@ def _largest_matching(count: int, edges: set[tuple[int, int]]) -> int:
 def test_same_plan_for_the_same_seed_in_another_process():
     """String ids hash differently per process; the plan must not depend on that."""
     script = (
-        "from startsmart.conferences.planner import Participant, plan_rounds\n"
+        "from startsmart.speed_dating.planner import Participant, plan_rounds\n"
         "group = [Participant(f'p{i}', f't{i // 2}', i % 5 == 0) for i in range(23)]\n"
         "print(plan_rounds(group, 8, seed=4))\n"
         "print(plan_rounds(group, 4, table_size=3, seed=4))\n"
@@ -320,18 +320,20 @@ def test_same_plan_for_the_same_seed_in_another_process():
 
 
 PLANNER_MODULES = (
-    "planner.py",
-    "planner_state.py",
-    "planner_pairs.py",
-    "planner_groups.py",
-    "planner_quality.py",
+    "__init__.py",
+    "plan.py",
+    "shapes.py",
+    "state.py",
+    "pairs.py",
+    "groups.py",
+    "quality.py",
 )
 
 
 @pytest.mark.parametrize("name", PLANNER_MODULES)
 def test_planner_imports_only_the_standard_library(name):
     package = Path(__file__).parents[2] / "startsmart"
-    tree = ast.parse((package / "conferences" / name).read_text())
+    tree = ast.parse((package / "speed_dating" / "planner" / name).read_text())
     imported = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -340,7 +342,7 @@ def test_planner_imports_only_the_standard_library(name):
             imported.add(node.module or "")
     roots = {module.split(".")[0] for module in imported}
     assert not roots & {"flask", "sqlalchemy", "flask_sqlalchemy"}
-    ours = {m for m in imported if m.startswith("startsmart.conferences.planner")}
+    ours = {m for m in imported if m.startswith("startsmart.speed_dating.planner")}
     outside = {m for m in imported if m.split(".")[0] not in sys.stdlib_module_names} - ours
     assert outside == set()
 

@@ -16,14 +16,14 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
-from startsmart.conferences.models import SpeedDatingParticipant, SpeedDatingSession
-from startsmart.conferences.speed_dating import display_code
 from startsmart.extensions import db
 from startsmart.invitations.compose import Draft, Recipient
 from startsmart.invitations.models import OutboxMessage
 from startsmart.invitations.outbox import Intent, queue_intent, renders
 from startsmart.links import public_url
 from startsmart.registrations.models import Registration
+from startsmart.speed_dating.models import SpeedDatingParticipant, SpeedDatingSession
+from startsmart.speed_dating.service import display_code
 
 TEMPLATE = RENDERER = "speed_dating_code"
 

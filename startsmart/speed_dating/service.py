@@ -20,18 +20,14 @@ from startsmart.catalog.staff_dates import to_utc
 from startsmart.catalog.staff_service import one_line
 from startsmart.clock import berlin_wall_time
 from startsmart.conferences import registrants
-from startsmart.conferences.models import (
-    Conference,
-    RunStatus,
-    SpeedDatingParticipant,
-    SpeedDatingSession,
-)
-from startsmart.conferences.planner import rounds_that_fit
+from startsmart.conferences.models import Conference
 from startsmart.conferences.service import conference_date
 from startsmart.errors import DomainError
 from startsmart.extensions import db
 from startsmart.municipalities.models import FederalState, Municipality, name_key
 from startsmart.registrations.models import HOLDING_A_SEAT, Registration
+from startsmart.speed_dating.models import RunStatus, SpeedDatingParticipant, SpeedDatingSession
+from startsmart.speed_dating.planner import rounds_that_fit
 from startsmart.staff.models import StaffUser
 
 # The personal code people type on their phone: no 0/O, 1/I/L, 2/Z, 5/S, 8/B to confuse.

@@ -26,10 +26,10 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 
 from startsmart import clock
-from startsmart.conferences import speed_api, speed_screens, speed_words
-from startsmart.conferences.models import SpeedDatingParticipant
-from startsmart.conferences.speed_dating import display_code
 from startsmart.extensions import limiter
+from startsmart.speed_dating import payloads, screens, words
+from startsmart.speed_dating.models import SpeedDatingParticipant
+from startsmart.speed_dating.service import display_code
 
 bp = Blueprint("speed_dating_public", __name__, url_prefix="/sd")
 
@@ -45,7 +45,7 @@ def _asked_for() -> SpeedDatingParticipant | None:
     """The participant whose code the request names (looked up once per request)."""
     if "speed_dating_participant" not in g:
         code = (request.view_args or {}).get("code", "")
-        g.speed_dating_participant = speed_api.participant_by_code(code)
+        g.speed_dating_participant = payloads.participant_by_code(code)
     return g.speed_dating_participant
 
 
@@ -81,7 +81,7 @@ def enter():
     typed = request.args.get("code")
     error = None
     if typed is not None:
-        code = speed_api.normalise_code(typed[:40])
+        code = payloads.normalise_code(typed[:40])
         if code is not None:
             return redirect(url_for(".phone", code=code))
         error = _(
@@ -109,28 +109,28 @@ def _unknown(typed: str):
 @known_code
 def phone(code: str):
     """Where this person sits now and later, with whom, the questions and the countdown."""
-    canonical = speed_api.normalise_code(code)
+    canonical = payloads.normalise_code(code)
     if canonical is not None and canonical != code:
         return redirect(url_for(".phone", code=canonical))
     person = _asked_for()
     if person is None:
         return _unknown(code[:40])
-    view = speed_api.participant_payload(person, clock.now())
+    view = payloads.participant_payload(person, clock.now())
     round_clock = view["clock"]
     schedule = [
-        {**seat, "state": speed_screens.seat_state(seat["round"], round_clock)}
+        {**seat, "state": screens.seat_state(seat["round"], round_clock)}
         for seat in view["schedule"]
     ]
     response = current_app.make_response(
         render_template(
             "speed_dating/phone.html",
             view=view,
-            focus=speed_screens.phone_focus(view),
+            focus=screens.phone_focus(view),
             schedule=schedule,
             code=display_code(person.code),
             starts_at=datetime.fromisoformat(view["timing"]["starts_at"]),
-            screens=speed_screens,
-            texts=speed_words.phone_texts(),
+            screens=screens,
+            texts=words.phone_texts(),
             feed=url_for(".participant_json", code=person.code),
             poll_seconds=current_app.config["SPEED_DATING_PHONE_POLL_SECONDS"],
         )
@@ -149,5 +149,5 @@ def participant_json(code: str):
         response = jsonify(error="unknown code")
         response.status_code = 404
     else:
-        response = jsonify(speed_api.participant_payload(person, clock.now(), _known_version()))
+        response = jsonify(payloads.participant_payload(person, clock.now(), _known_version()))
     return _private(response)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Sequence
 
-from startsmart.conferences.planner_state import HOST, PlanState, choose_seated
+from startsmart.speed_dating.planner.state import HOST, PlanState, choose_seated
 
 Fits = Callable[[int, int], bool]
 

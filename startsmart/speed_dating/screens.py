@@ -1,6 +1,6 @@
 """What the live screens show: the presenter's seating, the phone's headline (pure: stdlib only).
 
-Each function reads the answers of ``speed_api`` (the JSON the screens poll) and ``speed_clock``'s
+Each function reads the answers of ``payloads`` (the JSON the screens poll) and ``round_clock``'s
 position in that JSON form. The browser scripts (static/js/speed-live.js) do the same with the
 clock moved on locally; a test runs both on the same cases. These give a page its first state,
 and a page without JavaScript its only one.
@@ -11,14 +11,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from startsmart.conferences import speed_clock
+from startsmart.speed_dating import round_clock
 
 
 def seating_round(clock: dict[str, Any]) -> int | None:
     """The round whose seating the presenter shows: round 1 before the start; while a round
     runs, the next one (people look up where to go next, and in the changeover go there); in
     the last round, that one; none once the time is up or without a plan."""
-    if clock["phase"] == speed_clock.OVER:
+    if clock["phase"] == round_clock.OVER:
         return None
     return clock["next_round"] or clock["round"] or None
 
@@ -53,11 +53,11 @@ def seat_state(number: int, clock: dict[str, Any]) -> str:
     """How round ``number`` of a personal schedule stands at this moment: past, now, next,
     later, or dropped (the speed-dating was finished before it)."""
     status, current, phase = clock["status"], clock["round"], clock["phase"]
-    if status == speed_clock.NOT_STARTED:
+    if status == round_clock.NOT_STARTED:
         return "next" if number == clock["next_round"] else "later"
-    if phase == speed_clock.OVER:
+    if phase == round_clock.OVER:
         return "past" if number <= current else "dropped"
-    if number < current or (number == current and phase == speed_clock.CHANGEOVER):
+    if number < current or (number == current and phase == round_clock.CHANGEOVER):
         return "past"
     if number == current:
         return "now"
@@ -73,13 +73,13 @@ def phone_focus(view: dict[str, Any]) -> dict[str, Any]:
     over (the last round's time is up) or finished.
     """
     clock = view["clock"]
-    if clock["status"] == speed_clock.FINISHED:
+    if clock["status"] == round_clock.FINISHED:
         return {"kind": "finished"}
-    if clock["phase"] == speed_clock.OVER and view["plan_version"] is not None:
+    if clock["phase"] == round_clock.OVER and view["plan_version"] is not None:
         return {"kind": "over"}
     if not view["in_plan"]:
         return {"kind": "not_in_plan" if view["plan_version"] is not None else "no_plan"}
-    if clock["status"] == speed_clock.NOT_STARTED or clock["phase"] == speed_clock.CHANGEOVER:
+    if clock["status"] == round_clock.NOT_STARTED or clock["phase"] == round_clock.CHANGEOVER:
         number = clock["next_round"]
     else:
         number = clock["round"]
@@ -144,10 +144,10 @@ def phone_headline(focus: dict[str, Any], texts: dict[str, str]) -> tuple[str, s
 def presenter_phase(clock: dict[str, Any]) -> str:
     """Which words the presenter shows over the countdown: waiting, talking, changeover,
     paused, over or finished."""
-    if clock["status"] == speed_clock.FINISHED:
+    if clock["status"] == round_clock.FINISHED:
         return "finished"
-    if clock["phase"] == speed_clock.OVER:
+    if clock["phase"] == round_clock.OVER:
         return "over"
-    if clock["status"] == speed_clock.PAUSED:
+    if clock["status"] == round_clock.PAUSED:
         return "paused"
     return clock["phase"]

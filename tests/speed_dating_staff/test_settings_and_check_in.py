@@ -6,9 +6,9 @@ import re
 
 import sqlalchemy as sa
 
-from startsmart.conferences.models import SpeedDatingParticipant, SpeedDatingSession
-from startsmart.conferences.speed_dating import CODE_ALPHABET
 from startsmart.extensions import db
+from startsmart.speed_dating.models import SpeedDatingParticipant, SpeedDatingSession
+from startsmart.speed_dating.service import CODE_ALPHABET
 from support import submit, text
 
 

@@ -1,6 +1,6 @@
 """The words of the live screens, in the visitor's language, for the page and its script alike.
 
-The server fills them in for the first state (``speed_screens.fill``), the browser for every
+The server fills them in for the first state (``screens.fill``), the browser for every
 state after (``SpeedLive.fill``); ``{round}`` and the like mark what is filled in. Keeping one
 set of phrases for both means the page reads the same with and without JavaScript.
 """

@@ -8,11 +8,11 @@ import pytest
 import sqlalchemy as sa
 
 from startsmart.audit.models import AuditEvent
-from startsmart.conferences import speed_planning
-from startsmart.conferences.models import SpeedDatingPlan
-from startsmart.conferences.planner import HOST_ID
 from startsmart.errors import DomainError
 from startsmart.extensions import db
+from startsmart.speed_dating import planning
+from startsmart.speed_dating.models import SpeedDatingPlan
+from startsmart.speed_dating.planner import HOST_ID
 from support import submit, text
 
 
@@ -88,7 +88,7 @@ def test_replan_from_round_k_keeps_earlier_rounds_adds_and_drops(app, event):
     everyone = pairs(second["plan"]["rounds"])
     assert len(everyone) == len(set(everyone))  # nobody meets anyone twice
     with app.app_context():
-        stored = speed_planning.current_plan(
+        stored = planning.current_plan(
             db.session.execute(sa.select(SpeedDatingPlan.session_id)).scalars().first()
         )
         assert stored.from_round == 4 and stored.report["repeated_pairs"] == 0
@@ -102,11 +102,11 @@ def test_while_running_rounds_under_way_stay(app, team_client, event, base):
     event.plan()
     event.run("start", event.at(13, 0))
     with app.app_context(), pytest.raises(DomainError) as error:
-        from startsmart.conferences.models import SpeedDatingSession
+        from startsmart.speed_dating.models import SpeedDatingSession
         from startsmart.staff.models import StaffUser
 
         session = db.session.execute(sa.select(SpeedDatingSession)).scalar_one()
-        speed_planning.make_plan(
+        planning.make_plan(
             session.conference_id, db.session.get(StaffUser, event.actor_id), event.at(13, 9), 2
         )  # round 3 began at 13:08
     assert error.value.field == "from_round"

@@ -1,6 +1,6 @@
 """Running the speed-dating: start, pause, resume, next round, back, finish.
 
-The steps themselves are ``speed_clock``'s (pure); this stores the result, raises the session's
+The steps themselves are ``round_clock``'s (pure); this stores the result, raises the session's
 version and commits. A form may say what state it showed (``expected``): if the session has
 moved on since (a second click, another screen), nothing happens, so a double click never
 skips a round.
@@ -14,23 +14,23 @@ from datetime import datetime
 from flask_babel import gettext as _
 
 from startsmart.audit import service as audit
-from startsmart.conferences import speed_clock
-from startsmart.conferences.models import RunStatus, SpeedDatingSession
-from startsmart.conferences.speed_dating import locked_session
-from startsmart.conferences.speed_planning import current_plan, run_state, timing
 from startsmart.errors import DomainError
 from startsmart.extensions import db
+from startsmart.speed_dating import round_clock
+from startsmart.speed_dating.models import RunStatus, SpeedDatingSession
+from startsmart.speed_dating.planning import current_plan, run_state, timing
+from startsmart.speed_dating.service import locked_session
 from startsmart.staff.models import StaffUser
 
-Step = Callable[[speed_clock.RunState, speed_clock.Timing, datetime], speed_clock.RunState]
+Step = Callable[[round_clock.RunState, round_clock.Timing, datetime], round_clock.RunState]
 
 STEPS: dict[str, Step] = {
-    "start": speed_clock.start,
-    "pause": speed_clock.pause,
-    "resume": speed_clock.resume,
-    "next": speed_clock.next_round,
-    "back": speed_clock.previous_round,
-    "finish": speed_clock.finish,
+    "start": round_clock.start,
+    "pause": round_clock.pause,
+    "resume": round_clock.resume,
+    "next": round_clock.next_round,
+    "back": round_clock.previous_round,
+    "finish": round_clock.finish,
 }
 # Worth a line in the audit log; pauses and round changes happen every few minutes.
 AUDITED = {"start", "finish"}
@@ -53,9 +53,9 @@ def rounds_in_plan(session: SpeedDatingSession) -> int:
     return len(plan.plan["rounds"]) if plan else 0
 
 
-def position(session: SpeedDatingSession, now: datetime) -> speed_clock.Position:
+def position(session: SpeedDatingSession, now: datetime) -> round_clock.Position:
     """Where the session stands now (round, phase, seconds left)."""
-    return speed_clock.position(run_state(session), timing(session, rounds_in_plan(session)), now)
+    return round_clock.position(run_state(session), timing(session, rounds_in_plan(session)), now)
 
 
 def control(
@@ -64,7 +64,7 @@ def control(
     actor: StaffUser,
     now: datetime,
     expected: tuple[str, int] | None = None,
-) -> tuple[speed_clock.Position, bool]:
+) -> tuple[round_clock.Position, bool]:
     """Apply ``action`` (one of ``STEPS``). ``expected`` is (status, round) as the page showed
     them. Returns the position afterwards and whether anything changed."""
     step = STEPS.get(action)
@@ -73,19 +73,19 @@ def control(
     session = locked_session(conference_id)
     clock = timing(session, rounds_in_plan(session))
     state = run_state(session)
-    before = speed_clock.position(state, clock, now)
+    before = round_clock.position(state, clock, now)
     if expected is not None and expected != (before.status, before.round):
         db.session.commit()
         return before, False
     try:
         after = step(state, clock, now)
-    except speed_clock.ClockError as error:
+    except round_clock.ClockError as error:
         raise DomainError(_message(error.reason)) from None
     session.status = RunStatus(after.status)
     session.current_round = after.current_round
     session.round_started_at = after.round_started_at
     session.paused_remaining_seconds = after.paused_remaining
-    if after.status == speed_clock.FINISHED:
+    if after.status == round_clock.FINISHED:
         session.finished_at = now
     session.touch(now)
     if action in AUDITED:
@@ -98,4 +98,4 @@ def control(
             round=after.current_round,
         )
     db.session.commit()
-    return speed_clock.position(after, clock, now), True
+    return round_clock.position(after, clock, now), True
