@@ -92,8 +92,8 @@ def render(facts: Mapping[str, Any], now: datetime) -> Draft:
             "conference": facts["conference"],
             "city": facts["city"],
             "starts_at": datetime.fromisoformat(facts["starts_at"]),
-            "url": public_url("speed_dating_public.phone", code=facts["code"]),
+            "url": public_url("speed_dating.phone", code=facts["code"]),
             "code": display_code(facts["code"]),
-            "entry_url": public_url("speed_dating_public.enter"),
+            "entry_url": public_url("speed_dating.enter"),
         },
     )

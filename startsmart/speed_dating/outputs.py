@@ -21,7 +21,7 @@ from startsmart.speed_dating.service import display_code
 
 def phone_url(code: str) -> str:
     """The phone view of one participant; the code is the secret."""
-    return public_url("speed_dating_public.phone", code=code)
+    return public_url("speed_dating.phone", code=code)
 
 
 def qr_svg(url: str) -> Markup:

@@ -18,7 +18,7 @@ from startsmart.staff.access import staff_required
 from startsmart.staff.models import Role
 
 bp = Blueprint(
-    "speed_dating_presenter",
+    "speed_dating_presenter_staff",
     __name__,
     url_prefix="/staff/regionalkonferenzen/<int:conference_id>/speed-dating",
 )
@@ -33,7 +33,7 @@ def presenter(conference_id: int):
     round_clock = answer["clock"]
     response = current_app.make_response(
         render_template(
-            "speed_dating_staff/presenter.html",
+            "speed_dating_presenter_staff/presenter.html",
             conference=conference,
             session=session,
             answer=answer,

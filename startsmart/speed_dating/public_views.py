@@ -31,7 +31,7 @@ from startsmart.speed_dating import payloads, screens, words
 from startsmart.speed_dating.models import SpeedDatingParticipant
 from startsmart.speed_dating.service import display_code
 
-bp = Blueprint("speed_dating_public", __name__, url_prefix="/sd")
+bp = Blueprint("speed_dating", __name__, url_prefix="/sd")
 
 UNKNOWN_CODE_LIMIT = "30 per minute;300 per hour"
 KNOWN_CODE_LIMIT = "120 per minute"

@@ -334,7 +334,9 @@ def _wants_json() -> bool:
 def _after_run(conference_id: int) -> Response:
     """Back to the page whose button it was: the presenter screen or the overview."""
     if request.form.get("screen") == "presenter":
-        return redirect(url_for("speed_dating_presenter.presenter", conference_id=conference_id))
+        return redirect(
+            url_for("speed_dating_presenter_staff.presenter", conference_id=conference_id)
+        )
     return _overview(conference_id)
 
 

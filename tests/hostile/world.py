@@ -83,13 +83,13 @@ class World:
             "catalog.offering": {"slug": self.offering_slug},
             # The exchange's form asks for a question too: a superset of the others.
             "registrations.register": {"date_id": self.exchange_date_id},
-            "staff_registrations.attendance": {"date_id": self.past_date_id},
+            "registrations_staff.attendance": {"date_id": self.past_date_id},
             "conferences.detail": {"slug": self.conference_slug},
             "language.switch": {"code": "en"},
             "consultations.advisor_feed": {"token": self.feed_token},
-            "availability_staff.remove_weekly": {"row_id": self.weekly_id},
-            "availability_staff.remove_absence": {"row_id": self.absence_id},
-            "availability_staff.remove_extra": {"row_id": self.extra_id},
+            "consultations_availability_staff.remove_weekly": {"row_id": self.weekly_id},
+            "consultations_availability_staff.remove_absence": {"row_id": self.absence_id},
+            "consultations_availability_staff.remove_extra": {"row_id": self.extra_id},
         }
         if endpoint.startswith("consultations."):
             common["token"] = self.consultation_token

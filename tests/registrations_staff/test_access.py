@@ -8,7 +8,7 @@ from startsmart import create_app
 from startsmart.staff.models import Role
 from support import csrf_token, login, make_date, make_staff
 
-BLUEPRINTS = ("staff_catalog.", "staff_registrations.")
+BLUEPRINTS = ("catalog_staff.", "registrations_staff.")
 
 
 def _rules():
