@@ -20,13 +20,11 @@ Guarantees tested as properties (the planner's docstrings state them):
 
 from __future__ import annotations
 
-import ast
 import itertools
 import os
 import random
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -317,34 +315,6 @@ def test_same_plan_for_the_same_seed_in_another_process():
         )
         outputs.add(result.stdout)
     assert len(outputs) == 1
-
-
-PLANNER_MODULES = (
-    "__init__.py",
-    "plan.py",
-    "shapes.py",
-    "state.py",
-    "pairs.py",
-    "groups.py",
-    "quality.py",
-)
-
-
-@pytest.mark.parametrize("name", PLANNER_MODULES)
-def test_planner_imports_only_the_standard_library(name):
-    package = Path(__file__).parents[2] / "startsmart"
-    tree = ast.parse((package / "speed_dating" / "planner" / name).read_text())
-    imported = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            imported.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            imported.add(node.module or "")
-    roots = {module.split(".")[0] for module in imported}
-    assert not roots & {"flask", "sqlalchemy", "flask_sqlalchemy"}
-    ours = {m for m in imported if m.startswith("startsmart.speed_dating.planner")}
-    outside = {m for m in imported if m.split(".")[0] not in sys.stdlib_module_names} - ours
-    assert outside == set()
 
 
 # --- properties ---------------------------------------------------------------------------------
