@@ -1,5 +1,7 @@
 """Every Flask extension, created once here and bound to the app in ``create_app``."""
 
+from typing import TYPE_CHECKING
+
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -12,6 +14,13 @@ from flask_wtf import CSRFProtect
 from startsmart.database import Base
 
 db = SQLAlchemy(model_class=Base)
+# The base of every model. Flask-SQLAlchemy builds db.Model at run time as a copy of Base (same
+# metadata, plus its bind and table-name mixins), which a type checker cannot follow: it sees
+# Base, the declarative base db.Model is made from.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 mail = Mail()
 csrf = CSRFProtect()

@@ -23,10 +23,11 @@ from startsmart.extensions import db
 from startsmart.invitations.compose import Recipient
 from startsmart.invitations.models import OutboxMessage
 from startsmart.invitations.outbox import queue_mail
+from startsmart.municipalities.models import Person
 from startsmart.registrations.models import Registration
 from startsmart.speed_dating.models import RunStatus, SpeedDatingParticipant
-from startsmart.speed_dating.planner import HOST_ID, Plan
-from startsmart.speed_dating.planning import current_plan, plan_from_json
+from startsmart.speed_dating.planner import Plan
+from startsmart.speed_dating.planning import current_plan, participant_ids, plan_from_json
 from startsmart.speed_dating.service import locked_session, participants_of
 from startsmart.staff.models import StaffUser
 
@@ -42,7 +43,7 @@ def met(plan: Plan, played: int) -> dict[int, set[int]]:
     partners: dict[int, set[int]] = {}
     for rnd in plan.rounds[:played]:
         for table in rnd.tables:
-            people = [m for m in table.members if m != HOST_ID]
+            people = participant_ids(table.members)
             for person in people:
                 partners.setdefault(person, set()).update(m for m in people if m != person)
     return partners
@@ -74,8 +75,17 @@ def exchange_contacts(conference_id: int, actor: StaffUser, now: datetime) -> Ex
             .options(joinedload(Registration.person))
         ).scalars()
     }
-    agreed_registrations = contact_consents(registrations.keys())
-    agreed = {pid for pid, p in people.items() if p.registration_id in agreed_registrations}
+    # Registration and person per participant; someone whose data was deleted on request
+    # (privacy) has no person any more and takes no part.
+    reachable: dict[int, tuple[Registration, Person]] = {}
+    for pid, p in people.items():
+        registration = (
+            registrations.get(p.registration_id) if p.registration_id is not None else None
+        )
+        if registration is not None and registration.person is not None:
+            reachable[pid] = (registration, registration.person)
+    agreed_registrations = contact_consents(r.id for r, _person in reachable.values())
+    agreed = {pid for pid, (r, _person) in reachable.items() if r.id in agreed_registrations}
     keys = {pid: dedupe_key(pid) for pid in agreed}
     done = set(
         db.session.execute(
@@ -94,17 +104,13 @@ def exchange_contacts(conference_id: int, actor: StaffUser, now: datetime) -> Ex
         )
         if not shared:
             continue
-        registration = registrations[people[pid].registration_id]
+        registration, person = reachable[pid]
         queue_mail(
-            to=Recipient(
-                email=registration.person.email,
-                name=registration.person.name,
-                locale=registration.locale,
-            ),
+            to=Recipient(email=person.email, name=person.name, locale=registration.locale),
             template=TEMPLATE,
             context={
                 "conference": session.conference,
-                "partners": [_card(registrations[q.registration_id], q) for q in shared],
+                "partners": [_card(reachable[q.id][1], q) for q in shared],
             },
             now=now,
             reference=f"speed_dating_session:{session.id}",
@@ -128,10 +134,10 @@ def exchange_contacts(conference_id: int, actor: StaffUser, now: datetime) -> Ex
     return Exchange(sent, earlier, len(agreed))
 
 
-def _card(registration: Registration, person: SpeedDatingParticipant) -> dict[str, str]:
+def _card(person: Person, participant: SpeedDatingParticipant) -> dict[str, str]:
     return {
-        "name": registration.person.name,
-        "municipality": person.municipality_name,
-        "function": registration.person.function or "",
-        "email": registration.person.email,
+        "name": person.name,
+        "municipality": participant.municipality_name,
+        "function": person.function or "",
+        "email": person.email,
     }

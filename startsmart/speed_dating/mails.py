@@ -57,7 +57,8 @@ def queue_code_mails(
     conference = session.conference
     queued = 0
     for pid, person in sorted(registered.items()):
-        registration = registrations.get(person.registration_id)
+        registration_id = person.registration_id
+        registration = registrations.get(registration_id) if registration_id is not None else None
         if keys[pid] in done or registration is None or registration.person is None:
             continue  # sent before, or the person's data was deleted
         queue_intent(

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from startsmart import clock
 from startsmart.conferences.models import Conference
 from startsmart.database import LabelledEnum, UTCDateTime, enum_column
-from startsmart.extensions import db
+from startsmart.extensions import Model
 from startsmart.municipalities.models import FederalState
 from startsmart.staff.models import StaffUser
 
@@ -28,7 +28,7 @@ class RunStatus(LabelledEnum):
     FINISHED = "finished", _l("beendet")
 
 
-class SpeedDatingSession(db.Model):
+class SpeedDatingSession(Model):
     """The speed-dating of one conference: settings, questions, and the state of the run.
 
     The run state is what ``round_clock`` needs to tell the round, the phase and the seconds
@@ -97,7 +97,7 @@ class SpeedDatingSession(db.Model):
         return f"<SpeedDatingSession {self.id} {self.status}>"
 
 
-class SpeedDatingParticipant(db.Model):
+class SpeedDatingParticipant(Model):
     """Somebody at the check-in: a registrant of the conference, or a walk-in."""
 
     __tablename__ = "speed_dating_participant"
@@ -145,7 +145,7 @@ class SpeedDatingParticipant(db.Model):
         return f"<SpeedDatingParticipant {self.id}>"
 
 
-class SpeedDatingPlan(db.Model):
+class SpeedDatingPlan(Model):
     """One version of the rotation plan. Every plan and re-plan is a new row; the newest is
     the plan in force, and rounds before ``from_round`` are those of the version before."""
 

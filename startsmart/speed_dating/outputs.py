@@ -15,7 +15,7 @@ from startsmart.links import public_url
 from startsmart.registrations.export import Cell
 from startsmart.speed_dating.models import SpeedDatingParticipant
 from startsmart.speed_dating.planner import HOST_ID, Plan
-from startsmart.speed_dating.planning import members
+from startsmart.speed_dating.planning import members, participant_ids
 from startsmart.speed_dating.service import display_code
 
 
@@ -50,12 +50,12 @@ def schedules(plan: Plan, people: dict[int, SpeedDatingParticipant]) -> dict[int
     seats: dict[int, list[Seat]] = {}
     for rnd in plan.rounds:
         for table in rnd.tables:
-            humans = [m for m in table.members if m != HOST_ID]
+            humans = participant_ids(table.members)
             host = HOST_ID in table.members
             for member in humans:
                 partners = tuple(people[m] for m in humans if m != member and m in people)
                 seats.setdefault(member, []).append(Seat(rnd.number, table.number, partners, host))
-        for member in rnd.sitting_out:
+        for member in participant_ids(rnd.sitting_out):
             seats.setdefault(member, []).append(Seat(rnd.number, None, (), False))
     return seats
 

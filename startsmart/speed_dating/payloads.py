@@ -155,7 +155,8 @@ def participant_payload(
     person: SpeedDatingParticipant, now: datetime, known_version: int | None = None
 ) -> dict[str, Any]:
     """One person's view: where they sit now and in the rounds to come, with whom."""
-    session = db.session.get(SpeedDatingSession, person.session_id)
+    # get_one: the participant's session exists (foreign key, deleted with its participants).
+    session = db.session.get_one(SpeedDatingSession, person.session_id)
     stored = current_plan(session.id)
     rounds = len(stored.plan["rounds"]) if stored else 0
     answer = _common(session, rounds, now)

@@ -9,6 +9,7 @@ session's version so the screens and phones pick it up.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -27,8 +28,8 @@ from startsmart.speed_dating.models import (
     SpeedDatingSession,
 )
 from startsmart.speed_dating.planner import (
-    HOST_ID,
     Participant,
+    ParticipantId,
     Plan,
     QualityReport,
     Round,
@@ -97,10 +98,16 @@ def as_planner(person: SpeedDatingParticipant) -> Participant:
     return Participant(person.id, person.municipality_key, person.is_model_project)
 
 
+def participant_ids(members: Iterable[ParticipantId]) -> list[int]:
+    """The participants among a table's or a round's ``members``: in a stored plan they are
+    ``SpeedDatingParticipant`` ids; the only other member is the staff host, ``HOST_ID``."""
+    return [m for m in members if isinstance(m, int)]
+
+
 def members(plan: Plan) -> set[int]:
     """Everybody in the plan (the host is not a participant)."""
-    ids = {m for r in plan.rounds for t in r.tables for m in t.members}
-    return (ids | {m for r in plan.rounds for m in r.sitting_out}) - {HOST_ID}
+    seated = {m for r in plan.rounds for t in r.tables for m in participant_ids(t.members)}
+    return seated | {m for r in plan.rounds for m in participant_ids(r.sitting_out)}
 
 
 def report_of(plan: Plan, people: list[SpeedDatingParticipant]) -> dict[str, Any]:

@@ -62,6 +62,13 @@ class Position:
         return self.status == PAUSED
 
 
+def _started_at(state: RunState) -> datetime:
+    """When the running round began; a running state without it is broken, not "not started"."""
+    if state.round_started_at is None:
+        raise ValueError("a running speed-dating needs round_started_at")
+    return state.round_started_at
+
+
 def _where(timing: Timing, state: RunState, elapsed: float) -> tuple[int, float] | None:
     """Round and seconds into it, ``elapsed`` seconds after ``current_round`` began; None
     once the last round's talking time is over."""
@@ -85,11 +92,10 @@ def position(state: RunState, timing: Timing, now: datetime) -> Position:
         return Position(state.status, state.current_round, OVER, 0, None, None)
     if state.status == PAUSED:
         number = min(max(state.current_round, 1), timing.rounds)
-        left = state.paused_remaining or 0
-        into = timing.length(number) - left
-        found = _where(timing, replace(state, current_round=number), into)
+        held = state.paused_remaining or 0
+        found = _where(timing, replace(state, current_round=number), timing.length(number) - held)
     else:
-        elapsed = (now - state.round_started_at).total_seconds()
+        elapsed = (now - _started_at(state)).total_seconds()
         found = _where(timing, state, elapsed)
     if found is None:
         return Position(state.status, timing.rounds, OVER, 0, None, None)
@@ -119,7 +125,7 @@ def pause(state: RunState, timing: Timing, now: datetime) -> RunState:
     at = position(state, timing, now)
     if at.phase == OVER:
         raise ClockError("over")
-    into = (now - state.round_started_at).total_seconds()
+    into = (now - _started_at(state)).total_seconds()
     for number in range(state.current_round, at.round):
         into -= timing.length(number)
     left = max(math.ceil(timing.length(at.round) - into - 1e-9), 1)

@@ -201,6 +201,11 @@ def participants_of(session_id: int) -> list[SpeedDatingParticipant]:
     )
 
 
+def _registrant_name(registration: Registration) -> str:
+    """The registrant's name; a registration whose person was deleted (privacy) keeps none."""
+    return registration.person.name if registration.person else _("(anonymisiert)")
+
+
 def check_in_list(
     session: SpeedDatingSession, query: str = "", everyone: bool = False
 ) -> list[CheckInRow]:
@@ -231,7 +236,7 @@ def check_in_list(
         rows.append(
             CheckInRow(
                 key=f"r{registration.id}",
-                name=person.name if person else registration.person.name,
+                name=person.name if person else _registrant_name(registration),
                 municipality=person.municipality_name if person else (town.name if town else ""),
                 is_model_project=(
                     person.is_model_project if person else bool(town and town.is_model_project)
@@ -335,6 +340,7 @@ def _from_registration(
         or date is None
         or registration.event_date_id != date.id
         or registration.status not in HOLDING_A_SEAT
+        or registration.person is None  # deleted on request: nobody left to check in
     ):
         raise DomainError(
             _("Diese Anmeldung gehört nicht zu dieser Konferenz oder ist nicht mehr aktiv.")

@@ -5,11 +5,13 @@ The event team and admins manage it; advisors get 403 (they run consultations, n
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from flask import (
     Blueprint,
-    Response,
     abort,
+    current_app,
     flash,
     jsonify,
     redirect,
@@ -21,6 +23,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
 
 from startsmart import clock
 from startsmart.catalog.slugs import slugify
@@ -132,7 +135,8 @@ def settings(conference_id: int):
         form = SpeedDatingForm(data=_settings_data(session, conference))
     else:
         form = SpeedDatingForm()
-    if form.validate_on_submit():
+    # InputRequired: a valid form has a start time.
+    if form.validate_on_submit() and form.starts.data is not None:
         data = service.Settings(
             starts=form.starts.data,
             total_minutes=form.total_minutes.data,
@@ -186,7 +190,7 @@ def _check_in_page(conference: Conference, session: SpeedDatingSession, walk_in:
 
 
 def _back_to_check_in(conference_id: int, anchor: str | None = None) -> Response:
-    args = {}
+    args: dict[str, Any] = {}  # the check-in list's search, kept
     if request.form.get("q"):
         args["q"] = request.form["q"][:200]
     if request.form.get("alle") == "1":
@@ -367,7 +371,7 @@ def run(conference_id: int, action: str):
         flash(error.message, "error")
         return _after_run(conference.id)
     if _wants_json():
-        session = service.session_of(conference.id)
+        session = service.session_of(conference.id) or abort(404)
         return jsonify({**payloads.staff_payload(session, clock.now()), "applied": changed})
     if not changed:
         flash(_("Der Ablauf hat sich inzwischen geändert; bitte prüfen Sie den Stand."), "info")
@@ -457,7 +461,7 @@ def plan_csv(conference_id: int):
     header, rows = outputs.csv_table(plan, people)
     data = export.write_csv(header, rows, yes=_("ja"), no=_("nein"))
     day = conference.starts_at.astimezone(BERLIN).strftime("%Y-%m-%d")
-    response = Response(data, mimetype="text/csv")
+    response = current_app.response_class(data, mimetype="text/csv")
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = (
         f'attachment; filename="speed-dating-{slugify(conference.slug)}-{day}.csv"'

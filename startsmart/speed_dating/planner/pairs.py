@@ -46,11 +46,12 @@ def build_pair_round(
         augment(core, match, fits, [u for u in seated if u not in match], blocked=blocked)
     # Tables still free: anyone waiting who can meet someone new is seated, the ones who
     # waited most first. This also guarantees nobody waits beside a person they never met.
-    for fits, blocked in ((state.fits_relaxed, state.met), (fits_last, None)):
+    last_resorts = ((state.fits_relaxed, state.met), (fits_last, None))
+    for fits_or_none, blocked_or_none in last_resorts:
         missing = limit - len(match) // 2
-        if missing > 0 and fits is not None:
+        if missing > 0 and fits_or_none is not None:
             roots = [u for u in seated if u not in match] + waiting
-            augment(list(present), match, fits, roots, missing, blocked)
+            augment(list(present), match, fits_or_none, roots, missing, blocked_or_none)
     pairs = [(u, match[u]) for u in present if u in match and u < match[u]]
     sitting_out = [u for u in present if u not in match]
     if host and sitting_out and (max_pairs is None or len(pairs) < max_pairs):
@@ -147,7 +148,7 @@ def _bipartite_augment(root: int, other_side: list[int], fits: Fits, match: dict
                     u = reached_from[v]
                     previous = match.get(u)
                     match[u], match[v] = v, u
-                    if u == root:
+                    if previous is None:  # u is the root, the one free vertex on the path
                         return True
                     v = previous
             if w not in queued:
@@ -293,12 +294,12 @@ def circle_rounds(
         [-1 if (y := partner(x, r)) is None else y for r in range(count)] for x in range(len(spots))
     ]
     towns: dict[str, int] = {}
-    town = {
-        p: -2 - p
-        if p == HOST or state.municipality[p] is None
-        else towns.setdefault(state.municipality[p], len(towns))
-        for p in spots
-    }
+
+    def town_number(p: int) -> int:
+        name = None if p == HOST else state.municipality[p]
+        return -2 - p if name is None else towns.setdefault(name, len(towns))
+
+    town = {p: town_number(p) for p in spots}
     funded = {p: p != HOST and state.model_project[p] for p in spots}
     neutral = {p: p == HOST for p in spots}
 

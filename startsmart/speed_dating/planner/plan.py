@@ -183,11 +183,11 @@ def _build(
     planned_for: dict[tuple[int, int], int] = {}
     for step, rnd in enumerate(reuse):
         for t in rnd.tables:
-            pair = sorted(index[m] for m in t.members if m in index)
-            if len(pair) == 2:
-                kept[step].add((pair[0], pair[1]))
-                planned_for[pair[0], pair[1]] = step
-                state.reserve(pair)
+            two = sorted(index[m] for m in t.members if m in index)
+            if len(two) == 2:
+                kept[step].add((two[0], two[1]))
+                planned_for[two[0], two[1]] = step
+                state.reserve(two)
     rng = random.Random(seed)
     present = list(range(len(people)))
     rounds = list(history)
