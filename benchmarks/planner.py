@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from startsmart.conferences.planner import (
+from startsmart.speed_dating.planner import (
     Participant,
     Plan,
     QualityReport,

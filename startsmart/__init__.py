@@ -71,29 +71,29 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from startsmart import input_guard
-    from startsmart.audit.views import bp as audit
-    from startsmart.catalog.staff_views import bp as staff_catalog
+    from startsmart.audit.views import bp as audit_staff
+    from startsmart.catalog.staff_views import bp as catalog_staff
     from startsmart.catalog.views import bp as catalog
-    from startsmart.conferences.speed_presenter import bp as speed_dating_presenter
-    from startsmart.conferences.speed_public import bp as speed_dating_public
-    from startsmart.conferences.speed_views import bp as speed_dating_staff
     from startsmart.conferences.staff_views import bp as conferences_staff
     from startsmart.conferences.views import bp as conferences
-    from startsmart.consultations.availability_views import bp as availability_staff
-    from startsmart.consultations.staff_booking_views import bp as staff_booking
+    from startsmart.consultations.availability_views import bp as consultations_availability_staff
+    from startsmart.consultations.staff_booking_views import bp as consultations_booking_staff
     from startsmart.consultations.staff_views import bp as consultations_staff
     from startsmart.consultations.views import bp as consultations
     from startsmart.i18n import bp as language
-    from startsmart.invitations.views import bp as outbox
+    from startsmart.invitations.views import bp as invitations_staff
     from startsmart.pages.views import bp as pages
     from startsmart.privacy.views import bp as privacy
-    from startsmart.registrations.staff_views import bp as staff_registrations
+    from startsmart.registrations.staff_views import bp as registrations_staff
     from startsmart.registrations.views import bp as registrations
+    from startsmart.speed_dating.presenter_views import bp as speed_dating_presenter_staff
+    from startsmart.speed_dating.public_views import bp as speed_dating
+    from startsmart.speed_dating.staff_views import bp as speed_dating_staff
     from startsmart.staff.views import bp as staff
 
     input_guard.install_converters(app)
     for blueprint in (
-        audit,
+        audit_staff,
         pages,
         privacy,
         language,
@@ -101,17 +101,17 @@ def register_blueprints(app: Flask) -> None:
         registrations,
         consultations,
         conferences,
-        speed_dating_public,
+        speed_dating,
         staff,
-        outbox,
+        invitations_staff,
         consultations_staff,
-        staff_booking,
-        availability_staff,
-        staff_catalog,
-        staff_registrations,
+        consultations_booking_staff,
+        consultations_availability_staff,
+        catalog_staff,
+        registrations_staff,
         conferences_staff,
         speed_dating_staff,
-        speed_dating_presenter,
+        speed_dating_presenter_staff,
     ):
         app.register_blueprint(blueprint)
 

@@ -12,6 +12,11 @@ from startsmart.consultations.models import (
 from startsmart.invitations.models import OutboxMessage
 from startsmart.municipalities.models import Municipality, Person
 from startsmart.registrations.models import Consent, Registration
+from startsmart.speed_dating.models import (
+    SpeedDatingParticipant,
+    SpeedDatingPlan,
+    SpeedDatingSession,
+)
 from startsmart.staff.models import StaffUser
 from startsmart.tokens import AccessToken
 
@@ -24,6 +29,9 @@ __all__ = [
     "AccessToken",
     "Consent",
     "Registration",
+    "SpeedDatingParticipant",
+    "SpeedDatingPlan",
+    "SpeedDatingSession",
     "Conference",
     "EventDate",
     "Municipality",

@@ -193,30 +193,30 @@ PAGES: dict[str, Callable[[Site], list[Visit]]] = {
         Visit("/staff/passwort", ADVISOR, submit="Passwort speichern"),
     ],
     # Staff: offerings and dates
-    "staff_catalog.offerings": lambda s: [
+    "catalog_staff.offerings": lambda s: [
         Visit("/staff/angebote", TEAM, empty=True),
         Visit("/staff/angebote", TEAM),
     ],
-    "staff_catalog.offering_new": lambda s: [
+    "catalog_staff.offering_new": lambda s: [
         Visit("/staff/angebote/neu", TEAM),
         Visit("/staff/angebote/neu", TEAM, submit="Angebot anlegen"),
     ],
-    "staff_catalog.offering_edit": lambda s: [
+    "catalog_staff.offering_edit": lambda s: [
         Visit(f"/staff/angebote/{s.offering_id}", TEAM),
         Visit(f"/staff/angebote/{s.offering_id}", TEAM, submit="Speichern"),
     ],
-    "staff_catalog.offering_dates": lambda s: [
+    "catalog_staff.offering_dates": lambda s: [
         Visit(f"/staff/angebote/{s.offering_id}/termine", TEAM)
     ],
-    "staff_catalog.date_new": lambda s: [
+    "catalog_staff.date_new": lambda s: [
         Visit(f"/staff/angebote/{s.offering_id}/termine/neu", TEAM),
         Visit(f"/staff/angebote/{s.offering_id}/termine/neu", TEAM, submit="Termin anlegen"),
     ],
-    "staff_catalog.dates": lambda s: [
+    "catalog_staff.dates": lambda s: [
         Visit("/staff/termine", TEAM, empty=True),
         Visit("/staff/termine", TEAM),
     ],
-    "staff_registrations.date_page": lambda s: [
+    "registrations_staff.date_page": lambda s: [
         Visit(_date(s), TEAM, label="booked out, waiting list"),
         Visit(_date(s, s.exchange_date), TEAM, label="questions"),
         Visit(_date(s, s.past_date), TEAM, label="over"),
@@ -224,7 +224,7 @@ PAGES: dict[str, Callable[[Site], list[Visit]]] = {
         Visit(_date(s, s.draft_date), TEAM, label="draft"),
         Visit("/staff/termine/999999", TEAM, status=404, label="unknown"),
     ],
-    "staff_catalog.date_details": lambda s: [
+    "catalog_staff.date_details": lambda s: [
         Visit(f"{_date(s)}/angaben", TEAM),
         Visit(
             f"{_date(s)}/angaben",
@@ -233,27 +233,27 @@ PAGES: dict[str, Callable[[Site], list[Visit]]] = {
             fill=(("Höchstens Personen je Kommune", "0"),),
         ),
     ],
-    "staff_catalog.date_place": lambda s: [
+    "catalog_staff.date_place": lambda s: [
         Visit(f"{_date(s)}/zeit-und-ort", TEAM),
         Visit(f"{_date(s)}/zeit-und-ort", TEAM, submit="Speichern"),
     ],
-    "staff_catalog.date_capacity": lambda s: [
+    "catalog_staff.date_capacity": lambda s: [
         Visit(f"{_date(s)}/plaetze", TEAM),
         Visit(f"{_date(s)}/plaetze", TEAM, submit="Speichern"),
     ],
-    "staff_catalog.date_cancel": lambda s: [
+    "catalog_staff.date_cancel": lambda s: [
         Visit(f"{_date(s)}/absagen", TEAM),
         Visit(f"{_date(s)}/absagen", TEAM, submit="Termin verbindlich absagen"),
     ],
-    "staff_registrations.add": lambda s: [
+    "registrations_staff.add": lambda s: [
         Visit(f"{_date(s)}/anmeldungen/neu", TEAM),
         Visit(f"{_date(s)}/anmeldungen/neu", TEAM, submit="Person anmelden"),
     ],
-    "staff_registrations.attendance": lambda s: [
+    "registrations_staff.attendance": lambda s: [
         Visit(f"{_date(s, s.past_date)}/anwesenheit", TEAM),
         Visit(f"{_date(s)}/anwesenheit", TEAM, label="not begun yet"),
     ],
-    "staff_registrations.message": lambda s: [
+    "registrations_staff.message": lambda s: [
         Visit(f"{_date(s)}/nachricht", TEAM),
         Visit(f"{_date(s)}/nachricht", TEAM, submit="Nachricht senden"),
     ],
@@ -287,16 +287,16 @@ PAGES: dict[str, Callable[[Site], list[Visit]]] = {
             label="link shown once",
         ),
     ],
-    "staff_booking.new": lambda s: [
+    "consultations_booking_staff.new": lambda s: [
         Visit("/staff/beratungen/neu", ADVISOR),
         Visit("/staff/beratungen/neu", ADVISOR, submit="Verbindlich buchen"),
     ],
     # With advisors it leads straight to the first one's page; without, it says so.
-    "availability_staff.index": lambda s: [
+    "consultations_availability_staff.index": lambda s: [
         Visit("/staff/beratungszeiten/", ADMIN, empty=True, label="no advisors"),
         Visit("/staff/beratungszeiten/", TEAM, label="redirects to the first advisor"),
     ],
-    "availability_staff.page": lambda s: [
+    "consultations_availability_staff.page": lambda s: [
         Visit(f"/staff/beratungszeiten/{s.advisor_id}", ADMIN),
         Visit(f"/staff/beratungszeiten/{s.advisor_id}", TEAM, label="read only"),
         Visit(f"/staff/beratungszeiten/{s.advisor_id}", ADMIN, submit="Sprechzeiten hinzufügen"),
@@ -304,12 +304,12 @@ PAGES: dict[str, Callable[[Site], list[Visit]]] = {
         Visit(f"/staff/beratungszeiten/{s.advisor_id}", ADMIN, submit="Zeitfenster hinzufügen"),
     ],
     # Staff: mail, audit log
-    "outbox.index": lambda s: [
+    "invitations_staff.index": lambda s: [
         Visit("/staff/postausgang/", TEAM, empty=True),
         Visit("/staff/postausgang/", TEAM),
         Visit("/staff/postausgang/?status=failed", TEAM, label="failed only"),
     ],
-    "audit.index": lambda s: [
+    "audit_staff.index": lambda s: [
         Visit("/staff/protokoll/", ADMIN, empty=True),
         Visit("/staff/protokoll/", ADMIN),
         Visit("/staff/protokoll/?aktion=privacy.purged", ADMIN, label="nothing found"),
@@ -332,14 +332,14 @@ PAGES: dict[str, Callable[[Site], list[Visit]]] = {
         Visit(f"/staff/regionalkonferenzen/{s.conference_id}/bearbeiten", TEAM, submit="Speichern"),
     ],
     # The presenter screen and the phone view before the start; while running, below.
-    "speed_dating_presenter.presenter": lambda s: [
+    "speed_dating_presenter_staff.presenter": lambda s: [
         Visit(f"{sd(s)}/praesentation", TEAM, label="planned, not started"),
     ],
-    "speed_dating_public.enter": lambda s: [
+    "speed_dating.enter": lambda s: [
         Visit("/sd"),
         Visit("/sd?code=12", status=422, label="not a code"),
     ],
-    "speed_dating_public.phone": lambda s: [
+    "speed_dating.phone": lambda s: [
         Visit(f"/sd/{s.participant_code}", label="planned, not started"),
         Visit("/sd/ABCDEFGH", status=404, label="unknown code"),
     ],
@@ -421,10 +421,10 @@ NOT_PAGES: dict[str, str] = {
     "consultations.advisor_feed": "an advisor's iCalendar subscription (.ics)",
     "privacy.export": "the person's data as JSON download",
     "conferences_staff.export_csv": "registrations as CSV download",
-    "staff_registrations.export_csv": "registrations as CSV download",
+    "registrations_staff.export_csv": "registrations as CSV download",
     "speed_dating_staff.plan_csv": "speed-dating plan as CSV download",
     "speed_dating_staff.plan_json": "speed-dating plan as JSON (the presenter screen polls it)",
-    "speed_dating_public.participant_json": "a participant's rounds as JSON (the phone polls it)",
+    "speed_dating.participant_json": "a participant's rounds as JSON (the phone polls it)",
 }
 
 NOT_AN_ENDPOINT = {"error pages", "in English"}

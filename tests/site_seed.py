@@ -21,7 +21,6 @@ from startsmart.catalog.models import EventDate, EventDateStatus, Offering
 from startsmart.catalog.slugs import slugify
 from startsmart.clock import berlin_to_utc, berlin_today
 from startsmart.conferences import service as conferences
-from startsmart.conferences import speed_dating, speed_planning
 from startsmart.conferences.models import Conference
 from startsmart.consultations import booking, followup, schedule
 from startsmart.consultations import mails as consultation_mails
@@ -36,6 +35,7 @@ from startsmart.registrations import date_changes, staff_service
 from startsmart.registrations import mails as registration_mails
 from startsmart.registrations import service as registrations
 from startsmart.registrations.models import Attendance, Registration, RegistrationStatus
+from startsmart.speed_dating import planning, service
 from startsmart.staff.models import Role, StaffUser
 from startsmart.staff.passwords import hash_password
 
@@ -308,14 +308,14 @@ def _conference(site: Site, now: datetime, team: StaffUser) -> None:
     ]
     _register(date_id, 27, now)  # comes for the talks only
     for registration_id in people[:-1]:  # one has not arrived yet
-        speed_dating.set_presence(
+        service.set_presence(
             conference.id, registration_id=registration_id, present=True, actor=team, now=now
         )
-    walk_in, _new = speed_dating.add_walk_in(
-        conference.id, speed_dating.WalkIn("Uwe Spontan", "Olpe", FederalState.NW, True), team, now
+    walk_in, _new = service.add_walk_in(
+        conference.id, service.WalkIn("Uwe Spontan", "Olpe", FederalState.NW, True), team, now
     )
     site.participant_code = walk_in.code
-    speed_planning.make_plan(conference.id, team, now)
+    planning.make_plan(conference.id, team, now)
     db.session.commit()
 
 

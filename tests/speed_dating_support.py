@@ -5,9 +5,12 @@ Shared by the speed-dating tests and the browser tests.
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+import pytest
 import sqlalchemy as sa
 from flask import Flask
 
@@ -15,14 +18,16 @@ from startsmart import clock
 from startsmart.catalog.slugs import slugify
 from startsmart.catalog.staff_dates import Deadline
 from startsmart.clock import berlin_to_utc, berlin_today
-from startsmart.conferences import service, speed_dating, speed_planning, speed_run
-from startsmart.conferences.models import SpeedDatingParticipant
+from startsmart.conferences import service
 from startsmart.extensions import db
 from startsmart.municipalities.models import FederalState, Municipality, MunicipalityKind
 from startsmart.municipalities.service import MunicipalityInput
 from startsmart.registrations import service as registrations
+from startsmart.speed_dating import planning, run
+from startsmart.speed_dating import service as speed_dating
+from startsmart.speed_dating.models import SpeedDatingParticipant
 from startsmart.staff.models import Role, StaffUser
-from support import make_staff
+from support import login, make_staff
 
 EVENT_TEAM = "team@kts.example"
 
@@ -131,14 +136,14 @@ class Event:
 
     def plan(self, from_round: int = 1, now: datetime | None = None) -> dict:
         with self.app.app_context():
-            planned = speed_planning.make_plan(
+            planned = planning.make_plan(
                 self.conference_id, self._actor(), now or self.at(13, 0), from_round
             )
             return {"version": planned.plan.version, "plan": planned.plan.plan}
 
     def run(self, action: str, now: datetime):
         with self.app.app_context():
-            return speed_run.control(self.conference_id, action, self._actor(), now)[0]
+            return run.control(self.conference_id, action, self._actor(), now)[0]
 
     def participant(self, participant_id: int) -> SpeedDatingParticipant:
         with self.app.app_context():
@@ -230,3 +235,37 @@ def make_event(app: Flask, **settings) -> Event:
         conference = conference_with_speed_dating(actor, clock.now(), day, **settings)
         date_id = service.conference_date(conference.id).id
         return Event(app, conference.id, date_id, actor_id, day)
+
+
+def embedded(page: str, element_id: str) -> dict:
+    """The JSON a page embeds for its scripts (``<script type="application/json" id=...>``)."""
+    pattern = rf'<script type="application/json" id="{element_id}">(.*?)</script>'
+    found = re.search(pattern, page, re.S)
+    return json.loads(found.group(1))
+
+
+def partner_of(event: Event, plan: dict, person_id: int, number: int = 1):
+    """The table number and the partner of ``person_id`` in round ``number`` of ``plan``."""
+    table = next(t for t in plan["rounds"][number - 1]["tables"] if person_id in t["members"])
+    return table["number"], event.participant(next(m for m in table["members"] if m != person_id))
+
+
+# -- fixtures of tests/speed_dating and tests/speed_dating_staff (their conftest imports them) --
+
+
+@pytest.fixture
+def event(app) -> Event:
+    return make_event(app)
+
+
+@pytest.fixture
+def team_client(app, client, event):
+    """A client logged in as the event team member who owns ``event``."""
+    login(client, EVENT_TEAM)
+    return client
+
+
+@pytest.fixture
+def base(event) -> str:
+    """The speed-dating staff pages of ``event``."""
+    return f"/staff/regionalkonferenzen/{event.conference_id}/speed-dating"

@@ -24,13 +24,13 @@ from staff_support import calendars, deliver
 from startsmart import clock
 from startsmart.catalog.models import EventDate, Offering, OfferingFormat
 from startsmart.clock import berlin_today
-from startsmart.conferences import speed_planning
 from startsmart.demo import content
 from startsmart.demo.service import load_demo
 from startsmart.extensions import db
 from startsmart.municipalities.models import FederalState, MunicipalityKind
 from startsmart.municipalities.service import MunicipalityInput
 from startsmart.registrations import service as registrations
+from startsmart.speed_dating import planning
 from startsmart.staff.models import Role, StaffUser
 from support import csrf_token, links_in, login, path_of, registration_form, submit, text
 
@@ -244,7 +244,7 @@ def _speed_networking_with_a_plan(app: Flask) -> None:
                 admin,
                 clock.now(),
             )
-        speed_planning.make_plan(conference.id, admin, clock.now())
+        planning.make_plan(conference.id, admin, clock.now())
     deliver(app)  # the invitations and the code mails with the link to the phone view
 
 

@@ -13,7 +13,7 @@ from startsmart.staff import service as staff_service
 from startsmart.staff.access import staff_required
 from startsmart.staff.models import Role
 
-bp = Blueprint("audit", __name__, url_prefix="/staff/protokoll")
+bp = Blueprint("audit_staff", __name__, url_prefix="/staff/protokoll")
 
 
 # Beyond this the offset would not fit the database's integer; nobody pages that far.
@@ -46,7 +46,7 @@ def index():
     page = min(max(_number(request.args.get("seite", "1")) or 1, 1), MAX_PAGE)
     events, total = service.events(chosen, page)
     return render_template(
-        "audit/index.html",
+        "audit_staff/index.html",
         events=events,
         total=total,
         page=page,

@@ -31,7 +31,7 @@ from startsmart.registrations.queries import seats_by_date
 from startsmart.staff.access import staff_required
 from startsmart.staff.models import Role
 
-bp = Blueprint("staff_catalog", __name__, url_prefix="/staff")
+bp = Blueprint("catalog_staff", __name__, url_prefix="/staff")
 
 
 def show_error(form: FlaskForm, error: DomainError) -> None:
@@ -41,7 +41,7 @@ def show_error(form: FlaskForm, error: DomainError) -> None:
 
 
 def _date_page(date_id: int) -> str:
-    return url_for("staff_registrations.date_page", date_id=date_id)
+    return url_for("registrations_staff.date_page", date_id=date_id)
 
 
 # Offerings
@@ -69,7 +69,7 @@ def _with_topics(form: OfferingForm) -> OfferingForm:
 @staff_required(Role.EVENT_TEAM)
 def offerings():
     rows = staff_service.offerings_overview(clock.now())
-    return render_template("staff_catalog/offerings.html", rows=rows)
+    return render_template("catalog_staff/offerings.html", rows=rows)
 
 
 @bp.route("/angebote/neu", methods=["GET", "POST"])
@@ -86,7 +86,7 @@ def offering_new():
         else:
             flash(_("Das Angebot „%(title)s“ wurde angelegt.", title=offering.title), "success")
             return redirect(url_for(".offering_dates", offering_id=offering.id))
-    return render_template("staff_catalog/offering_form.html", form=form, offering=None)
+    return render_template("catalog_staff/offering_form.html", form=form, offering=None)
 
 
 @bp.route("/angebote/<int:offering_id>", methods=["GET", "POST"])
@@ -121,7 +121,7 @@ def offering_edit(offering_id: int):
                 "success",
             )
             return redirect(url_for(".offerings"))
-    return render_template("staff_catalog/offering_form.html", form=form, offering=offering)
+    return render_template("catalog_staff/offering_form.html", form=form, offering=offering)
 
 
 @bp.post("/angebote/<int:offering_id>/einstellen")
@@ -158,7 +158,7 @@ def dates():
     now = clock.now()
     upcoming = staff_dates.upcoming_dates(now)
     return render_template(
-        "staff_catalog/dates.html", dates=upcoming, seats=seats_by_date(upcoming), now=now
+        "catalog_staff/dates.html", dates=upcoming, seats=seats_by_date(upcoming), now=now
     )
 
 
@@ -169,7 +169,7 @@ def offering_dates(offering_id: int):
     now = clock.now()
     all_dates = staff_dates.dates_of(offering.id)
     return render_template(
-        "staff_catalog/offering_dates.html",
+        "catalog_staff/offering_dates.html",
         offering=offering,
         upcoming=[d for d in all_dates if d.ends_at > now],
         past=list(reversed([d for d in all_dates if d.ends_at <= now])),
@@ -214,7 +214,7 @@ def date_new(offering_id: int):
                 (data.deadline.day, data.deadline.at),
             )
             return redirect(_date_page(event_date.id))
-    return render_template("staff_catalog/date_new.html", form=form, offering=offering)
+    return render_template("catalog_staff/date_new.html", form=form, offering=offering)
 
 
 def _date_or_404(date_id: int) -> EventDate:
@@ -223,7 +223,7 @@ def _date_or_404(date_id: int) -> EventDate:
 
 def _edit_page(event_date: EventDate, form: FlaskForm, kind: str):
     return render_template(
-        "staff_catalog/date_edit.html",
+        "catalog_staff/date_edit.html",
         date=event_date,
         form=form,
         kind=kind,

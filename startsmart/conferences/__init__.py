@@ -1,1 +1,1 @@
-"""Regional conferences (Regionalkonferenzen), with on-site consultations and speed-dating."""
+"""Regional conferences (Regionalkonferenzen): the conference, its registration and registrants."""

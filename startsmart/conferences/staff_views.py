@@ -14,7 +14,6 @@ from startsmart.clock import BERLIN, berlin_wall_time
 from startsmart.conferences import registrants, service
 from startsmart.conferences.forms import ConferenceForm
 from startsmart.conferences.models import Conference
-from startsmart.conferences.speed_dating import session_of
 from startsmart.dst_notice import flash_if_ambiguous
 from startsmart.errors import DomainError
 from startsmart.extensions import db
@@ -22,6 +21,7 @@ from startsmart.form_fields import attach_error
 from startsmart.registrations import export
 from startsmart.registrations import staff_service as registrations_staff
 from startsmart.registrations.queries import seats_by_date
+from startsmart.speed_dating.service import session_of
 from startsmart.staff.access import staff_required
 from startsmart.staff.models import Role
 
@@ -58,7 +58,7 @@ def _flash_if_ambiguous(form: ConferenceForm) -> None:
 @staff_required(Role.EVENT_TEAM)
 def index():
     coming, past = service.all_conferences(clock.now())
-    return render_template("conferences/staff_index.html", coming=coming, past=past)
+    return render_template("conferences_staff/index.html", coming=coming, past=past)
 
 
 @bp.route("/neu", methods=["GET", "POST"])
@@ -78,7 +78,7 @@ def new():
             )
             _flash_if_ambiguous(form)
             return redirect(url_for(".detail", conference_id=conference.id))
-    return render_template("conferences/staff_form.html", form=form, conference=None)
+    return render_template("conferences_staff/form.html", form=form, conference=None)
 
 
 @bp.route("/<int:conference_id>/bearbeiten", methods=["GET", "POST"])
@@ -125,7 +125,7 @@ def edit(conference_id: int):
                 )
             _flash_if_ambiguous(form)
             return redirect(url_for(".detail", conference_id=conference.id))
-    return render_template("conferences/staff_form.html", form=form, conference=conference)
+    return render_template("conferences_staff/form.html", form=form, conference=conference)
 
 
 @bp.get("/<int:conference_id>")
@@ -135,7 +135,7 @@ def detail(conference_id: int):
     event_date = service.conference_date(conference.id)
     rows = registrants.registrants(event_date.id) if event_date else []
     return render_template(
-        "conferences/staff_detail.html",
+        "conferences_staff/detail.html",
         conference=conference,
         date=event_date,
         seats=seats_by_date([event_date])[event_date.id] if event_date else None,

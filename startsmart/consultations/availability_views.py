@@ -25,7 +25,7 @@ from startsmart.input_guard import database_int
 from startsmart.staff.access import staff_required
 from startsmart.staff.models import Role, StaffUser
 
-bp = Blueprint("availability_staff", __name__, url_prefix="/staff/beratungszeiten")
+bp = Blueprint("consultations_availability_staff", __name__, url_prefix="/staff/beratungszeiten")
 
 
 def _advisor_or_404(advisor_id: int) -> StaffUser:
@@ -84,7 +84,7 @@ def _render(
         ]
     )
     return render_template(
-        "consultations_staff/availability.html",
+        "consultations_availability_staff/availability.html",
         advisor=advisor,
         own=advisor.id == current_user.id,
         hours=service.availability_of(advisor, now),
@@ -109,7 +109,7 @@ def index():
     if chosen is None:
         advisors = overview.active_advisors()
         if not advisors:
-            return render_template("consultations_staff/availability_none.html")
+            return render_template("consultations_availability_staff/availability_none.html")
         chosen = advisors[0].id
     return redirect(_page(chosen))
 

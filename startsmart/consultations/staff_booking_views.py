@@ -30,7 +30,7 @@ from startsmart.municipalities.models import Municipality
 from startsmart.staff.access import staff_required
 from startsmart.staff.models import Role
 
-bp = Blueprint("staff_booking", __name__, url_prefix="/staff/beratungen")
+bp = Blueprint("consultations_booking_staff", __name__, url_prefix="/staff/beratungen")
 
 DAYS_LISTED = 7
 
@@ -147,7 +147,7 @@ def new():
         sa.select(Municipality.name).distinct().order_by(Municipality.name)
     ).scalars()
     return render_template(
-        "consultations_staff/new.html",
+        "consultations_booking_staff/new.html",
         form=form,
         conference=conference,
         channel=channel,

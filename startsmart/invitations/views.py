@@ -15,7 +15,7 @@ from startsmart.invitations.models import OutboxMessage, OutboxStatus
 from startsmart.staff.access import staff_required
 from startsmart.staff.models import Role
 
-bp = Blueprint("outbox", __name__, url_prefix="/staff/postausgang")
+bp = Blueprint("invitations_staff", __name__, url_prefix="/staff/postausgang")
 
 PAGE_SIZE = 100
 
@@ -34,7 +34,7 @@ def index():
         ).all()
     )
     return render_template(
-        "outbox/index.html",
+        "invitations_staff/index.html",
         messages=messages,
         counts=counts,
         status=status,
@@ -52,4 +52,4 @@ def send_again(message_id: int):
         flash(error.message, "error")
     else:
         flash(_("Die Nachricht an %(to)s wird erneut gesendet.", to=message.recipient), "success")
-    return redirect(url_for("outbox.index", status=request.args.get("status", "")))
+    return redirect(url_for("invitations_staff.index", status=request.args.get("status", "")))

@@ -23,7 +23,7 @@ from startsmart.audit import service as audit
 from startsmart.audit.models import AuditEvent
 from startsmart.catalog.models import EventDate, Offering
 from startsmart.clock import iso_or_none
-from startsmart.conferences.models import Conference, SpeedDatingParticipant, SpeedDatingSession
+from startsmart.conferences.models import Conference
 from startsmart.consultations import booking
 from startsmart.consultations.models import BLOCKING, Consultation
 from startsmart.database import rowcount
@@ -32,6 +32,7 @@ from startsmart.invitations.models import OutboxMessage, OutboxStatus
 from startsmart.municipalities.models import Person
 from startsmart.registrations import service as registrations_service
 from startsmart.registrations.models import ACTIVE, Consent, Registration
+from startsmart.speed_dating.models import SpeedDatingParticipant, SpeedDatingSession
 
 SETTLED = (OutboxStatus.SENT, OutboxStatus.FAILED)
 

@@ -29,7 +29,7 @@ from startsmart.registrations.staff_forms import ManualRegistrationForm, StaffMe
 from startsmart.staff.access import staff_required
 from startsmart.staff.models import Role
 
-bp = Blueprint("staff_registrations", __name__, url_prefix="/staff/termine")
+bp = Blueprint("registrations_staff", __name__, url_prefix="/staff/termine")
 
 
 def _date_or_404(date_id: int) -> EventDate:
@@ -52,7 +52,7 @@ def date_page(date_id: int):
     status = _status_filter()
     now = clock.now()
     return render_template(
-        "staff_registrations/date.html",
+        "registrations_staff/date.html",
         date=event_date,
         seats=seats_by_date([event_date])[event_date.id],
         counts=participants.status_counts(event_date.id),
@@ -115,7 +115,7 @@ def add(date_id: int):
         sa.select(Municipality.name).distinct().order_by(Municipality.name)
     ).scalars()
     return render_template(
-        "staff_registrations/add.html",
+        "registrations_staff/add.html",
         form=form,
         date=event_date,
         seats=seats_by_date([event_date])[event_date.id],
@@ -182,7 +182,7 @@ def attendance(date_id: int):
             return redirect(url_for(".date_page", date_id=event_date.id))
     now = clock.now()
     return render_template(
-        "staff_registrations/attendance.html",
+        "registrations_staff/attendance.html",
         form=form,
         date=event_date,
         seats=seats_by_date([event_date])[event_date.id],
@@ -238,7 +238,7 @@ def message(date_id: int):
             )
             return redirect(url_for(".date_page", date_id=event_date.id))
     return render_template(
-        "staff_registrations/message.html",
+        "registrations_staff/message.html",
         form=form,
         date=event_date,
         seats=seats_by_date([event_date])[event_date.id],

@@ -13,8 +13,8 @@ from playwright.sync_api import expect
 
 from accessibility import axe_violations
 from speed_dating_support import EVENT_TEAM, make_event
-from startsmart.conferences.models import SpeedDatingParticipant, SpeedDatingSession
 from startsmart.extensions import db
+from startsmart.speed_dating.models import SpeedDatingParticipant, SpeedDatingSession
 from support import DEFAULT_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.time_sensitive]
@@ -52,7 +52,7 @@ def code_of(app, name: str) -> str:
 
 def partner_in_round(app, name: str, number: int) -> tuple[int, str]:
     """Table and partner of ``name`` in round ``number`` of the plan in force."""
-    from startsmart.conferences.speed_planning import current_plan
+    from startsmart.speed_dating.planning import current_plan
 
     with app.app_context():
         people = {p.id: p for p in db.session.execute(sa.select(SpeedDatingParticipant)).scalars()}

@@ -64,7 +64,7 @@ _QUERY_PARAMETER = re.compile(
     r"request\.(?:args|values)\.get(?:list)?\(\s*\"(\w+)\"|\"(\w+)\" (?:not )?in request\.args"
 )
 # Read through a helper (``_day("von")``): the pattern above cannot see these.
-INDIRECT_PARAMETERS = {"audit.index": ["von", "bis"]}
+INDIRECT_PARAMETERS = {"audit_staff.index": ["von", "bis"]}
 
 
 def query_parameters(app: Flask, endpoint: str) -> list[str]:
@@ -89,7 +89,7 @@ PUBLIC_BLUEPRINTS = {
     "registrations",
     "consultations",
     "conferences",
-    "speed_dating_public",
+    "speed_dating",
 }
 
 

@@ -13,10 +13,10 @@ from speed_dating_support import arrives
 from startsmart import clock
 from startsmart.clock import berlin_to_utc
 from startsmart.conferences import service as conferences
-from startsmart.conferences import speed_dating, speed_planning
 from startsmart.extensions import db
 from startsmart.municipalities.models import FederalState
 from startsmart.registrations import service as registrations
+from startsmart.speed_dating import planning, service
 from startsmart.staff.models import Role, StaffUser
 
 FORMULAS = [
@@ -55,14 +55,14 @@ def _people_with_formulas(app, world) -> None:
                 actor,
                 now,
             )
-            speed_dating.add_walk_in(
+            service.add_walk_in(
                 world.conference_id,
-                speed_dating.WalkIn(f"{formula} Gast", town, FederalState.SH, False),
+                service.WalkIn(f"{formula} Gast", town, FederalState.SH, False),
                 actor,
                 now,
             )
         noon = berlin_to_utc(conference.starts_at.date(), time(12))
-        speed_planning.make_plan(world.conference_id, actor, noon)
+        planning.make_plan(world.conference_id, actor, noon)
         db.session.commit()
 
 

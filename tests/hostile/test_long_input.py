@@ -66,12 +66,12 @@ AT_THE_LIMIT: dict[str, dict[str, str]] = {
     "consultations.cancel": {},
     "consultations_staff.cancel": {},
     "consultations_staff.notes": {},
-    "staff_booking.new": {"state": "SH", "municipality_kind": "town"},
-    "availability_staff.add_absence": {
+    "consultations_booking_staff.new": {"state": "SH", "municipality_kind": "town"},
+    "consultations_availability_staff.add_absence": {
         "absence-first_day": _in_days(50),
         "absence-last_day": _in_days(51),
     },
-    "availability_staff.add_extra": {
+    "consultations_availability_staff.add_extra": {
         "extra-day": _in_days(30),
         "extra-start": "14:00",
         "extra-end": "16:00",
@@ -84,13 +84,13 @@ AT_THE_LIMIT: dict[str, dict[str, str]] = {
     "staff.account_new": {"role": "advisor"},
     "staff.password": {"current_password": DEFAULT_PASSWORD},
     "staff.login": {},
-    "staff_catalog.date_new": {"day": _in_days(30), "starts": "10:00", "status": "published"},
-    "staff_catalog.date_place": {},
-    "staff_catalog.date_cancel": {},
-    "staff_catalog.offering_new": {"format": "online_intro"},
-    "staff_catalog.offering_edit": {},
-    "staff_registrations.add": {"state": "SH", "municipality_kind": "town"},
-    "staff_registrations.message": {"to_pending": "y"},
+    "catalog_staff.date_new": {"day": _in_days(30), "starts": "10:00", "status": "published"},
+    "catalog_staff.date_place": {},
+    "catalog_staff.date_cancel": {},
+    "catalog_staff.offering_new": {"format": "online_intro"},
+    "catalog_staff.offering_edit": {},
+    "registrations_staff.add": {"state": "SH", "municipality_kind": "town"},
+    "registrations_staff.message": {"to_pending": "y"},
 }
 
 

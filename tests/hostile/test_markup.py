@@ -16,11 +16,11 @@ from staff_support import deliver
 from startsmart import clock
 from startsmart.clock import berlin_to_utc
 from startsmart.conferences import service as conferences
-from startsmart.conferences import speed_dating, speed_planning
 from startsmart.consultations import booking
 from startsmart.extensions import db
 from startsmart.municipalities.models import FederalState
 from startsmart.registrations import service as registrations
+from startsmart.speed_dating import planning, service
 from startsmart.staff.models import Role, StaffUser
 from support import make_staff
 
@@ -58,14 +58,14 @@ def _people_with_markup(app, world) -> int:
             actor,
             now,
         )
-        speed_dating.add_walk_in(
+        service.add_walk_in(
             world.conference_id,
-            speed_dating.WalkIn(SCRIPT_NAME, SCRIPT_NAME, FederalState.SH, False),
+            service.WalkIn(SCRIPT_NAME, SCRIPT_NAME, FederalState.SH, False),
             actor,
             now,
         )
         noon = berlin_to_utc(conference.starts_at.date(), time(12))
-        speed_planning.make_plan(world.conference_id, actor, noon)
+        planning.make_plan(world.conference_id, actor, noon)
         booked = booking.book(
             booking_request(
                 working_day(21),

@@ -18,7 +18,6 @@ from speed_dating_support import arrives, conference_with_speed_dating
 from startsmart import clock
 from startsmart.catalog.models import EventDate, Offering
 from startsmart.clock import berlin_to_utc, berlin_today
-from startsmart.conferences import speed_planning
 from startsmart.consultations import booking, feed
 from startsmart.consultations import mails as consultation_mails
 from startsmart.consultations.models import AdvisorAbsence, ExtraHours, WeeklyHours
@@ -29,6 +28,7 @@ from startsmart.municipalities.service import MunicipalityInput
 from startsmart.registrations import mails as registration_mails
 from startsmart.registrations import service as registrations
 from startsmart.registrations.models import Consent
+from startsmart.speed_dating import planning
 from startsmart.staff.models import Role, StaffUser
 from startsmart.tokens import mint
 from support import login, make_date, make_staff
@@ -83,13 +83,13 @@ class World:
             "catalog.offering": {"slug": self.offering_slug},
             # The exchange's form asks for a question too: a superset of the others.
             "registrations.register": {"date_id": self.exchange_date_id},
-            "staff_registrations.attendance": {"date_id": self.past_date_id},
+            "registrations_staff.attendance": {"date_id": self.past_date_id},
             "conferences.detail": {"slug": self.conference_slug},
             "language.switch": {"code": "en"},
             "consultations.advisor_feed": {"token": self.feed_token},
-            "availability_staff.remove_weekly": {"row_id": self.weekly_id},
-            "availability_staff.remove_absence": {"row_id": self.absence_id},
-            "availability_staff.remove_extra": {"row_id": self.extra_id},
+            "consultations_availability_staff.remove_weekly": {"row_id": self.weekly_id},
+            "consultations_availability_staff.remove_absence": {"row_id": self.absence_id},
+            "consultations_availability_staff.remove_extra": {"row_id": self.extra_id},
         }
         if endpoint.startswith("consultations."):
             common["token"] = self.consultation_token
@@ -216,7 +216,7 @@ def _conference_with_plan(actor: StaffUser, now: datetime):
             now,
         )
         codes.append(person.code)
-    speed_planning.make_plan(conference.id, actor, berlin_to_utc(day, time(12, 0)))
+    planning.make_plan(conference.id, actor, berlin_to_utc(day, time(12, 0)))
     db.session.commit()
     return conference, codes[0]
 

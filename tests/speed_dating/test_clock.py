@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from startsmart.conferences.speed_clock import (
+from startsmart.speed_dating.round_clock import (
     CHANGEOVER,
     OVER,
     PAUSED,
@@ -153,7 +153,7 @@ def test_the_clock_imports_without_flask_or_sqlalchemy():
     root = Path(__file__).resolve().parents[2]
     forbidden = ["flask", "flask_sqlalchemy", "flask_babel", "sqlalchemy", "werkzeug"]
     code = "import sys\n" + "".join(f"sys.modules[{n!r}] = None\n" for n in forbidden)
-    code += "import startsmart.conferences.speed_clock\n"
+    code += "import startsmart.speed_dating.round_clock\n"
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=60
     )

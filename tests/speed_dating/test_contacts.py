@@ -7,9 +7,9 @@ import itertools
 import sqlalchemy as sa
 
 from startsmart import clock
-from startsmart.conferences.planner import HOST_ID
 from startsmart.extensions import db
-from startsmart.registrations.models import Consent
+from startsmart.registrations.models import Consent, Registration
+from startsmart.speed_dating.planner import HOST_ID
 from support import submit, text
 
 
@@ -104,3 +104,25 @@ def contact_mails(smtp) -> list:
 
 def people_by_name(people) -> dict[str, int]:
     return {name: pid for pid, (name, _r) in people.items()}
+
+
+def test_someone_whose_data_is_gone_takes_no_part(app, smtp, team_client, event, base):
+    """A registration whose person row is gone (deleted on request) is skipped, not a crash."""
+    ids = {}
+    for name, town in [("Anna Alt", "Husum"), ("Ben Berg", "Kiel"), ("Cem Cel", "Lübeck")]:
+        registration = event.register(name, town, contact=True)
+        ids[name] = (event.check_in(registration), registration)
+    event.plan()
+    event.run("start", event.at(13, 0))
+    event.run("finish", event.at(13, 10))
+    with app.app_context():
+        registration = db.session.get(Registration, ids["Cem Cel"][1])
+        registration.person_id = None
+        db.session.commit()
+    smtp.clear()
+    response = exchange(team_client, base)
+    assert response.status_code == 302
+    received = {r.rcpt_tos[0]: body(r.message) for r in contact_mails(smtp)}
+    assert received, "Anna and Ben met in one of the rounds and both agreed"
+    assert not any(address.startswith("cem.cel@") for address in received)
+    assert not any("Cem Cel" in text_body for text_body in received.values())

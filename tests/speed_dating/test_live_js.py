@@ -1,5 +1,5 @@
 """The browser's clock and screen rules (static/js/speed-live.js) answer as the server's do
-(speed_clock, speed_screens), on every case here: the presenter and the phones count on their
+(round_clock, screens), on every case here: the presenter and the phones count on their
 own while offline, so a difference would show a wrong round or second in the hall."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from environment import require
-from startsmart.conferences import speed_clock, speed_screens
-from startsmart.conferences.planner import HOST_ID
+from startsmart.speed_dating import round_clock, screens
+from startsmart.speed_dating.planner import HOST_ID
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "startsmart" / "static" / "js" / "speed-live.js"
@@ -21,7 +21,7 @@ RUNNER = Path(__file__).parent / "js" / "live.cjs"
 START = datetime(2025, 3, 30, 11, 0, tzinfo=UTC)
 
 TIMINGS = [
-    speed_clock.Timing(rounds, round_seconds, changeover)
+    round_clock.Timing(rounds, round_seconds, changeover)
     for rounds in (0, 1, 2, 4)
     for round_seconds, changeover in ((180, 60), (60, 0), (120, 30))
 ]
@@ -44,19 +44,19 @@ def run_js(cases: list[dict]) -> list:
     return json.loads(result.stdout)
 
 
-def clock_json(at: speed_clock.Position) -> dict:
+def clock_json(at: round_clock.Position) -> dict:
     answer = asdict(at)
     answer.pop("phase_ends_at")
     return answer
 
 
-def states(timing: speed_clock.Timing):
-    yield speed_clock.RunState()
+def states(timing: round_clock.Timing):
+    yield round_clock.RunState()
     for current in range(1, timing.rounds + 1):
-        yield speed_clock.RunState(speed_clock.RUNNING, current, START)
+        yield round_clock.RunState(round_clock.RUNNING, current, START)
         for left in {1, timing.round_seconds, timing.length(current)}:
-            yield speed_clock.RunState(speed_clock.PAUSED, current, None, left)
-        yield speed_clock.RunState(speed_clock.FINISHED, current)
+            yield round_clock.RunState(round_clock.PAUSED, current, None, left)
+        yield round_clock.RunState(round_clock.FINISHED, current)
 
 
 def positions() -> list[tuple[dict, dict]]:
@@ -80,7 +80,7 @@ def positions() -> list[tuple[dict, dict]]:
                     "timing": asdict(timing),
                     "now": now.isoformat(),
                 }
-                found.append((case, clock_json(speed_clock.position(state, timing, now))))
+                found.append((case, clock_json(round_clock.position(state, timing, now))))
     return found
 
 
@@ -146,12 +146,12 @@ def test_the_phone_and_the_presenter_show_what_the_server_would():
     cases, expected = [], []
     for clock in clocks:
         cases.append({"kind": "seating_round", "clock": clock})
-        expected.append(speed_screens.seating_round(clock))
+        expected.append(screens.seating_round(clock))
         cases.append({"kind": "presenter_phase", "clock": clock})
-        expected.append(speed_screens.presenter_phase(clock))
+        expected.append(screens.presenter_phase(clock))
         for number in range(1, 6):
             cases.append({"kind": "seat_state", "number": number, "clock": clock})
-            expected.append(speed_screens.seat_state(number, clock))
+            expected.append(screens.seat_state(number, clock))
         for plan_version, in_plan, missing, sitting_out in (
             (None, False, set(), set()),
             (1, False, set(), set()),
@@ -166,9 +166,9 @@ def test_the_phone_and_the_presenter_show_what_the_server_would():
                 "schedule": schedule(4, missing, sitting_out) if in_plan else [],
             }
             cases.append({"kind": "phone_focus", "view": view})
-            expected.append(speed_screens.phone_focus(view))
+            expected.append(screens.phone_focus(view))
             cases.append({"kind": "phone_headline", "view": view, "texts": TEXTS})
-            expected.append(list(speed_screens.phone_headline(expected[-1], TEXTS)))
+            expected.append(list(screens.phone_headline(expected[-1], TEXTS)))
     answer = {
         "host_id": HOST_ID,
         "participants": [
@@ -190,7 +190,7 @@ def test_the_phone_and_the_presenter_show_what_the_server_would():
     }
     for number in (1, 2, 3, None):
         cases.append({"kind": "seating", "answer": answer, "number": number})
-        expected.append(speed_screens.seating(answer, number))
+        expected.append(screens.seating(answer, number))
     answers = run_js(cases)
     wrong = [
         (case, want, got)
@@ -226,7 +226,7 @@ def test_the_headline_names_every_partner_and_the_team():
         "partners": [{"name": "Ben", "municipality": "Kiel"}, {"name": "Cem", "municipality": ""}],
     }
     focus = {"kind": "seat", "round": 3, "seat": seat}
-    assert speed_screens.phone_headline(focus, texts) == (
+    assert screens.phone_headline(focus, texts) == (
         "Runde 3 · Tisch 5 · mit Ben (Kiel), Cem und jemandem aus dem Team",
         "",
     )

@@ -7,8 +7,8 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from startsmart.conferences.models import SpeedDatingSession
 from startsmart.extensions import db
+from startsmart.speed_dating.models import SpeedDatingSession
 from support import csrf_token, text
 
 pytestmark = pytest.mark.time_sensitive  # also run at every moment of tests/moments.py

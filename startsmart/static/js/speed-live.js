@@ -2,13 +2,13 @@
 //
 // The server sends its state (when the round began, or how much was left when paused, and the
 // round lengths); the clock here computes the round, phase and seconds left from that, with the
-// same rules as startsmart/conferences/speed_clock.py and speed_screens.py (a test runs both on
+// same rules as startsmart/speed_dating/round_clock.py and screens.py (a test runs both on
 // the same cases). So a screen keeps counting when the network drops, and only a change that
 // staff make (start, pause, next round, a new plan) needs the server.
 (function (root) {
   "use strict";
 
-  // -- the clock (speed_clock.position) ----------------------------------------------------
+  // -- the clock (round_clock.position) ----------------------------------------------------
 
   function length(timing, number) {
     return timing.round_seconds + (number < timing.rounds ? timing.changeover_seconds : 0);
@@ -65,7 +65,7 @@
     };
   }
 
-  // -- what the screens show (speed_screens.py) --------------------------------------------
+  // -- what the screens show (speed_dating/screens.py) --------------------------------------------
 
   function seatingRound(clock) {
     if (clock.phase === "over") return null;
