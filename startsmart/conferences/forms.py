@@ -8,6 +8,7 @@ from wtforms.validators import InputRequired, NumberRange, Optional
 
 from startsmart.catalog.staff_forms import DST_HINT
 from startsmart.form_fields import ClockField, DayField, Form, MaxLength, WholeNumberField
+from startsmart.forms import Filled
 
 REQUIRED = _l("Bitte füllen Sie dieses Feld aus.")
 
@@ -32,11 +33,9 @@ def number_field(label, minimum, maximum, required=True, **kwargs):
 
 class ConferenceForm(Form):
     title = text_field(_l("Titel"), 200, description=_l("Zum Beispiel: Regionalkonferenz Nord"))
-    day = DayField(_l("Datum"), validators=[InputRequired(REQUIRED)])
-    starts = ClockField(
-        _l("Beginn (Uhrzeit)"), validators=[InputRequired(REQUIRED)], description=DST_HINT
-    )
-    ends = ClockField(_l("Ende (Uhrzeit)"), validators=[InputRequired(REQUIRED)])
+    day = DayField(_l("Datum"), validators=[Filled(REQUIRED)])
+    starts = ClockField(_l("Beginn (Uhrzeit)"), validators=[Filled(REQUIRED)], description=DST_HINT)
+    ends = ClockField(_l("Ende (Uhrzeit)"), validators=[Filled(REQUIRED)])
     city = text_field(_l("Stadt"), 120)
     venue = text_field(_l("Veranstaltungsort"), 300, description=_l("Gebäude und Anschrift."))
     description = TextAreaField(

@@ -15,13 +15,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from startsmart import clock
 from startsmart.database import UTCDateTime
-from startsmart.extensions import db
+from startsmart.extensions import Model
 
 if TYPE_CHECKING:
     from startsmart.speed_dating.models import SpeedDatingSession
 
 
-class Conference(db.Model):
+class Conference(Model):
     """A Regionalkonferenz: one day at one venue, e.g. 22 November 2022 in Flensburg."""
 
     __tablename__ = "conference"

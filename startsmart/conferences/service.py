@@ -251,7 +251,7 @@ def update_conference(
             "day",
         )
     resize = event_date is not None and data.capacity != event_date.capacity
-    if resize:
+    if event_date is not None and resize:
         if event_date.status is EventDateStatus.CANCELLED:
             raise DomainError(
                 _("Die Anmeldung zu dieser Konferenz ist abgesagt; die Plätze bleiben."),
@@ -302,6 +302,6 @@ def update_conference(
         told = date_changes.move_date(event_date.id, place, actor, now)  # commits all of it
     else:
         db.session.commit()
-    if resize:
+    if event_date is not None and resize:
         date_changes.change_capacity(event_date.id, data.capacity, actor, now)
     return told

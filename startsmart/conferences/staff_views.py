@@ -18,6 +18,7 @@ from startsmart.dst_notice import flash_if_ambiguous
 from startsmart.errors import DomainError
 from startsmart.extensions import db
 from startsmart.form_fields import attach_error
+from startsmart.forms import filled
 from startsmart.registrations import export
 from startsmart.registrations import staff_service as registrations_staff
 from startsmart.registrations.queries import seats_by_date
@@ -35,9 +36,9 @@ def _conference_or_404(conference_id: int) -> Conference:
 def _input(form: ConferenceForm) -> service.ConferenceInput:
     return service.ConferenceInput(
         title=form.title.data,
-        day=form.day.data,
-        starts=form.starts.data,
-        ends=form.ends.data,
+        day=filled(form.day.data),
+        starts=filled(form.starts.data),
+        ends=filled(form.ends.data),
         city=form.city.data,
         venue=form.venue.data,
         description=form.description.data or "",
