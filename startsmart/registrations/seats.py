@@ -6,6 +6,7 @@ Every function here expects the caller to hold the lock from ``lock_date`` (or, 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -25,15 +26,21 @@ from startsmart.registrations.models import (
 )
 from startsmart.registrations.rules import free_seats
 
+
 # The statements of every registration are built once, with parameters: building one (and
-# its cache key) costs more CPU than running it (see docs/performance.md).
-_LOCKED_DATE = (
-    sa.select(EventDate)
-    .where(EventDate.id == sa.bindparam("date_id"))
-    .options(joinedload(EventDate.offering, innerjoin=True))
-    .execution_options(populate_existing=True)
-    .with_for_update(of=EventDate)
-)
+# its cache key) costs more CPU than running it (see docs/performance.md). On first use, not
+# at import: an ORM option configures every mapper, and not every model is imported yet.
+@functools.cache
+def _locked_date() -> sa.Select[EventDate]:
+    return (
+        sa.select(EventDate)
+        .where(EventDate.id == sa.bindparam("date_id"))
+        .options(joinedload(EventDate.offering, innerjoin=True))
+        .execution_options(populate_existing=True)
+        .with_for_update(of=EventDate)
+    )
+
+
 _registrations = Registration.__table__
 
 
@@ -58,7 +65,7 @@ def lock_date(date_id: int) -> EventDate:
     only the date's row is locked (FOR UPDATE OF): the dates of one offering must not queue
     behind each other.
     """
-    return db.session.execute(_LOCKED_DATE, {"date_id": date_id}).scalar_one()
+    return db.session.execute(_locked_date(), {"date_id": date_id}).scalar_one()
 
 
 @dataclass(frozen=True)

@@ -64,6 +64,7 @@ AT_THE_LIMIT: dict[str, dict[str, str]] = {
     "registrations.register": {"state": "SH", "municipality_kind": "town", "privacy": "y"},
     "consultations.booking_form": {"channel": "video", "privacy": "y", "state": "SH"},
     "consultations.cancel": {},
+    "consultations.reschedule": {"channel": "phone"},
     "consultations_staff.cancel": {},
     "consultations_staff.notes": {},
     "consultations_booking_staff.new": {"state": "SH", "municipality_kind": "town"},
