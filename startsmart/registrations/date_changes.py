@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import force_locale, ngettext
@@ -70,6 +70,12 @@ def move_date(date_id: int, place: DatePlace, actor: StaffUser, now: datetime) -
     if not changes:
         db.session.commit()
         return 0
+    closes_at = date.registration_closes_at
+    if closes_at is not None and closes_at > place.starts_at:
+        # Moved before its own deadline: the deadline keeps its lead on the start, as it
+        # would have if staff had set it now (never after the start).
+        lead = max(date.starts_at - closes_at, timedelta(0))
+        date.registration_closes_at = place.starts_at - lead
     date.starts_at, date.ends_at = place.starts_at, place.ends_at
     date.venue, date.online_url = place.venue, place.online_url
     date.ical_sequence += 1

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from consultation_support import make_advisor
 from staff_support import body, calendars, deliver
 from startsmart import clock
+from startsmart.catalog.models import EventDate
 from startsmart.clock import berlin_to_utc, berlin_today
 from startsmart.consultations import followup
 from startsmart.consultations.models import Consultation, ConsultationStatus
@@ -42,6 +43,9 @@ def test_notes_recommendations_and_the_follow_up_mail(app, client, smtp, slot, s
     smtp.clear()
     chosen = make_date(app, fmt="thematic_input", starts_in=timedelta(days=20))
     other = make_date(app, fmt="moderated_exchange", starts_in=timedelta(days=30))
+    with app.app_context():  # titles often name their format already
+        db.session.get(EventDate, chosen).offering.title = "Themen-Input: Datenstrategien"
+        db.session.commit()
     login(client, "berta@kts.example")
     page = f"/staff/beratungen/{held}"
     html = text(client.get(page))
@@ -64,6 +68,7 @@ def test_notes_recommendations_and_the_follow_up_mail(app, client, smtp, slot, s
     assert f"https://startsmart.test/angebote/termine/{chosen}/anmeldung" in links
     assert not any(f"/termine/{other}/" in link for link in links)
     assert "Ratsbeschluss" not in body(mail)  # the notes stay internal
+    assert "\n- Themen-Input: Datenstrategien, " in body(mail).replace("\r\n", "\n")
     assert client.get(path_of(links[0])).status_code == 200  # the link opens the form
     html = text(client.get(page))
     assert "Gesendet am" in html and "Follow-up erneut senden" in html

@@ -122,3 +122,20 @@ def test_cancelled_date_takes_no_registrations(app, smtp, staff):
         assert db.session.get(EventDate, date_id).status is EventDateStatus.CANCELLED
         with pytest.raises(DomainError, match="abgesagt"):
             service.register(date_id, applicant(9), NOW)
+
+
+def test_a_date_moved_before_its_deadline_takes_the_deadline_along(app, smtp, staff):
+    date_id = make_date(app, starts_in=timedelta(days=20), closes_before=timedelta(days=2))
+    with app.app_context():
+        date = db.session.get(EventDate, date_id)
+        earlier = date.starts_at - timedelta(days=10)
+        place = date_changes.DatePlace(earlier, earlier + timedelta(hours=2), "Rathaus Kiel", None)
+        date_changes.move_date(date_id, place, staff, NOW)
+        date = db.session.get(EventDate, date_id)
+        assert date.registration_closes_at == earlier - timedelta(days=2)
+        later = earlier + timedelta(days=30)  # moving later leaves a set deadline alone
+        place = date_changes.DatePlace(later, later + timedelta(hours=2), "Rathaus Kiel", None)
+        date_changes.move_date(date_id, place, staff, NOW)
+        assert db.session.get(EventDate, date_id).registration_closes_at == earlier - timedelta(
+            days=2
+        )
