@@ -268,3 +268,22 @@ def test_a_hall_too_big_for_the_projector_sees_every_table_in_turn(app, browser,
     expect(caption).to_contain_text(f"Seite 1 von {pages}")  # and round again
     assert errors == []
     context.close()
+
+
+def test_cards_print_on_a4_with_dashed_cut_lines(app, browser, live_server):
+    event = make_event(app)
+    event.everyone_here(6)
+    event.plan()
+    context = browser.new_context(base_url=live_server, locale="de-DE")
+    page = context.new_page()
+    log_in(page)
+    page.goto(f"/staff/regionalkonferenzen/{event.conference_id}/speed-dating/karten")
+    page.emulate_media(media="print")
+    expect(page.locator(".sd-card").first).to_have_css("border-top-style", "dashed")
+    # The page's own @page size, as Chromium's print dialog takes it.
+    pdf = page.pdf(prefer_css_page_size=True)
+    boxes = re.findall(rb"/MediaBox \[0 0 ([0-9.]+) ([0-9.]+)\]", pdf)
+    assert boxes
+    for width, height in boxes:  # A4 is 595 × 842 points, US Letter 612 × 792
+        assert abs(float(width) - 595) < 2 and abs(float(height) - 842) < 2
+    context.close()
