@@ -211,7 +211,9 @@ def check_in_list(
 ) -> list[CheckInRow]:
     """Registrants who asked for the speed-dating (``everyone``: all with a seat), everybody
     checked in so far and the walk-ins, by name; ``query`` filters by name or municipality."""
-    taken = {p.registration_id: p for p in participants_of(session.id)}
+    people = participants_of(session.id)
+    taken = {p.registration_id: p for p in people if p.registration_id is not None}
+    walk_ins = [p for p in people if p.registration_id is None]
     date = conference_date(session.conference_id)
     wanted: list[Registration] = []
     if date is not None:
@@ -224,7 +226,7 @@ def check_in_list(
             select = select.where(
                 sa.or_(
                     Registration.speed_dating.is_(True),
-                    Registration.id.in_([i for i in taken if i is not None]),
+                    Registration.id.in_(list(taken)),
                 )
             )
         wanted = list(db.session.execute(select).scalars())
@@ -248,7 +250,7 @@ def check_in_list(
                 contact_exchange=registration.id in agreed,
             )
         )
-    for person in taken.values():  # walk-ins, and registrants whose registration has gone
+    for person in [*taken.values(), *walk_ins]:  # and registrants whose registration has gone
         rows.append(
             CheckInRow(
                 key=f"p{person.id}",

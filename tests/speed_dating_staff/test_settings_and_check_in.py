@@ -143,3 +143,21 @@ def test_walk_ins_with_known_or_new_municipality(app, team_client, event, base):
     assert wim.code != nora.code
     response = submit(team_client, url, {"name": "", "municipality": ""})
     assert "Bitte füllen Sie dieses Feld aus." in text(response)
+
+
+def test_seven_walk_ins_are_all_listed_found_and_can_be_marked_gone(
+    app, team_client, event, base
+):
+    event.register("Anna Alt", "Husum")
+    names = [f"Walk {letter}" for letter in "ABCDEFG"]
+    ids = [event.walk_in(name, f"Ort {name[-1]}") for name in names]
+    page = text(team_client.get(f"{base}/check-in"))
+    assert "7 Personen sind als anwesend markiert." in page
+    for name in names:
+        assert name in page
+    for name, person_id in zip(names, ids, strict=True):
+        found = text(team_client.get(f"{base}/check-in?q={name.replace(' ', '+')}"))
+        assert name in found and f'value="{person_id}"' in found
+    submit(team_client, f"{base}/check-in", {"participant_id": str(ids[3]), "present": "0"})
+    page = text(team_client.get(f"{base}/check-in"))
+    assert "6 Personen sind als anwesend markiert." in page and "Walk D" in page
