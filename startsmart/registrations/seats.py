@@ -191,11 +191,13 @@ def waitlist_position(registration: Registration) -> int | None:
     return ahead + 1
 
 
-def hold_until(now: datetime) -> datetime:
-    return now + timedelta(hours=current_app.config["REGISTRATION_HOLD_HOURS"])
+def hold_until(now: datetime, starts_at: datetime) -> datetime:
+    """How long an unconfirmed seat is held: the configured hours, never past the start (the
+    confirmation mail names this time)."""
+    return min(now + timedelta(hours=current_app.config["REGISTRATION_HOLD_HOURS"]), starts_at)
 
 
-def seat_state(email_confirmed: bool, now: datetime) -> dict[str, Any]:
+def seat_state(email_confirmed: bool, now: datetime, starts_at: datetime) -> dict[str, Any]:
     """The columns of a registration that gets a seat: confirmed at once if the address is
     already confirmed, otherwise held (pending) until the person confirms."""
     if email_confirmed:
@@ -207,7 +209,7 @@ def seat_state(email_confirmed: bool, now: datetime) -> dict[str, Any]:
         }
     return {
         "status": RegistrationStatus.PENDING,
-        "hold_expires_at": hold_until(now),
+        "hold_expires_at": hold_until(now, starts_at),
         "queued_at": None,
     }
 
@@ -216,7 +218,8 @@ def give_seat(registration: Registration, now: datetime, promoted: bool = False)
     """A seat for ``registration`` (see ``seat_state``), and the mail that tells so."""
     if promoted:
         registration.promoted_at = now
-    for column, value in seat_state(registration.email_confirmed_at is not None, now).items():
+    confirmed = registration.email_confirmed_at is not None
+    for column, value in seat_state(confirmed, now, registration.event_date.starts_at).items():
         setattr(registration, column, value)
     if registration.status is RegistrationStatus.CONFIRMED:
         mails.invitation(registration, now, promoted=promoted)

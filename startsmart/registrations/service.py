@@ -127,7 +127,7 @@ def register(date_id: int, applicant: Applicant, now: datetime, by_staff: bool =
 
     _check_municipality_limit(date, counted.from_municipality)
     if gets_a_seat(date.capacity, counted.holding, counted.waiting):
-        state = seats.seat_state(email_confirmed=by_staff, now=now)
+        state = seats.seat_state(email_confirmed=by_staff, now=now, starts_at=date.starts_at)
         position = None
     else:
         state = {"status": RegistrationStatus.WAITLISTED, "queued_at": counted.end_of_queue(now)}

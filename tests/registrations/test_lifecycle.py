@@ -3,10 +3,14 @@ with every mail read back from a real SMTP server."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import icalendar
 import pytest
 import sqlalchemy as sa
 
+from startsmart.catalog.models import EventDate
+from startsmart.clock import BERLIN
 from startsmart.extensions import db
 from startsmart.registrations.models import Registration, RegistrationStatus
 from support import csrf_token, links_in, make_date, path_of, registration_form, submit, text
@@ -109,3 +113,16 @@ def test_unknown_or_forged_manage_link_is_gone(client):
         "/anmeldung/nicht-echt/stornieren", data={"csrf_token": csrf_token(client, "/staff/login")}
     )
     assert response.status_code == 410
+
+
+def test_a_seat_is_never_held_past_the_start(app, client, smtp):
+    """48 hours to confirm, but the date starts in 20: the mail names the start."""
+    date_id = make_date(app, starts_in=timedelta(hours=20), closes_before=None)
+    assert register(client, date_id).status_code == 302
+    registration = the_registration(app)
+    with app.app_context():
+        starts_at = db.session.get(EventDate, date_id).starts_at
+    assert registration.hold_expires_at == starts_at
+    [mail] = smtp.to("kim@flensburg.de")
+    shown = f"{starts_at.astimezone(BERLIN):%d.%m.%Y, %H:%M}"
+    assert f"frei bis {shown} Uhr" in mail.get_body(("plain",)).get_content()

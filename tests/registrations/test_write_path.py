@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from moments import moment_of_this_run
+from startsmart.catalog.models import EventDate
 from startsmart.extensions import db
 from startsmart.invitations.models import OutboxMessage
 from startsmart.municipalities.models import FederalState, MunicipalityKind
@@ -80,7 +81,8 @@ def plain_orm_registration(fast: dict[str, Any], by_staff: bool) -> Registration
         registration.confirmed_at = NOW
     else:
         registration.status = RegistrationStatus.PENDING
-        registration.hold_expires_at = seats.hold_until(NOW)
+        starts_at = db.session.get_one(EventDate, fast["event_date_id"]).starts_at
+        registration.hold_expires_at = seats.hold_until(NOW, starts_at)
     db.session.add(registration)
     db.session.flush()
     if by_staff:
