@@ -23,6 +23,14 @@ def seating_round(clock: dict[str, Any]) -> int | None:
     return clock["next_round"] or clock["round"] or None
 
 
+def seating_label(clock: dict[str, Any], number: int | None) -> str:
+    """Which heading the seating gets: while round n is talked in (or paused), the seating of
+    n + 1 on screen is the next one, and says so; before the start and in the changeover it is
+    where to sit now."""
+    upcoming = bool(clock["round"]) and number != clock["round"]
+    return "seating_next" if upcoming and clock["phase"] == round_clock.TALKING else "seating"
+
+
 def seating(answer: dict[str, Any], number: int | None) -> dict[str, Any] | None:
     """Who sits where in round ``number``, from ``staff_payload``'s full answer: the tables in
     order with names and municipalities (``host``: a staff host sits there too), and who

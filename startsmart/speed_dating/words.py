@@ -26,10 +26,11 @@ def presenter_texts() -> dict[str, str]:
         "round_next": _("Gleich: Runde %(round)s von %(rounds)s", **_marks("round", "rounds")),
         "rounds_planned": _("Geplante Runden: %(rounds)s", **_marks("rounds")),
         "seating": _("Sitzplan Runde %(round)s", **_marks("round")),
+        "seating_next": _("Als Nächstes: Sitzplan Runde %(round)s", **_marks("round")),
         "seating_title": _("Sitzplan"),
         "table": _("Tisch %(table)s", **_marks("table")),
         "host": _("Team"),
-        "sitting_out": _("Pause in dieser Runde:"),
+        "sitting_out": _("Pause in Runde %(round)s:", **_marks("round")),
         "tables_page": _(
             "Tische %(first)s–%(last)s von %(total)s · Seite %(page)s von %(pages)s, "
             "sie wechseln von selbst",

@@ -152,6 +152,8 @@ def test_the_phone_and_the_presenter_show_what_the_server_would():
         for number in range(1, 6):
             cases.append({"kind": "seat_state", "number": number, "clock": clock})
             expected.append(screens.seat_state(number, clock))
+            cases.append({"kind": "seating_label", "number": number, "clock": clock})
+            expected.append(screens.seating_label(clock, number))
         for plan_version, in_plan, missing, sitting_out in (
             (None, False, set(), set()),
             (1, False, set(), set()),

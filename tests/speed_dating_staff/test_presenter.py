@@ -86,6 +86,12 @@ def test_while_a_round_runs_it_shows_the_next_rounds_seating_and_the_changeover(
     assert "Sitzplan Runde 2" in page
     number, partner = partner_of(event, plan, ids[0], 2)
     assert re.search(rf"Tisch {number}</span> <span class=\"pr-people\">[^<]*{partner.name}", page)
+    with app.app_context():
+        session = db.session.execute(sa.select(SpeedDatingSession)).scalar_one()
+        session.round_started_at = clock.now() - timedelta(seconds=30)  # round 1 talks
+        db.session.commit()
+    page = text(team_client.get(f"{base}/praesentation"))
+    assert "Runde 1 von 3" in page and "Als Nächstes: Sitzplan Runde 2" in page
 
 
 def test_buttons_without_javascript_come_back_to_the_presenter(app, team_client, event, base):

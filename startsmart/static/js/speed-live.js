@@ -72,6 +72,12 @@
     return clock.next_round || clock.round || null;
   }
 
+  // As screens.seating_label: the seating of the next round, while this one is talked in.
+  function seatingLabel(clock, number) {
+    const upcoming = Boolean(clock.round) && number !== clock.round;
+    return upcoming && clock.phase === "talking" ? "seating_next" : "seating";
+  }
+
   function seating(answer, number) {
     const found = (answer.rounds || []).find((r) => r.number === number);
     if (!found) return null;
@@ -270,6 +276,7 @@
   root.SpeedLive = {
     position: position,
     seatingRound: seatingRound,
+    seatingLabel: seatingLabel,
     seating: seating,
     seatState: seatState,
     phoneFocus: phoneFocus,

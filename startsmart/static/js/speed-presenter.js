@@ -65,12 +65,13 @@ document.addEventListener("DOMContentLoaded", () => {
     return p.municipality && !many ? p.name + " (" + p.municipality + ")" : p.name;
   }
 
-  function renderSeating(data, number) {
-    const key = data.version + ":" + number;
+  function renderSeating(data, number, at) {
+    const label = live.seatingLabel(at, number);
+    const key = data.version + ":" + number + ":" + label;
     if (key === seatingShown) return;
     seatingShown = key;
     const found = number ? live.seating(data, number) : null;
-    view.seatingHeading.textContent = found ? live.fill(texts.seating, { round: number }) : texts.seating_title;
+    view.seatingHeading.textContent = found ? live.fill(texts[label], { round: number }) : texts.seating_title;
     const parts = [];
     if (found) {
       const many = found.tables.length > 24; // names only, smaller: a hall of 80 fits
@@ -94,7 +95,7 @@ document.addEventListener("DOMContentLoaded", () => {
       if (found.sitting_out.length) {
         const waiting = document.createElement("p");
         waiting.className = "pr-waiting";
-        waiting.textContent = texts.sitting_out + " " + found.sitting_out.map((p) => p.name).join(" · ");
+        waiting.textContent = live.fill(texts.sitting_out, { round: number }) + " " + found.sitting_out.map((p) => p.name).join(" · ");
         parts.push(waiting);
       }
     } else {
@@ -197,7 +198,7 @@ document.addEventListener("DOMContentLoaded", () => {
     else if (shown) round = live.fill(texts.round_of, { round: shown, rounds: rounds });
     setText(view.round, round);
     setText(view.countdown, live.countdown(at.status === "not_started" ? data.timing.round_seconds : at.seconds_left));
-    renderSeating(data, live.seatingRound(at));
+    renderSeating(data, live.seatingRound(at), at);
     renderControls(at, rounds);
   }
 

@@ -9,6 +9,7 @@ const answers = cases.map((c) => {
   if (c.kind === "position") return live.position(c.run, c.timing, Date.parse(c.now));
   if (c.kind === "seat_state") return live.seatState(c.number, c.clock);
   if (c.kind === "seating_round") return live.seatingRound(c.clock);
+  if (c.kind === "seating_label") return live.seatingLabel(c.clock, c.number);
   if (c.kind === "seating") return live.seating(c.answer, c.number);
   if (c.kind === "phone_focus") return live.phoneFocus(c.view, c.view.clock);
   if (c.kind === "phone_headline") return live.phoneHeadline(live.phoneFocus(c.view, c.view.clock), c.texts);
