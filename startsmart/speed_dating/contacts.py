@@ -102,8 +102,7 @@ def exchange_contacts(conference_id: int, actor: StaffUser, now: datetime) -> Ex
             (people[q] for q in partners.get(pid, set()) if q in agreed),
             key=lambda p: p.name.casefold(),
         )
-        if not shared:
-            continue
+        # Nobody they met agreed as well: they hear so (the phone view promised a mail).
         registration, person = reachable[pid]
         queue_mail(
             to=Recipient(email=person.email, name=person.name, locale=registration.locale),

@@ -73,15 +73,15 @@ def test_only_partners_met_who_both_agreed_and_only_once(app, smtp, team_client,
     }
     emails = {pid: f"{name.lower().replace(' ', '.')}@" for pid, (name, _r) in people.items()}
     received = {r.rcpt_tos[0]: r.message for r in contact_mails(smtp)}
-    assert received and len(received) == sum(1 for partners in expected.values() if partners)
+    assert len(received) == len(agreed)  # everybody who agreed hears, matched or not
     for pid, partners in expected.items():
-        mine = [m for address, m in received.items() if address.startswith(emails[pid])]
-        if not partners:
-            assert not mine
-            continue
-        (message,) = mine
+        (message,) = [m for address, m in received.items() if address.startswith(emails[pid])]
         text_body = body(message)
         assert "Ihre Kontakte vom Speed-Dating" in message["Subject"]
+        if not partners:
+            assert "hat leider niemand dem Kontaktaustausch zugestimmt" in text_body
+            assert "@" not in text_body.split("\n\n", 2)[-1]
+            continue
         for other, (name, _r) in people.items():
             listed = name in text_body.split("\n\n", 2)[-1] and other != pid
             assert listed == (other in partners), (people[pid][0], name)
@@ -126,3 +126,18 @@ def test_someone_whose_data_is_gone_takes_no_part(app, smtp, team_client, event,
     assert received, "Anna and Ben met in one of the rounds and both agreed"
     assert not any(address.startswith("cem.cel@") for address in received)
     assert not any("Cem Cel" in text_body for text_body in received.values())
+
+
+def test_who_agreed_but_met_nobody_who_did_hears_so(app, smtp, team_client, event, base):
+    for name, town, agrees in [("Anna Alt", "Husum", True), ("Ben Berg", "Kiel", False)]:
+        event.check_in(event.register(name, town, contact=agrees))
+    event.plan()
+    event.run("start", event.at(13, 0))
+    event.run("finish", event.at(13, 10))
+    smtp.clear()
+    exchange(team_client, base)
+    [mail] = contact_mails(smtp)
+    assert mail.rcpt_tos[0].startswith("anna.alt@")
+    text_body = body(mail.message)
+    assert "hat leider niemand dem Kontaktaustausch zugestimmt" in text_body
+    assert "Ben Berg" not in text_body and "ben.berg@" not in text_body
