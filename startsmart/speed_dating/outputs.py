@@ -15,7 +15,12 @@ from startsmart.links import public_url
 from startsmart.registrations.export import Cell
 from startsmart.speed_dating.models import SpeedDatingParticipant
 from startsmart.speed_dating.planner import HOST_ID, Plan
-from startsmart.speed_dating.planning import members, participant_ids
+from startsmart.speed_dating.planning import (
+    members,
+    participant_ids,
+    plan_from_json,
+    plan_version,
+)
 from startsmart.speed_dating.service import display_code
 
 
@@ -58,6 +63,33 @@ def schedules(plan: Plan, people: dict[int, SpeedDatingParticipant]) -> dict[int
         for member in participant_ids(rnd.sitting_out):
             seats.setdefault(member, []).append(Seat(rnd.number, None, (), False))
     return seats
+
+
+def changed_people(
+    before: Plan, after: Plan, people: list[SpeedDatingParticipant]
+) -> set[int]:
+    """Whose printed card of ``before`` is out of date under ``after``: a seat, partner or
+    pause differs in some round, or the person is new to the plan."""
+    by_id = {p.id: p for p in people}
+    old, new = schedules(before, by_id), schedules(after, by_id)
+    return {pid for pid, seats in new.items() if old.get(pid) != seats}
+
+
+@dataclass(frozen=True)
+class Reprint:
+    """The plan version the cards are printed from, and (after a re-plan) whose cards changed
+    since the version before; None for a first plan."""
+
+    version: int
+    changed: set[int] | None
+
+
+def reprint(
+    session_id: int, version: int, plan: Plan, people: list[SpeedDatingParticipant]
+) -> Reprint:
+    before = plan_version(session_id, version - 1) if version > 1 else None
+    changed = None if before is None else changed_people(plan_from_json(before.plan), plan, people)
+    return Reprint(version, changed)
 
 
 @dataclass(frozen=True)

@@ -84,6 +84,14 @@ def current_plan(session_id: int) -> SpeedDatingPlan | None:
     ).scalar_one_or_none()
 
 
+def plan_version(session_id: int, version: int) -> SpeedDatingPlan | None:
+    return db.session.execute(
+        sa.select(SpeedDatingPlan).where(
+            SpeedDatingPlan.session_id == session_id, SpeedDatingPlan.version == version
+        )
+    ).scalar_one_or_none()
+
+
 def plan_versions(session_id: int) -> list[SpeedDatingPlan]:
     return list(
         db.session.execute(

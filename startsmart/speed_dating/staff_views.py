@@ -426,11 +426,19 @@ def cards(conference_id: int):
     session, plan, people = _plan_or_redirect(conference)
     if plan is None:
         return session
+    stored = planning.current_plan(session.id) or abort(404)
+    reprint = outputs.reprint(session.id, stored.version, plan, people)
+    cards = outputs.cards(plan, people)
+    changed = reprint.changed or set()
+    only_changed = request.args.get("nur") == "geaendert" and reprint.changed is not None
     return render_template(
         "speed_dating_staff/cards.html",
         conference=conference,
         session=session,
-        cards=outputs.cards(plan, people),
+        cards=[c for c in cards if c.person.id in changed] if only_changed else cards,
+        changed=[c.person for c in cards if c.person.id in changed],
+        only_changed=only_changed,
+        version=stored.version,
         rounds=[r.number for r in plan.rounds],
     )
 
@@ -442,11 +450,13 @@ def tables(conference_id: int):
     session, plan, people = _plan_or_redirect(conference)
     if plan is None:
         return session
+    stored = planning.current_plan(session.id) or abort(404)
     return render_template(
         "speed_dating_staff/tables.html",
         conference=conference,
         session=session,
         sheets=outputs.table_sheets(plan, people),
+        version=stored.version,
     )
 
 

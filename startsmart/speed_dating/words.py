@@ -28,6 +28,7 @@ def presenter_texts() -> dict[str, str]:
         "seating": _("Sitzplan Runde %(round)s", **_marks("round")),
         "seating_next": _("Als Nächstes: Sitzplan Runde %(round)s", **_marks("round")),
         "seating_title": _("Sitzplan"),
+        "plan_version": _("Plan-Version %(version)s", **_marks("version")),
         "table": _("Tisch %(table)s", **_marks("table")),
         "host": _("Team"),
         "sitting_out": _("Pause in Runde %(round)s:", **_marks("round")),

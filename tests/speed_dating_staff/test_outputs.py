@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
 
 from startsmart.audit.models import AuditEvent
 from startsmart.extensions import db
+from startsmart.speed_dating.planner import HOST_ID
 from support import text
 
 
@@ -85,3 +88,49 @@ def test_outputs_without_a_plan_lead_back(team_client, event, base):
         response = team_client.get(f"{base}/{page}")
         assert response.status_code == 302 and response.headers["Location"].endswith(base)
     assert team_client.get(f"{base}/plan.json").get_json()["rounds"] == []
+
+
+def seats_of(plan: dict) -> dict[int, list[tuple]]:
+    """Per person, what their card shows: table, partners and host, or a pause, per round."""
+    seats: dict[int, list[tuple]] = {}
+    for rnd in plan["rounds"]:
+        for table in rnd["tables"]:
+            humans = {m for m in table["members"] if m != HOST_ID}
+            for member in humans:
+                seat = (table["number"], humans - {member}, HOST_ID in table["members"])
+                seats.setdefault(member, []).append((rnd["number"], *seat))
+        for member in rnd["sitting_out"]:
+            seats.setdefault(member, []).append((rnd["number"], None, set(), False))
+    return seats
+
+
+def card_ids(page: str) -> set[int]:
+    found = re.findall(r'<article class="sd-card" aria-labelledby="card-(\d+)"', page)
+    return {int(i) for i in found}
+
+
+def test_after_a_replan_cards_say_their_version_and_only_changed_ones_reprint(
+    team_client, event, base
+):
+    here = event.everyone_here(12)
+    first = event.plan()["plan"]
+    printed = text(team_client.get(f"{base}/karten"))
+    assert printed.count("Plan-Version 1<") == 12 and "Seit Version" not in printed
+    assert "Plan-Version 1" in text(team_client.get(f"{base}/tische"))
+
+    late = event.walk_in("Lea Later", "Spätdorf")
+    event.presence(here[0], False)  # left after round 3
+    second = event.plan(from_round=4)["plan"]
+    before, after = seats_of(first), seats_of(second)
+    changed = {pid for pid, seats in after.items() if before.get(pid) != seats}
+    assert late in changed and here[0] in changed and len(changed) < 13
+
+    presenter = text(team_client.get(f"{base}/praesentation"))
+    assert "Plan-Version 2" in presenter  # the printed cards said 1
+    page = text(team_client.get(f"{base}/karten"))
+    assert f"Seit Version 1 haben sich die Karten von {len(changed)} Personen geändert" in page
+    assert page.count("Plan-Version 2<") == len(card_ids(page))
+    only = text(team_client.get(f"{base}/karten?nur=geaendert"))
+    assert card_ids(only) == changed
+    assert "Lea Later" in only and "Alle Karten zeigen" in only
+    assert "Plan-Version 2" in text(team_client.get(f"{base}/tische"))

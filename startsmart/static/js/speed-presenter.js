@@ -17,6 +17,7 @@ document.addEventListener("DOMContentLoaded", () => {
     seating: byId("pr-seating-body"),
     seatingBox: byId("pr-seating"),
     seatingPage: byId("pr-seating-page"),
+    version: byId("pr-version"),
     connection: byId("pr-connection"),
     message: byId("pr-message"),
   };
@@ -197,6 +198,7 @@ document.addEventListener("DOMContentLoaded", () => {
     else if (at.phase === "changeover") round = live.fill(texts.round_next, { round: at.next_round, rounds: rounds });
     else if (shown) round = live.fill(texts.round_of, { round: shown, rounds: rounds });
     setText(view.round, round);
+    setText(view.version, data.plan_version ? live.fill(texts.plan_version, { version: data.plan_version }) : "");
     setText(view.countdown, live.countdown(at.status === "not_started" ? data.timing.round_seconds : at.seconds_left));
     renderSeating(data, live.seatingRound(at), at);
     renderControls(at, rounds);
