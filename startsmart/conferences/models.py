@@ -2,23 +2,20 @@
 
 A conference's registration is an ordinary ``EventDate`` (``conference_id`` set) of an internal
 ``Offering`` in the format ``CONFERENCE``; ``conferences.service`` keeps the two in step. Its
-speed-dating session is in ``startsmart.speed_dating.models``.
+speed-dating session (``startsmart.speed_dating.models``) points here; a conference does not
+know about it, so this package does not depend on the speed-dating one.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
 from startsmart import clock
 from startsmart.database import UTCDateTime
 from startsmart.extensions import Model
-
-if TYPE_CHECKING:
-    from startsmart.speed_dating.models import SpeedDatingSession
 
 
 class Conference(Model):
@@ -35,8 +32,6 @@ class Conference(Model):
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     description: Mapped[str] = mapped_column(sa.Text, default="")  # the programme, plain text
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
-
-    speed_dating: Mapped[SpeedDatingSession | None] = relationship(back_populates="conference")
 
     __table_args__ = (sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),)
 

@@ -70,7 +70,7 @@ class SpeedDatingSession(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
-    conference: Mapped[Conference] = relationship(back_populates="speed_dating")
+    conference: Mapped[Conference] = relationship()
 
     __table_args__ = (
         sa.CheckConstraint("total_minutes > 0", name="total_positive"),
