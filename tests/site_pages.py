@@ -308,6 +308,10 @@ PAGES: dict[str, Callable[[Site], list[Visit]]] = {
         Visit("/staff/postausgang/", TEAM, empty=True),
         Visit("/staff/postausgang/", TEAM),
         Visit("/staff/postausgang/?status=failed", TEAM, label="failed only"),
+        Visit("/staff/postausgang/?q=detmold", TEAM, label="searched"),
+    ],
+    "invitations_staff.message": lambda s: [
+        Visit(f"/staff/postausgang/{s.failed_message_id}", TEAM),
     ],
     "audit_staff.index": lambda s: [
         Visit("/staff/protokoll/", ADMIN, empty=True),

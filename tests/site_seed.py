@@ -65,6 +65,7 @@ class Site:
     conference_date: int = 0  # its registration (with the speed-dating opt-in)
     bare_conference_id: int = 0  # the demo's conference: no speed-dating set up yet
     participant_code: str = ""  # a speed-dating participant's phone code
+    failed_message_id: int = 0  # an outbox row that bounced for good
 
 
 def _domain(town: str) -> str:
@@ -148,7 +149,7 @@ def seed(app: Flask) -> Site:
         _registrations(site, now, team)
         _consultations(site, now)
         _conference(site, now, team)
-        _a_bounced_mail()
+        site.failed_message_id = _a_bounced_mail()
     return site
 
 
@@ -319,7 +320,7 @@ def _conference(site: Site, now: datetime, team: StaffUser) -> None:
     db.session.commit()
 
 
-def _a_bounced_mail() -> None:
+def _a_bounced_mail() -> int:
     """Most mail went out; one bounced for good, as the outbox page must show such a row.
     (The audit log filled itself: the services above record what staff did.)"""
     row = db.session.execute(sa.select(OutboxMessage).order_by(OutboxMessage.id)).scalars().first()
@@ -327,3 +328,4 @@ def _a_bounced_mail() -> None:
     row.attempts = 5
     row.last_error = "550 5.1.1 <person0@detmold.de>: Recipient address rejected"
     db.session.commit()
+    return row.id

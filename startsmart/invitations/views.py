@@ -10,24 +10,24 @@ from flask_login import current_user
 from startsmart import clock
 from startsmart.errors import DomainError
 from startsmart.extensions import db
-from startsmart.invitations import outbox
+from startsmart.invitations import outbox, outbox_pages
 from startsmart.invitations.models import OutboxMessage, OutboxStatus
 from startsmart.staff.access import staff_required
 from startsmart.staff.models import Role
 
 bp = Blueprint("invitations_staff", __name__, url_prefix="/staff/postausgang")
 
-PAGE_SIZE = 100
-
 
 @bp.get("/")
 @staff_required(Role.EVENT_TEAM)
 def index():
     status = request.args.get("status", "")
-    query = sa.select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(PAGE_SIZE)
-    if status in {s.value for s in OutboxStatus}:
-        query = query.where(OutboxMessage.status == OutboxStatus(status))
-    messages = db.session.execute(query).scalars().all()
+    query = request.args.get("q", "")[:200]
+    found = outbox_pages.find(
+        query,
+        OutboxStatus(status) if status in {s.value for s in OutboxStatus} else None,
+        request.args.get("seite", 1, type=int) or 1,
+    )
     counts = dict(
         db.session.execute(
             sa.select(OutboxMessage.status, sa.func.count()).group_by(OutboxMessage.status)
@@ -35,10 +35,21 @@ def index():
     )
     return render_template(
         "invitations_staff/index.html",
-        messages=messages,
+        page=found,
+        messages=found.messages,
         counts=counts,
         status=status,
+        query=query,
         statuses=list(OutboxStatus),
+    )
+
+
+@bp.get("/<int:message_id>")
+@staff_required(Role.EVENT_TEAM)
+def message(message_id: int):
+    found = db.session.get(OutboxMessage, message_id) or abort(404)
+    return render_template(
+        "invitations_staff/message.html", message=found, shown=outbox_pages.taken_apart(found)
     )
 
 
