@@ -104,9 +104,7 @@ def test_presenter_and_phone_from_check_in_to_a_replan(app, browser, live_server
     expect(presenter.get_by_role("heading", level=1)).to_have_text("Gespräch")
     expect(presenter.locator("#pr-round")).to_have_text("Runde 1 von 5")
     # round 1 is talked in: the seating on screen is the next one, and says so
-    expect(presenter.locator("#pr-seating-heading")).to_have_text(
-        "Als Nächstes: Sitzplan Runde 2"
-    )
+    expect(presenter.locator("#pr-seating-heading")).to_have_text("Als Nächstes: Sitzplan Runde 2")
     expect(presenter.locator("#pr-countdown")).to_have_text(re.compile(r"^2:5\d$"), timeout=2500)
     presenter.screenshot(path="/tmp/ss/presenter-running.png")
     assert axe_violations(presenter) == []
@@ -289,4 +287,38 @@ def test_cards_print_on_a4_with_dashed_cut_lines(app, browser, live_server):
     assert boxes
     for width, height in boxes:  # A4 is 595 × 842 points, US Letter 612 × 792
         assert abs(float(width) - 595) < 2 and abs(float(height) - 842) < 2
+    context.close()
+
+
+def test_seven_walk_ins_at_the_tablet_are_each_found_and_marked(app, browser, live_server):
+    """At the check-in tablet: seven people without a registration are taken in through the
+    form; each one can be found by the search and marked as gone."""
+    event = make_event(app)
+    context = browser.new_context(base_url=live_server, locale="de-DE")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    log_in(page)
+    check_in = f"/staff/regionalkonferenzen/{event.conference_id}/speed-dating/check-in"
+    names = [f"Walk {letter}" for letter in "ABCDEFG"]
+    for name in names:
+        page.goto(check_in)
+        page.get_by_label("Name", exact=True).fill(name)
+        page.get_by_label("Kommune", exact=True).fill(f"Ort {name[-1]}")
+        page.get_by_label("Bundesland").select_option("SH")
+        page.get_by_role("button", name="Aufnehmen (anwesend)").click()
+        expect(page.locator(".flashes")).to_be_visible()
+    page.goto(check_in)
+    expect(page.locator(".checkin-row")).to_have_count(7)
+    for name in names:
+        page.get_by_label("Name oder Kommune suchen").fill(name)
+        page.get_by_role("button", name="Suchen", exact=True).click()
+        row = page.locator(".checkin-row", has_text=name)
+        expect(row).to_have_count(1)
+        expect(row.locator(".checkin-state")).to_have_text("anwesend")
+    page.get_by_label("Name oder Kommune suchen").fill("Walk D")
+    page.get_by_role("button", name="Suchen", exact=True).click()
+    page.get_by_role("button", name="Nicht mehr da – Walk D").click()
+    expect(page.locator(".checkin-row", has_text="Walk D").locator(".checkin-state")).to_have_text(
+        "nicht da"
+    )
     context.close()
