@@ -43,6 +43,9 @@ class Keyboard:
         self.unseen: list[str] = []  # focus stops without a visible indicator
 
     def press(self, key: str) -> None:
+        # A person tabs through what they see: after an Enter on a link, the next page once its
+        # style sheet is there (a busy machine answers the HTML before the CSS).
+        self.page.wait_for_load_state("load")
         self.page.keyboard.press(key)
         if key in ("Tab", "Shift+Tab"):
             focus = self.page.evaluate(FOCUS)

@@ -61,3 +61,19 @@ def test_without_javascript_the_field_keeps_the_native_suggestions(browser, live
     expect(field).to_have_attribute("list", "known-municipalities")
     expect(page.locator("#known-municipalities option")).to_have_count(4)
     context.close()
+
+
+def test_typing_that_began_before_the_script_ran_keeps_its_field(page, form_path):
+    """On a slow connection people start typing while the page loads; turning the field into a
+    combobox must not take the focus away (the next keys would go nowhere)."""
+    page.add_init_script(
+        """new MutationObserver((_, observer) => {
+             const field = document.getElementById("municipality");
+             if (field) { field.focus(); observer.disconnect(); }
+           }).observe(document, {childList: true, subtree: true});"""
+    )
+    page.goto(form_path)
+    field = page.get_by_role("combobox", name="Ihre Kommune")
+    expect(field).to_be_focused()
+    page.keyboard.type("Kiel")
+    expect(field).to_have_value("Kiel")

@@ -17,8 +17,12 @@
     const texts = list.dataset;
     const wrapper = document.createElement("div");
     wrapper.className = "combobox";
+    // Moving the field takes its focus away; whoever began typing while the page loaded keeps
+    // typing into it.
+    const typing = document.activeElement === input;
     input.parentNode.insertBefore(wrapper, input);
     wrapper.appendChild(input);
+    if (typing) input.focus();
     const listbox = document.createElement("ul");
     listbox.id = `${input.id}-suggestions`;
     listbox.className = "combobox-list";
