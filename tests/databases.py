@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -46,12 +47,23 @@ def sqlite_database(directory: Path, label: str) -> Iterator[str]:
 
 
 def empty_all_tables() -> None:
-    """Delete every row of the app's database (inside an app context), keeping the schema."""
+    """Delete every row of the app's database (inside an app context), keeping the schema.
+
+    After a browser test the live server may still answer a request the closed page sent (a
+    presenter's poll): its reads and the TRUNCATE's locks can deadlock, and PostgreSQL then
+    cancels one of them. The TRUNCATE is tried again once that request has finished."""
     tables = list(reversed(db.metadata.sorted_tables))
-    with db.engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                connection.execute(table.delete())
+    for attempt in range(5):
+        try:
+            with db.engine.begin() as connection:
+                if connection.dialect.name == "postgresql":
+                    names = ", ".join(f'"{t.name}"' for t in tables)
+                    connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+                else:
+                    for table in tables:
+                        connection.execute(table.delete())
+            return
+        except sa.exc.OperationalError as error:
+            if not isinstance(error.orig, psycopg.errors.DeadlockDetected) or attempt == 4:
+                raise
+            time.sleep(0.2 * (attempt + 1))
