@@ -408,26 +408,27 @@ def contacts(conference_id: int):
 
 
 def _plan_or_redirect(conference: Conference):
+    """The session, its plan in force, the participants and the plan's version; or a redirect
+    (with None for the rest) when there is no plan yet."""
     session = _session_or_redirect(conference)
     if isinstance(session, Response):
-        return session, None, None
+        return session, None, None, 0
     stored = planning.current_plan(session.id)
     if stored is None:
         flash(_("Es gibt noch keinen Plan."), "info")
-        return _overview(conference.id), None, None
+        return _overview(conference.id), None, None, 0
     people = service.participants_of(session.id)
-    return session, planning.plan_from_json(stored.plan), people
+    return session, planning.plan_from_json(stored.plan), people, stored.version
 
 
 @bp.get("/karten")
 @staff_required(Role.EVENT_TEAM)
 def cards(conference_id: int):
     conference = _conference_or_404(conference_id)
-    session, plan, people = _plan_or_redirect(conference)
+    session, plan, people, version = _plan_or_redirect(conference)
     if plan is None:
         return session
-    stored = planning.current_plan(session.id) or abort(404)
-    reprint = outputs.reprint(session.id, stored.version, plan, people)
+    reprint = outputs.reprint(session.id, version, plan, people)
     cards = outputs.cards(plan, people)
     changed = reprint.changed or set()
     only_changed = request.args.get("nur") == "geaendert" and reprint.changed is not None
@@ -438,7 +439,7 @@ def cards(conference_id: int):
         cards=[c for c in cards if c.person.id in changed] if only_changed else cards,
         changed=[c.person for c in cards if c.person.id in changed],
         only_changed=only_changed,
-        version=stored.version,
+        version=version,
         rounds=[r.number for r in plan.rounds],
     )
 
@@ -447,16 +448,15 @@ def cards(conference_id: int):
 @staff_required(Role.EVENT_TEAM)
 def tables(conference_id: int):
     conference = _conference_or_404(conference_id)
-    session, plan, people = _plan_or_redirect(conference)
+    session, plan, people, version = _plan_or_redirect(conference)
     if plan is None:
         return session
-    stored = planning.current_plan(session.id) or abort(404)
     return render_template(
         "speed_dating_staff/tables.html",
         conference=conference,
         session=session,
         sheets=outputs.table_sheets(plan, people),
-        version=stored.version,
+        version=version,
     )
 
 
@@ -464,7 +464,7 @@ def tables(conference_id: int):
 @staff_required(Role.EVENT_TEAM)
 def plan_csv(conference_id: int):
     conference = _conference_or_404(conference_id)
-    session, plan, people = _plan_or_redirect(conference)
+    session, plan, people, version = _plan_or_redirect(conference)
     if plan is None:
         return session
     planning.record_export(session, current_user, clock.now())
