@@ -37,12 +37,12 @@ def berlin_local_to_utc(day: date, at: time) -> datetime:
 
     On the last Sunday in March, 02:00–02:59 does not exist (clocks jump from 02:00 to 03:00):
     raises ``NonexistentLocalTime`` instead of guessing. On the last Sunday in October,
-    02:00–02:59 happens twice; the first occurrence (still summer time, ``fold=0``) is taken,
-    and ``berlin_time_is_ambiguous`` lets the caller say so.
+    02:00–02:59 happens twice: ``at.fold`` says which (PEP 495: 0 the first, still summer
+    time; 1 the second); ``repeated_hour.settle`` asks staff and sets it.
     """
-    wall = datetime.combine(day, at.replace(tzinfo=None, fold=0))
+    wall = datetime.combine(day, at.replace(tzinfo=None))
     instant = wall.replace(tzinfo=BERLIN).astimezone(UTC)
-    if instant.astimezone(BERLIN).replace(tzinfo=None, fold=0) != wall:
+    if instant.astimezone(BERLIN).replace(tzinfo=None, fold=0) != wall.replace(fold=0):
         raise NonexistentLocalTime(f"{wall:%Y-%m-%d %H:%M} does not exist in Europe/Berlin")
     return instant
 
@@ -58,9 +58,10 @@ def berlin_time_is_ambiguous(day: date, at: time) -> bool:
 
 
 def berlin_wall_time(instant: datetime) -> tuple[date, time]:
-    """Day and time of day in Berlin of a stored UTC instant, to fill a form with."""
+    """Day and time of day in Berlin of a stored UTC instant, to fill a form with. In the
+    repeated October hour the time's ``fold`` says which occurrence it is."""
     local = instant.astimezone(BERLIN)
-    return local.date(), local.time().replace(tzinfo=None, fold=0)
+    return local.date(), local.time()
 
 
 def iso_or_none(moment: datetime | None) -> str | None:

@@ -58,14 +58,10 @@ class DateDetails:
     status: EventDateStatus
 
 
-def to_utc(day: date, at: time, field: str, keep: datetime | None = None) -> datetime:
+def to_utc(day: date, at: time, field: str) -> datetime:
     """The UTC instant of a Berlin time typed into ``field``; a time that does not exist on
-    that day (spring DST gap) is refused. ``keep``: the stored instant, if the person left the
-    time as it was (so a date in the repeated October hour is not moved by an hour)."""
-    if keep is not None:
-        kept_day, kept_at = berlin_wall_time(keep)
-        if (kept_day, _minute(kept_at)) == (day, _minute(at)):
-            return keep
+    that day (spring DST gap) is refused. In the repeated October hour, ``at.fold`` says which
+    occurrence staff meant (``repeated_hour.settle`` asked them)."""
     try:
         return berlin_local_to_utc(day, at)
     except NonexistentLocalTime:
@@ -78,10 +74,6 @@ def to_utc(day: date, at: time, field: str, keep: datetime | None = None) -> dat
             ),
             field,
         ) from None
-
-
-def _minute(at: time) -> time:
-    return at.replace(second=0, microsecond=0)
 
 
 def _one_day_before(instant: datetime) -> datetime:
@@ -151,8 +143,8 @@ def _not_in_the_past(starts_at: datetime, now: datetime) -> None:
         )
 
 
-def _ends(day: date, ends: time, starts_at: datetime, keep: datetime | None = None) -> datetime:
-    ends_at = to_utc(day, ends, "ends", keep)
+def _ends(day: date, ends: time, starts_at: datetime) -> datetime:
+    ends_at = to_utc(day, ends, "ends")
     if ends_at <= starts_at:
         raise DomainError(_("Das Ende muss nach dem Beginn liegen."), "ends")
     return ends_at
@@ -244,8 +236,8 @@ def move(
         raise DomainError(
             _("Dieser Termin hat schon begonnen; Zeit und Ort lassen sich nicht mehr ändern.")
         )
-    starts_at = to_utc(day, starts, "starts", keep=event_date.starts_at)
-    ends_at = _ends(day, ends, starts_at, keep=event_date.ends_at)
+    starts_at = to_utc(day, starts, "starts")
+    ends_at = _ends(day, ends, starts_at)
     _not_in_the_past(starts_at, now)
     url, venue = _place(online_url, venue)
     place = date_changes.DatePlace(starts_at, ends_at, venue, url)

@@ -11,17 +11,13 @@ from startsmart.catalog.models import EventDateStatus, OfferingFormat
 from startsmart.form_fields import ClockField, DayField, Form, MaxLength, WholeNumberField
 from startsmart.forms import Filled, choices, enum_choices
 from startsmart.input_guard import database_int
+from startsmart.repeated_hour import DST_HINT, RepeatedHourField
 
 _REQUIRED = _l("Bitte füllen Sie dieses Feld aus.")
 MAX_CAPACITY = 10_000
 MAX_DURATION = 24 * 60
 MAX_LIMIT = 1_000
 
-# On the two days a year the clocks change, one hour does not exist or exists twice.
-DST_HINT = _l(
-    "Berliner Ortszeit. Am letzten Sonntag im März gibt es 2:00–2:59 Uhr nicht; am letzten "
-    "Sonntag im Oktober gibt es diese Stunde zweimal – dann gilt die erste (Sommerzeit)."
-)
 
 
 def _text(label, max_length, required=True, **kwargs):
@@ -180,6 +176,7 @@ class DateCreateForm(Form):
     deadline_day = _deadline_day()
     deadline_time = _deadline_time()
     status = _status()
+    repeated_hour = RepeatedHourField()
 
 
 class DatePlaceForm(Form):
@@ -188,6 +185,7 @@ class DatePlaceForm(Form):
     ends = ClockField(_l("Ende (Uhrzeit)"), validators=[Filled(_REQUIRED)])
     online_url = _online_url()
     venue = _venue()
+    repeated_hour = RepeatedHourField()
 
 
 class DateCapacityForm(Form):
@@ -204,6 +202,7 @@ class DateDetailsForm(Form):
     deadline_time = _deadline_time()
     per_municipality_limit = _date_limit()
     status = _status()
+    repeated_hour = RepeatedHourField()
 
 
 class DateCancelForm(Form):

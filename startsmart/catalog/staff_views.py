@@ -8,7 +8,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from startsmart import clock
+from startsmart import clock, repeated_hour
 from startsmart.catalog import staff_dates, staff_service
 from startsmart.catalog.models import EventDate, EventDateStatus, Offering, OfferingFormat
 from startsmart.catalog.staff_forms import (
@@ -21,7 +21,6 @@ from startsmart.catalog.staff_forms import (
     OfferingForm,
 )
 from startsmart.clock import berlin_wall_time
-from startsmart.dst_notice import flash_if_ambiguous
 from startsmart.errors import DomainError
 from startsmart.extensions import db
 from startsmart.form_fields import attach_error
@@ -190,7 +189,12 @@ def date_new(offering_id: int):
         form = DateCreateForm(data={"capacity": offering.default_capacity, "status": "published"})
     else:
         form = DateCreateForm()
-    if form.validate_on_submit():
+    if form.validate_on_submit() and repeated_hour.settle(
+        form.repeated_hour,
+        (form.day, form.starts),
+        (form.day, form.ends),
+        (form.deadline_day, form.deadline_time),
+    ):
         data = staff_dates.NewDate(
             day=form.day.data,
             starts=form.starts.data,
@@ -208,11 +212,6 @@ def date_new(offering_id: int):
             show_error(form, error)
         else:
             flash(_("Der Termin wurde angelegt."), "success")
-            flash_if_ambiguous(
-                (data.day, data.starts),
-                (data.day, data.ends),
-                (data.deadline.day, data.deadline.at),
-            )
             return redirect(_date_page(event_date.id))
     return render_template("catalog_staff/date_new.html", form=form, offering=offering)
 
@@ -249,7 +248,9 @@ def date_place(date_id: int):
         )
     else:
         form = DatePlaceForm()
-    if form.validate_on_submit():
+    if form.validate_on_submit() and repeated_hour.settle(
+        form.repeated_hour, (form.day, form.starts), (form.day, form.ends)
+    ):
         try:
             told = staff_dates.move(
                 event_date.id,
@@ -272,7 +273,6 @@ def date_place(date_id: int):
                 ),
                 "success",
             )
-            flash_if_ambiguous((form.day.data, form.starts.data), (form.day.data, form.ends.data))
             return redirect(_date_page(event_date.id))
     return _edit_page(event_date, form, "place")
 
@@ -331,7 +331,9 @@ def date_details(date_id: int):
         )
     else:
         form = DateDetailsForm()
-    if form.validate_on_submit():
+    if form.validate_on_submit() and repeated_hour.settle(
+        form.repeated_hour, (form.deadline_day, form.deadline_time)
+    ):
         details = staff_dates.DateDetails(
             deadline=_deadline(form),
             per_municipality_limit=form.per_municipality_limit.data,
@@ -343,7 +345,6 @@ def date_details(date_id: int):
             show_error(form, error)
         else:
             flash(_("Die Angaben zum Termin wurden gespeichert."), "success")
-            flash_if_ambiguous((form.deadline_day.data, form.deadline_time.data))
             return redirect(_date_page(event_date.id))
     return _edit_page(event_date, form, "details")
 

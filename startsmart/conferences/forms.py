@@ -6,9 +6,9 @@ from flask_babel import lazy_gettext as _l
 from wtforms import StringField, TextAreaField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
-from startsmart.catalog.staff_forms import DST_HINT
 from startsmart.form_fields import ClockField, DayField, Form, MaxLength, WholeNumberField
 from startsmart.forms import Filled
+from startsmart.repeated_hour import DST_HINT, RepeatedHourField
 
 REQUIRED = _l("Bitte füllen Sie dieses Feld aus.")
 
@@ -51,3 +51,4 @@ class ConferenceForm(Form):
         validators=[Optional()],
         description=_l("Beide Felder leer lassen: ein Tag vor Beginn, zur selben Uhrzeit."),
     )
+    repeated_hour = RepeatedHourField()

@@ -103,12 +103,12 @@ def _required(value: str, field: str) -> str:
     return value
 
 
-def _check(data: ConferenceInput, keep: Conference | None = None) -> _Checked:
+def _check(data: ConferenceInput) -> _Checked:
     title = _required(one_line(data.title), "title")
     city = _required(one_line(data.city), "city")
     venue = _required(one_line(data.venue), "venue")
-    starts_at = to_utc(data.day, data.starts, "starts", keep.starts_at if keep else None)
-    ends_at = to_utc(data.day, data.ends, "ends", keep.ends_at if keep else None)
+    starts_at = to_utc(data.day, data.starts, "starts")
+    ends_at = to_utc(data.day, data.ends, "ends")
     if ends_at <= starts_at:
         raise DomainError(_("Das Ende muss nach dem Beginn liegen."), "ends")
     if not 0 <= data.capacity <= MAX_CAPACITY:
@@ -234,7 +234,7 @@ def update_conference(
     conference = db.session.get(Conference, conference_id)
     if conference is None:
         raise DomainError(_("Diese Regionalkonferenz gibt es nicht."))
-    checked = _check(data, keep=conference)
+    checked = _check(data)
     event_date = conference_date(conference.id)
     if event_date is not None:
         event_date = seats.lock_date(event_date.id)

@@ -7,14 +7,13 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from startsmart import clock
+from startsmart import clock, repeated_hour
 from startsmart.catalog.slugs import slugify
 from startsmart.catalog.staff_dates import Deadline
 from startsmart.clock import BERLIN, berlin_wall_time
 from startsmart.conferences import registrants, service
 from startsmart.conferences.forms import ConferenceForm
 from startsmart.conferences.models import Conference
-from startsmart.dst_notice import flash_if_ambiguous
 from startsmart.errors import DomainError
 from startsmart.extensions import db
 from startsmart.form_fields import attach_error
@@ -47,11 +46,13 @@ def _input(form: ConferenceForm) -> service.ConferenceInput:
     )
 
 
-def _flash_if_ambiguous(form: ConferenceForm) -> None:
-    flash_if_ambiguous(
-        (form.day.data, form.starts.data),
-        (form.day.data, form.ends.data),
-        (form.deadline_day.data, form.deadline_time.data),
+def _settled(form: ConferenceForm) -> bool:
+    """Valid, and every time in the repeated October hour has its answer."""
+    return form.validate_on_submit() and repeated_hour.settle(
+        form.repeated_hour,
+        (form.day, form.starts),
+        (form.day, form.ends),
+        (form.deadline_day, form.deadline_time),
     )
 
 
@@ -66,7 +67,7 @@ def index():
 @staff_required(Role.EVENT_TEAM)
 def new():
     form = ConferenceForm()
-    if form.validate_on_submit():
+    if _settled(form):
         try:
             conference = service.create_conference(_input(form), current_user, clock.now())
         except DomainError as error:
@@ -77,7 +78,6 @@ def new():
                 _("Die Regionalkonferenz „%(title)s“ ist angelegt.", title=conference.title),
                 "success",
             )
-            _flash_if_ambiguous(form)
             return redirect(url_for(".detail", conference_id=conference.id))
     return render_template("conferences_staff/form.html", form=form, conference=None)
 
@@ -107,7 +107,7 @@ def edit(conference_id: int):
         )
     else:
         form = ConferenceForm()
-    if form.validate_on_submit():
+    if _settled(form):
         try:
             told = service.update_conference(conference.id, _input(form), current_user, clock.now())
         except DomainError as error:
@@ -124,7 +124,6 @@ def edit(conference_id: int):
                     ),
                     "info",
                 )
-            _flash_if_ambiguous(form)
             return redirect(url_for(".detail", conference_id=conference.id))
     return render_template("conferences_staff/form.html", form=form, conference=conference)
 

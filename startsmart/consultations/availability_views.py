@@ -9,13 +9,12 @@ from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from startsmart import clock
+from startsmart import clock, repeated_hour
 from startsmart.consultations import availability_service as service
 from startsmart.consultations import overview
 from startsmart.consultations.models import AdvisorAbsence, Channel, ExtraHours, WeeklyHours
 from startsmart.consultations.permissions import NotPermitted, may_edit_availability
 from startsmart.consultations.staff_forms import AbsenceForm, ExtraHoursForm, WeeklyHoursForm
-from startsmart.dst_notice import flash_if_ambiguous
 from startsmart.errors import DomainError
 from startsmart.extensions import db
 from startsmart.form_fields import attach_error
@@ -189,7 +188,9 @@ def add_extra(advisor_id: int):
     advisor = _advisor_or_404(advisor_id)
     _may_edit(advisor.id)
     form = ExtraHoursForm(prefix="extra")
-    if form.validate_on_submit():
+    if form.validate_on_submit() and repeated_hour.settle(
+        form.repeated_hour, (form.day, form.start), (form.day, form.end)
+    ):
         window = service.ExtraWindowInput(
             day=filled(form.day.data),
             start=filled(form.start.data),
@@ -202,7 +203,6 @@ def add_extra(advisor_id: int):
             form, lambda: service.add_extra_hours(advisor.id, window, current_user, clock.now())
         ):
             flash(_("Das Zeitfenster wurde hinzugefügt."), "success")
-            flash_if_ambiguous((window.day, window.start), (window.day, window.end))
             return redirect(_page(advisor.id))
     return _render(advisor, extra=form)
 

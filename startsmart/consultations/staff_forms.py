@@ -13,6 +13,7 @@ from startsmart.form_fields import ClockField, DayField, Form, MaxLength, PhoneN
 from startsmart.forms import Filled, UsableEmail, choices, enum_choices
 from startsmart.input_guard import database_int
 from startsmart.municipalities.forms import staff_municipality_fields
+from startsmart.repeated_hour import DST_HINT, RepeatedHourField
 
 _REQUIRED = _l("Bitte füllen Sie dieses Feld aus.")
 
@@ -20,10 +21,6 @@ GRID_HINT = _l(
     "Berliner Ortszeit, jede Uhrzeit ist möglich. Beratungen dauern eine Stunde und beginnen "
     "immer zur vollen oder halben Stunde; ein Fenster von 09:15 bis 12:00 Uhr bietet also "
     "Termine um 09:30, 10:00 … 11:00 Uhr."
-)
-DST_HINT = _l(
-    "Am letzten Sonntag im März gibt es 2:00–2:59 Uhr nicht; am letzten Sonntag im Oktober gibt "
-    "es diese Stunde zweimal – dann gilt die erste (Sommerzeit)."
 )
 
 
@@ -90,6 +87,7 @@ class ExtraHoursForm(Form):
         description=_l("Optional, nur intern sichtbar."),
         validators=[Optional(), MaxLength(MAX_NOTE)],
     )
+    repeated_hour = RepeatedHourField()
 
 
 class NotesForm(Form):

@@ -10,6 +10,7 @@ from startsmart.conferences.forms import REQUIRED, number_field, text_field
 from startsmart.form_fields import ClockField, Form
 from startsmart.forms import EnumSelectField, choices
 from startsmart.municipalities.models import FederalState
+from startsmart.repeated_hour import RepeatedHourField
 
 
 def _table_sizes():
@@ -46,6 +47,7 @@ class SpeedDatingForm(Form):
     question_1 = text_field(_l("Frage 1"), 300)
     question_2 = text_field(_l("Frage 2"), 300)
     question_3 = text_field(_l("Frage 3"), 300)
+    repeated_hour = RepeatedHourField()
 
 
 class WalkInForm(Form):

@@ -25,11 +25,10 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
-from startsmart import clock
+from startsmart import clock, repeated_hour
 from startsmart.catalog.slugs import slugify
 from startsmart.clock import BERLIN, berlin_wall_time
 from startsmart.conferences.models import Conference
-from startsmart.dst_notice import flash_if_ambiguous
 from startsmart.errors import DomainError
 from startsmart.extensions import db
 from startsmart.form_fields import attach_error
@@ -136,7 +135,12 @@ def settings(conference_id: int):
     else:
         form = SpeedDatingForm()
     # InputRequired: a valid form has a start time.
-    if form.validate_on_submit() and form.starts.data is not None:
+    conference_day = berlin_wall_time(conference.starts_at)[0]
+    if (
+        form.validate_on_submit()
+        and form.starts.data is not None
+        and repeated_hour.settle(form.repeated_hour, (conference_day, form.starts))
+    ):
         data = service.Settings(
             starts=form.starts.data,
             total_minutes=form.total_minutes.data,
@@ -154,7 +158,6 @@ def settings(conference_id: int):
             attach_error(form, error)
         else:
             flash(_("Die Einstellungen des Speed-Datings sind gespeichert."), "success")
-            flash_if_ambiguous((berlin_wall_time(conference.starts_at)[0], data.starts))
             return _overview(conference.id)
     return render_template(
         "speed_dating_staff/settings.html",

@@ -121,22 +121,24 @@ def test_a_time_that_does_not_exist_in_berlin_is_refused(app, client):
     assert date_count(app) == 0
 
 
-def test_a_time_that_exists_twice_takes_the_first_and_says_so(app, client):
+def test_a_time_that_exists_twice_is_asked_about_then_stored_as_answered(app, client):
     as_event_team(app, client)
     offering_id = make_offering(app)
-    response = submit(
-        client,
-        f"/staff/angebote/{offering_id}/termine/neu",
-        date_form(day=AUTUMN.isoformat(), starts="02:30", ends="03:30"),
-    )
+    page = f"/staff/angebote/{offering_id}/termine/neu"
+    data = date_form(day=AUTUMN.isoformat(), starts="02:30", ends="03:30")
+    response = submit(client, page, data)
+    html = text(response)
+    assert response.status_code == 200 and date_count(app) == 0
+    assert f"02:30 Uhr gibt es am {AUTUMN:%d.%m.%Y} zweimal" in html
+    assert "Welche dieser Uhrzeiten ist gemeint?" in html
+    assert 'value="02:30"' in html and 'value="03:30"' in html  # input kept
+    response = submit(client, page, {**data, "repeated_hour": "second"})
     assert response.status_code == 302
     event_date = only_date(app)
-    assert event_date.starts_at == datetime.combine(AUTUMN, time(0, 30), UTC)  # 02:30 CEST
+    assert event_date.starts_at == datetime.combine(AUTUMN, time(1, 30), UTC)  # 02:30 CET
     assert event_date.ends_at == datetime.combine(AUTUMN, time(2, 30), UTC)  # 03:30 CET
-    page = text(client.get(response.headers["Location"]))
-    assert f"gibt es am {AUTUMN:%d.%m.%Y} zweimal" in page and "Sommerzeit (MESZ)" in page
-    hint = text(client.get(f"/staff/angebote/{offering_id}/termine/neu"))
-    assert "dann gilt die erste (Sommerzeit)" in hint
+    hint = text(client.get(page))
+    assert "dann fragen wir, welche gemeint ist" in hint
 
 
 @pytest.mark.parametrize(
@@ -194,10 +196,14 @@ def test_a_date_within_a_day_needs_its_own_deadline(app, client):
     page = f"/staff/angebote/{offering_id}/termine/neu"
     response = submit(client, page, data)
     assert "Ein Tag vor Beginn ist schon vorbei" in text(response) and date_count(app) == 0
-    # two hours on, an hour before the start (one hour on is the repeated 02:30 at 02:30 CEST
-    # in the night the clocks go back, which a person's typing means as the first, now past)
+    # two hours on, an hour before the start; in the night the clocks go back, the form asks
+    # which of the repeated hour's times is meant, and the answer is the one two hours on
     close_day, close_at = berlin_wall_time(clock.now() + timedelta(hours=2))
-    deadline = {"deadline_day": close_day.isoformat(), "deadline_time": f"{close_at:%H:%M}"}
+    deadline = {
+        "deadline_day": close_day.isoformat(),
+        "deadline_time": f"{close_at:%H:%M}",
+        "repeated_hour": "second" if close_at.fold else "first",
+    }
     response = submit(client, page, {**data, **deadline})
     assert response.status_code == 302 and date_count(app) == 1
 

@@ -1,7 +1,7 @@
 """Berlin times that do not exist (the hour skipped when summer time begins) or exist twice
 (the hour repeated when it ends) in every staff form that takes a time. The one that does not
 exist is refused next to its field and nothing is stored; for the one that exists twice the
-documented choice holds (the first, still summer time) and the page says so.
+form asks which is meant (summer or winter time) and stores nothing until it is answered.
 
 Dates must lie ahead, so the next such Sundays are used (for 2026: 29 March and 25 October).
 """
@@ -35,11 +35,6 @@ def _next(month: int) -> date:
 
 SPRING = _next(3)  # 02:00–02:59 does not exist
 AUTUMN = _next(10)  # 02:00–02:59 happens twice
-
-
-def _first_0230(day: date) -> datetime:
-    """02:30 on the autumn day, the first time: still summer time (UTC+2)."""
-    return datetime.combine(day, time(0, 30), tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -244,13 +239,36 @@ def test_a_time_that_does_not_exist_is_refused(app, admin, world, form):
     assert snapshot(app) == before
 
 
+def _question(form: TimeForm) -> str:
+    prefix = form.field.split("-")[0] + "-" if "-" in form.field else ""
+    return f"{prefix}repeated_hour"
+
+
 @pytest.mark.parametrize("form", FORMS, ids=lambda f: f.name)
-def test_a_time_that_exists_twice_is_the_first_and_the_page_says_so(app, admin, world, form):
+def test_a_time_that_exists_twice_is_asked_about_and_nothing_is_stored(app, admin, world, form):
     ids = _ids(app, admin, world, AUTUMN)
     page, action, data = _fill(form, AUTUMN, ids)
+    before = snapshot(app)
     response = _send(admin, page, action, data)
+    html = text(response)
+    assert response.status_code == 200, flashes(html)
+    message = field_errors(html).get(form.field, "")
+    assert "02:30" in message and "zweimal" in message, field_errors(html)
+    assert f'name="{_question(form)}" type="radio" value="second"' in html
+    assert "Die zweite – schon Winterzeit (MEZ" in html
+    assert snapshot(app) == before
+
+
+@pytest.mark.parametrize("form", FORMS, ids=lambda f: f.name)
+@pytest.mark.parametrize(
+    ("answer", "utc_hour"), [("first", 0), ("second", 1)], ids=["summer time", "winter time"]
+)
+def test_the_answer_decides_which_0230_is_stored(app, admin, world, form, answer, utc_hour):
+    ids = _ids(app, admin, world, AUTUMN)
+    page, action, data = _fill(form, AUTUMN, ids)
+    response = _send(admin, page, action, {**data, _question(form): answer})
     assert response.status_code == 302, field_errors(text(response))
-    said = " ".join(flashes(text(admin.get(response.headers["Location"]))))
-    assert "zweimal" in said and "Sommerzeit" in said, said
     stored = [cell for rows in snapshot(app).values() for row in rows for cell in row]
-    assert _first_0230(AUTUMN) in stored
+    assert datetime.combine(AUTUMN, time(utc_hour, 30), tzinfo=UTC) in stored
+    other = datetime.combine(AUTUMN, time(1 - utc_hour, 30), tzinfo=UTC)
+    assert other not in stored
