@@ -323,6 +323,18 @@ def _locked(token: str, now: datetime) -> Consultation:
     return consultation
 
 
+def nothing_to_confirm(consultation: Consultation, now: datetime) -> str | None:
+    """What the confirmation page says instead of its button, or None while confirming still
+    does something."""
+    if consultation.status is ConsultationStatus.CANCELLED:
+        return _("Diese Beratung wurde abgesagt.")
+    if now >= consultation.starts_at:
+        return _("Dieser Termin liegt in der Vergangenheit.")
+    if consultation.status is ConsultationStatus.CONFIRMED:
+        return _("Ihre Initialberatung ist bereits bestätigt.")
+    return None
+
+
 def confirm(token: str, now: datetime) -> Consultation:
     """Double opt-in done: the consultation is confirmed, both parties get the invitation."""
     consultation = _locked(token, now)

@@ -209,7 +209,11 @@ def confirm(token: str):
     form = ConfirmForm()
     if not form.validate_on_submit():  # GET: mail scanners open links; only the button counts
         return render_template(
-            "consultations/confirm.html", consultation=consultation, token=token, form=form
+            "consultations/confirm.html",
+            consultation=consultation,
+            token=token,
+            form=form,
+            settled=booking.nothing_to_confirm(consultation, clock.now()),
         )
     try:
         booking.confirm(token, clock.now())

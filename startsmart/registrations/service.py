@@ -216,6 +216,21 @@ def _locked(token: str, now: datetime) -> Registration:
     return registration
 
 
+def nothing_to_confirm(registration: Registration, now: datetime) -> str | None:
+    """What the confirmation page says instead of its button, or None while confirming still
+    does something (a cancelled registration must not look as if a click could revive it)."""
+    if registration.status is RegistrationStatus.CANCELLED:
+        return _("Diese Anmeldung wurde storniert.")
+    if now >= registration.event_date.starts_at:
+        return closed_message(Closed.STARTED)
+    if registration.email_confirmed_at is not None and registration.status in (
+        RegistrationStatus.CONFIRMED,
+        RegistrationStatus.WAITLISTED,
+    ):
+        return _("Ihre Anmeldung ist bereits bestätigt.")
+    return None
+
+
 def confirm(token: str, now: datetime) -> Outcome:
     """Double opt-in: the address is confirmed. A held seat becomes a confirmed one (with the
     invitation); on the waiting list the person keeps their place, now confirmed."""

@@ -172,7 +172,12 @@ def manage(token: str):
 def confirm(token: str):
     registration = _registration_or_410(token)
     if request.method == "GET":  # mail scanners open links; only the button confirms
-        return render_template("registrations/confirm.html", registration=registration, token=token)
+        return render_template(
+            "registrations/confirm.html",
+            registration=registration,
+            token=token,
+            settled=service.nothing_to_confirm(registration, clock.now()),
+        )
     try:
         outcome = service.confirm(token, clock.now())
     except DomainError as error:

@@ -294,6 +294,23 @@ def test_cancel_sends_cancel_to_both(app, client, smtp):
         assert last.walk("VEVENT")[0]["STATUS"] == "CANCELLED"
 
 
+def test_the_confirm_link_offers_no_button_once_there_is_nothing_to_confirm(app, client, smtp):
+    make_advisor(app, "a@kts.example")
+    start = working_day()
+    submit(client, f"/initialberatung/buchen?start={start.isoformat()}", booking_form(start))
+    [mail] = smtp.to("kim@kleinstadt.de")
+    confirm = path_of(next(u for u in links_in(mail) if u.endswith("/bestaetigen")))
+    assert "Ja, ich bestätige die Initialberatung" in text(client.get(confirm))
+    client.post(confirm, data={"csrf_token": csrf_token(client, confirm)})
+    again = text(client.get(confirm))
+    assert "Ihre Initialberatung ist bereits bestätigt." in again
+    assert "Ja, ich bestätige" not in again
+    cancel = confirm.removesuffix("/bestaetigen") + "/absagen"
+    client.post(cancel, data={"csrf_token": csrf_token(client, cancel), "reason": "Krankheit"})
+    after = text(client.get(confirm))
+    assert "Diese Beratung wurde abgesagt." in after and "Ja, ich bestätige" not in after
+
+
 def test_dst_day_slots_are_real_instants(app, smtp):
     make_advisor(app, "a@kts.example", hours=[(6, "01:00", "04:00")])  # Sundays, at night
     with app.app_context():

@@ -126,3 +126,22 @@ def test_a_seat_is_never_held_past_the_start(app, client, smtp):
     [mail] = smtp.to("kim@flensburg.de")
     shown = f"{starts_at.astimezone(BERLIN):%d.%m.%Y, %H:%M}"
     assert f"frei bis {shown} Uhr" in mail.get_body(("plain",)).get_content()
+
+
+def test_the_confirm_link_offers_no_button_once_there_is_nothing_to_confirm(app, client, smtp):
+    date_id = make_date(app, capacity=5)
+    register(client, date_id)
+    [confirm_mail] = smtp.to("kim@flensburg.de")
+    confirm = path_of(next(u for u in links_in(confirm_mail) if u.endswith("/bestaetigen")))
+    assert "Ja, ich bestätige meine Anmeldung" in text(client.get(confirm))
+    client.post(confirm, data={"csrf_token": csrf_token(client, confirm)})
+    again = text(client.get(confirm))
+    assert "Ihre Anmeldung ist bereits bestätigt." in again
+    assert "Ja, ich bestätige" not in again
+    manage = confirm.removesuffix("/bestaetigen")
+    cancel = f"{manage}/stornieren"
+    client.post(cancel, data={"csrf_token": csrf_token(client, cancel)})
+    assert the_registration(app).status is RegistrationStatus.CANCELLED
+    after = text(client.get(confirm))
+    assert "Diese Anmeldung wurde storniert." in after
+    assert "Ja, ich bestätige" not in after and "<form method=\"post\"" not in after
