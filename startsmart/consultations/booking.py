@@ -327,11 +327,11 @@ def nothing_to_confirm(consultation: Consultation, now: datetime) -> str | None:
     """What the confirmation page says instead of its button, or None while confirming still
     does something."""
     if consultation.status is ConsultationStatus.CANCELLED:
-        return _("Diese Beratung wurde abgesagt.")
+        return str(_("Diese Beratung wurde abgesagt."))
     if now >= consultation.starts_at:
-        return _("Dieser Termin liegt in der Vergangenheit.")
+        return str(_("Dieser Termin liegt in der Vergangenheit."))
     if consultation.status is ConsultationStatus.CONFIRMED:
-        return _("Ihre Initialberatung ist bereits bestätigt.")
+        return str(_("Ihre Initialberatung ist bereits bestätigt."))
     return None
 
 
