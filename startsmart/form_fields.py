@@ -116,6 +116,30 @@ class MaxLength(Length):
             )
 
 
+# What mail programs turn into a link by themselves: a scheme, "www.", an e-mail address, a
+# host with a path, or a bare host under a common top-level domain ("Dr. Müller" or "St. Ingbert"
+# are none of these: a dot before a space is not a host).
+_LINK_LIKE = re.compile(
+    r"[a-z][a-z0-9+.\-]*://|\bwww\.|@|[\w\-]+\.[a-z]{2,}/"
+    r"|\b[\w\-]+\.(?:de|com|net|org|eu|info|io|biz|app|online|site|link|xyz|example)\b",
+    re.IGNORECASE,
+)
+
+
+class NoLinks:
+    """A name, function or municipality holds no web or e-mail address: those fields reach mails
+    that go out from the KTS mailbox, where an address would look like ours."""
+
+    def __call__(self, form, field):
+        if _LINK_LIKE.search(field.data or ""):
+            raise ValidationError(
+                _(
+                    "Bitte geben Sie hier keine Internet- oder E-Mail-Adresse ein, nur den "
+                    "Namen."
+                )
+            )
+
+
 _PHONE = re.compile(r"[0-9+()/.\- ]+")
 
 

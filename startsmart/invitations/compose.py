@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections.abc import Mapping
@@ -125,7 +126,12 @@ def _render_text(template: str, values: Mapping[str, Any]) -> tuple[str, str]:
 def _render_html(template: str, values: Mapping[str, Any], subject: str, text: str) -> str:
     """``mail/<template>.html`` if there is one; otherwise the text body as HTML paragraphs, so
     both bodies always say the same and no fact exists in only one of them."""
-    context = {**values, "subject": subject, "paragraphs": text.strip().split("\n\n")}
+    context = {
+        **values,
+        "subject": subject,
+        "paragraphs": text.strip().split("\n\n"),
+        "links": links_of(values, current_app.config["PUBLIC_URL"]),
+    }
     current_app.update_template_context(context)
     name = f"mail/{template}.html"
     if name not in current_app.jinja_env.list_templates(filter_func=lambda n: n == name):
@@ -136,13 +142,56 @@ def _render_html(template: str, values: Mapping[str, Any], subject: str, text: s
 _URL = re.compile(r"https?://[^\s<>\"']+")
 
 
-def linkify_mail(paragraph: str) -> Markup:
-    """Escape a text paragraph for HTML, keep its line breaks, and make its links clickable."""
+@dataclass(frozen=True)
+class Links:
+    """The addresses a mail may make clickable: ours, and those its own facts carry."""
+
+    public_url: str
+    given: frozenset[str]
+
+    def clickable_part(self, url: str) -> str:
+        """The part of ``url`` that may become a link ("" for none)."""
+        base = self.public_url.rstrip("/")
+        if url == base or url.startswith(base + "/"):
+            return url
+        return max((g for g in self.given if url.startswith(g)), key=len, default="")
+
+
+def links_of(values: Mapping[str, Any], public_url: str) -> Links:
+    """Every value under a key or dataclass field ending in ``url`` (a date's join link, a
+    manage link), at any depth: the facts the code put there. Names, municipalities and
+    messages that somebody typed never become links, whatever they contain, so nobody can make
+    the KTS mailbox send a clickable link of theirs."""
+    given: set[str] = set()
+
+    def walk(value: Any, key: str = "") -> None:
+        if isinstance(value, Mapping):
+            for k, v in value.items():
+                walk(v, str(k))
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            for field in dataclasses.fields(value):
+                walk(getattr(value, field.name), field.name)
+        elif isinstance(value, list | tuple):
+            for v in value:
+                walk(v, key)
+        elif isinstance(value, str) and key.endswith("url") and _URL.fullmatch(value):
+            given.add(value)
+
+    walk(values)
+    return Links(public_url, frozenset(given))
+
+
+def linkify_mail(paragraph: str, links: Links) -> Markup:
+    """Escape a text paragraph for HTML, keep its line breaks, and make the links ``links``
+    allows clickable; any other address stays text."""
     parts, last = [], 0
     for match in _URL.finditer(paragraph):
         parts.append(escape(paragraph[last : match.start()]))
-        url = escape(match.group(0))
-        parts.append(Markup(f'<a href="{url}" style="color:#004b87;">{url}</a>'))
+        clickable = links.clickable_part(match.group(0))
+        if clickable:
+            url = escape(clickable)
+            parts.append(Markup(f'<a href="{url}" style="color:#004b87;">{url}</a>'))
+        parts.append(escape(match.group(0)[len(clickable) :]))
         last = match.end()
     parts.append(escape(paragraph[last:]))
     return Markup("").join(parts).replace("\n", Markup("<br>\n"))

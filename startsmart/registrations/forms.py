@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Optional
 
-from startsmart.form_fields import Form, MaxLength
+from startsmart.form_fields import Form, MaxLength, NoLinks
 from startsmart.forms import EnumSelectField, UsableEmail
 from startsmart.municipalities.forms import population_class_field
 from startsmart.municipalities.models import FederalState, MunicipalityKind
@@ -17,7 +17,7 @@ _REQUIRED = _l("Bitte füllen Sie dieses Feld aus.")
 class RegistrationForm(Form):
     name = StringField(
         _l("Ihr Name"),
-        validators=[DataRequired(_REQUIRED), MaxLength(200)],
+        validators=[DataRequired(_REQUIRED), MaxLength(200), NoLinks()],
         render_kw={"autocomplete": "name"},
     )
     email = EmailField(
@@ -29,7 +29,7 @@ class RegistrationForm(Form):
     function = StringField(
         _l("Ihre Funktion"),
         description=_l("Zum Beispiel: Digitalisierungsbeauftragte, Amt für Stadtentwicklung"),
-        validators=[Optional(), MaxLength(200)],
+        validators=[Optional(), MaxLength(200), NoLinks()],
         render_kw={"autocomplete": "organization-title"},
     )
     municipality = StringField(
@@ -38,7 +38,7 @@ class RegistrationForm(Form):
             "Beginnen Sie zu tippen, um eine bekannte Kommune zu wählen, oder geben "
             "Sie den Namen Ihrer Kommune ein."
         ),
-        validators=[DataRequired(_REQUIRED), MaxLength(200)],
+        validators=[DataRequired(_REQUIRED), MaxLength(200), NoLinks()],
         render_kw={"autocomplete": "organization", "list": "known-municipalities"},
     )
     state = EnumSelectField(

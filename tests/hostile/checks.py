@@ -41,6 +41,12 @@ def injection(number: int = 0) -> str:
     return INJECTION.format(BREAKS[number % len(BREAKS)])
 
 
+def name_injection(number: int = 0) -> str:
+    """``injection`` without its e-mail address, for a name, function or municipality: those
+    refuse any address anyway (``form_fields.NoLinks``), and the line breaks must still hold."""
+    return injection(number).replace("x@evil.example", "evil-mailbox")
+
+
 MAIL_HEADERS = {
     "from",
     "to",
