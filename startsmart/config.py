@@ -72,6 +72,8 @@ class Defaults:
     REGISTRATION_HOLD_HOURS = 48  # a pending seat waits this long for the e-mail confirmation
     REGISTRATION_RATE_LIMIT = "10 per minute;60 per hour"  # public registration forms per IP
     MANAGE_RATE_LIMIT = "30 per hour"  # confirm, cancel, reschedule from a manage link, per IP
+    # Mails the public forms send to one address, whoever sends the form (mail_budget.py)
+    FORM_MAILS_PER_ADDRESS = "6 per hour;20 per day"
     # Personal data of registrations is anonymised this many days after the date; manage
     # links stay valid until then.
     PERSONAL_DATA_RETENTION_DAYS = 180  # offerings may set their own (Offering.retention_days)

@@ -17,7 +17,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from startsmart import tokens
+from startsmart import mail_budget, tokens
 from startsmart.audit import service as audit
 from startsmart.catalog.models import Topic
 from startsmart.consultations import mails, onsite, schedule
@@ -217,6 +217,8 @@ def book(
     """
     situation = _text(request.situation, _("Ausgangslage"), "situation")
     goals = _text(request.goals, _("Ziele und Fragen"), "goals")
+    if not by_staff and (refusal := mail_budget.refusal(request.email)):
+        raise DomainError(refusal, "email")
     if request.channel is Channel.PHONE and not request.phone.strip():
         raise DomainError(_("Für ein Telefongespräch brauchen wir Ihre Telefonnummer."), "phone")
     municipality_id = resolve_municipality(request.municipality)
@@ -306,6 +308,8 @@ def book(
     else:
         mails.confirm_request(consultation, now)
     db.session.commit()
+    if not by_staff:
+        mail_budget.spend(request.email)
     return Booked(consultation.id, consultation.status, advisor.name)
 
 

@@ -13,7 +13,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from startsmart import tokens
+from startsmart import mail_budget, tokens
 from startsmart.catalog.models import EventDate, EventDateStatus, OfferingFormat
 from startsmart.errors import DomainError
 from startsmart.extensions import db
@@ -96,6 +96,8 @@ def register(date_id: int, applicant: Applicant, now: datetime, by_staff: bool =
     and no ORM objects (see there); confirming, cancelling and promoting stay with the ORM.
     """
     municipality = checked_name(applicant.municipality)
+    if not by_staff and (refusal := mail_budget.refusal(applicant.email)):
+        raise DomainError(refusal, "email")
     date, known_municipality_id = intake.lock(date_id, municipality)
     if date is None:
         raise DomainError(_("Diesen Termin gibt es nicht."))
@@ -157,6 +159,8 @@ def register(date_id: int, applicant: Applicant, now: datetime, by_staff: bool =
         consents,
     )
     db.session.commit()
+    if not by_staff:
+        mail_budget.spend(applicant.email)
     return Outcome(registration.id, registration.status, position, False)
 
 
@@ -316,12 +320,16 @@ def _cancel(registration: Registration, now: datetime, commit: bool = True) -> O
     return Outcome(registration.id, registration.status, None, False)
 
 
-def resend_link(registration_id: int, now: datetime) -> None:
+def resend_link(registration_id: int, now: datetime) -> str | None:
     """Mail the person a fresh manage link (they lost the first mail). Goes only to the address
-    on the registration, so it reveals nothing to whoever asks."""
+    on the registration, so it reveals nothing to whoever asks. Returns why it was not sent
+    (the address's budget of form mails is spent), or None."""
     registration = db.session.get(Registration, registration_id)
-    if registration is None or registration.status not in ACTIVE:
-        return
+    if registration is None or registration.status not in ACTIVE or registration.person is None:
+        return None
+    refusal = mail_budget.refusal(registration.person.email)
+    if refusal:
+        return refusal
     if registration.status is RegistrationStatus.PENDING:
         mails.confirm_request(registration, now)
     elif registration.status is RegistrationStatus.CONFIRMED:
@@ -329,6 +337,8 @@ def resend_link(registration_id: int, now: datetime) -> None:
     else:
         mails.waitlisted(registration, now, seats.waitlist_position(registration))
     db.session.commit()
+    mail_budget.spend(registration.person.email)
+    return None
 
 
 def expire_all(now: datetime) -> int:

@@ -142,9 +142,11 @@ def received():
 @limiter.limit("3 per hour")
 def resend_link():
     outcome = session.get(OUTCOME_KEY) or {}
-    if "id" in outcome:
-        service.resend_link(outcome["id"], clock.now())
-    flash(_("Wir haben Ihnen die E-Mail mit Ihrem Link noch einmal geschickt."), "success")
+    refusal = service.resend_link(outcome["id"], clock.now()) if "id" in outcome else None
+    if refusal:
+        flash(refusal, "error")
+    else:
+        flash(_("Wir haben Ihnen die E-Mail mit Ihrem Link noch einmal geschickt."), "success")
     return redirect(url_for("registrations.received"))
 
 
