@@ -14,6 +14,7 @@ from werkzeug.test import TestResponse
 from startsmart import clock, create_app
 from startsmart.clock import BERLIN
 from startsmart.extensions import db
+from startsmart.staff.models import StaffUser
 from support import DEFAULT_PASSWORD, app_config, make_staff, submit, text
 
 pytestmark = pytest.mark.time_sensitive  # the message names the Berlin time to come back
@@ -137,3 +138,15 @@ def test_a_streak_is_forgotten_after_a_quiet_day(app, travel):
     _fail(app, 4)  # counted anew: still no lock
     _fail(app, 1)
     assert _refused_for(app) > 0
+
+
+def test_the_mail_is_in_the_holders_language(app, smtp):
+    user_id = make_staff(app, email=BEA, name="Bea Berater")
+    with app.app_context():
+        db.session.get(StaffUser, user_id).locale = "en"
+        db.session.commit()
+    _fail(app, 5)
+    [mail] = smtp.to(BEA)
+    assert mail["Subject"] == "Start Smart: logins to your account temporarily locked"
+    body = mail.get_body(("plain",)).get_content()
+    assert "with a wrong password 5 times in a row" in body and "Passwort" not in body
