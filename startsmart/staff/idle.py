@@ -30,7 +30,7 @@ def install(bp: Blueprint) -> None:
     bp.add_url_rule("/sitzung-verlaengern", "keep_alive", keep_alive, methods=["POST"])
 
     @bp.before_app_request
-    def end_idle_sessions():
+    def end_sessions_that_ran_out():
         if not current_user.is_authenticated or request.endpoint == "static":
             return None
         now = clock.now()
