@@ -15,6 +15,7 @@ from typing import Any
 from flask import Config
 
 ENV_PREFIX = "STARTSMART"
+HOST_PREFIX = "__Host-"  # a cookie name prefix: Secure, Path=/, no Domain (RFC 6265bis)
 
 
 class Defaults:
@@ -27,6 +28,8 @@ class Defaults:
     SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
     MAX_CONTENT_LENGTH = 1024 * 1024  # 1 MB; larger requests get the 413 page
 
+    # In production it gets the "__Host-" prefix (see load): browsers then accept it only
+    # over https, for this host alone, for every path — no subdomain can set or shadow it.
     SESSION_COOKIE_NAME = "startsmart_session"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -44,7 +47,13 @@ class Defaults:
 
     RATELIMIT_STORAGE_URI = "memory://"  # "redis://127.0.0.1:6379/0" with several workers
     RATELIMIT_HEADERS_ENABLED = False  # Retry-After only on the 429 page (error_pages.py)
-    LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
+    LOGIN_RATE_LIMIT = "10 per minute;50 per hour"  # login attempts per client address
+    # Failed logins in a row against one account, from any client address (staff.throttle):
+    # after this many, logins for it wait LOGIN_ACCOUNT_BACKOFF_SECONDS, doubled with each
+    # further failure, at most LOGIN_ACCOUNT_BACKOFF_MAX_SECONDS.
+    LOGIN_ACCOUNT_FAILURES = 5
+    LOGIN_ACCOUNT_BACKOFF_SECONDS = 60
+    LOGIN_ACCOUNT_BACKOFF_MAX_SECONDS = 15 * 60
 
     MAIL_SERVER = "localhost"
     MAIL_PORT = 25
@@ -158,6 +167,9 @@ def load(config: Config, instance_path: Path, overrides: Mapping[str, Any] | Non
     if production:
         config["SESSION_COOKIE_SECURE"] = True
         config["REMEMBER_COOKIE_SECURE"] = True
+        config["SESSION_COOKIE_PATH"] = "/"  # required by the "__Host-" prefix, like Secure
+        if not config["SESSION_COOKIE_NAME"].startswith(HOST_PREFIX):
+            config["SESSION_COOKIE_NAME"] = HOST_PREFIX + config["SESSION_COOKIE_NAME"]
     for key, (development_value, production_value) in _BY_ENVIRONMENT.items():
         if config.get(key) is None:
             config[key] = production_value if production else development_value
@@ -182,6 +194,11 @@ def check_production(config: Mapping[str, Any]) -> None:
         problems.append(
             f"{ENV_PREFIX}_PUBLIC_URL must be the public https:// address of Start Smart; "
             "links in mails and calendar entries point there."
+        )
+    if config.get("SESSION_COOKIE_DOMAIN"):
+        problems.append(
+            f"{ENV_PREFIX}_SESSION_COOKIE_DOMAIN must not be set in production: the session "
+            f"cookie is a {HOST_PREFIX} cookie, which browsers keep for this host alone."
         )
     if not config.get("MAIL_DEFAULT_SENDER"):
         problems.append(

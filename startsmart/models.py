@@ -17,7 +17,7 @@ from startsmart.speed_dating.models import (
     SpeedDatingPlan,
     SpeedDatingSession,
 )
-from startsmart.staff.models import StaffUser
+from startsmart.staff.models import LoginThrottle, StaffSession, StaffUser
 from startsmart.tokens import AccessToken
 
 __all__ = [
@@ -27,6 +27,8 @@ __all__ = [
     "ExtraHours",
     "WeeklyHours",
     "AccessToken",
+    "LoginThrottle",
+    "StaffSession",
     "Consent",
     "Registration",
     "SpeedDatingParticipant",

@@ -30,6 +30,21 @@ def test_production_starts_with_complete_settings(tmp_path):
     assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql+psycopg://")
 
 
+def test_production_session_cookie_is_a_host_only_cookie(tmp_path):
+    """The "__Host-" prefix: browsers take the cookie only with Secure, Path=/ and no Domain,
+    so no other host under the domain (nor plain http) can set or overwrite it."""
+    app = _production(tmp_path)
+    response = app.test_client().get("/staff/login", base_url="https://startsmart.kts.example")
+    [cookie] = response.headers.getlist("Set-Cookie")
+    name, _, rest = cookie.partition("=")
+    assert name == "__Host-startsmart_session"
+    attributes = [part.strip() for part in rest.split(";")[1:]]
+    assert "Secure" in attributes and "HttpOnly" in attributes and "Path=/" in attributes
+    assert not any(part.lower().startswith("domain") for part in attributes), cookie
+    development = create_app({"INSTANCE_PATH": str(tmp_path / "dev")})
+    assert development.config["SESSION_COOKIE_NAME"] == "startsmart_session"  # plain http
+
+
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
@@ -39,6 +54,7 @@ def test_production_starts_with_complete_settings(tmp_path):
         ({"DATABASE_URL": "sqlite:///x.db"}, "STARTSMART_DATABASE_URL must name"),
         ({"MAIL_DEFAULT_SENDER": None}, "STARTSMART_MAIL_DEFAULT_SENDER must be the KTS mailbox"),
         ({"PUBLIC_URL": "http://startsmart.kts.example"}, "STARTSMART_PUBLIC_URL must be the"),
+        ({"SESSION_COOKIE_DOMAIN": "kts.example"}, "STARTSMART_SESSION_COOKIE_DOMAIN must not"),
     ],
 )
 def test_production_refuses_unsafe_settings_with_a_clear_message(tmp_path, change, expected):

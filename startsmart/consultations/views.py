@@ -43,6 +43,7 @@ from startsmart.municipalities.forms import municipality_input
 from startsmart.municipalities.models import (
     Municipality,
 )
+from startsmart.security import no_store
 
 bp = Blueprint("consultations", __name__)
 
@@ -65,9 +66,7 @@ def _week_start(now: datetime) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def _week_slots(
-    monday: date, now: datetime, channel: str | None = None, moving: int | None = None
-):
+def _week_slots(monday: date, now: datetime, channel: str | None = None, moving: int | None = None):
     start = berlin_to_utc(monday, datetime.min.time())
     end = berlin_to_utc(monday + timedelta(days=7), datetime.min.time())
     return schedule.free(now, start, end, channel, exclude=moving)
@@ -180,6 +179,7 @@ def _request_from(form: BookingForm) -> booking.BookingRequest:
 
 
 @bp.get("/initialberatung/erhalten")
+@no_store
 def received():
     outcome = session.get(OUTCOME_KEY)
     if not outcome:
@@ -195,6 +195,7 @@ def _consultation_or_410(token: str):
 
 
 @bp.get("/beratung/<token>")
+@no_store
 def manage(token: str):
     consultation = _consultation_or_410(token)
     return render_template(
@@ -203,6 +204,7 @@ def manage(token: str):
 
 
 @bp.route("/beratung/<token>/bestaetigen", methods=["GET", "POST"])
+@no_store
 @limiter.limit(_manage_limit, methods=["POST"])
 def confirm(token: str):
     consultation = _consultation_or_410(token)
@@ -232,6 +234,7 @@ def confirm(token: str):
 
 
 @bp.route("/beratung/<token>/absagen", methods=["GET", "POST"])
+@no_store
 @limiter.limit(_manage_limit, methods=["POST"])
 def cancel(token: str):
     consultation = _consultation_or_410(token)
@@ -257,6 +260,7 @@ def cancel(token: str):
 
 
 @bp.route("/beratung/<token>/verschieben", methods=["GET", "POST"])
+@no_store
 @limiter.limit(_manage_limit, methods=["POST"])
 def reschedule(token: str):
     consultation = _consultation_or_410(token)
@@ -306,6 +310,7 @@ def reschedule(token: str):
 
 
 @bp.get("/kalender/beratungen/<token>.ics")
+@no_store
 def advisor_feed(token: str):
     """An advisor's consultations for their calendar app (the URL is the secret)."""
     data = feed.feed_for_token(token, clock.now())
@@ -313,6 +318,5 @@ def advisor_feed(token: str):
         abort(404)
     response = Response(data, mimetype="text/calendar")
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
-    response.headers["Cache-Control"] = "private, max-age=300"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response

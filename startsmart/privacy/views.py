@@ -13,6 +13,7 @@ from startsmart.extensions import db, limiter
 from startsmart.privacy import service
 from startsmart.registrations import service as registrations
 from startsmart.registrations.models import Registration
+from startsmart.security import no_store
 
 bp = Blueprint("privacy", __name__)
 
@@ -41,6 +42,7 @@ def privacy_helpers() -> dict:
 
 
 @bp.get("/<any(anmeldung, beratung):kind>/<token>/meine-daten")
+@no_store
 @limiter.limit("20 per hour")
 def export(kind: str, token: str):
     person = _person_for(kind, token)
@@ -51,6 +53,7 @@ def export(kind: str, token: str):
 
 
 @bp.route("/<any(anmeldung, beratung):kind>/<token>/daten-loeschen", methods=["GET", "POST"])
+@no_store
 @limiter.limit("20 per hour", methods=["POST"])
 def delete(kind: str, token: str):
     person = _person_for(kind, token)
@@ -81,6 +84,7 @@ def deleted():
 
 
 @bp.post("/<any(anmeldung, beratung):kind>/<token>/einwilligung/<int:consent_id>/widerrufen")
+@no_store
 def revoke(kind: str, token: str, consent_id: int):
     person = _person_for(kind, token)
     form = ConfirmForm()

@@ -35,6 +35,7 @@ from startsmart.municipalities.models import (
 from startsmart.registrations import mails, queries, seats, service
 from startsmart.registrations.forms import RegistrationForm
 from startsmart.registrations.models import RegistrationStatus
+from startsmart.security import no_store
 
 bp = Blueprint("registrations", __name__)
 
@@ -130,6 +131,7 @@ def _applicant(form: RegistrationForm) -> service.Applicant:
 
 
 @bp.get("/anmeldung/erhalten")
+@no_store
 def received():
     outcome = session.get(OUTCOME_KEY)
     if not outcome:
@@ -158,6 +160,7 @@ def _registration_or_410(token: str):
 
 
 @bp.get("/anmeldung/<token>")
+@no_store
 def manage(token: str):
     registration = _registration_or_410(token)
     return render_template(
@@ -170,6 +173,7 @@ def manage(token: str):
 
 
 @bp.route("/anmeldung/<token>/bestaetigen", methods=["GET", "POST"])
+@no_store
 @limiter.limit(_manage_limit, methods=["POST"])
 def confirm(token: str):
     registration = _registration_or_410(token)
@@ -215,6 +219,7 @@ def confirm(token: str):
 
 
 @bp.route("/anmeldung/<token>/stornieren", methods=["GET", "POST"])
+@no_store
 @limiter.limit(_manage_limit, methods=["POST"])
 def cancel(token: str):
     registration = _registration_or_410(token)
@@ -237,6 +242,7 @@ def cancel(token: str):
 
 
 @bp.get("/anmeldung/<token>/kalender.ics")
+@no_store
 def calendar_file(token: str):
     registration = _registration_or_410(token)
     if registration.status is not RegistrationStatus.CONFIRMED:

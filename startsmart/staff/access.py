@@ -6,11 +6,12 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import abort
+from flask import abort, g, session
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from startsmart.extensions import db, login_manager
+from startsmart.extensions import login_manager
+from startsmart.staff import sessions
 from startsmart.staff.models import Role, StaffUser
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -46,12 +47,15 @@ def init_login_manager() -> None:
 
 
 @login_manager.user_loader
-def load_user(identity: str) -> StaffUser | None:
-    """The cookie holds "id:session_version"; an old version means the session was ended."""
-    user_id, _, version = identity.partition(":")
-    if not user_id.isdigit() or not version.isdigit():
+def load_user(user_id: str) -> StaffUser | None:
+    """The account whose session the cookie names, while that session was not ended on the
+    server (staff.sessions); its login time goes to ``g`` for the lifetime check (idle.py)."""
+    token = session.get(sessions.SESSION_KEY)
+    if not user_id.isdigit() or not isinstance(token, str):
         return None
-    user = db.session.get(StaffUser, int(user_id))
-    if user is None or not user.active or user.session_version != int(version):
+    found = sessions.find_open(int(user_id), token)
+    if found is None:
         return None
+    user, staff_session = found
+    g.staff_session_started_at = staff_session.started_at
     return user

@@ -1,16 +1,19 @@
-"""Staff sessions end after a while without activity, on the server — whatever the browser does.
+"""Staff sessions end after a while without activity, and at the latest a fixed time after the
+login (PERMANENT_SESSION_LIFETIME, counted from the login held on the server: staff.sessions),
+on the server — whatever the browser does.
 
-The browser script (static/js/idle.js) warns shortly before, offers to stay logged in, and
-keeps what was typed in the page's forms so nothing is lost if the session does end.
+The browser script (static/js/idle.js) warns shortly before the idle end, offers to stay logged
+in, and keeps what was typed in the page's forms so nothing is lost if the session does end.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, jsonify, redirect, request, session, url_for
+from flask import Blueprint, current_app, flash, g, jsonify, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
 from startsmart import clock
+from startsmart.staff import service, sessions
 from startsmart.staff.access import staff_required
 
 LAST_ACTIVE = "last_active"
@@ -27,25 +30,32 @@ def install(bp: Blueprint) -> None:
     bp.add_url_rule("/sitzung-verlaengern", "keep_alive", keep_alive, methods=["POST"])
 
     @bp.before_app_request
-    def end_idle_sessions():
+    def end_sessions_that_ran_out():
         if not current_user.is_authenticated or request.endpoint == "static":
             return None
-        now = clock.now().timestamp()
+        now = clock.now()
         last = session.get(LAST_ACTIVE)
-        if last is not None and now - last > current_app.config["STAFF_IDLE_SECONDS"]:
-            logout_user()
-            session.clear()
-            flash(
-                _(
-                    "Sie wurden nach längerer Zeit ohne Aktivität abgemeldet. Bitte melden Sie "
-                    "sich erneut an; Ihre Eingaben auf der Seite sind noch da."
-                ),
-                "info",
+        if sessions.has_run_out(g.staff_session_started_at, now):
+            reason = "lifetime"
+            message = _(
+                "Ihre Anmeldung hat die längste erlaubte Dauer erreicht und ist beendet. Bitte "
+                "melden Sie sich erneut an."
             )
-            target = request.full_path.rstrip("?") if request.method == "GET" else request.path
-            return redirect(url_for("staff.login", next=target))
-        session[LAST_ACTIVE] = now
-        return None
+        elif last is not None and now.timestamp() - last > current_app.config["STAFF_IDLE_SECONDS"]:
+            reason = "idle"
+            message = _(
+                "Sie wurden nach längerer Zeit ohne Aktivität abgemeldet. Bitte melden Sie "
+                "sich erneut an; Ihre Eingaben auf der Seite sind noch da."
+            )
+        else:
+            session[LAST_ACTIVE] = now.timestamp()
+            return None
+        service.logout(current_user, session.get(sessions.SESSION_KEY), now, reason=reason)
+        logout_user()
+        session.clear()
+        flash(message, "info")
+        target = request.full_path.rstrip("?") if request.method == "GET" else request.path
+        return redirect(url_for("staff.login", next=target))
 
     @bp.app_context_processor
     def idle_settings() -> dict:

@@ -31,8 +31,6 @@ class StaffUser(UserMixin, Model):
     password_hash: Mapped[str] = mapped_column(sa.String(255))  # Werkzeug scrypt
     role: Mapped[Role] = mapped_column(enum_column(Role, "role"))
     active: Mapped[bool] = mapped_column(default=True)
-    # Part of the login cookie's identity: raising it ends every session of this account.
-    session_version: Mapped[int] = mapped_column(default=1)
     locale: Mapped[str] = mapped_column(sa.String(5), default="de")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -41,12 +39,44 @@ class StaffUser(UserMixin, Model):
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
         return self.active
 
-    def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
-
     def has_role(self, *roles: Role) -> bool:
         """Admins may do everything; others only what their role allows."""
         return self.role is Role.ADMIN or self.role in roles
 
     def __repr__(self) -> str:
         return f"<StaffUser {self.id} {self.role}>"
+
+
+class StaffSession(Model):
+    """One login of a staff member: the browser's cookie names it by a secret token, and the
+    server decides whether it still holds (staff.sessions). Logging out, a password change,
+    deactivation and a role change end rows here, so a copied cookie is useless afterwards."""
+
+    __tablename__ = "staff_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("staff_user.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)  # SHA-256, hex
+    # The login: the longest session (PERMANENT_SESSION_LIFETIME) counts from here, whatever
+    # the browser does with its cookie.
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def __repr__(self) -> str:
+        return f"<StaffSession {self.id} of {self.staff_user_id}>"
+
+
+class LoginThrottle(Model):
+    """Failed logins against one e-mail address from any client address (staff.throttle).
+
+    Keyed by a hash of the address, whether an account has it or not, so the back-off answers
+    the same for unknown addresses and does not reveal which ones have an account."""
+
+    __tablename__ = "login_throttle"
+
+    address_hash: Mapped[str] = mapped_column(sa.String(64), primary_key=True)  # SHA-256, hex
+    failures: Mapped[int] = mapped_column(default=0)  # in a row, since the last success
+    last_failed_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

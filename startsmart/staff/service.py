@@ -5,7 +5,9 @@ Each function is one unit of work and commits; the acting user and ``now`` are a
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -15,6 +17,8 @@ from startsmart.audit import service as audit
 from startsmart.email_address import InvalidEmail, normalise_email
 from startsmart.errors import DomainError
 from startsmart.extensions import db
+from startsmart.i18n import berlin_time
+from startsmart.staff import sessions, throttle
 from startsmart.staff.models import Role, StaffUser
 from startsmart.staff.passwords import check_password_rule, hash_password, verify_password
 
@@ -29,29 +33,75 @@ def find_by_email(email: str) -> StaffUser | None:
     ).scalar_one_or_none()
 
 
-def authenticate(email: str, password: str, now: datetime) -> StaffUser | None:
-    """The active account with this e-mail and password, or None — the same for every failure.
-    Both outcomes are in the audit log (a failure with the address that was tried)."""
-    user = find_by_email(email)
-    ok = verify_password(user.password_hash if user else None, password)
-    if not ok or user is None or not user.active:
-        audit.record(
-            "staff.login_failed",
-            None,
-            now,
-            actor_name=email.strip()[:254] or "–",
-            known_account=user is not None,
+class LoginLocked(DomainError):
+    """Too many failed logins against this address in a row: refused until ``until``."""
+
+    def __init__(self, until: datetime):
+        # Shown to the minute, rounded up: before that minute the lock would still hold.
+        shown = (until + timedelta(seconds=59)).replace(second=0, microsecond=0)
+        super().__init__(
+            _(
+                "Zu viele fehlgeschlagene Anmeldeversuche für dieses Konto. Aus Sicherheitsgründen "
+                "ist die Anmeldung gerade gesperrt; bitte versuchen Sie es ab %(time)s Uhr wieder.",
+                time=berlin_time(shown),
+            )
         )
-        db.session.commit()
-        return None
-    user.last_login_at = now
-    audit.record("staff.login", user, now, subject=f"staff_user:{user.id}")
+        self.until = until
+
+
+@dataclass(frozen=True)
+class Login:
+    user: StaffUser
+    session_token: str  # for the cookie; names the new row of staff_session
+
+
+def authenticate(email: str, password: str, now: datetime) -> Login | None:
+    """A new session for the active account with this e-mail and password, or None — the same
+    for every failure. Raises LoginLocked while the address is throttled (staff.throttle);
+    then the password is not even checked. Every outcome is in the audit log (a failure with
+    the address that was tried)."""
+    key = throttle.address_key(email)
+    user = find_by_email(email)
+    until = throttle.locked_until(key, now)
+    if until is None:
+        ok = verify_password(user.password_hash if user else None, password)
+        if not ok or user is None or not user.active:
+            locks = throttle.record_failure(key, user if user and user.active else None, now)
+            _login_failed(email, user, now, locked_until=locks)
+            db.session.commit()
+            return None
+        until = throttle.record_success(key, now)
+        if until is None:
+            user.last_login_at = now
+            token = sessions.start(user, now)
+            audit.record("staff.login", user, now, subject=f"staff_user:{user.id}")
+            db.session.commit()
+            return Login(user, token)
+    _login_failed(email, user, now, refused_until=until)
     db.session.commit()
-    return user
+    raise LoginLocked(until)
 
 
-def logout(user: StaffUser, now: datetime) -> None:
-    audit.record("staff.logout", user, now, subject=f"staff_user:{user.id}")
+def _login_failed(email: str, user: StaffUser | None, now: datetime, **details: Any) -> None:
+    audit.record(
+        "staff.login_failed",
+        None,
+        now,
+        actor_name=email.strip()[:254] or "–",
+        known_account=user is not None,
+        **{name: value.isoformat() for name, value in details.items() if value is not None},
+    )
+
+
+def logout(
+    user: StaffUser, session_token: str | None, now: datetime, reason: str | None = None
+) -> None:
+    """End this session on the server: its cookie opens nothing any more, wherever it is
+    replayed. ``reason``: "idle" or "lifetime" when the session ran out rather than the
+    person logging out."""
+    if session_token is not None:
+        sessions.end(session_token, now)
+    audit.record("staff.logout", user, now, subject=f"staff_user:{user.id}", reason=reason)
     db.session.commit()
 
 
@@ -112,8 +162,9 @@ def update_staff(
         raise DomainError(
             _("Es muss mindestens ein aktives Konto mit der Rolle Administration geben."), "role"
         )
-    if user.active and not active:
-        user.session_version += 1  # ends every open session of this account
+    if user.role is not role or (user.active and not active):
+        # A cookie of the account, wherever it is, must not carry on with other rights.
+        sessions.end_all(user, now or clock.now())
     audit.record(
         "staff.updated",
         actor,
@@ -127,17 +178,20 @@ def update_staff(
     db.session.commit()
 
 
-def change_password(user: StaffUser, current: str, new: str, now: datetime | None = None) -> None:
-    """Replace the password after checking the current one; other sessions of the user end."""
+def change_password(user: StaffUser, current: str, new: str, now: datetime | None = None) -> str:
+    """Replace the password after checking the current one. Every session of the account ends,
+    also the one asking (a copy of its cookie may be why the password is changed); it goes on
+    in a new session, whose token is returned for its cookie."""
     if not verify_password(user.password_hash, current):
         raise DomainError(_("Das bisherige Passwort ist nicht richtig."), "current_password")
     check_password_rule(new, user.email)
+    now = now or clock.now()
     user.password_hash = hash_password(new)
-    user.session_version += 1
-    audit.record(
-        "staff.password_changed", user, now or clock.now(), subject=f"staff_user:{user.id}"
-    )
+    sessions.end_all(user, now)
+    token = sessions.start(user, now)
+    audit.record("staff.password_changed", user, now, subject=f"staff_user:{user.id}")
     db.session.commit()
+    return token
 
 
 def staff_list() -> list[StaffUser]:

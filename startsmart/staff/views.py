@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from flask import (
     Blueprint,
     abort,
@@ -20,7 +22,7 @@ from startsmart import clock
 from startsmart.errors import DomainError
 from startsmart.extensions import db, limiter
 from startsmart.forms import filled
-from startsmart.staff import idle, service
+from startsmart.staff import idle, service, sessions
 from startsmart.staff.access import staff_required
 from startsmart.staff.forms import LoginForm, PasswordChangeForm, StaffCreateForm, StaffEditForm
 from startsmart.staff.models import Role, StaffUser
@@ -41,12 +43,19 @@ def login():
         return redirect(url_for("staff.dashboard"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = service.authenticate(
-            filled(form.email.data), filled(form.password.data), clock.now()
-        )
-        if user is not None:
+        try:
+            login = service.authenticate(
+                filled(form.email.data), filled(form.password.data), clock.now()
+            )
+        except service.LoginLocked as locked:
+            form.form_errors.append(locked.message)
+            wait = max(1, math.ceil((locked.until - clock.now()).total_seconds()))
+            page = render_template("staff/login.html", form=form)
+            return page, 429, {"Retry-After": str(wait)}
+        if login is not None:
             session.clear()  # a fresh session at login: nothing planted before carries over
-            login_user(user)
+            login_user(login.user)
+            session[sessions.SESSION_KEY] = login.session_token
             flash(_("Sie sind angemeldet."), "success")
             return redirect(safe_next(request.args.get("next")) or url_for("staff.dashboard"))
         form.form_errors.append(_("E-Mail-Adresse oder Passwort ist nicht richtig."))
@@ -56,7 +65,7 @@ def login():
 @bp.post("/logout")
 @staff_required()
 def logout():
-    service.logout(current_user, clock.now())
+    service.logout(current_user, session.pop(sessions.SESSION_KEY, None), clock.now())
     logout_user()
     flash(_("Sie sind abgemeldet."), "success")
     return redirect(url_for("pages.start"))
@@ -74,7 +83,7 @@ def password():
     form = PasswordChangeForm()
     if form.validate_on_submit():
         try:
-            service.change_password(
+            token = service.change_password(
                 current_user,
                 filled(form.current_password.data),
                 filled(form.password.data),
@@ -83,7 +92,7 @@ def password():
         except DomainError as error:
             getattr(form, error.field or "password").errors.append(error.message)
         else:
-            login_user(current_user)  # the new session version keeps this session, ends the others
+            session[sessions.SESSION_KEY] = token  # this browser goes on in a new session
             flash(_("Ihr Passwort wurde geändert. Andere Anmeldungen wurden beendet."), "success")
             return redirect(url_for("staff.dashboard"))
     return render_template("staff/password.html", form=form)
