@@ -102,7 +102,8 @@ def local_app(environment: dict[str, str]):
 
 def prepare(app) -> Site:
     with app.app_context():
-        summary = load_demo(clock.now())
+        # Without the demo's history: its mail never went through the sink the checks read.
+        summary = load_demo(clock.now(), with_history=False)
         assert summary is not None, "the scratch database should be empty"
         slugs = sorted(
             set(

@@ -72,11 +72,13 @@ DATETIME_PATTERNS = {
     "de": {
         "full": "EEEE, d. MMMM y, HH:mm",
         "short": "dd.MM.y, HH:mm",
+        "seconds": "dd.MM.y, HH:mm:ss",  # delivery attempts: retries can be seconds apart
         "weekday_short": "EEE, dd.MM.y, HH:mm",
     },
     "en": {
         "full": "EEEE, d MMMM y, HH:mm",
         "short": "dd/MM/y, HH:mm",
+        "seconds": "dd/MM/y, HH:mm:ss",
         "weekday_short": "EEE, dd/MM/y, HH:mm",
     },
 }

@@ -9,7 +9,7 @@ from startsmart.consultations.models import (
     ExtraHours,
     WeeklyHours,
 )
-from startsmart.invitations.models import OutboxMessage
+from startsmart.invitations.models import DeliveryAttempt, OutboxMessage
 from startsmart.municipalities.models import Municipality, Person
 from startsmart.registrations.models import Consent, Registration
 from startsmart.speed_dating.models import (
@@ -38,6 +38,7 @@ __all__ = [
     "EventDate",
     "Municipality",
     "Offering",
+    "DeliveryAttempt",
     "OutboxMessage",
     "Person",
     "StaffUser",

@@ -28,7 +28,8 @@ from startsmart.consultations.models import Channel, Consultation, ConsultationS
 from startsmart.demo.content import STAFF
 from startsmart.demo.service import load_demo
 from startsmart.extensions import db
-from startsmart.invitations.models import OutboxMessage, OutboxStatus
+from startsmart.invitations import outbox
+from startsmart.invitations.models import AttemptOutcome, OutboxMessage
 from startsmart.municipalities.models import FederalState, MunicipalityKind
 from startsmart.municipalities.service import MunicipalityInput
 from startsmart.registrations import date_changes, staff_service
@@ -137,7 +138,7 @@ def seed(app: Flask) -> Site:
     site = Site()
     now = clock.now()
     with app.app_context():
-        load_demo(now)
+        load_demo(now, with_history=False)  # the crawl's own scenario follows
         admin, team = _staff(Role.ADMIN), _staff(Role.EVENT_TEAM)
         site.admin_id, site.event_team_id = admin.id, team.id
         site.advisor_id = _staff(Role.ADVISOR).id  # the one the crawl logs in as
@@ -324,8 +325,20 @@ def _a_bounced_mail() -> int:
     """Most mail went out; one bounced for good, as the outbox page must show such a row.
     (The audit log filled itself: the services above record what staff did.)"""
     row = db.session.execute(sa.select(OutboxMessage).order_by(OutboxMessage.id)).scalars().first()
-    row.status = OutboxStatus.FAILED
-    row.attempts = 5
-    row.last_error = "550 5.1.1 <person0@detmold.de>: Recipient address rejected"
+    row.sent_at = None
+    now = clock.now()
+    # its attempts as the worker would have noted them (the message page lists them)
+    outbox.record_history(
+        row,
+        [
+            outbox.Try(now - timedelta(hours=3), AttemptOutcome.TEMPORARY, "451 4.7.1 Try later"),
+            outbox.Try(
+                now - timedelta(hours=2),
+                AttemptOutcome.PERMANENT,
+                "550 5.1.1 <person0@detmold.de>: Recipient address rejected",
+            ),
+        ],
+        "site-seed:1",
+    )
     db.session.commit()
     return row.id

@@ -176,7 +176,7 @@ def demo(app: Flask, client, smtp):
     """The demo data, seen by an English-speaking visitor who registered for a date and booked
     a consultation (both confirmed), plus a speed networking with a plan at the conference."""
     with app.app_context():
-        load_demo(clock.now())
+        load_demo(clock.now(), with_history=False)  # this visitor's own story follows
         first_date = db.session.execute(
             sa.select(EventDate.id)
             .join(Offering)

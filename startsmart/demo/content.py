@@ -192,3 +192,77 @@ MUNICIPALITIES = [
     ("Köln", K.INDEPENDENT_CITY, S.NW, "05315000", P.OVER_500K, False),
     ("Kaiserslautern", K.INDEPENDENT_CITY, S.RP, "07312000", P.FROM_100K, False),
 ]
+
+# -- the history played before the demo is loaded (startsmart/demo/history.py) ----------------
+
+FIRST_NAMES = [
+    "Anna", "Ben", "Clara", "Deniz", "Elif", "Finn", "Greta", "Hannes", "Ilse", "Jan", "Katja",
+    "Lukas", "Maren", "Nils", "Olga", "Paul", "Rieke", "Sven", "Tanja", "Ulf", "Vera", "Yusuf",
+]
+LAST_NAMES = [
+    "Albers", "Brandt", "Claßen", "Dietrich", "Ernst", "Friedrichs", "Günther", "Hoffmann",
+    "Jansen", "Krüger", "Lorenz", "Möller", "Neumann", "Otto", "Petersen", "Quast", "Richter",
+    "Schulz", "Thiele", "Ulrich", "Vogt", "Wagner", "Zimmermann",
+]
+
+# offering slug, days before today (the weekday on or before), Berlin start hour, who came
+# from where (one registration each), how many of them did not come (the first ones)
+PAST_DATES = [
+    (
+        "online-einfuehrung-grundlagen",
+        24,
+        10,
+        ["Detmold", "Iserlohn", "Köln", "Kaiserslautern", "Amt Süderbrarup", "Frankfurt (Oder)",
+         "Guben", "Soest"],
+        2,
+    ),
+    (
+        "themen-input-kommunikation-partizipation",
+        9,
+        14,
+        ["Arnsberg", "Olpe", "Menden (Sauerland)", "Eichenzell", "Bad Berleburg", "Wolfsburg"],
+        1,
+    ),
+]
+
+# A small workshop, every seat taken: offering slug, days ahead, Berlin hour, venue, seats;
+# the towns register in this order, the last three end on the waiting list.
+FULL_DATE = (
+    "austausch-quick-wins",
+    12,
+    10,
+    "KTS, Berlin, Raum 2.14 (Werkstattformat)",
+    8,
+)
+FULL_DATE_TOWNS = [
+    "Soest", "Arnsberg", "Olpe", "Guben", "Eichenzell", "Menden (Sauerland)", "Detmold",
+    "Iserlohn", "Köln", "Kaiserslautern", "Bad Berleburg",
+]
+
+TODAYS_CONFERENCE: DemoConference = {
+    "title": "Regionalkonferenz Ost der Modellprojekte Smart Cities",
+    "slug": "regionalkonferenz-ost",
+    "city": "Guben",
+    "venue": "Stadthalle, Gasstraße 5, 03172 Guben",
+    "days_ahead": 0,
+    "hours": (9, 0, 17, 0),
+    "description": "Kommunen aus dem Osten treffen Modellprojekte Smart Cities: Fachimpulse, "
+    "Workshops und ein Speed-Dating am Nachmittag.",
+}
+# registered for today's conference with the speed-dating; the last three have not come
+CONFERENCE_TOWNS = [
+    "Guben", "Frankfurt (Oder)", "Leipzig", "Berlin", "Wolfsburg", "Landeshauptstadt Hannover",
+    "Kreis Nordfriesland", "Hansestadt Lübeck", "Detmold", "Köln", "Soest", "Hamburg",
+    "München", "Landkreis Hameln-Pyrmont",
+]
+# came without registering: name, municipality, Land, model project
+WALK_INS = [
+    ("Doreen Lehmann", "Cottbus", "BB", False),
+    ("Mehmet Aksoy", "Frankfurt (Oder)", "BB", False),
+    ("Sabine Krause", "Eisenhüttenstadt", "BB", False),
+]
+
+# what the demo's undeliverable mail was answered
+REFUSAL = "550 5.1.1 Recipient address rejected: User unknown in virtual mailbox table"
+UNREACHABLE = "SMTP server not reachable: [Errno 111] Connection refused"
+GREYLISTED = "451 4.7.1 Greylisted, please try again later"

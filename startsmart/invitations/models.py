@@ -63,3 +63,34 @@ class OutboxMessage(Model):
 
     def __repr__(self) -> str:
         return f"<OutboxMessage {self.id} {self.kind} {self.status}>"
+
+
+class AttemptOutcome(LabelledEnum):
+    SENT = "sent", _l("gesendet")  # the SMTP server accepted it
+    TEMPORARY = "temporary", _l("vorübergehender Fehler")  # 4xx, no answer: tried again later
+    PERMANENT = "permanent", _l("dauerhafter Fehler")  # 5xx, or the mail could not be composed
+
+
+class DeliveryAttempt(Model):
+    """One try of a worker to hand a message to the SMTP server, with the server's answer.
+
+    Written in the transaction that settles the message's status after the try, so the list
+    and the status never disagree; the message's ``last_error`` is the newest of these answers.
+    """
+
+    __tablename__ = "delivery_attempt"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("outbox_message.id", ondelete="CASCADE"), index=True
+    )
+    number: Mapped[int]  # the message's attempt count at this try: 1 for the first
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    outcome: Mapped[AttemptOutcome] = mapped_column(enum_column(AttemptOutcome, "outcome"))
+    # The server's reply (or the error), at most REPLY_LENGTH characters, without the SMTP
+    # credentials; emptied with the message's recipient by the privacy purge.
+    reply: Mapped[str] = mapped_column(sa.String(500), default="")
+    worker: Mapped[str] = mapped_column(sa.String(64))  # host:pid of the worker
+
+    def __repr__(self) -> str:
+        return f"<DeliveryAttempt {self.message_id}#{self.number} {self.outcome}>"

@@ -40,7 +40,12 @@ from startsmart.audit import service as audit
 from startsmart.errors import DomainError
 from startsmart.extensions import db
 from startsmart.invitations.compose import Draft, Invitation, Recipient, compose, new_message_id
-from startsmart.invitations.models import OutboxMessage, OutboxStatus
+from startsmart.invitations.models import (
+    AttemptOutcome,
+    DeliveryAttempt,
+    OutboxMessage,
+    OutboxStatus,
+)
 from startsmart.invitations.transport import DeliveryError, SmtpSession, drop_file
 from startsmart.staff.models import StaffUser
 
@@ -204,7 +209,7 @@ def _claim(now: datetime, worker: str, report: DeliveryReport | None = None) -> 
         row.claimed_by = worker
         row.lease_expires_at = lease
         row.attempts += 1
-        raw = row.raw if row.raw is not None else _render(row, now, report)
+        raw = row.raw if row.raw is not None else _render(row, now, worker, report)
         if raw is None:
             continue
         claimed.append(
@@ -214,7 +219,9 @@ def _claim(now: datetime, worker: str, report: DeliveryReport | None = None) -> 
     return claimed
 
 
-def _render(row: OutboxMessage, now: datetime, report: DeliveryReport | None) -> bytes | None:
+def _render(
+    row: OutboxMessage, now: datetime, worker: str, report: DeliveryReport | None
+) -> bytes | None:
     """Compose an intent into the row (committed with the claim, before anything is sent);
     returns its bytes, None if it failed.
 
@@ -242,7 +249,8 @@ def _render(row: OutboxMessage, now: datetime, report: DeliveryReport | None) ->
             db.session.expunge(added)
         row.status = OutboxStatus.FAILED
         row.lease_expires_at = None
-        row.last_error = f"could not be composed: {error!r}"
+        row.last_error = reply_text(f"could not be composed: {error!r}")
+        _add_attempt(row.id, row.attempts, now, AttemptOutcome.PERMANENT, row.last_error, worker)
         if report is not None:
             report.failed += 1
             report.errors.append(f"#{row.id} {row.recipient}: {row.last_error}")
@@ -272,15 +280,17 @@ def _send_batch(batch: list[_Claimed], worker: str, report: DeliveryReport) -> N
                 stamp = message.created_at.strftime("%Y%m%d-%H%M%S")
                 drop_file(mail_dir, f"{stamp}-{message.id:06d}-{message.kind}", message.raw)
             try:
-                smtp.send(sender, message.recipient, message.raw)
+                answer = smtp.send(sender, message.recipient, message.raw)
             except DeliveryError as error:
                 _record_failure(message, error, clock.now(), worker, report)
             else:
+                now = clock.now()
+                _add_attempt(message.id, message.attempts, now, AttemptOutcome.SENT, answer, worker)
                 _finish(
                     message.id,
                     worker,
                     status=OutboxStatus.SENT,
-                    sent_at=clock.now(),
+                    sent_at=now,
                     last_error=None,
                 )
                 report.sent += 1
@@ -319,26 +329,108 @@ def _record_failure(
     message: _Claimed, error: DeliveryError, now: datetime, worker: str, report: DeliveryReport
 ) -> None:
     config = current_app.config
-    report.errors.append(f"#{message.id} {message.recipient}: {error.answer}")
+    answer = reply_text(error.answer)
+    report.errors.append(f"#{message.id} {message.recipient}: {answer}")
+    outcome = AttemptOutcome.PERMANENT if error.permanent else AttemptOutcome.TEMPORARY
+    _add_attempt(message.id, message.attempts, now, outcome, answer, worker)
     if error.permanent or message.attempts >= config["OUTBOX_MAX_ATTEMPTS"]:
-        _finish(message.id, worker, status=OutboxStatus.FAILED, last_error=error.answer)
+        _finish(message.id, worker, status=OutboxStatus.FAILED, last_error=answer)
         report.failed += 1
         return
-    delays = config["OUTBOX_RETRY_DELAYS"]
-    delay = delays[min(message.attempts, len(delays)) - 1]
     _finish(
         message.id,
         worker,
         status=OutboxStatus.QUEUED,
-        last_error=error.answer,
-        next_attempt_at=now + timedelta(seconds=delay),
+        last_error=answer,
+        next_attempt_at=now + retry_delay(message.attempts),
     )
     report.retrying += 1
 
 
+def retry_delay(attempts: int) -> timedelta:
+    """How long a message waits after its ``attempts``-th attempt failed for now."""
+    delays = current_app.config["OUTBOX_RETRY_DELAYS"]
+    return timedelta(seconds=delays[min(attempts, len(delays)) - 1])
+
+
+@dataclass(frozen=True)
+class Try:
+    """One attempt of the past: when, what came of it, and the server's answer."""
+
+    at: datetime
+    outcome: AttemptOutcome
+    answer: str
+
+
+def record_history(message: OutboxMessage, tries: list[Try], worker: str) -> None:
+    """Settle ``message`` as a worker would have after ``tries``, without an SMTP server: the
+    demo data's mail history (nothing is sent). An intent is composed as of the first try;
+    each try is noted; the status, the next attempt and the last answer follow the worker's
+    rules (``OUTBOX_MAX_ATTEMPTS``, ``retry_delay``). The caller commits."""
+    if message.raw is None and _render(message, tries[0].at, worker, None) is None:
+        return
+    for attempt in tries:
+        message.attempts += 1
+        _add_attempt(
+            message.id, message.attempts, attempt.at, attempt.outcome, attempt.answer, worker
+        )
+    last = tries[-1]
+    message.claimed_by, message.lease_expires_at = worker, None
+    if last.outcome is AttemptOutcome.SENT:
+        message.status, message.sent_at, message.last_error = OutboxStatus.SENT, last.at, None
+        return
+    message.last_error = reply_text(last.answer)
+    gave_up = message.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]
+    if last.outcome is AttemptOutcome.PERMANENT or gave_up:
+        message.status = OutboxStatus.FAILED
+    else:
+        message.status = OutboxStatus.QUEUED
+        message.next_attempt_at = last.at + retry_delay(message.attempts)
+
+
+REPLY_LENGTH = 500
+
+
+def reply_text(answer: str) -> str:
+    """The server's answer as it is kept: on one line, at most ``REPLY_LENGTH`` characters,
+    and never with the SMTP login in it (some servers quote what they were sent)."""
+    config = current_app.config
+    for secret in (config.get("MAIL_PASSWORD"), config.get("MAIL_USERNAME")):
+        if secret and len(secret) >= 4:
+            answer = answer.replace(secret, "[…]")
+    answer = " ".join(answer.split())
+    return answer if len(answer) <= REPLY_LENGTH else answer[: REPLY_LENGTH - 1] + "…"
+
+
+def _add_attempt(
+    message_id: int,
+    number: int,
+    at: datetime,
+    outcome: AttemptOutcome,
+    answer: str,
+    worker: str,
+) -> None:
+    """Note one try; the caller commits it with the message's new status (one transaction).
+
+    Noted even when another worker took the message over meanwhile (and ``_finish`` changes
+    nothing): the try happened, and two tries of one number show staff the double delivery.
+    """
+    db.session.add(
+        DeliveryAttempt(
+            message_id=message_id,
+            number=number,
+            at=at,
+            outcome=outcome,
+            reply=reply_text(answer),
+            worker=worker[:64],
+        )
+    )
+
+
 def _finish(message_id: int, worker: str, **values: Any) -> None:
     # Only the claim's owner may settle it: a worker whose lease ran out must not overwrite
-    # what the worker that took over has done.
+    # what the worker that took over has done. The attempt noted just before is committed
+    # with it.
     db.session.execute(
         sa.update(OutboxMessage)
         .where(

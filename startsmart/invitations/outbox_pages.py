@@ -1,5 +1,6 @@
 """What staff read of the outbox: a search over recipient and subject in pages, and one message
-taken apart (headers, text, calendar part) the way a mail client would show it.
+taken apart (headers, text, calendar part) the way a mail client would show it, with its
+delivery attempts.
 
 Personal links (manage, confirm, phone view, calendar feed) carry a token that acts for the
 person; on screen they are cut short, so a shoulder or a screenshot does not hand them on.
@@ -15,7 +16,7 @@ from email.message import EmailMessage
 import sqlalchemy as sa
 
 from startsmart.extensions import db
-from startsmart.invitations.models import OutboxMessage, OutboxStatus
+from startsmart.invitations.models import DeliveryAttempt, OutboxMessage, OutboxStatus
 
 PAGE_SIZE = 100
 # The path segments after which a token follows (registrations, consultations, speed-dating
@@ -66,6 +67,17 @@ def find(text: str, status: OutboxStatus | None, number: int) -> Page:
         .all()
     )
     return Page(list(messages), number, pages, total)
+
+
+def attempts(message: OutboxMessage) -> list[DeliveryAttempt]:
+    """The message's delivery attempts, newest first."""
+    return list(
+        db.session.execute(
+            sa.select(DeliveryAttempt)
+            .where(DeliveryAttempt.message_id == message.id)
+            .order_by(DeliveryAttempt.at.desc(), DeliveryAttempt.id.desc())
+        ).scalars()
+    )
 
 
 def without_tokens(text: str) -> str:

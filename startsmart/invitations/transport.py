@@ -42,17 +42,18 @@ class SmtpSession:
 
     _connection: _TimedConnection | None = None
 
-    def send(self, sender: str, recipient: str, raw: bytes) -> None:
-        """Deliver one message or raise DeliveryError with the server's answer."""
+    def send(self, sender: str, recipient: str, raw: bytes) -> str:
+        """Deliver one message and return the server's answer to it ("250 … queued as …", which
+        the relay's log knows it by), or raise DeliveryError with the server's answer."""
         if current_app.extensions["mail"].suppress:
-            return
+            return "not sent: MAIL_SUPPRESS_SEND"
         recipient = ascii_address(recipient)
         try:
-            self._host().sendmail(sender, [recipient], raw)
+            return _sendmail(self._host(), sender, recipient, raw)
         except smtplib.SMTPServerDisconnected:
             self.close()  # the server dropped an idle connection: one fresh try
             try:
-                self._host().sendmail(sender, [recipient], raw)
+                return _sendmail(self._host(), sender, recipient, raw)
             except (smtplib.SMTPException, OSError) as error:
                 self.close()
                 raise _delivery_error(error) from error
@@ -82,6 +83,37 @@ class SmtpSession:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+def _sendmail(host: smtplib.SMTP, sender: str, recipient: str, raw: bytes) -> str:
+    """``smtplib.SMTP.sendmail`` for one recipient, keeping the answer to DATA (sendmail drops
+    it). Failures raise the same exceptions sendmail raises."""
+    host.ehlo_or_helo_if_needed()
+    options = [f"size={len(raw)}"] if host.does_esmtp and host.has_extn("size") else []
+    code, answer = host.mail(sender, options)
+    if code != 250:
+        _reset(host, code)
+        raise smtplib.SMTPSenderRefused(code, answer, sender)
+    code, answer = host.rcpt(recipient)
+    if code not in (250, 251):
+        _reset(host, code)
+        raise smtplib.SMTPRecipientsRefused({recipient: (code, answer)})
+    code, answer = host.data(raw)
+    if code != 250:
+        _reset(host, code)
+        raise smtplib.SMTPDataError(code, answer)
+    return f"{code} {_text(answer)}"
+
+
+def _reset(host: smtplib.SMTP, code: int) -> None:
+    # As sendmail does: a 421 means the server is closing the connection, nothing to reset.
+    if code == 421:
+        host.close()
+    else:
+        try:
+            host.rset()
+        except smtplib.SMTPServerDisconnected:
+            pass
 
 
 def _delivery_error(error: Exception) -> DeliveryError:

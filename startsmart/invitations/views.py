@@ -49,7 +49,10 @@ def index():
 def message(message_id: int):
     found = db.session.get(OutboxMessage, message_id) or abort(404)
     return render_template(
-        "invitations_staff/message.html", message=found, shown=outbox_pages.taken_apart(found)
+        "invitations_staff/message.html",
+        message=found,
+        shown=outbox_pages.taken_apart(found),
+        attempts=outbox_pages.attempts(found),
     )
 
 

@@ -28,7 +28,7 @@ from startsmart.consultations import booking
 from startsmart.consultations.models import BLOCKING, Consultation
 from startsmart.database import rowcount
 from startsmart.extensions import db
-from startsmart.invitations.models import OutboxMessage, OutboxStatus
+from startsmart.invitations.models import DeliveryAttempt, OutboxMessage, OutboxStatus
 from startsmart.municipalities.models import Person
 from startsmart.registrations import service as registrations_service
 from startsmart.registrations.models import ACTIVE, Consent, Registration
@@ -165,10 +165,27 @@ def _anonymise_speed_dating(cutoff: datetime) -> int:
 def _forget_mail(reference: str) -> None:
     """Sent (or failed) mail keeps its status for the counts; who it went to and what it
     said are gone. Mail still waiting is left alone: it is about to tell the person something."""
+    which = (OutboxMessage.reference == reference, OutboxMessage.status.in_(SETTLED))
+    _forget_replies(*which)
     db.session.execute(
         sa.update(OutboxMessage)
-        .where(OutboxMessage.reference == reference, OutboxMessage.status.in_(SETTLED))
-        .values(recipient="", subject="", raw=b"", payload=None)
+        .where(*which)
+        .values(recipient="", subject="", raw=b"", payload=None, last_error=None)
+    )
+
+
+def _forget_replies(*which: sa.ColumnElement[bool]) -> None:
+    """The SMTP server's answers to the messages ``which`` selects: they often quote the
+    address ("550 <kim@…>: no such user"), so they go with it. The attempts themselves stay
+    (when, sent or failed, which worker), as the message's status does."""
+    db.session.execute(
+        sa.update(DeliveryAttempt)
+        .where(
+            DeliveryAttempt.message_id.in_(sa.select(OutboxMessage.id).where(*which)),
+            DeliveryAttempt.reply != "",
+        )
+        .values(reply="")
+        .execution_options(synchronize_session=False)
     )
 
 
@@ -246,15 +263,17 @@ def purge(now: datetime) -> PurgeReport:
     report.people = sum(_delete_if_unreferenced(pid) for pid in sorted(report.person_ids))
     # Mail bodies are needed only while a message is on its way (and to look into a failure).
     mail_cutoff = now - timedelta(days=current_app.config["OUTBOX_KEEP_DAYS"])
+    old_mail = (
+        OutboxMessage.status.in_(SETTLED),
+        OutboxMessage.created_at <= mail_cutoff,
+        OutboxMessage.recipient != "",
+    )
+    _forget_replies(*old_mail)  # first: afterwards the recipient no longer tells them apart
     report.mail_bodies = rowcount(
         db.session.execute(
             sa.update(OutboxMessage)
-            .where(
-                OutboxMessage.status.in_(SETTLED),
-                OutboxMessage.created_at <= mail_cutoff,
-                OutboxMessage.recipient != "",
-            )
-            .values(recipient="", subject="", raw=b"")
+            .where(*old_mail)
+            .values(recipient="", subject="", raw=b"", last_error=None)
         )
     )
     report.audit_events = rowcount(

@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from moments import moment_of_this_run
-from startsmart.catalog.models import EventDate, Offering, Topic
+from startsmart.catalog.models import EventDate, Offering, OfferingFormat, Topic
 from startsmart.catalog.service import CATALOGUE_FORMATS
 from startsmart.clock import BERLIN
 from startsmart.conferences.models import Conference
@@ -29,7 +29,7 @@ def test_demo_covers_the_four_formats_and_the_source_topics(app):
         summary = load_demo(NOW)
         assert summary is not None
         formats = set(db.session.execute(sa.select(Offering.format)).scalars())
-        assert formats == set(CATALOGUE_FORMATS)
+        assert formats == {*CATALOGUE_FORMATS, OfferingFormat.CONFERENCE}  # today's conference
         topics = set(db.session.execute(sa.select(Topic.name)).scalars())
         assert topics == {
             "Smart-City-Grundlagen",
@@ -39,15 +39,29 @@ def test_demo_covers_the_four_formats_and_the_source_topics(app):
         }
 
 
-def test_demo_dates_lie_ahead_of_the_day_they_are_loaded(app):
+def test_demo_dates_lie_around_the_day_they_are_loaded(app):
+    """Most lie ahead (the catalogue); two took place; today's conference is on today."""
     with app.app_context():
         load_demo(NOW)
-        dates = db.session.execute(sa.select(EventDate)).scalars().all()
-        assert len(dates) >= 6
-        assert all(d.starts_at > NOW and d.ends_at > d.starts_at for d in dates)
+        dates = (
+            db.session.execute(
+                sa.select(EventDate)
+                .join(Offering)
+                .where(Offering.format != OfferingFormat.CONFERENCE)
+                .order_by(EventDate.starts_at)
+            )
+            .scalars()
+            .all()
+        )
+        ahead = [d for d in dates if d.starts_at > NOW]
+        assert len(ahead) >= 7 and len(dates) - len(ahead) == 2
+        assert all(d.ends_at < NOW for d in dates[:2])
+        assert all(d.ends_at > d.starts_at for d in dates)
         assert all(d.starts_at.astimezone(BERLIN).weekday() < 5 for d in dates)
-        conference = db.session.execute(sa.select(Conference)).scalar_one()
-        assert conference.city == "Flensburg" and conference.starts_at > NOW
+        conferences = db.session.execute(sa.select(Conference).order_by(Conference.starts_at))
+        today, ahead_conference = conferences.scalars().all()
+        assert today.starts_at.astimezone(BERLIN).date() == NOW.astimezone(BERLIN).date()
+        assert ahead_conference.city == "Flensburg" and ahead_conference.starts_at > NOW
 
 
 def test_only_municipalities_the_source_calls_model_projects_are_marked(app):
@@ -68,7 +82,7 @@ def test_demo_is_not_loaded_twice(app):
     with app.app_context():
         assert load_demo(NOW) is not None
         assert load_demo(NOW) is None
-        assert db.session.execute(sa.select(sa.func.count()).select_from(Offering)).scalar() == 7
+        assert db.session.execute(sa.select(sa.func.count()).select_from(Offering)).scalar() == 8
 
 
 def test_cli_loads_demo_and_prints_working_staff_logins(app, runner, client):

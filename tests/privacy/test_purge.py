@@ -10,12 +10,18 @@ import pytest
 import sqlalchemy as sa
 
 from moments import moment_of_this_run, working_day
+from outbox_support import deliver_at
 from startsmart import clock, tokens
 from startsmart.audit import service as audit
 from startsmart.audit.models import AuditEvent
 from startsmart.catalog.models import EventDate, Offering
 from startsmart.extensions import db
-from startsmart.invitations.models import OutboxMessage, OutboxStatus
+from startsmart.invitations.models import (
+    AttemptOutcome,
+    DeliveryAttempt,
+    OutboxMessage,
+    OutboxStatus,
+)
 from startsmart.invitations.outbox import deliver_due
 from startsmart.municipalities.models import FederalState, MunicipalityKind, Person
 from startsmart.municipalities.service import MunicipalityInput
@@ -195,3 +201,50 @@ def test_consultations_past_retention_lose_their_texts_and_person(app, smtp):
         assert consultation.person_id is None and consultation.phone is None
         assert (consultation.situation, consultation.goals, consultation.notes) == ("", "", "")
         assert consultation.municipality is not None  # counts per municipality stay
+
+
+def _attempts_of(reference: str) -> list[DeliveryAttempt]:
+    return list(
+        db.session.execute(
+            sa.select(DeliveryAttempt)
+            .join(OutboxMessage, DeliveryAttempt.message_id == OutboxMessage.id)
+            .where(OutboxMessage.reference == reference)
+            .order_by(DeliveryAttempt.id)
+        ).scalars()
+    )
+
+
+def test_the_servers_answers_that_quote_the_address_go_with_the_registration(app, smtp):
+    """Delivery attempts are anonymised as their mails are: when, outcome and worker stay for
+    the counts, the answer (which names the address) goes."""
+    old, recent = make_date(app), make_date(app)
+    smtp.handler.refuse["p"] = "451 4.2.0 <p@kommune.de>: mailbox busy"
+    first = register(app, old, 1)
+    second = register(app, recent, 2)
+    smtp.handler.refuse.clear()
+    with app.app_context():
+        deliver_at(clock.now() + timedelta(minutes=2))
+    age_date(app, old, 181)
+    age_date(app, recent, 10)
+    with app.app_context():
+        assert purge(NOW).registrations == 1
+        gone = _attempts_of(f"registration:{first}")
+        assert [a.outcome for a in gone] == [AttemptOutcome.TEMPORARY, AttemptOutcome.SENT]
+        assert all(a.reply == "" and a.worker for a in gone)
+        message = db.session.get(OutboxMessage, gone[0].message_id)
+        assert message.recipient == "" and message.last_error is None
+        kept = _attempts_of(f"registration:{second}")
+        assert "mailbox busy" in kept[0].reply and kept[1].reply.startswith("250 ")
+
+
+def test_answers_go_with_the_mail_bodies_after_the_keep_days(app, smtp):
+    smtp.handler.refuse["p1"] = "550 5.1.1 <p1@kommune.de>: no such user"
+    register(app, make_date(app), 1)
+    with app.app_context():
+        [attempt] = db.session.execute(sa.select(DeliveryAttempt)).scalars().all()
+        assert "<p1@kommune.de>" in attempt.reply
+        purge(NOW + timedelta(days=29))
+        assert "<p1@kommune.de>" in db.session.get(DeliveryAttempt, attempt.id).reply
+        assert purge(NOW + timedelta(days=31)).mail_bodies == 1
+        cleared = db.session.get(DeliveryAttempt, attempt.id)
+        assert cleared.reply == "" and cleared.outcome is AttemptOutcome.PERMANENT
