@@ -40,26 +40,28 @@ class Step:
     at: datetime
     what: str
     who: str | None = None  # the staff member, for steps from the audit log
-    note: str | None = None  # the reason given, the old and new address, …
+    note: str | None = None  # what staff typed or the data changed: reason, old → new address
+    remark: str | None = None  # what the app adds to it, in the reader's language
 
 
-def _note(event: AuditEvent) -> str | None:
+def _step(event: AuditEvent) -> Step:
     details = event.details or {}
+    what = str(ACTIONS.get(event.action, event.action))
     if event.action == "registration.cancelled":
-        told = (
-            _("Person per E-Mail informiert")
-            if details.get("notified")
-            else _("ohne E-Mail an die Person")
-        )
-        return f"{details.get('reason', '')} ({told})"
+        if details.get("notified"):
+            told: str = _("Person per E-Mail informiert")
+        else:
+            told = _("ohne E-Mail an die Person")
+        return Step(event.at, what, event.actor_name, details.get("reason"), told)
     if event.action == "registration.email_changed":
-        return f"{details.get('old', '–')} → {details.get('new', '–')}"
+        change = f"{details.get('old', '–')} → {details.get('new', '–')}"
+        return Step(event.at, what, event.actor_name, change)
     if event.action == "registration.resent":
-        what: str = _(
+        sent: str = _(
             "%(what)s an %(to)s", what=mail_kind(details.get("kind", "")), to=details.get("to", "–")
         )
-        return what
-    return None
+        return Step(event.at, what, event.actor_name, remark=sent)
+    return Step(event.at, what, event.actor_name)
 
 
 def history(registration: Registration) -> list[Step]:
@@ -91,9 +93,7 @@ def history(registration: Registration) -> list[Step]:
         (None if staff_cancelled else registration.cancelled_at, _("storniert")),
     ]
     steps = [Step(at, what) for at, what in moments if at is not None]
-    steps += [
-        Step(e.at, str(ACTIONS.get(e.action, e.action)), e.actor_name, _note(e)) for e in events
-    ]
+    steps += [_step(e) for e in events]
     return sorted(steps, key=lambda step: step.at)
 
 
