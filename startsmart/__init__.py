@@ -84,6 +84,7 @@ def register_blueprints(app: Flask) -> None:
     from startsmart.invitations.views import bp as invitations_staff
     from startsmart.pages.views import bp as pages
     from startsmart.privacy.views import bp as privacy
+    from startsmart.registrations.staff_detail_views import bp as registrations_detail_staff
     from startsmart.registrations.staff_views import bp as registrations_staff
     from startsmart.registrations.views import bp as registrations
     from startsmart.speed_dating.presenter_views import bp as speed_dating_presenter_staff
@@ -109,6 +110,7 @@ def register_blueprints(app: Flask) -> None:
         consultations_availability_staff,
         catalog_staff,
         registrations_staff,
+        registrations_detail_staff,
         conferences_staff,
         speed_dating_staff,
         speed_dating_presenter_staff,

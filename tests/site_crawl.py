@@ -120,6 +120,7 @@ def crawl(browser, base_url: str, app: Flask) -> Iterator[Shown]:
         # The empty site's visits use no ids or tokens; these only let the builders run.
         blank = Site(
             registration_tokens=defaultdict(str),
+            registration_pages=defaultdict(str),
             consultation_tokens=defaultdict(str),
             consultation_ids=defaultdict(int),
         )

@@ -257,6 +257,23 @@ PAGES: dict[str, Callable[[Site], list[Visit]]] = {
         Visit(f"{_date(s)}/nachricht", TEAM),
         Visit(f"{_date(s)}/nachricht", TEAM, submit="Nachricht senden"),
     ],
+    "registrations_detail_staff.detail_page": lambda s: [
+        *(Visit(path, TEAM, label=status) for status, path in sorted(s.registration_pages.items())),
+        Visit(f"{_date(s)}/anmeldungen/999999", TEAM, status=404, label="unknown"),
+    ],
+    "registrations_detail_staff.cancel": lambda s: [
+        Visit(f"{s.registration_pages['confirmed']}/stornieren", TEAM),
+        Visit(
+            f"{s.registration_pages['confirmed']}/stornieren",
+            TEAM,
+            submit="Anmeldung stornieren",
+        ),
+        Visit(f"{s.registration_pages['cancelled']}/stornieren", TEAM, label="cancelled"),
+    ],
+    "registrations_detail_staff.email": lambda s: [
+        Visit(f"{s.registration_pages['pending']}/e-mail", TEAM),
+        Visit(f"{s.registration_pages['pending']}/e-mail", TEAM, submit="Adresse ändern"),
+    ],
     # Staff: consultations and consultation hours
     "consultations_staff.index": lambda s: [
         Visit("/staff/beratungen/", ADMIN, empty=True),

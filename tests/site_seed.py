@@ -56,6 +56,8 @@ class Site:
     cancelled_date: int = 0
     draft_date: int = 0
     registration_tokens: dict[str, str] = field(default_factory=dict)  # status -> token
+    # status -> the staff page of one registration, /staff/termine/<date>/anmeldungen/<id>
+    registration_pages: dict[str, str] = field(default_factory=dict)
     consultation_tokens: dict[str, str] = field(default_factory=dict)  # status -> token
     consultation_ids: dict[str, int] = field(default_factory=dict)  # "upcoming", "held", …
     advisor_id: int = 0
@@ -227,8 +229,12 @@ def _registrations(site: Site, now: datetime, team: StaffUser) -> None:
         ("waitlisted", waiting),
         ("cancelled", cancelled),
     ):
-        assert db.session.get(Registration, registration_id).status.value == status, status
+        registration = db.session.get(Registration, registration_id)
+        assert registration.status.value == status, status
         site.registration_tokens[status] = _token(purpose, registration_id, now)
+        site.registration_pages[status] = (
+            f"/staff/termine/{registration.event_date_id}/anmeldungen/{registration_id}"
+        )
 
 
 def _consultations(site: Site, now: datetime) -> None:

@@ -33,6 +33,10 @@ from startsmart.registrations.models import Registration, RegistrationStatus
 
 TOKEN_PURPOSE = "registration"
 RENDERER = "registration"
+# The kinds of mail staff may send again (the outbox rows' ``kind``).
+CONFIRM_REQUEST = "registration_confirm"
+INVITATION = "registration_invitation"
+WAITLISTED = "registration_waitlisted"
 
 
 def token_expiry(date_ends_at: datetime) -> datetime:
@@ -252,25 +256,25 @@ def welcome(registration: Snapshot, now: datetime, position: int | None) -> Inte
     seat is held), the invitation (staff entered somebody confirmed), or the waiting list.
     Not queued yet: ``intake.write`` queues it right after the registration's row."""
     if registration.status is RegistrationStatus.CONFIRMED:
-        return _intent(registration, "registration_invitation", now, Method.REQUEST, promoted=False)
+        return _intent(registration, INVITATION, now, Method.REQUEST, promoted=False)
     if registration.status is RegistrationStatus.PENDING:
-        return _intent(registration, "registration_confirm", now)
-    return _intent(registration, "registration_waitlisted", now, position=position)
+        return _intent(registration, CONFIRM_REQUEST, now)
+    return _intent(registration, WAITLISTED, now, position=position)
 
 
 def confirm_request(registration: Registration | Snapshot, now: datetime) -> None:
     """Pending: please confirm your address (double opt-in) before the hold runs out."""
-    _send(registration, "registration_confirm", now)
+    _send(registration, CONFIRM_REQUEST, now)
 
 
 def waitlisted(registration: Registration | Snapshot, now: datetime, position: int | None) -> None:
-    _send(registration, "registration_waitlisted", now, position=position)
+    _send(registration, WAITLISTED, now, position=position)
 
 
 def invitation(registration: Registration, now: datetime, promoted: bool = False) -> None:
     """Confirmed: the calendar invitation (REQUEST)."""
     registration.invitation_sent = True
-    _send(registration, "registration_invitation", now, Method.REQUEST, promoted=promoted)
+    _send(registration, INVITATION, now, Method.REQUEST, promoted=promoted)
 
 
 def promoted_please_confirm(registration: Registration, now: datetime) -> None:
@@ -287,13 +291,26 @@ def update(registration: Registration, now: datetime, changes: list[str]) -> Non
         _send(registration, "registration_update", now, changes=changes)
 
 
-def cancelled(registration: Registration, now: datetime, by_staff: str | None = None) -> None:
-    """Cancelled by the person, or with the whole date (``by_staff`` is the staff's message)."""
+def cancelled(
+    registration: Registration,
+    now: datetime,
+    by_staff: str | None = None,
+    on_request: bool = False,
+) -> None:
+    """Cancelled by the person, by staff at their request (``on_request``), or with the whole
+    date (``by_staff`` is the staff's message)."""
     method = None
     if registration.invitation_sent:
         registration.ical_sequence += 1
         method = Method.CANCEL
-    _send(registration, "registration_cancelled", now, method, staff_message=by_staff)
+    _send(
+        registration,
+        "registration_cancelled",
+        now,
+        method,
+        staff_message=by_staff,
+        on_request=on_request,
+    )
 
 
 def expired(registration: Registration, now: datetime) -> None:

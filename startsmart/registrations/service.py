@@ -212,6 +212,13 @@ def _locked(token: str, now: datetime) -> Registration:
     registration = registration_for_token(token, now)
     if registration is None:
         raise DomainError(_("Dieser Link ist ungültig oder abgelaufen."))
+    return relocked(registration, now)
+
+
+def relocked(registration: Registration, now: datetime) -> Registration:
+    """``registration`` re-read under its date's lock, with the date brought up to date first
+    (lapsed holds freed, free seats given): what every change to one registration starts
+    with, from a link or from the staff pages."""
     date = seats.lock_date(registration.event_date_id)
     db.session.refresh(registration)
     if seats.settle(date, now):
@@ -284,17 +291,25 @@ def cancel(token: str, now: datetime) -> Outcome:
 def withdraw(registration_id: int, now: datetime) -> None:
     """Cancel on the person's behalf without a token (they asked for their data to be deleted):
     the same CANCEL and promotion as ``cancel``; not committed — the caller's unit of work."""
-    registration = db.session.get_one(Registration, registration_id)
-    date = seats.lock_date(registration.event_date_id)
-    db.session.refresh(registration)
-    if seats.settle(date, now):
-        db.session.flush()
-        db.session.refresh(registration)
+    registration = relocked(db.session.get_one(Registration, registration_id), now)
     if registration.status in ACTIVE and now < registration.event_date.starts_at:
         _cancel(registration, now, commit=False)
 
 
-def _cancel(registration: Registration, now: datetime, commit: bool = True) -> Outcome:
+def cancel_locked(registration: Registration, now: datetime, notify: bool) -> None:
+    """Staff cancel on the person's request (``registration`` from ``relocked``): the same
+    change, CANCEL and promotion as ``cancel``; with ``notify`` False no mail goes to the
+    person (they know already). Not committed — the caller's unit of work, which records it."""
+    _cancel(registration, now, commit=False, mail=notify, on_request=True)
+
+
+def _cancel(
+    registration: Registration,
+    now: datetime,
+    commit: bool = True,
+    mail: bool = True,
+    on_request: bool = False,
+) -> Outcome:
     if registration.status not in ACTIVE:
         db.session.commit()
         raise DomainError(
@@ -312,7 +327,8 @@ def _cancel(registration: Registration, now: datetime, commit: bool = True) -> O
     registration.cancelled_at = now
     registration.hold_expires_at = None
     registration.queued_at = None
-    mails.cancelled(registration, now)
+    if mail:
+        mails.cancelled(registration, now, on_request=on_request)
     db.session.flush()
     seats.promote(registration.event_date, now)
     if commit:
@@ -330,15 +346,25 @@ def resend_link(registration_id: int, now: datetime) -> str | None:
     refusal = mail_budget.refusal(registration.person.email)
     if refusal:
         return refusal
-    if registration.status is RegistrationStatus.PENDING:
-        mails.confirm_request(registration, now)
-    elif registration.status is RegistrationStatus.CONFIRMED:
-        mails.invitation(registration, now)
-    else:
-        mails.waitlisted(registration, now, seats.waitlist_position(registration))
+    mail_where_it_stands(registration, now)
     db.session.commit()
     mail_budget.spend(registration.person.email)
     return None
+
+
+def mail_where_it_stands(registration: Registration, now: datetime) -> str:
+    """Queue the mail that says where an active registration stands, with a fresh manage link:
+    please confirm (pending), the calendar invitation with the same UID and SEQUENCE, so the
+    calendar updates its entry instead of adding one (confirmed), or the place on the waiting
+    list. Returns the mail's kind. Not committed — the caller's unit of work."""
+    if registration.status is RegistrationStatus.PENDING:
+        mails.confirm_request(registration, now)
+        return mails.CONFIRM_REQUEST
+    if registration.status is RegistrationStatus.CONFIRMED:
+        mails.invitation(registration, now)
+        return mails.INVITATION
+    mails.waitlisted(registration, now, seats.waitlist_position(registration))
+    return mails.WAITLISTED
 
 
 def expire_all(now: datetime) -> int:

@@ -10,6 +10,7 @@ from startsmart.form_fields import Form, MaxLength
 from startsmart.forms import UsableEmail, choices
 from startsmart.municipalities.forms import population_class_field, staff_municipality_fields
 from startsmart.registrations.service import MAX_QUESTION
+from startsmart.registrations.staff_actions import MAX_REASON
 
 _REQUIRED = _l("Bitte füllen Sie dieses Feld aus.")
 MAX_SUBJECT = 200
@@ -59,3 +60,35 @@ class StaffMessageForm(Form):
     to_confirmed = BooleanField(_l("Bestätigte Anmeldungen"), default=True)
     to_pending = BooleanField(_l("Unbestätigte Anmeldungen (E-Mail-Adresse noch nicht bestätigt)"))
     to_waitlisted = BooleanField(_l("Warteliste"))
+
+
+class StaffCancelForm(Form):
+    """Cancel one registration at the person's request."""
+
+    reason = TextAreaField(
+        _l("Grund der Stornierung"),
+        description=_l(
+            "Für das Protokoll, z. B. „Anruf am 3.12.: erkrankt“. Die Person sieht ihn nicht."
+        ),
+        validators=[InputRequired(_REQUIRED), MaxLength(MAX_REASON)],
+        render_kw={"rows": 3},
+    )
+    notify = BooleanField(
+        _l("Die Person per E-Mail informieren"),
+        description=_l(
+            "Sie erhält eine Bestätigung der Stornierung; eine Kalendereinladung wird damit "
+            "zurückgezogen. Ohne E-Mail bleibt der Eintrag in ihrem Kalender stehen."
+        ),
+        default=True,
+    )
+
+
+class EmailChangeForm(Form):
+    """Correct the address of one registration."""
+
+    email = EmailField(
+        _l("Neue E-Mail-Adresse"),
+        validators=[InputRequired(_REQUIRED), MaxLength(254), UsableEmail()],
+        render_kw={"spellcheck": "false", "autocomplete": "off"},
+    )
+    notify = BooleanField(_l("Die E-Mail zur Anmeldung an die neue Adresse schicken"), default=True)

@@ -92,6 +92,8 @@ AT_THE_LIMIT: dict[str, dict[str, str]] = {
     "catalog_staff.offering_edit": {},
     "registrations_staff.add": {"state": "SH", "municipality_kind": "town"},
     "registrations_staff.message": {"to_pending": "y"},
+    "registrations_detail_staff.cancel": {"notify": "y"},
+    "registrations_detail_staff.email": {"notify": "y"},
 }
 
 

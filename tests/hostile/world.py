@@ -75,6 +75,7 @@ class World:
             "user_id": self.staff_user_id,
             "message_id": self.message_id,
             "consent_id": self.consent_id,
+            "registration_id": self.registration_id,
             "kind": "anmeldung",
             "code": self.speed_code,
             "action": "start",

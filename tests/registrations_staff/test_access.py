@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from staff_support import register_person
 from startsmart import create_app
 from startsmart.staff.models import Role
 from support import csrf_token, login, make_date, make_staff
 
-BLUEPRINTS = ("catalog_staff.", "registrations_staff.")
+BLUEPRINTS = ("catalog_staff.", "registrations_staff.", "registrations_detail_staff.")
 
 
 def _rules():
@@ -20,16 +21,19 @@ RULES = _rules()
 
 
 def test_all_routes_live_under_staff():
-    assert len(RULES) == 17
+    assert len(RULES) == 21
     assert all(rule.rule.startswith("/staff/") for rule in RULES)
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.endpoint)
 def test_advisors_get_403_and_the_event_team_and_admins_get_in(app, client, rule):
-    make_date(app)  # date and offering id 1
+    date_id = make_date(app)  # date and offering id 1
+    values = {"date_id": date_id, "registration_id": register_person(app, date_id, 1)}
     make_staff(app, email="bea@kts.example", role=Role.ADVISOR)
     login(client, "bea@kts.example")
-    url = rule.build({name: 1 for name in rule.arguments}, append_unknown=False)[1]
+    url = rule.build({name: values.get(name, 1) for name in rule.arguments}, append_unknown=False)[
+        1
+    ]
     token = csrf_token(client, "/staff/")
     for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
         data = {"csrf_token": token} if method == "POST" else None
