@@ -15,6 +15,7 @@ from startsmart.audit import service as audit
 from startsmart.email_address import InvalidEmail, normalise_email
 from startsmart.errors import DomainError
 from startsmart.extensions import db
+from startsmart.staff import lookalikes
 from startsmart.staff.models import Role, StaffUser
 from startsmart.staff.passwords import check_password_rule, hash_password, verify_password
 
@@ -68,11 +69,13 @@ def create_staff(
     name = name.strip()
     if not name:
         raise DomainError(_("Bitte geben Sie einen Namen an."), "name")
+    lookalikes.check_name(name)
     try:
         address = normalise_email(email)
     except InvalidEmail as error:
         raise DomainError(str(error), "email") from error
-    check_password_rule(password, address)
+    lookalikes.check_email(address)
+    check_password_rule(password, address, name)
     if find_by_email(address) is not None:
         raise DomainError(_("Für diese E-Mail-Adresse gibt es schon ein Konto."), "email")
     user = StaffUser(name=name, email=address, role=role, password_hash=hash_password(password))
@@ -131,7 +134,7 @@ def change_password(user: StaffUser, current: str, new: str, now: datetime | Non
     """Replace the password after checking the current one; other sessions of the user end."""
     if not verify_password(user.password_hash, current):
         raise DomainError(_("Das bisherige Passwort ist nicht richtig."), "current_password")
-    check_password_rule(new, user.email)
+    check_password_rule(new, user.email, user.name)
     user.password_hash = hash_password(new)
     user.session_version += 1
     audit.record(

@@ -17,13 +17,15 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from startsmart import clock
+from startsmart.email_address import ascii_address
 from startsmart.errors import DomainError
 from startsmart.extensions import db, limiter
 from startsmart.forms import filled
-from startsmart.staff import idle, service
+from startsmart.staff import idle, second_factor_views, service
 from startsmart.staff.access import staff_required
 from startsmart.staff.forms import LoginForm, PasswordChangeForm, StaffCreateForm, StaffEditForm
 from startsmart.staff.models import Role, StaffUser
+from startsmart.staff.second_factor_forms import ResetForm
 from startsmart.urls import safe_next
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
@@ -44,6 +46,9 @@ def login():
         user = service.authenticate(
             filled(form.email.data), filled(form.password.data), clock.now()
         )
+        if user is not None and second_factor_views.needed(user):
+            # The password alone never makes a session here: the code step does.
+            return second_factor_views.begin(user, request.args.get("next"), clock.now())
         if user is not None:
             session.clear()  # a fresh session at login: nothing planted before carries over
             login_user(user)
@@ -92,7 +97,9 @@ def password():
 @bp.get("/konten")
 @staff_required(Role.ADMIN)
 def accounts():
-    return render_template("staff/accounts.html", users=service.staff_list())
+    return render_template(
+        "staff/accounts.html", users=service.staff_list(), ascii_address=ascii_address
+    )
 
 
 @bp.route("/konten/neu", methods=["GET", "POST"])
@@ -134,4 +141,6 @@ def account_edit(user_id: int):
         else:
             flash(_("Die Änderungen an %(name)s wurden gespeichert.", name=user.name), "success")
             return redirect(url_for("staff.accounts"))
-    return render_template("staff/account_edit.html", form=form, user=user)
+    return render_template(
+        "staff/account_edit.html", form=form, user=user, reset_form=ResetForm()
+    )
