@@ -76,6 +76,8 @@ def qr_svg(uri: str) -> str:
 
 def _matching_step(secret: str, code: str, now: datetime) -> int | None:
     """The time step ``code`` belongs to, within the window around ``now``; else None."""
+    if not (code.isascii() and code.isdigit() and len(code) == 6):
+        return None  # compare_digest refuses non-ASCII text; other digits are no code anyway
     totp = pyotp.TOTP(secret)
     current = totp.timecode(now)
     for step in range(current - WINDOW, current + WINDOW + 1):
@@ -140,7 +142,7 @@ def verify(user: StaffUser, code: str, now: datetime) -> bool:
         db.session.rollback()
         return False
     digits = _digits(code)
-    if digits.isdigit() and len(digits) == 6:
+    if digits.isascii() and digits.isdigit() and len(digits) == 6:
         step = _matching_step(factor.secret, digits, now)
         if step is not None and (factor.last_step is None or step > factor.last_step):
             factor.last_step = step

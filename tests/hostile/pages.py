@@ -28,6 +28,8 @@ NOT_A_PAGE_FORM = {
     "registrations.resend_link": "shown only right after registering (session outcome)",
     "consultations_staff.send_follow_up": "shown only after the consultation took place",
     "speed_dating_staff.contacts": "shown only after the speed-dating ended",
+    "staff_second_factor.code": "shown only between the password and the code of a sign-in "
+    "with a second factor (tests/staff/test_second_factor.py)",
 }
 
 

@@ -71,6 +71,8 @@ def test_login_asks_for_the_code_and_refuses_wrong_and_replayed_ones(app, client
     assert not _signed_in(client)
     wrong = submit(client, CODE_PAGE, {"code": not_a_code(secret)})
     assert "Der Code ist nicht richtig oder wurde schon verwendet." in text(wrong)
+    arabic = submit(client, CODE_PAGE, {"code": "١٢٣٤٥٦"})  # digits, but not the app's
+    assert arabic.status_code == 200 and "nicht richtig" in text(arabic)
     assert not _signed_in(client)
 
     code = code_now(secret)
@@ -88,7 +90,7 @@ def test_login_asks_for_the_code_and_refuses_wrong_and_replayed_ones(app, client
     login(later, ADMIN)
     submit(later, CODE_PAGE, {"code": code_now(secret)})
     assert _signed_in(later)
-    assert audit_actions(app, admin_id).count("staff.second_factor_failed") == 2
+    assert audit_actions(app, admin_id).count("staff.second_factor_failed") == 3
 
 
 def test_a_code_from_the_step_before_or_after_is_accepted_not_two_steps_off(app, client, required):
