@@ -192,10 +192,11 @@ def unused_recovery_codes(user: StaffUser) -> int:
     return _unused_recovery_codes(user)
 
 
-def reset(actor: StaffUser, user: StaffUser, now: datetime) -> None:
+def reset(actor: StaffUser | None, user: StaffUser, now: datetime) -> None:
     """An admin removes another account's second factor (lost phone and codes); that person
-    sets it up again at the next sign-in, and their open sessions end."""
-    if actor.id == user.id:
+    sets it up again at the next sign-in, and their open sessions end. Without ``actor`` it was
+    the command line (the only admin lost theirs)."""
+    if actor is not None and actor.id == user.id:
         raise DomainError(
             _(
                 "Ihren eigenen zweiten Faktor setzt eine andere Person aus der Administration "
@@ -207,5 +208,11 @@ def reset(actor: StaffUser, user: StaffUser, now: datetime) -> None:
     )
     _forget_recovery_codes(user)
     user.session_version += 1
-    audit.record("staff.second_factor_reset", actor, now, subject=f"staff_user:{user.id}")
+    audit.record(
+        "staff.second_factor_reset",
+        actor,
+        now,
+        subject=f"staff_user:{user.id}",
+        actor_name=None if actor else "flask staff reset-second-factor",
+    )
     db.session.commit()

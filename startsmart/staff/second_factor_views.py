@@ -57,7 +57,8 @@ def begin(user: StaffUser, next_url: str | None, now: datetime) -> Response:
     an account that must have a second factor and has none yet, for its set-up)."""
     session.clear()  # nothing planted before the login carries over
     session[PENDING] = {
-        "user": user.get_id(),
+        "user": user.id,
+        "version": user.session_version,  # a password change or deactivation ends the step
         "until": (now + timedelta(minutes=PENDING_MINUTES)).isoformat(),
         "next": next_url,
     }
@@ -72,11 +73,12 @@ def _pending_user(now: datetime) -> StaffUser | None:
         return None
     try:
         until = datetime.fromisoformat(str(pending.get("until")))
-        user_id, _sep, version = str(pending.get("user")).partition(":")
-        user = db.session.get(StaffUser, int(user_id))
-    except ValueError:
+        user = db.session.get(StaffUser, int(str(pending.get("user"))))
+    except (TypeError, ValueError):
         return None
-    if now > until or user is None or not user.active or str(user.session_version) != version:
+    if now > until or user is None or not user.active:
+        return None
+    if user.session_version != pending.get("version"):
         return None
     return user
 

@@ -141,6 +141,4 @@ def account_edit(user_id: int):
         else:
             flash(_("Die Änderungen an %(name)s wurden gespeichert.", name=user.name), "success")
             return redirect(url_for("staff.accounts"))
-    return render_template(
-        "staff/account_edit.html", form=form, user=user, reset_form=ResetForm()
-    )
+    return render_template("staff/account_edit.html", form=form, user=user, reset_form=ResetForm())

@@ -18,7 +18,8 @@ from second_factor_support import (
     set_up_factor,
 )
 from startsmart.config import ConfigurationError, load
-from startsmart.staff.models import Role
+from startsmart.extensions import db
+from startsmart.staff.models import Role, StaffUser
 from support import csrf_token, login, make_staff, submit, text
 
 ADMIN = "admin@kts.example"
@@ -227,3 +228,28 @@ def test_production_requires_a_second_factor_for_admins(tmp_path):
     assert config["STAFF_SECOND_FACTOR_ROLES"] == ["admin"]
     with pytest.raises(ConfigurationError, match="STAFF_SECOND_FACTOR_ROLES"):
         load(Config(tmp_path), tmp_path, {**production, "STAFF_SECOND_FACTOR_ROLES": []})
+
+
+def test_the_command_line_resets_the_only_admins_factor(app, runner, client, required):
+    admin_id = make_staff(app, email=ADMIN, role=Role.ADMIN)
+    set_up_factor(app, admin_id)
+    result = runner.invoke(args=["staff", "reset-second-factor", "--email", "ADMIN@kts.example"])
+    assert result.exit_code == 0, result.output
+    assert login(client, ADMIN).headers["Location"] == SET_UP_PAGE
+    assert "staff.second_factor_reset" in audit_actions(app, admin_id)
+    unknown = runner.invoke(args=["staff", "reset-second-factor", "--email", "x@kts.example"])
+    assert unknown.exit_code != 0
+
+
+def test_a_deactivation_between_password_and_code_ends_the_sign_in(app, client, required):
+    admin_id = make_staff(app, email=ADMIN, role=Role.ADMIN)
+    make_staff(app, email="bea@kts.example", role=Role.ADMIN)
+    secret, _codes = set_up_factor(app, admin_id)
+    login(client, ADMIN)
+    with app.app_context():
+        db.session.get_one(StaffUser, admin_id).active = False
+        db.session.commit()
+    token = csrf_token(client, "/staff/login")
+    response = client.post(CODE_PAGE, data={"csrf_token": token, "code": code_now(secret)})
+    assert response.headers["Location"] == "/staff/login"
+    assert not _signed_in(client)
