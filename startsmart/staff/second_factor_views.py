@@ -41,6 +41,7 @@ bp = Blueprint("staff_second_factor", __name__, url_prefix="/staff")
 PENDING = "second_factor_pending"
 CODES = "second_factor_recovery_codes"
 PENDING_MINUTES = 5  # time from the right password to the code
+SET_UP_MINUTES = 15  # or to the first code of a new app (installing one takes a while)
 
 
 def _required_roles() -> list[str]:
@@ -55,14 +56,17 @@ def needed(user: StaffUser) -> bool:
 def begin(user: StaffUser, next_url: str | None, now: datetime) -> Response:
     """After the right password: remember who, for a few minutes, and ask for the code (or, for
     an account that must have a second factor and has none yet, for its set-up)."""
+    set_up = second_factor.is_set_up(user)
     session.clear()  # nothing planted before the login carries over
     session[PENDING] = {
         "user": user.id,
         "version": user.session_version,  # a password change or deactivation ends the step
-        "until": (now + timedelta(minutes=PENDING_MINUTES)).isoformat(),
+        "until": (
+            now + timedelta(minutes=PENDING_MINUTES if set_up else SET_UP_MINUTES)
+        ).isoformat(),
         "next": next_url,
     }
-    if second_factor.is_set_up(user):
+    if set_up:
         return redirect(url_for("staff_second_factor.code"))
     return redirect(url_for("staff_second_factor.set_up"))
 
