@@ -90,6 +90,7 @@ def register_blueprints(app: Flask) -> None:
     from startsmart.speed_dating.presenter_views import bp as speed_dating_presenter_staff
     from startsmart.speed_dating.public_views import bp as speed_dating
     from startsmart.speed_dating.staff_views import bp as speed_dating_staff
+    from startsmart.staff.second_factor_views import bp as staff_second_factor
     from startsmart.staff.views import bp as staff
 
     input_guard.install_converters(app)
@@ -104,6 +105,7 @@ def register_blueprints(app: Flask) -> None:
         conferences,
         speed_dating,
         staff,
+        staff_second_factor,
         invitations_staff,
         consultations_staff,
         consultations_booking_staff,

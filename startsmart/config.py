@@ -38,6 +38,11 @@ class Defaults:
     STAFF_IDLE_SECONDS = 30 * 60  # a staff session ends after this long without a request
     STAFF_IDLE_WARNING_SECONDS = 120  # the page warns this long before
     REMEMBER_COOKIE_HTTPONLY = True
+    # Roles that must sign in with a second factor (TOTP). None: nobody in development (the demo
+    # start prints passwords only), admins in production, where a list without "admin" is
+    # refused. Anybody may set one up; whoever has one is always asked for it.
+    STAFF_SECOND_FACTOR_ROLES: list[str] | None = None
+    STAFF_SECOND_FACTOR_ISSUER = "Start Smart (KTS)"  # the name the authenticator app shows
 
     WTF_CSRF_TIME_LIMIT = 8 * 3600  # a form may stay open for a working day
 
@@ -128,6 +133,7 @@ _BY_ENVIRONMENT: dict[str, tuple[Any, Any]] = {
     "MAIL_DELIVERY": ("after_commit", "worker"),
     "MAIL_DEFAULT_SENDER": ("Start Smart (KTS) <startsmart@kts.example>", None),
     "REQUEST_LOG": (False, True),
+    "STAFF_SECOND_FACTOR_ROLES": ([], ["admin"]),
 }
 
 # A server database gets a bounded pool: every gunicorn worker holds up to pool_size +
@@ -204,6 +210,12 @@ def check_production(config: Mapping[str, Any]) -> None:
         problems.append(
             f"{ENV_PREFIX}_MAIL_DEFAULT_SENDER must be the KTS mailbox that sends invitations, "
             'for example "Start Smart (KTS) <startsmart@example.org>".'
+        )
+    roles = config.get("STAFF_SECOND_FACTOR_ROLES")
+    if roles is not None and "admin" not in roles:
+        problems.append(
+            f"{ENV_PREFIX}_STAFF_SECOND_FACTOR_ROLES must include \"admin\": an admin account "
+            "can take over every other, so it signs in with a second factor."
         )
     if problems:
         raise ConfigurationError(

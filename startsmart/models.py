@@ -18,6 +18,7 @@ from startsmart.speed_dating.models import (
     SpeedDatingSession,
 )
 from startsmart.staff.models import LoginThrottle, StaffSession, StaffUser
+from startsmart.staff.second_factor_models import StaffRecoveryCode, StaffSecondFactor
 from startsmart.tokens import AccessToken
 
 __all__ = [
@@ -42,6 +43,8 @@ __all__ = [
     "OutboxMessage",
     "Person",
     "StaffUser",
+    "StaffRecoveryCode",
+    "StaffSecondFactor",
     "Topic",
     "offering_topic",
 ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from site_seed import Site
+from site_seed import SECOND_FACTOR_LOGIN, Site
 
 
 def sd(site: Site) -> str:
@@ -25,6 +25,22 @@ def register_for_the_exchange(page, site: Site) -> None:
     page.get_by_label("Ich habe die Datenschutzhinweise gelesen.").check()
     page.get_by_role("button", name="Verbindlich anmelden").click()
     page.wait_for_url("**/anmeldung/erhalten")
+
+
+def sign_in_with_a_second_factor(page, site: Site) -> None:
+    """The right password of an account with an authenticator app: the page asks for the code."""
+    email, password = SECOND_FACTOR_LOGIN
+    page.goto("/staff/login")
+    page.get_by_label("E-Mail-Adresse").fill(email)
+    page.get_by_label("Passwort").fill(password)
+    page.get_by_role("button", name="Anmelden").click()
+    page.wait_for_url("**/staff/anmeldung/code")
+
+
+def sign_in_with_a_second_factor_and_no_code(page, site: Site) -> None:
+    sign_in_with_a_second_factor(page, site)
+    page.get_by_role("button", name="Bestätigen").click()
+    page.wait_for_load_state()
 
 
 def ask_for_the_mail_too_often(page, site: Site) -> None:

@@ -25,6 +25,8 @@ from site_journeys import (
     send_a_stale_form,
     send_too_much,
     set_up_speed_dating,
+    sign_in_with_a_second_factor,
+    sign_in_with_a_second_factor_and_no_code,
     suggest,
 )
 from site_seed import Site
@@ -191,6 +193,22 @@ PAGES: dict[str, Callable[[Site], list[Visit]]] = {
     "staff.password": lambda s: [
         Visit("/staff/passwort", ADVISOR),
         Visit("/staff/passwort", ADVISOR, submit="Passwort speichern"),
+    ],
+    # Staff: second factor (the crawl's accounts have none; one advisor of the seed has one)
+    "staff_second_factor.code": lambda s: [
+        Visit("/staff/anmeldung/code", steps=sign_in_with_a_second_factor, label="after password"),
+        Visit(
+            "/staff/anmeldung/code",
+            steps=sign_in_with_a_second_factor_and_no_code,
+            label="errors after 'Bestätigen'",
+        ),
+    ],
+    "staff_second_factor.set_up": lambda s: [
+        Visit("/staff/zweiter-faktor", ADVISOR),
+        Visit("/staff/zweiter-faktor", ADVISOR, submit="Einrichten"),
+    ],
+    "staff_second_factor.recovery_codes": lambda s: [
+        Visit("/staff/zweiter-faktor/wiederherstellungscodes", ADVISOR, label="already shown"),
     ],
     # Staff: offerings and dates
     "catalog_staff.offerings": lambda s: [

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
+import pyotp
 import sqlalchemy as sa
 from flask import Flask
 
@@ -37,6 +38,7 @@ from startsmart.registrations import mails as registration_mails
 from startsmart.registrations import service as registrations
 from startsmart.registrations.models import Attendance, Registration, RegistrationStatus
 from startsmart.speed_dating import planning, service
+from startsmart.staff import second_factor
 from startsmart.staff.models import Role, StaffUser
 from startsmart.staff.passwords import hash_password
 
@@ -153,7 +155,21 @@ def seed(app: Flask) -> Site:
         _consultations(site, now)
         _conference(site, now, team)
         site.failed_message_id = _a_bounced_mail()
+        _second_factor(now)
     return site
+
+
+# Who signs in with a second factor on the seeded site: an advisor the crawl does not log in as
+# (its log-in expects the dashboard right after the password).
+SECOND_FACTOR_LOGIN = STAFF[3][0], STAFF[3][3]
+
+
+def _second_factor(now: datetime) -> None:
+    user = db.session.execute(
+        sa.select(StaffUser).where(StaffUser.email == SECOND_FACTOR_LOGIN[0])
+    ).scalar_one()
+    secret = second_factor.pending_secret(user)
+    second_factor.confirm_set_up(user, pyotp.TOTP(secret).at(now), now)
 
 
 def _dates(site: Site, offerings: list[Offering], now: datetime) -> None:

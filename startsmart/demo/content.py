@@ -155,9 +155,10 @@ CONFERENCE: DemoConference = {
 # Berlin wall-clock windows, Monday to Thursday, for every demo advisor.
 CONSULTATION_HOURS = [(time(9), time(12)), (time(13), time(16))]
 
-# e-mail, name, role, password: printed by the run command, refused in production
+# e-mail, name, role, password: printed by the run command, refused in production. Each
+# passes the rules for staff accounts (tests/staff/test_account_rules.py).
 STAFF = [
-    ("admin@kts.example", "Katrin Vogel", Role.ADMIN, "demo-admin-startsmart"),
+    ("admin@kts.example", "Katrin Vogel", Role.ADMIN, "demo-leitung-startsmart"),
     ("j.berger@kts.example", "Jonas Berger", Role.ADVISOR, "demo-beratung-startsmart"),
     ("m.yilmaz@kts.example", "Miriam Yılmaz", Role.ADVISOR, "demo-beratung-startsmart"),
     ("f.hartmann@kts.example", "Felix Hartmann", Role.ADVISOR, "demo-beratung-startsmart"),

@@ -5,6 +5,7 @@ Each function is one unit of work and commits; the acting user and ``now`` are a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -18,7 +19,7 @@ from startsmart.email_address import InvalidEmail, normalise_email
 from startsmart.errors import DomainError
 from startsmart.extensions import db
 from startsmart.i18n import berlin_time
-from startsmart.staff import sessions, throttle
+from startsmart.staff import lookalikes, sessions, throttle
 from startsmart.staff.models import Role, StaffUser
 from startsmart.staff.passwords import check_password_rule, hash_password, verify_password
 
@@ -52,14 +53,22 @@ class LoginLocked(DomainError):
 @dataclass(frozen=True)
 class Login:
     user: StaffUser
-    session_token: str  # for the cookie; names the new row of staff_session
+    # For the cookie; names the new row of staff_session. None: the password was right, but
+    # the account signs in with a second factor, and only its code step opens a session.
+    session_token: str | None
 
 
-def authenticate(email: str, password: str, now: datetime) -> Login | None:
+def authenticate(
+    email: str,
+    password: str,
+    now: datetime,
+    second_step: Callable[[StaffUser], bool] = lambda user: False,
+) -> Login | None:
     """A new session for the active account with this e-mail and password, or None — the same
     for every failure. Raises LoginLocked while the address is throttled (staff.throttle);
     then the password is not even checked. Every outcome is in the audit log (a failure with
-    the address that was tried)."""
+    the address that was tried). If ``second_step(user)``, no session is opened yet
+    (``open_session`` does that after the code)."""
     key = throttle.address_key(email)
     user = find_by_email(email)
     until = throttle.locked_until(key, now)
@@ -72,14 +81,23 @@ def authenticate(email: str, password: str, now: datetime) -> Login | None:
             return None
         until = throttle.record_success(key, now)
         if until is None:
-            user.last_login_at = now
-            token = sessions.start(user, now)
-            audit.record("staff.login", user, now, subject=f"staff_user:{user.id}")
-            db.session.commit()
-            return Login(user, token)
+            if second_step(user):
+                db.session.commit()
+                return Login(user, None)
+            return Login(user, open_session(user, now))
     _login_failed(email, user, now, refused_until=until)
     db.session.commit()
     raise LoginLocked(until)
+
+
+def open_session(user: StaffUser, now: datetime) -> str:
+    """The account is signed in (password, and the second factor where it has one): a new
+    server-side session, recorded; returns the token for the cookie."""
+    user.last_login_at = now
+    token = sessions.start(user, now)
+    audit.record("staff.login", user, now, subject=f"staff_user:{user.id}")
+    db.session.commit()
+    return token
 
 
 def _login_failed(email: str, user: StaffUser | None, now: datetime, **details: Any) -> None:
@@ -118,11 +136,13 @@ def create_staff(
     name = name.strip()
     if not name:
         raise DomainError(_("Bitte geben Sie einen Namen an."), "name")
+    lookalikes.check_name(name)
     try:
         address = normalise_email(email)
     except InvalidEmail as error:
         raise DomainError(str(error), "email") from error
-    check_password_rule(password, address)
+    lookalikes.check_email(address)
+    check_password_rule(password, address, name)
     if find_by_email(address) is not None:
         raise DomainError(_("Für diese E-Mail-Adresse gibt es schon ein Konto."), "email")
     user = StaffUser(name=name, email=address, role=role, password_hash=hash_password(password))
@@ -184,7 +204,7 @@ def change_password(user: StaffUser, current: str, new: str, now: datetime | Non
     in a new session, whose token is returned for its cookie."""
     if not verify_password(user.password_hash, current):
         raise DomainError(_("Das bisherige Passwort ist nicht richtig."), "current_password")
-    check_password_rule(new, user.email)
+    check_password_rule(new, user.email, user.name)
     now = now or clock.now()
     user.password_hash = hash_password(new)
     sessions.end_all(user, now)

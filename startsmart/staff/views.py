@@ -19,13 +19,15 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from startsmart import clock
+from startsmart.email_address import ascii_address
 from startsmart.errors import DomainError
 from startsmart.extensions import db, limiter
 from startsmart.forms import filled
-from startsmart.staff import idle, service, sessions
+from startsmart.staff import idle, second_factor_views, service, sessions
 from startsmart.staff.access import staff_required
 from startsmart.staff.forms import LoginForm, PasswordChangeForm, StaffCreateForm, StaffEditForm
 from startsmart.staff.models import Role, StaffUser
+from startsmart.staff.second_factor_forms import ResetForm
 from startsmart.urls import safe_next
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
@@ -45,13 +47,19 @@ def login():
     if form.validate_on_submit():
         try:
             login = service.authenticate(
-                filled(form.email.data), filled(form.password.data), clock.now()
+                filled(form.email.data),
+                filled(form.password.data),
+                clock.now(),
+                second_step=second_factor_views.needed,
             )
         except service.LoginLocked as locked:
             form.form_errors.append(locked.message)
             wait = max(1, math.ceil((locked.until - clock.now()).total_seconds()))
             page = render_template("staff/login.html", form=form)
             return page, 429, {"Retry-After": str(wait)}
+        if login is not None and login.session_token is None:
+            # The password alone never makes a session here: the code step does.
+            return second_factor_views.begin(login.user, request.args.get("next"), clock.now())
         if login is not None:
             session.clear()  # a fresh session at login: nothing planted before carries over
             login_user(login.user)
@@ -101,7 +109,9 @@ def password():
 @bp.get("/konten")
 @staff_required(Role.ADMIN)
 def accounts():
-    return render_template("staff/accounts.html", users=service.staff_list())
+    return render_template(
+        "staff/accounts.html", users=service.staff_list(), ascii_address=ascii_address
+    )
 
 
 @bp.route("/konten/neu", methods=["GET", "POST"])
@@ -143,4 +153,4 @@ def account_edit(user_id: int):
         else:
             flash(_("Die Änderungen an %(name)s wurden gespeichert.", name=user.name), "success")
             return redirect(url_for("staff.accounts"))
-    return render_template("staff/account_edit.html", form=form, user=user)
+    return render_template("staff/account_edit.html", form=form, user=user, reset_form=ResetForm())

@@ -88,10 +88,10 @@ def test_demo_is_not_loaded_twice(app):
 def test_cli_loads_demo_and_prints_working_staff_logins(app, runner, client):
     result = runner.invoke(args=["demo", "load"])
     assert result.exit_code == 0, result.output
-    assert "admin@kts.example" in result.output and "demo-admin-startsmart" in result.output
+    assert "admin@kts.example" in result.output and "demo-leitung-startsmart" in result.output
     again = runner.invoke(args=["demo", "load"])
-    assert "already holds data" in again.output and "demo-admin-startsmart" in again.output
-    login(client, "admin@kts.example", "demo-admin-startsmart")
+    assert "already holds data" in again.output and "demo-leitung-startsmart" in again.output
+    login(client, "admin@kts.example", "demo-leitung-startsmart")
     assert "Guten Tag, Katrin Vogel" in text(client.get("/staff/"))
 
 

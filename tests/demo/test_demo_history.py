@@ -26,7 +26,7 @@ pytestmark = pytest.mark.time_sensitive  # also run at every moment of tests/mom
 def demo(app, runner, client, smtp):
     result = runner.invoke(args=["demo", "load"])
     assert result.exit_code == 0, result.output
-    login(client, "admin@kts.example", "demo-admin-startsmart")
+    login(client, "admin@kts.example", "demo-leitung-startsmart")
     return client
 
 

@@ -9,7 +9,9 @@ from startsmart import create_app
 from startsmart.staff.models import Role
 from support import csrf_token, login, make_staff
 
-PUBLIC_STAFF_ENDPOINTS = {"staff.login"}
+# The login and its second step (code, or set-up of the app): open before a session exists;
+# they answer only to a visitor whose password was right minutes ago.
+PUBLIC_STAFF_ENDPOINTS = {"staff.login", "staff_second_factor.code", "staff_second_factor.set_up"}
 
 
 def _staff_rules() -> list[Rule]:
