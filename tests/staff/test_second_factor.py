@@ -19,8 +19,9 @@ from second_factor_support import (
 )
 from startsmart.config import ConfigurationError, load
 from startsmart.extensions import db
+from startsmart.staff import service
 from startsmart.staff.models import Role, StaffUser
-from support import csrf_token, login, make_staff, submit, text
+from support import DEFAULT_PASSWORD, csrf_token, login, make_staff, submit, text
 
 ADMIN = "admin@kts.example"
 CODE_PAGE = "/staff/anmeldung/code"
@@ -252,4 +253,34 @@ def test_a_deactivation_between_password_and_code_ends_the_sign_in(app, client, 
     token = csrf_token(client, "/staff/login")
     response = client.post(CODE_PAGE, data={"csrf_token": token, "code": code_now(secret)})
     assert response.headers["Location"] == "/staff/login"
+    assert not _signed_in(client)
+
+
+def test_the_code_step_opens_a_session_that_logout_ends_for_every_copy_of_the_cookie(
+    app, client, required
+):
+    admin_id = make_staff(app, email=ADMIN, role=Role.ADMIN)
+    secret, _codes = set_up_factor(app, admin_id)
+    login(client, ADMIN)
+    assert "staff.login" not in audit_actions(app, admin_id)  # not yet: only the password
+    submit(client, CODE_PAGE, {"code": code_now(secret)})
+    assert _signed_in(client) and "staff.login" in audit_actions(app, admin_id)
+    copied = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+    assert copied is not None
+    logout = client.post("/staff/logout", data={"csrf_token": csrf_token(client, "/staff/")})
+    assert logout.status_code == 302
+    replay = app.test_client()
+    replay.set_cookie(copied.key, copied.value)
+    assert replay.get("/staff/").headers["Location"].startswith("/staff/login")
+
+
+def test_a_password_change_ends_a_pending_code_step(app, client, required):
+    admin_id = make_staff(app, email=ADMIN, role=Role.ADMIN)
+    secret, _codes = set_up_factor(app, admin_id)
+    login(client, ADMIN)  # somebody who knows the password waits at the code step
+    with app.app_context():
+        user = db.session.get(StaffUser, admin_id)
+        service.change_password(user, DEFAULT_PASSWORD, "Neues-Passwort-für-Ada-2027")
+    response = client.get(CODE_PAGE)  # the step is over: back to the password
+    assert response.headers["Location"].startswith("/staff/login")
     assert not _signed_in(client)
