@@ -86,6 +86,7 @@ def register_blueprints(app: Flask) -> None:
     from startsmart.privacy.views import bp as privacy
     from startsmart.registrations.staff_views import bp as registrations_staff
     from startsmart.registrations.views import bp as registrations
+    from startsmart.search.staff_views import bp as search_staff
     from startsmart.speed_dating.presenter_views import bp as speed_dating_presenter_staff
     from startsmart.speed_dating.public_views import bp as speed_dating
     from startsmart.speed_dating.staff_views import bp as speed_dating_staff
@@ -112,6 +113,7 @@ def register_blueprints(app: Flask) -> None:
         conferences_staff,
         speed_dating_staff,
         speed_dating_presenter_staff,
+        search_staff,
     ):
         app.register_blueprint(blueprint)
 

@@ -1,0 +1,340 @@
+"""The staff search: people, municipalities, and their registrations and consultations.
+
+One text is matched, case- and umlaut-tolerant (``fold``), against people's names and e-mail
+addresses and municipalities' names (and an AGS typed in full). What comes back is only what
+the asking role may open (``Visibility``, decided by the view from the target pages' own
+role checks): a person is listed only with a registration or consultation the role can see.
+Anonymised rows name nobody (``person_id`` is gone) and purged people are deleted, so their
+old names and addresses find nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+from typing import Any, Generic, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import selectinload
+from sqlalchemy.sql.compiler import SQLCompiler
+
+from startsmart.catalog.models import EventDate
+from startsmart.consultations.models import Consultation
+from startsmart.extensions import db
+from startsmart.municipalities.models import Municipality, Person
+from startsmart.registrations.models import Registration
+from startsmart.search.fold import ONE_FOR_ONE, SPELLED_OUT, fold, like_pattern
+
+PAGE_SIZE = 10  # hits per group and page
+ITEMS_PER_HIT = 5  # registrations and consultations shown under one person or municipality
+
+
+class Group(Enum):
+    PEOPLE = "personen"
+    MUNICIPALITIES = "kommunen"
+    BOOKINGS = "anmeldungen"
+
+
+@dataclass(frozen=True)
+class Visibility:
+    """What the asking staff member may open: the date's registration list, a consultation."""
+
+    registrations: bool
+    consultations: bool
+
+
+@dataclass(frozen=True)
+class Item:
+    """One registration or one consultation, with what the result line shows."""
+
+    starts_at: datetime
+    registration: Registration | None = None
+    consultation: Consultation | None = None
+
+
+@dataclass(frozen=True)
+class PersonHit:
+    person: Person
+    items: list[Item]
+    item_count: int
+
+
+@dataclass(frozen=True)
+class MunicipalityHit:
+    municipality: Municipality
+    items: list[Item]
+    item_count: int
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    hits: list[T]
+    total: int
+    number: int  # 1-based
+    pages: int
+
+
+@dataclass(frozen=True)
+class Results:
+    people: Page[PersonHit]
+    municipalities: Page[MunicipalityHit]
+    bookings: Page[Item]
+
+
+class Folded(sa.sql.functions.GenericFunction[str]):
+    """``fold_stored`` of a column, in SQL: the same text on both databases."""
+
+    type = sa.String()
+    name = "search_fold"
+    inherit_cache = True
+
+
+@compiles(Folded, "sqlite")
+def _fold_on_sqlite(element: Folded, compiler: SQLCompiler, **kw: Any) -> str:
+    # fold.fold_stored itself, registered on every SQLite connection (database.py).
+    return f"search_fold({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(Folded, "postgresql")
+def _fold_on_postgresql(element: Folded, compiler: SQLCompiler, **kw: Any) -> str:
+    sql = compiler.process(element.clauses, **kw)
+    for letter, plain in SPELLED_OUT.items():
+        sql = f"replace({sql}, '{letter}', '{plain}')"
+    source, target = "".join(ONE_FOR_ONE), "".join(ONE_FOR_ONE.values())
+    return f"lower(translate({sql}, '{source}', '{target}'))"
+
+
+def folded(column: sa.orm.InstrumentedAttribute[str]) -> sa.ColumnElement[str]:
+    return Folded(column)
+
+
+def _person_match(text: str) -> sa.ColumnElement[bool]:
+    pattern = like_pattern(fold(text))
+    address = like_pattern(" ".join(text.split()).lower())
+    return sa.or_(
+        folded(Person.name).like(pattern, escape="\\"),
+        Person.email.like(address, escape="\\"),
+    )
+
+
+def _municipality_match(text: str) -> sa.ColumnElement[bool]:
+    match = folded(Municipality.name).like(like_pattern(fold(text)), escape="\\")
+    stripped = text.strip()
+    if stripped.isdigit() and len(stripped) == 8:  # an AGS typed in full
+        return sa.or_(match, Municipality.ags == stripped)
+    return match
+
+
+def _union(
+    visible: Visibility,
+    registration_where: sa.ColumnElement[bool],
+    consultation_where: sa.ColumnElement[bool],
+) -> sa.Subquery | None:
+    """(kind, id, starts_at) of the matching registrations and consultations the asker sees."""
+    parts: list[sa.Select[str, int, datetime]] = []
+    if visible.registrations:
+        parts.append(
+            sa.select(
+                sa.literal("r").label("kind"),
+                Registration.id.label("id"),
+                EventDate.starts_at.label("starts_at"),
+            )
+            .join(EventDate, Registration.event_date_id == EventDate.id)
+            .where(registration_where)
+        )
+    if visible.consultations:
+        parts.append(
+            sa.select(
+                sa.literal("c").label("kind"),
+                Consultation.id.label("id"),
+                Consultation.starts_at.label("starts_at"),
+            ).where(consultation_where)
+        )
+    if not parts:
+        return None
+    return (sa.union_all(*parts) if len(parts) > 1 else parts[0]).subquery()
+
+
+def _count(both: sa.Subquery | None) -> int:
+    if both is None:
+        return 0
+    return db.session.execute(sa.select(sa.func.count()).select_from(both)).scalar_one()
+
+
+def _list(both: sa.Subquery | None, limit: int, offset: int = 0) -> list[Item]:
+    """Newest first (a date in the future above the past ones, as staff look ahead)."""
+    if both is None:
+        return []
+    rows = db.session.execute(
+        sa.select(both.c.kind, both.c.id)
+        .order_by(both.c.starts_at.desc(), both.c.kind, both.c.id.desc())
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    registrations = _registrations([i for kind, i in rows if kind == "r"])
+    consultations = _consultations([i for kind, i in rows if kind == "c"])
+    return [
+        Item(registrations[i].event_date.starts_at, registration=registrations[i])
+        if kind == "r"
+        else Item(consultations[i].starts_at, consultation=consultations[i])
+        for kind, i in rows
+    ]
+
+
+def _items(
+    visible: Visibility,
+    registration_where: sa.ColumnElement[bool],
+    consultation_where: sa.ColumnElement[bool],
+) -> tuple[list[Item], int]:
+    both = _union(visible, registration_where, consultation_where)
+    return _list(both, ITEMS_PER_HIT), _count(both)
+
+
+def _registrations(ids: list[int]) -> dict[int, Registration]:
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(Registration)
+        .where(Registration.id.in_(ids))
+        .options(
+            selectinload(Registration.event_date).selectinload(EventDate.offering),
+            selectinload(Registration.person),
+            selectinload(Registration.municipality),
+        )
+    )
+    return {row.id: row for row in rows.scalars()}
+
+
+def _consultations(ids: list[int]) -> dict[int, Consultation]:
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(Consultation)
+        .where(Consultation.id.in_(ids))
+        .options(selectinload(Consultation.person), selectinload(Consultation.municipality))
+    )
+    return {row.id: row for row in rows.scalars()}
+
+
+def _page(total: int, number: int) -> tuple[int, int]:
+    pages = max(1, -(-total // PAGE_SIZE))
+    return min(max(number, 1), pages), pages
+
+
+def find_people(text: str, visible: Visibility, number: int = 1) -> Page[PersonHit]:
+    """People by name or e-mail, with something of theirs the asker may open."""
+    seen: list[sa.ColumnElement[bool]] = []
+    if visible.registrations:
+        seen.append(sa.exists().where(Registration.person_id == Person.id))
+    if visible.consultations:
+        seen.append(sa.exists().where(Consultation.person_id == Person.id))
+    if not seen:
+        return Page([], 0, 1, 1)
+    people, total, number, pages = _one_page(
+        Person,
+        sa.and_(_person_match(text), sa.or_(*seen)),
+        (folded(Person.name), Person.id),
+        number,
+    )
+    hits = [
+        PersonHit(
+            person,
+            *_items(
+                visible,
+                Registration.person_id == person.id,
+                Consultation.person_id == person.id,
+            ),
+        )
+        for person in people
+    ]
+    return Page(hits, total, number, pages)
+
+
+def find_municipalities(text: str, visible: Visibility, number: int = 1) -> Page[MunicipalityHit]:
+    """Municipalities by name (or AGS); public facts, so every role sees them."""
+    found, total, number, pages = _one_page(
+        Municipality,
+        _municipality_match(text),
+        (Municipality.name_key, Municipality.state, Municipality.id),
+        number,
+    )
+    hits = [
+        MunicipalityHit(
+            municipality,
+            *_items(
+                visible,
+                Registration.municipality_id == municipality.id,
+                Consultation.municipality_id == municipality.id,
+            ),
+        )
+        for municipality in found
+    ]
+    return Page(hits, total, number, pages)
+
+
+M = TypeVar("M", Person, Municipality)
+
+
+def _one_page(
+    model: type[M],
+    where: sa.ColumnElement[bool],
+    order: tuple[sa.ColumnElement[Any] | sa.orm.InstrumentedAttribute[Any], ...],
+    number: int,
+) -> tuple[Sequence[M], int, int, int]:
+    """Page ``number`` of the matching rows: the rows, how many match, the page, the pages."""
+    total = db.session.execute(sa.select(sa.func.count(model.id)).where(where)).scalar_one()
+    number, pages = _page(total, number)
+    rows = (
+        db.session.execute(
+            sa.select(model)
+            .where(where)
+            .order_by(*order)
+            .limit(PAGE_SIZE)
+            .offset((number - 1) * PAGE_SIZE)
+        )
+        .scalars()
+        .all()
+    )
+    return rows, total, number, pages
+
+
+def find_bookings(text: str, visible: Visibility, number: int = 1) -> Page[Item]:
+    """Every registration and consultation of a matching person or municipality, newest first."""
+    people = sa.select(Person.id).where(_person_match(text)).scalar_subquery()
+    towns = sa.select(Municipality.id).where(_municipality_match(text)).scalar_subquery()
+    registration_where = sa.or_(
+        Registration.person_id.in_(people), Registration.municipality_id.in_(towns)
+    )
+    consultation_where = sa.or_(
+        Consultation.person_id.in_(people), Consultation.municipality_id.in_(towns)
+    )
+    both = _union(visible, registration_where, consultation_where)
+    total = _count(both)
+    number, pages = _page(total, number)
+    return Page(_list(both, PAGE_SIZE, (number - 1) * PAGE_SIZE), total, number, pages)
+
+
+def search(text: str, visible: Visibility, group: Group | None = None, number: int = 1) -> Results:
+    """All three groups at their first page; with ``group``, that group at page ``number`` and
+    the others left empty (the "more" link pages through one group)."""
+
+    def page_of(which: Group) -> int:
+        return 1 if group is None else (number if group is which else 0)
+
+    return Results(
+        people=find_people(text, visible, page_of(Group.PEOPLE))
+        if page_of(Group.PEOPLE)
+        else Page([], 0, 1, 1),
+        municipalities=find_municipalities(text, visible, page_of(Group.MUNICIPALITIES))
+        if page_of(Group.MUNICIPALITIES)
+        else Page([], 0, 1, 1),
+        bookings=find_bookings(text, visible, page_of(Group.BOOKINGS))
+        if page_of(Group.BOOKINGS)
+        else Page([], 0, 1, 1),
+    )
