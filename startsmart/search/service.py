@@ -135,12 +135,16 @@ def _union(
     visible: Visibility,
     registration_where: sa.ColumnElement[bool],
     consultation_where: sa.ColumnElement[bool],
+    owners: tuple[Any, Any] | None = None,
 ) -> sa.Subquery | None:
-    """(kind, id, starts_at) of the matching registrations and consultations the asker sees."""
-    parts: list[sa.Select[str, int, datetime]] = []
+    """(owner, kind, id, starts_at) of the matching registrations and consultations the asker
+    sees; ``owners`` names the person or municipality column each row is listed under."""
+    registration_owner, consultation_owner = owners or (sa.literal(0), sa.literal(0))
+    parts: list[sa.Select[Any, str, int, datetime]] = []
     if visible.registrations:
         parts.append(
             sa.select(
+                registration_owner.label("owner"),
                 sa.literal("r").label("kind"),
                 Registration.id.label("id"),
                 EventDate.starts_at.label("starts_at"),
@@ -151,6 +155,7 @@ def _union(
     if visible.consultations:
         parts.append(
             sa.select(
+                consultation_owner.label("owner"),
                 sa.literal("c").label("kind"),
                 Consultation.id.label("id"),
                 Consultation.starts_at.label("starts_at"),
@@ -161,6 +166,11 @@ def _union(
     return (sa.union_all(*parts) if len(parts) > 1 else parts[0]).subquery()
 
 
+def _newest_first(both: sa.Subquery) -> tuple[sa.ColumnElement[Any], ...]:
+    # A date in the future above the past ones: staff look ahead.
+    return (both.c.starts_at.desc(), both.c.kind, both.c.id.desc())
+
+
 def _count(both: sa.Subquery | None) -> int:
     if both is None:
         return 0
@@ -168,15 +178,16 @@ def _count(both: sa.Subquery | None) -> int:
 
 
 def _list(both: sa.Subquery | None, limit: int, offset: int = 0) -> list[Item]:
-    """Newest first (a date in the future above the past ones, as staff look ahead)."""
     if both is None:
         return []
     rows = db.session.execute(
-        sa.select(both.c.kind, both.c.id)
-        .order_by(both.c.starts_at.desc(), both.c.kind, both.c.id.desc())
-        .limit(limit)
-        .offset(offset)
+        sa.select(both.c.kind, both.c.id).order_by(*_newest_first(both)).limit(limit).offset(offset)
     ).all()
+    return _as_items([(kind, i) for kind, i in rows])
+
+
+def _as_items(rows: list[tuple[str, int]]) -> list[Item]:
+    """The rows loaded, in the given order: two queries whatever their number."""
     registrations = _registrations([i for kind, i in rows if kind == "r"])
     consultations = _consultations([i for kind, i in rows if kind == "c"])
     return [
@@ -187,13 +198,40 @@ def _list(both: sa.Subquery | None, limit: int, offset: int = 0) -> list[Item]:
     ]
 
 
-def _items(
+def _items_by_owner(
     visible: Visibility,
-    registration_where: sa.ColumnElement[bool],
-    consultation_where: sa.ColumnElement[bool],
-) -> tuple[list[Item], int]:
-    both = _union(visible, registration_where, consultation_where)
-    return _list(both, ITEMS_PER_HIT), _count(both)
+    registration_owner: sa.orm.InstrumentedAttribute[int | None],
+    consultation_owner: sa.orm.InstrumentedAttribute[int | None],
+    owner_ids: list[int],
+) -> dict[int, tuple[list[Item], int]]:
+    """For each person (or municipality) of a page: their newest few items and how many there
+    are, in a fixed number of queries for the whole page (a window function ranks them)."""
+    both = _union(
+        visible,
+        registration_owner.in_(owner_ids),
+        consultation_owner.in_(owner_ids),
+        (registration_owner, consultation_owner),
+    )
+    if both is None or not owner_ids:
+        return {}
+    counted = db.session.execute(sa.select(both.c.owner, sa.func.count()).group_by(both.c.owner))
+    counts: dict[int, int] = {owner: number for owner, number in counted}
+    rank = (
+        sa.func.row_number()
+        .over(partition_by=both.c.owner, order_by=_newest_first(both))
+        .label("rank")
+    )
+    ranked = sa.select(both.c.owner, both.c.kind, both.c.id, rank).subquery()
+    rows = db.session.execute(
+        sa.select(ranked.c.owner, ranked.c.kind, ranked.c.id)
+        .where(ranked.c.rank <= ITEMS_PER_HIT)
+        .order_by(ranked.c.owner, ranked.c.rank)
+    ).all()
+    items = _as_items([(kind, i) for _owner, kind, i in rows])
+    found: dict[int, tuple[list[Item], int]] = {}
+    for (owner, _kind, _id), item in zip(rows, items, strict=True):
+        found.setdefault(owner, ([], counts[owner]))[0].append(item)
+    return found
 
 
 def _registrations(ids: list[int]) -> dict[int, Registration]:
@@ -227,7 +265,24 @@ def _page(total: int, number: int) -> tuple[int, int]:
     return min(max(number, 1), pages), pages
 
 
-def find_people(text: str, visible: Visibility, number: int = 1) -> Page[PersonHit]:
+@dataclass(frozen=True)
+class Matches:
+    """The ids of the people and municipalities whose name (or address) matches: each table
+    is scanned once per search, and every group's queries reuse the ids."""
+
+    people: list[int]
+    municipalities: list[int]
+
+
+def matches(text: str) -> Matches:
+    people = db.session.execute(sa.select(Person.id).where(_person_match(text))).scalars()
+    towns = db.session.execute(
+        sa.select(Municipality.id).where(_municipality_match(text))
+    ).scalars()
+    return Matches(list(people), list(towns))
+
+
+def find_people(matched: Matches, visible: Visibility, number: int = 1) -> Page[PersonHit]:
     """People by name or e-mail, with something of theirs the asker may open."""
     seen: list[sa.ColumnElement[bool]] = []
     if visible.registrations:
@@ -238,43 +293,34 @@ def find_people(text: str, visible: Visibility, number: int = 1) -> Page[PersonH
         return Page([], 0, 1, 1)
     people, total, number, pages = _one_page(
         Person,
-        sa.and_(_person_match(text), sa.or_(*seen)),
+        sa.and_(Person.id.in_(matched.people), sa.or_(*seen)),
         (folded(Person.name), Person.id),
         number,
     )
-    hits = [
-        PersonHit(
-            person,
-            *_items(
-                visible,
-                Registration.person_id == person.id,
-                Consultation.person_id == person.id,
-            ),
-        )
-        for person in people
-    ]
+    items = _items_by_owner(
+        visible, Registration.person_id, Consultation.person_id, [p.id for p in people]
+    )
+    hits = [PersonHit(person, *items.get(person.id, ([], 0))) for person in people]
     return Page(hits, total, number, pages)
 
 
-def find_municipalities(text: str, visible: Visibility, number: int = 1) -> Page[MunicipalityHit]:
+def find_municipalities(
+    matched: Matches, visible: Visibility, number: int = 1
+) -> Page[MunicipalityHit]:
     """Municipalities by name (or AGS); public facts, so every role sees them."""
     found, total, number, pages = _one_page(
         Municipality,
-        _municipality_match(text),
+        Municipality.id.in_(matched.municipalities),
         (Municipality.name_key, Municipality.state, Municipality.id),
         number,
     )
-    hits = [
-        MunicipalityHit(
-            municipality,
-            *_items(
-                visible,
-                Registration.municipality_id == municipality.id,
-                Consultation.municipality_id == municipality.id,
-            ),
-        )
-        for municipality in found
-    ]
+    items = _items_by_owner(
+        visible,
+        Registration.municipality_id,
+        Consultation.municipality_id,
+        [m.id for m in found],
+    )
+    hits = [MunicipalityHit(town, *items.get(town.id, ([], 0))) for town in found]
     return Page(hits, total, number, pages)
 
 
@@ -304,10 +350,9 @@ def _one_page(
     return rows, total, number, pages
 
 
-def find_bookings(text: str, visible: Visibility, number: int = 1) -> Page[Item]:
+def find_bookings(matched: Matches, visible: Visibility, number: int = 1) -> Page[Item]:
     """Every registration and consultation of a matching person or municipality, newest first."""
-    people = sa.select(Person.id).where(_person_match(text)).scalar_subquery()
-    towns = sa.select(Municipality.id).where(_municipality_match(text)).scalar_subquery()
+    people, towns = matched.people, matched.municipalities
     registration_where = sa.or_(
         Registration.person_id.in_(people), Registration.municipality_id.in_(towns)
     )
@@ -323,18 +368,19 @@ def find_bookings(text: str, visible: Visibility, number: int = 1) -> Page[Item]
 def search(text: str, visible: Visibility, group: Group | None = None, number: int = 1) -> Results:
     """All three groups at their first page; with ``group``, that group at page ``number`` and
     the others left empty (the "more" link pages through one group)."""
+    matched = matches(text)
 
     def page_of(which: Group) -> int:
         return 1 if group is None else (number if group is which else 0)
 
     return Results(
-        people=find_people(text, visible, page_of(Group.PEOPLE))
+        people=find_people(matched, visible, page_of(Group.PEOPLE))
         if page_of(Group.PEOPLE)
         else Page([], 0, 1, 1),
-        municipalities=find_municipalities(text, visible, page_of(Group.MUNICIPALITIES))
+        municipalities=find_municipalities(matched, visible, page_of(Group.MUNICIPALITIES))
         if page_of(Group.MUNICIPALITIES)
         else Page([], 0, 1, 1),
-        bookings=find_bookings(text, visible, page_of(Group.BOOKINGS))
+        bookings=find_bookings(matched, visible, page_of(Group.BOOKINGS))
         if page_of(Group.BOOKINGS)
         else Page([], 0, 1, 1),
     )

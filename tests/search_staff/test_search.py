@@ -186,3 +186,12 @@ def test_nothing_found_says_so(app, client, people):
     login(client, TEAM)
     html = search(client, "Zyxwv")
     assert "Nichts gefunden" in html
+
+
+def test_accents_and_foreign_letters_need_not_be_typed(app, client, people):
+    for number, name in enumerate(("Renée Dupont", "Łukasz Wałęsa", "Ayşe Öztürk"), start=30):
+        register_person(app, people["date"], number, name=name)
+    login(client, TEAM)
+    assert names(search(client, "renee")) == ["Renée Dupont"]
+    assert names(search(client, "lukasz walesa")) == ["Łukasz Wałęsa"]
+    assert names(search(client, "Ayse Oeztuerk")) == ["Ayşe Öztürk"]
