@@ -10,7 +10,6 @@ old names and addresses find nothing.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
@@ -26,7 +25,7 @@ from startsmart.consultations.models import Consultation
 from startsmart.extensions import db
 from startsmart.municipalities.models import Municipality, Person
 from startsmart.registrations.models import Registration
-from startsmart.search.fold import ONE_FOR_ONE, SPELLED_OUT, fold, like_pattern
+from startsmart.search.fold import ONE_FOR_ONE, SPELLED_OUT, fold, fold_stored, like_pattern
 
 PAGE_SIZE = 10  # hits per group and page
 ITEMS_PER_HIT = 5  # registrations and consultations shown under one person or municipality
@@ -272,36 +271,57 @@ def _page(total: int, number: int) -> tuple[int, int]:
 
 @dataclass(frozen=True)
 class Matches:
-    """The ids of the people and municipalities whose name (or address) matches: each table
-    is scanned once per search, and every group's queries reuse the ids."""
+    """Who matches, in the order shown: each table is scanned once per search, and every
+    group's queries reuse the ids. The order is made in Python from the folded names, so both
+    databases list alike (their collations sort spaces and hyphens differently)."""
 
-    people: list[int]
-    municipalities: list[int]
-
-
-def matches(text: str) -> Matches:
-    people = db.session.execute(sa.select(Person.id).where(_person_match(text))).scalars()
-    towns = db.session.execute(
-        sa.select(Municipality.id).where(_municipality_match(text))
-    ).scalars()
-    return Matches(list(people), list(towns))
+    people: list[int]  # every matching person (their registrations count for the third group)
+    shown_people: list[int]  # those with something the asker may open, by folded name
+    municipalities: list[int]  # by name, then Land
 
 
-def find_people(matched: Matches, visible: Visibility, number: int = 1) -> Page[PersonHit]:
-    """People by name or e-mail, with something of theirs the asker may open."""
-    seen: list[sa.ColumnElement[bool]] = []
+def matches(text: str, visible: Visibility) -> Matches:
+    seen: list[sa.ColumnElement[bool]] = [sa.false()]
     if visible.registrations:
         seen.append(sa.exists().where(Registration.person_id == Person.id))
     if visible.consultations:
         seen.append(sa.exists().where(Consultation.person_id == Person.id))
-    if not seen:
-        return Page([], 0, 1, 1)
-    people, total, number, pages = _one_page(
-        Person,
-        sa.and_(Person.id.in_(matched.people), sa.or_(*seen)),
-        (folded(Person.name), Person.id),
-        number,
+    people = db.session.execute(
+        sa.select(Person.id, Person.name, sa.or_(*seen)).where(_person_match(text))
+    ).all()
+    towns = db.session.execute(
+        sa.select(Municipality.id, Municipality.name_key, Municipality.state).where(
+            _municipality_match(text)
+        )
+    ).all()
+    shown = sorted(((fold_stored(name) or "", pid) for pid, name, open_ in people if open_))
+    return Matches(
+        people=[pid for pid, _name, _open in people],
+        shown_people=[pid for _key, pid in shown],
+        municipalities=[
+            tid
+            for _key, _state, tid in sorted((key, state.value, tid) for tid, key, state in towns)
+        ],
     )
+
+
+def _one_page(model: type[M], ids: list[int], number: int) -> tuple[list[M], int, int, int]:
+    """Page ``number`` of ``ids`` (in their order) loaded: the rows, the total, page, pages."""
+    number, pages = _page(len(ids), number)
+    wanted = ids[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
+    rows = {
+        row.id: row
+        for row in db.session.execute(sa.select(model).where(model.id.in_(wanted))).scalars()
+    }
+    return [rows[i] for i in wanted], len(ids), number, pages
+
+
+M = TypeVar("M", Person, Municipality)
+
+
+def find_people(matched: Matches, visible: Visibility, number: int = 1) -> Page[PersonHit]:
+    """People by name or e-mail, with something of theirs the asker may open."""
+    people, total, number, pages = _one_page(Person, matched.shown_people, number)
     items = _items_by_owner(
         visible, Registration.person_id, Consultation.person_id, [p.id for p in people]
     )
@@ -313,12 +333,7 @@ def find_municipalities(
     matched: Matches, visible: Visibility, number: int = 1
 ) -> Page[MunicipalityHit]:
     """Municipalities by name (or AGS); public facts, so every role sees them."""
-    found, total, number, pages = _one_page(
-        Municipality,
-        Municipality.id.in_(matched.municipalities),
-        (Municipality.name_key, Municipality.state, Municipality.id),
-        number,
-    )
+    found, total, number, pages = _one_page(Municipality, matched.municipalities, number)
     items = _items_by_owner(
         visible,
         Registration.municipality_id,
@@ -327,32 +342,6 @@ def find_municipalities(
     )
     hits = [MunicipalityHit(town, *items.get(town.id, ([], 0))) for town in found]
     return Page(hits, total, number, pages)
-
-
-M = TypeVar("M", Person, Municipality)
-
-
-def _one_page(
-    model: type[M],
-    where: sa.ColumnElement[bool],
-    order: tuple[sa.ColumnElement[Any] | sa.orm.InstrumentedAttribute[Any], ...],
-    number: int,
-) -> tuple[Sequence[M], int, int, int]:
-    """Page ``number`` of the matching rows: the rows, how many match, the page, the pages."""
-    total = db.session.execute(sa.select(sa.func.count(model.id)).where(where)).scalar_one()
-    number, pages = _page(total, number)
-    rows = (
-        db.session.execute(
-            sa.select(model)
-            .where(where)
-            .order_by(*order)
-            .limit(PAGE_SIZE)
-            .offset((number - 1) * PAGE_SIZE)
-        )
-        .scalars()
-        .all()
-    )
-    return rows, total, number, pages
 
 
 def find_bookings(matched: Matches, visible: Visibility, number: int = 1) -> Page[Item]:
@@ -373,7 +362,7 @@ def find_bookings(matched: Matches, visible: Visibility, number: int = 1) -> Pag
 def search(text: str, visible: Visibility, group: Group | None = None, number: int = 1) -> Results:
     """All three groups at their first page; with ``group``, that group at page ``number`` and
     the others left empty (the "more" link pages through one group)."""
-    matched = matches(text)
+    matched = matches(text, visible)
 
     def page_of(which: Group) -> int:
         return 1 if group is None else (number if group is which else 0)
