@@ -4,6 +4,7 @@ gone, short queries told, names escaped, and every hit a link to the page where 
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 
@@ -146,6 +147,22 @@ def test_a_person_who_asked_to_be_forgotten_is_not_found(app, client, people):
     # The municipality still counts the registration, naming nobody.
     html = hits(search(client, "Göttingen"))
     assert "(anonymisiert)" in html and "Jürgen" not in html
+
+
+@pytest.mark.time_sensitive  # the purge's cut-off, like tests/privacy/test_purge.py
+def test_people_purged_after_retention_are_not_found(app, client, people):
+    with app.app_context():
+        old = db.session.get(Registration, people["peter"]).event_date
+        old.starts_at = clock.now() - timedelta(days=181, hours=2)
+        old.ends_at = clock.now() - timedelta(days=181)
+        db.session.commit()
+        report = privacy.purge(clock.now())
+        assert report.people == 3  # the three registrants of that date
+    login(client, TEAM)
+    for query in ("Peter", "Groß", "person3@kommune.de", "Anna Mueller"):
+        assert names(search(client, query)) == [], query
+        assert "Peter" not in hits(search(client, query)), query
+    assert "(anonymisiert)" in hits(search(client, "Weißenfels"))
 
 
 def test_too_short_or_empty_says_so(app, client, people):
