@@ -87,6 +87,7 @@ def register_blueprints(app: Flask) -> None:
     from startsmart.registrations.staff_detail_views import bp as registrations_detail_staff
     from startsmart.registrations.staff_views import bp as registrations_staff
     from startsmart.registrations.views import bp as registrations
+    from startsmart.search.staff_views import bp as search_staff
     from startsmart.speed_dating.presenter_views import bp as speed_dating_presenter_staff
     from startsmart.speed_dating.public_views import bp as speed_dating
     from startsmart.speed_dating.staff_views import bp as speed_dating_staff
@@ -116,6 +117,7 @@ def register_blueprints(app: Flask) -> None:
         conferences_staff,
         speed_dating_staff,
         speed_dating_presenter_staff,
+        search_staff,
     ):
         app.register_blueprint(blueprint)
 

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self, cast
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase
 
+from startsmart.search.fold import fold_stored
+
 # Stable names make Alembic migrations identical on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -103,6 +105,9 @@ def _configure_sqlite(dbapi_connection: Any, connection_record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=15000")
     cursor.close()
+    # The staff search folds stored names in SQL; SQLite's lower() knows only ASCII, so it gets
+    # the search's own folding (PostgreSQL builds the same from translate() and replace()).
+    dbapi_connection.create_function("search_fold", 1, fold_stored, deterministic=True)
 
 
 @sa.event.listens_for(sa.engine.Engine, "begin")

@@ -345,6 +345,14 @@ PAGES: dict[str, Callable[[Site], list[Visit]]] = {
         Visit("/staff/postausgang/?status=failed", TEAM, label="failed only"),
         Visit("/staff/postausgang/?q=detmold", TEAM, label="searched"),
     ],
+    "search_staff.results": lambda s: [
+        Visit("/staff/suche/", TEAM, empty=True),
+        Visit("/staff/suche/?q=a", TEAM, label="too short"),
+        Visit("/staff/suche/?q=beispiel", TEAM, label="people, their registrations, pages"),
+        Visit("/staff/suche/?q=koeln", ADVISOR, label="a municipality, as an advisor"),
+        Visit("/staff/suche/?q=beispiel&gruppe=anmeldungen&seite=2", ADMIN, label="one group"),
+        Visit("/staff/suche/?q=zyxw", TEAM, label="nothing found"),
+    ],
     "invitations_staff.message": lambda s: [
         Visit(f"/staff/postausgang/{s.failed_message_id}", TEAM),
     ],

@@ -14,6 +14,7 @@ PURE_CORES = [
     "startsmart.municipalities.ags",
     "startsmart.invitations.ical",
     "startsmart.consultations.slots",
+    "startsmart.search.fold",
     "startsmart.speed_dating.planner",
     "startsmart.speed_dating.planner.plan",
     "startsmart.speed_dating.planner.quality",

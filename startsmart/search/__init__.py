@@ -1,0 +1,1 @@
+"""The staff search across people, municipalities, registrations and consultations."""
