@@ -136,7 +136,10 @@ class ChunkedBodyLimit:
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse):
         chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
-        if chunked and not environ.get("CONTENT_LENGTH"):
+        # Only from a server that ends the stream itself (gunicorn, Werkzeug's): from any
+        # other, Werkzeug reads no body without a length, and neither may this.
+        terminated = environ.get("wsgi.input_terminated")
+        if chunked and terminated and not environ.get("CONTENT_LENGTH"):
             stream = environ["wsgi.input"]
             body = bytearray()
             while len(body) <= self.limit:
