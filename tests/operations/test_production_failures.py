@@ -33,9 +33,14 @@ from startsmart.municipalities.models import Person
 from startsmart.registrations.models import Registration
 from support import make_date, registration_form
 
-pytestmark = pytest.mark.skipif(
-    DATABASE != "postgresql", reason="production mode runs gunicorn on PostgreSQL only"
-)
+pytestmark = [
+    pytest.mark.skipif(
+        DATABASE != "postgresql", reason="production mode runs gunicorn on PostgreSQL only"
+    ),
+    # Migrating the scratch database and starting gunicorn take about 20 s, stopping it and
+    # dropping the database about 10 s more on a busy machine; the tests themselves about 10 s.
+    pytest.mark.slow,
+]
 
 GUNICORN_500 = "<h1><p>Internal Server Error</p></h1>"
 PAGE_503 = "<title>Vorübergehend nicht erreichbar – Start Smart</title>"
