@@ -142,7 +142,6 @@ def gunicorn(
     database however the benchmark ends. ``overrides``: more ``STARTSMART_*`` settings.
     """
     instance = Path(tempfile.mkdtemp(prefix="startsmart-bench-"))
-    port = free_port()
     try:
         with scratch_database(label) as database_url:
             environment = {
@@ -150,35 +149,53 @@ def gunicorn(
                 **(overrides or {}),
             }
             migrate(environment)
-            log = instance / "gunicorn.log"
-            process = subprocess.Popen(
-                [
-                    str(VENV_BIN / "gunicorn"),
-                    "--workers",
-                    str(WORKERS),
-                    "--bind",
-                    f"127.0.0.1:{port}",
-                    "--chdir",
-                    str(BENCHMARKS),
-                    "--error-logfile",
-                    str(log),
-                    "--log-level",
-                    "warning",
-                    "bench_wsgi:app",
-                ],  # fmt: skip
-                env=environment,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                start_new_session=True,
-            )
-            try:
-                server = Server("127.0.0.1", port, log)
-                _wait_until_serving(server, process)
+            with serve(environment) as server:
                 yield server, environment
-            finally:
-                _stop(process)
     finally:
         shutil.rmtree(instance, ignore_errors=True)
+
+
+@contextmanager
+def serve(
+    environment: Mapping[str, str],
+    app: str = "bench_wsgi:app",
+    directory: Path = BENCHMARKS,
+    workers: int = WORKERS,
+) -> Iterator[Server]:
+    """gunicorn (sync workers) serving ``app`` from ``directory`` with ``environment``, on a
+    free loopback port, until every worker has answered; stopped however the block ends.
+
+    The one way the benchmarks and the production-mode tests (tests/production_server.py)
+    start the app: the database must already be migrated (``migrate``). gunicorn's own log
+    (its 500s, worker deaths) goes to ``gunicorn.log`` in the instance folder."""
+    port = free_port()
+    log = Path(environment["STARTSMART_INSTANCE_PATH"]) / "gunicorn.log"
+    process = subprocess.Popen(
+        [
+            str(VENV_BIN / "gunicorn"),
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--chdir",
+            str(directory),
+            "--error-logfile",
+            str(log),
+            "--log-level",
+            "warning",
+            app,
+        ],  # fmt: skip
+        env=dict(environment),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        server = Server("127.0.0.1", port, log)
+        _wait_until_serving(server, process)
+        yield server
+    finally:
+        _stop(process)
 
 
 def _wait_until_serving(server: Server, process: subprocess.Popen, seconds: float = 60) -> None:

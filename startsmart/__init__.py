@@ -160,6 +160,7 @@ def register_web_layer(app: Flask) -> None:
     autodeliver.register(app)
     health.register(app)
     request_log.register(app)
+    input_guard.install_body_limit(app)
     hops = app.config["PROXY_FIX_HOPS"]
     if hops:  # trust exactly as many X-Forwarded-* hops as there are proxies
         # Flask's documented way to wrap its WSGI app in middleware.

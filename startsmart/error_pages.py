@@ -74,6 +74,8 @@ def render_error(code: int, detail: str | None = None):
 
 
 def register(app: Flask) -> None:
+    close_session_quietly(app)
+
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
         return render_error(400, str(CSRF_MESSAGE))
@@ -105,6 +107,34 @@ def register(app: Flask) -> None:
     def server_error(error: InternalServerError):
         db.session.rollback()  # the request's transaction is abandoned: nothing half-written
         return render_error(500)
+
+
+def close_session_quietly(app: Flask) -> None:
+    """End each request's database session without letting a dead connection change the answer.
+
+    Flask-SQLAlchemy removes the session when the app context ends, after the response has been
+    built: a view's commit went through, its 302 is decided. If PostgreSQL dropped the connection
+    meanwhile (a restart, a failover, pg_terminate_backend), the ROLLBACK of closing raised out
+    of Flask, past every error page, and gunicorn answered its own plain 500 instead of the 302,
+    so a stored registration looked failed. The connection is discarded (the pool opens a new
+    one) and the failure logged; the visitor gets the answer the request earned.
+
+    Registered after ``db.init_app``: teardown functions run in reverse order, so this one
+    closes the session first and Flask-SQLAlchemy's own finds nothing left to do."""
+
+    @app.teardown_appcontext
+    def close_session(error: BaseException | None) -> None:
+        try:
+            db.session.remove()
+        except (sa.exc.OperationalError, sa.exc.InterfaceError) as failure:
+            app.logger.warning(
+                "database connection lost while closing the session: %s", type(failure).__name__
+            )
+            try:  # drop the connection without another round trip to the server
+                db.session.registry().invalidate()
+            except sa.exc.SQLAlchemyError:
+                pass  # it is gone either way
+            db.session.registry.clear()  # remove() stopped before forgetting the session
 
 
 def _seconds_until_the_limit_resets() -> str:

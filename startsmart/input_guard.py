@@ -15,16 +15,20 @@ Checked: the URL path, the query string, form fields (names and values) and JSON
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask, jsonify, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.routing import IntegerConverter
 
 from startsmart.error_pages import render_error
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 DATABASE_INT_MAX = 2**31 - 1  # PostgreSQL's integer; SQLite's is wider
 
@@ -114,3 +118,44 @@ def register(app: Flask) -> None:
         if _wants_json():
             return jsonify(error=str(MESSAGE)), 400
         return render_error(400, str(MESSAGE))
+
+
+class ChunkedBodyLimit:
+    """A chunked request body (no Content-Length) over ``limit`` bytes gets the 413 page.
+
+    Werkzeug reads such a body through a stream that stops at MAX_CONTENT_LENGTH without a
+    word: the form was parsed from its first megabyte, the CSRF token was not in it, and the
+    visitor got the 400 page of an expired form. Read up to one byte past the limit here and
+    hand the app what it gets for any body: a buffered body with its Content-Length, so a
+    larger one is refused with RequestEntityTooLarge (the 413 page) before a form is parsed.
+    A chunked body is uploaded from scripts, not browsers; a megabyte in memory is cheap."""
+
+    def __init__(self, app: WSGIApplication, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse):
+        chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+        # Only from a server that ends the stream itself (gunicorn, Werkzeug's): from any
+        # other, Werkzeug reads no body without a length, and neither may this.
+        terminated = environ.get("wsgi.input_terminated")
+        if chunked and terminated and not environ.get("CONTENT_LENGTH"):
+            stream = environ["wsgi.input"]
+            body = bytearray()
+            while len(body) <= self.limit:
+                data = stream.read(min(64 * 1024, self.limit + 1 - len(body)))
+                if not data:
+                    break
+                body += data
+            # No longer chunked for the app: with that header Werkzeug ignores the length.
+            environ.pop("HTTP_TRANSFER_ENCODING")
+            environ["wsgi.input"] = io.BytesIO(bytes(body))
+            environ["CONTENT_LENGTH"] = str(len(body))
+        return self.app(environ, start_response)
+
+
+def install_body_limit(app: Flask) -> None:
+    """Flask's documented way to wrap its WSGI app in middleware."""
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    if limit:
+        app.wsgi_app = ChunkedBodyLimit(app.wsgi_app, limit)  # type: ignore[method-assign]
