@@ -159,6 +159,13 @@ class _Claimed:
     kind: str
     created_at: datetime
     lease_expires_at: datetime
+    forget: bool = False  # FORGET_ONCE_SENT
+
+
+# A reference with this prefix: the person it goes to asked to be forgotten while the mail (a
+# cancellation) was on its way. Once it has gone (or failed for good), recipient, subject,
+# text and the server's answers are emptied like any other mail of theirs.
+FORGET_ONCE_SENT = "forget:"
 
 
 def worker_name() -> str:
@@ -213,7 +220,16 @@ def _claim(now: datetime, worker: str, report: DeliveryReport | None = None) -> 
         if raw is None:
             continue
         claimed.append(
-            _Claimed(row.id, row.recipient, raw, row.attempts, row.kind, row.created_at, lease)
+            _Claimed(
+                row.id,
+                row.recipient,
+                raw,
+                row.attempts,
+                row.kind,
+                row.created_at,
+                lease,
+                (row.reference or "").startswith(FORGET_ONCE_SENT),
+            )
         )
     db.session.commit()
     return claimed
@@ -294,6 +310,28 @@ def _send_batch(batch: list[_Claimed], worker: str, report: DeliveryReport) -> N
                     last_error=None,
                 )
                 report.sent += 1
+            if message.forget:
+                _forget_settled(message.id)
+
+
+def _forget_settled(message_id: int) -> None:
+    settled = (OutboxStatus.SENT, OutboxStatus.FAILED)
+    db.session.execute(
+        sa.update(DeliveryAttempt)
+        .where(
+            DeliveryAttempt.message_id == message_id,
+            sa.exists().where(OutboxMessage.id == message_id, OutboxMessage.status.in_(settled)),
+        )
+        .values(reply="")
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status.in_(settled))
+        .values(recipient="", subject="", raw=b"", payload=None, last_error=None)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
 
 
 def _renew(

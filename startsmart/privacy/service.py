@@ -8,6 +8,8 @@ once nothing refers to it any more.
 
 from __future__ import annotations
 
+import email
+import email.policy
 import json
 import secrets
 from dataclasses import dataclass, field
@@ -18,7 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 
-from startsmart import tokens
+from startsmart import clock, tokens
 from startsmart.audit import service as audit
 from startsmart.audit.models import AuditEvent
 from startsmart.catalog.models import EventDate, Offering
@@ -29,10 +31,14 @@ from startsmart.consultations.models import BLOCKING, Consultation
 from startsmart.database import rowcount
 from startsmart.extensions import db
 from startsmart.invitations.models import DeliveryAttempt, OutboxMessage, OutboxStatus
+from startsmart.invitations.outbox import FORGET_ONCE_SENT
 from startsmart.municipalities.models import Person
 from startsmart.registrations import service as registrations_service
 from startsmart.registrations.models import ACTIVE, Consent, Registration
+from startsmart.speed_dating import contacts, payloads, planning
+from startsmart.speed_dating import mails as code_mails
 from startsmart.speed_dating.models import SpeedDatingParticipant, SpeedDatingSession
+from startsmart.speed_dating.service import display_code
 
 SETTLED = (OutboxStatus.SENT, OutboxStatus.FAILED)
 
@@ -114,7 +120,85 @@ def export_person(person: Person) -> dict[str, Any]:
             }
             for c in consents
         ],
+        "speed_dating": [_speed_dating(p) for p in _participants([r.id for r in registrations])],
+        "mails": [_mail(m) for m in _mails_to(person.email)],
     }
+
+
+def _participants(registration_ids: list[int]) -> list[SpeedDatingParticipant]:
+    if not registration_ids:
+        return []
+    return list(
+        db.session.execute(
+            sa.select(SpeedDatingParticipant)
+            .where(SpeedDatingParticipant.registration_id.in_(registration_ids))
+            .order_by(SpeedDatingParticipant.id)
+        ).scalars()
+    )
+
+
+def _speed_dating(participant: SpeedDatingParticipant) -> dict[str, Any]:
+    """Where they sat with whom, their code, and whose contact details they got."""
+    session = db.session.get_one(SpeedDatingSession, participant.session_id)
+    view = payloads.participant_payload(participant, clock.now())
+    return {
+        "conference": session.conference.title,
+        "starts_at": iso_or_none(session.starts_at),
+        "code": display_code(participant.code),
+        "municipality": participant.municipality_name,
+        "present": participant.present,
+        "checked_in_at": iso_or_none(participant.checked_in_at),
+        "departed_at": iso_or_none(participant.departed_at),
+        "rounds": [
+            {
+                "round": seat["round"],
+                "table": seat["table"],
+                "with": [f"{p['name']} ({p['municipality']})" for p in seat["partners"]],
+            }
+            for seat in view.get("schedule", [])
+        ],
+        "contacts_exchanged_at": iso_or_none(session.contacts_exchanged_at),
+        "contacts_received": contacts.shared_with(session, participant.id),
+    }
+
+
+def _mails_to(address: str) -> list[OutboxMessage]:
+    if not address:
+        return []
+    return list(
+        db.session.execute(
+            sa.select(OutboxMessage)
+            .where(sa.func.lower(OutboxMessage.recipient) == address.lower())
+            .order_by(OutboxMessage.created_at, OutboxMessage.id)
+        ).scalars()
+    )
+
+
+def _mail(message: OutboxMessage) -> dict[str, Any]:
+    attempts = db.session.execute(
+        sa.select(DeliveryAttempt)
+        .where(DeliveryAttempt.message_id == message.id)
+        .order_by(DeliveryAttempt.number)
+    ).scalars()
+    return {
+        "created_at": iso_or_none(message.created_at),
+        "sent_at": iso_or_none(message.sent_at),
+        "subject": message.subject,
+        "status": message.status.value,
+        # The text while it is kept (it goes after OUTBOX_KEEP_DAYS); a mail still to be
+        # composed has none yet.
+        "text": _text_of(message.raw) if message.raw else None,
+        "delivery_attempts": [
+            {"at": iso_or_none(a.at), "outcome": a.outcome.value, "reply": a.reply}
+            for a in attempts
+        ],
+    }
+
+
+def _text_of(raw: bytes) -> str:
+    parsed = email.message_from_bytes(raw, policy=email.policy.default)
+    body = parsed.get_body(preferencelist=("plain",))
+    return body.get_content() if body is not None else ""
 
 
 def export_json(person: Person) -> bytes:
@@ -336,13 +420,112 @@ def delete_person(person: Person, now: datetime) -> None:
     for consultation in consultations:
         if consultation.status in BLOCKING and consultation.starts_at > now:
             booking.withdraw(consultation.id, now)
+    participants = _participants([r.id for r in registrations])
     for registration in registrations:
         _anonymise_registration(registration, now)
     for consultation in consultations:
         _anonymise_consultation(consultation, now)
+    for participant in participants:
+        _forget_participant(participant, now)
+    _forget_audit_details(
+        [f"registration:{r.id}" for r in registrations]
+        + [f"consultation:{c.id}" for c in consultations]
+        + [f"speed_dating_participant:{p.id}" for p in participants]
+    )
     db.session.flush()
+    _forget_speed_dating_mails(participants, now)
+    # Everything else that went to their address (reminders, codes, contact details):
+    # sent mail keeps its status, not who it went to or what it said.
+    which = (
+        sa.func.lower(OutboxMessage.recipient) == person.email.lower(),
+        OutboxMessage.status.in_(SETTLED),
+    )
+    _forget_replies(*which)
+    db.session.execute(
+        sa.update(OutboxMessage)
+        .where(*which)
+        .values(recipient="", subject="", raw=b"", payload=None, last_error=None)
+        .execution_options(synchronize_session=False)
+    )
+    # Still on its way: the cancellations just queued (to them, and to the advisor naming
+    # them). They go out as they are and are emptied once gone.
+    references = [f"registration:{r.id}" for r in registrations] + [
+        f"consultation:{c.id}" for c in consultations
+    ]
+    db.session.execute(
+        sa.update(OutboxMessage)
+        .where(
+            OutboxMessage.status.in_((OutboxStatus.QUEUED, OutboxStatus.SENDING)),
+            sa.or_(
+                OutboxMessage.reference.in_(references),
+                sa.func.lower(OutboxMessage.recipient) == person.email.lower(),
+            ),
+        )
+        .values(
+            reference=sa.func.coalesce(FORGET_ONCE_SENT + OutboxMessage.reference, FORGET_ONCE_SENT)
+        )
+        .execution_options(synchronize_session=False)
+    )
     _delete_if_unreferenced(person.id)
     db.session.commit()
+
+
+def _forget_participant(participant: SpeedDatingParticipant, now: datetime) -> None:
+    """The seat stays in the plan (the others' rounds do not change), shown as a deleted person
+    everywhere; a fresh code that no one can type (not of the code alphabet's length), so the
+    phone link answers like an unknown code."""
+    participant.name = ""
+    participant.registration_id = None
+    participant.code = secrets.token_hex(8)
+    db.session.get_one(SpeedDatingSession, participant.session_id).touch(now)
+
+
+def _forget_audit_details(subjects: list[str]) -> None:
+    """What the audit log noted about their records (an old and a new address, say); who did
+    what when stays."""
+    if subjects:
+        db.session.execute(
+            sa.update(AuditEvent)
+            .where(AuditEvent.subject.in_(subjects))
+            .values(details={})
+            .execution_options(synchronize_session=False)
+        )
+
+
+def _forget_speed_dating_mails(participants: list[SpeedDatingParticipant], now: datetime) -> None:
+    """Speed-dating mails that name the person: their own code and contact mails, and the
+    contact mails of everyone who met them. Sent ones are emptied like other mail. Waiting ones
+    are withdrawn (the code opens nothing any more); the others' contact mails are composed
+    again without the person (they still get everyone else's details)."""
+    for participant in participants:
+        session = db.session.get_one(SpeedDatingSession, participant.session_id)
+        stored = planning.current_plan(session.id)
+        played = planning.plan_from_json(stored.plan) if stored else None
+        met = contacts.met(played, session.current_round) if played else {}
+        owners = {
+            contacts.dedupe_key(participant.id): participant.id,
+            code_mails.dedupe_key(participant.id): participant.id,
+        }
+        owners.update({contacts.dedupe_key(q): q for q in met.get(participant.id, set())})
+        messages = db.session.execute(
+            sa.select(OutboxMessage).where(OutboxMessage.dedupe_key.in_(owners))
+        ).scalars()
+        again = set()
+        for message in messages:
+            if message.status in SETTLED:
+                _forget_replies(OutboxMessage.id == message.id)
+                message.recipient = message.subject = ""
+                message.raw = b""
+                message.payload = None
+                message.last_error = None
+            elif message.status is OutboxStatus.QUEUED:
+                # (one a worker is sending this very moment goes out as it is)
+                owner = owners[message.dedupe_key or ""]
+                if owner != participant.id:
+                    again.add(owner)
+                db.session.delete(message)
+        db.session.flush()
+        contacts.requeue(session, again, now)
 
 
 def consents_of(person: Person) -> list[Consent]:

@@ -134,6 +134,17 @@ class SpeedDatingParticipant(Model):
         return self.registration_id is None
 
     @property
+    def forgotten(self) -> bool:
+        """Their data was deleted on request or after retention: the seat stays (the plan keeps
+        its shape for everyone else), the name is gone."""
+        return self.name == ""
+
+    @property
+    def shown_name(self) -> str:
+        """The name on every page, card, sheet and phone: a forgotten person is shown as such."""
+        return str(_l("Gelöschte Person")) if self.forgotten else self.name
+
+    @property
     def municipality_key(self) -> str:
         """Who counts as one municipality for the planner: the known one, else name and Land."""
         if self.municipality_id is not None:

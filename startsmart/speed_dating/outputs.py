@@ -65,9 +65,7 @@ def schedules(plan: Plan, people: dict[int, SpeedDatingParticipant]) -> dict[int
     return seats
 
 
-def changed_people(
-    before: Plan, after: Plan, people: list[SpeedDatingParticipant]
-) -> set[int]:
+def changed_people(before: Plan, after: Plan, people: list[SpeedDatingParticipant]) -> set[int]:
     """Whose printed card of ``before`` is out of date under ``after``: a seat, partner or
     pause differs in some round, or the person is new to the plan."""
     by_id = {p.id: p for p in people}
@@ -102,12 +100,14 @@ class Card:
 
 
 def cards(plan: Plan, people: list[SpeedDatingParticipant]) -> list[Card]:
-    """A card for everybody in the plan, by name."""
+    """A card for everybody in the plan, by name; none for a forgotten person (nobody is
+    there to hand it to, and their code opens nothing any more)."""
     by_id = {p.id: p for p in people}
     planned = schedules(plan, by_id)
     result = []
     for person in sorted(
-        (by_id[i] for i in members(plan) if i in by_id), key=lambda p: p.name.casefold()
+        (by_id[i] for i in members(plan) if i in by_id and not by_id[i].forgotten),
+        key=lambda p: p.name.casefold(),
     ):
         rounds = {seat.round: seat for seat in planned.get(person.id, [])}
         url = phone_url(person.code)
@@ -162,19 +162,19 @@ def csv_table(plan: Plan, people: list[SpeedDatingParticipant]) -> tuple[list[st
         if person is None:
             continue
         for seat in seats:
-            partners = [f"{p.name} ({p.municipality_name})" for p in seat.partners]
+            partners = [f"{p.shown_name} ({p.municipality_name})" for p in seat.partners]
             if seat.with_host:
                 partners.append(_("Team (Moderation)"))
             table: Cell = seat.table if seat.table is not None else _("Pause")
             line: list[Cell] = [
                 seat.round,
                 table,
-                person.name,
+                person.shown_name,
                 person.municipality_name,
                 person.is_model_project,
                 ", ".join(partners),
             ]
-            order = (seat.round, seat.table is None, seat.table or 0, person.name.casefold())
+            order = (seat.round, seat.table is None, seat.table or 0, person.shown_name.casefold())
             lines.append((order, line))
     lines.sort(key=lambda item: item[0])
     return header, [line for _order, line in lines]

@@ -88,7 +88,7 @@ def staff_payload(
     answer["participants"] = [
         {
             "id": p.id,
-            "name": p.name,
+            "name": p.shown_name,
             "municipality": p.municipality_name,
             "model_project": p.is_model_project,
             "present": p.present,
@@ -122,7 +122,9 @@ def _seat(seat: Seat, current: int) -> dict[str, Any]:
         "table": seat.table,
         "sitting_out": seat.sitting_out,
         "with_host": seat.with_host,
-        "partners": [{"name": p.name, "municipality": p.municipality_name} for p in seat.partners],
+        "partners": [
+            {"name": p.shown_name, "municipality": p.municipality_name} for p in seat.partners
+        ],
         "past": seat.round < current,
     }
 
@@ -163,7 +165,7 @@ def participant_payload(
     if known_version == session.version:
         return {**answer, "changed": False}
     answer.update(_full(session.conference, session, rounds, stored.version if stored else None))
-    answer["participant"] = {"name": person.name, "municipality": person.municipality_name}
+    answer["participant"] = {"name": person.shown_name, "municipality": person.municipality_name}
     seats = _schedule(stored.plan, person.id) if stored else []
     current_round = answer["clock"]["round"]
     answer["in_plan"] = bool(seats)

@@ -238,7 +238,7 @@ def check_in_list(
         rows.append(
             CheckInRow(
                 key=f"r{registration.id}",
-                name=person.name if person else _registrant_name(registration),
+                name=person.shown_name if person else _registrant_name(registration),
                 municipality=person.municipality_name if person else (town.name if town else ""),
                 is_model_project=(
                     person.is_model_project if person else bool(town and town.is_model_project)
@@ -254,7 +254,7 @@ def check_in_list(
         rows.append(
             CheckInRow(
                 key=f"p{person.id}",
-                name=person.name,
+                name=person.shown_name,
                 municipality=person.municipality_name,
                 is_model_project=person.is_model_project,
                 present=person.present,

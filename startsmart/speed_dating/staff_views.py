@@ -241,9 +241,9 @@ def presence(conference_id: int):
         flash(error.message, "error")
         return _back_to_check_in(conference.id)
     if present:
-        flash(_("%(name)s ist als anwesend markiert.", name=person.name), "success")
+        flash(_("%(name)s ist als anwesend markiert.", name=person.shown_name), "success")
     else:
-        flash(_("%(name)s ist als nicht anwesend markiert.", name=person.name), "success")
+        flash(_("%(name)s ist als nicht anwesend markiert.", name=person.shown_name), "success")
     key = f"r{person.registration_id}" if person.registration_id else f"p{person.id}"
     return _back_to_check_in(conference.id, anchor=key)
 
@@ -270,9 +270,11 @@ def walk_in(conference_id: int):
             attach_error(form, error)
         else:
             if new:
-                flash(_("%(name)s ist aufgenommen und anwesend.", name=person.name), "success")
+                flash(
+                    _("%(name)s ist aufgenommen und anwesend.", name=person.shown_name), "success"
+                )
             else:
-                flash(_("%(name)s war schon aufgenommen.", name=person.name), "info")
+                flash(_("%(name)s war schon aufgenommen.", name=person.shown_name), "info")
             return _back_to_check_in(conference.id, anchor=f"p{person.id}")
     return _check_in_page(conference, session, form)
 
