@@ -132,7 +132,9 @@ def test_staff_entries_change_the_person_at_once(app, smtp, admin):
     _register(app, date_id, 1)
     _confirm(app, smtp.to(KIM)[0])
     page = f"/staff/termine/{make_date(app)}/anmeldungen/neu"
-    response = submit(admin, page, registration_form(name="Kim Neuname", function="Bauamt", locale="de"))
+    response = submit(
+        admin, page, registration_form(name="Kim Neuname", function="Bauamt", locale="de")
+    )
     assert response.status_code == 302, text(response)
     assert _stored(app) == ("Kim Neuname", "Bauamt", "Flensburg")
 
