@@ -151,12 +151,15 @@ def register_web_layer(app: Flask) -> None:
     import startsmart.models  # noqa: F401  (complete metadata before the first query)
     from startsmart import error_pages, health, i18n, input_guard, links, request_log, security
     from startsmart.invitations import autodeliver
+    from startsmart.municipalities.service import pending_change
 
     error_pages.register(app)
     security.register(app)
     input_guard.register(app)
     i18n.register_template_helpers(app)
     links.register(app)
+    # Staff pages mark what a public form typed that waits for the mailbox owner's confirmation.
+    app.jinja_env.globals["pending_change"] = pending_change
     autodeliver.register(app)
     health.register(app)
     request_log.register(app)

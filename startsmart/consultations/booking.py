@@ -29,8 +29,11 @@ from startsmart.extensions import db
 from startsmart.municipalities.models import Municipality, Person
 from startsmart.municipalities.service import (
     MunicipalityInput,
+    apply_pending,
+    pending_values,
     person_values,
     resolve_municipality,
+    verify,
     write_person,
 )
 from startsmart.staff.models import Role, StaffUser
@@ -221,7 +224,7 @@ def book(
         raise DomainError(refusal, "email")
     if request.channel is Channel.PHONE and not request.phone.strip():
         raise DomainError(_("Für ein Telefongespräch brauchen wir Ihre Telefonnummer."), "phone")
-    municipality_id = resolve_municipality(request.municipality)
+    municipality_id = resolve_municipality(request.municipality, by_staff, now)
     # One booking per municipality at a time: two colleagues booking at once queue up here.
     municipality = db.session.get_one(
         Municipality, municipality_id, with_for_update=True, populate_existing=True
@@ -234,17 +237,17 @@ def book(
         if not override:
             raise
         overridden = True
-    person_id = write_person(
-        person_values(
-            name=request.name,
-            email=request.email,
-            function=request.function,
-            municipality_id=municipality.id,
-            locale=request.locale,
-            now=now,
-        )
+    typed = person_values(
+        name=request.name,
+        email=request.email,
+        function=request.function,
+        municipality_id=municipality.id,
+        locale=request.locale,
+        now=now,
     )
-    person = db.session.get(Person, person_id, populate_existing=True)
+    # Staff are trusted; a public form changes a stored person only once confirmed by mail.
+    written = write_person(typed, overwrite=by_staff)
+    person = db.session.get(Person, written.id, populate_existing=True)
     walk_in = by_staff and request.channel is Channel.ON_SITE
     duration = timedelta(minutes=current_app.config["CONSULTATION_DURATION_MINUTES"])
     ends_at = request.starts_at + duration
@@ -280,6 +283,7 @@ def book(
         conference_id=conference_id,
         privacy_notice_version=current_app.config["PRIVACY_NOTICE_VERSION"],
         privacy_acknowledged_at=now,
+        pending_person=None if by_staff else pending_values(typed),
     )
     if by_staff:
         consultation.status = ConsultationStatus.CONFIRMED
@@ -380,6 +384,11 @@ def confirm(token: str, now: datetime) -> Consultation:
     consultation.confirmed_at = now
     consultation.expired_at = None
     consultation.hold_expires_at = None
+    # The mailbox owner confirmed: what their form typed now applies (before the invitations
+    # are written), and their municipality is suggested from now on.
+    apply_pending(consultation.person, consultation.pending_person)
+    consultation.pending_person = None
+    verify(consultation.municipality_id, now)
     mails.invitations(consultation, now)
     db.session.commit()
     return consultation

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -148,6 +149,8 @@ class Consultation(Model):
     eligibility_overridden: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     hold_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # What the public form typed about the person, applied on confirmation (see Registration).
+    pending_person: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     expired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -26,7 +25,7 @@ from startsmart.forms import choices, filled
 from startsmart.i18n import berlin_datetime
 from startsmart.input_guard import database_int, query_day
 from startsmart.municipalities.forms import municipality_input
-from startsmart.municipalities.models import Municipality
+from startsmart.municipalities.service import suggested_names
 from startsmart.staff.access import staff_required
 from startsmart.staff.models import Role
 
@@ -143,9 +142,7 @@ def new():
             return redirect(
                 url_for("consultations_staff.detail", consultation_id=booked.consultation_id)
             )
-    known = db.session.execute(
-        sa.select(Municipality.name).distinct().order_by(Municipality.name)
-    ).scalars()
+    known = suggested_names()
     return render_template(
         "consultations_booking_staff/new.html",
         form=form,
@@ -154,6 +151,6 @@ def new():
         channels=list(Channel),
         day=day,
         days_listed=DAYS_LISTED,
-        known_municipalities=list(known),
+        known_municipalities=known,
         conferences=upcoming_conferences(now),
     )

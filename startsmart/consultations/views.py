@@ -40,9 +40,7 @@ from startsmart.forms import choices as as_choices
 from startsmart.forms import filled
 from startsmart.input_guard import database_int, query_day
 from startsmart.municipalities.forms import municipality_input
-from startsmart.municipalities.models import (
-    Municipality,
-)
+from startsmart.municipalities.service import suggested_names
 from startsmart.security import no_store
 
 bp = Blueprint("consultations", __name__)
@@ -143,11 +141,7 @@ def booking_form():
         else:
             session[OUTCOME_KEY] = {"id": booked.consultation_id, "status": booked.status.value}
             return redirect(url_for("consultations.received"))
-    known = (
-        db.session.execute(sa.select(Municipality.name).distinct().order_by(Municipality.name))
-        .scalars()
-        .all()
-    )
+    known = suggested_names()
     return render_template(
         "consultations/form.html",
         form=form,

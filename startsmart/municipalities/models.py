@@ -77,6 +77,10 @@ class Municipality(Model):
     # Funded "Modellprojekt Smart Cities" (MPSC); Start Smart advice is for the unfunded ones.
     is_model_project: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    # When staff or a confirmed mailbox vouched for it; only verified ones are suggested on the
+    # forms. An anonymous form may create one (so it can register), but cannot fill the
+    # suggestions with junk. Created in code (staff, demo, seed data): verified at once.
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=clock.now)
 
     people: Mapped[list[Person]] = relationship(back_populates="municipality")
 

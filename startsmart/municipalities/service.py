@@ -96,8 +96,14 @@ class PersonRow:
 
 
 @functools.cache
-def person_upsert(dialect_name: str, returning: bool) -> sa.Insert:
-    """INSERT … ON CONFLICT (email) DO UPDATE [… RETURNING id], PostgreSQL or SQLite."""
+def person_upsert(dialect_name: str, returning: bool, overwrite: bool) -> sa.Insert:
+    """INSERT … ON CONFLICT (email) DO UPDATE [… RETURNING id, name], PostgreSQL or SQLite.
+
+    ``overwrite`` (staff, who are trusted): a stored person takes the new name, function,
+    language and municipality. Otherwise (a public form: anybody may type any address) a
+    stored person stays as they are; the no-op update is there so that RETURNING yields the
+    row. The name returned is the stored one, so that mails greet the mailbox owner by the
+    name we know, never by what a stranger typed."""
     dialect = postgresql if dialect_name == "postgresql" else sqlite
     table = Person.__table__
     insert = dialect.insert(table).values(
@@ -108,9 +114,8 @@ def person_upsert(dialect_name: str, returning: bool) -> sa.Insert:
         locale=sa.bindparam("locale"),
         created_at=sa.bindparam("created_at"),
     )
-    upsert = insert.on_conflict_do_update(
-        index_elements=[table.c.email],
-        set_={
+    changes: dict[str, Any] = (
+        {
             "name": insert.excluded.name,
             "function": insert.excluded.function,
             "locale": insert.excluded.locale,
@@ -118,31 +123,42 @@ def person_upsert(dialect_name: str, returning: bool) -> sa.Insert:
             "municipality_id": sa.func.coalesce(
                 insert.excluded.municipality_id, table.c.municipality_id
             ),
-        },
+        }
+        if overwrite
+        else {"email": insert.excluded.email}
     )
-    statement: sa.Insert = upsert.returning(table.c.id) if returning else upsert
+    upsert = insert.on_conflict_do_update(index_elements=[table.c.email], set_=changes)
+    statement: sa.Insert = upsert.returning(table.c.id, table.c.name) if returning else upsert
     return statement
 
 
-def resolve_municipality(given: MunicipalityInput) -> int:
+def resolve_municipality(given: MunicipalityInput, by_staff: bool, now: datetime) -> int:
     """The id of the known municipality of that name in that Land, or of a new one (kind
-    required then)."""
+    required then); see ``adopt_municipality`` for ``by_staff``."""
     name = checked_name(given)
     known_id = db.session.execute(_KNOWN_MUNICIPALITY, name.lookup()).scalar()
-    return adopt_municipality(given, name, known_id)
+    return adopt_municipality(given, name, known_id, by_staff, now)
 
 
 def adopt_municipality(
-    given: MunicipalityInput, name: MunicipalityName, known_id: int | None
+    given: MunicipalityInput,
+    name: MunicipalityName,
+    known_id: int | None,
+    by_staff: bool,
+    now: datetime,
 ) -> int:
     """``resolve_municipality`` once ``KNOWN_MUNICIPALITY_ID`` has been asked: the known one
-    (its population class filled in if we had none), or a new one."""
+    (its population class filled in if we had none), or a new one. Staff vouch for the
+    municipality they enter (verified); a public form's new one stays unverified until its
+    registration or consultation is confirmed by mail (``verify``)."""
     if known_id is not None:
         if given.population_class is not None:
             db.session.execute(
                 _FILL_POPULATION_CLASS,
                 {"municipality_id": known_id, "population_class": given.population_class},
             )
+        if by_staff:
+            verify(known_id, now)
         return known_id
     if given.kind is None:
         raise DomainError(
@@ -152,12 +168,20 @@ def adopt_municipality(
             ),
             "municipality_kind",
         )
-    municipality = Municipality(
-        name=name.name, kind=given.kind, state=name.state, population_class=given.population_class
-    )
-    db.session.add(municipality)
-    db.session.flush()
-    return municipality.id
+    # A Core INSERT: the model's default would turn an explicit None into "verified now".
+    municipality_id: int = db.session.execute(
+        sa.insert(Municipality)
+        .values(
+            name=name.name,
+            name_key=name_key(name.name),
+            kind=given.kind,
+            state=name.state,
+            population_class=given.population_class,
+            verified_at=now if by_staff else None,
+        )
+        .returning(Municipality.id)
+    ).scalar_one()
+    return municipality_id
 
 
 def person_values(
@@ -188,21 +212,101 @@ def person_values(
     }
 
 
-def write_person(values: dict[str, Any]) -> int:
+def write_person(values: dict[str, Any], overwrite: bool) -> PersonRow:
     """The person with this e-mail address (``values``: from ``person_values``), created if
-    new, with the latest name, function and language (and municipality, if one is given);
-    returns their id.
+    new; with ``overwrite`` (staff) a stored person takes the latest name, function and
+    language (and municipality, if one is given), otherwise they stay as stored (see
+    ``person_upsert``). Returns them as stored.
 
     One statement, INSERT … ON CONFLICT (email) DO UPDATE … RETURNING (PostgreSQL, and SQLite
     since 3.35): two first registrations with the same address may arrive at once (two dates,
     two tabs), and both find the one row instead of one failing.
     """
     dialect = db.session.get_bind().dialect
-    upsert = person_upsert(dialect.name, dialect.insert_returning)
+    upsert = person_upsert(dialect.name, dialect.insert_returning, overwrite)
     if dialect.insert_returning:
-        person_id: int = db.session.execute(upsert, values).scalar_one()
-        return person_id
-    db.session.execute(upsert, values)  # SQLite before 3.35: a second statement finds the row
-    return db.session.execute(
-        sa.select(Person.id).where(Person.email == values["email"])
-    ).scalar_one()
+        row = db.session.execute(upsert, values).one()
+    else:
+        db.session.execute(upsert, values)  # SQLite before 3.35: a second statement finds it
+        row = db.session.execute(
+            sa.select(Person.id, Person.name).where(Person.email == values["email"])
+        ).one()
+    return PersonRow(row.id, row.name, values["email"])
+
+
+# -- what a public form typed, until the mailbox owner confirms ------------------------------
+
+_PENDING_KEYS = ("name", "function", "locale", "municipality_id")
+
+
+def pending_values(values: dict[str, Any]) -> dict[str, Any]:
+    """What a public form typed about the person (``values``: from ``person_values``), kept
+    with the registration or consultation until its address is confirmed."""
+    return {key: values[key] for key in _PENDING_KEYS}
+
+
+def apply_pending(person: Person | None, pending: dict[str, Any] | None) -> None:
+    """The mailbox owner confirmed: the person takes what their form typed (a municipality
+    only if one was given, as with staff entries)."""
+    if person is None or not pending:
+        return
+    person.name = pending["name"]
+    person.function = pending["function"]
+    person.locale = pending["locale"]
+    if pending["municipality_id"] is not None:
+        person.municipality_id = pending["municipality_id"]
+
+
+@dataclass(frozen=True)
+class PendingChange:
+    """A public form's values that differ from the stored person, for staff to see."""
+
+    name: str | None
+    function: str | None
+    municipality: str | None
+
+    def __bool__(self) -> bool:
+        return any((self.name, self.function, self.municipality))
+
+
+def pending_change(person: Person | None, pending: dict[str, Any] | None) -> PendingChange | None:
+    """What confirming would change about ``person``, or None if nothing (or nobody)."""
+    if person is None or not pending:
+        return None
+    municipality = None
+    if pending["municipality_id"] not in (None, person.municipality_id):
+        found = db.session.get(Municipality, pending["municipality_id"])
+        municipality = found.name if found is not None else None
+    change = PendingChange(
+        name=pending["name"] if pending["name"] != person.name else None,
+        function=pending["function"] if pending["function"] != person.function else None,
+        municipality=municipality,
+    )
+    return change or None
+
+
+# -- verified municipalities -----------------------------------------------------------------
+
+
+def verify(municipality_id: int | None, now: datetime) -> None:
+    """Staff entered it or a mailbox owner confirmed a registration from it: suggest it."""
+    if municipality_id is None:
+        return
+    db.session.execute(
+        sa.update(Municipality)
+        .where(Municipality.id == municipality_id, Municipality.verified_at.is_(None))
+        .values(verified_at=now)
+    )
+
+
+def suggested_names() -> list[str]:
+    """The names the forms suggest: verified municipalities only, so that anonymous
+    submissions cannot fill everybody's suggestions with junk."""
+    return list(
+        db.session.execute(
+            sa.select(Municipality.name)
+            .where(Municipality.verified_at.is_not(None))
+            .distinct()
+            .order_by(Municipality.name)
+        ).scalars()
+    )

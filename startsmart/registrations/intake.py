@@ -128,20 +128,28 @@ class Newcomer:
 
 
 @functools.cache
-def _person_and_tally(dialect_name: str) -> sa.Select:
+def _person_and_tally(dialect_name: str, overwrite: bool) -> sa.Select:
     """PostgreSQL: the person's upsert (WITH … INSERT … RETURNING) and the tally in one
     statement. Elsewhere the tally only: SQLite has no INSERT inside WITH; ``count`` writes
     the person first, and the tally names them by id."""
     if dialect_name != "postgresql":
         return tally_statement(sa.bindparam("person_id"))
-    person = person_upsert(dialect_name, returning=True).cte("person")
+    person = person_upsert(dialect_name, returning=True, overwrite=overwrite).cte("person")
     person_id = sa.select(person.c.id).scalar_subquery()
-    return tally_statement(person_id).add_columns(person_id.label("person_id")).add_cte(person)
+    person_name = sa.select(person.c.name).scalar_subquery()
+    return (
+        tally_statement(person_id)
+        .add_columns(person_id.label("person_id"), person_name.label("person_name"))
+        .add_cte(person)
+    )
 
 
-def count(date_id: int, now: datetime, person: dict[str, Any]) -> Newcomer:
+def count(date_id: int, now: datetime, person: dict[str, Any], overwrite: bool) -> Newcomer:
     """Write the person (``person``: from ``person_values``) and take the date's tally, with
     their own active registration and their municipality's (``person["municipality_id"]``).
+    ``overwrite`` (staff): a stored person takes the values given; otherwise they stay as
+    stored until the address is confirmed (``municipalities.service.person_upsert``), and the
+    newcomer carries the stored name.
 
     Run it after ``lock``, as a statement of its own: on PostgreSQL a statement sees what was
     committed before it began, so only then does it see every registration written by whoever
@@ -149,17 +157,14 @@ def count(date_id: int, now: datetime, person: dict[str, Any]) -> Newcomer:
     dialect = db.session.get_bind().dialect.name
     parameters = {**person, "date_id": date_id, "now": now}
     if dialect == "postgresql":
-        row = db.session.execute(_person_and_tally(dialect), parameters).one()
-        person_id = row.person_id
+        row = db.session.execute(_person_and_tally(dialect, overwrite), parameters).one()
+        written = PersonRow(row.person_id, row.person_name, person["email"])
     else:
-        person_id = write_person(person)
+        written = write_person(person, overwrite)
         row = db.session.execute(
-            _person_and_tally(dialect), {**parameters, "person_id": person_id}
+            _person_and_tally(dialect, overwrite), {**parameters, "person_id": written.id}
         ).one()
-    return Newcomer(
-        person=PersonRow(person_id, person["name"], person["email"]),
-        tally=Tally(*row[:6]),
-    )
+    return Newcomer(person=written, tally=Tally(*row[:6]))
 
 
 # -- 3. write the registration and its first mail --------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -58,6 +59,10 @@ class Registration(Model):
     # Order on the waiting list: first queued, first promoted.
     queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     hold_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # while pending
+    # What the public form typed about the person (name, function, locale, municipality_id):
+    # applied to the stored person only when the mailbox owner confirms, so that nobody can
+    # change somebody else's data by typing their address (see municipalities.service).
+    pending_person: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

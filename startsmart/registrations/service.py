@@ -20,8 +20,11 @@ from startsmart.extensions import db
 from startsmart.municipalities.service import (
     MunicipalityInput,
     adopt_municipality,
+    apply_pending,
     checked_name,
+    pending_values,
     person_values,
+    verify,
 )
 from startsmart.registrations import intake, mails, seats
 from startsmart.registrations.models import (
@@ -106,7 +109,7 @@ def register(date_id: int, applicant: Applicant, now: datetime, by_staff: bool =
         raise DomainError(closed_message(reason))
     question = _checked_question(date, applicant.question)
     municipality_id = adopt_municipality(
-        applicant.municipality, municipality, known_municipality_id
+        applicant.municipality, municipality, known_municipality_id, by_staff, now
     )
     person = person_values(
         name=applicant.name,
@@ -116,7 +119,7 @@ def register(date_id: int, applicant: Applicant, now: datetime, by_staff: bool =
         locale=applicant.locale,
         now=now,
     )
-    newcomer = intake.count(date.id, now, person)
+    newcomer = intake.count(date.id, now, person, overwrite=by_staff)
     counted = newcomer.tally
     if seats.settle(date, now, counted):
         counted = seats.tally(date.id, now, municipality_id, newcomer.person.id)
@@ -148,6 +151,9 @@ def register(date_id: int, applicant: Applicant, now: datetime, by_staff: bool =
             "question": question,
             "speed_dating": conference and applicant.speed_dating,
             "added_by_staff": by_staff,
+            # Staff are trusted (the person was written above); a public form's values wait
+            # for the mailbox owner's confirmation.
+            "pending_person": None if by_staff else pending_values(person),
             "created_at": now,
             "email_confirmed_at": now if by_staff else None,
             "invitation_sent": state["status"] is RegistrationStatus.CONFIRMED,
@@ -257,6 +263,11 @@ def confirm(token: str, now: datetime) -> Outcome:
     was_confirmed = registration.email_confirmed_at is not None
     if not was_confirmed:
         registration.email_confirmed_at = now
+    # The mailbox owner confirmed: what their form typed now applies, before any mail is
+    # written, and their municipality is suggested from now on.
+    apply_pending(registration.person, registration.pending_person)
+    registration.pending_person = None
+    verify(registration.municipality_id, now)
     if status is RegistrationStatus.PENDING:
         registration.status = RegistrationStatus.CONFIRMED
         registration.confirmed_at = now

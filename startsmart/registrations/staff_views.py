@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -18,9 +17,7 @@ from startsmart.extensions import db
 from startsmart.form_fields import attach_error
 from startsmart.forms import filled
 from startsmart.municipalities.forms import municipality_input
-from startsmart.municipalities.models import (
-    Municipality,
-)
+from startsmart.municipalities.service import suggested_names
 from startsmart.registrations import export, participants, service, staff_service
 from startsmart.registrations.models import Attendance, RegistrationStatus
 from startsmart.registrations.queries import seats_by_date
@@ -111,16 +108,14 @@ def add(date_id: int):
         else:
             _flash_outcome(outcome, applicant.name)
             return redirect(url_for(".date_page", date_id=event_date.id))
-    known = db.session.execute(
-        sa.select(Municipality.name).distinct().order_by(Municipality.name)
-    ).scalars()
+    known = suggested_names()
     return render_template(
         "registrations_staff/add.html",
         form=form,
         date=event_date,
         seats=seats_by_date([event_date])[event_date.id],
         closed_message=service.closed_message(closed) if closed else None,
-        known_municipalities=list(known),
+        known_municipalities=known,
         exchange=exchange,
     )
 

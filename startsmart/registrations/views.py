@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import sqlalchemy as sa
 from flask import (
     Blueprint,
     Response,
@@ -29,9 +28,7 @@ from startsmart.extensions import db, limiter
 from startsmart.forms import filled
 from startsmart.invitations.ical import Method, build_calendar
 from startsmart.municipalities.forms import municipality_input
-from startsmart.municipalities.models import (
-    Municipality,
-)
+from startsmart.municipalities.service import suggested_names
 from startsmart.registrations import mails, queries, seats, service
 from startsmart.registrations.forms import RegistrationForm
 from startsmart.registrations.models import RegistrationStatus
@@ -90,11 +87,7 @@ def register(date_id: int):
         session[OUTCOME_KEY] = {"bot": True}
         return redirect(url_for("registrations.received"))
     seat_info = queries.seats_by_date([date])[date.id]
-    known = (
-        db.session.execute(sa.select(Municipality.name).distinct().order_by(Municipality.name))
-        .scalars()
-        .all()
-    )
+    known = suggested_names()
     return render_template(
         "registrations/form.html",
         form=form,

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
 from flask import (
     Blueprint,
     abort,
@@ -33,7 +32,8 @@ from startsmart.errors import DomainError
 from startsmart.extensions import db
 from startsmart.form_fields import attach_error
 from startsmart.input_guard import database_int
-from startsmart.municipalities.models import FederalState, Municipality
+from startsmart.municipalities.models import FederalState
+from startsmart.municipalities.service import suggested_names
 from startsmart.registrations import export
 from startsmart.speed_dating import contacts as contact_exchange
 from startsmart.speed_dating import outputs, payloads, planning, service
@@ -175,9 +175,7 @@ def _check_in_page(conference: Conference, session: SpeedDatingSession, walk_in:
     query = request.args.get("q", "")[:200]
     everyone = request.args.get("alle") == "1"
     rows = service.check_in_list(session, query, everyone)
-    known = db.session.execute(
-        sa.select(Municipality.name).distinct().order_by(Municipality.name)
-    ).scalars()
+    known = suggested_names()
     return render_template(
         "speed_dating_staff/check_in.html",
         conference=conference,
@@ -187,7 +185,7 @@ def _check_in_page(conference: Conference, session: SpeedDatingSession, walk_in:
         everyone=everyone,
         present=sum(1 for p in service.participants_of(session.id) if p.present),
         walk_in=walk_in,
-        known_municipalities=list(known),
+        known_municipalities=known,
         form=FlaskForm(),
     )
 

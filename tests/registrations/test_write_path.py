@@ -83,6 +83,13 @@ def plain_orm_registration(fast: dict[str, Any], by_staff: bool) -> Registration
         registration.status = RegistrationStatus.PENDING
         starts_at = db.session.get_one(EventDate, fast["event_date_id"]).starts_at
         registration.hold_expires_at = seats.hold_until(NOW, starts_at)
+        # What the public form typed waits for the mailbox owner's confirmation.
+        registration.pending_person = {
+            "name": APPLICANT.name,
+            "function": APPLICANT.function,
+            "locale": APPLICANT.locale,
+            "municipality_id": fast["municipality_id"],
+        }
     db.session.add(registration)
     db.session.flush()
     if by_staff:
