@@ -311,12 +311,12 @@ def test_seven_walk_ins_at_the_tablet_are_each_found_and_marked(app, browser, li
     expect(page.locator(".checkin-row")).to_have_count(7)
     for name in names:
         page.get_by_label("Name oder Kommune suchen").fill(name)
-        page.get_by_role("button", name="Suchen", exact=True).click()
+        page.locator("main").get_by_role("button", name="Suchen", exact=True).click()
         row = page.locator(".checkin-row", has_text=name)
         expect(row).to_have_count(1)
         expect(row.locator(".checkin-state")).to_have_text("anwesend")
     page.get_by_label("Name oder Kommune suchen").fill("Walk D")
-    page.get_by_role("button", name="Suchen", exact=True).click()
+    page.locator("main").get_by_role("button", name="Suchen", exact=True).click()
     page.get_by_role("button", name="Nicht mehr da – Walk D").click()
     expect(page.locator(".checkin-row", has_text="Walk D").locator(".checkin-state")).to_have_text(
         "nicht da"
