@@ -28,6 +28,7 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -50,6 +51,7 @@ KILL_MESSAGES = 300  # three full batches: whoever the trap catches is in a batc
 BATCH = 100
 LEASE_SECONDS = 8  # long enough to kill the worker well inside it on a busy machine
 TRAP_AT = 10  # the message of a batch during which its worker is killed
+WORKER_COMMAND = ("-m", "flask", "--app", "startsmart", "outbox", "work", "--idle", "0.2")
 MESSAGE_ID = re.compile(rb"^Message-ID:\s*(\S+)", re.IGNORECASE | re.MULTILINE)
 
 
@@ -133,10 +135,19 @@ class Workers:
         }
         self.instance = instance
         self.processes: list[subprocess.Popen] = []
+        # One clock for every worker of the pool, whenever it starts: leases compare the
+        # workers' clocks, and each test's clock starts again at the run's moment.
+        self.started_at = (clock.now(), travelled.real_time())
+
+    def now(self) -> datetime:
+        """The pool's clock: where its start has ticked on to."""
+        moment, real = self.started_at
+        return moment + timedelta(seconds=travelled.real_time() - real)
 
     def top_up(self, count: int) -> None:
         """Start workers until ``count`` are running; wait until each new one is."""
         new = range(len(self.processes), len(self.processes) + count - len(self.running()))
+        moment, real = self.started_at
         for number in new:
             url = self.database_url
             if DATABASE == "postgresql":  # to see when a killed worker's connection is gone
@@ -144,10 +155,7 @@ class Workers:
             with open(self.log(number), "wb") as log:
                 self.processes.append(
                     subprocess.Popen(
-                        travelled.command(
-                            clock.now(), "-m", "flask", "--app", "startsmart", "outbox", "work"
-                        )
-                        + ["--idle", "0.2"],
+                        travelled.command(moment, *WORKER_COMMAND, real=real),
                         cwd=CHECKOUT,
                         env={**self.environment, "STARTSMART_DATABASE_URL": url},
                         stdout=log,
@@ -202,8 +210,9 @@ def _workers(_app, database_url, _relay, tmp_path_factory):
 
 
 @pytest.fixture
-def workers(app, relay, _workers):
-    """Three running workers, idle, on an empty outbox."""
+def workers(app, relay, _workers, travel):
+    """Three running workers, idle, on an empty outbox; the test reads the workers' clock."""
+    travel.move_to(_workers.now())
     _workers.top_up(WORKERS)
     return _workers
 
