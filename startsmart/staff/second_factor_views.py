@@ -7,6 +7,7 @@ was right. Only a right code (or set-up with a right code) turns that into a ses
 
 from __future__ import annotations
 
+import math
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -126,7 +127,14 @@ def code():
         return redirect(url_for("staff.login"))
     form = CodeForm()
     if form.validate_on_submit():
-        if second_factor.verify(user, filled(form.code.data), now):
+        try:
+            proved = service.prove_second_factor(user, filled(form.code.data), now)
+        except service.LoginLocked as locked:
+            attach_error(form, DomainError(locked.message, "code"))
+            wait = max(1, math.ceil((locked.until - clock.now()).total_seconds()))
+            page = render_template("staff_second_factor/code.html", form=form)
+            return page, 429, {"Retry-After": str(wait)}
+        if proved:
             next_url = _finish_login(user)
             flash(_("Sie sind angemeldet."), "success")
             return redirect(next_url)

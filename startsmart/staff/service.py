@@ -19,7 +19,7 @@ from startsmart.email_address import InvalidEmail, normalise_email
 from startsmart.errors import DomainError
 from startsmart.extensions import db
 from startsmart.i18n import berlin_time
-from startsmart.staff import lookalikes, sessions, throttle
+from startsmart.staff import lookalikes, second_factor, sessions, throttle
 from startsmart.staff.models import Role, StaffUser
 from startsmart.staff.passwords import check_password_rule, hash_password, verify_password
 
@@ -88,6 +88,24 @@ def authenticate(
     _login_failed(email, user, now, refused_until=until)
     db.session.commit()
     raise LoginLocked(until)
+
+
+def prove_second_factor(user: StaffUser, code: str, now: datetime) -> bool:
+    """Whether ``code`` proves the account's second factor (``second_factor.verify``), with
+    wrong codes counted per account from every client address like wrong passwords (their own
+    streak, see ``throttle.code_key``). Raises LoginLocked while that streak locks the step."""
+    key = throttle.code_key(user.email)
+    until = throttle.locked_until(key, now)
+    if until is not None:
+        db.session.commit()
+        raise LoginLocked(until)
+    if second_factor.verify(user, code, now):
+        throttle.record_success(key, now)  # a lock started meanwhile ran its course: the code
+        db.session.commit()  # was right, and was checked before the lock
+        return True
+    throttle.record_failure(key, user, now)
+    db.session.commit()
+    return False
 
 
 def open_session(user: StaffUser, now: datetime) -> str:

@@ -41,6 +41,12 @@ def address_key(email: str) -> str:
     return hashlib.sha256(address.encode("utf-8", "replace")).hexdigest()
 
 
+def code_key(email: str) -> str:
+    """What wrong second-factor codes are counted by: apart from the password's streak, which
+    the right password ends (whoever knows it could otherwise guess codes without end)."""
+    return hashlib.sha256(f"second-factor:{address_key(email)}".encode()).hexdigest()
+
+
 def locked_until(key: str, now: datetime) -> datetime | None:
     """Until when logins for this address are refused, or None."""
     until = db.session.execute(

@@ -284,3 +284,33 @@ def test_a_password_change_ends_a_pending_code_step(app, client, required):
     response = client.get(CODE_PAGE)  # the step is over: back to the password
     assert response.headers["Location"].startswith("/staff/login")
     assert not _signed_in(client)
+
+
+def test_wrong_codes_from_many_addresses_lock_the_code_step_of_that_account(
+    app, required, travel, smtp
+):
+    """Whoever knows the password must not guess codes without end by changing the client
+    address and entering the password again: wrong codes are counted per account, apart from
+    the password's streak, which the right password ends."""
+    admin_id = make_staff(app, email=ADMIN, role=Role.ADMIN)
+    secret, _codes = set_up_factor(app, admin_id)
+    failures = app.config["LOGIN_ACCOUNT_FAILURES"]
+    for number in range(failures):
+        guesser = app.test_client()
+        guesser.environ_base["REMOTE_ADDR"] = f"203.0.113.{number}"
+        assert login(guesser, ADMIN).headers["Location"] == CODE_PAGE
+        assert submit(guesser, CODE_PAGE, {"code": not_a_code(secret)}).status_code == 200
+    guesser = app.test_client()
+    guesser.environ_base["REMOTE_ADDR"] = "203.0.113.99"
+    assert login(guesser, ADMIN).headers["Location"] == CODE_PAGE  # the password is right
+    refused = submit(guesser, CODE_PAGE, {"code": code_now(secret)})
+    assert refused.status_code == 429 and "Retry-After" in refused.headers
+    assert "Zu viele fehlgeschlagene Anmeldeversuche" in text(refused)
+    assert not _signed_in(guesser)
+    assert len(smtp.to(ADMIN)) == 1  # the holder is told, once
+
+    travel.shift(timedelta(seconds=app.config["LOGIN_ACCOUNT_BACKOFF_SECONDS"] + 31))
+    owner = app.test_client()
+    assert login(owner, ADMIN).headers["Location"] == CODE_PAGE
+    assert submit(owner, CODE_PAGE, {"code": code_now(secret)}).status_code == 302
+    assert _signed_in(owner)
