@@ -102,6 +102,8 @@ def server_environment(database_url: str, instance: Path, public_url: str) -> di
         "STARTSMART_MAIL_DELIVERY": "worker",
         "STARTSMART_RATELIMIT_STORAGE_URI": "memory://",
         "STARTSMART_REGISTRATION_RATE_LIMIT": "100000 per minute",
+        # Every simulated visitor comes from 127.0.0.1: the cap per client would be theirs.
+        "STARTSMART_UNCONFIRMED_PER_CLIENT": "100000",
     }
 
 

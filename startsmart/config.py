@@ -83,7 +83,12 @@ class Defaults:
     OUTBOX_MAX_ATTEMPTS = 8
     OUTBOX_RETRY_DELAYS = (60, 300, 1800, 7200, 21600, 43200, 86400)  # seconds, then the last
 
-    REGISTRATION_HOLD_HOURS = 48  # a pending seat waits this long for the e-mail confirmation
+    # Unconfirmed requests (startsmart/unconfirmed.py): how long a seat or slot waits for the
+    # e-mail confirmation (hours, 0.25 to 24), and how many may wait at once.
+    REGISTRATION_HOLD_HOURS = 4
+    CONSULTATION_HOLD_HOURS = 4
+    UNCONFIRMED_PER_CLIENT = 5  # from one client address, registrations and bookings together
+    UNCONFIRMED_PER_DOMAIN = 3  # per date (and bookings in all) for addresses of one mail domain
     REGISTRATION_RATE_LIMIT = "10 per minute;60 per hour"  # public registration forms per IP
     MANAGE_RATE_LIMIT = "30 per hour"  # confirm, cancel, reschedule from a manage link, per IP
     # Mails the public forms send to one address, whoever sends the form (mail_budget.py)
@@ -100,7 +105,6 @@ class Defaults:
     CONSULTATION_HORIZON_WEEKS = 8  # latest bookable start from now
     CONSULTATION_MAX_PER_DAY = 3  # per advisor and Berlin calendar day
     CONSULTATION_CHANNELS = ("video", "phone", "on_site")
-    CONSULTATION_HOLD_HOURS = 24  # a booked slot waits this long for the e-mail confirmation
     CONSULTATION_ELIGIBILITY_MONTHS = 12  # one initial consultation per municipality per …
     FOLLOW_UP_WORKING_DAYS = 3  # the follow-up mail is overdue after this many working days
     REMINDER_HOURS_BEFORE = 24  # one reminder this long before a date or consultation
@@ -148,6 +152,12 @@ SERVER_POOL = {
 }
 
 
+# Shorter than a quarter of an hour, nobody manages to open the mail; longer than a day, one
+# anonymous form keeps a seat from everybody else for too long.
+HOLD_HOURS = (0.25, 24)
+HOLD_SETTINGS = ("REGISTRATION_HOLD_HOURS", "CONSULTATION_HOLD_HOURS")
+
+
 class ConfigurationError(RuntimeError):
     """The app cannot start safely with this configuration; the message says what to set."""
 
@@ -161,6 +171,7 @@ def load(config: Config, instance_path: Path, overrides: Mapping[str, Any] | Non
         config.update(overrides)
 
     production = config["ENV"] == "production"
+    check_holds(config)
     if production:
         check_production(config)
     elif not config.get("SECRET_KEY"):
@@ -179,6 +190,21 @@ def load(config: Config, instance_path: Path, overrides: Mapping[str, Any] | Non
     for key, (development_value, production_value) in _BY_ENVIRONMENT.items():
         if config.get(key) is None:
             config[key] = production_value if production else development_value
+
+
+def check_holds(config: Mapping[str, Any]) -> None:
+    """Refuse to start with an unconfirmed hold outside ``HOLD_HOURS``, in every environment."""
+    low, high = HOLD_HOURS
+    for name in HOLD_SETTINGS:
+        value = config.get(name)
+        in_bounds = (
+            isinstance(value, int | float) and not isinstance(value, bool) and low <= value <= high
+        )
+        if not in_bounds:
+            raise ConfigurationError(
+                f"{ENV_PREFIX}_{name} must be a number of hours from {low} to {high} "
+                f"(it is {value!r}): the time an unconfirmed request holds a seat or slot."
+            )
 
 
 def check_production(config: Mapping[str, Any]) -> None:

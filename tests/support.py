@@ -9,7 +9,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from startsmart import clock
 from startsmart.extensions import db
+from startsmart.municipalities.models import Municipality, MunicipalityKind, name_key
 from startsmart.staff.models import Role, StaffUser
 from startsmart.staff.passwords import hash_password
 
@@ -36,6 +38,10 @@ def app_config(instance_path, database_url: str, **overrides) -> dict:
         "MAIL_DELIVERY": "after_commit",
         "MAIL_TIMEOUT": 5,
         "PUBLIC_URL": "https://startsmart.test",
+        # Tests register many people from one client and one mail domain; the caps on
+        # unconfirmed requests have their own tests (tests/hostile/test_seat_hoarding.py).
+        "UNCONFIRMED_PER_CLIENT": 10_000,
+        "UNCONFIRMED_PER_DOMAIN": 10_000,
         **overrides,
     }
 
@@ -154,3 +160,21 @@ def links_in(message) -> list[str]:
 def path_of(url: str) -> str:
     """The path of an absolute link, to open it with the test client."""
     return "/" + url.split("://", 1)[1].split("/", 1)[1]
+
+
+def known_towns(app: Flask, state, names) -> None:
+    """Municipalities in the directory that staff vouched for (verified), so that the people
+    of a test register from real places: a public form's invented municipalities share one
+    municipality's limit per date until somebody vouches for them (startsmart.unconfirmed)."""
+    with app.app_context():
+        for name in names:
+            db.session.add(
+                Municipality(
+                    name=name,
+                    name_key=name_key(name),
+                    kind=MunicipalityKind.TOWN,
+                    state=state,
+                    verified_at=clock.now(),
+                )
+            )
+        db.session.commit()

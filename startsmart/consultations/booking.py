@@ -17,7 +17,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from startsmart import mail_budget, tokens
+from startsmart import mail_budget, tokens, unconfirmed
 from startsmart.audit import service as audit
 from startsmart.catalog.models import Topic
 from startsmart.consultations import mails, onsite, schedule
@@ -60,6 +60,7 @@ class BookingRequest:
     goals: str = ""
     topic_ids: tuple[int, ...] = field(default=())
     locale: str = "de"
+    client: str | None = None  # the form's client (``unconfirmed.client_key``)
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ class Booked:
     consultation_id: int
     status: ConsultationStatus
     advisor_name: str
+    held_until: datetime | None = None  # a pending booking waits this long for the confirmation
 
 
 MAX_TEXT = 4000
@@ -245,6 +247,8 @@ def book(
         locale=request.locale,
         now=now,
     )
+    if not by_staff:
+        unconfirmed.check_booking(typed["email"], request.client, now)
     # Staff are trusted; a public form changes a stored person only once confirmed by mail.
     written = write_person(typed, overwrite=by_staff)
     person = db.session.get(Person, written.id, populate_existing=True)
@@ -284,14 +288,16 @@ def book(
         privacy_notice_version=current_app.config["PRIVACY_NOTICE_VERSION"],
         privacy_acknowledged_at=now,
         pending_person=None if by_staff else pending_values(typed),
+        hold_client=None if by_staff else request.client,
     )
     if by_staff:
         consultation.status = ConsultationStatus.CONFIRMED
         consultation.confirmed_at = now
     else:
         consultation.status = ConsultationStatus.PENDING
-        hold = now + timedelta(hours=current_app.config["CONSULTATION_HOLD_HOURS"])
-        consultation.hold_expires_at = min(hold, request.starts_at)
+        consultation.hold_expires_at = unconfirmed.hold_until(
+            "CONSULTATION_HOLD_HOURS", now, request.starts_at
+        )
     db.session.add(consultation)
     try:
         db.session.flush()
@@ -314,7 +320,7 @@ def book(
     db.session.commit()
     if not by_staff:
         mail_budget.spend(request.email)
-    return Booked(consultation.id, consultation.status, advisor.name)
+    return Booked(consultation.id, consultation.status, advisor.name, consultation.hold_expires_at)
 
 
 def consultation_for_token(token: str, now: datetime) -> Consultation | None:
@@ -388,6 +394,7 @@ def confirm(token: str, now: datetime) -> Consultation:
     # are written), and their municipality is suggested from now on.
     apply_pending(consultation.person, consultation.pending_person)
     consultation.pending_person = None
+    consultation.hold_client = None
     verify(consultation.municipality_id, now)
     mails.invitations(consultation, now)
     db.session.commit()
@@ -485,8 +492,11 @@ def reschedule(
     elif consultation.invitation_sent:
         mails.invitations(consultation, now, changed=True)
     if consultation.status is ConsultationStatus.PENDING:
-        hold = now + timedelta(hours=current_app.config["CONSULTATION_HOLD_HOURS"])
-        consultation.hold_expires_at = min(hold, starts_at)
+        # Counted from the booking, not from the move: moving an unconfirmed booking again
+        # and again must not hold a slot for longer.
+        consultation.hold_expires_at = unconfirmed.hold_until(
+            "CONSULTATION_HOLD_HOURS", consultation.created_at, starts_at
+        )
         mails.confirm_request(consultation, now)
     db.session.commit()
     return consultation

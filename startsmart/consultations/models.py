@@ -151,6 +151,7 @@ class Consultation(Model):
     hold_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # What the public form typed about the person, applied on confirmation (see Registration).
     pending_person: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    hold_client: Mapped[str | None] = mapped_column(sa.String(32), index=True)  # see Registration
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     expired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

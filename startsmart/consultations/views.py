@@ -20,9 +20,9 @@ from flask import (
 from flask_babel import format_datetime, get_locale
 from flask_babel import gettext as _
 
-from startsmart import clock
+from startsmart import clock, unconfirmed
 from startsmart.catalog.models import Topic
-from startsmart.clock import BERLIN, berlin_to_utc, berlin_today
+from startsmart.clock import BERLIN, berlin_to_utc, berlin_today, iso_or_none, moment_or_none
 from startsmart.conferences.models import Conference
 from startsmart.consultations import booking, feed, schedule
 from startsmart.consultations.forms import (
@@ -139,7 +139,11 @@ def booking_form():
             field = getattr(form, error.field, None) if error.field else None
             (field.errors if field is not None else form.form_errors).append(error.message)
         else:
-            session[OUTCOME_KEY] = {"id": booked.consultation_id, "status": booked.status.value}
+            session[OUTCOME_KEY] = {
+                "id": booked.consultation_id,
+                "status": booked.status.value,
+                "held_until": iso_or_none(booked.held_until),
+            }
             return redirect(url_for("consultations.received"))
     known = suggested_names()
     return render_template(
@@ -169,6 +173,7 @@ def _request_from(form: BookingForm) -> booking.BookingRequest:
         goals=form.goals.data or "",
         topic_ids=tuple(form.topics.data or ()),
         locale=str(get_locale() or "de"),
+        client=unconfirmed.client_key(),
     )
 
 
@@ -178,7 +183,11 @@ def received():
     outcome = session.get(OUTCOME_KEY)
     if not outcome:
         return redirect(url_for("consultations.book"))
-    return render_template("consultations/received.html", outcome=outcome)
+    return render_template(
+        "consultations/received.html",
+        outcome=outcome,
+        held_until=moment_or_none(outcome.get("held_until")),
+    )
 
 
 def _consultation_or_410(token: str):

@@ -161,9 +161,10 @@ def _full_date(now: datetime, people: _People) -> None:
     towns = content.FULL_DATE_TOWNS
     for n, town in enumerate(towns):
         # The first ones signed up days ago (staff entered them from the phone); the last
-        # came through the form in the last hours: unconfirmed seats, then the waiting list.
+        # came through the form within the last hold (REGISTRATION_HOLD_HOURS): unconfirmed
+        # seats, then the waiting list.
         by_staff = n < capacity - 2
-        at = now - (timedelta(days=6 - n) if by_staff else timedelta(hours=len(towns) - n))
+        at = now - (timedelta(days=6 - n) if by_staff else timedelta(minutes=15 * (len(towns) - n)))
         _register(event_date.id, town, at, people, by_staff=by_staff, question=question)
 
 

@@ -209,6 +209,7 @@ def _anonymise_registration(registration: Registration, now: datetime) -> None:
     registration.person_id = None
     registration.question = None
     registration.pending_person = None  # a name and function typed, never confirmed
+    registration.hold_client = None
     registration.anonymised_at = now
     tokens.revoke_all("registration", registration.id)
     _forget_mail(f"registration:{registration.id}")
@@ -222,6 +223,7 @@ def _anonymise_consultation(consultation: Consultation, now: datetime) -> None:
     consultation.phone = None
     consultation.topics = []
     consultation.pending_person = None  # a name and function typed, never confirmed
+    consultation.hold_client = None
     consultation.anonymised_at = now
     tokens.revoke_all("consultation", consultation.id)
     _forget_mail(f"consultation:{consultation.id}")

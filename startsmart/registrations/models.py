@@ -63,6 +63,9 @@ class Registration(Model):
     # applied to the stored person only when the mailbox owner confirms, so that nobody can
     # change somebody else's data by typing their address (see municipalities.service).
     pending_person: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    # The client address of a public form, as a keyed hash, until the address is confirmed:
+    # how many unconfirmed requests one client may have at once (startsmart.unconfirmed).
+    hold_client: Mapped[str | None] = mapped_column(sa.String(32), index=True)
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -12,9 +12,9 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.orm import joinedload
 
+from startsmart import unconfirmed
 from startsmart.catalog.models import EventDate
 from startsmart.extensions import db
 from startsmart.registrations import mails
@@ -192,9 +192,8 @@ def waitlist_position(registration: Registration) -> int | None:
 
 
 def hold_until(now: datetime, starts_at: datetime) -> datetime:
-    """How long an unconfirmed seat is held: the configured hours, never past the start (the
-    confirmation mail names this time)."""
-    return min(now + timedelta(hours=current_app.config["REGISTRATION_HOLD_HOURS"]), starts_at)
+    """How long an unconfirmed seat is held (see ``unconfirmed``)."""
+    return unconfirmed.hold_until("REGISTRATION_HOLD_HOURS", now, starts_at)
 
 
 def seat_state(email_confirmed: bool, now: datetime, starts_at: datetime) -> dict[str, Any]:

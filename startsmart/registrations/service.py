@@ -13,7 +13,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from startsmart import mail_budget, tokens
+from startsmart import mail_budget, tokens, unconfirmed
 from startsmart.catalog.models import EventDate, EventDateStatus, OfferingFormat
 from startsmart.errors import DomainError
 from startsmart.extensions import db
@@ -53,6 +53,7 @@ class Applicant:
     # contact details afterwards with the partners met there.
     speed_dating: bool = False
     contact_exchange: bool = False
+    client: str | None = None  # the form's client (``unconfirmed.client_key``)
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ class Outcome:
     status: RegistrationStatus
     position: int | None  # on the waiting list
     repeated: bool  # nothing new happened: registered, or confirmed, before
+    held_until: datetime | None = None  # a pending seat waits this long for the confirmation
 
 
 def closed_message(reason: Closed) -> str:
@@ -126,11 +128,26 @@ def register(date_id: int, applicant: Applicant, now: datetime, by_staff: bool =
 
     if counted.mine is not None:
         existing = db.session.get_one(Registration, counted.mine)
-        outcome = Outcome(existing.id, existing.status, seats.waitlist_position(existing), True)
+        outcome = Outcome(
+            existing.id,
+            existing.status,
+            seats.waitlist_position(existing),
+            True,
+            existing.hold_expires_at,
+        )
         db.session.commit()
         return outcome
 
     _check_municipality_limit(date, counted.from_municipality)
+    if not by_staff:
+        unconfirmed.check_registration(
+            date.id,
+            municipality_id,
+            date.municipality_limit,
+            newcomer.person.email,
+            applicant.client,
+            now,
+        )
     if gets_a_seat(date.capacity, counted.holding, counted.waiting):
         state = seats.seat_state(email_confirmed=by_staff, now=now, starts_at=date.starts_at)
         position = None
@@ -154,6 +171,7 @@ def register(date_id: int, applicant: Applicant, now: datetime, by_staff: bool =
             # Staff are trusted (the person was written above); a public form's values wait
             # for the mailbox owner's confirmation.
             "pending_person": None if by_staff else pending_values(person),
+            "hold_client": None if by_staff else applicant.client,
             "created_at": now,
             "email_confirmed_at": now if by_staff else None,
             "invitation_sent": state["status"] is RegistrationStatus.CONFIRMED,
@@ -167,7 +185,9 @@ def register(date_id: int, applicant: Applicant, now: datetime, by_staff: bool =
     db.session.commit()
     if not by_staff:
         mail_budget.spend(applicant.email)
-    return Outcome(registration.id, registration.status, position, False)
+    return Outcome(
+        registration.id, registration.status, position, False, registration.hold_expires_at
+    )
 
 
 def _checked_question(date: EventDate | intake.LockedDate, question: str | None) -> str | None:
@@ -267,6 +287,7 @@ def confirm(token: str, now: datetime) -> Outcome:
     # written, and their municipality is suggested from now on.
     apply_pending(registration.person, registration.pending_person)
     registration.pending_person = None
+    registration.hold_client = None
     verify(registration.municipality_id, now)
     if status is RegistrationStatus.PENDING:
         registration.status = RegistrationStatus.CONFIRMED

@@ -20,8 +20,9 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
-from startsmart import clock
+from startsmart import clock, unconfirmed
 from startsmart.catalog.models import EventDate, EventDateStatus, OfferingFormat
+from startsmart.clock import iso_or_none, moment_or_none
 from startsmart.conferences.models import Conference
 from startsmart.errors import DomainError
 from startsmart.extensions import db, limiter
@@ -69,6 +70,7 @@ def register(date_id: int):
                 "position": outcome.position,
                 "repeated": outcome.repeated,
                 "date": date_id,
+                "held_until": iso_or_none(outcome.held_until),
             }
             return redirect(url_for("registrations.received"))
     date = db.session.get(EventDate, date_id, options=[joinedload(EventDate.offering)])
@@ -120,6 +122,7 @@ def _applicant(form: RegistrationForm) -> service.Applicant:
         # The service keeps these only for a regional conference.
         speed_dating=form.speed_dating.data,
         contact_exchange=form.contact_exchange.data,
+        client=unconfirmed.client_key(),
     )
 
 
@@ -130,7 +133,12 @@ def received():
     if not outcome:
         return redirect(url_for("catalog.index"))
     date = db.session.get(EventDate, outcome["date"]) if "date" in outcome else None
-    return render_template("registrations/received.html", outcome=outcome, date=date)
+    return render_template(
+        "registrations/received.html",
+        outcome=outcome,
+        date=date,
+        held_until=moment_or_none(outcome.get("held_until")),
+    )
 
 
 @bp.post("/anmeldung/erhalten/link")

@@ -16,10 +16,11 @@ import pytest
 import sqlalchemy as sa
 
 from consultation_support import booking_form, make_advisor
+from hostile.visitors import confirm_by_mail, visitor
 from moments import working_day
 from startsmart.extensions import db
 from startsmart.municipalities.models import Person
-from support import csrf_token, links_in, make_date, path_of, registration_form, submit, text
+from support import links_in, make_date, path_of, registration_form, submit, text
 
 pytestmark = pytest.mark.time_sensitive
 
@@ -33,24 +34,10 @@ STRANGER = {
 }
 
 
-def _visitor(app, number: int):
-    visitor = app.test_client()
-    visitor.environ_base["REMOTE_ADDR"] = f"198.51.100.{number}"
-    return visitor
-
-
 def _register(app, date_id: int, number: int, **typed):
     response = submit(
-        _visitor(app, number), f"/angebote/termine/{date_id}/anmeldung", registration_form(**typed)
+        visitor(app, number), f"/angebote/termine/{date_id}/anmeldung", registration_form(**typed)
     )
-    assert response.status_code == 302, text(response)
-
-
-def _confirm(app, message) -> None:
-    """The mailbox owner clicks the link in ``message`` and confirms."""
-    visitor = _visitor(app, 200)
-    link = path_of(next(u for u in links_in(message) if u.endswith("/bestaetigen")))
-    response = visitor.post(link, data={"csrf_token": csrf_token(visitor, link)})
     assert response.status_code == 302, text(response)
 
 
@@ -71,7 +58,7 @@ def test_a_strangers_registration_changes_kims_data_only_once_the_mailbox_confir
 ):
     kims_date, strangers_date = make_date(app), make_date(app)
     _register(app, kims_date, 1)
-    _confirm(app, smtp.to(KIM)[0])
+    confirm_by_mail(app, smtp.to(KIM)[0])
     assert _stored(app) == ("Kim Kommune", "Digitalisierung", "Flensburg")
 
     _register(app, strangers_date, 2, **STRANGER)
@@ -91,7 +78,13 @@ def test_a_strangers_registration_changes_kims_data_only_once_the_mailbox_confir
     assert "Kim Kommune" in strangers_list
     assert "unbestätigte Änderung" in strangers_list and "Mallory Fremd" in strangers_list
 
-    _confirm(app, request_mail)  # the mailbox owner wants it after all
+    # The mailbox owner sees on the confirm page what confirming would change.
+    link = path_of(next(u for u in links_in(request_mail) if u.endswith("/bestaetigen")))
+    page = html_lib.unescape(text(visitor(app, 3).get(link)))
+    assert "Mit Ihrer Bestätigung übernehmen wir diese Angaben" in page
+    assert "Mallory Fremd (bisher: Kim Kommune)" in page
+    assert "Fremdhausen (bisher: Flensburg)" in page
+    confirm_by_mail(app, request_mail)  # the mailbox owner wants it after all
     assert _stored(app) == ("Mallory Fremd", "Übernahme", "Fremdhausen")
     strangers_list = text(admin.get(f"/staff/termine/{strangers_date}"))
     assert "Mallory Fremd" in strangers_list and "unbestätigte Änderung" not in strangers_list
@@ -102,10 +95,10 @@ def test_a_strangers_registration_changes_kims_data_only_once_the_mailbox_confir
 def test_a_strangers_booking_changes_kims_data_only_once_the_mailbox_confirms(app, smtp, admin):
     make_advisor(app, "wera@kts.example", name="Wera Beraterin")
     _register(app, make_date(app), 1)
-    _confirm(app, smtp.to(KIM)[0])
+    confirm_by_mail(app, smtp.to(KIM)[0])
     start = working_day()
     response = submit(
-        _visitor(app, 2),
+        visitor(app, 2),
         f"/initialberatung/buchen?start={start.isoformat()}",
         booking_form(start, email=KIM, **STRANGER),
     )
@@ -123,14 +116,14 @@ def test_a_strangers_booking_changes_kims_data_only_once_the_mailbox_confirms(ap
     assert "Kim Kommune" in detail
     assert "unbestätigte Änderung" in detail and "Mallory Fremd" in detail
 
-    _confirm(app, request_mail)
+    confirm_by_mail(app, request_mail)
     assert _stored(app) == ("Mallory Fremd", "Übernahme", "Fremdhausen")
 
 
 def test_staff_entries_change_the_person_at_once(app, smtp, admin):
     date_id = make_date(app)
     _register(app, date_id, 1)
-    _confirm(app, smtp.to(KIM)[0])
+    confirm_by_mail(app, smtp.to(KIM)[0])
     page = f"/staff/termine/{make_date(app)}/anmeldungen/neu"
     response = submit(
         admin, page, registration_form(name="Kim Neuname", function="Bauamt", locale="de")
@@ -148,7 +141,7 @@ def test_junk_municipalities_are_suggested_only_once_confirmed(app, smtp, client
     junk = "<b>Jetzt neu anmelden</b> kts-login"
     _register(app, date_id, 1, email="a@junk.example", municipality=junk)
     response = submit(
-        _visitor(app, 2),
+        visitor(app, 2),
         booking_page,
         booking_form(start, email="b@junk.example", municipality=junk + " 2"),
     )
@@ -158,8 +151,8 @@ def test_junk_municipalities_are_suggested_only_once_confirmed(app, smtp, client
         assert not any("Jetzt neu" in name for name in suggested), page
 
     _register(app, date_id, 3, email="c@elmshorn.de", municipality="Elmshorn")
-    _confirm(app, smtp.to("c@elmshorn.de")[0])
-    _confirm(app, smtp.to("b@junk.example")[0])
+    confirm_by_mail(app, smtp.to("c@elmshorn.de")[0])
+    confirm_by_mail(app, smtp.to("b@junk.example")[0])
     for page in (form_page, booking_page):
         suggested = _suggestions(text(client.get(page)))
         assert "Elmshorn" in suggested and junk + " 2" in suggested, page

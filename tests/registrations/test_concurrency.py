@@ -25,7 +25,7 @@ from startsmart.municipalities.models import FederalState, MunicipalityKind
 from startsmart.municipalities.service import MunicipalityInput
 from startsmart.registrations import service
 from startsmart.registrations.models import HOLDING_A_SEAT, Registration, RegistrationStatus
-from support import make_date
+from support import known_towns, make_date
 
 
 def applicant(number: int) -> service.Applicant:
@@ -37,6 +37,12 @@ def applicant(number: int) -> service.Applicant:
             f"Gemeinde {number}", FederalState.NI, MunicipalityKind.TOWN
         ),
     )
+
+
+@pytest.fixture(autouse=True)
+def towns(app):
+    """"Gemeinde 1" to "Gemeinde 60" are known (the people of these tests come from them)."""
+    known_towns(app, FederalState.NI, [f"Gemeinde {number}" for number in range(1, 61)])
 
 
 def all_at_once(app, work, count: int) -> list:

@@ -18,7 +18,7 @@ from startsmart.municipalities.service import MunicipalityInput
 from startsmart.registrations import date_changes, service
 from startsmart.registrations.models import Registration, RegistrationStatus
 from startsmart.staff.models import Role, StaffUser
-from support import make_date, make_staff
+from support import known_towns, make_date, make_staff
 
 pytestmark = pytest.mark.time_sensitive  # also run at every moment of tests/moments.py
 
@@ -34,6 +34,12 @@ def applicant(number: int) -> service.Applicant:
             f"Gemeinde {number}", FederalState.HE, MunicipalityKind.TOWN
         ),
     )
+
+
+@pytest.fixture(autouse=True)
+def towns(app):
+    """"Gemeinde 1" to "Gemeinde 60" are known (the people of these tests come from them)."""
+    known_towns(app, FederalState.HE, [f"Gemeinde {number}" for number in range(1, 61)])
 
 
 def calendars(smtp, address: str) -> list[icalendar.Calendar]:

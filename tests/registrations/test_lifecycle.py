@@ -116,8 +116,9 @@ def test_unknown_or_forged_manage_link_is_gone(client):
 
 
 def test_a_seat_is_never_held_past_the_start(app, client, smtp):
-    """48 hours to confirm, but the date starts in 20: the mail names the start."""
-    date_id = make_date(app, starts_in=timedelta(hours=20), closes_before=None)
+    """Hours to confirm, but the date starts sooner: the mail names the start."""
+    hold = timedelta(hours=app.config["REGISTRATION_HOLD_HOURS"])
+    date_id = make_date(app, starts_in=hold - timedelta(minutes=30), closes_before=None)
     assert register(client, date_id).status_code == 302
     registration = the_registration(app)
     with app.app_context():

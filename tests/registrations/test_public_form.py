@@ -107,7 +107,7 @@ def test_mail_server_down_registration_is_kept_and_mail_follows(app, client, smt
     response = submit(client, f"/angebote/termine/{date_id}/anmeldung", registration_form())
     assert response.status_code == 302
     page = text(client.get(response.headers["Location"]))
-    assert "Bitte bestätigen Sie Ihre Anmeldung über den Link in der E-Mail" in page
+    assert "Bitte bestätigen Sie Ihre Anmeldung bis dahin über den Link in der E-Mail" in page
     assert "kann einige Minuten brauchen" in page
     with app.app_context():
         registration = db.session.execute(sa.select(Registration)).scalar_one()

@@ -16,7 +16,7 @@ from startsmart.municipalities.models import FederalState, MunicipalityKind
 from startsmart.municipalities.service import MunicipalityInput
 from startsmart.registrations import service
 from startsmart.registrations.models import Registration, RegistrationStatus
-from support import links_in, make_date
+from support import known_towns, links_in, make_date
 
 pytestmark = pytest.mark.time_sensitive  # also run at every moment of tests/moments.py
 
@@ -33,6 +33,12 @@ def applicant(number: int, town: str | None = None, **changes) -> service.Applic
         ),
         **changes,
     )
+
+
+@pytest.fixture(autouse=True)
+def towns(app):
+    """"Gemeinde 1" to "Gemeinde 60" are known (the people of these tests come from them)."""
+    known_towns(app, FederalState.SH, [f"Gemeinde {number}" for number in range(1, 61)])
 
 
 def status_of(registration_id: int) -> RegistrationStatus:
