@@ -22,6 +22,18 @@ _ESTIMATED_LENGTH = 64
 # still counts them as guessable.
 _MIN_PERSONAL = 4
 
+# Words of this service and its organisation: the first guesses against its accounts
+# ("StartSmart2026!"). zxcvbn's dictionaries are English; these it learns as the user's own.
+_SERVICE_WORDS = (
+    "startsmart",
+    "smartcity",
+    "smartcities",
+    "kts",
+    "kommune",
+    "modellprojekte",
+    "transferstelle",
+)
+
 # Checked against an unknown account, so a login with an unknown e-mail costs as much time as
 # one with a wrong password and does not reveal which addresses have accounts.
 _DUMMY_HASH = generate_password_hash("startsmart-timing-equaliser")
@@ -70,7 +82,9 @@ def check_password_rule(password: str, email: str, name: str = "") -> None:
                 ),
                 "password",
             )
-    estimate = zxcvbn(password[:_ESTIMATED_LENGTH], user_inputs=_personal_parts(email, name))
+    estimate = zxcvbn(
+        password[:_ESTIMATED_LENGTH], user_inputs=[*_personal_parts(email, name), *_SERVICE_WORDS]
+    )
     if estimate["score"] < MIN_SCORE:
         raise DomainError(
             _(

@@ -34,7 +34,15 @@ def _emails(app) -> list[str]:
 
 @pytest.mark.parametrize(
     "password",
-    ["aaaaaaaaaaaa", "passwort1234", "qwertzuiop12", "123456789012", "Password1234!"],
+    [
+        "aaaaaaaaaaaa",
+        "passwort1234",
+        "qwertzuiop12",
+        "123456789012",
+        "Password1234!",
+        "StartSmart2026!",  # the service's own name
+        "Modellprojekte2026",
+    ],
 )
 def test_an_admin_cannot_create_an_account_with_a_weak_password(app, client, password):
     _as_admin(app, client)
