@@ -227,7 +227,9 @@ def _registrations(site: Site, now: datetime, team: StaffUser) -> None:
     pending = _register(site.exchange_date, 4, now, by_staff=False, question="Wie finanzieren?")
     # Detmold misspelt on the public form: a municipality for staff to review (accept or merge).
     invented = registrations.register(
-        site.exchange_date, _applicant(11, "Detmlod", FederalState.NW), now
+        site.exchange_date,
+        _applicant(11, "Detmlod", FederalState.NW, question="Was kostet ein Datenportal?"),
+        now,
     )
     site.invented_municipality_id = db.session.get(
         Registration, invented.registration_id
