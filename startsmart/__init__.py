@@ -82,6 +82,7 @@ def register_blueprints(app: Flask) -> None:
     from startsmart.consultations.views import bp as consultations
     from startsmart.i18n import bp as language
     from startsmart.invitations.views import bp as invitations_staff
+    from startsmart.municipalities.staff_views import bp as municipalities_staff
     from startsmart.pages.views import bp as pages
     from startsmart.privacy.views import bp as privacy
     from startsmart.registrations.staff_detail_views import bp as registrations_detail_staff
@@ -118,6 +119,7 @@ def register_blueprints(app: Flask) -> None:
         speed_dating_staff,
         speed_dating_presenter_staff,
         search_staff,
+        municipalities_staff,
     ):
         app.register_blueprint(blueprint)
 

@@ -15,6 +15,7 @@ from wtforms.validators import InputRequired, StopValidation, ValidationError
 
 from startsmart.database import LabelledEnum
 from startsmart.email_address import InvalidEmail, normalise_email
+from startsmart.input_guard import database_int
 
 T = TypeVar("T")
 
@@ -93,6 +94,17 @@ class EnumSelectField(SelectField):
             # invalid_choice_message is new in WTForms 3.3; types-WTForms still describes 3.2.
             message = self.invalid_choice_message  # type: ignore[attr-defined]
             raise ValidationError(message or _("Bitte wählen Sie einen Eintrag aus der Liste."))
+
+
+def int_or_none(value: Any) -> int | None:
+    """A select's value as a number (``coerce``): empty is None, anything else that is no
+    database integer becomes -1, for the service to refuse (an id that exists nowhere)."""
+    if value is None or value == "":
+        return None
+    try:
+        return database_int(value)
+    except ValueError:
+        return -1
 
 
 def choices(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:

@@ -361,6 +361,20 @@ PAGES: dict[str, Callable[[Site], list[Visit]]] = {
         Visit("/staff/protokoll/", ADMIN),
         Visit("/staff/protokoll/?aktion=privacy.purged", ADMIN, label="nothing found"),
     ],
+    # Staff: municipalities that public forms invented
+    "municipalities_staff.unverified": lambda s: [
+        Visit("/staff/kommunen/ungeprueft", TEAM, empty=True),
+        Visit("/staff/kommunen/ungeprueft", TEAM),
+        Visit("/staff/kommunen/ungeprueft", ADVISOR, status=403, label="not the event team"),
+    ],
+    "municipalities_staff.merge": lambda s: [
+        Visit(f"/staff/kommunen/{s.invented_municipality_id}/zusammenfuehren", TEAM),
+        Visit(
+            f"/staff/kommunen/{s.invented_municipality_id}/zusammenfuehren",
+            TEAM,
+            submit="Zusammenführen",
+        ),
+    ],
     # Staff: regional conferences and speed-dating
     "conferences_staff.index": lambda s: [
         Visit("/staff/regionalkonferenzen/", TEAM, empty=True),

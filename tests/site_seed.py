@@ -71,6 +71,7 @@ class Site:
     bare_conference_id: int = 0  # the demo's conference: no speed-dating set up yet
     participant_code: str = ""  # a speed-dating participant's phone code
     failed_message_id: int = 0  # an outbox row that bounced for good
+    invented_municipality_id: int = 0  # only a public form names it (unverified)
 
 
 def _domain(town: str) -> str:
@@ -224,6 +225,15 @@ def _registrations(site: Site, now: datetime, team: StaffUser) -> None:
         _register(site.full_date, number, now)
     waiting = _register(site.full_date, 3, now)
     pending = _register(site.exchange_date, 4, now, by_staff=False, question="Wie finanzieren?")
+    # Detmold misspelt on the public form: a municipality for staff to review (accept or merge).
+    invented = registrations.register(
+        site.exchange_date,
+        _applicant(11, "Detmlod", FederalState.NW, question="Was kostet ein Datenportal?"),
+        now,
+    )
+    site.invented_municipality_id = db.session.get(
+        Registration, invented.registration_id
+    ).municipality_id
     confirmed = _register(site.exchange_date, 5, now, question="Wie starten wir ein Reallabor?")
     cancelled = _register(site.exchange_date, 6, now, question="Wer sollte dabei sein?")
     db.session.get(Registration, cancelled).status = RegistrationStatus.CANCELLED

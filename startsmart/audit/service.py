@@ -61,6 +61,8 @@ ACTIONS = {
     "speed_dating.run": _l("Speed-Dating: Ablauf gesteuert"),
     "speed_dating.exported": _l("Speed-Dating-Plan exportiert"),
     "speed_dating.contacts": _l("Speed-Dating: Kontakte ausgetauscht"),
+    "municipality.verified": _l("Neue Kommune angenommen"),
+    "municipality.merged": _l("Kommune mit einer bekannten zusammengeführt"),
     "privacy.purged": _l("Personenbezogene Daten gelöscht"),
 }
 

@@ -10,7 +10,7 @@ from startsmart.consultations.availability_service import MAX_NOTE, WEEKDAYS
 from startsmart.consultations.forms import CheckboxList
 from startsmart.consultations.models import Channel
 from startsmart.form_fields import ClockField, DayField, Form, MaxLength, PhoneNumber
-from startsmart.forms import Filled, UsableEmail, choices, enum_choices
+from startsmart.forms import Filled, UsableEmail, choices, enum_choices, int_or_none
 from startsmart.input_guard import database_int
 from startsmart.municipalities.forms import staff_municipality_fields
 from startsmart.repeated_hour import DST_HINT, RepeatedHourField
@@ -24,16 +24,6 @@ GRID_HINT = _l(
 )
 
 
-def _int_or_none(value):
-    """Select values as numbers; anything else becomes -1 for the service to refuse."""
-    if value is None or value == "":
-        return None
-    try:
-        return database_int(value)
-    except ValueError:
-        return -1
-
-
 def _channels(label, default):
     return CheckboxList(
         label, choices=enum_choices(Channel), default=default, validate_choice=False
@@ -44,7 +34,7 @@ class WeeklyHoursForm(Form):
     weekday = SelectField(
         _l("Wochentag"),
         choices=lambda: choices(enumerate(WEEKDAYS)),
-        coerce=_int_or_none,
+        coerce=int_or_none,
         validate_choice=False,  # the service says "please choose a weekday"
         validators=[InputRequired(_REQUIRED)],
     )
@@ -78,7 +68,7 @@ class ExtraHoursForm(Form):
             "Optional. Dann erscheinen die Termine auf der Seite der Konferenz; das Fenster "
             "muss innerhalb der Konferenzzeit liegen."
         ),
-        coerce=_int_or_none,
+        coerce=int_or_none,
         validate_choice=False,
         validators=[Optional()],
     )
@@ -105,7 +95,7 @@ class NotesForm(Form):
 class ReassignForm(Form):
     advisor = SelectField(
         _l("Übergeben an"),
-        coerce=_int_or_none,
+        coerce=int_or_none,
         validate_choice=False,
         validators=[InputRequired(_l("Bitte wählen Sie eine Person."))],
     )

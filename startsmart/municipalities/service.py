@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.dialects import postgresql, sqlite
 
+from startsmart.database import rowcount
 from startsmart.email_address import InvalidEmail, normalise_email
 from startsmart.errors import DomainError
 from startsmart.extensions import db
@@ -288,15 +289,17 @@ def pending_change(person: Person | None, pending: dict[str, Any] | None) -> Pen
 # -- verified municipalities -----------------------------------------------------------------
 
 
-def verify(municipality_id: int | None, now: datetime) -> None:
-    """Staff entered it or a mailbox owner confirmed a registration from it: suggest it."""
+def verify(municipality_id: int | None, now: datetime) -> bool:
+    """Staff entered it or a mailbox owner confirmed a registration from it: suggest it.
+    True if it was unverified until now (a second call changes nothing)."""
     if municipality_id is None:
-        return
-    db.session.execute(
+        return False
+    result = db.session.execute(
         sa.update(Municipality)
         .where(Municipality.id == municipality_id, Municipality.verified_at.is_(None))
         .values(verified_at=now)
     )
+    return rowcount(result) == 1
 
 
 def suggested_names() -> list[str]:

@@ -23,7 +23,7 @@ from startsmart.consultations import mails as consultation_mails
 from startsmart.consultations.models import AdvisorAbsence, ExtraHours, WeeklyHours
 from startsmart.extensions import db
 from startsmart.invitations.models import OutboxMessage
-from startsmart.municipalities.models import FederalState, MunicipalityKind
+from startsmart.municipalities.models import FederalState, Municipality, MunicipalityKind
 from startsmart.municipalities.service import MunicipalityInput
 from startsmart.registrations import mails as registration_mails
 from startsmart.registrations import service as registrations
@@ -62,6 +62,7 @@ class World:
     extra_id: int
     consent_id: int
     message_id: int
+    municipality_id: int  # invented by a public form (Flensburg): the review's pages show it
 
     def url_values(self, rule: Rule) -> dict[str, Any]:
         """Values for every placeholder of ``rule``: ids and tokens of this world."""
@@ -76,6 +77,7 @@ class World:
             "message_id": self.message_id,
             "consent_id": self.consent_id,
             "registration_id": self.registration_id,
+            "municipality_id": self.municipality_id,
             "kind": "anmeldung",
             "code": self.speed_code,
             "action": "start",
@@ -177,6 +179,9 @@ def build_world(app: Flask) -> World:
             extra_id=_first_id(ExtraHours),
             consent_id=consent_id,
             message_id=_first_id(OutboxMessage),
+            municipality_id=db.session.execute(
+                sa.select(Municipality.id).where(Municipality.verified_at.is_(None))
+            ).scalar_one(),
         )
         db.session.commit()
     return world
