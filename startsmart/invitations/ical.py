@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from startsmart.clock import BERLIN
+from startsmart.invitations.addresses import mailto_uri
 from startsmart.invitations.vtimezone import berlin_vtimezone
 
 PRODID = "-//KTS Modellprojekte Smart Cities//Start Smart//DE"
@@ -183,7 +184,9 @@ def _vevent(event: CalendarEvent, stamp: datetime) -> Event:
 
 
 def _address(person: Person, **params: str) -> vCalAddress:
-    address = vCalAddress(f"mailto:{person.email}")
+    # The same mailbox the To or From header names (punycode domain), as a valid URI: clients
+    # match ATTENDEE against the recipient and hide Accept/Decline when they differ.
+    address = vCalAddress(mailto_uri(person.email))
     name = _parameter(person.name)
     if name:
         address.params["CN"] = name
