@@ -18,10 +18,10 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from startsmart import tokens
-from startsmart.catalog.calendar import uid_domain
 from startsmart.clock import iso_or_none, moment_or_none
 from startsmart.consultations.models import Channel, Consultation
 from startsmart.extensions import db
+from startsmart.invitations import uids
 from startsmart.invitations.compose import Draft, Invitation, Recipient, organizer
 from startsmart.invitations.ical import Attendee, CalendarEvent, Method
 from startsmart.invitations.outbox import Intent, queue_intent, queue_mail, renders
@@ -42,7 +42,7 @@ def manage_url(consultation: Consultation | Snapshot, now: datetime) -> str:
 
 
 def uid(consultation: Consultation | Snapshot) -> str:
-    return f"consultation-{consultation.id}@{uid_domain()}"
+    return consultation.ical_uid
 
 
 def where(consultation: Consultation | Snapshot) -> str:
@@ -137,6 +137,7 @@ class Snapshot:
 
     id: int
     locale: str
+    ical_uid: str
     ical_sequence: int
     starts_at: datetime
     ends_at: datetime
@@ -163,6 +164,7 @@ def snapshot(consultation: Consultation) -> dict[str, Any]:
     return {
         "id": consultation.id,
         "locale": consultation.locale,
+        "ical_uid": consultation.ical_uid,
         "ical_sequence": consultation.ical_sequence,
         "starts_at": iso_or_none(consultation.starts_at),
         "ends_at": iso_or_none(consultation.ends_at),
@@ -184,6 +186,9 @@ def from_snapshot(facts: Mapping[str, Any]) -> Snapshot:
     return Snapshot(
         id=facts["id"],
         locale=facts["locale"],
+        # Mails queued before UIDs were stored: the rule their invitations were built by.
+        ical_uid=facts.get("ical_uid")
+        or uids.legacy_uid(uids.CONSULTATION, facts["id"], uids.legacy_domain()),
         ical_sequence=facts["ical_sequence"],
         starts_at=datetime.fromisoformat(facts["starts_at"]),
         ends_at=datetime.fromisoformat(facts["ends_at"]),

@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 from startsmart.invitations.addresses import ascii_domain
 from startsmart.invitations.ical import CalendarEvent, Method, Person, build_calendar
 from startsmart.invitations.imip import CalendarPart, Mailbox, build_message
+from startsmart.links import base_url
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,7 @@ def _render_html(template: str, values: Mapping[str, Any], subject: str, text: s
         **values,
         "subject": subject,
         "paragraphs": text.strip().split("\n\n"),
-        "links": links_of(values, current_app.config["PUBLIC_URL"]),
+        "links": links_of(values, base_url()),
     }
     current_app.update_template_context(context)
     name = f"mail/{template}.html"
