@@ -31,6 +31,8 @@ from startsmart.staff.models import StaffUser
 
 TOKEN_PURPOSE = "consultation"
 RENDERER = "consultation"
+# Mails about a consultation that will not take place (with or without a calendar CANCEL).
+CALLED_OFF = frozenset({"consultation_cancelled", "consultation_advisor_cancelled"})
 
 
 def manage_url(consultation: Consultation | Snapshot, now: datetime) -> str:
@@ -45,7 +47,11 @@ def uid(consultation: Consultation | Snapshot) -> str:
     return consultation.ical_uid
 
 
-def where(consultation: Consultation | Snapshot) -> str:
+def where(
+    consultation: Consultation | Snapshot, for_advisor: bool = False, cancelled: bool = False
+) -> str:
+    """How the consultation takes place, in words for its reader: the municipality is called
+    and gets the link, the advisor calls and sends it; a cancelled one promises neither."""
     if consultation.channel is Channel.ON_SITE:
         if consultation.conference is not None:
             conference = consultation.conference
@@ -54,10 +60,22 @@ def where(consultation: Consultation | Snapshot) -> str:
             )
         return _("vor Ort")
     if consultation.channel is Channel.PHONE:
+        if cancelled:
+            return _("Telefon")
+        if for_advisor:
+            return _(
+                "Telefon: Sie rufen %(name)s unter %(phone)s an",
+                name=_person(consultation).name,
+                phone=consultation.phone or "–",
+            )
         return _(
             "Telefon: Ihre Beraterin oder Ihr Berater ruft Sie unter %(phone)s an",
             phone=consultation.phone or "–",
         )
+    if cancelled:
+        return _("Videokonferenz")
+    if for_advisor:
+        return _("Videokonferenz (Sie schicken den Link vor dem Termin)")
     return _("Videokonferenz (den Link erhalten Sie vor dem Termin)")
 
 
@@ -74,12 +92,15 @@ def calendar_event(
     advisors: tuple[StaffUser | AdvisorFacts, ...],
     manage: str | None,
     cancelled: bool = False,
+    for_advisor: bool = False,
 ) -> CalendarEvent:
+    """The calendar entry of ``consultation``; ``for_advisor``: the advisor's copy, worded for
+    them (``where``)."""
     person = _person(consultation)
     municipality = consultation.municipality.name if consultation.municipality else ""
     lines = [
         _("Initialberatung von Start Smart für %(municipality)s", municipality=municipality),
-        where(consultation),
+        where(consultation, for_advisor, cancelled),
     ]
     if manage:
         lines.append(_("Termin ansehen, verschieben oder absagen: %(url)s", url=manage))
@@ -93,7 +114,7 @@ def calendar_event(
         ends_at=consultation.ends_at,
         summary=_("Start Smart: Initialberatung %(municipality)s", municipality=municipality),
         description="\n\n".join(lines),
-        location=where(consultation),
+        location=where(consultation, for_advisor, cancelled),
         organizer=organizer(),
         attendees=tuple(attendees),
         cancelled=cancelled,
@@ -240,12 +261,15 @@ def render(facts: Mapping[str, Any], now: datetime) -> Draft:
     consultation = from_snapshot(facts["consultation"])
     method = Method(facts["method"]) if facts["method"] is not None else None
     cancelled = method is Method.CANCEL
+    called_off = cancelled or facts["template"] in CALLED_OFF
     if facts["advisor"] is not None:
         advisor = AdvisorFacts(**facts["advisor"])
         to = Recipient(advisor.email, advisor.name, advisor.locale)
         with force_locale(to.locale):
-            event = calendar_event(consultation, (advisor,), None, cancelled=cancelled)
-            where_ = where(consultation)
+            event = calendar_event(
+                consultation, (advisor,), None, cancelled=cancelled, for_advisor=True
+            )
+            where_ = where(consultation, for_advisor=True, cancelled=called_off)
         context = {
             "consultation": consultation,
             "advisor": advisor,
@@ -264,7 +288,7 @@ def render(facts: Mapping[str, Any], now: datetime) -> Draft:
             event = calendar_event(
                 consultation, (consultation.advisor,), manage, cancelled=cancelled
             )
-            where_ = where(consultation)
+            where_ = where(consultation, cancelled=called_off)
         context = {"consultation": consultation, "manage_url": manage, "where": where_}
     invitation = Invitation(method, event) if method is not None else None
     return Draft(facts["template"], to, {**context, **facts["context"]}, invitation)
