@@ -4,6 +4,7 @@ promises no access to a consultation that will not take place."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -66,6 +67,11 @@ def test_the_advisors_copy_is_worded_for_the_advisor(
         assert "ruft Sie" not in text and "erhalten Sie" not in text
     for text in (_body(to_municipality), _calendar_text(to_municipality)):
         assert municipality_words in text
+    # one random UID for both copies, with this instance's host (not the consultation's id)
+    uids = {re.search(r"^UID:(.*)$", _calendar_text(m), re.M).group(1).strip()
+            for m in (to_advisor, to_municipality)}  # fmt: skip
+    [uid] = uids
+    assert re.fullmatch(r"consultation-[0-9a-f]{32}@startsmart\.test", uid)
 
 
 def test_cancellations_promise_no_link(app, smtp):
