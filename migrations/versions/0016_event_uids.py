@@ -34,11 +34,12 @@ def legacy_domain(public_url):
     return urlsplit(public_url or OLD_DEFAULT_URL).hostname or 'startsmart'
 
 
-def fill_legacy_uids(connection, domain):
-    """Write each row's old UID, '<kind>-<id>@<domain>', where none is stored yet."""
+def fill_legacy_uids(domain):
+    """Write each row's old UID, '<kind>-<id>@<domain>', where none is stored yet (through
+    op.execute, so that `flask db upgrade --sql` writes it out too)."""
     for table, kind in KINDS.items():
         rows = sa.table(table, sa.column('id', sa.Integer), sa.column('ical_uid', sa.String))
-        connection.execute(
+        op.execute(
             rows.update()
             .where(rows.c.ical_uid.is_(None))
             .values(
@@ -53,7 +54,7 @@ def upgrade():
     for table in KINDS:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.add_column(sa.Column('ical_uid', sa.String(length=320), nullable=True))
-    fill_legacy_uids(op.get_bind(), legacy_domain(current_app.config.get('PUBLIC_URL')))
+    fill_legacy_uids(legacy_domain(current_app.config.get('PUBLIC_URL')))
     # A unique index, and no NOT NULL: either of those as a table constraint makes SQLite
     # rebuild the table, and event_date cannot be dropped while registrations refer to it.
     for table in KINDS:
