@@ -21,7 +21,8 @@ from sqlalchemy.orm import MappedColumn, mapped_column
 
 from startsmart.links import DEVELOPMENT_URL, instance_domain
 
-# The kinds of event that carry a UID, as the first word of it (people see it in exports).
+# The kinds of event that carry a UID, as the first word of it (a reader of a calendar file
+# sees what the entry is).
 EVENT_DATE = "event-date"
 REGISTRATION = "registration"
 CONSULTATION = "consultation"
