@@ -107,6 +107,8 @@ class Defaults:
     CONSULTATION_CHANNELS = ("video", "phone", "on_site")
     CONSULTATION_ELIGIBILITY_MONTHS = 12  # one initial consultation per municipality per …
     FOLLOW_UP_WORKING_DAYS = 3  # the follow-up mail is overdue after this many working days
+    # Dates stay in the public calendar feed this many days after they end (cancelled ones too).
+    CALENDAR_FEED_PAST_DAYS = 30
     REMINDER_HOURS_BEFORE = 24  # one reminder this long before a date or consultation
     # How often the speed-dating screens ask for changes (the clock runs in the browser anyway).
     SPEED_DATING_PRESENTER_POLL_SECONDS = 2  # one projector per conference
@@ -118,8 +120,9 @@ class Defaults:
     READY_OUTBOX_MAX_BACKLOG = 100  # /readyz fails with more overdue mails than this
     PROXY_FIX_HOPS = 0  # reverse proxies in front that set X-Forwarded-*; 0 trusts none
 
-    # Absolute links in mails and calendar entries point here.
-    PUBLIC_URL = "http://127.0.0.1:5000"
+    # Absolute links in pages, mails and calendar entries point here. Required in production;
+    # unset in development, links follow the address the browser used (links.base_url).
+    PUBLIC_URL: str | None = None
 
     # Operator data shown on the legal pages; placeholders until the operator fills them in.
     OPERATOR_NAME = "[Name der betreibenden Stelle]"

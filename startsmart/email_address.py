@@ -7,6 +7,10 @@ import functools
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 
+from startsmart.invitations.addresses import ascii_address
+
+__all__ = ["InvalidEmail", "ascii_address", "normalise_email"]
+
 
 class InvalidEmail(ValueError):
     """The text is not a usable e-mail address; the message says why, in the user's language."""
@@ -38,12 +42,3 @@ def _normal_form(text: str) -> str | None:
     except EmailNotValidError:
         return None
     return result.normalized.lower()
-
-
-def ascii_address(address: str) -> str:
-    """``address`` with its domain in punycode (kim@lübeck.de → kim@xn--lbeck-kva.de), as
-    SMTP envelopes and mail headers without SMTPUTF8 need it."""
-    local, at, domain = address.rpartition("@")
-    if not at or domain.isascii():
-        return address
-    return f"{local}@{domain.encode('idna').decode('ascii')}"

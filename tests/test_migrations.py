@@ -74,3 +74,71 @@ def test_database_enforces_the_constraints_the_models_declare(empty_app):
                 "('no_such_format', 't', 's', 's', 'd', 1, 60, CURRENT_TIMESTAMP)"
             )
         )
+
+
+def test_calendar_uids_of_existing_rows_stay_what_they_were(empty_app):
+    """Migration 0016 stores each row's UID: rows from before keep exactly the UID their
+    invitations went out with (kind, id and the host of PUBLIC_URL); new rows get a random
+    one, which differs from every other and carries the instance's host name."""
+    from startsmart.catalog.models import EventDate
+    from startsmart.consultations import mails as consultation_mails
+    from startsmart.consultations.models import Consultation
+    from startsmart.registrations import mails as registration_mails
+    from startsmart.registrations.models import Registration
+
+    upgrade(revision="0014_hold_client")
+    moment = "2026-12-01 10:00:00+00:00"
+    later = "2026-12-01 11:00:00+00:00"
+    with db.engine.begin() as connection:
+        for statement in (
+            "INSERT INTO offering (id, format, title, slug, summary, description,"
+            " default_capacity, default_duration_minutes, created_at)"
+            " VALUES (7, 'online_intro', 't', 's', 's', 'd', 1, 60, :at)",
+            "INSERT INTO event_date (id, offering_id, starts_at, ends_at, capacity, status,"
+            " ical_sequence, venue, created_at, updated_at)"
+            " VALUES (31, 7, :at, :later, 5, 'published', 2, 'Rathaus', :at, :at)",
+            "INSERT INTO registration (id, event_date_id, status, locale, added_by_staff,"
+            " created_at, ical_sequence, invitation_sent, privacy_notice_version,"
+            " privacy_acknowledged_at)"
+            " VALUES (17, 31, 'confirmed', 'de', false, :at, 1, true, 'v', :at)",
+            "INSERT INTO staff_user (id, name, email, password_hash, role, active, locale,"
+            " created_at) VALUES (3, 'Bea', 'bea@kts.example', 'x', 'advisor', true, 'de', :at)",
+            "INSERT INTO consultation (id, advisor_id, starts_at, ends_at, channel, status,"
+            " situation, goals, locale, booked_by_staff, eligibility_overridden, created_at,"
+            " ical_sequence, invitation_sent, notes, privacy_notice_version,"
+            " privacy_acknowledged_at) VALUES (5, 3, :at, :later, 'video', 'confirmed', '', '',"
+            " 'de', false, false, :at, 0, true, '', 'v', :at)",
+        ):
+            connection.execute(sa.text(statement), {"at": moment, "later": later})
+    upgrade()
+    assert _pending_differences() == []
+
+    registration = db.session.get(Registration, 17)
+    consultation = db.session.get(Consultation, 5)
+    old_date = db.session.get(EventDate, 31)
+    # What the code before 0016 built: f"registration-{id}@{host of PUBLIC_URL}".
+    assert registration_mails.registration_uid(registration) == "registration-17@startsmart.test"
+    assert consultation_mails.uid(consultation) == "consultation-5@startsmart.test"
+    assert old_date.ical_uid == "event-date-31@startsmart.test"
+
+    new = [
+        EventDate(
+            offering_id=7,
+            starts_at=old_date.starts_at,
+            ends_at=old_date.ends_at,
+            capacity=5,
+            venue="Rathaus",
+        )
+        for _ in range(3)
+    ]
+    db.session.add_all(new)
+    db.session.commit()
+    uids = {date.ical_uid for date in new} | {old_date.ical_uid}
+    assert len(uids) == 4
+    for date in new:
+        assert date.ical_uid.startswith("event-date-")
+        assert date.ical_uid.endswith("@startsmart.test")
+        assert f"-{date.id}@" not in date.ical_uid
+    db.session.remove()
+    downgrade(revision="0014_hold_client")
+    assert "ical_uid" not in {c["name"] for c in sa.inspect(db.engine).get_columns("event_date")}

@@ -13,6 +13,7 @@ PURE_CORES = [
     "startsmart.clock",
     "startsmart.municipalities.ags",
     "startsmart.invitations.ical",
+    "startsmart.invitations.addresses",
     "startsmart.consultations.slots",
     "startsmart.search.fold",
     "startsmart.speed_dating.planner",

@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
-from urllib.parse import urlsplit
+from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
 
+from startsmart.catalog import service
 from startsmart.catalog.models import EventDate, EventDateStatus, OfferingFormat
 from startsmart.invitations.ical import CalendarEvent, Method, build_calendar
 from startsmart.links import public_url
-
-
-def uid_domain() -> str:
-    return urlsplit(current_app.config["PUBLIC_URL"]).hostname or "startsmart"
 
 
 def offering_url(offering) -> str:
@@ -29,23 +25,54 @@ def offering_url(offering) -> str:
 def date_entry(date: EventDate) -> CalendarEvent:
     """A date as published to everybody: what, when, where; no people."""
     page = offering_url(date.offering)
-    if date.venue:
-        where = date.venue
+    summary = f"Start Smart: {date.offering.title}"
+    cancelled = date.status is EventDateStatus.CANCELLED
+    if cancelled:
+        # Most calendars show STATUS:CANCELLED nowhere; the title says it. Nothing about
+        # access or registering: there is none.
+        summary = _("Abgesagt: %(summary)s", summary=summary)
+        lines = [date.offering.summary, _("Dieser Termin ist abgesagt.")]
+    elif date.venue:
+        lines = [date.offering.summary, date.venue, _("Anmeldung: %(url)s", url=page)]
     else:
         where = _("Online (den Link erhalten Sie mit der Bestätigung Ihrer Anmeldung)")
-    description = "\n\n".join([date.offering.summary, where, _("Anmeldung: %(url)s", url=page)])
+        lines = [date.offering.summary, where, _("Anmeldung: %(url)s", url=page)]
     return CalendarEvent(
-        uid=f"event-date-{date.id}@{uid_domain()}",
+        uid=date.ical_uid,
         sequence=date.ical_sequence,
         starts_at=date.starts_at,
         ends_at=date.ends_at,
-        summary=f"Start Smart: {date.offering.title}",
-        description=description,
+        summary=summary,
+        description="\n\n".join(lines),
         location=date.venue or _("Online"),
         url=page,
-        cancelled=date.status is EventDateStatus.CANCELLED,
+        cancelled=cancelled,
     )
 
 
 def publish(dates: Sequence[EventDate], now: datetime, name: str | None = None) -> bytes:
     return build_calendar(Method.PUBLISH, [date_entry(d) for d in dates], now, name=name)
+
+
+# Subscribed calendars fetch the feed again after this long (Google decides for itself).
+FEED_REFRESH = timedelta(hours=1)
+# The DTSTAMP of an empty feed: any fixed moment keeps its bytes (and ETag) the same.
+FEED_EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def public_feed(now: datetime) -> bytes:
+    """The feed people subscribe to: every public date and regional conference from
+    ``CALENDAR_FEED_PAST_DAYS`` ago on, cancelled ones as cancelled.
+
+    DTSTAMP is the latest change of a listed date, not ``now``, so that the same content is
+    the same bytes and the feed's ETag changes only when the content does."""
+    keep = timedelta(days=current_app.config["CALENDAR_FEED_PAST_DAYS"])
+    dates = service.feed_dates(now - keep)
+    unchanged_since = max((d.updated_at for d in dates), default=FEED_EPOCH)
+    return build_calendar(
+        Method.PUBLISH,
+        [date_entry(d) for d in dates],
+        unchanged_since,
+        name="Start Smart – Termine",
+        refresh=FEED_REFRESH,
+    )

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from startsmart import clock
 from startsmart.database import LabelledEnum, UTCDateTime, enum_column
 from startsmart.extensions import Model, db
+from startsmart.invitations import uids
 
 
 class OfferingFormat(LabelledEnum):
@@ -110,6 +111,8 @@ class EventDate(Model):
     status: Mapped[EventDateStatus] = mapped_column(
         enum_column(EventDateStatus, "status"), default=EventDateStatus.PUBLISHED
     )
+    # The calendar UID of the date in the public feed and downloads (invitations.uids).
+    ical_uid: Mapped[str] = uids.column(uids.new_event_date_uid)
     # iCalendar SEQUENCE: raised with every change of time, place or status.
     ical_sequence: Mapped[int] = mapped_column(default=0)
     conference_id: Mapped[int | None] = mapped_column(

@@ -71,6 +71,25 @@ def upcoming_dates(now: datetime, offering: Offering | None = None) -> list[Even
     return list(db.session.execute(query).scalars().all())
 
 
+def feed_dates(ended_after: datetime) -> list[EventDate]:
+    """What the public feed lists: published and cancelled dates of every offering with dates,
+    regional conferences included, that end after ``ended_after``; soonest first.
+
+    Cancelled dates stay (as cancelled), so that a subscribed calendar shows the cancellation
+    instead of losing the entry without a word; so do dates that took place, for a while."""
+    return list(
+        db.session.execute(
+            sa.select(EventDate)
+            .where(
+                EventDate.status.in_((EventDateStatus.PUBLISHED, EventDateStatus.CANCELLED)),
+                EventDate.ends_at > ended_after,
+            )
+            .options(selectinload(EventDate.offering))
+            .order_by(EventDate.starts_at, EventDate.id)
+        ).scalars()
+    )
+
+
 # -- Filtering the catalogue: by format, topic and month (in Berlin time) ----------------------
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from flask import Blueprint, Response, abort, render_template, request
 
 from startsmart import clock
@@ -87,8 +89,8 @@ def date_ics(date_id: int):
 
 @bp.get("/start-smart.ics")
 def feed():
-    """All upcoming public dates, for subscribing (webcal://) in any calendar app."""
-    dates = service.upcoming_dates(clock.now())
-    return _ics(
-        calendar.publish(dates, clock.now(), name="Start Smart – Termine"), "start-smart.ics"
-    )
+    """The public dates, for subscribing (webcal://) in any calendar app. Calendar apps poll
+    it; one that sends the ETag it has gets a 304 while nothing changed."""
+    response = _ics(calendar.public_feed(clock.now()), "start-smart.ics")
+    response.set_etag(hashlib.sha256(response.get_data()).hexdigest())
+    return response.make_conditional(request)

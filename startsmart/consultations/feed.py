@@ -75,6 +75,7 @@ def feed_for_token(token: str, now: datetime) -> bytes | None:
             (advisor,),
             None,
             cancelled=consultation.status is ConsultationStatus.CANCELLED,
+            for_advisor=True,
         )
         staff_link = public_url("consultations_staff.detail", consultation_id=consultation.id)
         summary = event.summary

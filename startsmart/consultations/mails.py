@@ -18,10 +18,10 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from startsmart import tokens
-from startsmart.catalog.calendar import uid_domain
 from startsmart.clock import iso_or_none, moment_or_none
 from startsmart.consultations.models import Channel, Consultation
 from startsmart.extensions import db
+from startsmart.invitations import uids
 from startsmart.invitations.compose import Draft, Invitation, Recipient, organizer
 from startsmart.invitations.ical import Attendee, CalendarEvent, Method
 from startsmart.invitations.outbox import Intent, queue_intent, queue_mail, renders
@@ -31,6 +31,8 @@ from startsmart.staff.models import StaffUser
 
 TOKEN_PURPOSE = "consultation"
 RENDERER = "consultation"
+# Mails about a consultation that will not take place (with or without a calendar CANCEL).
+CALLED_OFF = frozenset({"consultation_cancelled", "consultation_advisor_cancelled"})
 
 
 def manage_url(consultation: Consultation | Snapshot, now: datetime) -> str:
@@ -42,10 +44,14 @@ def manage_url(consultation: Consultation | Snapshot, now: datetime) -> str:
 
 
 def uid(consultation: Consultation | Snapshot) -> str:
-    return f"consultation-{consultation.id}@{uid_domain()}"
+    return consultation.ical_uid
 
 
-def where(consultation: Consultation | Snapshot) -> str:
+def where(
+    consultation: Consultation | Snapshot, for_advisor: bool = False, cancelled: bool = False
+) -> str:
+    """How the consultation takes place, in words for its reader: the municipality is called
+    and gets the link, the advisor calls and sends it; a cancelled one promises neither."""
     if consultation.channel is Channel.ON_SITE:
         if consultation.conference is not None:
             conference = consultation.conference
@@ -54,10 +60,22 @@ def where(consultation: Consultation | Snapshot) -> str:
             )
         return _("vor Ort")
     if consultation.channel is Channel.PHONE:
+        if cancelled:
+            return _("Telefon")
+        if for_advisor:
+            return _(
+                "Telefon: Sie rufen %(name)s unter %(phone)s an",
+                name=_person(consultation).name,
+                phone=consultation.phone or "–",
+            )
         return _(
             "Telefon: Ihre Beraterin oder Ihr Berater ruft Sie unter %(phone)s an",
             phone=consultation.phone or "–",
         )
+    if cancelled:
+        return _("Videokonferenz")
+    if for_advisor:
+        return _("Videokonferenz (Sie schicken den Link vor dem Termin)")
     return _("Videokonferenz (den Link erhalten Sie vor dem Termin)")
 
 
@@ -74,12 +92,15 @@ def calendar_event(
     advisors: tuple[StaffUser | AdvisorFacts, ...],
     manage: str | None,
     cancelled: bool = False,
+    for_advisor: bool = False,
 ) -> CalendarEvent:
+    """The calendar entry of ``consultation``; ``for_advisor``: the advisor's copy, worded for
+    them (``where``)."""
     person = _person(consultation)
     municipality = consultation.municipality.name if consultation.municipality else ""
     lines = [
         _("Initialberatung von Start Smart für %(municipality)s", municipality=municipality),
-        where(consultation),
+        where(consultation, for_advisor, cancelled),
     ]
     if manage:
         lines.append(_("Termin ansehen, verschieben oder absagen: %(url)s", url=manage))
@@ -93,7 +114,7 @@ def calendar_event(
         ends_at=consultation.ends_at,
         summary=_("Start Smart: Initialberatung %(municipality)s", municipality=municipality),
         description="\n\n".join(lines),
-        location=where(consultation),
+        location=where(consultation, for_advisor, cancelled),
         organizer=organizer(),
         attendees=tuple(attendees),
         cancelled=cancelled,
@@ -137,6 +158,7 @@ class Snapshot:
 
     id: int
     locale: str
+    ical_uid: str
     ical_sequence: int
     starts_at: datetime
     ends_at: datetime
@@ -163,6 +185,7 @@ def snapshot(consultation: Consultation) -> dict[str, Any]:
     return {
         "id": consultation.id,
         "locale": consultation.locale,
+        "ical_uid": consultation.ical_uid,
         "ical_sequence": consultation.ical_sequence,
         "starts_at": iso_or_none(consultation.starts_at),
         "ends_at": iso_or_none(consultation.ends_at),
@@ -184,6 +207,9 @@ def from_snapshot(facts: Mapping[str, Any]) -> Snapshot:
     return Snapshot(
         id=facts["id"],
         locale=facts["locale"],
+        # Mails queued before UIDs were stored: the rule their invitations were built by.
+        ical_uid=facts.get("ical_uid")
+        or uids.legacy_uid(uids.CONSULTATION, facts["id"], uids.legacy_domain()),
         ical_sequence=facts["ical_sequence"],
         starts_at=datetime.fromisoformat(facts["starts_at"]),
         ends_at=datetime.fromisoformat(facts["ends_at"]),
@@ -235,12 +261,15 @@ def render(facts: Mapping[str, Any], now: datetime) -> Draft:
     consultation = from_snapshot(facts["consultation"])
     method = Method(facts["method"]) if facts["method"] is not None else None
     cancelled = method is Method.CANCEL
+    called_off = cancelled or facts["template"] in CALLED_OFF
     if facts["advisor"] is not None:
         advisor = AdvisorFacts(**facts["advisor"])
         to = Recipient(advisor.email, advisor.name, advisor.locale)
         with force_locale(to.locale):
-            event = calendar_event(consultation, (advisor,), None, cancelled=cancelled)
-            where_ = where(consultation)
+            event = calendar_event(
+                consultation, (advisor,), None, cancelled=cancelled, for_advisor=True
+            )
+            where_ = where(consultation, for_advisor=True, cancelled=called_off)
         context = {
             "consultation": consultation,
             "advisor": advisor,
@@ -259,7 +288,7 @@ def render(facts: Mapping[str, Any], now: datetime) -> Draft:
             event = calendar_event(
                 consultation, (consultation.advisor,), manage, cancelled=cancelled
             )
-            where_ = where(consultation)
+            where_ = where(consultation, cancelled=called_off)
         context = {"consultation": consultation, "manage_url": manage, "where": where_}
     invitation = Invitation(method, event) if method is not None else None
     return Draft(facts["template"], to, {**context, **facts["context"]}, invitation)

@@ -14,6 +14,7 @@ from startsmart.catalog.models import EventDate, Topic
 from startsmart.conferences.models import Conference
 from startsmart.database import LabelledEnum, UTCDateTime, enum_column
 from startsmart.extensions import Model, db
+from startsmart.invitations import uids
 from startsmart.municipalities.models import Municipality, Person
 from startsmart.staff.models import StaffUser
 
@@ -155,6 +156,8 @@ class Consultation(Model):
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     expired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The calendar UID of both invitations, chosen at random once (invitations.uids).
+    ical_uid: Mapped[str] = uids.column(uids.new_consultation_uid)
     # One UID for the consultation's life; SEQUENCE rises with each change both parties see.
     ical_sequence: Mapped[int] = mapped_column(default=0)
     invitation_sent: Mapped[bool] = mapped_column(default=False)

@@ -15,8 +15,10 @@ from flask import current_app
 from flask_babel import force_locale
 from markupsafe import Markup, escape
 
+from startsmart.invitations.addresses import ascii_domain
 from startsmart.invitations.ical import CalendarEvent, Method, Person, build_calendar
 from startsmart.invitations.imip import CalendarPart, Mailbox, build_message
+from startsmart.links import base_url
 
 
 @dataclass(frozen=True)
@@ -66,8 +68,8 @@ def _mailbox(configured: str) -> Person:
 
 
 def new_message_id() -> str:
-    """A fresh Message-ID in the sender's domain."""
-    return make_msgid(domain=organizer().email.rpartition("@")[2])
+    """A fresh Message-ID in the sender's domain (punycode: a header is ASCII)."""
+    return make_msgid(domain=ascii_domain(organizer().email.rpartition("@")[2]))
 
 
 def compose(
@@ -89,7 +91,7 @@ def compose(
         html = _render_html(template, values, subject, text)
     sender = organizer()
     reply_to = current_app.config.get("MAIL_REPLY_TO")
-    message_id = message_id or make_msgid(domain=sender.email.rpartition("@")[2])
+    message_id = message_id or new_message_id()
     calendar = None
     if invitation is not None:
         data = build_calendar(invitation.method, [invitation.event], now)
@@ -130,7 +132,7 @@ def _render_html(template: str, values: Mapping[str, Any], subject: str, text: s
         **values,
         "subject": subject,
         "paragraphs": text.strip().split("\n\n"),
-        "links": links_of(values, current_app.config["PUBLIC_URL"]),
+        "links": links_of(values, base_url()),
     }
     current_app.update_template_context(context)
     name = f"mail/{template}.html"

@@ -12,13 +12,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from urllib.parse import urlsplit
 
-from icalendar import Calendar, Event, vCalAddress, vText
+from icalendar import Calendar, Event, vCalAddress, vDuration, vText
 
 from startsmart.clock import BERLIN
+from startsmart.invitations.addresses import mailto_uri
 from startsmart.invitations.vtimezone import berlin_vtimezone
 
 PRODID = "-//KTS Modellprojekte Smart Cities//Start Smart//DE"
@@ -101,13 +102,16 @@ def build_calendar(
     events: Sequence[CalendarEvent],
     now: datetime,
     name: str | None = None,
+    refresh: timedelta | None = None,
 ) -> bytes:
     """The iCalendar object for ``events``, sent or published with ``method``.
 
     REQUEST and CANCEL carry exactly one event (iTIP: one UID per message) with an organizer
     and at least one attendee; a CANCEL's event must be ``cancelled``, a REQUEST's must not.
     PUBLISH carries any number of events and no attendees (RFC 5546 §3.2.1, and a feed must
-    not list who else comes). ``now`` becomes every DTSTAMP; ``name`` the X-WR-CALNAME.
+    not list who else comes). ``now`` becomes every DTSTAMP; ``name`` the X-WR-CALNAME;
+    ``refresh`` how often a subscribed calendar should fetch a feed again (RFC 7986
+    REFRESH-INTERVAL, and X-PUBLISHED-TTL for Outlook).
     Raises ValueError for anything that breaks these rules.
     """
     method = Method(method)
@@ -122,6 +126,11 @@ def build_calendar(
     calendar.add("method", method.value)
     if name is not None and _single_line(name):
         calendar.add("x-wr-calname", _Text(_single_line(name)))
+    if refresh is not None:
+        if refresh <= timedelta(0):
+            raise ValueError("refresh must be positive")
+        calendar.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
+        calendar.add("x-published-ttl", vDuration(refresh))
     calendar.add_component(berlin_vtimezone())
     stamp = now.astimezone(UTC).replace(microsecond=0)
     for event in events:
@@ -183,7 +192,9 @@ def _vevent(event: CalendarEvent, stamp: datetime) -> Event:
 
 
 def _address(person: Person, **params: str) -> vCalAddress:
-    address = vCalAddress(f"mailto:{person.email}")
+    # The same mailbox the To or From header names (punycode domain), as a valid URI: clients
+    # match ATTENDEE against the recipient and hide Accept/Decline when they differ.
+    address = vCalAddress(mailto_uri(person.email))
     name = _parameter(person.name)
     if name:
         address.params["CN"] = name

@@ -22,6 +22,8 @@ from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime
 
+from startsmart.invitations.addresses import ascii_domain
+
 # Names come from forms; a control character must never reach a header. The email package
 # would refuse CR/LF anyway, but refusing would lose the message, so they become spaces.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
@@ -41,8 +43,7 @@ class Mailbox:
         username, _, domain = self.email.rpartition("@")
         if not username or _CONTROL.search(self.email) or " " in self.email:
             raise ValueError("not a usable e-mail address for a header")
-        if not domain.isascii():  # an umlaut domain travels as punycode
-            domain = domain.encode("idna").decode("ascii")
+        domain = ascii_domain(domain)  # an umlaut domain travels as punycode
         name = one_line(self.name, MAX_NAME)
         address = Address(display_name=name, username=username, domain=domain)
         if len(f"Reply-To: {address}") > FOLD_AT:

@@ -47,7 +47,7 @@ class SmtpSession:
         the relay's log knows it by), or raise DeliveryError with the server's answer."""
         if current_app.extensions["mail"].suppress:
             return "not sent: MAIL_SUPPRESS_SEND"
-        recipient = ascii_address(recipient)
+        sender, recipient = ascii_address(sender), ascii_address(recipient)
         try:
             return _sendmail(self._host(), sender, recipient, raw)
         except smtplib.SMTPServerDisconnected:

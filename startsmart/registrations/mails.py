@@ -20,10 +20,11 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from startsmart import tokens
-from startsmart.catalog.calendar import offering_url, uid_domain
+from startsmart.catalog.calendar import offering_url
 from startsmart.catalog.models import OfferingFormat
 from startsmart.clock import iso_or_none, moment_or_none
 from startsmart.extensions import db
+from startsmart.invitations import uids
 from startsmart.invitations.compose import Draft, Invitation, Recipient, organizer
 from startsmart.invitations.ical import Attendee, CalendarEvent, Method
 from startsmart.invitations.outbox import Intent, queue_intent, renders
@@ -46,7 +47,7 @@ def token_expiry(date_ends_at: datetime) -> datetime:
 
 
 def registration_uid(registration: Registration | Snapshot) -> str:
-    return f"registration-{registration.id}@{uid_domain()}"
+    return registration.ical_uid
 
 
 def _person(registration: Registration | Snapshot) -> Person | PersonFacts:
@@ -120,6 +121,7 @@ class Snapshot:
     id: int
     status: RegistrationStatus
     locale: str
+    ical_uid: str
     ical_sequence: int
     hold_expires_at: datetime | None
     email_confirmed_at: datetime | None
@@ -137,6 +139,7 @@ def snapshot(registration: Registration | Snapshot) -> dict[str, Any]:
         "id": registration.id,
         "status": registration.status.value,
         "locale": registration.locale,
+        "ical_uid": registration.ical_uid,
         "ical_sequence": registration.ical_sequence,
         "hold_expires_at": iso_or_none(registration.hold_expires_at),
         "email_confirmed_at": iso_or_none(registration.email_confirmed_at),
@@ -169,6 +172,9 @@ def from_snapshot(facts: Mapping[str, Any]) -> Snapshot:
         id=facts["id"],
         status=RegistrationStatus(facts["status"]),
         locale=facts["locale"],
+        # Mails queued before UIDs were stored: the rule their invitations were built by.
+        ical_uid=facts.get("ical_uid")
+        or uids.legacy_uid(uids.REGISTRATION, facts["id"], uids.legacy_domain()),
         ical_sequence=facts["ical_sequence"],
         hold_expires_at=moment_or_none(facts["hold_expires_at"]),
         email_confirmed_at=moment_or_none(facts["email_confirmed_at"]),

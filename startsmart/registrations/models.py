@@ -13,6 +13,7 @@ from startsmart import clock
 from startsmart.catalog.models import EventDate
 from startsmart.database import LabelledEnum, UTCDateTime, enum_column
 from startsmart.extensions import Model
+from startsmart.invitations import uids
 from startsmart.municipalities.models import Municipality, Person
 from startsmart.staff.models import StaffUser
 
@@ -71,6 +72,9 @@ class Registration(Model):
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     expired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     promoted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The invitation's calendar UID, chosen at random once (invitations.uids); rows from before
+    # it was stored keep the UID their invitation went out with.
+    ical_uid: Mapped[str] = uids.column(uids.new_registration_uid)
     # iCalendar SEQUENCE of this person's invitation (one UID for the registration's life).
     ical_sequence: Mapped[int] = mapped_column(default=0)
     invitation_sent: Mapped[bool] = mapped_column(default=False)  # a CANCEL is owed on cancel

@@ -28,6 +28,7 @@ from startsmart.errors import DomainError
 from startsmart.extensions import db, limiter
 from startsmart.forms import filled
 from startsmart.invitations.ical import Method, build_calendar
+from startsmart.links import public_url
 from startsmart.municipalities.forms import municipality_input
 from startsmart.municipalities.service import suggested_names
 from startsmart.registrations import mails, queries, seats, service
@@ -250,7 +251,7 @@ def calendar_file(token: str):
         abort(404)
     now = clock.now()
     event = mails.calendar_event(
-        registration, url_for("registrations.manage", token=token, _external=True)
+        registration, public_url("registrations.manage", token=token)
     )
     # The same UID as the invitation, so importing the file updates that entry, not a copy.
     published = build_calendar(Method.PUBLISH, [replace(event, organizer=None, attendees=())], now)

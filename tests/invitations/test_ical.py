@@ -533,3 +533,53 @@ def test_icaljs_reads_hostile_cancellation():
     assert texts == {expected_text(hostile)}
     (attendee,) = vevent["attendees"]
     assert attendee["cn"] == expected_param(hostile)
+
+
+def test_feed_with_refresh_and_a_cancelled_date_reads_alike_in_every_parser():
+    events = [
+        event(organizer=None, attendees=()),
+        event(uid="event-date-9f3c@startsmart.example", sequence=2, organizer=None,
+              attendees=(), cancelled=True, summary="Abgesagt: Start Smart: Austausch"),
+    ]  # fmt: skip
+    data = build_calendar(Method.PUBLISH, events, NOW, name="Feed", refresh=timedelta(hours=1))
+    assert_wire_format(data)
+    lines = content_lines(data)
+    assert "REFRESH-INTERVAL;VALUE=DURATION:PT1H" in lines and "X-PUBLISHED-TTL:PT1H" in lines
+    calendar = icalendar.Calendar.from_ical(data)
+    assert calendar["REFRESH-INTERVAL"].dt == timedelta(hours=1)
+    cards = vobject.readOne(data.decode("utf-8")).vevent_list
+    thunderbird = parse_with_icaljs(data)["events"]
+    for parsed in (
+        [(str(e["UID"]), e["SEQUENCE"], str(e["STATUS"])) for e in calendar.walk("VEVENT")],
+        [(c.uid.value, int(c.sequence.value), c.status.value) for c in cards],
+        [(e["uid"], e["sequence"], e["status"]) for e in thunderbird],
+    ):
+        assert parsed == [
+            (UID, 0, "CONFIRMED"),
+            ("event-date-9f3c@startsmart.example", 2, "CANCELLED"),
+        ]
+
+
+@pytest.mark.parametrize(
+    "email, uri",
+    [
+        ("kim@städtle.de", "mailto:kim@xn--stdtle-cua.de"),
+        ("anna+start@stadt.example", "mailto:anna+start@stadt.example"),
+        ("o'neil&co=1@stadt.example", "mailto:o'neil%26co%3D1@stadt.example"),
+    ],
+)
+def test_addresses_are_mailto_uris_of_the_header_mailbox(email, uri):
+    data = build_calendar(
+        Method.REQUEST,
+        [event(organizer=Person("kts@smärt.de", "KTS"), attendees=(Attendee(email, "Kim"),))],
+        NOW,
+    )
+    vevent = only_vevent(data)
+    card = vobject.readOne(data.decode("utf-8")).vevent
+    (thunderbird,) = parse_with_icaljs(data)["events"]
+    assert {str(vevent["ATTENDEE"]), card.attendee.value, thunderbird["attendees"][0]["value"]} == {
+        uri
+    }
+    assert {str(vevent["ORGANIZER"]), card.organizer.value, thunderbird["organizer"]["value"]} == {
+        "mailto:kts@xn--smrt-moa.de"
+    }

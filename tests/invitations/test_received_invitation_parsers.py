@@ -3,7 +3,11 @@ icalendar, vobject and ical.js (Thunderbird's)."""
 
 from __future__ import annotations
 
+import re
+from urllib.parse import unquote
+
 import icalendar
+import pytest
 import vobject
 
 from icaljs import parse_with_icaljs
@@ -16,11 +20,12 @@ from startsmart.registrations import service
 from support import make_date
 
 
-def test_received_invitation_parses_everywhere(app, smtp):
+def _invite(app, name: str, email: str) -> None:
+    """Staff register somebody confirmed for a new date; the invitation is delivered."""
     date_id = make_date(app)
     applicant = service.Applicant(
-        name="Jörg Müller; Kämmerer, \\Stadt",
-        email="joerg@flensburg.de",
+        name=name,
+        email=email,
         function="",
         municipality=MunicipalityInput(
             "Flensburg", FederalState.SH, MunicipalityKind.INDEPENDENT_CITY
@@ -30,6 +35,10 @@ def test_received_invitation_parses_everywhere(app, smtp):
         service.register(date_id, applicant, clock.now(), by_staff=True)
         db.session.commit()
         deliver_due()
+
+
+def test_received_invitation_parses_everywhere(app, smtp):
+    _invite(app, "Jörg Müller; Kämmerer, \\Stadt", "joerg@flensburg.de")
     [mail] = smtp.to("joerg@flensburg.de")
     part = next(p for p in mail.walk() if p.get_content_type() == "text/calendar")
     data = part.get_content().encode()
@@ -44,3 +53,46 @@ def test_received_invitation_parses_everywhere(app, smtp):
     attendee = thunderbird["events"][0]["attendees"][0]
     assert attendee["value"] == "mailto:joerg@flensburg.de"
     assert attendee["cn"] == "Jörg Müller; Kämmerer, /Stadt"
+
+
+# Any character RFC 3986 does not allow in a URI (spaces, umlauts, "%" not followed by hex).
+_NOT_IN_A_URI = re.compile(r"[^A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]|%(?![0-9A-Fa-f]{2})")
+
+
+@pytest.mark.parametrize(
+    "typed, mailbox",
+    [
+        ("Kim@Städtle.de", "kim@xn--stdtle-cua.de"),
+        ("anna+start-smart@flensburg.de", "anna+start-smart@flensburg.de"),
+    ],
+)
+def test_attendee_and_organizer_are_the_mailboxes_of_to_and_from(
+    app, smtp, monkeypatch, typed, mailbox
+):
+    """Clients match ATTENDEE against the recipient (and ORGANIZER against the sender) and hide
+    Accept/Decline when they differ: both are valid mailto: URIs naming the header's mailbox,
+    umlaut domains in punycode, whatever the sender's domain is."""
+    monkeypatch.setitem(app.config, "MAIL_DEFAULT_SENDER", "Start Smart (KTS) <kts@smärt.de>")
+    _invite(app, "Kim Schäfer", typed)
+    [received] = smtp.received
+    assert received.rcpt_tos == [mailbox]
+    mail = received.message
+    to = mail["To"].addresses[0].addr_spec
+    sender = mail["From"].addresses[0].addr_spec
+    assert (to, sender) == (mailbox, "kts@xn--smrt-moa.de")
+    part = next(p for p in mail.walk() if p.get_content_type() == "text/calendar")
+    data = part.get_content().encode()
+    event = icalendar.Calendar.from_ical(data).walk("VEVENT")[0]
+    card = vobject.readOne(data.decode()).vevent
+    thunderbird = parse_with_icaljs(data)["events"][0]
+    attendees = {
+        str(event["ATTENDEE"]),
+        card.attendee.value,
+        thunderbird["attendees"][0]["value"],
+    }
+    organizers = {str(event["ORGANIZER"]), card.organizer.value, thunderbird["organizer"]["value"]}
+    assert attendees == {f"mailto:{to}"}
+    assert organizers == {f"mailto:{sender}"}
+    for uri in (*attendees, *organizers):
+        assert not _NOT_IN_A_URI.search(uri), uri
+        assert unquote(uri.removeprefix("mailto:")) in (to, sender)

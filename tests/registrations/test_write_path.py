@@ -30,6 +30,7 @@ from support import make_date
 NOW = moment_of_this_run().astimezone(UTC)  # as the database gives it back
 _registrations, _outbox = Registration.__table__, OutboxMessage.__table__
 MESSAGE_ID = re.compile(r"<[^<>@\s]+@[^<>@\s]+>")
+UID = re.compile(r"registration-[0-9a-f]{32}@startsmart\.test")
 
 APPLICANT = service.Applicant(
     name="Jana Beispiel",
@@ -51,8 +52,8 @@ def stored(registration_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 def comparable(registration: dict[str, Any], message: dict[str, Any]) -> tuple[dict, dict]:
-    """The rows without what differs by nature (ids, the random Message-ID), after checking
-    that each is there and has its shape."""
+    """The rows without what differs by nature (ids, the random Message-ID and calendar UID),
+    after checking that each is there and has its shape."""
     registration, message = dict(registration), dict(message)
     registration_id = registration.pop("id")
     assert isinstance(registration_id, int)
@@ -61,6 +62,9 @@ def comparable(registration: dict[str, Any], message: dict[str, Any]) -> tuple[d
     assert message.pop("reference") == f"registration:{registration_id}"
     facts = message["payload"]["facts"]["registration"]
     assert facts.pop("id") == registration_id
+    uid = registration.pop("ical_uid")
+    assert UID.fullmatch(uid)
+    assert facts.pop("ical_uid") == uid
     return registration, message
 
 
