@@ -137,17 +137,17 @@ class Workers:
         self.processes: list[subprocess.Popen] = []
         # One clock for every worker of the pool, whenever it starts: leases compare the
         # workers' clocks, and each test's clock starts again at the run's moment.
-        self.started_at = (clock.now(), travelled.real_time())
+        self.started_at = (clock.now(), travelled.elapsed())
 
     def now(self) -> datetime:
         """The pool's clock: where its start has ticked on to."""
-        moment, real = self.started_at
-        return moment + timedelta(seconds=travelled.real_time() - real)
+        moment, at = self.started_at
+        return moment + timedelta(seconds=travelled.elapsed() - at)
 
     def top_up(self, count: int) -> None:
         """Start workers until ``count`` are running; wait until each new one is."""
         new = range(len(self.processes), len(self.processes) + count - len(self.running()))
-        moment, real = self.started_at
+        moment, at = self.started_at
         for number in new:
             url = self.database_url
             if DATABASE == "postgresql":  # to see when a killed worker's connection is gone
@@ -155,7 +155,7 @@ class Workers:
             with open(self.log(number), "wb") as log:
                 self.processes.append(
                     subprocess.Popen(
-                        travelled.command(moment, *WORKER_COMMAND, real=real),
+                        travelled.command(moment, *WORKER_COMMAND, at=at),
                         cwd=CHECKOUT,
                         env={**self.environment, "STARTSMART_DATABASE_URL": url},
                         stdout=log,
