@@ -15,6 +15,7 @@ PURE_CORES = [
     "startsmart.invitations.ical",
     "startsmart.consultations.slots",
     "startsmart.search.fold",
+    "startsmart.inbox.letters",
     "startsmart.speed_dating.planner",
     "startsmart.speed_dating.planner.plan",
     "startsmart.speed_dating.planner.quality",
