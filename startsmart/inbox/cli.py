@@ -21,6 +21,10 @@ mail_cli = AppGroup("mail", help="The KTS mailbox: calendar replies and bounces.
 @click.option("--idle", default=30.0, show_default=True, help="Seconds between passes.")
 def fetch(once: bool, idle: float) -> None:
     """Act on calendar replies and bounces in the mailbox until SIGTERM or SIGINT."""
+    if not current_app.config.get("MAIL_IMAP_HOST"):
+        raise click.ClickException(
+            "STARTSMART_MAIL_IMAP_HOST is not set: there is no mailbox to read (README)"
+        )
     if once:
         _echo(read_mailbox(current_app.config, clock.now()))
         return

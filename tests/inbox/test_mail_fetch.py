@@ -269,3 +269,10 @@ def test_fetch_once_from_the_command_line(app, smtp, mailbox):
     assert result.exit_code == 0, result.output
     assert "acted on 1" in result.output
     assert registration(app, first).status is RegistrationStatus.CANCELLED
+
+
+def test_fetch_without_a_mailbox_says_what_to_set(app, monkeypatch):
+    monkeypatch.setitem(app.config, "MAIL_IMAP_HOST", None)
+    result = app.test_cli_runner().invoke(args=["mail", "fetch", "--once"])
+    assert result.exit_code != 0
+    assert "STARTSMART_MAIL_IMAP_HOST" in result.output
