@@ -47,6 +47,7 @@ class Result(enum.Enum):
     DONE = "done"  # acted on (or nothing to do): mark it
     LEFT = "left"  # for a person: leave it as it is
     BROKEN = "broken"  # unreadable: leave it, say so in the log
+    FAILED = "failed"  # acting failed (the database, say): leave it, try again next pass
 
 
 @dataclass
@@ -85,6 +86,8 @@ def read_mailbox(config: Mapping[str, Any], now: datetime, reader: Reader | None
             if result is Result.DONE:
                 mailbox.mark(uid)
                 report.done += 1
+            elif result is Result.FAILED:
+                report.broken += 1
             else:
                 reader.left_alone.add(key)
                 if result is Result.BROKEN:
@@ -112,7 +115,7 @@ def act(raw: bytes, now: datetime) -> tuple[Result, str]:
     except Exception as error:  # the database went away, say: this message waits for next time
         db.session.rollback()
         log.exception("mailbox message could not be processed")
-        return Result.BROKEN, repr(error)
+        return Result.FAILED, repr(error)
 
 
 # -- calendar answers --------------------------------------------------------------------------
@@ -121,6 +124,12 @@ def act(raw: bytes, now: datetime) -> tuple[Result, str]:
 def _reply(reply: letters.CalendarReply, now: datetime) -> tuple[Result, str]:
     event = _event(reply.uid)
     person = event.person if event is not None else None
+    if isinstance(event, Consultation) and same_address(event.advisor.email, reply.attendee):
+        # The advisor is invited too, and their calendar answers the organizer as well.
+        if _first_time(reply.message_id, "reply", now):
+            _outcome(reply.message_id, f"consultation {event.id}: the advisor's own answer")
+            db.session.commit()
+        return Result.DONE, "the advisor's own answer, nothing to change"
     if event is None or person is None or not same_address(person.email, reply.attendee):
         db.session.rollback()
         return Result.LEFT, f"no event {reply.uid!r} with attendee {reply.attendee!r}"

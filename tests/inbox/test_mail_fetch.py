@@ -260,6 +260,15 @@ def test_a_declined_consultation_is_shown_to_the_advisor_and_not_cancelled(
     assert "Die Kommune hat im Kalender abgelehnt" in detail
     assert mailbox.flags() == [DONE]
 
+    # The advisor's own calendar answers too: nothing changes, and nobody has to read it.
+    advisor_copy = letters.invitation_in(smtp.to("berta@kts.example"))
+    mailbox.append(letters.reply(advisor_copy, "ACCEPTED", "berta@kts.example"))
+    fetch(app)
+    with app.app_context():
+        consultation = db.session.get_one(Consultation, booked.consultation_id)
+        assert consultation.answer is CalendarAnswer.DECLINED
+    assert mailbox.flags() == [DONE, DONE]
+
 
 def test_fetch_once_from_the_command_line(app, smtp, mailbox):
     date_id, first, second = full_date_with_a_waiting_person(app, smtp)
