@@ -240,6 +240,14 @@ def test_what_matches_no_event_and_person_stays_unread(app, smtp, mailbox):
     assert mailbox.flags() == [set(), set(), set(), DONE]
 
 
+def answer_of(app, consultation_id: int) -> CalendarAnswer | None:
+    """The consultation's answer from the calendar; it stays confirmed whatever it is."""
+    with app.app_context():
+        consultation = db.session.get_one(Consultation, consultation_id)
+        assert consultation.status is ConsultationStatus.CONFIRMED
+        return consultation.answer
+
+
 def test_a_declined_consultation_is_shown_to_the_advisor_and_not_cancelled(
     app, smtp, client, mailbox
 ):
@@ -250,10 +258,7 @@ def test_a_declined_consultation_is_shown_to_the_advisor_and_not_cancelled(
     invitation = letters.invitation_in(smtp.to("kim1@kleinstadt.de"))
     mailbox.append(letters.reply(invitation, "DECLINED", "kim1@kleinstadt.de"))
     fetch(app)
-    with app.app_context():
-        consultation = db.session.get_one(Consultation, booked.consultation_id)
-        assert consultation.status is ConsultationStatus.CONFIRMED
-        assert consultation.answer is CalendarAnswer.DECLINED
+    assert answer_of(app, booked.consultation_id) is CalendarAnswer.DECLINED
     login(client, "berta@kts.example")
     assert "Kalender: abgelehnt" in text(client.get("/staff/beratungen/"))
     detail = text(client.get(f"/staff/beratungen/{booked.consultation_id}"))
@@ -264,9 +269,7 @@ def test_a_declined_consultation_is_shown_to_the_advisor_and_not_cancelled(
     advisor_copy = letters.invitation_in(smtp.to("berta@kts.example"))
     mailbox.append(letters.reply(advisor_copy, "ACCEPTED", "berta@kts.example"))
     fetch(app)
-    with app.app_context():
-        consultation = db.session.get_one(Consultation, booked.consultation_id)
-        assert consultation.answer is CalendarAnswer.DECLINED
+    assert answer_of(app, booked.consultation_id) is CalendarAnswer.DECLINED
     assert mailbox.flags() == [DONE, DONE]
 
 
