@@ -40,6 +40,7 @@ from startsmart.registrations.models import ACTIVE, Registration
 
 log = logging.getLogger(__name__)
 
+READER = "flask mail fetch"  # who acted, in the audit log
 _UID = re.compile(r"^(registration|consultation)-(\d{1,18})@")
 
 
@@ -177,7 +178,7 @@ def _registration_answer(
             None,
             now,
             subject=f"registration:{registration.id}",
-            actor_name="calendar",
+            actor_name=READER,
         )
         return f"registration {registration.id} cancelled"
     _remember(registration, answer, stamp, now)
@@ -196,7 +197,7 @@ def _consultation_answer(
             None,
             now,
             subject=f"consultation:{consultation.id}",
-            actor_name="calendar",
+            actor_name=READER,
         )
     return f"consultation {consultation.id} {answer.value}"
 
@@ -229,7 +230,7 @@ def _bounce(bounce: letters.Bounce, now: datetime) -> tuple[Result, str]:
             person.undeliverable_at = now
         person.undeliverable_reason = bounce.reason or None
         audit.record(
-            "person.undeliverable", None, now, subject=f"person:{person.id}", actor_name="mail"
+            "person.undeliverable", None, now, subject=f"person:{person.id}", actor_name=READER
         )
     outcome = "undeliverable: " + ", ".join(f"person {p.id}" for p in people)
     _outcome(bounce.message_id, outcome)

@@ -68,7 +68,7 @@ def invitations_to(app, address: str) -> int:
 
 
 def test_a_decline_frees_the_seat_for_the_first_waiting_once_however_often_it_is_read(
-    app, smtp, mailbox
+    app, smtp, client, mailbox
 ):
     date_id, first, second = full_date_with_a_waiting_person(app, smtp)
     invitation = letters.invitation_in(smtp.to("person1@kommune.de"))
@@ -93,6 +93,11 @@ def test_a_decline_frees_the_seat_for_the_first_waiting_once_however_often_it_is
     assert len(told) == 1 and [str(c["METHOD"]) for c in calendars(told[0])] == ["CANCEL"]
     with app.app_context():
         assert db.session.execute(sa.select(sa.func.count(ProcessedMail.id))).scalar_one() == 1
+    # Staff see why, once, in the registration's history.
+    as_event_team(app, client)
+    page = text(client.get(f"/staff/termine/{date_id}/anmeldungen/{first}"))
+    assert page.count("Anmeldung storniert (Absage aus dem Kalender)") == 1
+    assert "Kalender: abgelehnt" in page
 
 
 def test_two_readers_at_once_cancel_and_promote_once(app, smtp, mailbox):
