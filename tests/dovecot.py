@@ -72,8 +72,8 @@ default_internal_group = {group}
 first_valid_uid = {uid}
 last_valid_uid = {uid}
 service imap-login {{
+  chroot =
   inet_listener imap {{
-    address = 127.0.0.1
     port = {port}
   }}
   inet_listener imaps {{
@@ -81,9 +81,6 @@ service imap-login {{
   }}
 }}
 service anvil {{
-  chroot =
-}}
-service imap-login {{
   chroot =
 }}
 """
