@@ -87,7 +87,7 @@ class Defaults:
     # (startsmart/inbox). No host: the reader refuses to start, nothing else needs it.
     MAIL_IMAP_HOST: str | None = None
     MAIL_IMAP_PORT = 993
-    MAIL_IMAP_SSL = True  # IMAP over TLS; False: plain IMAP upgraded with STARTTLS if offered
+    MAIL_IMAP_SSL = True  # IMAP over TLS; False: STARTTLS (plain only to a server on this host)
     MAIL_IMAP_USER: str | None = None
     MAIL_IMAP_PASSWORD: str | None = None
     MAIL_IMAP_FOLDER = "INBOX"

@@ -4,6 +4,7 @@ reader has not marked yet, fetch without setting \\Seen, mark what was acted on.
 from __future__ import annotations
 
 import imaplib
+import ipaddress
 import ssl
 from collections.abc import Mapping
 from types import TracebackType
@@ -37,6 +38,12 @@ class Mailbox:
             self._imap = imaplib.IMAP4(host, port, timeout=timeout)
             if "STARTTLS" in self._imap.capabilities:
                 self._imap.starttls(ssl.create_default_context())
+            elif not _loopback(host):
+                self.close()
+                raise MailboxError(
+                    f"{host} offers no STARTTLS: the password would cross the network "
+                    "unencrypted (set MAIL_IMAP_SSL, or read from a server on this host)"
+                )
         try:
             self._ok(
                 self._imap.login(config["MAIL_IMAP_USER"] or "", config["MAIL_IMAP_PASSWORD"] or "")
@@ -91,6 +98,13 @@ class Mailbox:
         if status != "OK":
             raise MailboxError(f"IMAP said {status}: {data!r}")
         return data
+
+
+def _loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
 
 
 def _flat(data: Any) -> list[bytes]:
