@@ -127,6 +127,7 @@ def register_blueprints(app: Flask) -> None:
 def register_cli(app: Flask) -> None:
     from startsmart.consultations.cli import consultations_cli
     from startsmart.demo.cli import demo_cli
+    from startsmart.inbox.cli import mail_cli
     from startsmart.invitations.cli import outbox_cli
     from startsmart.privacy.cli import privacy_cli
     from startsmart.registrations.cli import registrations_cli
@@ -138,6 +139,7 @@ def register_cli(app: Flask) -> None:
         staff_cli,
         demo_cli,
         outbox_cli,
+        mail_cli,
         reminders_cli,
         registrations_cli,
         consultations_cli,

@@ -83,6 +83,16 @@ class Defaults:
     OUTBOX_MAX_ATTEMPTS = 8
     OUTBOX_RETRY_DELAYS = (60, 300, 1800, 7200, 21600, 43200, 86400)  # seconds, then the last
 
+    # The KTS mailbox that receives calendar replies and bounces, read by `flask mail fetch`
+    # (startsmart/inbox). No host: the reader refuses to start, nothing else needs it.
+    MAIL_IMAP_HOST: str | None = None
+    MAIL_IMAP_PORT = 993
+    MAIL_IMAP_SSL = True  # IMAP over TLS; False: STARTTLS (plain only to a server on this host)
+    MAIL_IMAP_USER: str | None = None
+    MAIL_IMAP_PASSWORD: str | None = None
+    MAIL_IMAP_FOLDER = "INBOX"
+    MAIL_IMAP_TIMEOUT = 30  # seconds
+
     # Unconfirmed requests (startsmart/unconfirmed.py): how long a seat or slot waits for the
     # e-mail confirmation (hours, 0.25 to 24), and how many may wait at once.
     REGISTRATION_HOLD_HOURS = 4

@@ -9,6 +9,7 @@ from startsmart.consultations.models import (
     ExtraHours,
     WeeklyHours,
 )
+from startsmart.inbox.models import ProcessedMail
 from startsmart.invitations.models import DeliveryAttempt, OutboxMessage
 from startsmart.municipalities.models import Municipality, Person
 from startsmart.registrations.models import Consent, Registration
@@ -22,6 +23,7 @@ from startsmart.staff.second_factor_models import StaffRecoveryCode, StaffSecond
 from startsmart.tokens import AccessToken
 
 __all__ = [
+    "ProcessedMail",
     "AuditEvent",
     "AdvisorAbsence",
     "Consultation",

@@ -16,6 +16,7 @@ PURE_CORES = [
     "startsmart.invitations.addresses",
     "startsmart.consultations.slots",
     "startsmart.search.fold",
+    "startsmart.inbox.letters",
     "startsmart.speed_dating.planner",
     "startsmart.speed_dating.planner.plan",
     "startsmart.speed_dating.planner.quality",

@@ -14,6 +14,7 @@ from startsmart.catalog.models import EventDate, Topic
 from startsmart.conferences.models import Conference
 from startsmart.database import LabelledEnum, UTCDateTime, enum_column
 from startsmart.extensions import Model, db
+from startsmart.inbox.models import CalendarAnswer
 from startsmart.invitations import uids
 from startsmart.municipalities.models import Municipality, Person
 from startsmart.staff.models import StaffUser
@@ -163,6 +164,10 @@ class Consultation(Model):
     invitation_sent: Mapped[bool] = mapped_column(default=False)
     reminder_queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     notes: Mapped[str] = mapped_column(sa.Text, default="")  # internal, never mailed
+    # The municipality's answer from its calendar (iTIP REPLY, read by ``inbox``); a decline is
+    # only shown to staff, who call and decide: it never cancels by itself.
+    answer: Mapped[CalendarAnswer | None] = mapped_column(enum_column(CalendarAnswer, "answer"))
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     follow_up_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     privacy_notice_version: Mapped[str] = mapped_column(sa.String(20))
     privacy_acknowledged_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -11,14 +11,19 @@ from startsmart.consultations import mails
 from startsmart.consultations.models import Consultation, ConsultationStatus
 from startsmart.database import rowcount
 from startsmart.extensions import db
+from startsmart.municipalities.models import Person
 
 
 def send_due(now: datetime) -> int:
     """Claim each due reminder with a conditional UPDATE, so parallel runs never double up."""
     window = timedelta(hours=current_app.config["REMINDER_HOURS_BEFORE"])
     candidates = db.session.execute(
-        sa.select(Consultation.id, Consultation.confirmed_at, Consultation.starts_at).where(
+        sa.select(Consultation.id, Consultation.confirmed_at, Consultation.starts_at)
+        .join(Person, Consultation.person_id == Person.id)
+        .where(
             Consultation.status == ConsultationStatus.CONFIRMED,
+            # A bounce said the address fails: no reminder until an address is confirmed again.
+            Person.undeliverable_at.is_(None),
             Consultation.reminder_queued_at.is_(None),
             Consultation.starts_at > now,
             Consultation.starts_at <= now + window,

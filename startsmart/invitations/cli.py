@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import signal
 import time
 
 import click
@@ -11,6 +10,7 @@ from flask.cli import AppGroup
 
 from startsmart.extensions import db
 from startsmart.invitations.outbox import deliver_due, worker_name
+from startsmart.stop_signal import StopSignal
 
 outbox_cli = AppGroup("outbox", help="The mail outbox.")
 
@@ -28,21 +28,14 @@ def send() -> None:
 @click.option("--idle", default=2.0, show_default=True, help="Seconds to wait when idle.")
 def work(idle: float) -> None:
     """Deliver messages continuously until SIGTERM or SIGINT (finishes the current batch)."""
-    stopping = False
-
-    def stop(signum, frame) -> None:
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
+    signals = StopSignal()
     name = worker_name()
     config = current_app.config
     click.echo(
         f"outbox worker {name} started: batches of {config['OUTBOX_BATCH_SIZE']}, "
         f"lease {config['OUTBOX_LEASE_SECONDS']} s"
     )
-    while not stopping:
+    while not signals.stopping:
         try:
             report = deliver_due(worker=name, max_batches=1)
         except Exception:  # the database restarted, say: log, wait, carry on

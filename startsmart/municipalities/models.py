@@ -118,6 +118,10 @@ class Person(Model):
     # Language of mails and invitations: "de" or "en".
     locale: Mapped[str] = mapped_column(sa.String(5), default="de")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    # A delivery status notification said mail to this address failed (``inbox``): staff see
+    # it and no reminders go there until the person confirms an address again.
+    undeliverable_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    undeliverable_reason: Mapped[str | None] = mapped_column(sa.String(300))
 
     municipality: Mapped[Municipality | None] = relationship(back_populates="people")
 

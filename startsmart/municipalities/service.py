@@ -248,8 +248,13 @@ def pending_values(values: dict[str, Any]) -> dict[str, Any]:
 
 def apply_pending(person: Person | None, pending: dict[str, Any] | None) -> None:
     """The mailbox owner confirmed: the person takes what their form typed (a municipality
-    only if one was given, as with staff entries)."""
-    if person is None or not pending:
+    only if one was given, as with staff entries). A link we mailed was opened, so the
+    address works again if a bounce had marked it undeliverable."""
+    if person is None:
+        return
+    person.undeliverable_at = None
+    person.undeliverable_reason = None
+    if not pending:
         return
     person.name = pending["name"]
     person.function = pending["function"]

@@ -74,7 +74,10 @@ def history(registration: Registration) -> list[Step]:
             .order_by(AuditEvent.at, AuditEvent.id)
         ).scalars()
     )
-    staff_cancelled = any(e.action == "registration.cancelled" for e in events)
+    # Cancelled by staff or by a decline from the calendar: that step says it, with who.
+    staff_cancelled = any(
+        e.action in ("registration.cancelled", "registration.declined") for e in events
+    )
     moments = [
         (
             registration.created_at,

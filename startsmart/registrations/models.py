@@ -13,6 +13,7 @@ from startsmart import clock
 from startsmart.catalog.models import EventDate
 from startsmart.database import LabelledEnum, UTCDateTime, enum_column
 from startsmart.extensions import Model
+from startsmart.inbox.models import CalendarAnswer
 from startsmart.invitations import uids
 from startsmart.municipalities.models import Municipality, Person
 from startsmart.staff.models import StaffUser
@@ -80,6 +81,9 @@ class Registration(Model):
     invitation_sent: Mapped[bool] = mapped_column(default=False)  # a CANCEL is owed on cancel
     reminder_queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attendance: Mapped[Attendance | None] = mapped_column(enum_column(Attendance, "attendance"))
+    # The person's answer from their calendar (iTIP REPLY, read by ``inbox``) and its DTSTAMP
+    answer: Mapped[CalendarAnswer | None] = mapped_column(enum_column(CalendarAnswer, "answer"))
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Which privacy notice the person was shown, and when they acknowledged it.
     privacy_notice_version: Mapped[str] = mapped_column(sa.String(20))
     privacy_acknowledged_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -15,6 +15,7 @@ from flask import current_app
 from startsmart.catalog.models import EventDate, EventDateStatus
 from startsmart.database import rowcount
 from startsmart.extensions import db
+from startsmart.municipalities.models import Person
 from startsmart.registrations import mails
 from startsmart.registrations.models import Registration, RegistrationStatus
 
@@ -25,8 +26,12 @@ def send_due(now: datetime) -> int:
     candidates = db.session.execute(
         sa.select(Registration.id, Registration.confirmed_at, EventDate.starts_at)
         .join(EventDate, Registration.event_date_id == EventDate.id)
+        .join(Person, Registration.person_id == Person.id)
         .where(
             Registration.status == RegistrationStatus.CONFIRMED,
+            # A bounce said the address fails: no reminder until an address is confirmed again
+            # (left unclaimed, so it still goes out if that happens in time).
+            Person.undeliverable_at.is_(None),
             Registration.reminder_queued_at.is_(None),
             EventDate.status == EventDateStatus.PUBLISHED,
             EventDate.starts_at > now,

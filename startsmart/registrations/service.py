@@ -335,6 +335,13 @@ def cancel_locked(registration: Registration, now: datetime, notify: bool) -> No
     _cancel(registration, now, commit=False, mail=notify, on_request=True)
 
 
+def decline(registration: Registration, now: datetime) -> None:
+    """The person declined the invitation in their calendar (``registration`` from
+    ``relocked``): the same change, CANCEL mail and promotion as ``cancel``. Not committed —
+    the caller's unit of work (``inbox.service``), which records it."""
+    _cancel(registration, now, commit=False)
+
+
 def _cancel(
     registration: Registration,
     now: datetime,

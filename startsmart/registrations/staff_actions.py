@@ -288,6 +288,8 @@ def change_email(
     try:
         if known is None and not others_of(registration).any:
             person.email = new
+            person.undeliverable_at = None  # a bounce was about the old address
+            person.undeliverable_reason = None
         else:
             target = known or _copy(person, new, now)
             registration.person = target

@@ -32,7 +32,8 @@ pytestmark = pytest.mark.time_sensitive  # bookings and the conference are days 
 # Tables that hold data about a person who registers, books or takes part, with the columns
 # that do. Self-service download and deletion cover them; the test below fills each of them.
 PERSON_DATA = {
-    "person": {"name", "email", "function"},
+    # undeliverable_reason: the bouncing server's answer, which quotes the address
+    "person": {"name", "email", "function", "undeliverable_reason"},
     "registration": {"question"},
     "consultation": {"situation", "goals", "phone", "notes"},
     "consent": {"source"},
@@ -63,6 +64,7 @@ NO_PERSON_DATA = {
     "staff_second_factor": "staff logins",
     "staff_recovery_code": "staff logins",
     "login_throttle": "hashed addresses of staff logins",
+    "processed_mail": "Message-IDs of messages the mail reader acted on; ids of what changed",
     "staff_message": "staff's mails to registrants of a date: sent through outbox_message",
 }
 

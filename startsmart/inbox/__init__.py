@@ -1,0 +1,1 @@
+"""Reading the KTS mailbox: calendar replies (iTIP REPLY) and delivery status notifications."""
