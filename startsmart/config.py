@@ -108,6 +108,7 @@ class Defaults:
     CONSULTATION_ELIGIBILITY_MONTHS = 12  # one initial consultation per municipality per …
     FOLLOW_UP_WORKING_DAYS = 3  # the follow-up mail is overdue after this many working days
     REMINDER_HOURS_BEFORE = 24  # one reminder this long before a date or consultation
+    JOIN_OPENS_MINUTES_BEFORE = 15  # "Jetzt teilnehmen" on the manage page works from then on
     # How often the speed-dating screens ask for changes (the clock runs in the browser anyway).
     SPEED_DATING_PRESENTER_POLL_SECONDS = 2  # one projector per conference
     SPEED_DATING_PHONE_POLL_SECONDS = 5  # every participant's phone: a few hundred at once

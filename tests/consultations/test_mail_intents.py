@@ -106,4 +106,4 @@ def test_each_party_reads_the_mail_in_their_own_language(app, smtp):
     assert to_municipality["Subject"].startswith("Einladung: Initialberatung")
     assert to_advisor["Subject"].startswith("New initial consultation: Kleinstadt 1")
     body = to_advisor.get_body(("plain",)).get_content()
-    assert "Video conference (you will receive the link" in body
+    assert "Video conference (we will send you the link" in body
