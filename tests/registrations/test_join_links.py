@@ -7,7 +7,6 @@ from datetime import timedelta
 
 import icalendar
 import pytest
-import vobject
 
 from outbox_support import deliver_at
 from startsmart import clock
@@ -95,30 +94,6 @@ def test_only_confirmed_participants_get_the_link(app, smtp):
         for message in smtp.to(address):
             assert DEFAULT not in plain(message) and DEFAULT not in html(message)
             assert invitation_calendar(message) is None
-
-
-def test_invitation_carries_location_url_and_conference_in_every_parser(app, smtp):
-    from icaljs import parse_with_icaljs
-
-    date_id = online_date_with_default(app)
-    with app.app_context():
-        service.register(date_id, applicant(1), clock.now(), by_staff=True)
-        deliver_at(clock.now())
-    [mail] = smtp.to("person1@kommune.de")
-    data = invitation_calendar(mail)
-    event = icalendar.Calendar.from_ical(data).walk("VEVENT")[0]
-    assert str(event["LOCATION"]) == str(event["URL"]) == DEFAULT
-    [conference] = event.conferences
-    assert conference.uri == DEFAULT and "VIDEO" in conference.feature
-    card = vobject.readOne(data.decode()).vevent
-    assert card.location.value == card.url.value == DEFAULT
-    assert card.conference.value == DEFAULT
-    assert card.conference.params["FEATURE"] == ["VIDEO"]
-    [thunderbird] = parse_with_icaljs(data)["events"]
-    assert thunderbird["location"] == thunderbird["url"] == DEFAULT
-    [seen] = thunderbird["conferences"]
-    assert seen["value"] == DEFAULT and seen["feature"] == "VIDEO" and seen["label"]
-    assert seen["value_type"] == "uri"
 
 
 def test_new_offering_link_updates_confirmed_participants(app, smtp):
