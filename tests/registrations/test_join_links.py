@@ -3,7 +3,7 @@ calendar entry, manage page), and a new link reaches them as a calendar update."
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import icalendar
 import pytest
@@ -183,3 +183,27 @@ def test_waitlisted_manage_page_has_no_link(app, client, smtp, travel):
     travel.move_to(starts_at)
     page = text(client.get(manage))
     assert ROOM not in page and "Jetzt teilnehmen" not in page
+
+
+def test_online_date_may_rely_on_its_offerings_link(app):
+    from startsmart.catalog import staff_dates
+    from startsmart.clock import berlin_today
+    from startsmart.errors import DomainError
+
+    date_id = make_date(app)
+    staff_id = make_staff(app, email="team@kts.example", role=Role.EVENT_TEAM)
+    with app.app_context():
+        offering_id = db.session.get_one(EventDate, date_id).offering_id
+        actor = db.session.get_one(StaffUser, staff_id)
+        day = berlin_today(clock.now()) + timedelta(days=20)
+        data = staff_dates.NewDate(
+            day=day, starts=time(10), ends=None, online_url="", venue="", capacity=None
+        )
+        with pytest.raises(DomainError) as refused:  # neither a place nor any link
+            staff_dates.create_date(offering_id, data, actor, clock.now())
+        db.session.rollback()
+        assert refused.value.field == "venue"
+        db.session.get_one(EventDate, date_id).offering.default_join_url = DEFAULT
+        db.session.commit()
+        created = staff_dates.create_date(offering_id, data, actor, clock.now())
+        assert created.online_url is None and created.join_link == DEFAULT
