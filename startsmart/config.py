@@ -159,6 +159,11 @@ HOLD_HOURS = (0.25, 24)
 HOLD_SETTINGS = ("REGISTRATION_HOLD_HOURS", "CONSULTATION_HOLD_HOURS")
 
 
+# The join button opens at most four hours early: earlier, the manage page would offer an empty
+# room half a day ahead.
+JOIN_LEAD_MINUTES = (0, 240)
+
+
 class ConfigurationError(RuntimeError):
     """The app cannot start safely with this configuration; the message says what to set."""
 
@@ -173,6 +178,7 @@ def load(config: Config, instance_path: Path, overrides: Mapping[str, Any] | Non
 
     production = config["ENV"] == "production"
     check_holds(config)
+    check_join_lead(config)
     if production:
         check_production(config)
     elif not config.get("SECRET_KEY"):
@@ -206,6 +212,17 @@ def check_holds(config: Mapping[str, Any]) -> None:
                 f"{ENV_PREFIX}_{name} must be a number of hours from {low} to {high} "
                 f"(it is {value!r}): the time an unconfirmed request holds a seat or slot."
             )
+
+
+def check_join_lead(config: Mapping[str, Any]) -> None:
+    """Refuse to start with a join lead outside ``JOIN_LEAD_MINUTES``, in every environment."""
+    low, high = JOIN_LEAD_MINUTES
+    value = config.get("JOIN_OPENS_MINUTES_BEFORE")
+    if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+        raise ConfigurationError(
+            f"{ENV_PREFIX}_JOIN_OPENS_MINUTES_BEFORE must be a number of minutes from {low} to "
+            f"{high} (it is {value!r}): when 'Jetzt teilnehmen' opens before a meeting."
+        )
 
 
 def check_production(config: Mapping[str, Any]) -> None:
