@@ -12,6 +12,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.orm import selectinload
 
 from startsmart import join_links
@@ -153,6 +154,8 @@ def update_offering(
     """Change texts, topics and defaults. The slug stays, so links and feeds keep working."""
     offering = _get(offering_id)
     link = offering.default_join_url
+    if link and not (data.default_join_url or "").strip():
+        _check_nobody_relies_on(offering, now)
     _apply(offering, data)
     audit.record(
         "offering.updated", actor, now, subject=f"offering:{offering.id}", title=offering.title
@@ -162,6 +165,21 @@ def update_offering(
         date_changes.offering_link_changed(offering.id, now)
     _commit()
     return offering
+
+
+def _check_nobody_relies_on(offering: Offering, now: datetime) -> None:
+    # An online date without a link of its own takes the offering's; it must not lose it.
+    if using := date_changes.dates_using_offering_link(offering.id, now):
+        raise DomainError(
+            ngettext(
+                "%(num)d kommender Online-Termin hat keinen eigenen Link und nutzt diesen. "
+                "Tragen Sie dort zuerst einen Link ein.",
+                "%(num)d kommende Online-Termine haben keinen eigenen Link und nutzen diesen. "
+                "Tragen Sie dort zuerst einen Link ein.",
+                len(using),
+            ),
+            "default_join_url",
+        )
 
 
 def _get(offering_id: int) -> Offering:

@@ -116,11 +116,9 @@ def _new_link() -> str:
     return str(_("Neuer Zugang zur Online-Veranstaltung"))
 
 
-def offering_link_changed(offering_id: int, now: datetime) -> int:
-    """The offering's default link changed: its coming online dates without a link of their own
-    send an update (same UID, SEQUENCE + 1) to those who had the invitation. A step of the
-    caller's unit of work (not committed). Returns how many were told."""
-    date_ids = (
+def dates_using_offering_link(offering_id: int, now: datetime) -> list[int]:
+    """The offering's online dates still to come that have no link of their own."""
+    return list(
         db.session.execute(
             sa.select(EventDate.id)
             .where(
@@ -131,12 +129,16 @@ def offering_link_changed(offering_id: int, now: datetime) -> int:
                 EventDate.ends_at > now,
             )
             .order_by(EventDate.id)
-        )
-        .scalars()
-        .all()
+        ).scalars()
     )
+
+
+def offering_link_changed(offering_id: int, now: datetime) -> int:
+    """The offering's default link changed: its coming online dates without a link of their own
+    send an update (same UID, SEQUENCE + 1) to those who had the invitation. A step of the
+    caller's unit of work (not committed). Returns how many were told."""
     told = 0
-    for date_id in date_ids:
+    for date_id in dates_using_offering_link(offering_id, now):
         date = _locked(date_id)  # in id order, as every other writer of several dates
         date.ical_sequence += 1
         invited = [r for r in _active(date) if r.invitation_sent]

@@ -207,3 +207,16 @@ def test_online_date_may_rely_on_its_offerings_link(app):
         db.session.commit()
         created = staff_dates.create_date(offering_id, data, actor, clock.now())
         assert created.online_url is None and created.join_link == DEFAULT
+
+
+def test_offering_link_cannot_be_cleared_while_dates_rely_on_it(app):
+    from startsmart.errors import DomainError
+
+    date_id = online_date_with_default(app)
+    staff_id = make_staff(app, email="team@kts.example", role=Role.EVENT_TEAM)
+    with app.app_context():
+        with pytest.raises(DomainError) as refused:
+            change_default(date_id, "", staff_id)
+        db.session.rollback()
+        assert "1 kommender Online-Termin hat keinen eigenen Link" in refused.value.message
+        assert db.session.get_one(EventDate, date_id).join_link == DEFAULT
