@@ -202,3 +202,18 @@ def test_phone_consultations_have_no_link(app, smtp):
         db.session.rollback()
     [invitation] = smtp.to("kim1@kleinstadt.de")
     assert ROOM not in plain(invitation) and "CONFERENCE" not in calendar_data(invitation).decode()
+
+
+def test_admins_keep_an_advisors_room_and_colleagues_cannot(app, client):
+    advisor_id = make_advisor(app, "berta@kts.example")
+    make_advisor(app, "carl@kts.example", name="Carl")
+    make_staff(app, email="admin@kts.example", role=Role.ADMIN)
+    page = f"/staff/beratungen/videoraum/{advisor_id}"
+    login(client, "carl@kts.example")
+    assert client.get(page).status_code == 403
+    client.post("/staff/logout", data={"csrf_token": csrf_token(client, "/staff/")})
+    login(client, "admin@kts.example")
+    saved = client.post(page, data={"csrf_token": csrf_token(client, page), "room_url": ROOM})
+    assert saved.status_code == 302
+    with app.app_context():
+        assert db.session.get_one(StaffUser, advisor_id).room_url == ROOM
