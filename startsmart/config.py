@@ -120,6 +120,7 @@ class Defaults:
     # Dates stay in the public calendar feed this many days after they end (cancelled ones too).
     CALENDAR_FEED_PAST_DAYS = 30
     REMINDER_HOURS_BEFORE = 24  # one reminder this long before a date or consultation
+    JOIN_OPENS_MINUTES_BEFORE = 15  # "Jetzt teilnehmen" on the manage page works from then on
     # How often the speed-dating screens ask for changes (the clock runs in the browser anyway).
     SPEED_DATING_PRESENTER_POLL_SECONDS = 2  # one projector per conference
     SPEED_DATING_PHONE_POLL_SECONDS = 5  # every participant's phone: a few hundred at once
@@ -171,6 +172,11 @@ HOLD_HOURS = (0.25, 24)
 HOLD_SETTINGS = ("REGISTRATION_HOLD_HOURS", "CONSULTATION_HOLD_HOURS")
 
 
+# The join button opens at most four hours early: earlier, the manage page would offer an empty
+# room half a day ahead.
+JOIN_LEAD_MINUTES = (0, 240)
+
+
 class ConfigurationError(RuntimeError):
     """The app cannot start safely with this configuration; the message says what to set."""
 
@@ -185,6 +191,7 @@ def load(config: Config, instance_path: Path, overrides: Mapping[str, Any] | Non
 
     production = config["ENV"] == "production"
     check_holds(config)
+    check_join_lead(config)
     if production:
         check_production(config)
     elif not config.get("SECRET_KEY"):
@@ -218,6 +225,17 @@ def check_holds(config: Mapping[str, Any]) -> None:
                 f"{ENV_PREFIX}_{name} must be a number of hours from {low} to {high} "
                 f"(it is {value!r}): the time an unconfirmed request holds a seat or slot."
             )
+
+
+def check_join_lead(config: Mapping[str, Any]) -> None:
+    """Refuse to start with a join lead outside ``JOIN_LEAD_MINUTES``, in every environment."""
+    low, high = JOIN_LEAD_MINUTES
+    value = config.get("JOIN_OPENS_MINUTES_BEFORE")
+    if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+        raise ConfigurationError(
+            f"{ENV_PREFIX}_JOIN_OPENS_MINUTES_BEFORE must be a number of minutes from {low} to "
+            f"{high} (it is {value!r}): when 'Jetzt teilnehmen' opens before a meeting."
+        )
 
 
 def check_production(config: Mapping[str, Any]) -> None:

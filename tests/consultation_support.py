@@ -10,7 +10,7 @@ from startsmart.consultations.models import WeeklyHours
 from startsmart.extensions import db
 from startsmart.municipalities.models import FederalState, MunicipalityKind
 from startsmart.municipalities.service import MunicipalityInput
-from startsmart.staff.models import Role
+from startsmart.staff.models import Role, StaffUser
 from support import make_staff
 
 WORKING_WEEK = [(day, "09:00", "12:00") for day in range(5)]
@@ -22,9 +22,11 @@ def make_advisor(
     name: str = "Berta Beraterin",
     hours=WORKING_WEEK,
     channels: str = "video,phone",
+    room_url: str | None = None,
 ) -> int:
     advisor_id = make_staff(app, email=email, role=Role.ADVISOR, name=name)
     with app.app_context():
+        db.session.get_one(StaffUser, advisor_id).room_url = room_url
         for weekday, start, end in hours:
             db.session.add(
                 WeeklyHours(

@@ -322,6 +322,15 @@ PAGES: dict[str, Callable[[Site], list[Visit]]] = {
             label="link shown once",
         ),
     ],
+    "consultations_staff.room": lambda s: [
+        Visit("/staff/beratungen/videoraum", ADVISOR),
+        Visit(
+            "/staff/beratungen/videoraum",
+            ADVISOR,
+            submit="Speichern",
+            fill=(("Persönlicher Videoraum", "http://video.example.org/raum"),),
+        ),
+    ],
     "consultations_booking_staff.new": lambda s: [
         Visit("/staff/beratungen/neu", ADVISOR),
         Visit("/staff/beratungen/neu", ADVISOR, submit="Verbindlich buchen"),

@@ -122,11 +122,11 @@ def make_date(
         else:
             starts = (clock.now() + starts_in).replace(microsecond=0)
         fields.setdefault("status", EventDateStatus.PUBLISHED)
+        fields.setdefault("online_url", "https://konferenz.example.org/raum-1")
         date = EventDate(
             offering=offering,
             starts_at=starts,
             ends_at=starts + timedelta(minutes=90),
-            online_url="https://konferenz.example.org/raum-1",
             capacity=capacity,
             registration_closes_at=starts - closes_before if closes_before else None,
             **fields,

@@ -100,3 +100,10 @@ def test_default_database_is_sqlite_in_the_instance_folder(tmp_path):
     app = create_app({"INSTANCE_PATH": str(tmp_path)})
     assert app.instance_path == str(tmp_path.resolve())
     assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'startsmart.sqlite3'}"
+
+
+@pytest.mark.parametrize("value", [-1, 241, "15", True])
+def test_join_lead_out_of_bounds_refuses_to_start(tmp_path, value):
+    with pytest.raises(ConfigurationError) as error:
+        create_app({"INSTANCE_PATH": str(tmp_path), "JOIN_OPENS_MINUTES_BEFORE": value})
+    assert "JOIN_OPENS_MINUTES_BEFORE must be a number of minutes from 0 to 240" in str(error.value)

@@ -72,6 +72,8 @@ class Offering(Model):
     per_municipality_limit: Mapped[int] = mapped_column(default=2)
     # Days after a date until its participants' data is anonymised (None: the configured default).
     retention_days: Mapped[int | None] = mapped_column()
+    # The video-conference link of its online dates that have none of their own.
+    default_join_url: Mapped[str | None] = mapped_column(sa.String(500))
     # Retired offerings keep their dates and history but take no new dates.
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
@@ -102,7 +104,8 @@ class EventDate(Model):
     offering_id: Mapped[int] = mapped_column(sa.ForeignKey("offering.id"), index=True)
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    online_url: Mapped[str | None] = mapped_column(sa.String(500))  # video-conference link
+    # The video-conference link; None for an online date uses the offering's default_join_url.
+    online_url: Mapped[str | None] = mapped_column(sa.String(500))
     venue: Mapped[str | None] = mapped_column(sa.String(300))  # address when on site
     capacity: Mapped[int] = mapped_column()
     per_municipality_limit: Mapped[int | None] = mapped_column()  # None: the offering's limit
@@ -127,12 +130,19 @@ class EventDate(Model):
         sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         sa.CheckConstraint("capacity >= 0", name="capacity_not_negative"),
         sa.CheckConstraint("ical_sequence >= 0", name="sequence_not_negative"),
-        sa.CheckConstraint("online_url IS NOT NULL OR venue IS NOT NULL", name="has_place_or_link"),
     )
 
     @property
     def is_online(self) -> bool:
-        return self.online_url is not None and self.venue is None
+        # Without a venue a date is online; its link may be the offering's (or still to come).
+        return self.venue is None
+
+    @property
+    def join_link(self) -> str | None:
+        """The link participants join with: the date's own, else (online) the offering's."""
+        if self.online_url:
+            return self.online_url
+        return self.offering.default_join_url if self.venue is None else None
 
     @property
     def municipality_limit(self) -> int:

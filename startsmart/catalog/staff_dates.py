@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
+from startsmart import join_links
 from startsmart.audit import service as audit
 from startsmart.catalog.models import EventDate, EventDateStatus, Offering, OfferingFormat
 from startsmart.catalog.staff_service import one_line
@@ -105,23 +105,11 @@ def registration_deadline(deadline: Deadline, starts_at: datetime) -> datetime:
     return closes_at
 
 
-def checked_url(url: str | None) -> str | None:
-    """A web link people can open: http(s), a host, no spaces (no javascript: or mailto:)."""
-    url = (url or "").strip()
-    if not url:
-        return None
-    parts = urlsplit(url)
-    if parts.scheme not in ("https", "http") or not parts.hostname or any(c.isspace() for c in url):
-        raise DomainError(
-            _("Bitte geben Sie einen vollständigen Link an, der mit https:// beginnt."),
-            "online_url",
-        )
-    return url
-
-
-def _place(online_url: str | None, venue: str | None) -> tuple[str | None, str | None]:
-    url, venue = checked_url(online_url), one_line(venue) or None
-    if not (url or venue):
+def _place(
+    online_url: str | None, venue: str | None, offering: Offering
+) -> tuple[str | None, str | None]:
+    url, venue = join_links.checked(online_url, "online_url"), one_line(venue) or None
+    if not (url or venue or offering.default_join_url):
         raise DomainError(
             _("Bitte geben Sie einen Ort oder einen Link zur Online-Veranstaltung an."), "venue"
         )
@@ -171,7 +159,7 @@ def create_date(offering_id: int, data: NewDate, actor: StaffUser, now: datetime
     else:
         ends_at = _ends(data.day, data.ends, starts_at)
     _not_in_the_past(starts_at, now)
-    url, venue = _place(data.online_url, data.venue)
+    url, venue = _place(data.online_url, data.venue, offering)
     capacity = offering.default_capacity if data.capacity is None else data.capacity
     if capacity < 0:
         raise DomainError(_("Die Zahl der Plätze kann nicht negativ sein."), "capacity")
@@ -239,7 +227,7 @@ def move(
     starts_at = to_utc(day, starts, "starts")
     ends_at = _ends(day, ends, starts_at)
     _not_in_the_past(starts_at, now)
-    url, venue = _place(online_url, venue)
+    url, venue = _place(online_url, venue, event_date.offering)
     place = date_changes.DatePlace(starts_at, ends_at, venue, url)
     return date_changes.move_date(date_id, place, actor, now)
 

@@ -19,7 +19,6 @@ MAX_DURATION = 24 * 60
 MAX_LIMIT = 1_000
 
 
-
 def _text(label, max_length, required=True, **kwargs):
     validators = [InputRequired(_REQUIRED)] if required else [Optional()]
     return StringField(label, validators=[*validators, MaxLength(max_length)], **kwargs)
@@ -81,6 +80,16 @@ class OfferingForm(Form):
         default=2,
         description=_l("Damit viele Kommunen teilnehmen können; je Termin änderbar."),
     )
+    default_join_url = _text(
+        _l("Link zur Videokonferenz (Vorgabe)"),
+        500,
+        required=False,
+        description=_l(
+            "Beginnt mit https://. Gilt für Online-Termine ohne eigenen Link; eine Änderung "
+            "schicken wir den bestätigten Teilnehmenden als Kalender-Aktualisierung."
+        ),
+        render_kw={"spellcheck": "false", "inputmode": "url"},
+    )
 
 
 def _catalogue_formats():
@@ -105,9 +114,7 @@ def _day():
 
 
 def _starts():
-    return ClockField(
-        _l("Beginn (Uhrzeit)"), validators=[Filled(_REQUIRED)], description=DST_HINT
-    )
+    return ClockField(_l("Beginn (Uhrzeit)"), validators=[Filled(_REQUIRED)], description=DST_HINT)
 
 
 def _online_url():
@@ -115,7 +122,10 @@ def _online_url():
         _l("Link zur Online-Veranstaltung"),
         500,
         required=False,
-        description=_l("Beginnt mit https://. Ein Link oder ein Ort ist nötig, gern beides."),
+        description=_l(
+            "Beginnt mit https://. Ein Ort oder ein Link ist nötig (leer: der Link des "
+            "Angebots); nur bestätigte Teilnehmende sehen ihn."
+        ),
         render_kw={"spellcheck": "false", "inputmode": "url"},
     )
 

@@ -12,13 +12,16 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.orm import selectinload
 
+from startsmart import join_links
 from startsmart.audit import service as audit
 from startsmart.catalog.models import EventDate, Offering, OfferingFormat, Topic
 from startsmart.catalog.slugs import slugify, unique_slug
 from startsmart.errors import DomainError
 from startsmart.extensions import db
+from startsmart.registrations import date_changes
 from startsmart.staff.models import StaffUser
 
 
@@ -34,6 +37,7 @@ class OfferingInput:
     default_capacity: int = 30
     default_duration_minutes: int = 90
     per_municipality_limit: int = 2
+    default_join_url: str | None = None  # the link of its online dates without their own
 
 
 def plain_text(value: str | None) -> str:
@@ -103,6 +107,7 @@ def _apply(offering: Offering, data: OfferingInput) -> None:
     offering.default_capacity = data.default_capacity
     offering.default_duration_minutes = data.default_duration_minutes
     offering.per_municipality_limit = data.per_municipality_limit
+    offering.default_join_url = join_links.checked(data.default_join_url, "default_join_url")
     offering.topics = topics
 
 
@@ -148,12 +153,33 @@ def update_offering(
 ) -> Offering:
     """Change texts, topics and defaults. The slug stays, so links and feeds keep working."""
     offering = _get(offering_id)
+    link = offering.default_join_url
+    if link and not (data.default_join_url or "").strip():
+        _check_nobody_relies_on(offering, now)
     _apply(offering, data)
     audit.record(
         "offering.updated", actor, now, subject=f"offering:{offering.id}", title=offering.title
     )
+    if offering.default_join_url != link:
+        db.session.flush()
+        date_changes.offering_link_changed(offering.id, now)
     _commit()
     return offering
+
+
+def _check_nobody_relies_on(offering: Offering, now: datetime) -> None:
+    # An online date without a link of its own takes the offering's; it must not lose it.
+    if using := date_changes.dates_using_offering_link(offering.id, now):
+        raise DomainError(
+            ngettext(
+                "%(num)d kommender Online-Termin hat keinen eigenen Link und nutzt diesen. "
+                "Tragen Sie dort zuerst einen Link ein.",
+                "%(num)d kommende Online-Termine haben keinen eigenen Link und nutzen diesen. "
+                "Tragen Sie dort zuerst einen Link ein.",
+                len(using),
+            ),
+            "default_join_url",
+        )
 
 
 def _get(offering_id: int) -> Offering:

@@ -56,6 +56,7 @@ def _offering_input(form: OfferingForm) -> staff_service.OfferingInput:
         default_capacity=form.default_capacity.data,
         default_duration_minutes=form.default_duration_minutes.data,
         per_municipality_limit=form.per_municipality_limit.data,
+        default_join_url=form.default_join_url.data,
     )
 
 
@@ -102,6 +103,7 @@ def offering_edit(offering_id: int):
                 "default_capacity": offering.default_capacity,
                 "default_duration_minutes": offering.default_duration_minutes,
                 "per_municipality_limit": offering.per_municipality_limit,
+                "default_join_url": offering.default_join_url,
             }
         )
     else:

@@ -151,7 +151,7 @@ def check_eligibility(
         )
 
 
-def _lock_advisor(advisor_id: int) -> StaffUser | None:
+def lock_advisor(advisor_id: int) -> StaffUser | None:
     return db.session.execute(
         sa.select(StaffUser)
         .where(StaffUser.id == advisor_id)
@@ -186,7 +186,7 @@ def _free_advisor(
     never = datetime.min.replace(tzinfo=now.tzinfo)
     candidates.sort(key=lambda a: (load[a.advisor_id], idle[a.advisor_id] or never, a.advisor_id))
     for candidate in candidates:
-        locked = _lock_advisor(candidate.advisor_id)
+        locked = lock_advisor(candidate.advisor_id)
         # Under the lock, with the bookings as they are now: still free?
         fresh = schedule.bookings(now, [candidate.advisor_id], exclude=exclude_consultation)
         refusal = check_slot(candidate, fresh, rules, now, starts_at, channel.value)
@@ -332,7 +332,7 @@ def _locked(token: str, now: datetime) -> Consultation:
     consultation = consultation_for_token(token, now)
     if consultation is None:
         raise DomainError(_("Dieser Link ist ungültig oder abgelaufen."))
-    _lock_advisor(consultation.advisor_id)
+    lock_advisor(consultation.advisor_id)
     db.session.refresh(consultation)
     return consultation
 
@@ -426,7 +426,7 @@ def withdraw(consultation_id: int, now: datetime) -> None:
     """Cancel on the person's behalf (they asked for their data to be deleted): CANCEL to both
     parties; not committed — the caller's unit of work."""
     consultation = db.session.get_one(Consultation, consultation_id)
-    _lock_advisor(consultation.advisor_id)
+    lock_advisor(consultation.advisor_id)
     db.session.refresh(consultation)
     if consultation.is_active and now < consultation.starts_at:
         _cancel(consultation, now, None, commit=False)
@@ -440,7 +440,7 @@ def cancel_by_staff(
     if consultation is None:
         raise DomainError(_("Diese Beratung gibt es nicht."))
     check_may_act(actor, consultation)
-    _lock_advisor(consultation.advisor_id)
+    lock_advisor(consultation.advisor_id)
     db.session.refresh(consultation)
     audit.record(
         "consultation.cancelled",

@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 
 from startsmart import tokens
 from startsmart.clock import iso_or_none, moment_or_none
-from startsmart.consultations.models import Channel, Consultation
+from startsmart.consultations.models import Channel, Consultation, ConsultationStatus
 from startsmart.extensions import db
 from startsmart.invitations import uids
 from startsmart.invitations.compose import Draft, Invitation, Recipient, organizer
@@ -74,9 +74,21 @@ def where(
         )
     if cancelled:
         return _("Videokonferenz")
+    link = join_link(consultation)
+    if link:
+        return _("Videokonferenz: %(url)s", url=link)
     if for_advisor:
         return _("Videokonferenz (Sie schicken den Link vor dem Termin)")
-    return _("Videokonferenz (den Link erhalten Sie vor dem Termin)")
+    return _("Videokonferenz (den Link schicken wir Ihnen, sobald er feststeht)")
+
+
+def join_link(consultation: Consultation | Snapshot) -> str | None:
+    """The video link, for a confirmed consultation only (None for anything else)."""
+    if isinstance(consultation, Snapshot):
+        return consultation.join_link
+    if consultation.status is not ConsultationStatus.CONFIRMED:
+        return None
+    return consultation.join_link
 
 
 def _person(consultation: Consultation | Snapshot) -> Person | PersonFacts:
@@ -104,6 +116,7 @@ def calendar_event(
     ]
     if manage:
         lines.append(_("Termin ansehen, verschieben oder absagen: %(url)s", url=manage))
+    link = None if cancelled else join_link(consultation)
     attendees = [Attendee(person.email, person.name)] + [
         Attendee(advisor.email, advisor.name) for advisor in advisors
     ]
@@ -114,7 +127,10 @@ def calendar_event(
         ends_at=consultation.ends_at,
         summary=_("Start Smart: Initialberatung %(municipality)s", municipality=municipality),
         description="\n\n".join(lines),
-        location=where(consultation, for_advisor, cancelled),
+        location=link or where(consultation, for_advisor, cancelled),
+        url=link,
+        conference_url=link,
+        conference_label=_("An der Videokonferenz teilnehmen"),
         organizer=organizer(),
         attendees=tuple(attendees),
         cancelled=cancelled,
@@ -171,6 +187,8 @@ class Snapshot:
     advisor: AdvisorFacts
     municipality: PlaceFacts | None
     conference: PlaceFacts | None
+    # The video link in effect when the mail was queued; kept only once confirmed.
+    join_link: str | None = None
 
 
 def _advisor(advisor: StaffUser) -> dict[str, str]:
@@ -200,6 +218,7 @@ def snapshot(consultation: Consultation) -> dict[str, Any]:
         "conference": (
             {"title": conference.title, "venue": conference.venue} if conference else None
         ),
+        "join_link": join_link(consultation),
     }
 
 
@@ -222,6 +241,7 @@ def from_snapshot(facts: Mapping[str, Any]) -> Snapshot:
         advisor=AdvisorFacts(**facts["advisor"]),
         municipality=PlaceFacts(**facts["municipality"]) if facts["municipality"] else None,
         conference=PlaceFacts(**facts["conference"]) if facts["conference"] else None,
+        join_link=facts.get("join_link"),  # absent from snapshots queued before join links
     )
 
 
@@ -275,6 +295,7 @@ def render(facts: Mapping[str, Any], now: datetime) -> Draft:
             "advisor": advisor,
             "where": where_,
             "staff_url": public_url("consultations_staff.detail", consultation_id=consultation.id),
+            "join_url": None if cancelled else consultation.join_link,
         }
     else:
         person = consultation.person
@@ -289,7 +310,12 @@ def render(facts: Mapping[str, Any], now: datetime) -> Draft:
                 consultation, (consultation.advisor,), manage, cancelled=cancelled
             )
             where_ = where(consultation, cancelled=called_off)
-        context = {"consultation": consultation, "manage_url": manage, "where": where_}
+        context = {
+            "consultation": consultation,
+            "manage_url": manage,
+            "where": where_,
+            "join_url": None if cancelled else consultation.join_link,
+        }
     invitation = Invitation(method, event) if method is not None else None
     return Draft(facts["template"], to, {**context, **facts["context"]}, invitation)
 

@@ -145,6 +145,8 @@ class Consultation(Model):
     situation: Mapped[str] = mapped_column(sa.Text, default="")  # "Ausgangslage"
     goals: Mapped[str] = mapped_column(sa.Text, default="")  # goals and questions
     phone: Mapped[str | None] = mapped_column(sa.String(40))  # for phone consultations
+    # Video: the link of this consultation; None uses the advisor's room_url (or still missing).
+    join_url: Mapped[str | None] = mapped_column(sa.String(500))
     locale: Mapped[str] = mapped_column(sa.String(5), default="de")
     booked_by_staff: Mapped[bool] = mapped_column(default=False)
     # Staff booked despite the one-per-year rule or the model-project rule.
@@ -196,6 +198,13 @@ class Consultation(Model):
         sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         sa.CheckConstraint("ical_sequence >= 0", name="sequence_not_negative"),
     )
+
+    @property
+    def join_link(self) -> str | None:
+        """Video only: the consultation's own link, else the advisor's personal room."""
+        if self.channel is not Channel.VIDEO:
+            return None
+        return self.join_url or self.advisor.room_url
 
     @property
     def is_active(self) -> bool:

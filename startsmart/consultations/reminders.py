@@ -1,4 +1,5 @@
-"""One reminder before each confirmed consultation, to the municipality, exactly once."""
+"""One reminder before each confirmed consultation, to the municipality, exactly once; a
+video consultation's waits for its link."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app
 
-from startsmart.consultations import mails
+from startsmart.consultations import mails, video_links
 from startsmart.consultations.models import Consultation, ConsultationStatus
 from startsmart.database import rowcount
 from startsmart.extensions import db
 from startsmart.municipalities.models import Person
+from startsmart.staff.models import StaffUser
 
 
 def send_due(now: datetime) -> int:
@@ -20,6 +22,7 @@ def send_due(now: datetime) -> int:
     candidates = db.session.execute(
         sa.select(Consultation.id, Consultation.confirmed_at, Consultation.starts_at)
         .join(Person, Consultation.person_id == Person.id)
+        .join(StaffUser, StaffUser.id == Consultation.advisor_id)
         .where(
             Consultation.status == ConsultationStatus.CONFIRMED,
             # A bounce said the address fails: no reminder until an address is confirmed again.
@@ -27,6 +30,8 @@ def send_due(now: datetime) -> int:
             Consultation.reminder_queued_at.is_(None),
             Consultation.starts_at > now,
             Consultation.starts_at <= now + window,
+            # A video consultation without a link waits: the reminder must carry it.
+            sa.not_(video_links.lacks_link()),
         )
     ).all()
     db.session.commit()

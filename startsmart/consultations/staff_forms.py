@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, SelectField, StringField, TelField, TextAreaField
 from wtforms.validators import InputRequired, Optional
 
+from startsmart import join_links
 from startsmart.consultations.availability_service import MAX_NOTE, WEEKDAYS
 from startsmart.consultations.forms import CheckboxList
 from startsmart.consultations.models import Channel
@@ -146,5 +147,34 @@ class StaffBookingForm(Form):
         description=_l(
             "Trotzdem buchen, auch wenn die Kommune schon eine Initialberatung hatte (eine je "
             "Jahr) oder ein gefördertes Modellprojekt ist. Wird an der Beratung vermerkt."
+        ),
+    )
+
+
+def _link_field(label, description):
+    return StringField(
+        label,
+        description=description,
+        validators=[Optional(), MaxLength(join_links.MAX_LENGTH)],
+        render_kw={"spellcheck": "false", "inputmode": "url", "autocomplete": "url"},
+    )
+
+
+class JoinLinkForm(Form):
+    join_url = _link_field(
+        _l("Link zur Videokonferenz"),
+        _l(
+            "Beginnt mit https://. Leer lassen: der persönliche Videoraum der Beraterin oder "
+            "des Beraters. Die Kommune erhält den Link mit einer Kalender-Aktualisierung."
+        ),
+    )
+
+
+class RoomForm(Form):
+    room_url = _link_field(
+        _l("Persönlicher Videoraum"),
+        _l(
+            "Beginnt mit https://. Gilt für alle Videoberatungen ohne eigenen Link; bestätigte "
+            "kommende Beratungen erhalten eine Kalender-Aktualisierung."
         ),
     )

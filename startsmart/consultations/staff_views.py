@@ -5,22 +5,29 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from startsmart import clock
 from startsmart.catalog.models import EventDate
-from startsmart.consultations import booking, feed, followup, overview
+from startsmart.consultations import booking, feed, followup, overview, video_links
 from startsmart.consultations.forms import ConfirmForm
 from startsmart.consultations.models import Consultation, ConsultationStatus
 from startsmart.consultations.permissions import NotPermitted, may_act
-from startsmart.consultations.staff_forms import NotesForm, ReassignForm, StaffCancelForm
+from startsmart.consultations.staff_forms import (
+    JoinLinkForm,
+    NotesForm,
+    ReassignForm,
+    RoomForm,
+    StaffCancelForm,
+)
 from startsmart.errors import DomainError
 from startsmart.extensions import db
 from startsmart.form_fields import attach_error
 from startsmart.forms import choices, filled
 from startsmart.i18n import berlin_datetime
 from startsmart.staff.access import staff_required
-from startsmart.staff.models import Role
+from startsmart.staff.models import Role, StaffUser
 
 bp = Blueprint("consultations_staff", __name__, url_prefix="/staff/beratungen")
 
@@ -30,6 +37,13 @@ def overdue_follow_ups() -> int:
     """For the dashboard: an advisor's own overdue follow-ups, or everybody's."""
     advisor = current_user if current_user.role is Role.ADVISOR else None
     return len(followup.overdue(clock.now(), advisor))
+
+
+@bp.app_template_global()
+def missing_video_links() -> int:
+    """For the start page: confirmed video consultations without a link (own or everybody's)."""
+    advisor_id = current_user.id if current_user.role is Role.ADVISOR else None
+    return len(video_links.missing(clock.now(), advisor_id))
 
 
 @bp.get("/")
@@ -42,6 +56,7 @@ def index():
     return render_template(
         "consultations_staff/index.html",
         upcoming=overview.upcoming(now, advisor_id),
+        missing_links=video_links.missing(now, advisor_id),
         overdue=followup.overdue(now, current_user if mine else None),
         recent=[(c, followup.state(c, now)) for c in recent],
         recent_days=overview.RECENT_DAYS,
@@ -91,6 +106,7 @@ def _detail(
     consultation: Consultation,
     notes_form: NotesForm | None = None,
     reassign_form: ReassignForm | None = None,
+    link_form: JoinLinkForm | None = None,
 ):
     """The page; a form that was just sent keeps its input and errors."""
     now = clock.now()
@@ -118,6 +134,8 @@ def _detail(
             ),
         ]
     )
+    if link_form is None:
+        link_form = JoinLinkForm(formdata=None, data={"join_url": consultation.join_url})
     held = consultation.status is ConsultationStatus.CONFIRMED and consultation.ends_at <= now
     return render_template(
         "consultations_staff/detail.html",
@@ -129,6 +147,7 @@ def _detail(
         due_on=followup.due_on(consultation),
         notes_form=notes_form,
         reassign_form=reassign_form,
+        link_form=link_form,
         send_form=ConfirmForm(formdata=None),
     )
 
@@ -171,6 +190,68 @@ def notes(consultation_id: int):
             flash(_("Notizen und Empfehlungen sind gespeichert."), "success")
             return redirect(url_for(".detail", consultation_id=consultation.id))
     return _detail(consultation, notes_form=form)
+
+
+@bp.post("/<int:consultation_id>/link")
+@staff_required(Role.ADVISOR, Role.EVENT_TEAM)
+def join_link(consultation_id: int):
+    consultation = _consultation_or_404(consultation_id)
+    form = JoinLinkForm()
+    if form.validate_on_submit():
+        try:
+            video_links.set_link(consultation.id, form.join_url.data, current_user, clock.now())
+        except DomainError as error:
+            if refusal := _refused(form, error, consultation):
+                return refusal
+        else:
+            message = _("Der Link ist gespeichert.")
+            if consultation.status is ConsultationStatus.CONFIRMED:
+                message += " " + _(
+                    "Die Kommune und die Beraterin oder der Berater erhalten eine Aktualisierung."
+                )
+            flash(message, "success")
+            return redirect(url_for(".detail", consultation_id=consultation.id))
+    return _detail(consultation, link_form=form)
+
+
+@bp.route("/videoraum", methods=["GET", "POST"])
+@bp.route("/videoraum/<int:advisor_id>", methods=["GET", "POST"])
+@staff_required(Role.ADVISOR)
+def room(advisor_id: int | None = None):
+    """An advisor's personal video room: their own, or (admins) anybody's."""
+    if advisor_id is not None and advisor_id != current_user.id:
+        if current_user.role is not Role.ADMIN:
+            abort(403)
+        advisor = db.session.get(StaffUser, advisor_id) or abort(404)
+    else:
+        advisor = current_user
+    if request.method == "GET":
+        form = RoomForm(data={"room_url": advisor.room_url})
+    else:
+        form = RoomForm()
+    if form.validate_on_submit():
+        try:
+            told = video_links.set_room(advisor.id, form.room_url.data, current_user, clock.now())
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            flash(
+                _("Der Videoraum ist gespeichert.")
+                + (
+                    " "
+                    + ngettext(
+                        "%(num)d Beratung erhält eine Aktualisierung.",
+                        "%(num)d Beratungen erhalten eine Aktualisierung.",
+                        told,
+                    )
+                    if told
+                    else ""
+                ),
+                "success",
+            )
+            return redirect(request.path)
+    return render_template("consultations_staff/room.html", form=form, advisor=advisor)
 
 
 @bp.post("/<int:consultation_id>/follow-up")

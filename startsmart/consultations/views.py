@@ -20,11 +20,11 @@ from flask import (
 from flask_babel import format_datetime, get_locale
 from flask_babel import gettext as _
 
-from startsmart import clock, unconfirmed
+from startsmart import clock, join_links, unconfirmed
 from startsmart.catalog.models import Topic
 from startsmart.clock import BERLIN, berlin_to_utc, berlin_today, iso_or_none, moment_or_none
 from startsmart.conferences.models import Conference
-from startsmart.consultations import booking, feed, schedule
+from startsmart.consultations import booking, feed, mails, schedule
 from startsmart.consultations.forms import (
     BookingForm,
     ConfirmForm,
@@ -201,8 +201,17 @@ def _consultation_or_410(token: str):
 @no_store
 def manage(token: str):
     consultation = _consultation_or_410(token)
+    now = clock.now()
+    link = mails.join_link(consultation)
     return render_template(
-        "consultations/manage.html", consultation=consultation, token=token, now=clock.now()
+        "consultations/manage.html",
+        consultation=consultation,
+        token=token,
+        now=now,
+        join_url=link,
+        join=join_links.manage_page_button(
+            link, consultation.starts_at, consultation.ends_at, now
+        ),
     )
 
 

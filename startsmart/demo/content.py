@@ -165,6 +165,12 @@ STAFF = [
     ("veranstaltungen@kts.example", "Lena Schröder", Role.EVENT_TEAM, "demo-team-startsmart"),
 ]
 
+# Personal video rooms: Felix Hartmann has none yet, so his video consultations show "Link fehlt".
+ROOMS = {
+    "j.berger@kts.example": "https://konferenz.example.org/raum-berger",
+    "m.yilmaz@kts.example": "https://konferenz.example.org/raum-yilmaz",
+}
+
 # name, kind, state, AGS (where certain), population class, model project (only where the
 # source document calls it one; Frankfurt (Oder) is named there as not funded)
 MUNICIPALITIES = [

@@ -87,7 +87,13 @@ def load_demo(now: datetime, with_history: bool = True) -> DemoSummary | None:
         ends_at=berlin_to_utc(conf_day, time(end_h, end_m)),
     )
     staff = [
-        StaffUser(email=email, name=name, role=role, password_hash=hash_password(password))
+        StaffUser(
+            email=email,
+            name=name,
+            role=role,
+            password_hash=hash_password(password),
+            room_url=content.ROOMS.get(email),
+        )
         for email, name, role, password in content.STAFF
     ]
     municipalities = [

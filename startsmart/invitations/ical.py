@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from urllib.parse import urlsplit
 
-from icalendar import Calendar, Event, vCalAddress, vDuration, vText
+from icalendar import Calendar, Conference, Event, vCalAddress, vDuration, vText
 
 from startsmart.clock import BERLIN
 from startsmart.invitations.addresses import mailto_uri
@@ -77,6 +77,9 @@ class CalendarEvent:
     description: str = ""  # the caller includes the online link and the manage link
     location: str | None = None
     url: str | None = None  # http(s) only
+    # RFC 7986 CONFERENCE (FEATURE=VIDEO): the link calendars show as a join button; https.
+    conference_url: str | None = None
+    conference_label: str = ""
     organizer: Person | None = None  # required for REQUEST and CANCEL
     attendees: tuple[Attendee, ...] = field(default=())
     cancelled: bool = False
@@ -94,6 +97,8 @@ class CalendarEvent:
             raise ValueError("ends_at must be after starts_at")
         if self.url is not None:
             _check_url(self.url)
+        if self.conference_url is not None:
+            _check_url(self.conference_url)
         object.__setattr__(self, "attendees", tuple(self.attendees))
 
 
@@ -175,6 +180,9 @@ def _vevent(event: CalendarEvent, stamp: datetime) -> Event:
         vevent.add("description", _Text(description))
     if event.url:
         vevent.add("url", event.url)
+    if event.conference_url:
+        label = _parameter(event.conference_label) or None
+        vevent.conferences = [Conference(event.conference_url, feature="VIDEO", label=label)]
     vevent.add("status", "CANCELLED" if event.cancelled else "CONFIRMED")
     if event.organizer is not None:
         vevent.add("organizer", _address(event.organizer))

@@ -54,7 +54,11 @@ def _active(date: EventDate) -> list[Registration]:
 def _check_place(place: DatePlace) -> None:
     if place.ends_at <= place.starts_at:
         raise DomainError(_("Das Ende muss nach dem Beginn liegen."), "ends_at")
-    if not (place.venue or place.online_url):
+
+
+def _check_link(date: EventDate, place: DatePlace) -> None:
+    # An online date may use its offering's link (join_link); on-site dates need a venue.
+    if not (place.venue or place.online_url or date.offering.default_join_url):
         raise DomainError(
             _("Bitte geben Sie einen Ort oder einen Link zur Online-Veranstaltung an."), "venue"
         )
@@ -66,6 +70,7 @@ def move_date(date_id: int, place: DatePlace, actor: StaffUser, now: datetime) -
     date = _locked(date_id)
     if date.status is EventDateStatus.CANCELLED:
         raise DomainError(_("Ein abgesagter Termin kann nicht verschoben werden."))
+    _check_link(date, place)
     changes = _describe_changes(date, place)
     if not changes:
         db.session.commit()
@@ -90,12 +95,56 @@ def move_date(date_id: int, place: DatePlace, actor: StaffUser, now: datetime) -
         online=bool(place.online_url),
         told=len(registrations),
     )
+    if changes == [_new_link]:
+        # Only the link changed: it is news only to those who have it (confirmed, invited).
+        registrations = [r for r in registrations if r.invitation_sent]
+    _tell(registrations, changes, now)
+    db.session.commit()
+    return len(registrations)
+
+
+def _tell(
+    registrations: list[Registration], changes: list[Callable[[], str]], now: datetime
+) -> None:
     for registration in registrations:
         with force_locale(registration.locale):
             described = [str(change()) for change in changes]
         mails.update(registration, now, described)
-    db.session.commit()
-    return len(registrations)
+
+
+def _new_link() -> str:
+    return str(_("Neuer Zugang zur Online-Veranstaltung"))
+
+
+def dates_using_offering_link(offering_id: int, now: datetime) -> list[int]:
+    """The offering's online dates still to come that have no link of their own."""
+    return list(
+        db.session.execute(
+            sa.select(EventDate.id)
+            .where(
+                EventDate.offering_id == offering_id,
+                EventDate.online_url.is_(None),
+                EventDate.venue.is_(None),
+                EventDate.status != EventDateStatus.CANCELLED,
+                EventDate.ends_at > now,
+            )
+            .order_by(EventDate.id)
+        ).scalars()
+    )
+
+
+def offering_link_changed(offering_id: int, now: datetime) -> int:
+    """The offering's default link changed: its coming online dates without a link of their own
+    send an update (same UID, SEQUENCE + 1) to those who had the invitation. A step of the
+    caller's unit of work (not committed). Returns how many were told."""
+    told = 0
+    for date_id in dates_using_offering_link(offering_id, now):
+        date = _locked(date_id)  # in id order, as every other writer of several dates
+        date.ical_sequence += 1
+        invited = [r for r in _active(date) if r.invitation_sent]
+        _tell(invited, [_new_link], now)
+        told += len(invited)
+    return told
 
 
 def _describe_changes(date: EventDate, place: DatePlace) -> list[Callable[[], str]]:
@@ -106,7 +155,7 @@ def _describe_changes(date: EventDate, place: DatePlace) -> list[Callable[[], st
     if date.venue != place.venue:
         changes.append(lambda: _("Neuer Ort: %(venue)s", venue=place.venue or _("online")))
     if date.online_url != place.online_url:
-        changes.append(lambda: _("Neuer Zugang zur Online-Veranstaltung"))
+        changes.append(_new_link)
     return changes
 
 

@@ -69,6 +69,14 @@ _LOCKED_DATE = (
         _dates.c.ends_at,
         _dates.c.venue,
         _dates.c.online_url,
+        # EventDate.join_link in SQL: the date's own link, else (online) the offering's.
+        sa.case(
+            (
+                _dates.c.venue.is_(None),
+                sa.func.coalesce(_dates.c.online_url, _offerings.c.default_join_url),
+            ),
+            else_=_dates.c.online_url,
+        ).label("join_link"),
         _offerings.c.title,
         _offerings.c.summary,
         _offerings.c.slug,
@@ -105,6 +113,7 @@ def lock(date_id: int, municipality: MunicipalityName) -> tuple[LockedDate | Non
         ends_at=row.ends_at,
         venue=row.venue,
         online_url=row.online_url,
+        join_link=row.join_link,
         offering=offering,
         status=row.status,
         capacity=row.capacity,

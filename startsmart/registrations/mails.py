@@ -61,14 +61,17 @@ def _person(registration: Registration | Snapshot) -> Person | PersonFacts:
 def calendar_event(
     registration: Registration | Snapshot, manage: str, cancelled: bool = False
 ) -> CalendarEvent:
-    """The calendar entry of ``registration`` (a ``Registration``, or the ``Snapshot`` of one)."""
+    """The calendar entry of ``registration`` (a ``Registration``, or the ``Snapshot`` of one).
+    A confirmed participant's online date carries its join link as LOCATION, URL and
+    CONFERENCE, so calendars show a join button."""
     date = registration.event_date
     person = _person(registration)
+    link = None if cancelled else join_link(registration)
     lines = [date.offering.summary]
     if date.venue:
         lines.append(_("Ort: %(venue)s", venue=date.venue))
-    if date.online_url and not cancelled:
-        lines.append(_("Zugang zur Online-Veranstaltung: %(url)s", url=date.online_url))
+    if link:
+        lines.append(_("Zugang zur Online-Veranstaltung: %(url)s", url=link))
     lines.append(_("Anmeldung ansehen oder stornieren: %(url)s", url=manage))
     return CalendarEvent(
         uid=registration_uid(registration),
@@ -77,12 +80,21 @@ def calendar_event(
         ends_at=date.ends_at,
         summary=f"Start Smart: {date.offering.title}",
         description="\n\n".join(lines),
-        location=date.venue or _("Online"),
-        url=offering_url(date.offering),
+        location=date.venue or link or _("Online"),
+        url=link if link and not date.venue else offering_url(date.offering),
+        conference_url=link,
+        conference_label=_("An der Online-Veranstaltung teilnehmen"),
         organizer=organizer(),
         attendees=(Attendee(person.email, person.name),),
         cancelled=cancelled,
     )
+
+
+def join_link(registration: Registration | Snapshot) -> str | None:
+    """The link to join the date, for confirmed participants only (None for anybody else)."""
+    if registration.status is not RegistrationStatus.CONFIRMED:
+        return None
+    return registration.event_date.join_link
 
 
 # -- the snapshot a queued mail is rendered from --------------------------------------------
@@ -105,6 +117,9 @@ class DateFacts:
     ends_at: datetime
     venue: str | None
     online_url: str | None
+    # The link in effect (the date's or, online, its offering's; EventDate.join_link) when the
+    # mail was queued; a snapshot keeps it only for a confirmed participant.
+    join_link: str | None
     offering: OfferingFacts
 
 
@@ -150,6 +165,7 @@ def snapshot(registration: Registration | Snapshot) -> dict[str, Any]:
             "ends_at": iso_or_none(date.ends_at),
             "venue": date.venue,
             "online_url": date.online_url,
+            "join_link": join_link(registration),
             "offering": {
                 "title": offering.title,
                 "summary": offering.summary,
@@ -185,6 +201,8 @@ def from_snapshot(facts: Mapping[str, Any]) -> Snapshot:
             ends_at=datetime.fromisoformat(date["ends_at"]),
             venue=date["venue"],
             online_url=date["online_url"],
+            # Snapshots queued before join links: the date's own link, as they showed then.
+            join_link=date.get("join_link", date["online_url"]),
             offering=OfferingFacts(**date["offering"]),
         ),
         person=PersonFacts(**facts["person"]),
@@ -252,6 +270,7 @@ def render(facts: Mapping[str, Any], now: datetime) -> Draft:
         "registration": registration,
         "date": registration.event_date,
         "manage_url": manage,
+        "join_url": join_link(registration),  # named *url: compose.links_of makes it a link
         **facts["context"],
     }
     return Draft(facts["template"], to, context, invitation)

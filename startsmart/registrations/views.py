@@ -20,7 +20,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
-from startsmart import clock, unconfirmed
+from startsmart import clock, join_links, unconfirmed
 from startsmart.catalog.models import EventDate, EventDateStatus, OfferingFormat
 from startsmart.clock import iso_or_none, moment_or_none
 from startsmart.conferences.models import Conference
@@ -165,12 +165,17 @@ def _registration_or_410(token: str):
 @no_store
 def manage(token: str):
     registration = _registration_or_410(token)
+    now = clock.now()
+    date = registration.event_date
+    link = mails.join_link(registration)
     return render_template(
         "registrations/manage.html",
         registration=registration,
         token=token,
         position=seats.waitlist_position(registration),
-        now=clock.now(),
+        now=now,
+        join_url=link,
+        join=join_links.manage_page_button(link, date.starts_at, date.ends_at, now),
     )
 
 

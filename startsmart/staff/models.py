@@ -34,6 +34,8 @@ class StaffUser(UserMixin, Model):
     locale: Mapped[str] = mapped_column(sa.String(5), default="de")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # An advisor's personal video room: the link of their video consultations without their own.
+    room_url: Mapped[str | None] = mapped_column(sa.String(500))
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts

@@ -4,23 +4,25 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import icalendar
 import pytest
 from playwright.sync_api import expect
 
-from consultation_support import make_advisor
+from consultation_support import booking_request, make_advisor
 from moments import working_day
 from speed_dating_support import EVENT_TEAM, make_event
 from startsmart import clock
 from startsmart.clock import BERLIN
+from startsmart.consultations import booking
 from startsmart.extensions import db
 from startsmart.invitations.outbox import deliver_due
 from startsmart.municipalities.models import FederalState, MunicipalityKind
 from startsmart.municipalities.service import MunicipalityInput
 from startsmart.registrations import service
-from startsmart.staff.models import Role
+from startsmart.staff.models import Role, StaffUser
 from support import DEFAULT_PASSWORD, links_in, make_date, make_staff, path_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.time_sensitive]
@@ -119,6 +121,50 @@ def test_book_a_consultation_and_reschedule_it(app, page, smtp):
         update = calendar_in(mails_to(smtp, address, count)[-1]).walk("VEVENT")[0]
         assert update["SEQUENCE"] == 1
         assert update.decoded("DTSTART").strftime("%Y-%m-%d %H:%M") == label
+
+
+def test_video_consultation_gets_its_link_and_the_join_button_opens_in_time(
+    app, page, smtp, travel
+):
+    advisor_id = make_advisor(app, "berta@kts.example", name="Berta Beraterin")
+    start = working_day(7)
+    with app.app_context():
+        advisor = db.session.get(StaffUser, advisor_id)
+        booking.book(booking_request(start, 1), clock.now(), by_staff=True, actor=advisor)
+        deliver_due()
+    [invitation] = mails_to(smtp, "kim1@kleinstadt.de", 1)
+    assert "CONFERENCE" not in str(calendar_in(invitation).to_ical(), "utf-8")
+
+    page.goto("/staff/login")
+    page.get_by_label("E-Mail-Adresse").fill("berta@kts.example")
+    page.get_by_label("Passwort").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    page.goto("/staff/beratungen/")
+    missing = page.get_by_role("region", name="Videoberatungen ohne Link, die nächste zuerst")
+    missing.get_by_role("link").first.click()
+    room = "https://video.example.org/berta-kleinstadt"
+    page.get_by_role("textbox", name="Link zur Videokonferenz").fill(room)
+    page.get_by_role("button", name="Link speichern").click()
+    expect(page.get_by_text("Der Link ist gespeichert.")).to_be_visible()
+
+    update = mails_to(smtp, "kim1@kleinstadt.de", 2)[-1]
+    event = calendar_in(update).walk("VEVENT")[0]
+    assert event["SEQUENCE"] == 1 and str(event["UID"]) == str(
+        calendar_in(invitation).walk("VEVENT")[0]["UID"]
+    )
+    assert str(event["LOCATION"]) == room and event.conferences[0].uri == room
+
+    lead = timedelta(minutes=app.config["JOIN_OPENS_MINUTES_BEFORE"])
+    travel.move_to(start - lead - timedelta(minutes=5))
+    page.goto(link(update, "/beratung/"))
+    join = page.get_by_role("button", name="Jetzt teilnehmen")
+    expect(join).to_be_disabled()
+    travel.move_to(start - lead + timedelta(minutes=1))
+    page.reload()
+    expect(page.get_by_role("link", name="Jetzt teilnehmen")).to_have_attribute("href", room)
+    travel.move_to(start + timedelta(hours=2))
+    page.reload()
+    expect(page.get_by_text("Jetzt teilnehmen")).to_have_count(0)
 
 
 def test_staff_move_a_date_and_participants_get_the_update(app, page, smtp):

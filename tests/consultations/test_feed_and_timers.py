@@ -50,7 +50,7 @@ def test_advisor_feed_is_private_and_rotatable(app, client, smtp):
 
 
 def test_consultation_reminder_once_the_day_before(app, smtp):
-    make_advisor(app, "berta@kts.example")
+    make_advisor(app, "berta@kts.example", room_url="https://video.example.org/berta")
     start = slot()
     with app.app_context():
         booking.book(booking_request(start, 1), clock.now(), by_staff=True)

@@ -28,7 +28,8 @@ def _body(mail) -> str:
 
 def _calendar_text(mail) -> str:
     part = next(p for p in mail.walk() if p.get_content_type() == "text/calendar")
-    return part.get_content().replace("\r\n ", "")
+    # unfolded, and the text's escaped commas and semicolons as written
+    return part.get_content().replace("\r\n ", "").replace("\\,", ",").replace("\\;", ";")
 
 
 def _book(app, channel: Channel, **changes) -> tuple[int, int]:
@@ -52,7 +53,7 @@ def _book(app, channel: Channel, **changes) -> tuple[int, int]:
         (
             Channel.VIDEO,
             "Videokonferenz (Sie schicken den Link vor dem Termin)",
-            "Videokonferenz (den Link erhalten Sie vor dem Termin)",
+            "Videokonferenz (den Link schicken wir Ihnen, sobald er feststeht)",
         ),
     ],
 )

@@ -67,6 +67,8 @@ AT_THE_LIMIT: dict[str, dict[str, str]] = {
     "consultations.reschedule": {"channel": "phone"},
     "consultations_staff.cancel": {},
     "consultations_staff.notes": {},
+    "consultations_staff.join_link": {},
+    "consultations_staff.room": {},
     "consultations_booking_staff.new": {"state": "SH", "municipality_kind": "town"},
     "consultations_availability_staff.add_absence": {
         "absence-first_day": _in_days(50),
@@ -112,7 +114,7 @@ def _at_limit(field) -> str:
         local = "k" * 64
         domain = f"{'a' * 63}.{'b' * 63}.{'c' * 58}.de"
         return f"{local}@{domain}"[: max(limit, 6)] if limit < 254 else f"{local}@{domain}"
-    if field.name.endswith("online_url"):
+    if field.name.endswith("url"):  # a date's, offering's or consultation's link, a room
         start = "https://konferenz.example.org/raum-"
         return start + "a" * (limit - len(start))
     if field.kind == "password" or field.kind == "tel":

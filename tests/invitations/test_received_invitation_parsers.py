@@ -12,6 +12,7 @@ import vobject
 
 from icaljs import parse_with_icaljs
 from startsmart import clock
+from startsmart.catalog.models import EventDate
 from startsmart.extensions import db
 from startsmart.invitations.outbox import deliver_due
 from startsmart.municipalities.models import FederalState, MunicipalityKind
@@ -96,3 +97,41 @@ def test_attendee_and_organizer_are_the_mailboxes_of_to_and_from(
     for uri in (*attendees, *organizers):
         assert not _NOT_IN_A_URI.search(uri), uri
         assert unquote(uri.removeprefix("mailto:")) in (to, sender)
+
+
+JOIN = "https://video.example.org/angebot"
+
+
+def test_join_link_in_location_url_and_conference_everywhere(app, smtp):
+    """A confirmed participant's online date whose link is its offering's: LOCATION and URL
+    are the link, and CONFERENCE (RFC 7986, FEATURE=VIDEO) gives calendars a join button."""
+    date_id = make_date(app, online_url=None)
+    applicant = service.Applicant(
+        name="Jörg Müller",
+        email="joerg@flensburg.de",
+        function="",
+        municipality=MunicipalityInput(
+            "Flensburg", FederalState.SH, MunicipalityKind.INDEPENDENT_CITY
+        ),
+    )
+    with app.app_context():
+        db.session.get_one(EventDate, date_id).offering.default_join_url = JOIN
+        db.session.commit()
+        service.register(date_id, applicant, clock.now(), by_staff=True)
+        deliver_due()
+    [mail] = smtp.to("joerg@flensburg.de")
+    part = next(p for p in mail.walk() if p.get_content_type() == "text/calendar")
+    data = part.get_content().encode()
+    event = icalendar.Calendar.from_ical(data).walk("VEVENT")[0]
+    assert str(event["LOCATION"]) == str(event["URL"]) == JOIN
+    [conference] = event.conferences
+    assert conference.uri == JOIN and conference.feature == "VIDEO" and conference.label
+    card = vobject.readOne(data.decode()).vevent
+    assert card.location.value == card.url.value == card.conference.value == JOIN
+    assert card.conference.params["FEATURE"] == ["VIDEO"]
+    assert card.conference.params["VALUE"] == ["URI"]
+    [thunderbird] = parse_with_icaljs(data)["events"]
+    assert thunderbird["location"] == thunderbird["url"] == JOIN
+    assert thunderbird["conferences"] == [
+        {"value": JOIN, "value_type": "uri", "feature": "VIDEO", "label": conference.label}
+    ]

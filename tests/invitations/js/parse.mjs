@@ -35,6 +35,12 @@ function event(vevent) {
     dtstart_utc: new Date(start.toUnixTime() * 1000).toISOString(),
     organizer: organizer ? address(organizer) : null,
     attendees: vevent.getAllProperties("attendee").map(address),
+    conferences: vevent.getAllProperties("conference").map((property) => ({
+      value: property.getFirstValue(),
+      value_type: property.type,
+      feature: property.getParameter("feature") ?? null,
+      label: property.getParameter("label") ?? null,
+    })),
   };
 }
 
