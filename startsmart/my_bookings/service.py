@@ -30,10 +30,10 @@ from startsmart.invitations.compose import Draft, Recipient
 from startsmart.invitations.outbox import Intent, queue_intent, renders
 from startsmart.links import public_url
 from startsmart.municipalities.models import Person
+from startsmart.my_bookings.access import TOKEN_PURPOSE
 from startsmart.registrations import mails as registration_mails
 from startsmart.registrations.models import Registration, RegistrationStatus
 
-TOKEN_PURPOSE = "my_bookings"
 RENDERER = "my_bookings"
 KIND = "my_bookings_link"
 

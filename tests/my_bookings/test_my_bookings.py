@@ -51,7 +51,6 @@ def _ask(client, email: str):
 
 def _link(smtp, email: str) -> str:
     mail = smtp.to(email)[-1]
-    assert "Meine Buchungen" in mail["Subject"]
     return path_of(next(u for u in links_in(mail) if "/meine-buchungen/" in u))
 
 
@@ -64,6 +63,7 @@ def test_known_address_gets_one_mail_listing_exactly_their_bookings(app, client,
     response = _ask(client, "Kim@Flensburg.de")
     assert response.status_code == 302 and response.headers["Location"].endswith("/gesendet")
     assert len(smtp.to("kim@flensburg.de")) == before + 1
+    assert smtp.to("kim@flensburg.de")[-1]["Subject"] == "Ihr Link zu „Meine Buchungen“"
     link = _link(smtp, "kim@flensburg.de")
     page = client.get(link)
     assert page.status_code == 200
@@ -163,3 +163,31 @@ def test_mails_are_limited_per_recipient_known_or_not(app, client, smtp, monkeyp
             sa.select(OutboxMessage.kind).where(OutboxMessage.kind == "my_bookings_link")
         ).scalars()
         assert len(list(kinds)) == 2
+
+
+def test_deleting_my_data_ends_the_link(app, client, smtp):
+    _registered(app, client, smtp, "Online-Einführung Kim")
+    _ask(client, "kim@flensburg.de")
+    link = _link(smtp, "kim@flensburg.de")
+    delete = next(u for u in _hrefs(text(client.get(link))) if u.endswith("/daten-loeschen"))
+    response = client.post(
+        path_of(delete), data={"csrf_token": csrf_token(client, path_of(delete))}
+    )
+    assert response.status_code == 302
+    assert client.get(link).status_code == 410
+    with app.app_context():
+        from startsmart.tokens import AccessToken
+
+        purposes = db.session.execute(sa.select(AccessToken.purpose)).scalars().all()
+        assert "my_bookings" not in purposes
+
+
+def test_the_pages_speak_english(app, client, smtp):
+    _registered(app, client, smtp, "Online-Einführung Kim")
+    client.get("/sprache/en?next=/")
+    assert "Request link" in text(client.get(ASK))
+    _ask(client, "kim@flensburg.de")
+    mail = smtp.to("kim@flensburg.de")[-1]
+    assert "My bookings" in mail["Subject"]
+    html = text(client.get(_link(smtp, "kim@flensburg.de")))
+    assert "Upcoming" in html and "Download my data (JSON)" in html
