@@ -51,8 +51,12 @@ def request_link(address: str, locale: str, now: datetime) -> None:
     mail_budget.spend(normal)
     found = sa.select(Person).where(Person.email == normal)
     person = db.session.execute(found).scalar_one_or_none()
-    if person is None:
-        return
+    if person is not None:
+        _queue(person, locale, now)
+    db.session.commit()  # in both cases, so the two take much the same way through the database
+
+
+def _queue(person: Person, locale: str, now: datetime) -> None:
     queue_intent(
         Intent(
             recipient=person.email,
@@ -63,7 +67,6 @@ def request_link(address: str, locale: str, now: datetime) -> None:
             reference=f"person:{person.id}",
         )
     )
-    db.session.commit()
 
 
 def link_hours() -> int:
