@@ -4,6 +4,7 @@ its expiry and its rate limits, against the real database and SMTP server."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -14,8 +15,23 @@ from startsmart import clock
 from startsmart.catalog.models import EventDate
 from startsmart.consultations import booking
 from startsmart.extensions import db
+from startsmart.invitations.models import OutboxMessage
 from startsmart.invitations.outbox import deliver_due
-from support import csrf_token, links_in, make_date, path_of, registration_form, submit, text
+from startsmart.municipalities.models import Person
+from startsmart.registrations import staff_actions
+from startsmart.registrations.models import Registration
+from startsmart.staff.models import Role, StaffUser
+from startsmart.tokens import AccessToken
+from support import (
+    csrf_token,
+    links_in,
+    make_date,
+    make_staff,
+    path_of,
+    registration_form,
+    submit,
+    text,
+)
 
 ASK = "/meine-buchungen"
 
@@ -94,8 +110,6 @@ def test_known_address_gets_one_mail_listing_exactly_their_bookings(app, client,
 
 
 def _hrefs(html: str) -> list[str]:
-    import re
-
     return [h.replace("&amp;", "&") for h in re.findall(r'href="([^"]+)"', html)]
 
 
@@ -157,8 +171,6 @@ def test_mails_are_limited_per_recipient_known_or_not(app, client, smtp, monkeyp
     assert {a.headers["Location"] for a in answers} == {"/meine-buchungen/gesendet"}
     assert len(smtp.to("kim@flensburg.de")) - before == 2
     with app.app_context():
-        from startsmart.invitations.models import OutboxMessage
-
         kinds = db.session.execute(
             sa.select(OutboxMessage.kind).where(OutboxMessage.kind == "my_bookings_link")
         ).scalars()
@@ -176,8 +188,6 @@ def test_deleting_my_data_ends_the_link(app, client, smtp):
     assert response.status_code == 302
     assert client.get(link).status_code == 410
     with app.app_context():
-        from startsmart.tokens import AccessToken
-
         purposes = db.session.execute(sa.select(AccessToken.purpose)).scalars().all()
         assert "my_bookings" not in purposes
 
@@ -191,3 +201,17 @@ def test_the_pages_speak_english(app, client, smtp):
     assert "My bookings" in mail["Subject"]
     html = text(client.get(_link(smtp, "kim@flensburg.de")))
     assert "Upcoming" in html and "Download my data (JSON)" in html
+
+
+def test_staff_correcting_the_address_ends_the_link_to_the_old_one(app, client, smtp):
+    make_staff(app, email="team@kts.example", role=Role.EVENT_TEAM)
+    _registered(app, client, smtp, "Online-Einführung Kim", email="kim@flensbrug.de")
+    _ask(client, "kim@flensbrug.de")
+    link = _link(smtp, "kim@flensbrug.de")
+    assert client.get(link).status_code == 200
+    with app.app_context():
+        registration = db.session.execute(sa.select(Registration)).scalar_one()
+        staff = db.session.execute(sa.select(StaffUser)).scalars().first()
+        staff_actions.change_email(registration.id, "kim@flensburg.de", False, staff, clock.now())
+        assert db.session.execute(sa.select(Person.email)).scalar_one() == "kim@flensburg.de"
+    assert client.get(link).status_code == 410
