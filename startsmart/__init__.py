@@ -83,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
     from startsmart.i18n import bp as language
     from startsmart.invitations.views import bp as invitations_staff
     from startsmart.municipalities.staff_views import bp as municipalities_staff
+    from startsmart.my_bookings.views import bp as my_bookings
     from startsmart.pages.views import bp as pages
     from startsmart.privacy.views import bp as privacy
     from startsmart.registrations.staff_detail_views import bp as registrations_detail_staff
@@ -105,6 +106,7 @@ def register_blueprints(app: Flask) -> None:
         registrations,
         consultations,
         conferences,
+        my_bookings,
         speed_dating,
         staff,
         staff_second_factor,

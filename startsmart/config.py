@@ -103,6 +103,8 @@ class Defaults:
     MANAGE_RATE_LIMIT = "30 per hour"  # confirm, cancel, reschedule from a manage link, per IP
     # Mails the public forms send to one address, whoever sends the form (mail_budget.py)
     FORM_MAILS_PER_ADDRESS = "6 per hour;20 per day"
+    MY_BOOKINGS_RATE_LIMIT = "5 per minute;20 per hour"  # "Meine Buchungen" link requests per IP
+    MY_BOOKINGS_LINK_HOURS = 24  # how long the mailed link to "Meine Buchungen" opens the list
     # Personal data of registrations is anonymised this many days after the date; manage
     # links stay valid until then.
     PERSONAL_DATA_RETENTION_DAYS = 180  # offerings may set their own (Offering.retention_days)

@@ -159,6 +159,18 @@ PAGES: dict[str, Callable[[Site], list[Visit]]] = {
         Visit(f"/beratung/{s.consultation_tokens['confirmed']}/daten-loeschen"),
     ],
     "privacy.deleted": lambda s: [Visit("/daten-geloescht")],
+    # Meine Buchungen
+    "my_bookings.ask": lambda s: [
+        Visit("/meine-buchungen"),
+        Visit("/meine-buchungen", submit="Link anfordern"),
+        Visit("/meine-buchungen", language="en"),
+    ],
+    "my_bookings.sent": lambda s: [Visit("/meine-buchungen/gesendet")],
+    "my_bookings.overview": lambda s: [
+        Visit(f"/meine-buchungen/{s.my_bookings_token}"),
+        Visit(f"/meine-buchungen/{s.my_bookings_token}", language="en"),
+        Visit("/meine-buchungen/abgelaufen", status=410, label="410"),
+    ],
     # Staff: login and accounts
     "staff.login": lambda s: [
         Visit("/staff/login"),
@@ -488,6 +500,7 @@ NOT_PAGES: dict[str, str] = {
     "catalog.feed": "iCalendar feed (.ics)",
     "catalog.date_ics": "a date as iCalendar file (.ics)",
     "registrations.calendar_file": "the person's invitation as .ics download",
+    "consultations.calendar_file": "the person's consultation as .ics download",
     "consultations.advisor_feed": "an advisor's iCalendar subscription (.ics)",
     "privacy.export": "the person's data as JSON download",
     "conferences_staff.export_csv": "registrations as CSV download",

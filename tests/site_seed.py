@@ -33,6 +33,7 @@ from startsmart.invitations import outbox
 from startsmart.invitations.models import AttemptOutcome, OutboxMessage
 from startsmart.municipalities.models import FederalState, MunicipalityKind
 from startsmart.municipalities.service import MunicipalityInput
+from startsmart.my_bookings import service as my_bookings
 from startsmart.registrations import date_changes, staff_service
 from startsmart.registrations import mails as registration_mails
 from startsmart.registrations import service as registrations
@@ -61,6 +62,7 @@ class Site:
     # status -> the staff page of one registration, /staff/termine/<date>/anmeldungen/<id>
     registration_pages: dict[str, str] = field(default_factory=dict)
     consultation_tokens: dict[str, str] = field(default_factory=dict)  # status -> token
+    my_bookings_token: str = ""  # the "Meine Buchungen" link of the confirmed registration's person
     consultation_ids: dict[str, int] = field(default_factory=dict)  # "upcoming", "held", …
     advisor_id: int = 0
     admin_id: int = 0
@@ -258,6 +260,8 @@ def _registrations(site: Site, now: datetime, team: StaffUser) -> None:
         registration = db.session.get(Registration, registration_id)
         assert registration.status.value == status, status
         site.registration_tokens[status] = _token(purpose, registration_id, now)
+        if status == "confirmed":
+            site.my_bookings_token = _token(my_bookings.TOKEN_PURPOSE, registration.person_id, now)
         site.registration_pages[status] = (
             f"/staff/termine/{registration.event_date_id}/anmeldungen/{registration_id}"
         )

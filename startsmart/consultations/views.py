@@ -39,6 +39,8 @@ from startsmart.extensions import db, limiter
 from startsmart.forms import choices as as_choices
 from startsmart.forms import filled
 from startsmart.input_guard import database_int, query_day
+from startsmart.invitations import download
+from startsmart.links import public_url
 from startsmart.municipalities.forms import municipality_input
 from startsmart.municipalities.service import suggested_names
 from startsmart.security import no_store
@@ -332,3 +334,15 @@ def advisor_feed(token: str):
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
+
+
+@bp.get("/beratung/<token>/kalender.ics")
+@no_store
+def calendar_file(token: str):
+    """The confirmed consultation as a file for one's calendar, like a registration's."""
+    consultation = _consultation_or_410(token)
+    if consultation.status is not ConsultationStatus.CONFIRMED:
+        abort(404)
+    manage = public_url("consultations.manage", token=token)
+    event = mails.calendar_event(consultation, (consultation.advisor,), manage)
+    return download.calendar_file(event, clock.now(), "start-smart-beratung.ics")

@@ -33,6 +33,7 @@ from startsmart.extensions import db
 from startsmart.invitations.models import DeliveryAttempt, OutboxMessage, OutboxStatus
 from startsmart.invitations.outbox import FORGET_ONCE_SENT
 from startsmart.municipalities.models import Person
+from startsmart.my_bookings import access as my_bookings
 from startsmart.registrations import service as registrations_service
 from startsmart.registrations.models import ACTIVE, Consent, Registration
 from startsmart.speed_dating import contacts, payloads, planning
@@ -288,6 +289,7 @@ def _delete_if_unreferenced(person_id: int) -> bool:
         return False
     db.session.execute(sa.delete(Consent).where(Consent.person_id == person_id))
     db.session.execute(sa.delete(Person).where(Person.id == person_id))
+    my_bookings.revoke(person_id)
     return True
 
 

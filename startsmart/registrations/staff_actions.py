@@ -25,6 +25,7 @@ from startsmart.extensions import db
 from startsmart.i18n import berlin_datetime
 from startsmart.invitations.models import OutboxMessage
 from startsmart.municipalities.models import Person
+from startsmart.my_bookings import access as my_bookings
 from startsmart.registrations import mails, service
 from startsmart.registrations.models import (
     ACTIVE,
@@ -288,6 +289,7 @@ def change_email(
     try:
         if known is None and not others_of(registration).any:
             person.email = new
+            my_bookings.revoke(person.id)  # a list link mailed to the old address ends
             person.undeliverable_at = None  # a bounce was about the old address
             person.undeliverable_reason = None
         else:
@@ -367,3 +369,4 @@ def _delete_person(person: Person, heir_id: int) -> None:
         sa.update(Consent).where(Consent.person_id == person.id).values(person_id=heir_id)
     )
     db.session.delete(person)
+    my_bookings.revoke(person.id)

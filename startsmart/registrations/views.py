@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -27,7 +24,7 @@ from startsmart.conferences.models import Conference
 from startsmart.errors import DomainError
 from startsmart.extensions import db, limiter
 from startsmart.forms import filled
-from startsmart.invitations.ical import Method, build_calendar
+from startsmart.invitations import download
 from startsmart.links import public_url
 from startsmart.municipalities.forms import municipality_input
 from startsmart.municipalities.service import suggested_names
@@ -254,13 +251,5 @@ def calendar_file(token: str):
     registration = _registration_or_410(token)
     if registration.status is not RegistrationStatus.CONFIRMED:
         abort(404)
-    now = clock.now()
-    event = mails.calendar_event(
-        registration, public_url("registrations.manage", token=token)
-    )
-    # The same UID as the invitation, so importing the file updates that entry, not a copy.
-    published = build_calendar(Method.PUBLISH, [replace(event, organizer=None, attendees=())], now)
-    response = Response(published, mimetype="text/calendar")
-    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
-    response.headers["Content-Disposition"] = 'attachment; filename="start-smart-termin.ics"'
-    return response
+    event = mails.calendar_event(registration, public_url("registrations.manage", token=token))
+    return download.calendar_file(event, clock.now(), "start-smart-termin.ics")

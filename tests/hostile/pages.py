@@ -93,6 +93,7 @@ PUBLIC_BLUEPRINTS = {
     "registrations",
     "consultations",
     "conferences",
+    "my_bookings",
     "speed_dating",
 }
 

@@ -63,6 +63,7 @@ def _in_days(days: int) -> str:
 AT_THE_LIMIT: dict[str, dict[str, str]] = {
     "registrations.register": {"state": "SH", "municipality_kind": "town", "privacy": "y"},
     "consultations.booking_form": {"channel": "video", "privacy": "y", "state": "SH"},
+    "my_bookings.ask": {},
     "consultations.cancel": {},
     "consultations.reschedule": {"channel": "phone"},
     "consultations_staff.cancel": {},

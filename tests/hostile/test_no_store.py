@@ -22,6 +22,8 @@ PERSONAL_PUBLIC = {
     "consultations.cancel",
     "consultations.reschedule",
     "consultations.advisor_feed",
+    "consultations.calendar_file",  # staff booked it: confirmed
+    "my_bookings.overview",
     "privacy.export",
     "privacy.delete",
     "speed_dating.phone",

@@ -54,8 +54,7 @@ def _register(client, date_id: int, **typed):
 def _statuses(app, date_id: int) -> list[RegistrationStatus]:
     with app.app_context():
         return [
-            r.status
-            for r in db.session.query(Registration).filter_by(event_date_id=date_id).all()
+            r.status for r in db.session.query(Registration).filter_by(event_date_id=date_id).all()
         ]
 
 
@@ -109,9 +108,7 @@ def test_one_mail_domain_holds_at_most_three_unconfirmed_seats_of_a_date(app, sm
     assert _register(visitor(app, 11), other_date, email="p11@erfunden.de").status_code == 302
 
 
-def test_invented_municipalities_share_one_municipalitys_limit_until_one_is_confirmed(
-    app, smtp
-):
+def test_invented_municipalities_share_one_municipalitys_limit_until_one_is_confirmed(app, smtp):
     date_id = make_date(app, capacity=10, limit=2)
     for number, town in enumerate(["Erfundenhausen", "Nirgendwo"]):
         response = _register(
@@ -170,9 +167,7 @@ def test_an_unconfirmed_consultation_is_held_for_hours_and_moving_it_does_not_ex
         consultation = db.session.query(Consultation).one()
         held_until = consultation.hold_expires_at
         assert held_until - until < timedelta(seconds=5)
-        token = tokens.mint(
-            consultation_mails.TOKEN_PURPOSE, consultation.id, clock.now(), start
-        )
+        token = tokens.mint(consultation_mails.TOKEN_PURPOSE, consultation.id, clock.now(), start)
         moved = booking.reschedule(token, working_day(8), Channel.VIDEO, clock.now())
         assert moved.status is ConsultationStatus.PENDING
         assert moved.hold_expires_at == held_until  # counted from the booking, not the move

@@ -23,8 +23,9 @@ from startsmart.consultations import mails as consultation_mails
 from startsmart.consultations.models import AdvisorAbsence, ExtraHours, WeeklyHours
 from startsmart.extensions import db
 from startsmart.invitations.models import OutboxMessage
-from startsmart.municipalities.models import FederalState, Municipality, MunicipalityKind
+from startsmart.municipalities.models import FederalState, Municipality, MunicipalityKind, Person
 from startsmart.municipalities.service import MunicipalityInput
+from startsmart.my_bookings import service as my_bookings
 from startsmart.registrations import mails as registration_mails
 from startsmart.registrations import service as registrations
 from startsmart.registrations.models import Consent
@@ -63,6 +64,7 @@ class World:
     consent_id: int
     message_id: int
     municipality_id: int  # invented by a public form (Flensburg): the review's pages show it
+    my_bookings_token: str  # Kim's "Meine Buchungen" link
 
     def url_values(self, rule: Rule) -> dict[str, Any]:
         """Values for every placeholder of ``rule``: ids and tokens of this world."""
@@ -90,6 +92,7 @@ class World:
             "conferences.detail": {"slug": self.conference_slug},
             "language.switch": {"code": "en"},
             "consultations.advisor_feed": {"token": self.feed_token},
+            "my_bookings.overview": {"token": self.my_bookings_token},
             "consultations_availability_staff.remove_weekly": {"row_id": self.weekly_id},
             "consultations_availability_staff.remove_absence": {"row_id": self.absence_id},
             "consultations_availability_staff.remove_extra": {"row_id": self.extra_id},
@@ -125,6 +128,10 @@ def build_world(app: Flask) -> World:
             registration_mails.TOKEN_PURPOSE, outcome.registration_id, now, expires
         )
         consent_id = db.session.execute(sa.select(Consent.id)).scalars().first()
+        kim = db.session.execute(
+            sa.select(Person.id).where(Person.email == "kim@flensburg.de")
+        ).scalar_one()
+        my_bookings_token = mint(my_bookings.TOKEN_PURPOSE, kim, now, expires)
         registrations.register(
             past_date_id, applicant("Paul Vorbei", "paul@husum.de", town="Husum"), now, True
         )
@@ -182,6 +189,7 @@ def build_world(app: Flask) -> World:
             municipality_id=db.session.execute(
                 sa.select(Municipality.id).where(Municipality.verified_at.is_(None))
             ).scalar_one(),
+            my_bookings_token=my_bookings_token,
         )
         db.session.commit()
     return world
