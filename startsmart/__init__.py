@@ -129,6 +129,7 @@ def register_cli(app: Flask) -> None:
     from startsmart.demo.cli import demo_cli
     from startsmart.inbox.cli import mail_cli
     from startsmart.invitations.cli import outbox_cli
+    from startsmart.municipalities.cli import municipalities_cli
     from startsmart.privacy.cli import privacy_cli
     from startsmart.registrations.cli import registrations_cli
     from startsmart.reminders import reminders_cli
@@ -138,6 +139,7 @@ def register_cli(app: Flask) -> None:
     for group in (
         staff_cli,
         demo_cli,
+        municipalities_cli,
         outbox_cli,
         mail_cli,
         reminders_cli,
