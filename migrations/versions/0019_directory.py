@@ -23,10 +23,10 @@ def upgrade():
     with op.batch_alter_table('municipality', schema=None) as batch_op:
         batch_op.add_column(sa.Column('ars', sa.String(length=12), nullable=True))
         batch_op.add_column(sa.Column('population', sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column('area_km2', sa.Float(), nullable=True))
+        batch_op.add_column(sa.Column('area_km2', sa.Double(), nullable=True))
         batch_op.add_column(sa.Column('postcode', sa.String(length=5), nullable=True))
-        batch_op.add_column(sa.Column('latitude', sa.Float(), nullable=True))
-        batch_op.add_column(sa.Column('longitude', sa.Float(), nullable=True))
+        batch_op.add_column(sa.Column('latitude', sa.Double(), nullable=True))
+        batch_op.add_column(sa.Column('longitude', sa.Double(), nullable=True))
         batch_op.add_column(sa.Column('urbanisation', sa.String(length=2), nullable=True))
         batch_op.add_column(sa.Column('dissolved_at', UTCDateTime(timezone=True), nullable=True))
         batch_op.create_unique_constraint(batch_op.f('uq_municipality_ars'), ['ars'])

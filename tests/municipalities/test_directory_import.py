@@ -195,3 +195,26 @@ def test_the_command_reports_counts_and_the_attribution(app, runner, tmp_path) -
     result = runner.invoke(args=["municipalities", "import", str(broken)])
     assert result.exit_code != 0
     assert "broken.csv, line 9" in result.output and "nothing was imported" in result.output
+
+
+def test_the_forms_suggest_directory_entries_only_once_somebody_came_from_them(
+    app, tmp_path
+) -> None:
+    from startsmart.municipalities.service import suggested_names
+
+    with app.app_context():
+        db.session.add(
+            Municipality(name="Selbst getippt", kind=MunicipalityKind.TOWN, state=FederalState.SH)
+        )
+        db.session.commit()
+        import_directory(_write(tmp_path, SMALL), clock.now())
+        db.session.add(
+            Person(
+                name="Hanna Heide", email="hanna@heide.example", municipality=_by_ags("01051044")
+            )
+        )
+        db.session.commit()
+        assert suggested_names() == ["Heide, Stadt", "Selbst getippt"]
+        newer = "\n".join(line for line in SMALL.splitlines() if ",044," not in line) + "\n"
+        import_directory(_write(tmp_path, newer, "newer.csv"), clock.now())
+        assert suggested_names() == ["Selbst getippt"]
