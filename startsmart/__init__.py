@@ -157,6 +157,7 @@ def register_web_layer(app: Flask) -> None:
     import startsmart.models  # noqa: F401  (complete metadata before the first query)
     from startsmart import error_pages, health, i18n, input_guard, links, request_log, security
     from startsmart.invitations import autodeliver
+    from startsmart.municipalities.gemeindeverzeichnis import ATTRIBUTION
     from startsmart.municipalities.service import pending_change
 
     error_pages.register(app)
@@ -166,6 +167,8 @@ def register_web_layer(app: Flask) -> None:
     links.register(app)
     # Staff pages mark what a public form typed that waits for the mailbox owner's confirmation.
     app.jinja_env.globals["pending_change"] = pending_change
+    # The licence of the municipality directory asks for it wherever its names are shown.
+    app.jinja_env.globals["directory_attribution"] = ATTRIBUTION
     autodeliver.register(app)
     health.register(app)
     request_log.register(app)
