@@ -18,7 +18,13 @@ import sqlalchemy as sa
 
 from startsmart.extensions import db
 from startsmart.municipalities.gemeindeverzeichnis import Entry, read_extract
-from startsmart.municipalities.models import Municipality, name_key
+from startsmart.municipalities.models import (
+    FederalState,
+    Municipality,
+    MunicipalityKind,
+    PopulationClass,
+    name_key,
+)
 
 _FIELDS = (
     "ars",
@@ -74,7 +80,7 @@ def import_directory(path: Path, now: datetime) -> ImportReport:
             if row is None or row["id"] in matched:
                 inserts.append(
                     {
-                        "population_class": entry.population_class,
+                        "population_class": _size(entry.population_class),
                         **values,
                         "is_model_project": False,
                         "created_at": now,
@@ -119,11 +125,17 @@ def _values(entry: Entry) -> dict[str, Any]:
     """The columns the extract decides. A district or Gemeindeverband has no population in
     the extract: its size class stays what staff or the visitor said."""
     values = {field: getattr(entry, field) for field in _FIELDS}
+    values["kind"] = MunicipalityKind(entry.kind)
+    values["state"] = FederalState(entry.state)
     values["name_key"] = name_key(entry.name)
     values["dissolved_at"] = None
     if entry.population is not None:
-        values["population_class"] = entry.population_class
+        values["population_class"] = _size(entry.population_class)
     return values
+
+
+def _size(value: str | None) -> PopulationClass | None:
+    return PopulationClass(value) if value is not None else None
 
 
 def _changed(row: Any, values: dict[str, Any]) -> bool:

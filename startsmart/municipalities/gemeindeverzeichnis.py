@@ -1,8 +1,9 @@
 """Reading the Destatis Gemeindeverzeichnis ("Auszug GV", converted to CSV with lower-case
 column names, see data/README.md) into directory entries.
 
-Pure: no Flask, no database. A bad row stops the whole reading with its line number, so the
-import never writes half a file.
+Pure: no Flask, no database; kinds, Länder and size classes are the values of the model's
+enums (``directory.py`` makes members of them). A bad row stops the whole reading with its
+line number, so the import never writes half a file.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from startsmart.municipalities.ags import STATE_CODES
-from startsmart.municipalities.models import FederalState, MunicipalityKind, PopulationClass
 
 SHIPPED_EXTRACT = Path(__file__).parent / "data" / "gemeindeverzeichnis-2020q4.csv"
 ATTRIBUTION = "© Statistisches Bundesamt (Destatis), Gemeindeverzeichnis, 2021"
@@ -39,19 +39,19 @@ COLUMNS = (
 # Textkennzeichen → kind. Kreisfreie Städte (41, 42) are left out at the district level: the
 # city is its municipality row (satzart 60), so registrations have one row to point to.
 _DISTRICT_KINDS = {
-    "43": MunicipalityKind.DISTRICT,
-    "44": MunicipalityKind.DISTRICT,
-    "45": MunicipalityKind.REGIONAL_ASSOCIATION,
+    "43": "district",
+    "44": "district",
+    "45": "regional_association",
 }
 _MUNICIPALITY_KINDS = {
-    "60": MunicipalityKind.TOWN,  # Markt
-    "61": MunicipalityKind.INDEPENDENT_CITY,
-    "62": MunicipalityKind.INDEPENDENT_CITY,  # Stadtkreis
-    "63": MunicipalityKind.CITY,
-    "64": MunicipalityKind.TOWN,
-    "65": MunicipalityKind.OTHER,  # gemeindefreies Gebiet, bewohnt
-    "66": MunicipalityKind.OTHER,  # gemeindefreies Gebiet, unbewohnt
-    "67": MunicipalityKind.CITY,  # Große Kreisstadt
+    "60": "town",  # Markt
+    "61": "independent_city",
+    "62": "independent_city",  # Stadtkreis
+    "63": "city",
+    "64": "town",
+    "65": "other",  # gemeindefreies Gebiet, bewohnt
+    "66": "other",  # gemeindefreies Gebiet, unbewohnt
+    "67": "city",  # Große Kreisstadt
 }
 # Satzart 50 with Textkennzeichen 50 is a "verbandsfreie Gemeinde": the municipality again.
 _NOT_AN_ASSOCIATION = "50"
@@ -74,8 +74,8 @@ class Entry:
     ars: str
     ags: str | None
     name: str
-    kind: MunicipalityKind
-    state: FederalState
+    kind: str  # a MunicipalityKind value
+    state: str  # a FederalState value (ISO 3166-2:DE)
     population: int | None
     area_km2: float | None
     postcode: str | None
@@ -84,22 +84,22 @@ class Entry:
     urbanisation: str | None
 
     @property
-    def population_class(self) -> PopulationClass | None:
+    def population_class(self) -> str | None:
         return population_class(self.population)
 
 
-def population_class(population: int | None) -> PopulationClass | None:
+def population_class(population: int | None) -> str | None:
     if population is None:
         return None
     for limit, size in (
-        (5_000, PopulationClass.UNDER_5K),
-        (20_000, PopulationClass.FROM_5K),
-        (100_000, PopulationClass.FROM_20K),
-        (500_000, PopulationClass.FROM_100K),
+        (5_000, "under_5k"),
+        (20_000, "5k_20k"),
+        (100_000, "20k_100k"),
+        (500_000, "100k_500k"),
     ):
         if population < limit:
             return size
-    return PopulationClass.OVER_500K
+    return "over_500k"
 
 
 def read_extract(path: Path) -> list[Entry]:
@@ -149,7 +149,7 @@ def _entry(row: dict[str, str]) -> Entry | None:
     elif satzart == "50":
         if kind_code == _NOT_AN_ASSOCIATION:
             return None
-        kind = MunicipalityKind.AMT
+        kind = "amt"
         ars, ags = land + rb + kreis + _digits(row, "vb", 4), None
     elif satzart == "60":
         kind = _kind(_MUNICIPALITY_KINDS, kind_code)
@@ -169,7 +169,7 @@ def _entry(row: dict[str, str]) -> Entry | None:
         ags=ags,
         name=name,
         kind=kind,
-        state=FederalState(state_code),
+        state=state_code,
         population=_integer(row["bevoelkerung"]),
         area_km2=_decimal(row["flaeche"]),
         postcode=postcode or None,
@@ -186,7 +186,7 @@ def _digits(row: dict[str, str], column: str, length: int) -> str:
     return value
 
 
-def _kind(kinds: dict[str, MunicipalityKind], code: str) -> MunicipalityKind:
+def _kind(kinds: dict[str, str], code: str) -> str:
     if code not in kinds:
         raise ValueError(f"textkennzeichen {code!r} unknown")
     return kinds[code]
