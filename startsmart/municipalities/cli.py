@@ -15,6 +15,7 @@ from startsmart.municipalities.gemeindeverzeichnis import (
     SHIPPED_EXTRACT,
     BadExtract,
 )
+from startsmart.municipalities.model_projects import SHIPPED_LIST, import_model_projects
 
 municipalities_cli = AppGroup("municipalities", help="The official municipality directory.")
 
@@ -37,3 +38,19 @@ def import_command(file: Path | None) -> None:
         f"{report.unchanged} unchanged, {report.gone} gone "
         f"({time.perf_counter() - started:.1f} s)\n{ATTRIBUTION}"
     )
+
+
+@municipalities_cli.command("import-mpsc")
+@click.argument(
+    "file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+def import_mpsc_command(file: Path | None) -> None:
+    """Mark the Modellprojekte Smart Cities and their members (the shipped list unless FILE);
+    run after `import`. Lists the names it could not match."""
+    report = import_model_projects(file or SHIPPED_LIST)
+    click.echo(
+        f"{report.projects} model projects: {report.matched} places matched, "
+        f"{report.newly_marked} newly marked, {len(report.unmatched)} not matched"
+    )
+    for line in report.unmatched:
+        click.echo(f"  not matched: {line}")
