@@ -131,6 +131,7 @@ def register_cli(app: Flask) -> None:
     from startsmart.demo.cli import demo_cli
     from startsmart.inbox.cli import mail_cli
     from startsmart.invitations.cli import outbox_cli
+    from startsmart.municipalities.cli import municipalities_cli
     from startsmart.privacy.cli import privacy_cli
     from startsmart.registrations.cli import registrations_cli
     from startsmart.reminders import reminders_cli
@@ -140,6 +141,7 @@ def register_cli(app: Flask) -> None:
     for group in (
         staff_cli,
         demo_cli,
+        municipalities_cli,
         outbox_cli,
         mail_cli,
         reminders_cli,
@@ -157,6 +159,7 @@ def register_web_layer(app: Flask) -> None:
     import startsmart.models  # noqa: F401  (complete metadata before the first query)
     from startsmart import error_pages, health, i18n, input_guard, links, request_log, security
     from startsmart.invitations import autodeliver
+    from startsmart.municipalities.gemeindeverzeichnis import ATTRIBUTION
     from startsmart.municipalities.service import pending_change
 
     error_pages.register(app)
@@ -166,6 +169,8 @@ def register_web_layer(app: Flask) -> None:
     links.register(app)
     # Staff pages mark what a public form typed that waits for the mailbox owner's confirmation.
     app.jinja_env.globals["pending_change"] = pending_change
+    # The licence of the municipality directory asks for it wherever its names are shown.
+    app.jinja_env.globals["directory_attribution"] = ATTRIBUTION
     autodeliver.register(app)
     health.register(app)
     request_log.register(app)

@@ -171,8 +171,9 @@ ROOMS = {
     "m.yilmaz@kts.example": "https://konferenz.example.org/raum-yilmaz",
 }
 
-# name, kind, state, AGS (where certain), population class, model project (only where the
-# source document calls it one; Frankfurt (Oder) is named there as not funded)
+# name, kind, state, AGS (from the Gemeindeverzeichnis, so `flask municipalities import` finds
+# these rows again; a district's key has 5 digits), population class, model project (only where
+# the source document calls it one; Frankfurt (Oder) is named there as not funded)
 MUNICIPALITIES = [
     ("Berlin", K.INDEPENDENT_CITY, S.BE, "11000000", P.OVER_500K, True),
     ("Hamburg", K.INDEPENDENT_CITY, S.HH, "02000000", P.OVER_500K, True),
@@ -180,22 +181,22 @@ MUNICIPALITIES = [
     ("Leipzig", K.INDEPENDENT_CITY, S.SN, "14713000", P.OVER_500K, True),
     ("Landeshauptstadt Hannover", K.CITY, S.NI, "03241001", P.OVER_500K, True),
     ("Wolfsburg", K.INDEPENDENT_CITY, S.NI, "03103000", P.FROM_100K, True),
-    ("Landkreis Hameln-Pyrmont", K.DISTRICT, S.NI, None, P.FROM_100K, True),
+    ("Landkreis Hameln-Pyrmont", K.DISTRICT, S.NI, "03252", P.FROM_100K, True),
     ("Flensburg", K.INDEPENDENT_CITY, S.SH, "01001000", P.FROM_20K, True),
-    ("Kreis Nordfriesland", K.DISTRICT, S.SH, None, P.FROM_100K, True),
-    ("Kreis Schleswig-Flensburg", K.DISTRICT, S.SH, None, P.FROM_100K, True),
+    ("Kreis Nordfriesland", K.DISTRICT, S.SH, "01054", P.FROM_100K, True),
+    ("Kreis Schleswig-Flensburg", K.DISTRICT, S.SH, "01059", P.FROM_100K, True),
     ("Hansestadt Lübeck", K.INDEPENDENT_CITY, S.SH, "01003000", P.FROM_100K, True),
-    ("Guben", K.CITY, S.BB, None, P.FROM_5K, True),
-    ("Eichenzell", K.TOWN, S.HE, None, P.FROM_5K, True),
-    ("Soest", K.CITY, S.NW, None, P.FROM_20K, True),
-    ("Menden (Sauerland)", K.CITY, S.NW, None, P.FROM_20K, True),
-    ("Arnsberg", K.CITY, S.NW, None, P.FROM_20K, True),
-    ("Olpe", K.CITY, S.NW, None, P.FROM_20K, True),
-    ("Bad Berleburg", K.CITY, S.NW, None, P.FROM_5K, True),
+    ("Guben", K.CITY, S.BB, "12071160", P.FROM_5K, True),
+    ("Eichenzell", K.TOWN, S.HE, "06631006", P.FROM_5K, True),
+    ("Soest", K.CITY, S.NW, "05974040", P.FROM_20K, True),
+    ("Menden (Sauerland)", K.CITY, S.NW, "05962040", P.FROM_20K, True),
+    ("Arnsberg", K.CITY, S.NW, "05958004", P.FROM_20K, True),
+    ("Olpe", K.CITY, S.NW, "05966024", P.FROM_20K, True),
+    ("Bad Berleburg", K.CITY, S.NW, "05970004", P.FROM_5K, True),
     ("Frankfurt (Oder)", K.INDEPENDENT_CITY, S.BB, "12053000", P.FROM_20K, False),
-    ("Detmold", K.CITY, S.NW, None, P.FROM_20K, False),
+    ("Detmold", K.CITY, S.NW, "05766020", P.FROM_20K, False),
     ("Amt Süderbrarup", K.AMT, S.SH, None, P.FROM_5K, False),
-    ("Iserlohn", K.CITY, S.NW, None, P.FROM_20K, False),
+    ("Iserlohn", K.CITY, S.NW, "05962024", P.FROM_20K, False),
     ("Köln", K.INDEPENDENT_CITY, S.NW, "05315000", P.OVER_500K, False),
     ("Kaiserslautern", K.INDEPENDENT_CITY, S.RP, "07312000", P.FROM_100K, False),
 ]

@@ -82,6 +82,21 @@ class Municipality(Model):
     # suggestions with junk. Created in code (staff, demo, seed data): verified at once.
     verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=clock.now)
 
+    # From the official directory (``flask municipalities import``, directory.py): the
+    # Amtlicher Regionalschlüssel (12 digits for a municipality, 9 for a Gemeindeverband, 5 for
+    # a district) finds the row again in a newer extract; the rest is the extract's figures.
+    ars: Mapped[str | None] = mapped_column(sa.String(12), unique=True)
+    population: Mapped[int | None]
+    area_km2: Mapped[float | None]
+    postcode: Mapped[str | None] = mapped_column(sa.String(5))
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+    # Degree of urbanisation: "01" densely, "02" intermediate, "03" thinly populated.
+    urbanisation: Mapped[str | None] = mapped_column(sa.String(2))
+    # No longer in the newest extract (merged into another): kept, because registrations,
+    # consultations and people still point to it.
+    dissolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
     people: Mapped[list[Person]] = relationship(back_populates="municipality")
 
     __table_args__ = (sa.Index("ix_municipality_name_key_state", "name_key", "state"),)

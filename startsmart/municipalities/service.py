@@ -309,11 +309,19 @@ def verify(municipality_id: int | None, now: datetime) -> bool:
 
 def suggested_names() -> list[str]:
     """The names the forms suggest: verified municipalities only, so that anonymous
-    submissions cannot fill everybody's suggestions with junk."""
+    submissions cannot fill everybody's suggestions with junk. Of the official directory
+    (``ars`` set) only those somebody came from: the forms embed the list, and all 12,500
+    entries would make every form page half a megabyte until the forms search instead.
+    Not those a newer directory extract no longer knows (merged)."""
+    somebody_from_it = sa.exists().where(Person.municipality_id == Municipality.id)
     return list(
         db.session.execute(
             sa.select(Municipality.name)
-            .where(Municipality.verified_at.is_not(None))
+            .where(
+                Municipality.verified_at.is_not(None),
+                Municipality.dissolved_at.is_(None),
+                sa.or_(Municipality.ars.is_(None), somebody_from_it),
+            )
             .distinct()
             .order_by(Municipality.name)
         ).scalars()

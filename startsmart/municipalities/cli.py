@@ -1,0 +1,56 @@
+"""``flask municipalities import [FILE]``: the official municipality directory."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+
+from startsmart import clock
+from startsmart.municipalities.directory import import_directory
+from startsmart.municipalities.gemeindeverzeichnis import (
+    ATTRIBUTION,
+    SHIPPED_EXTRACT,
+    BadExtract,
+)
+from startsmart.municipalities.model_projects import SHIPPED_LIST, import_model_projects
+
+municipalities_cli = AppGroup("municipalities", help="The official municipality directory.")
+
+
+@municipalities_cli.command("import")
+@click.argument(
+    "file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+def import_command(file: Path | None) -> None:
+    """Load the Destatis Gemeindeverzeichnis (the shipped 2020 extract unless FILE names a
+    newer one of the same layout); a second run changes nothing."""
+    path = file or SHIPPED_EXTRACT
+    started = time.perf_counter()
+    try:
+        report = import_directory(path, clock.now())
+    except BadExtract as error:
+        raise click.ClickException(f"{path.name}, {error}; nothing was imported.") from None
+    click.echo(
+        f"{path.name}: {report.new} new, {report.updated} updated, "
+        f"{report.unchanged} unchanged, {report.gone} gone "
+        f"({time.perf_counter() - started:.1f} s)\n{ATTRIBUTION}"
+    )
+
+
+@municipalities_cli.command("import-mpsc")
+@click.argument(
+    "file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+def import_mpsc_command(file: Path | None) -> None:
+    """Mark the Modellprojekte Smart Cities and their members (the shipped list unless FILE);
+    run after `import`. Lists the names it could not match."""
+    report = import_model_projects(file or SHIPPED_LIST)
+    click.echo(
+        f"{report.projects} model projects: {report.matched} places matched, "
+        f"{report.newly_marked} newly marked, {len(report.unmatched)} not matched"
+    )
+    for line in report.unmatched:
+        click.echo(f"  not matched: {line}")
