@@ -15,16 +15,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
-from startsmart.audit import service as audit
 from startsmart.catalog.models import EventDate, OfferingFormat
 from startsmart.consultations.models import Consultation, ConsultationStatus
-from startsmart.errors import DomainError
 from startsmart.extensions import db
 from startsmart.municipalities import next_step
 from startsmart.municipalities.models import Municipality, MunicipalityNote, Person
 from startsmart.registrations.models import Attendance, Registration, RegistrationStatus
 from startsmart.speed_dating.models import SpeedDatingParticipant, SpeedDatingSession
-from startsmart.staff.models import StaffUser
 
 
 @dataclass(frozen=True)
@@ -123,40 +120,3 @@ def _history(
         if c.status is ConsultationStatus.CONFIRMED and c.ends_at <= now
     )
     return next_step.History(municipality.is_model_project, intros, booked, held)
-
-
-def add_note(municipality_id: int, text: str, author: StaffUser, now: datetime) -> MunicipalityNote:
-    if db.session.get(Municipality, municipality_id) is None:
-        raise DomainError("unknown municipality")
-    note = MunicipalityNote(
-        municipality_id=municipality_id, text=text.strip(), author_id=author.id, created_at=now
-    )
-    db.session.add(note)
-    db.session.flush()
-    # The text stays out of the log: it may name a person, and the log outlives a deletion.
-    audit.record(
-        "municipality.note_added",
-        author,
-        now,
-        subject=f"municipality:{municipality_id}",
-        note_id=note.id,
-    )
-    db.session.commit()
-    return note
-
-
-def delete_note(municipality_id: int, note_id: int, actor: StaffUser, now: datetime) -> bool:
-    """Only the author deletes a note (others' notes are their record); False if not theirs."""
-    note = db.session.get(MunicipalityNote, note_id)
-    if note is None or note.municipality_id != municipality_id or note.author_id != actor.id:
-        return False
-    db.session.delete(note)
-    audit.record(
-        "municipality.note_deleted",
-        actor,
-        now,
-        subject=f"municipality:{municipality_id}",
-        note_id=note_id,
-    )
-    db.session.commit()
-    return True

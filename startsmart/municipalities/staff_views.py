@@ -12,7 +12,7 @@ from startsmart.errors import DomainError
 from startsmart.extensions import db
 from startsmart.form_fields import attach_error
 from startsmart.forms import choices
-from startsmart.municipalities import page, review
+from startsmart.municipalities import notes, page, review
 from startsmart.municipalities.models import Municipality
 from startsmart.municipalities.staff_forms import MergeForm, NoteForm
 from startsmart.staff.access import may_open, staff_required
@@ -116,7 +116,7 @@ def add_note(municipality_id: int):
     if not form.validate_on_submit():
         return _render_detail(municipality_id, form)
     try:
-        page.add_note(municipality_id, form.text.data or "", current_user, clock.now())
+        notes.add_note(municipality_id, form.text.data or "", current_user, clock.now())
     except DomainError:
         abort(404)
     flash(_("Die Notiz ist gespeichert."), "success")
@@ -126,7 +126,7 @@ def add_note(municipality_id: int):
 @bp.post("/<int:municipality_id>/notizen/<int:note_id>/loeschen")
 @staff_required(Role.ADVISOR, Role.EVENT_TEAM)
 def delete_note(municipality_id: int, note_id: int):
-    if page.delete_note(municipality_id, note_id, current_user, clock.now()):
+    if notes.delete_note(municipality_id, note_id, current_user, clock.now()):
         flash(_("Die Notiz ist gelöscht."), "success")
     else:
         flash(_("Diese Notiz gibt es nicht mehr, oder sie ist nicht Ihre."), "error")
