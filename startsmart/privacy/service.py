@@ -125,8 +125,7 @@ def export_person(person: Person) -> dict[str, Any]:
         "mails": [_mail(m) for m in _mails_to(person.email)],
         # Staff notes on a municipality that name the person (blanked on deletion).
         "staff_notes": [
-            {"written_at": iso_or_none(n.created_at), "text": n.text}
-            for n in notes.naming(person)
+            {"written_at": iso_or_none(n.created_at), "text": n.text} for n in notes.naming(person)
         ],
     }
 
