@@ -15,6 +15,7 @@ from startsmart.catalog.models import EventDate, EventDateStatus, Offering, Offe
 from startsmart.conferences.models import Conference
 from startsmart.consultations.models import Channel, Consultation, ConsultationStatus
 from startsmart.extensions import db
+from startsmart.municipalities import notes, review
 from startsmart.municipalities.models import (
     FederalState,
     Municipality,
@@ -293,3 +294,23 @@ def test_the_page_costs_the_same_few_queries_however_long_the_history(app, clien
     # The staff login, the municipality, its people, registrations, consultations,
     # speed-dating participations and notes: 7 on either database (docs/performance.md).
     assert len(counted[long]) == len(counted[short]) == 7, counted[long]
+
+
+def test_merging_a_misspelt_municipality_moves_its_notes(app):
+    town_id = seed(app)
+    make_staff(app, TEAM, Role.EVENT_TEAM)
+    with app.app_context():
+        team = db.session.execute(sa.select(StaffUser).where(StaffUser.email == TEAM)).scalar_one()
+        invented = Municipality(name="Detmlod", kind=MunicipalityKind.CITY, state=FederalState.NW)
+        db.session.add(invented)
+        db.session.flush()
+        invented.verified_at = None  # as a public form leaves it
+        db.session.commit()
+        notes.add_note(invented.id, "Schreibt sich anders.", team, clock.now())
+        review.merge(invented.id, town_id, team, clock.now())
+        moved = db.session.execute(
+            sa.select(MunicipalityNote.municipality_id).where(
+                MunicipalityNote.text == "Schreibt sich anders."
+            )
+        ).scalar_one()
+    assert moved == town_id
