@@ -388,6 +388,13 @@ PAGES: dict[str, Callable[[Site], list[Visit]]] = {
         Visit("/staff/kommunen/ungeprueft", TEAM),
         Visit("/staff/kommunen/ungeprueft", ADVISOR, status=403, label="not the event team"),
     ],
+    "municipalities_staff.detail": lambda s: [
+        Visit(f"/staff/kommunen/{s.busy_municipality_id}", TEAM),
+        Visit(f"/staff/kommunen/{s.busy_municipality_id}", ADVISOR, label="as an advisor"),
+        Visit(f"/staff/kommunen/{s.busy_municipality_id}", TEAM, submit="Notiz speichern"),
+        Visit(f"/staff/kommunen/{s.invented_municipality_id}", TEAM, label="unverified"),
+        Visit(f"/staff/kommunen/{s.busy_municipality_id}", TEAM, language="en"),
+    ],
     "municipalities_staff.merge": lambda s: [
         Visit(f"/staff/kommunen/{s.invented_municipality_id}/zusammenfuehren", TEAM),
         Visit(

@@ -31,6 +31,7 @@ from startsmart.demo.service import load_demo
 from startsmart.extensions import db
 from startsmart.invitations import outbox
 from startsmart.invitations.models import AttemptOutcome, OutboxMessage
+from startsmart.municipalities import notes
 from startsmart.municipalities.models import FederalState, MunicipalityKind
 from startsmart.municipalities.service import MunicipalityInput
 from startsmart.my_bookings import service as my_bookings
@@ -74,6 +75,7 @@ class Site:
     participant_code: str = ""  # a speed-dating participant's phone code
     failed_message_id: int = 0  # an outbox row that bounced for good
     invented_municipality_id: int = 0  # only a public form names it (unverified)
+    busy_municipality_id: int = 0  # held a consultation; the event team wrote a note on it
 
 
 def _domain(town: str) -> str:
@@ -158,6 +160,9 @@ def seed(app: Flask) -> Site:
         _consultations(site, now)
         _conference(site, now, team)
         site.failed_message_id = _a_bounced_mail()
+        held = db.session.get(Consultation, site.consultation_ids["held"])
+        site.busy_municipality_id = held.municipality_id
+        notes.add_note(held.municipality_id, "Rückruf der Bürgermeisterin im März.", team, now)
         _second_factor(now)
     return site
 

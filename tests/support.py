@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from datetime import time, timedelta
 
+import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
@@ -178,3 +180,19 @@ def known_towns(app: Flask, state, names) -> None:
                 )
             )
         db.session.commit()
+
+
+@contextmanager
+def counted_statements():
+    """The SQL statements run inside the block (not BEGIN or savepoints), for query counts."""
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        if not statement.lstrip().upper().startswith(("BEGIN", "SAVEPOINT", "RELEASE")):
+            statements.append(" ".join(statement.split())[:100])
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)

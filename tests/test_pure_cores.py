@@ -13,6 +13,7 @@ PURE_CORES = [
     "startsmart.clock",
     "startsmart.municipalities.ags",
     "startsmart.municipalities.gemeindeverzeichnis",
+    "startsmart.municipalities.next_step",
     "startsmart.invitations.ical",
     "startsmart.invitations.addresses",
     "startsmart.consultations.slots",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -11,6 +12,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from startsmart import clock
 from startsmart.database import LabelledEnum, UTCDateTime, enum_column
 from startsmart.extensions import Model
+
+if TYPE_CHECKING:
+    from startsmart.staff.models import StaffUser
 
 
 class MunicipalityKind(LabelledEnum):
@@ -142,3 +146,26 @@ class Person(Model):
 
     def __repr__(self) -> str:
         return f"<Person {self.id}>"
+
+
+class MunicipalityNote(Model):
+    """A staff note on a municipality's page: what was agreed, who to ask, what comes next.
+
+    About the municipality, but free text may name a person: deleting a person blanks their
+    name and address in these notes (privacy.service), and the download lists the notes that
+    name them."""
+
+    __tablename__ = "municipality_note"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("municipality.id", ondelete="CASCADE"), index=True
+    )
+    # Kept when the staff account is deleted; the note then shows "former staff".
+    author_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("staff_user.id", ondelete="SET NULL")
+    )
+    text: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    author: Mapped[StaffUser | None] = relationship()

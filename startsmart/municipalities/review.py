@@ -17,7 +17,7 @@ from startsmart.consultations.models import Consultation, ConsultationStatus
 from startsmart.database import rowcount
 from startsmart.errors import DomainError
 from startsmart.extensions import db
-from startsmart.municipalities.models import Municipality, Person
+from startsmart.municipalities.models import Municipality, MunicipalityNote, Person
 from startsmart.municipalities.service import verify
 from startsmart.registrations.models import Registration, RegistrationStatus
 from startsmart.search.fold import fold
@@ -201,7 +201,8 @@ def merge(invented_id: int, into_id: int | None, actor: StaffUser, now: datetime
                 .execution_options(synchronize_session=False)
             )
         )
-        for model in (Registration, Consultation, Person)
+        # Notes too: staff wrote them about the same Kommune under its misspelt name.
+        for model in (Registration, Consultation, Person, MunicipalityNote)
     }
     # The check-in keeps the name as it was then; a corrected name belongs on the cards too.
     db.session.execute(

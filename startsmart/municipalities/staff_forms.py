@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField
+from wtforms import SelectField, TextAreaField
 from wtforms.validators import InputRequired
 
-from startsmart.form_fields import Form
+from startsmart.form_fields import Form, MaxLength
 from startsmart.forms import int_or_none
 
 
@@ -18,4 +18,19 @@ class MergeForm(Form):
         coerce=int_or_none,
         validate_choice=False,
         validators=[InputRequired(_l("Bitte wählen Sie die Kommune, die gemeint ist."))],
+    )
+
+
+MAX_NOTE = 5000
+
+
+class NoteForm(Form):
+    text = TextAreaField(
+        _l("Neue Notiz"),
+        description=_l(
+            "Für das Team, nie an die Kommune. Bitte nur so viel über Personen, wie die Arbeit "
+            "braucht: Wird eine Person gelöscht, werden ihr Name und ihre Adresse hier entfernt."
+        ),
+        validators=[InputRequired(_l("Bitte schreiben Sie eine Notiz.")), MaxLength(MAX_NOTE)],
+        render_kw={"rows": 4},
     )

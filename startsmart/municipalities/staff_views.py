@@ -1,4 +1,5 @@
-"""Staff: the municipalities public forms invented, to accept or to merge into a known one."""
+"""Staff: one municipality's page with its notes; the municipalities public forms invented,
+to accept or to merge into a known one."""
 
 from __future__ import annotations
 
@@ -11,10 +12,10 @@ from startsmart.errors import DomainError
 from startsmart.extensions import db
 from startsmart.form_fields import attach_error
 from startsmart.forms import choices
-from startsmart.municipalities import review
+from startsmart.municipalities import notes, page, review
 from startsmart.municipalities.models import Municipality
-from startsmart.municipalities.staff_forms import MergeForm
-from startsmart.staff.access import staff_required
+from startsmart.municipalities.staff_forms import MergeForm, NoteForm
+from startsmart.staff.access import may_open, staff_required
 from startsmart.staff.models import Role
 
 bp = Blueprint("municipalities_staff", __name__, url_prefix="/staff/kommunen")
@@ -92,3 +93,41 @@ def merge(municipality_id: int):
         registrations=registrations,
         consultations=consultations,
     )
+
+
+@bp.get("/<int:municipality_id>")
+@staff_required(Role.ADVISOR, Role.EVENT_TEAM)
+def detail(municipality_id: int):
+    return _render_detail(municipality_id, NoteForm())
+
+
+def _render_detail(municipality_id: int, form: NoteForm):
+    now = clock.now()
+    shown = page.page(municipality_id, now) or abort(404)
+    return render_template(
+        "municipalities_staff/detail.html", page=shown, form=form, may_open=may_open, now=now
+    )
+
+
+@bp.post("/<int:municipality_id>/notizen")
+@staff_required(Role.ADVISOR, Role.EVENT_TEAM)
+def add_note(municipality_id: int):
+    form = NoteForm()
+    if not form.validate_on_submit():
+        return _render_detail(municipality_id, form)
+    try:
+        notes.add_note(municipality_id, form.text.data or "", current_user, clock.now())
+    except DomainError:
+        abort(404)
+    flash(_("Die Notiz ist gespeichert."), "success")
+    return redirect(url_for(".detail", municipality_id=municipality_id, _anchor="notizen"))
+
+
+@bp.post("/<int:municipality_id>/notizen/<int:note_id>/loeschen")
+@staff_required(Role.ADVISOR, Role.EVENT_TEAM)
+def delete_note(municipality_id: int, note_id: int):
+    if notes.delete_note(municipality_id, note_id, current_user, clock.now()):
+        flash(_("Die Notiz ist gelöscht."), "success")
+    else:
+        flash(_("Diese Notiz gibt es nicht mehr, oder sie ist nicht Ihre."), "error")
+    return redirect(url_for(".detail", municipality_id=municipality_id))

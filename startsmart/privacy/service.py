@@ -32,6 +32,7 @@ from startsmart.database import rowcount
 from startsmart.extensions import db
 from startsmart.invitations.models import DeliveryAttempt, OutboxMessage, OutboxStatus
 from startsmart.invitations.outbox import FORGET_ONCE_SENT
+from startsmart.municipalities import notes
 from startsmart.municipalities.models import Person
 from startsmart.my_bookings import access as my_bookings
 from startsmart.registrations import service as registrations_service
@@ -123,6 +124,10 @@ def export_person(person: Person) -> dict[str, Any]:
         ],
         "speed_dating": [_speed_dating(p) for p in _participants([r.id for r in registrations])],
         "mails": [_mail(m) for m in _mails_to(person.email)],
+        # Staff notes on a municipality that name the person (blanked on deletion).
+        "staff_notes": [
+            {"written_at": iso_or_none(n.created_at), "text": n.text} for n in notes.naming(person)
+        ],
     }
 
 
@@ -427,6 +432,7 @@ def delete_person(person: Person, now: datetime) -> None:
         if consultation.status in BLOCKING and consultation.starts_at > now:
             booking.withdraw(consultation.id, now)
     participants = _participants([r.id for r in registrations])
+    notes.forget(person)
     for registration in registrations:
         _anonymise_registration(registration, now)
     for consultation in consultations:

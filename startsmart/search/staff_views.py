@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from startsmart.search import service
 from startsmart.search.fold import MIN_LENGTH, long_enough
-from startsmart.staff.access import staff_required
+from startsmart.staff.access import may_open, staff_required
 
 bp = Blueprint("search_staff", __name__, url_prefix="/staff/suche")
 
 MAX_LENGTH = 200
 MAX_SHOWN = f"{MAX_LENGTH:,}".replace(",", ".")  # German thousands, as the form fields say it
-
-
-def _may_open(endpoint: str) -> bool:
-    """The page's own role check decides, so the search never links where the role gets 403."""
-    roles = getattr(current_app.view_functions[endpoint], "staff_roles", ())
-    return current_user.has_role(*roles) if roles else True
 
 
 @bp.get("/")
@@ -41,8 +34,8 @@ def results():
         )
     else:
         visible = service.Visibility(
-            registrations=_may_open("registrations_staff.date_page"),
-            consultations=_may_open("consultations_staff.detail"),
+            registrations=may_open("registrations_staff.date_page"),
+            consultations=may_open("consultations_staff.detail"),
         )
         found = service.search(query, visible, group, number)
     return render_template(

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import abort, g, session
+from flask import abort, current_app, g, session
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -37,6 +37,12 @@ def staff_required(*roles: Role) -> Callable[[F], F]:
         return guarded  # type: ignore[return-value]
 
     return decorator
+
+
+def may_open(endpoint: str) -> bool:
+    """The page's own role check decides, so a link never leads where the role gets 403."""
+    roles = getattr(current_app.view_functions[endpoint], "staff_roles", ())
+    return current_user.has_role(*roles) if roles else True
 
 
 def init_login_manager() -> None:

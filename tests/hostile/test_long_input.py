@@ -99,6 +99,7 @@ AT_THE_LIMIT: dict[str, dict[str, str]] = {
     "registrations_staff.message": {"to_pending": "y"},
     "registrations_detail_staff.cancel": {"notify": "y"},
     "registrations_detail_staff.email": {"notify": "y"},
+    "municipalities_staff.add_note": {},
 }
 
 

@@ -23,6 +23,7 @@ from startsmart.consultations import mails as consultation_mails
 from startsmart.consultations.models import AdvisorAbsence, ExtraHours, WeeklyHours
 from startsmart.extensions import db
 from startsmart.invitations.models import OutboxMessage
+from startsmart.municipalities import notes
 from startsmart.municipalities.models import FederalState, Municipality, MunicipalityKind, Person
 from startsmart.municipalities.service import MunicipalityInput
 from startsmart.my_bookings import service as my_bookings
@@ -65,6 +66,7 @@ class World:
     message_id: int
     municipality_id: int  # invented by a public form (Flensburg): the review's pages show it
     my_bookings_token: str  # Kim's "Meine Buchungen" link
+    note_id: int  # the admin's note on that municipality (its page shows a delete button)
 
     def url_values(self, rule: Rule) -> dict[str, Any]:
         """Values for every placeholder of ``rule``: ids and tokens of this world."""
@@ -80,6 +82,7 @@ class World:
             "consent_id": self.consent_id,
             "registration_id": self.registration_id,
             "municipality_id": self.municipality_id,
+            "note_id": self.note_id,
             "kind": "anmeldung",
             "code": self.speed_code,
             "action": "start",
@@ -165,6 +168,10 @@ def build_world(app: Flask) -> World:
         )
         db.session.commit()
         conference, code = _conference_with_plan(admin, now)
+        invented_id = db.session.execute(
+            sa.select(Municipality.id).where(Municipality.verified_at.is_(None))
+        ).scalar_one()
+        note = notes.add_note(invented_id, "Rückruf vereinbart.", admin, now)
         world = World(
             offering_slug="grundlagen",
             date_id=date_id,
@@ -186,10 +193,9 @@ def build_world(app: Flask) -> World:
             extra_id=_first_id(ExtraHours),
             consent_id=consent_id,
             message_id=_first_id(OutboxMessage),
-            municipality_id=db.session.execute(
-                sa.select(Municipality.id).where(Municipality.verified_at.is_(None))
-            ).scalar_one(),
+            municipality_id=invented_id,
             my_bookings_token=my_bookings_token,
+            note_id=note.id,
         )
         db.session.commit()
     return world

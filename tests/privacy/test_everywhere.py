@@ -19,7 +19,13 @@ from startsmart.consultations.models import Channel
 from startsmart.extensions import db
 from startsmart.invitations.models import DeliveryAttempt, OutboxMessage, OutboxStatus
 from startsmart.invitations.outbox import deliver_due
-from startsmart.municipalities.models import FederalState, MunicipalityKind
+from startsmart.municipalities import notes
+from startsmart.municipalities.models import (
+    FederalState,
+    Municipality,
+    MunicipalityKind,
+    MunicipalityNote,
+)
 from startsmart.municipalities.service import MunicipalityInput
 from startsmart.registrations import service as registrations
 from startsmart.registrations import staff_actions
@@ -42,6 +48,8 @@ PERSON_DATA = {
     "delivery_attempt": {"reply"},  # the server's answer often quotes the address
     "audit_event": {"details"},  # e.g. the old and new address of a corrected registration
     "access_token": {"token_hash"},  # the manage links (revoked)
+    # About the municipality, but free text that may name a person (blanked on deletion)
+    "municipality_note": {"text"},
 }
 
 # Tables that hold nothing about such a person, and why.
@@ -182,6 +190,10 @@ def test_download_holds_everything_and_deletion_leaves_no_trace(app, client, smt
             sa.select(StaffUser).where(StaffUser.email == EVENT_TEAM)
         ).scalar_one()
         contacts.exchange_contacts(event.conference_id, actor, clock.now())
+        town = db.session.execute(
+            sa.select(Municipality).where(Municipality.name == "Flensburg")
+        ).scalar_one()
+        notes.add_note(town.id, f"{NAME} ({EMAIL.upper()}) ruft zurück.", actor, clock.now())
         # The first try is refused for a full mailbox, with an answer that quotes the address.
         smtp.handler.refuse[EMAIL] = f"452 4.2.2 <{EMAIL}>: mailbox full"
         deliver_due()
@@ -229,6 +241,7 @@ def test_download_holds_everything_and_deletion_leaves_no_trace(app, client, smt
     assert any("Kontakte vom Speed-Dating" in s for s in subjects)
     assert all(m["status"] == "sent" and f"Guten Tag {NAME}" in m["text"] for m in data["mails"])
     assert any(EMAIL in a["reply"] for m in data["mails"] for a in m["delivery_attempts"])
+    assert [n["text"] for n in data["staff_notes"]] == [f"{NAME} ({EMAIL.upper()}) ruft zurück."]
 
     page = f"{manage}/daten-loeschen"
     assert client.post(page, data={"csrf_token": csrf_token(client, page)}).status_code == 302
@@ -245,6 +258,9 @@ def test_download_holds_everything_and_deletion_leaves_no_trace(app, client, smt
         }
         assert all((m.reference or "").startswith("forget:") for m in waiting.values())
         assert traces_left(exempt=set(waiting)) == []
+        assert db.session.execute(sa.select(MunicipalityNote.text)).scalar_one() == (
+            "[gelöscht] ([gelöscht]) ruft zurück."
+        )
         cancellations = db.session.execute(
             sa.select(OutboxMessage).where(OutboxMessage.kind.contains("cancelled"))
         ).scalars()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from contextlib import contextmanager
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -21,7 +20,7 @@ from startsmart.registrations.models import (
     Registration,
     RegistrationStatus,
 )
-from support import links_in, make_date
+from support import counted_statements, links_in, make_date
 
 NOW = moment_of_this_run()  # every test starts at it (tests/moments.py)
 
@@ -33,21 +32,6 @@ def applicant(number: int, town: str = "Gemeinde 1") -> service.Applicant:
         function="Digitalisierung",
         municipality=MunicipalityInput(town, FederalState.ST, MunicipalityKind.TOWN),
     )
-
-
-@contextmanager
-def counted_statements():
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, *args):
-        if not statement.lstrip().upper().startswith(("BEGIN", "SAVEPOINT", "RELEASE")):
-            statements.append(" ".join(statement.split())[:100])
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
 
 
 def test_a_registration_is_five_statements_on_postgresql_and_six_on_sqlite(app, smtp):

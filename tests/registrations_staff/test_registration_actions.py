@@ -61,7 +61,7 @@ def test_the_list_leads_to_one_registration_with_its_history_and_mails(app, clie
     assert f'href="{page_of(date_id, first)}"' in listing
     page = text(client.get(page_of(date_id, first)))
     assert "Anmeldung von Person 1" in page
-    assert "person1@kommune.de" in page and "Gemeinde 1 (Hessen)" in page
+    assert "person1@kommune.de" in page and ">Gemeinde 1</a> (Hessen)" in page
     assert "bestätigt" in page and "vom Team eingetragen" in page
     assert "Einladung erneut senden" in page and "E-Mail-Adresse ändern" in page
     assert "Einladung: Grundlagen der Smart City" in page  # the invitation, as sent

@@ -81,8 +81,9 @@ def test_umlauts_and_their_spelling_find_each_other(app, client, people):
     assert names(search(client, "gross")) == ["Peter Groß"]
     assert names(search(client, "Groß")) == ["Peter Groß"]
     html = search(client, "weissenfels")
-    assert "<strong>Weißenfels</strong> · Hessen" in html
-    assert "<strong>Göttingen</strong>" in search(client, "Goettingen")
+    linked = r"<strong><a href=\"/staff/kommunen/\d+\">Weißenfels</a></strong> · Hessen"
+    assert re.search(linked, html)
+    assert ">Göttingen</a></strong>" in search(client, "Goettingen")
 
 
 def test_a_person_hit_links_to_their_row_on_the_dates_list(app, client, people):
@@ -111,7 +112,7 @@ def test_each_role_sees_only_what_it_may_open(app, client, people):
     assert names(html) == []  # they only registered for dates, which advisors cannot open
     assert "/staff/termine/" not in html
     html = search(client, "Göttingen")
-    assert "<strong>Göttingen</strong>" in html  # municipalities are public facts
+    assert ">Göttingen</a></strong>" in html  # municipalities are public facts
     assert "Keine Anmeldungen oder Beratungen, die Sie hier öffnen können." in html
     assert "/staff/termine/" not in html
     html = search(client, "Kowalczyk")
