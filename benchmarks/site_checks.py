@@ -7,7 +7,6 @@ import email
 import re
 from collections import Counter
 from email.policy import default as default_policy
-from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from live_server import percentile
@@ -49,23 +48,29 @@ def calendars(mailbox: Mailbox) -> tuple[set[tuple[str, str, str]], Counter]:
     return seen, ids
 
 
-def invited_people() -> list[tuple[str, int, str, tuple[str, ...]]]:
-    """(kind, id, status now, addresses) of every registration and consultation that was sent
-    its calendar invitation (some since cancelled): the person, and for a consultation also
-    the advisor."""
+def invited_people() -> list[tuple[str, int, str, tuple[str, ...], str]]:
+    """(kind, id, status now, addresses, calendar UID) of every registration and consultation
+    that was sent its calendar invitation (some since cancelled): the person, and for a
+    consultation also the advisor. The UID as stored with the event (``invitations.uids``)."""
     registrations = db.session.execute(
-        sa.select(Registration.id, Registration.status, Person.email)
+        sa.select(Registration.id, Registration.status, Person.email, Registration.ical_uid)
         .join(Person, Registration.person_id == Person.id)
         .where(Registration.invitation_sent)
     ).all()
     consultations = db.session.execute(
-        sa.select(Consultation.id, Consultation.status, Person.email, StaffUser.email)
+        sa.select(
+            Consultation.id,
+            Consultation.status,
+            Person.email,
+            StaffUser.email,
+            Consultation.ical_uid,
+        )
         .join(Person, Consultation.person_id == Person.id)
         .join(StaffUser, Consultation.advisor_id == StaffUser.id)
         .where(Consultation.invitation_sent)
     ).all()
-    return [("registration", i, s.value, (e,)) for i, s, e in registrations] + [
-        ("consultation", i, s.value, (e, a)) for i, s, e, a in consultations
+    return [("registration", i, s.value, (e,), u) for i, s, e, u in registrations] + [
+        ("consultation", i, s.value, (e, a), u) for i, s, e, a, u in consultations
     ]
 
 
@@ -74,7 +79,6 @@ def invariants(app, mailbox: Mailbox, every_journey: bool) -> bool:
     kind of journey never got through (the smoke run's purpose); otherwise only say so."""
     config = app.config
     buffer = config["CONSULTATION_BUFFER_MINUTES"]
-    host = urlsplit(config["PUBLIC_URL"]).hostname
     with app.app_context():
         now = clock.now()
         dates = db.session.execute(
@@ -144,10 +148,10 @@ def invariants(app, mailbox: Mailbox, every_journey: bool) -> bool:
     def missing(kind: str, status: str, method: str) -> list[int]:
         return [
             number
-            for what, number, now_status, addresses in invited
+            for what, number, now_status, addresses, uid in invited
             if what == kind and (status == "any" or now_status == status)
             for address in addresses
-            if (f"{kind}-{number}@{host}", method, address.lower()) not in seen
+            if (uid, method, address.lower()) not in seen
         ]
 
     outbox_ids = Counter(m for m, *_ in outbox)

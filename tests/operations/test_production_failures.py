@@ -53,8 +53,10 @@ KILL_EVERY = 0.05  # seconds between two rounds of pg_terminate_backend
 def production() -> Iterator[ProductionServer]:
     with production_server(
         "production",
-        # Every request comes from 127.0.0.1 and the storm needs many: out of the way.
+        # Every request comes from 127.0.0.1 and the storm needs many: out of the way (the
+        # limit of requests, and of unconfirmed registrations, per client address).
         REGISTRATION_RATE_LIMIT="100000 per minute",
+        UNCONFIRMED_PER_CLIENT="100000",
     ) as server:
         yield server
 
