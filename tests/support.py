@@ -13,7 +13,9 @@ from werkzeug.test import TestResponse
 
 from startsmart import clock
 from startsmart.extensions import db
-from startsmart.municipalities.models import Municipality, MunicipalityKind, name_key
+from startsmart.municipalities.models import FederalState, Municipality, MunicipalityKind, name_key
+from startsmart.municipalities.service import MunicipalityInput
+from startsmart.registrations.service import Applicant
 from startsmart.staff.models import Role, StaffUser
 from startsmart.staff.passwords import hash_password
 
@@ -196,3 +198,14 @@ def counted_statements():
         yield statements
     finally:
         sa.event.remove(db.engine, "before_cursor_execute", count)
+
+
+def town_applicant(number: int, state: FederalState) -> Applicant:
+    """Person ``number`` from "Gemeinde ``number``" in ``state`` (see ``known_towns``), as a
+    public form would send them to ``registrations.service.register``."""
+    return Applicant(
+        name=f"Person {number}",
+        email=f"person{number}@kommune.de",
+        function="",
+        municipality=MunicipalityInput(f"Gemeinde {number}", state, MunicipalityKind.TOWN),
+    )

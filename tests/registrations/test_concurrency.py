@@ -7,6 +7,7 @@ what they change (a pause, the lock taken away) they inject as SQLAlchemy event 
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from collections import Counter
@@ -21,22 +22,12 @@ import sqlalchemy as sa
 from environment import DATABASE
 from startsmart import clock, tokens
 from startsmart.extensions import db
-from startsmart.municipalities.models import FederalState, MunicipalityKind
-from startsmart.municipalities.service import MunicipalityInput
+from startsmart.municipalities.models import FederalState
 from startsmart.registrations import service
 from startsmart.registrations.models import HOLDING_A_SEAT, Registration, RegistrationStatus
-from support import known_towns, make_date
+from support import known_towns, make_date, town_applicant
 
-
-def applicant(number: int) -> service.Applicant:
-    return service.Applicant(
-        name=f"Person {number}",
-        email=f"person{number}@kommune.de",
-        function="",
-        municipality=MunicipalityInput(
-            f"Gemeinde {number}", FederalState.NI, MunicipalityKind.TOWN
-        ),
-    )
+applicant = functools.partial(town_applicant, state=FederalState.NI)
 
 
 @pytest.fixture(autouse=True)

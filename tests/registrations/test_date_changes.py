@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import timedelta
 
 import icalendar
@@ -13,27 +14,18 @@ from outbox_support import deliver_at
 from startsmart.catalog.models import EventDate, EventDateStatus
 from startsmart.errors import DomainError
 from startsmart.extensions import db
-from startsmart.municipalities.models import FederalState, MunicipalityKind
-from startsmart.municipalities.service import MunicipalityInput
+from startsmart.municipalities.models import FederalState
 from startsmart.registrations import date_changes, service
 from startsmart.registrations.models import Registration, RegistrationStatus
 from startsmart.staff.models import Role, StaffUser
-from support import known_towns, make_date, make_staff
+from support import known_towns, make_date, make_staff, town_applicant
 
 pytestmark = pytest.mark.time_sensitive  # also run at every moment of tests/moments.py
 
 NOW = moment_of_this_run()  # every test starts at it (tests/moments.py)
 
 
-def applicant(number: int) -> service.Applicant:
-    return service.Applicant(
-        name=f"Person {number}",
-        email=f"person{number}@kommune.de",
-        function="",
-        municipality=MunicipalityInput(
-            f"Gemeinde {number}", FederalState.HE, MunicipalityKind.TOWN
-        ),
-    )
+applicant = functools.partial(town_applicant, state=FederalState.HE)
 
 
 @pytest.fixture(autouse=True)

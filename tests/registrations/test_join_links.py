@@ -3,6 +3,7 @@ calendar entry, manage page), and a new link reaches them as a calendar update."
 
 from __future__ import annotations
 
+import functools
 from datetime import time, timedelta
 
 import icalendar
@@ -13,11 +14,10 @@ from startsmart import clock
 from startsmart.catalog import staff_service
 from startsmart.catalog.models import EventDate
 from startsmart.extensions import db
-from startsmart.municipalities.models import FederalState, MunicipalityKind
-from startsmart.municipalities.service import MunicipalityInput
+from startsmart.municipalities.models import FederalState
 from startsmart.registrations import service
 from startsmart.staff.models import Role, StaffUser
-from support import known_towns, links_in, make_date, make_staff, path_of, text
+from support import known_towns, links_in, make_date, make_staff, path_of, text, town_applicant
 
 pytestmark = pytest.mark.time_sensitive
 
@@ -26,15 +26,7 @@ DEFAULT = "https://video.example.org/angebot"
 NEW_DEFAULT = "https://video.example.org/angebot-neu"
 
 
-def applicant(number: int) -> service.Applicant:
-    return service.Applicant(
-        name=f"Person {number}",
-        email=f"person{number}@kommune.de",
-        function="",
-        municipality=MunicipalityInput(
-            f"Gemeinde {number}", FederalState.HE, MunicipalityKind.TOWN
-        ),
-    )
+applicant = functools.partial(town_applicant, state=FederalState.HE)
 
 
 @pytest.fixture(autouse=True)
