@@ -12,6 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PURE_CORES = [
     "startsmart.clock",
     "startsmart.municipalities.ags",
+    "startsmart.municipalities.folding",
     "startsmart.municipalities.gemeindeverzeichnis",
     "startsmart.municipalities.next_step",
     "startsmart.invitations.ical",

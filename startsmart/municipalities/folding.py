@@ -9,11 +9,12 @@ pattern as it is.
 from __future__ import annotations
 
 import re
-import unicodedata
 
-# "ä" typed as "ae": both fold to "a". Applied after the umlauts became their base letter, so
-# a name and its transcription meet; a name that happens to contain "ae" (Michael) folds the
-# same way on both sides, which is all a comparison needs.
+from startsmart.search import fold as letters
+
+# The staff search's letter table spells umlauts out (ä → ae, ß → ss); here "ae" folds further
+# to "a", so "Münster", "Muenster" and "Munster" meet. A name that happens to contain "ae"
+# (Michael) folds the same way on both sides, which is all a comparison needs.
 _TRANSCRIPTIONS = (("ae", "a"), ("oe", "o"), ("ue", "u"))
 _NOT_A_LETTER = re.compile(r"[^a-z0-9]+")
 # "St." and "Sankt" (and "St" without the dot) as a word of their own.
@@ -21,15 +22,10 @@ _SAINT = re.compile(r"\b(sankt|st)\b")
 
 
 def fold(text: str) -> str:
-    """``text`` as it is compared: case-folded, accents and umlauts to their base letter
-    (and "ae", "oe", "ue" too), "ß" to "ss", every run of other characters one space,
-    "Sankt" as "st"."""
-    text = text.casefold().replace("ß", "ss")
-    text = "".join(
-        char
-        for char in unicodedata.normalize("NFKD", text)
-        if not unicodedata.combining(char)
-    )
+    """``text`` as it is compared: lower case, accents and umlauts to their base letter (and
+    "ae", "oe", "ue" too), "ß" to "ss", every run of other characters one space, "Sankt"
+    as "st"."""
+    text = letters.fold(text)
     for written, folded in _TRANSCRIPTIONS:
         text = text.replace(written, folded)
     text = _NOT_A_LETTER.sub(" ", text).strip()
