@@ -5,6 +5,7 @@ name is closest to a given one, and a search among the rows of one Land."""
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +19,11 @@ from startsmart.municipalities.models import (
     Municipality,
     MunicipalityKind,
 )
+
+# Pure functions of a name, kept per process: the few thousand names of a Land are folded
+# again on every visit of the merge page.
+_core_key = functools.lru_cache(maxsize=40_000)(core_key)
+_fold = functools.lru_cache(maxsize=40_000)(fold)
 
 # A district's regional key is the first five digits of its municipalities' keys.
 DISTRICT_KEY_LENGTH = 5
@@ -113,10 +119,10 @@ def closest(municipality: Municipality, limit: int = 8) -> list[Candidate]:
     then similar ones; umlauts, case and suffixes such as ", Stadt" forgiven), for staff to
     pick from; larger places first among equals."""
     rows = _same_land(municipality)
-    key = core_key(municipality.name)
+    key = _core_key(municipality.name)
     by_key: dict[str, list[Any]] = {}
     for row in rows:
-        by_key.setdefault(core_key(row.name), []).append(row)
+        by_key.setdefault(_core_key(row.name), []).append(row)
     keys = difflib.get_close_matches(key, list(by_key), n=limit, cutoff=0.6)
     chosen = [row for k in keys for row in _bigger_first(by_key[k])][:limit]
     return _labelled(chosen)
@@ -128,8 +134,8 @@ def search(municipality: Municipality, text: str, limit: int = 20) -> list[Candi
     wanted = fold(text)
     if len(wanted) < 2:
         return []
-    found = [row for row in _same_land(municipality) if wanted in fold(row.name)]
-    found.sort(key=lambda row: (not fold(row.name).startswith(wanted), -(row.population or 0)))
+    found = [row for row in _same_land(municipality) if wanted in _fold(row.name)]
+    found.sort(key=lambda row: (not _fold(row.name).startswith(wanted), -(row.population or 0)))
     return _labelled(found[:limit])
 
 

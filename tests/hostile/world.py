@@ -172,6 +172,17 @@ def build_world(app: Flask) -> World:
             sa.select(Municipality.id).where(Municipality.verified_at.is_(None))
         ).scalar_one()
         note = notes.add_note(invented_id, "Rückruf vereinbart.", admin, now)
+        # The directory's entry of the place the public form typed: what the merge page offers.
+        db.session.add(
+            Municipality(
+                name="Flensburg, Stadt",
+                kind=MunicipalityKind.INDEPENDENT_CITY,
+                state=FederalState.SH,
+                ars="010010000000",
+                ags="01001000",
+            )
+        )
+        db.session.commit()
         world = World(
             offering_slug="grundlagen",
             date_id=date_id,
