@@ -86,6 +86,7 @@ def register_blueprints(app: Flask) -> None:
         bp as municipalities_projects_staff,
     )
     from startsmart.municipalities.staff_views import bp as municipalities_staff
+    from startsmart.municipalities.views import bp as municipalities
     from startsmart.my_bookings.views import bp as my_bookings
     from startsmart.pages.views import bp as pages
     from startsmart.privacy.views import bp as privacy
@@ -110,6 +111,7 @@ def register_blueprints(app: Flask) -> None:
         consultations,
         conferences,
         my_bookings,
+        municipalities,
         speed_dating,
         staff,
         staff_second_factor,
