@@ -1,7 +1,7 @@
 """model projects (MPSC) and their members
 
 Revision ID: 0023_model_projects
-Revises: 0020_municipality_notes
+Revises: 0021_directory_search
 Create Date: 2026-12-07 05:30:00
 
 The projects are filled by ``flask municipalities import-mpsc`` (run it after this upgrade):
@@ -15,7 +15,7 @@ from startsmart.database import UTCDateTime
 
 # revision identifiers, used by Alembic.
 revision = '0023_model_projects'
-down_revision = '0020_municipality_notes'
+down_revision = '0021_directory_search'
 branch_labels = None
 depends_on = None
 

@@ -17,7 +17,6 @@ from startsmart.staff.models import Role
 bp = Blueprint("municipalities_projects_staff", __name__, url_prefix="/staff/modellprojekte")
 
 MAX_QUERY = 100
-MIN_QUERY = 2
 
 
 @bp.get("/")
@@ -38,8 +37,10 @@ def detail(project_id: int):
     if "q" in request.args:
         if len(query) > MAX_QUERY:
             message = _("Der Suchtext ist zu lang: höchstens %(max)d Zeichen.", max=MAX_QUERY)
-        elif len(query.strip()) < MIN_QUERY:
-            message = _("Bitte geben Sie mindestens %(min)d Zeichen ein.", min=MIN_QUERY)
+        elif len(query.strip()) < directory_search.MIN_LENGTH:
+            message = _(
+                "Bitte geben Sie mindestens %(min)d Zeichen ein.", min=directory_search.MIN_LENGTH
+            )
         else:
             found = directory_search.find(query.strip())
     return render_template(
