@@ -32,7 +32,7 @@ from startsmart.extensions import db
 from startsmart.invitations import outbox
 from startsmart.invitations.models import AttemptOutcome, OutboxMessage
 from startsmart.municipalities import notes
-from startsmart.municipalities.models import FederalState, MunicipalityKind
+from startsmart.municipalities.models import FederalState, ModelProject, MunicipalityKind
 from startsmart.municipalities.service import MunicipalityInput
 from startsmart.my_bookings import service as my_bookings
 from startsmart.registrations import date_changes, staff_service
@@ -76,6 +76,7 @@ class Site:
     failed_message_id: int = 0  # an outbox row that bounced for good
     invented_municipality_id: int = 0  # only a public form names it (unverified)
     busy_municipality_id: int = 0  # held a consultation; the event team wrote a note on it
+    model_project_id: int = 0  # the demo's cooperation "5 für Südwestfalen" (five members)
 
 
 def _domain(town: str) -> str:
@@ -163,6 +164,9 @@ def seed(app: Flask) -> Site:
         held = db.session.get(Consultation, site.consultation_ids["held"])
         site.busy_municipality_id = held.municipality_id
         notes.add_note(held.municipality_id, "Rückruf der Bürgermeisterin im März.", team, now)
+        site.model_project_id = db.session.execute(
+            sa.select(ModelProject.id).where(ModelProject.name == "5 für Südwestfalen")
+        ).scalar_one()
         _second_factor(now)
     return site
 

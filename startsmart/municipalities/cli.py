@@ -45,12 +45,14 @@ def import_command(file: Path | None) -> None:
     "file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
 def import_mpsc_command(file: Path | None) -> None:
-    """Mark the Modellprojekte Smart Cities and their members (the shipped list unless FILE);
-    run after `import`. Lists the names it could not match."""
-    report = import_model_projects(file or SHIPPED_LIST)
+    """Record the Modellprojekte Smart Cities with their members (the shipped list unless
+    FILE); run after `import`. Lists the names it could not match; keeps staff corrections."""
+    report = import_model_projects(file or SHIPPED_LIST, clock.now())
     click.echo(
-        f"{report.projects} model projects: {report.matched} places matched, "
-        f"{report.newly_marked} newly marked, {len(report.unmatched)} not matched"
+        f"{report.projects} model projects ({report.new_projects} new): "
+        f"{report.matched} places matched, {report.new_members} new members, "
+        f"{report.newly_marked} newly marked, {report.unmarked} unmarked, "
+        f"{len(report.unmatched)} not matched"
     )
     for line in report.unmatched:
         click.echo(f"  not matched: {line}")
