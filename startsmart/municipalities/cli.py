@@ -26,7 +26,8 @@ municipalities_cli = AppGroup("municipalities", help="The official municipality 
 )
 def import_command(file: Path | None) -> None:
     """Load the Destatis Gemeindeverzeichnis (the shipped 2020 extract unless FILE names a
-    newer one of the same layout); a second run changes nothing."""
+    newer one: the CSV extract of the same layout or GV100AD_DDMMYYYY.txt, told apart by
+    content); a second run changes nothing."""
     path = file or SHIPPED_EXTRACT
     started = time.perf_counter()
     try:
@@ -38,6 +39,8 @@ def import_command(file: Path | None) -> None:
         f"{report.unchanged} unchanged, {report.gone} gone "
         f"({time.perf_counter() - started:.1f} s)\n{ATTRIBUTION}"
     )
+    if report.kept:
+        click.echo(f"Not in this file, kept as they were: {', '.join(sorted(report.kept))}")
 
 
 @municipalities_cli.command("import-mpsc")
