@@ -50,3 +50,19 @@ def load_directory(app: Flask, tmp_path: Path) -> Path:
     with app.app_context():
         import_directory(path, clock.now())
     return path
+
+
+def staff_marked_model_project(municipality_id: int) -> None:
+    """Staff put the municipality into a model project by hand (the flag follows)."""
+    from startsmart.extensions import db
+    from startsmart.municipalities import project_members
+    from startsmart.municipalities.models import ModelProject, ModelProjectMember
+
+    project = ModelProject(name="Smarte Marsch", round=3, kind="Kleinstadt")
+    project.memberships.append(
+        ModelProjectMember(municipality_id=municipality_id, added_by_staff=True)
+    )
+    db.session.add(project)
+    db.session.flush()
+    project_members.keep_flags(municipality_id)
+    db.session.commit()

@@ -395,6 +395,20 @@ PAGES: dict[str, Callable[[Site], list[Visit]]] = {
         Visit(f"/staff/kommunen/{s.invented_municipality_id}", TEAM, label="unverified"),
         Visit(f"/staff/kommunen/{s.busy_municipality_id}", TEAM, language="en"),
     ],
+    "municipalities_projects_staff.index": lambda s: [
+        Visit("/staff/modellprojekte/", TEAM, empty=True),
+        Visit("/staff/modellprojekte/", TEAM),
+        Visit("/staff/modellprojekte/", ADVISOR, status=403, label="not the event team"),
+        Visit("/staff/modellprojekte/", TEAM, language="en"),
+    ],
+    "municipalities_projects_staff.detail": lambda s: [
+        Visit(f"/staff/modellprojekte/{s.model_project_id}", TEAM),
+        Visit(f"/staff/modellprojekte/{s.model_project_id}?q=Detmold", TEAM, label="found"),
+        Visit(f"/staff/modellprojekte/{s.model_project_id}?q=Soest", TEAM, label="a member"),
+        Visit(f"/staff/modellprojekte/{s.model_project_id}?q=D", TEAM, label="too short"),
+        Visit(f"/staff/modellprojekte/{s.model_project_id}?q=Xyzzy", TEAM, label="none found"),
+        Visit(f"/staff/modellprojekte/{s.model_project_id}", TEAM, language="en"),
+    ],
     "municipalities_staff.merge": lambda s: [
         Visit(f"/staff/kommunen/{s.invented_municipality_id}/zusammenfuehren", TEAM),
         Visit(
@@ -530,6 +544,7 @@ NOT_PAGES: dict[str, str] = {
     "static": "CSS, JavaScript and images",
     "health.healthz": "health check for the load balancer (plain text)",
     "health.readyz": "readiness check (plain text)",
+    "municipalities.search": "the Kommune field's directory search (JSON)",
     "language.switch": "redirects back to the page it came from, in the other language",
     "catalog.feed": "iCalendar feed (.ics)",
     "catalog.date_ics": "a date as iCalendar file (.ics)",

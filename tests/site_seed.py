@@ -32,7 +32,12 @@ from startsmart.extensions import db
 from startsmart.invitations import outbox
 from startsmart.invitations.models import AttemptOutcome, OutboxMessage
 from startsmart.municipalities import notes
-from startsmart.municipalities.models import FederalState, Municipality, MunicipalityKind
+from startsmart.municipalities.models import (
+    FederalState,
+    ModelProject,
+    Municipality,
+    MunicipalityKind,
+)
 from startsmart.municipalities.service import MunicipalityInput
 from startsmart.my_bookings import service as my_bookings
 from startsmart.registrations import date_changes, staff_service
@@ -78,6 +83,7 @@ class Site:
     busy_municipality_id: int = 0  # held a consultation; the event team wrote a note on it
     ambiguous_municipality_id: int = 0  # typed "Neuenkirchen": two directory entries fit
     directory_municipality_id: int = 0  # one of them, an entry of the official directory
+    model_project_id: int = 0  # the demo's cooperation "5 für Südwestfalen" (five members)
 
 
 def _domain(town: str) -> str:
@@ -165,6 +171,9 @@ def seed(app: Flask) -> Site:
         held = db.session.get(Consultation, site.consultation_ids["held"])
         site.busy_municipality_id = held.municipality_id
         notes.add_note(held.municipality_id, "Rückruf der Bürgermeisterin im März.", team, now)
+        site.model_project_id = db.session.execute(
+            sa.select(ModelProject.id).where(ModelProject.name == "5 für Südwestfalen")
+        ).scalar_one()
         _second_factor(now)
         _directory_entries(site)
     return site

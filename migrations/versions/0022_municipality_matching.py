@@ -1,7 +1,7 @@
 """staff decided a typed municipality is its own Kommune (not one of the directory's)
 
 Revision ID: 0022_municipality_matching
-Revises: 0020_municipality_notes
+Revises: 0023_model_projects
 Create Date: 2026-12-07 05:30:00
 
 """
@@ -13,7 +13,7 @@ from startsmart.database import UTCDateTime
 
 # revision identifiers, used by Alembic.
 revision = '0022_municipality_matching'
-down_revision = '0020_municipality_notes'
+down_revision = '0023_model_projects'
 branch_labels = None
 depends_on = None
 

@@ -72,6 +72,8 @@ ACTIONS = {
     "municipality.kept": _l("Eingetippte Kommune als eigene Kommune behalten"),
     "municipality.note_added": _l("Notiz zu einer Kommune geschrieben"),
     "municipality.note_deleted": _l("Notiz zu einer Kommune gelöscht"),
+    "model_project.member_added": _l("Kommune einem Modellprojekt hinzugefügt"),
+    "model_project.member_removed": _l("Kommune aus einem Modellprojekt entfernt"),
     "privacy.purged": _l("Personenbezogene Daten gelöscht"),
 }
 

@@ -28,7 +28,8 @@ municipalities_cli = AppGroup("municipalities", help="The official municipality 
 )
 def import_command(file: Path | None) -> None:
     """Load the Destatis Gemeindeverzeichnis (the shipped 2020 extract unless FILE names a
-    newer one of the same layout); a second run changes nothing."""
+    newer one: the CSV extract of the same layout or GV100AD_DDMMYYYY.txt, told apart by
+    content); a second run changes nothing."""
     path = file or SHIPPED_EXTRACT
     started = time.perf_counter()
     try:
@@ -40,6 +41,8 @@ def import_command(file: Path | None) -> None:
         f"{report.unchanged} unchanged, {report.gone} gone "
         f"({time.perf_counter() - started:.1f} s)\n{ATTRIBUTION}"
     )
+    if report.kept:
+        click.echo(f"Not in this file, kept as they were: {', '.join(sorted(report.kept))}")
     # A newer extract may bring entries that typed municipalities turn out to be.
     _match_and_report()
 
@@ -67,12 +70,14 @@ def _match_and_report() -> None:
     "file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
 def import_mpsc_command(file: Path | None) -> None:
-    """Mark the Modellprojekte Smart Cities and their members (the shipped list unless FILE);
-    run after `import`. Lists the names it could not match."""
-    report = import_model_projects(file or SHIPPED_LIST)
+    """Record the Modellprojekte Smart Cities with their members (the shipped list unless
+    FILE); run after `import`. Lists the names it could not match; keeps staff corrections."""
+    report = import_model_projects(file or SHIPPED_LIST, clock.now())
     click.echo(
-        f"{report.projects} model projects: {report.matched} places matched, "
-        f"{report.newly_marked} newly marked, {len(report.unmatched)} not matched"
+        f"{report.projects} model projects ({report.new_projects} new): "
+        f"{report.matched} places matched, {report.new_members} new members, "
+        f"{report.newly_marked} newly marked, {report.unmarked} unmarked, "
+        f"{len(report.unmatched)} not matched"
     )
     for line in report.unmatched:
         click.echo(f"  not matched: {line}")

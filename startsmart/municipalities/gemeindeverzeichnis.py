@@ -1,6 +1,9 @@
 """Reading the Destatis Gemeindeverzeichnis ("Auszug GV", converted to CSV with lower-case
 column names, see data/README.md) into directory entries.
 
+The rules from a row to an entry (``entries_of_rows``) serve GV100AD too (``gv100ad.py``
+hands its fixed-width records over as rows of these columns).
+
 Pure: no Flask, no database; kinds, Länder and size classes are the values of the model's
 enums (``directory.py`` makes members of them). A bad row stops the whole reading with its
 line number, so the import never writes half a file.
@@ -11,7 +14,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from startsmart.municipalities.ags import STATE_CODES
@@ -53,6 +56,9 @@ _MUNICIPALITY_KINDS = {
     "66": "other",  # gemeindefreies Gebiet, unbewohnt
     "67": "city",  # Große Kreisstadt
 }
+# A district's kind as people write it before its name ("Landkreis Rosenheim"). The
+# Regionalverband Saarbrücken carries the word in its name already.
+_DISTRICT_WORDS = {"43": "Kreis", "44": "Landkreis", "45": ""}
 # Satzart 50 with Textkennzeichen 50 is a "verbandsfreie Gemeinde": the municipality again.
 _NOT_AN_ASSOCIATION = "50"
 _SKIPPED_SATZARTEN = {"10", "20", "30"}  # Land, Regierungsbezirk, Region
@@ -82,6 +88,9 @@ class Entry:
     latitude: float | None
     longitude: float | None
     urbanisation: str | None
+    # A municipality's or Gemeindeverband's district ("Kreis Dithmarschen"), a district's kind
+    # word ("Kreis"); None in an independent city.
+    region: str | None = None
 
     @property
     def population_class(self) -> str | None:
@@ -113,9 +122,17 @@ def entries(lines: Iterable[str]) -> Iterator[Entry]:
     missing = [column for column in COLUMNS if column not in (reader.fieldnames or ())]
     if missing:
         raise BadExtract(1, f"columns missing: {', '.join(missing)}")
+    yield from entries_of_rows((reader.line_num, row) for row in reader)
+
+
+def entries_of_rows(rows: Iterable[tuple[int, dict[str, str]]]) -> Iterator[Entry]:
+    """Entries of rows keyed by the CSV's column names, each with its line number; the
+    GV100AD reader (``gv100ad.py``) hands its records in the same shape."""
     seen: set[str] = set()
-    for row in reader:
-        line = reader.line_num
+    # The extract lists a district before its municipalities: "Kreis Dithmarschen" by the
+    # first five digits of the key.
+    districts: dict[str, str] = {}
+    for line, row in rows:
         try:
             entry = _entry(row)
         except (ValueError, KeyError, TypeError) as error:
@@ -125,6 +142,12 @@ def entries(lines: Iterable[str]) -> Iterator[Entry]:
         if entry.ars in seen:
             raise BadExtract(line, f"key {entry.ars} appears twice")
         seen.add(entry.ars)
+        if len(entry.ars) == 5:
+            word = _district_word(row["textkennzeichen"].strip(), entry.name)
+            districts[entry.ars] = f"{word} {entry.name}".strip()
+            entry = replace(entry, region=word or None)
+        else:
+            entry = replace(entry, region=districts.get(entry.ars[:5]))
         yield entry
 
 
@@ -177,6 +200,14 @@ def _entry(row: dict[str, str]) -> Entry | None:
         longitude=_decimal(row["laengengrad"]),
         urbanisation=urbanisation or None,
     )
+
+
+def _district_word(code: str, name: str) -> str:
+    """ "Landkreis" for the Landkreis Rosenheim; nothing for the "Heidekreis" or the
+    "Rhein-Sieg-Kreis", whose name says it."""
+    if name.casefold().endswith("kreis"):
+        return ""
+    return _DISTRICT_WORDS.get(code, "")
 
 
 def _digits(row: dict[str, str], column: str, length: int) -> str:

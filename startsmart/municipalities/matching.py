@@ -166,6 +166,7 @@ def match(now: datetime) -> MatchReport:
             people=moved.people,
             notes=moved.notes,
             speed_dating=moved.speed_dating,
+            model_projects=moved.model_projects,
         )
         report.merged += 1
     db.session.commit()

@@ -2,8 +2,8 @@
 the same Land, and the first row goes. Staff merge a misspelt or doubled row from the review
 or the Kommune page (``merge``); ``flask municipalities match`` moves a typed row onto its entry
 in the official directory (``matching``). Both use ``absorb``, so nothing is left behind
-whoever merges: registrations, consultations, people, staff notes, speed-dating participants
-and what unconfirmed forms typed."""
+whoever merges: registrations, consultations, people, staff notes, speed-dating participants,
+memberships in model projects and what unconfirmed forms typed."""
 
 from __future__ import annotations
 
@@ -19,7 +19,13 @@ from startsmart.consultations.models import Consultation
 from startsmart.database import rowcount
 from startsmart.errors import DomainError
 from startsmart.extensions import db
-from startsmart.municipalities.models import Municipality, MunicipalityNote, Person
+from startsmart.municipalities import project_members
+from startsmart.municipalities.models import (
+    ModelProjectMember,
+    Municipality,
+    MunicipalityNote,
+    Person,
+)
 from startsmart.registrations.models import Registration
 from startsmart.speed_dating.models import SpeedDatingParticipant
 from startsmart.staff.models import StaffUser
@@ -34,6 +40,7 @@ class Moved:
     people: int
     notes: int
     speed_dating: int
+    model_projects: int  # memberships in a Modellprojekt Smart Cities
 
 
 @dataclass(frozen=True)
@@ -65,7 +72,8 @@ def absorb(merged: Municipality, into: Municipality) -> Moved:
     """Move everything naming ``merged`` to ``into`` and delete ``merged``: a step of the
     caller's unit of work (both rows locked, not committed). ``into`` keeps its name, key and
     size class (it takes ``merged``'s only if it has none); it is a model project if either
-    was, so the rules for model projects hold for everything that came from either row."""
+    was (the memberships move), so the rules for model projects hold for everything that came
+    from either row."""
     moved = {
         model: rowcount(
             db.session.execute(
@@ -89,6 +97,7 @@ def absorb(merged: Municipality, into: Municipality) -> Moved:
     )
     for model in (Registration, Consultation):
         _move_pending(model, merged.id, into.id)
+    memberships = _move_memberships(merged.id, into.id)
     carried_ags = merged.ags if into.ags is None and into.ars is None else None
     db.session.execute(
         sa.delete(Municipality)
@@ -96,20 +105,48 @@ def absorb(merged: Municipality, into: Municipality) -> Moved:
         .execution_options(synchronize_session=False)
     )
     db.session.expunge(merged)
-    into.is_model_project = into.is_model_project or merged.is_model_project
     if into.population_class is None:
         into.population_class = merged.population_class
     if carried_ags is not None:
         # After the delete: the key is unique, and only now free.
         into.ags = carried_ags
     db.session.flush()
+    # A model project if either row was one: the flag follows the memberships just moved.
+    project_members.keep_flags(into.id)
     return Moved(
         registrations=moved[Registration],
         consultations=moved[Consultation],
         people=moved[Person],
         notes=moved[MunicipalityNote],
         speed_dating=speed_dating,
+        model_projects=memberships,
     )
+
+
+def _move_memberships(merged_id: int, into_id: int) -> int:
+    """The merged row's memberships in model projects go to ``into``; where both are in the
+    same project, one row stays (a membership of either is one of the Kommune)."""
+    ours = {
+        member.project_id: member
+        for member in db.session.execute(
+            sa.select(ModelProjectMember).where(ModelProjectMember.municipality_id == into_id)
+        ).scalars()
+    }
+    theirs = db.session.execute(
+        sa.select(ModelProjectMember).where(ModelProjectMember.municipality_id == merged_id)
+    ).scalars()
+    moved = 0
+    for member in theirs:
+        kept = ours.get(member.project_id)
+        if kept is None:
+            member.municipality_id = into_id
+            moved += 1
+            continue
+        if member.removed_at is None and kept.removed_at is not None:
+            kept.removed_at = None
+        db.session.delete(member)
+    db.session.flush()
+    return moved
 
 
 def _move_pending(model: Any, merged_id: int, into_id: int) -> None:
@@ -197,6 +234,7 @@ def merge(merged_id: int, into_id: int | None, actor: StaffUser, now: datetime) 
         people=moved.people,
         notes=moved.notes,
         speed_dating=moved.speed_dating,
+        model_projects=moved.model_projects,
     )
     db.session.commit()
     return Merged(name, into, moved.registrations, moved.consultations, moved.people)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from startsmart import clock
 from startsmart.database import LabelledEnum, UTCDateTime, enum_column
 from startsmart.extensions import Model
+from startsmart.municipalities.folding import fold
 
 if TYPE_CHECKING:
     from startsmart.staff.models import StaffUser
@@ -71,6 +72,9 @@ class Municipality(Model):
     # The name case-folded with single spaces, for finding "flensburg" when "Flensburg" exists
     # (SQLite's lower() knows no umlauts, so the database cannot do this itself).
     name_key: Mapped[str] = mapped_column(sa.String(NAME_KEY_LENGTH))
+    # The name as the directory search compares it (``folding.fold``: "muenster" finds
+    # "Münster"); a district's with its kind in front ("landkreis rosenheim"), set by the import.
+    search_key: Mapped[str] = mapped_column(sa.String(NAME_KEY_LENGTH), default="")
     kind: Mapped[MunicipalityKind] = mapped_column(enum_column(MunicipalityKind, "kind"))
     state: Mapped[FederalState] = mapped_column(enum_column(FederalState, "state"))
     # Amtlicher Gemeindeschlüssel: optional, 8 digits, unique where known.
@@ -95,6 +99,10 @@ class Municipality(Model):
     postcode: Mapped[str | None] = mapped_column(sa.String(5))
     latitude: Mapped[float | None]
     longitude: Mapped[float | None]
+    # Where it lies, for telling places of one name apart: a municipality's or Gemeindeverband's
+    # district ("Kreis Dithmarschen"), a district's own kind ("Landkreis"); none for the
+    # independent cities and for rows people typed.
+    region: Mapped[str | None] = mapped_column(sa.String(200))
     # Degree of urbanisation: "01" densely, "02" intermediate, "03" thinly populated.
     urbanisation: Mapped[str | None] = mapped_column(sa.String(2))
     # No longer in the newest extract (merged into another): kept, because registrations,
@@ -111,6 +119,7 @@ class Municipality(Model):
     @validates("name")
     def _keep_name_key(self, key: str, name: str) -> str:
         self.name_key = name_key(name)
+        self.search_key = search_key(name)
         return name
 
     def __repr__(self) -> str:
@@ -122,6 +131,14 @@ def name_key(name: str) -> str:
     the key is cut to its column: a name of 200 "ß" is allowed, and PostgreSQL would refuse a
     longer key. Names alike in their first 200 folded characters share a key (none exist)."""
     return " ".join(name.split()).casefold()[:NAME_KEY_LENGTH]
+
+
+def search_key(name: str, region: str | None = None, kind: str | None = None) -> str:
+    """``Municipality.search_key``: the folded name, cut to its column like ``name_key``; a
+    district's kind word goes first, as people write it ("Landkreis Rosenheim")."""
+    district = kind in (MunicipalityKind.DISTRICT, MunicipalityKind.REGIONAL_ASSOCIATION)
+    named = f"{region} {name}" if district and region else name
+    return fold(named)[:NAME_KEY_LENGTH]
 
 
 class Person(Model):
@@ -172,3 +189,60 @@ class MunicipalityNote(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     author: Mapped[StaffUser | None] = relationship()
+
+
+class ModelProject(Model):
+    """One of the 73 funded Modellprojekte Smart Cities (MPSC): a city, a district or a
+    cooperation of several municipalities (``flask municipalities import-mpsc``)."""
+
+    __tablename__ = "model_project"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # As the programme's list names it; finds the project again on a second import.
+    name: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    round: Mapped[int]  # Staffel 1 (2019), 2 (2020) or 3 (2021)
+    year: Mapped[int | None]
+    # The programme's own category, as the list spells it ("Großstadt", "Landkreis",
+    # "Interkommunale Kooperation"): shown as it is, not translated.
+    kind: Mapped[str] = mapped_column(sa.String(60))
+    # Places of the list the import could not match to one directory row, one a line
+    # ("Heide (3 candidates)"): for staff to add by hand.
+    unresolved: Mapped[str] = mapped_column(sa.Text, default="")
+
+    memberships: Mapped[list[ModelProjectMember]] = relationship(
+        back_populates="project", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (sa.CheckConstraint("round BETWEEN 1 AND 3", name="round_1_to_3"),)
+
+    @property
+    def unresolved_places(self) -> list[str]:
+        return [line for line in self.unresolved.splitlines() if line.strip()]
+
+    def __repr__(self) -> str:
+        return f"<ModelProject {self.name!r}>"
+
+
+class ModelProjectMember(Model):
+    """A municipality in a model project. A row staff removed stays, with ``removed_at``, so
+    that the next import does not add it again; only a row without it is a membership."""
+
+    __tablename__ = "model_project_member"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("model_project.id", ondelete="CASCADE"), index=True
+    )
+    municipality_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("municipality.id", ondelete="CASCADE"), index=True
+    )
+    # True when staff added it by hand (the list did not name it, or the import missed it).
+    added_by_staff: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    # Staff took it out: the import leaves it out from then on (staff may add it again).
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    project: Mapped[ModelProject] = relationship(back_populates="memberships")
+    municipality: Mapped[Municipality] = relationship()
+
+    __table_args__ = (sa.UniqueConstraint("project_id", "municipality_id"),)

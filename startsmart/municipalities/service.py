@@ -22,6 +22,7 @@ from startsmart.municipalities.models import (
     Person,
     PopulationClass,
     name_key,
+    search_key,
 )
 
 
@@ -175,6 +176,7 @@ def adopt_municipality(
         .values(
             name=name.name,
             name_key=name_key(name.name),
+            search_key=search_key(name.name),
             kind=given.kind,
             state=name.state,
             population_class=given.population_class,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from consultation_support import booking_request, make_advisor
-from directory_support import extract, load_directory
+from directory_support import extract, load_directory, staff_marked_model_project
 from moments import working_day
 from speed_dating_support import make_event
 from startsmart import clock
@@ -19,6 +19,7 @@ from startsmart.municipalities import notes
 from startsmart.municipalities.matching import COMMAND, match, match_key
 from startsmart.municipalities.models import (
     FederalState,
+    ModelProjectMember,
     Municipality,
     MunicipalityKind,
     MunicipalityNote,
@@ -76,7 +77,7 @@ def test_the_place_name_is_compared_without_suffix_and_the_word_for_its_sort() -
     assert match_key("Stadt Heide", "municipalities") == "heide"
     assert match_key("Cottbus/Chóśebuz, Stadt", "municipalities") == "cottbus"
     assert match_key("Kreis Dithmarschen", "districts") == match_key("Dithmarschen", "districts")
-    assert match_key("Amt Süderbrarup", "associations") == "suderbrarup"
+    assert match_key("Amt Süderbrarup", "associations") == match_key("Suederbrarup", "associations")
 
 
 def test_one_candidate_merges_several_are_listed_none_is_left_and_a_rerun_changes_nothing(
@@ -169,8 +170,9 @@ def test_nothing_is_lost_when_a_typed_row_is_merged(app, tmp_path, smtp):
             actor,
             now,
         )
+        staff_marked_model_project(typed_id)  # the entry takes the membership and the mark
         typed = db.session.get(Municipality, typed_id)
-        typed.is_model_project = True  # staff marked it; the entry takes the mark
+        assert typed.is_model_project
         typed.population_class = PopulationClass.UNDER_5K  # the entry keeps its own
         db.session.commit()
 
@@ -211,6 +213,8 @@ def test_nothing_is_lost_when_a_typed_row_is_merged(app, tmp_path, smtp):
         assert db.session.get(Registration, pending).pending_person["municipality_id"] == entry_id
         consultation = db.session.get(Consultation, booked.consultation_id)
         assert consultation.pending_person["municipality_id"] == entry_id
+        membership = db.session.execute(sa.select(ModelProjectMember)).scalar_one()
+        assert membership.municipality_id == entry_id
         participant = db.session.execute(sa.select(SpeedDatingParticipant)).scalar_one()
         assert participant.municipality_name == "Heide, Stadt"
 

@@ -77,7 +77,7 @@ def test_a_typed_model_project_place_is_one_after_matching(app, tmp_path, smtp):
     load_directory(app, tmp_path)
     make_advisor(app, "berta@kts.example")
     with app.app_context():
-        import_model_projects(SHIPPED_LIST)  # marks "Lübeck, Hansestadt"
+        import_model_projects(SHIPPED_LIST, clock.now())  # marks "Lübeck, Hansestadt"
         booked = booking.book(
             booking_request(
                 working_day(7),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from directory_support import load_directory
+from directory_support import load_directory, staff_marked_model_project
 from startsmart import clock
 from startsmart.audit.models import AuditEvent
 from startsmart.extensions import db
@@ -177,7 +177,8 @@ def test_merging_from_the_kommune_page_moves_everything_with_an_audit_entry(
     date_id = make_date(app, capacity=10, limit=5)
     with app.app_context():
         # "Stadt Heide": staff typed it, kept it, then found it is the directory's Heide.
-        typed = _typed("Stadt Heide", SH, kept_at=clock.now(), is_model_project=True)
+        typed = _typed("Stadt Heide", SH, kept_at=clock.now())
+        staff_marked_model_project(typed)
         registrations.register(
             date_id,
             registrations.Applicant(

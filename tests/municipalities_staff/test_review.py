@@ -185,6 +185,7 @@ def test_merging_moves_everything_to_the_verified_one_and_deletes_the_invented(a
             "people": 2,
             "notes": 0,
             "speed_dating": 1,
+            "model_projects": 0,
         }
         # Dora confirms her second registration: she takes the merged (verified) municipality.
         now = clock.now()
