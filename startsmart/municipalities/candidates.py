@@ -37,7 +37,9 @@ class Candidate:
     name: str
     kind: MunicipalityKind
     state: FederalState
-    district: str | None  # the Kreis the directory puts it in (none for a kreisfreie Stadt)
+    # The Kreis the directory puts it in (none for a kreisfreie Stadt); for a district, what
+    # kind of district it is ("Landkreis").
+    district: str | None
     population: int | None
     in_directory: bool  # an entry of the official directory (``ars`` set)
     verified: bool
@@ -51,6 +53,7 @@ _COLUMNS = (
     Municipality.ars,
     Municipality.population,
     Municipality.verified_at,
+    Municipality.region,
 )
 
 
@@ -64,10 +67,12 @@ def described(ids: Iterable[int]) -> dict[int, Candidate]:
 
 
 def _labelled(rows: list[Any]) -> list[Candidate]:
+    # The import names each entry's district ("Kreis Dithmarschen"); an entry imported before
+    # it did is placed by its key.
     district_keys = {
         row.ars[:DISTRICT_KEY_LENGTH]
         for row in rows
-        if row.ars is not None and len(row.ars) > DISTRICT_KEY_LENGTH
+        if row.region is None and row.ars is not None and len(row.ars) > DISTRICT_KEY_LENGTH
     }
     districts: dict[str | None, str] = {}
     if district_keys:
@@ -83,7 +88,8 @@ def _labelled(rows: list[Any]) -> list[Candidate]:
             name=row.name,
             kind=row.kind,
             state=row.state,
-            district=districts.get(row.ars[:DISTRICT_KEY_LENGTH]) if row.ars else None,
+            district=row.region
+            or (districts.get(row.ars[:DISTRICT_KEY_LENGTH]) if row.ars else None),
             population=row.population,
             in_directory=row.ars is not None,
             verified=row.verified_at is not None,

@@ -99,8 +99,8 @@ def test_the_list_tells_the_candidates_apart_and_picking_one_merges(app, client,
     assert "Welcher Eintrag ist „Neuenkirchen“?" in page
     # Five places, each with its Kreis and size, the largest first.
     assert "Neuenkirchen (Heidekreis, Niedersachsen, 5.634 Einwohner/innen)" in page
-    assert "Neuenkirchen (Stade, Niedersachsen, 822 Einwohner/innen)" in page
-    assert page.index("Heidekreis, Niedersachsen") < page.index("Stade, Niedersachsen")
+    assert "Neuenkirchen (Landkreis Stade, Niedersachsen, 822 Einwohner/innen)" in page
+    assert page.index("Heidekreis, Niedersachsen") < page.index("Landkreis Stade, Niedersachsen")
 
     response = _post(client, f"/staff/kommunen/{typed}/zuordnen")  # nothing chosen
     assert response.status_code == 200
@@ -202,7 +202,7 @@ def test_merging_from_the_kommune_page_moves_everything_with_an_audit_entry(
     assert f'href="/staff/kommunen/{typed}/zusammenfuehren"' in page
     page = text(client.get(f"/staff/kommunen/{typed}/zusammenfuehren"))
     assert "Ähnlich geschrieben" in page
-    assert "Heide, Stadt (Dithmarschen, Schleswig-Holstein, 21.852 Einwohner/innen)" in page
+    assert "Heide, Stadt (Kreis Dithmarschen, Schleswig-Holstein, 21.852 Einwohner/innen)" in page
     found = text(client.get(f"/staff/kommunen/{typed}/zusammenfuehren?q=heide"))
     assert "Gefunden für „heide“" in found and f'value="{heide}"' in found
     nothing = text(client.get(f"/staff/kommunen/{typed}/zusammenfuehren?q=zzz"))
@@ -262,3 +262,16 @@ def test_no_merge_across_lander_nor_of_a_directory_entry_into_a_typed_row(
             True
         }
         assert _audit("municipality.merged") == []
+
+
+def test_an_entry_imported_before_districts_were_named_is_placed_by_its_key(
+    app, client, tmp_path, smtp
+):
+    load_directory(app, tmp_path)
+    with app.app_context():
+        _typed("Neuenkirchen", NI)
+        db.session.execute(sa.update(Municipality).values(region=None))
+        db.session.commit()
+    _as_team(app, client)
+    page = text(client.get(LIST))
+    assert "Neuenkirchen (Stade, Niedersachsen, 822 Einwohner/innen)" in page
