@@ -416,6 +416,33 @@ PAGES: dict[str, Callable[[Site], list[Visit]]] = {
             TEAM,
             submit="Zusammenführen",
         ),
+        Visit(f"/staff/kommunen/{s.busy_municipality_id}/zusammenfuehren", TEAM, label="verified"),
+        Visit(
+            f"/staff/kommunen/{s.ambiguous_municipality_id}/zusammenfuehren?q=neuen",
+            TEAM,
+            label="searched",
+        ),
+        Visit(
+            f"/staff/kommunen/{s.ambiguous_municipality_id}/zusammenfuehren?q=zzz",
+            TEAM,
+            label="nothing found",
+        ),
+        Visit(
+            f"/staff/kommunen/{s.directory_municipality_id}/zusammenfuehren",
+            TEAM,
+            label="a directory entry stays",
+        ),
+    ],
+    "municipalities_staff.ambiguous": lambda s: [
+        Visit("/staff/kommunen/mehrdeutig", TEAM, empty=True),
+        Visit("/staff/kommunen/mehrdeutig", TEAM),
+        Visit("/staff/kommunen/mehrdeutig", TEAM, language="en"),
+        Visit(
+            "/staff/kommunen/mehrdeutig",
+            TEAM,
+            submit="Diesem Eintrag zuordnen – Neuenkirchen",
+        ),
+        Visit("/staff/kommunen/mehrdeutig", ADVISOR, status=403, label="not the event team"),
     ],
     # Staff: regional conferences and speed-dating
     "conferences_staff.index": lambda s: [

@@ -1,4 +1,5 @@
-"""``flask municipalities import [FILE]``: the official municipality directory."""
+"""``flask municipalities import [FILE]``: the official municipality directory; ``match``: typed
+municipalities onto their directory entries (also run at the end of ``import``)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from startsmart.municipalities.gemeindeverzeichnis import (
     SHIPPED_EXTRACT,
     BadExtract,
 )
+from startsmart.municipalities.matching import match
 from startsmart.municipalities.model_projects import SHIPPED_LIST, import_model_projects
 
 municipalities_cli = AppGroup("municipalities", help="The official municipality directory.")
@@ -41,6 +43,26 @@ def import_command(file: Path | None) -> None:
     )
     if report.kept:
         click.echo(f"Not in this file, kept as they were: {', '.join(sorted(report.kept))}")
+    # A newer extract may bring entries that typed municipalities turn out to be.
+    _match_and_report()
+
+
+@municipalities_cli.command("match")
+def match_command() -> None:
+    """Merge each typed municipality into the one directory entry of its Land with its name;
+    list those whose name fits several (for staff to decide). A second run changes nothing."""
+    _match_and_report()
+
+
+def _match_and_report() -> None:
+    report = match(clock.now())
+    click.echo(
+        f"Typed municipalities: {report.merged} merged into their directory entry, "
+        f"{len(report.ambiguous)} ambiguous (for staff: /staff/kommunen/mehrdeutig), "
+        f"{report.unmatched} not in the directory"
+    )
+    for line in report.ambiguous:
+        click.echo(f"  ambiguous: {line}")
 
 
 @municipalities_cli.command("import-mpsc")

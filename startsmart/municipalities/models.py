@@ -108,6 +108,9 @@ class Municipality(Model):
     # No longer in the newest extract (merged into another): kept, because registrations,
     # consultations and people still point to it.
     dissolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A typed municipality (no ``ars``) whose name fits several directory entries, where staff
+    # decided it is a Kommune of its own: ``flask municipalities match`` leaves it alone.
+    kept_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     people: Mapped[list[Person]] = relationship(back_populates="municipality")
 

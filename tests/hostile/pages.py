@@ -34,6 +34,10 @@ NOT_A_PAGE_FORM = {
     "(?q=) on a model project's page",
     "staff_second_factor.code": "shown only between the password and the code of a sign-in "
     "with a second factor (tests/staff/test_second_factor.py)",
+    "municipalities_staff.pick": "shown only for a typed municipality whose name fits several "
+    "directory entries (tests/municipalities_staff/test_one_record.py)",
+    "municipalities_staff.keep": "shown only for a typed municipality whose name fits several "
+    "directory entries (tests/municipalities_staff/test_one_record.py)",
 }
 
 

@@ -189,6 +189,17 @@ def build_world(app: Flask) -> World:
         husum.is_model_project = True
         db.session.add(project)
         db.session.flush()
+        # The directory's entry of the place the public form typed: what the merge page offers.
+        db.session.add(
+            Municipality(
+                name="Flensburg, Stadt",
+                kind=MunicipalityKind.INDEPENDENT_CITY,
+                state=FederalState.SH,
+                ars="010010000000",
+                ags="01001000",
+            )
+        )
+        db.session.commit()
         world = World(
             offering_slug="grundlagen",
             date_id=date_id,

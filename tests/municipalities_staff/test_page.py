@@ -15,7 +15,7 @@ from startsmart.catalog.models import EventDate, EventDateStatus, Offering, Offe
 from startsmart.conferences.models import Conference
 from startsmart.consultations.models import Channel, Consultation, ConsultationStatus
 from startsmart.extensions import db
-from startsmart.municipalities import notes, review
+from startsmart.municipalities import merging, notes
 from startsmart.municipalities.models import (
     FederalState,
     Municipality,
@@ -308,7 +308,7 @@ def test_merging_a_misspelt_municipality_moves_its_notes(app):
         invented.verified_at = None  # as a public form leaves it
         db.session.commit()
         notes.add_note(invented.id, "Schreibt sich anders.", team, clock.now())
-        review.merge(invented.id, town_id, team, clock.now())
+        merging.merge(invented.id, town_id, team, clock.now())
         moved = db.session.execute(
             sa.select(MunicipalityNote.municipality_id).where(
                 MunicipalityNote.text == "Schreibt sich anders."
