@@ -21,12 +21,6 @@ from startsmart.staff.models import Role
 bp = Blueprint("municipalities_staff", __name__, url_prefix="/staff/kommunen")
 
 
-@bp.app_template_global()
-def unverified_municipalities() -> int:
-    """For the dashboard: how many invented municipalities wait for a look."""
-    return review.waiting()
-
-
 @bp.get("/ungeprueft")
 @staff_required(Role.EVENT_TEAM)
 def unverified():
