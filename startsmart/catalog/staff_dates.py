@@ -310,7 +310,7 @@ def upcoming_dates(
             sa.exists().where(
                 Registration.event_date_id == EventDate.id,
                 Registration.status == RegistrationStatus.PENDING,
-            )
+            ),
         )
     return list(db.session.execute(query).scalars())
 

@@ -8,10 +8,13 @@ import itertools
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
 
 from startsmart.catalog.models import EventDate, EventDateStatus, Offering, OfferingFormat
+from startsmart.clock import berlin_today
+from startsmart.consultations import followup
 from startsmart.consultations.models import Channel, Consultation, ConsultationStatus
 from startsmart.extensions import db
 from startsmart.invitations.models import OutboxMessage, OutboxStatus
@@ -328,3 +331,19 @@ def test_the_page_costs_the_same_few_queries_however_much_there_is(app, client, 
     # The login's session and account (one statement), the figures, the two days'
     # consultations, the dates with their seats: four on either database (docs/performance.md).
     assert len(counted[0]) == len(counted[1]) == 4, counted[1]
+
+
+def test_the_overdue_bound_in_sql_says_what_the_due_day_says(app):
+    """``followup.overdue_before`` (one bound the figure's count can use) against the rule it
+    stands for, ``due_on(c) < today``: every hour a consultation could end, for mornings and
+    nights of three weeks around the switch to summer time (29 March 2026)."""
+    with app.app_context():
+        for day in range(21):
+            for hour in (0, 9, 22):
+                now = datetime(2026, 3, 16, hour, 30, tzinfo=UTC) + day * DAY
+                bound = followup.overdue_before(now)
+                today = berlin_today(now)
+                for back in range(1, 24 * 14):
+                    ended = now - back * HOUR
+                    due = followup.due_on(SimpleNamespace(ends_at=ended))
+                    assert (ended < bound) == (due < today), (now, ended, bound)
