@@ -245,6 +245,8 @@ PAGES: dict[str, Callable[[Site], list[Visit]]] = {
     "catalog_staff.dates": lambda s: [
         Visit("/staff/termine", TEAM, empty=True),
         Visit("/staff/termine", TEAM),
+        Visit("/staff/termine?status=pending", TEAM, empty=True, label="unconfirmed"),
+        Visit("/staff/termine?status=pending", TEAM, label="unconfirmed"),
     ],
     "registrations_staff.date_page": lambda s: [
         Visit(_date(s), TEAM, label="booked out, waiting list"),

@@ -48,14 +48,15 @@ class UnverifiedPage:
     total: int  # all unverified ones, also those beyond the page
 
 
-def _unverified() -> sa.ColumnElement[bool]:
+def is_unverified() -> sa.ColumnElement[bool]:
+    """SQL: a municipality a public form invented that staff have not accepted yet."""
     return Municipality.verified_at.is_(None)
 
 
 def waiting() -> int:
     """How many municipalities wait for staff to accept or merge them."""
     total: int = db.session.execute(
-        sa.select(sa.func.count()).select_from(Municipality).where(_unverified())
+        sa.select(sa.func.count()).select_from(Municipality).where(is_unverified())
     ).scalar_one()
     return total
 
@@ -66,7 +67,7 @@ def unverified() -> UnverifiedPage:
     municipalities = list(
         db.session.execute(
             sa.select(Municipality)
-            .where(_unverified())
+            .where(is_unverified())
             .order_by(Municipality.created_at.desc(), Municipality.id.desc())
             .limit(PAGE_SIZE)
         ).scalars()

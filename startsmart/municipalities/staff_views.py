@@ -24,12 +24,6 @@ bp = Blueprint("municipalities_staff", __name__, url_prefix="/staff/kommunen")
 MAX_QUERY = 100  # a name to look for; longer text finds nothing anyway
 
 
-@bp.app_template_global()
-def unverified_municipalities() -> int:
-    """For the dashboard: how many invented municipalities wait for a look."""
-    return review.waiting()
-
-
 @bp.app_template_filter("population")
 def population(number: int) -> str:
     """A head count as the page's language writes it (21.852, 21,852)."""
