@@ -71,6 +71,8 @@ ACTIONS = {
     "municipality.note_added": _l("Notiz zu einer Kommune geschrieben"),
     "municipality.note_deleted": _l("Notiz zu einer Kommune gelöscht"),
     "privacy.purged": _l("Personenbezogene Daten gelöscht"),
+    "feedback.question_added": _l("Frage der Feedback-Umfrage angelegt"),
+    "feedback.question_changed": _l("Frage der Feedback-Umfrage geändert"),
 }
 
 
