@@ -57,6 +57,8 @@ def thanks(token: str):
     invitation = survey.invitation_for(token, clock.now())
     if invitation is None:
         abort(410)
+    if not invitation.answered:  # opened before answering: the survey itself
+        return redirect(url_for("feedback.survey_page", token=token))
     return render_template(
         "feedback/thanks.html", subject=survey.subject_of(invitation), already=False
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import threading
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -14,6 +14,9 @@ from consultation_support import booking_request, make_advisor
 from outbox_support import deliver_at
 from startsmart import clock
 from startsmart.catalog.models import EventDate
+from startsmart.catalog.staff_dates import Deadline
+from startsmart.clock import berlin_today
+from startsmart.conferences import service as conferences
 from startsmart.consultations import booking, schedule
 from startsmart.consultations.models import Consultation
 from startsmart.errors import DomainError
@@ -410,3 +413,42 @@ def test_the_service_refuses_a_second_answer_without_storing_it(app):
         assert db.session.execute(sa.select(FeedbackResponse.comment)).scalars().all() == [
             "Erste Antwort"
         ]
+
+
+def test_a_conference_survey_names_the_conference(app, smtp):
+    team_id = make_staff(app, email="konferenz@kts.example", role=Role.EVENT_TEAM)
+    now = clock.now()
+    with app.app_context():
+        team = db.session.get_one(StaffUser, team_id)
+        conference = conferences.create_conference(
+            conferences.ConferenceInput(
+                title="Regionalkonferenz Nord",
+                day=berlin_today(now) + timedelta(days=5),
+                starts=time(9),
+                ends=time(17),
+                city="Flensburg",
+                venue="Deutsches Haus",
+                description="Fachimpulse und Beratung.",
+                capacity=100,
+                deadline=Deadline(),
+            ),
+            team,
+            now,
+        )
+        date = db.session.execute(
+            sa.select(EventDate).where(EventDate.conference_id == conference.id)
+        ).scalar_one()
+        came = service.register(
+            date.id, town_applicant(1, FederalState.SH), now, by_staff=True
+        ).registration_id
+        staff_service.record_attendance(
+            date.id, {came: Attendance.ATTENDED}, team, date.starts_at + timedelta(hours=1)
+        )
+        ends = date.ends_at
+        assert sending.send_due(ends + timedelta(hours=2, minutes=1)) == 1
+        invitation = db.session.execute(sa.select(FeedbackInvitation)).scalar_one()
+        assert (invitation.subject_kind, invitation.subject_id) == ("event_date", date.id)
+        address = db.session.get_one(Registration, came).person.email
+        deliver_at(ends + timedelta(hours=2, minutes=2))
+    [mail] = [m for m in smtp.to(address) if "Rückmeldung" in m["Subject"]]
+    assert "Regionalkonferenz Nord" in mail["Subject"]
