@@ -80,6 +80,8 @@ def register_blueprints(app: Flask) -> None:
     from startsmart.consultations.staff_booking_views import bp as consultations_booking_staff
     from startsmart.consultations.staff_views import bp as consultations_staff
     from startsmart.consultations.views import bp as consultations
+    from startsmart.feedback.staff_views import bp as feedback_staff
+    from startsmart.feedback.views import bp as feedback
     from startsmart.i18n import bp as language
     from startsmart.invitations.views import bp as invitations_staff
     from startsmart.municipalities.project_staff_views import (
@@ -128,6 +130,8 @@ def register_blueprints(app: Flask) -> None:
         search_staff,
         municipalities_staff,
         municipalities_projects_staff,
+        feedback,
+        feedback_staff,
     ):
         app.register_blueprint(blueprint)
 
@@ -135,6 +139,7 @@ def register_blueprints(app: Flask) -> None:
 def register_cli(app: Flask) -> None:
     from startsmart.consultations.cli import consultations_cli
     from startsmart.demo.cli import demo_cli
+    from startsmart.feedback.cli import feedback_cli
     from startsmart.inbox.cli import mail_cli
     from startsmart.invitations.cli import outbox_cli
     from startsmart.municipalities.cli import municipalities_cli
@@ -151,6 +156,7 @@ def register_cli(app: Flask) -> None:
         outbox_cli,
         mail_cli,
         reminders_cli,
+        feedback_cli,
         registrations_cli,
         consultations_cli,
         privacy_cli,

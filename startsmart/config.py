@@ -122,6 +122,11 @@ class Defaults:
     # Dates stay in the public calendar feed this many days after they end (cancelled ones too).
     CALENDAR_FEED_PAST_DAYS = 30
     REMINDER_HOURS_BEFORE = 24  # one reminder this long before a date or consultation
+    # The survey after a date, consultation or conference (startsmart/feedback): sent this many
+    # hours after its end, not for what ended longer ago; the link opens the survey this long.
+    FEEDBACK_DELAY_HOURS = 2
+    FEEDBACK_MAX_AGE_DAYS = 14
+    FEEDBACK_LINK_DAYS = 30
     JOIN_OPENS_MINUTES_BEFORE = 15  # "Jetzt teilnehmen" on the manage page works from then on
     # How often the speed-dating screens ask for changes (the clock runs in the browser anyway).
     SPEED_DATING_PRESENTER_POLL_SECONDS = 2  # one projector per conference

@@ -9,6 +9,12 @@ from startsmart.consultations.models import (
     ExtraHours,
     WeeklyHours,
 )
+from startsmart.feedback.models import (
+    FeedbackInvitation,
+    FeedbackQuestion,
+    FeedbackRating,
+    FeedbackResponse,
+)
 from startsmart.inbox.models import ProcessedMail
 from startsmart.invitations.models import DeliveryAttempt, OutboxMessage
 from startsmart.municipalities.models import Municipality, Person
@@ -23,6 +29,10 @@ from startsmart.staff.second_factor_models import StaffRecoveryCode, StaffSecond
 from startsmart.tokens import AccessToken
 
 __all__ = [
+    "FeedbackInvitation",
+    "FeedbackQuestion",
+    "FeedbackRating",
+    "FeedbackResponse",
     "ProcessedMail",
     "AuditEvent",
     "AdvisorAbsence",

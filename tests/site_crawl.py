@@ -123,6 +123,7 @@ def crawl(browser, base_url: str, app: Flask) -> Iterator[Shown]:
             registration_pages=defaultdict(str),
             consultation_tokens=defaultdict(str),
             consultation_ids=defaultdict(int),
+            feedback_tokens=defaultdict(str),
         )
         yield from _walk(browser, base_url, app, blank, [v for v in _visits(blank) if v.empty])
         with app.app_context():

@@ -171,6 +171,49 @@ PAGES: dict[str, Callable[[Site], list[Visit]]] = {
         Visit(f"/meine-buchungen/{s.my_bookings_token}", language="en"),
         Visit("/meine-buchungen/abgelaufen", status=410, label="410"),
     ],
+    # The feedback survey from the mailed link
+    "feedback.survey_page": lambda s: [
+        Visit(f"/rueckmeldung/{s.feedback_tokens['open']}"),
+        Visit(f"/rueckmeldung/{s.feedback_tokens['open']}", submit="Rückmeldung absenden"),
+        Visit(f"/rueckmeldung/{s.feedback_tokens['open']}", language="en"),
+        Visit(f"/rueckmeldung/{s.feedback_tokens['answered']}", label="answered"),
+        Visit(f"/rueckmeldung/{s.feedback_tokens['answered']}", language="en", label="answered"),
+        Visit("/rueckmeldung/abgelaufen", status=410, label="410"),
+    ],
+    "feedback.thanks": lambda s: [
+        Visit(f"/rueckmeldung/{s.feedback_tokens['answered']}/danke"),
+        Visit(f"/rueckmeldung/{s.feedback_tokens['answered']}/danke", language="en"),
+    ],
+    # Staff: the survey's results and questions
+    "feedback_staff.index": lambda s: [
+        Visit("/staff/rueckmeldungen/", TEAM, empty=True),
+        Visit("/staff/rueckmeldungen/", TEAM),
+        Visit("/staff/rueckmeldungen/", TEAM, language="en"),
+        Visit("/staff/rueckmeldungen/", ADVISOR, status=403, label="not the event team"),
+    ],
+    "feedback_staff.date_results": lambda s: [
+        Visit(f"/staff/rueckmeldungen/termine/{s.feedback_date}", TEAM, label="answers"),
+        Visit(f"/staff/rueckmeldungen/termine/{s.feedback_date}", TEAM, language="en"),
+        Visit(f"/staff/rueckmeldungen/termine/{s.past_date}", TEAM, label="too few answers"),
+        Visit(f"/staff/rueckmeldungen/termine/{s.full_date}", TEAM, label="no survey"),
+        Visit("/staff/rueckmeldungen/termine/999999", TEAM, status=404, label="unknown"),
+    ],
+    "feedback_staff.offering_results": lambda s: [
+        Visit(f"/staff/rueckmeldungen/angebote/{s.feedback_offering_id}", TEAM),
+        Visit(f"/staff/rueckmeldungen/angebote/{s.feedback_offering_id}", TEAM, language="en"),
+    ],
+    "feedback_staff.consultation_results": lambda s: [
+        Visit("/staff/rueckmeldungen/beratungen", TEAM),
+    ],
+    "feedback_staff.question_list": lambda s: [
+        Visit("/staff/rueckmeldungen/fragen", TEAM),
+        Visit("/staff/rueckmeldungen/fragen", TEAM, submit="Frage anlegen"),
+        Visit("/staff/rueckmeldungen/fragen", TEAM, language="en"),
+    ],
+    "feedback_staff.question_edit": lambda s: [
+        Visit(f"/staff/rueckmeldungen/fragen/{s.feedback_question_id}", TEAM),
+        Visit(f"/staff/rueckmeldungen/fragen/{s.feedback_question_id}", TEAM, submit="Speichern"),
+    ],
     # Staff: login and accounts
     "staff.login": lambda s: [
         Visit("/staff/login"),

@@ -29,6 +29,10 @@ from startsmart.consultations.models import Channel, Consultation, ConsultationS
 from startsmart.demo.content import STAFF
 from startsmart.demo.service import load_demo
 from startsmart.extensions import db
+from startsmart.feedback import questions as feedback_questions
+from startsmart.feedback import sending as feedback_sending
+from startsmart.feedback import survey as feedback_survey
+from startsmart.feedback.models import FeedbackInvitation
 from startsmart.invitations import outbox
 from startsmart.invitations.models import AttemptOutcome, OutboxMessage
 from startsmart.municipalities import notes
@@ -84,6 +88,13 @@ class Site:
     ambiguous_municipality_id: int = 0  # typed "Neuenkirchen": two directory entries fit
     directory_municipality_id: int = 0  # one of them, an entry of the official directory
     model_project_id: int = 0  # the demo's cooperation "5 für Südwestfalen" (five members)
+    # The feedback survey: a date whose three participants answered (figures shown), the
+    # survey links of the past date's participant ("open") and of the held consultation
+    # ("answered"), and one question's id.
+    feedback_date: int = 0
+    feedback_offering_id: int = 0
+    feedback_tokens: dict[str, str] = field(default_factory=dict)
+    feedback_question_id: int = 0
 
 
 def _domain(town: str) -> str:
@@ -167,6 +178,7 @@ def seed(app: Flask) -> Site:
         _registrations(site, now, team)
         _consultations(site, now)
         _conference(site, now, team)
+        _feedback(site, now, team)
         site.failed_message_id = _a_bounced_mail()
         held = db.session.get(Consultation, site.consultation_ids["held"])
         site.busy_municipality_id = held.municipality_id
@@ -334,6 +346,56 @@ def _consultations(site: Site, now: datetime) -> None:
         "cancelled": cancelled.consultation_id,
     }
     assert db.session.get(Consultation, held.consultation_id).status is ConsultationStatus.CONFIRMED
+
+
+def _feedback(site: Site, now: datetime, team: StaffUser) -> None:
+    """The survey after the past date and the held consultation, and a date with answers."""
+    offering = db.session.execute(
+        sa.select(Offering).where(Offering.slug == site.offering_slugs["thematic_input"])
+    ).scalar_one()
+    starts = (now - timedelta(days=2)).replace(microsecond=0)
+    answered = EventDate(
+        offering=offering,
+        starts_at=starts,
+        ends_at=starts + timedelta(minutes=90),
+        venue="KTS, Berlin",
+        capacity=20,
+        status=EventDateStatus.PUBLISHED,
+    )
+    db.session.add(answered)
+    db.session.commit()
+    site.feedback_date, site.feedback_offering_id = answered.id, offering.id
+    came = [_register(answered.id, n, now - timedelta(days=9)) for n in range(12, 15)]
+    staff_service.record_attendance(
+        answered.id, dict.fromkeys(came, Attendance.ATTENDED), team, now
+    )
+    feedback_sending.send_due(now)
+    asked = [q.id for q in feedback_questions.active()]
+    site.feedback_question_id = asked[0]
+    invitations = {
+        (i.registration_id, i.consultation_id): i.id
+        for i in db.session.execute(sa.select(FeedbackInvitation)).scalars()
+    }
+    answers = (
+        ((5, 4, 5), "Sehr praxisnah, gern wieder."),
+        ((4, 3, 4), ""),
+        ((3, 5, 4), "Mehr Zeit für Fragen wäre gut."),
+    )
+    for registration_id, (values, comment) in zip(came, answers, strict=True):
+        feedback_survey.answer(
+            invitations[(registration_id, None)],
+            dict(zip(asked, values, strict=True)),
+            comment,
+            now,
+        )
+    open_one = next(i for (r, c), i in invitations.items() if r and r not in came)
+    held = invitations[(None, site.consultation_ids["held"])]
+    feedback_survey.answer(held, {asked[0]: 5}, "Hilfreich.", now)
+    purpose = feedback_sending.TOKEN_PURPOSE
+    site.feedback_tokens = {
+        "open": _token(purpose, open_one, now),
+        "answered": _token(purpose, held, now),
+    }
 
 
 def _booking_request(starts_at: datetime, number: int, channel: Channel = Channel.VIDEO):

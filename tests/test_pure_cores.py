@@ -20,6 +20,7 @@ PURE_CORES = [
     "startsmart.invitations.addresses",
     "startsmart.consultations.slots",
     "startsmart.search.fold",
+    "startsmart.feedback.figures",
     "startsmart.inbox.letters",
     "startsmart.speed_dating.planner",
     "startsmart.speed_dating.planner.plan",

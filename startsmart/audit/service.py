@@ -75,6 +75,8 @@ ACTIONS = {
     "model_project.member_added": _l("Kommune einem Modellprojekt hinzugefügt"),
     "model_project.member_removed": _l("Kommune aus einem Modellprojekt entfernt"),
     "privacy.purged": _l("Personenbezogene Daten gelöscht"),
+    "feedback.question_added": _l("Frage der Feedback-Umfrage angelegt"),
+    "feedback.question_changed": _l("Frage der Feedback-Umfrage geändert"),
 }
 
 

@@ -100,6 +100,9 @@ AT_THE_LIMIT: dict[str, dict[str, str]] = {
     "registrations_detail_staff.cancel": {"notify": "y"},
     "registrations_detail_staff.email": {"notify": "y"},
     "municipalities_staff.add_note": {},
+    "feedback.survey_page": {},
+    "feedback_staff.question_list": {},
+    "feedback_staff.question_edit": {},
 }
 
 

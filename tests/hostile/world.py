@@ -22,6 +22,9 @@ from startsmart.consultations import booking, feed
 from startsmart.consultations import mails as consultation_mails
 from startsmart.consultations.models import AdvisorAbsence, ExtraHours, WeeklyHours
 from startsmart.extensions import db
+from startsmart.feedback import questions as feedback_questions
+from startsmart.feedback import sending as feedback_sending
+from startsmart.feedback.models import FeedbackInvitation
 from startsmart.invitations.models import OutboxMessage
 from startsmart.municipalities import notes
 from startsmart.municipalities.models import (
@@ -36,7 +39,7 @@ from startsmart.municipalities.service import MunicipalityInput
 from startsmart.my_bookings import service as my_bookings
 from startsmart.registrations import mails as registration_mails
 from startsmart.registrations import service as registrations
-from startsmart.registrations.models import Consent
+from startsmart.registrations.models import Attendance, Consent, Registration
 from startsmart.speed_dating import planning
 from startsmart.staff.models import Role, StaffUser
 from startsmart.tokens import mint
@@ -75,6 +78,8 @@ class World:
     my_bookings_token: str  # Kim's "Meine Buchungen" link
     note_id: int  # the admin's note on that municipality (its page shows a delete button)
     project_id: int  # a model project with Husum as its member
+    feedback_token: str  # Paul's survey link after the past date
+    question_id: int  # a question of the feedback survey
 
     def url_values(self, rule: Rule) -> dict[str, Any]:
         """Values for every placeholder of ``rule``: ids and tokens of this world."""
@@ -92,6 +97,7 @@ class World:
             "municipality_id": self.municipality_id,
             "note_id": self.note_id,
             "project_id": self.project_id,
+            "question_id": self.question_id,
             "kind": "anmeldung",
             "code": self.speed_code,
             "action": "start",
@@ -111,6 +117,8 @@ class World:
         }
         if endpoint.startswith("consultations."):
             common["token"] = self.consultation_token
+        elif endpoint.startswith("feedback."):
+            common["token"] = self.feedback_token
         else:
             common["token"] = self.registration_token
         values = {**common, **special.get(endpoint, {})}
@@ -200,6 +208,7 @@ def build_world(app: Flask) -> World:
             )
         )
         db.session.commit()
+        feedback_token, question_id = _feedback_survey(past_date_id, now, expires)
         world = World(
             offering_slug="grundlagen",
             date_id=date_id,
@@ -225,9 +234,25 @@ def build_world(app: Flask) -> World:
             my_bookings_token=my_bookings_token,
             note_id=note.id,
             project_id=project.id,
+            feedback_token=feedback_token,
+            question_id=question_id,
         )
         db.session.commit()
     return world
+
+
+def _feedback_survey(past_date_id: int, now, expires) -> tuple[str, int]:
+    """Paul attended the past date; the survey went out three hours after its end."""
+    paul = db.session.execute(
+        sa.select(Registration).where(Registration.event_date_id == past_date_id)
+    ).scalar_one()
+    paul.attendance = Attendance.ATTENDED
+    db.session.commit()
+    feedback_sending.send_due(now + timedelta(hours=3))
+    invitation_id = db.session.execute(sa.select(FeedbackInvitation.id)).scalar_one()
+    token = mint(feedback_sending.TOKEN_PURPOSE, invitation_id, now, expires)
+    db.session.commit()
+    return token, feedback_questions.active()[0].id
 
 
 def _first_id(model) -> int:

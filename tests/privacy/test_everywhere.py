@@ -76,6 +76,13 @@ NO_PERSON_DATA = {
     "login_throttle": "hashed addresses of staff logins",
     "processed_mail": "Message-IDs of messages the mail reader acted on; ids of what changed",
     "staff_message": "staff's mails to registrants of a date: sent through outbox_message",
+    "feedback_question": "the survey's questions, written by the team",
+    "feedback_invitation": "who was asked: the registration's or consultation's id (anonymised "
+    "with them) and whether they answered, never what",
+    # The survey page asks for no names; nothing links an answer to its writer (no person,
+    # registration, invitation or time finer than the day), so it stays after a deletion.
+    "feedback_response": "anonymous answers: subject ids, the day, the free text",
+    "feedback_rating": "values 1 to 5 of an anonymous answer",
 }
 
 NAME = "Kim Kommune"
