@@ -19,6 +19,7 @@ PURE_CORES = [
     "startsmart.invitations.addresses",
     "startsmart.consultations.slots",
     "startsmart.search.fold",
+    "startsmart.reports.figures",
     "startsmart.inbox.letters",
     "startsmart.speed_dating.planner",
     "startsmart.speed_dating.planner.plan",

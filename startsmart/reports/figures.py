@@ -140,8 +140,12 @@ def breakdown(
 ) -> tuple[Row, ...]:
     """One row per class in ``labels`` (value, label), then "unknown" if any reached has none:
     the municipalities reached, the Gemeinden among them of all Gemeinden of the class."""
-    counts = Counter(class_key(r, dimension) for r in reached)
-    parts = Counter(class_key(r, dimension) for r in reached if r.in_directory)
+    counts: Counter[str] = Counter()
+    parts: Counter[str] = Counter()
+    for r in reached:
+        key = class_key(r, dimension)
+        counts[key] += 1
+        parts[key] += r.in_directory
     rows = []
     for value, label in labels:
         key = f"{dimension}:{value}"

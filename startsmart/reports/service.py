@@ -355,22 +355,32 @@ def _in_path(row: tuple[int, bool, bool], key: str) -> bool:
 
 
 def _topic_uses(filters: Filters) -> sa.Subquery:
-    """(topic_id, municipality_id) of each registration taking part and each confirmed
-    consultation in the period with its topics."""
-    registrations = (
+    """(topic_id, municipality_id, uses): registrations taking part and confirmed consultations
+    in the period, per topic and municipality. Registrations are counted per offering first, so
+    the join to the topics multiplies a few thousand rows, not every registration."""
+    per_offering = (
         _registrations_in(filters)
         .with_only_columns(
-            offering_topic_table.c.topic_id.label("topic_id"),
+            Offering.id.label("offering_id"),
             Registration.municipality_id.label("municipality_id"),
+            sa.func.count().label("uses"),
         )
-        .join(offering_topic_table, offering_topic_table.c.offering_id == Offering.id)
         .where(TOOK_PART)
+        .group_by(Offering.id, Registration.municipality_id)
+        .subquery("per_offering")
     )
+    registrations = sa.select(
+        offering_topic_table.c.topic_id.label("topic_id"),
+        per_offering.c.municipality_id,
+        per_offering.c.uses,
+    ).join(per_offering, per_offering.c.offering_id == offering_topic_table.c.offering_id)
     if not filters.with_consultations:
         return registrations.subquery("topic_use")
     consultations = (
         _consultations_in(filters)
-        .with_only_columns(consultation_topic.c.topic_id, Consultation.municipality_id)
+        .with_only_columns(
+            consultation_topic.c.topic_id, Consultation.municipality_id, sa.literal(1)
+        )
         .join(consultation_topic, consultation_topic.c.consultation_id == Consultation.id)
         .where(Consultation.status == ConsultationStatus.CONFIRMED)
     )
@@ -514,14 +524,14 @@ def _topic_table(filters: Filters) -> Table:
             Topic.id,
             Topic.name,
             sa.func.count(sa.distinct(uses.c.municipality_id)),
-            sa.func.count(),
+            sa.func.sum(uses.c.uses),
         )
         .join(uses, uses.c.topic_id == Topic.id)
         .group_by(Topic.id, Topic.name)
     )
     found = sorted(db.session.execute(query), key=lambda row: (-row[2], row[1]))
     rows = tuple(
-        Row(name, municipalities, f"topic:{topic_id}", extra=uses_)
+        Row(name, municipalities, f"topic:{topic_id}", extra=int(uses_))
         for topic_id, name, municipalities, uses_ in found
     )
     return Table("themen", _("Themen"), "municipalities", rows, extra_title=_("Teilnahmen"))

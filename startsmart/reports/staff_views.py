@@ -82,7 +82,6 @@ def index():
         form=form,
         report=report,
         described=_describe(filters) if filters else "",
-        attribution=_attribution(),
         percent=lambda value: percent(value, _locale()),
         may_open=may_open,
     ), (200 if filters else 422)
