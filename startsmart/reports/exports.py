@@ -19,7 +19,7 @@ def header(table: Table) -> list[str]:
     if table.extra_title:
         columns.append(table.extra_title)
     if table.with_share:
-        columns += [_("davon gezählt"), _("von insgesamt"), _("Anteil (%)")]
+        columns += [table.part_title, table.whole_title, _("Anteil (%)")]
     return columns
 
 

@@ -48,6 +48,8 @@ class Table:
     rows: tuple[Row, ...]
     with_share: bool = False
     extra_title: str = ""  # the column of ``Row.extra``; none without it
+    part_title: str = ""  # what ``Row.part`` and ``Row.whole`` count, where the table shares
+    whole_title: str = ""
 
     @property
     def total(self) -> int:
@@ -56,9 +58,10 @@ class Table:
 
 @dataclass(frozen=True)
 class Reached:
-    """One municipality reached in the period, as the report classifies it."""
+    """Municipalities reached in the period, alike in every class the report counts: ``count``
+    of them (for a list: one, with its ``municipality_id``)."""
 
-    municipality_id: int
+    municipality_id: int | None
     state: str
     population_class: str | None
     urbanisation: str | None
@@ -67,6 +70,7 @@ class Reached:
     in_directory: bool
     # Reached already before the period (in the chosen format).
     returning: bool
+    count: int = 1
 
 
 @dataclass(frozen=True)
@@ -144,8 +148,9 @@ def breakdown(
     parts: Counter[str] = Counter()
     for r in reached:
         key = class_key(r, dimension)
-        counts[key] += 1
-        parts[key] += r.in_directory
+        counts[key] += r.count
+        if r.in_directory:
+            parts[key] += r.count
     rows = []
     for value, label in labels:
         key = f"{dimension}:{value}"
@@ -165,10 +170,11 @@ def overview(
 ) -> tuple[Row, Row, Row]:
     """All municipalities reached (with their share of all Gemeinden), first-time, returning;
     ``labels`` in that order."""
-    first = sum(1 for r in reached if not r.returning)
-    in_directory = sum(1 for r in reached if r.in_directory)
+    total = sum(r.count for r in reached)
+    first = sum(r.count for r in reached if not r.returning)
+    in_directory = sum(r.count for r in reached if r.in_directory)
     return (
-        Row(labels[0], len(reached), "reached", in_directory, directory_total),
+        Row(labels[0], total, "reached", in_directory, directory_total),
         Row(labels[1], first, "first"),
-        Row(labels[2], len(reached) - first, "returning"),
+        Row(labels[2], total - first, "returning"),
     )

@@ -1,5 +1,6 @@
-"""The reach report in Chromium: axe finds nothing, empty and filled, and printed to PDF it
-has pages with the figures and the directory's attribution, without the filter form."""
+"""The reach report in Chromium: axe finds nothing, empty and filled, nothing scrolls sideways at
+320 px, and printed to PDF it has pages with the figures and the directory's attribution,
+without the filter form."""
 
 from __future__ import annotations
 
@@ -37,6 +38,9 @@ def test_the_report_is_accessible_and_prints_to_clean_pages(app, browser, live_s
         build(app)
         page.goto(FILLED)
         assert axe_violations(page) == []
+        page.set_viewport_size({"width": 320, "height": 640})  # WCAG 1.4.10: no sideways page
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 320
+        page.set_viewport_size({"width": 1280, "height": 800})
         page.goto(
             f"/staff/bericht/kommunen?auswahl=reached&von={PERIOD['von']}&bis={PERIOD['bis']}"
         )

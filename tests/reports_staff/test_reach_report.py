@@ -196,7 +196,9 @@ def test_csv_opens_in_german_excel_and_xlsx_loads_with_the_same_numbers(app, cli
     data = response.get_data()
     assert data.startswith(b"\xef\xbb\xbf")
     lines = data.decode("utf-8-sig").split("\r\n")
-    assert lines[0] == "Zeile;Anzahl;davon gezählt;von insgesamt;Anteil (%)"
+    assert lines[0] == (
+        "Zeile;Anzahl;davon Gemeinden des Verzeichnisses;Gemeinden im Verzeichnis;Anteil (%)"
+    )
     assert lines[1] == "Bayern;3;2;3;66,7"
     assert lines[2] == "Schleswig-Holstein;2;1;2;50,0"
     assert any("Statistisches Bundesamt (Destatis)" in line for line in lines)
