@@ -15,8 +15,9 @@ What counts (docs/architecture.md, "The reach report"):
   keep their municipality) that took part in an introduction in the period and later had a
   confirmed consultation or took part in a moderated exchange, at any time after.
 
-The report is six aggregate queries whatever the amount of data (five without consultations);
-classification happens in ``figures`` on one row per municipality reached.
+The report is six aggregate queries whatever the amount of data (five for a format without
+consultations); ``figures`` classifies the municipalities reached, which arrive grouped by
+their classes, and the list pages filter the same select one row per municipality.
 """
 
 from __future__ import annotations
@@ -76,8 +77,6 @@ REGISTRATION_FIGURES: dict[str, Any] = {
     "waitlisted": Registration.status == RegistrationStatus.WAITLISTED,
 }
 
-CONSULTATION_FIGURES = ("booked", "held", "cancelled")
-
 PATH_KEYS = ("path:intro", "path:consultation", "path:exchange", "path:either")
 
 LIST_LIMIT = 500  # rows a list page shows; the count says how many there are
@@ -117,6 +116,9 @@ class Filters:
 
 @dataclass(frozen=True)
 class Report:
+    """Every figure of the reach report, each a ``Table`` that the page, a file or (later) a
+    chart shows alike."""
+
     filters: Filters
     overview: Table
     by_state: Table

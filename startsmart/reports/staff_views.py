@@ -33,17 +33,14 @@ MIME = {
 
 
 def _filters() -> tuple[ReportFilterForm, service.Filters | None]:
-    """The form as sent, and the filters if it is valid; an empty field is the current year's
-    first or last day."""
+    """The form as sent, and the filters if it is valid. An empty field is the first or last
+    day of the other day's year (both empty: the current year)."""
     form = ReportFilterForm(formdata=request.args)
-    today = clock.berlin_today(clock.now())
     if not form.validate():
         return form, None
-    first = form.von.data or date(today.year, 1, 1)
-    last = form.bis.data or date(today.year, 12, 31)
-    if last < first:
-        form.bis.errors = [_("Das Ende des Zeitraums liegt vor seinem Anfang.")]
-        return form, None
+    year = (form.bis.data or form.von.data or clock.berlin_today(clock.now())).year
+    first = form.von.data or date(year, 1, 1)
+    last = form.bis.data or date(first.year, 12, 31)
     fmt = OfferingFormat(form.format.data) if form.format.data else None
     state = FederalState(form.land.data) if form.land.data else None
     return form, service.Filters(first, last, fmt, state)

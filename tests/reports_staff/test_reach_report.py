@@ -183,6 +183,8 @@ def test_bad_filters_are_named_at_their_field_and_kept(app, client):
     response = client.get("/staff/bericht/", query_string={"von": "31.02.2026"})
     assert response.status_code == 422
     assert "gültiges Datum" in text(response)
+    only_start = text(client.get("/staff/bericht/", query_string={"von": "2026-03-01"}))
+    assert "Zeitraum 01.03.2026 bis 31.12.2026" in only_start
     unknown = client.get("/staff/bericht/kommunen", query_string={"auswahl": "nichts"})
     assert unknown.status_code == 404
     assert client.get("/staff/bericht/nichts.csv").status_code == 404
