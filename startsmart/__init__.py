@@ -95,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
     from startsmart.registrations.staff_detail_views import bp as registrations_detail_staff
     from startsmart.registrations.staff_views import bp as registrations_staff
     from startsmart.registrations.views import bp as registrations
+    from startsmart.reports.staff_views import bp as reports_staff
     from startsmart.search.staff_views import bp as search_staff
     from startsmart.speed_dating.presenter_views import bp as speed_dating_presenter_staff
     from startsmart.speed_dating.public_views import bp as speed_dating
@@ -132,6 +133,7 @@ def register_blueprints(app: Flask) -> None:
         municipalities_projects_staff,
         feedback,
         feedback_staff,
+        reports_staff,
     ):
         app.register_blueprint(blueprint)
 

@@ -69,6 +69,10 @@ def _date(site: Site, date_id: int | None = None) -> str:
     return f"/staff/termine/{date_id or site.full_date}"
 
 
+# Every seeded activity lies within these years, whatever the moment of the run.
+REPORT_YEARS = "von=2020-01-01&bis=2035-12-31"
+
+
 # --- the inventory ---------------------------------------------------------------------------
 
 PAGES: dict[str, Callable[[Site], list[Visit]]] = {
@@ -489,6 +493,25 @@ PAGES: dict[str, Callable[[Site], list[Visit]]] = {
         ),
         Visit("/staff/kommunen/mehrdeutig", ADVISOR, status=403, label="not the event team"),
     ],
+    # Staff: the reach report and the lists behind its figures
+    "reports_staff.index": lambda s: [
+        Visit("/staff/bericht/", TEAM, empty=True),
+        Visit(f"/staff/bericht/?{REPORT_YEARS}", TEAM),
+        Visit(f"/staff/bericht/?{REPORT_YEARS}", ADMIN, language="en"),
+        Visit(
+            "/staff/bericht/?von=2026-05-01&bis=2026-04-01&land=XX",
+            TEAM,
+            status=422,
+            label="bad filters",
+        ),
+        Visit("/staff/bericht/", ADVISOR, status=403, label="not the event team"),
+    ],
+    "reports_staff.listing": lambda s: [
+        Visit(f"/staff/bericht/kommunen?auswahl=reached&{REPORT_YEARS}", TEAM),
+        Visit(f"/staff/bericht/anmeldungen?auswahl=seats&{REPORT_YEARS}", TEAM),
+        Visit(f"/staff/bericht/beratungen?auswahl=booked&{REPORT_YEARS}", TEAM),
+        Visit("/staff/bericht/kommunen?auswahl=reached", TEAM, empty=True),
+    ],
     # Staff: regional conferences and speed-dating
     "conferences_staff.index": lambda s: [
         Visit("/staff/regionalkonferenzen/", TEAM, empty=True),
@@ -599,6 +622,7 @@ NOT_PAGES: dict[str, str] = {
     "privacy.export": "the person's data as JSON download",
     "conferences_staff.export_csv": "registrations as CSV download",
     "registrations_staff.export_csv": "registrations as CSV download",
+    "reports_staff.export": "a table of the reach report as CSV or XLSX download",
     "speed_dating_staff.plan_csv": "speed-dating plan as CSV download",
     "speed_dating_staff.plan_json": "speed-dating plan as JSON (the presenter screen polls it)",
     "speed_dating.participant_json": "a participant's rounds as JSON (the phone polls it)",

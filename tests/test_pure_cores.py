@@ -21,6 +21,7 @@ PURE_CORES = [
     "startsmart.consultations.slots",
     "startsmart.search.fold",
     "startsmart.feedback.figures",
+    "startsmart.reports.figures",
     "startsmart.inbox.letters",
     "startsmart.speed_dating.planner",
     "startsmart.speed_dating.planner.plan",

@@ -114,6 +114,8 @@ class World:
             "consultations_availability_staff.remove_weekly": {"row_id": self.weekly_id},
             "consultations_availability_staff.remove_absence": {"row_id": self.absence_id},
             "consultations_availability_staff.remove_extra": {"row_id": self.extra_id},
+            "reports_staff.listing": {"kind": "anmeldungen"},
+            "reports_staff.export": {"name": "laender", "ext": "csv"},
         }
         if endpoint.startswith("consultations."):
             common["token"] = self.consultation_token

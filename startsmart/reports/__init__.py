@@ -1,0 +1,1 @@
+"""The reach report for staff: municipalities reached, participation, paths, topics."""
