@@ -15,6 +15,8 @@ from startsmart.database import rowcount
 from startsmart.email_address import InvalidEmail, normalise_email
 from startsmart.errors import DomainError
 from startsmart.extensions import db
+from startsmart.municipalities import directory_search
+from startsmart.municipalities.folding import core_key
 from startsmart.municipalities.models import (
     FederalState,
     Municipality,
@@ -27,12 +29,30 @@ from startsmart.municipalities.models import (
 
 @dataclass(frozen=True)
 class MunicipalityInput:
-    """What a person typed about their municipality: a known name, or a new one with details."""
+    """What a person typed about their municipality: a known name, or a new one with details.
+
+    ``chosen_id``: the directory entry picked in the combobox (or, without JavaScript, among
+    the entries of the same name); ``none_listed``: the person said that none of those offered
+    is theirs, so the name is taken as a new one."""
 
     name: str
     state: FederalState | None
     kind: MunicipalityKind | None = None
     population_class: PopulationClass | None = None
+    chosen_id: int | None = None
+    none_listed: bool = False
+
+
+class AmbiguousMunicipality(DomainError):
+    """Several directory entries have the name typed (and nothing said which): the form asks
+    which one is meant, listing ``candidates``."""
+
+    def __init__(self, candidates: list[directory_search.Found]):
+        super().__init__(
+            _("Es gibt mehrere Kommunen dieses Namens. Bitte wählen Sie, welche Sie meinen."),
+            "municipality",
+        )
+        self.candidates = candidates
 
 
 # Built once (with parameters), like the statements in registrations.seats: every
@@ -40,9 +60,11 @@ class MunicipalityInput:
 # Core statements of the table's columns: on a registration, the ORM's execution path (and
 # loading ORM objects) cost more CPU than the statements themselves (see docs/performance.md).
 _municipalities = Municipality.__table__
-# The first municipality of that name in that Land. A scalar subquery, so that a registration
-# can ask it in the statement that locks its date (see registrations.seats).
-KNOWN_MUNICIPALITY_ID = (
+# The directory entry the name was matched to, else the first municipality of that name in
+# that Land. A scalar expression, so that a registration can ask it in the statement that
+# locks its date (see registrations.seats).
+KNOWN_MUNICIPALITY_ID = sa.func.coalesce(
+    sa.bindparam("municipality_directory_id", type_=sa.Integer),
     sa.select(_municipalities.c.id)
     .where(
         _municipalities.c.name_key == sa.bindparam("municipality_key"),
@@ -50,7 +72,7 @@ KNOWN_MUNICIPALITY_ID = (
     )
     .order_by(_municipalities.c.id)
     .limit(1)
-    .scalar_subquery()
+    .scalar_subquery(),
 )
 _KNOWN_MUNICIPALITY = sa.select(KNOWN_MUNICIPALITY_ID)
 _FILL_POPULATION_CLASS = (
@@ -65,26 +87,62 @@ _FILL_POPULATION_CLASS = (
 
 @dataclass(frozen=True)
 class MunicipalityName:
-    """The name of a municipality as typed, checked, with what it is looked up by."""
+    """The name of a municipality as typed, checked, with what it is looked up by:
+    ``directory_id`` if it was matched to an entry of the directory (which is then the known
+    one, whatever else carries the name)."""
 
     name: str
     state: FederalState
+    directory_id: int | None = None
 
     def lookup(self) -> dict[str, object]:
         """The parameters of ``KNOWN_MUNICIPALITY_ID``."""
-        return {"municipality_key": name_key(self.name), "municipality_state": self.state}
+        return {
+            "municipality_directory_id": self.directory_id,
+            "municipality_key": name_key(self.name),
+            "municipality_state": self.state,
+        }
 
 
 def checked_name(given: MunicipalityInput) -> MunicipalityName:
-    """The name with its spacing folded, and its Land; a clear message if either is missing."""
+    """The name with its spacing folded, and its Land; a clear message if either is missing.
+
+    A name the directory knows is that entry, with its name and Land (``directory_entry``):
+    the Land is asked only of a name it does not know."""
     name = " ".join(given.name.split())
     if not name:
         raise DomainError(_("Bitte geben Sie Ihre Kommune an."), "municipality")
     if len(name) > 200:
         raise DomainError(_("Der Name der Kommune ist zu lang."), "municipality")
+    entry = directory_entry(name, given)
+    if entry is not None:
+        return MunicipalityName(entry.name, entry.state, entry.id)
     if given.state is None:
         raise DomainError(_("Bitte wählen Sie das Bundesland Ihrer Kommune."), "state")
     return MunicipalityName(name, given.state)
+
+
+def directory_entry(name: str, given: MunicipalityInput) -> directory_search.Found | None:
+    """The verified entry meant by ``name``: the one chosen, as long as the text still names it
+    (whoever chose and then typed another name meant the name typed); else the only one of
+    that name (in the Land picked, if one was). AmbiguousMunicipality if several have it and
+    the name typed in full names none of them alone; None if none has it, or the person
+    said that none of those offered is theirs."""
+    typed = core_key(name)
+    if given.chosen_id is not None:
+        chosen = directory_search.chosen(given.chosen_id)
+        if chosen is not None and core_key(chosen.name) == typed:
+            return chosen
+    if given.none_listed or not typed:
+        return None
+    candidates = directory_search.same_name(name, given.state)
+    if len(candidates) > 1:
+        # "Neuenkirchen, Stadt" typed in full names one of the Neuenkirchens.
+        exact = [found for found in candidates if name_key(found.name) == name_key(name)]
+        if len(exact) != 1:
+            raise AmbiguousMunicipality(candidates)
+        candidates = exact
+    return candidates[0] if candidates else None
 
 
 @dataclass(frozen=True)
@@ -305,24 +363,3 @@ def verify(municipality_id: int | None, now: datetime) -> bool:
         .values(verified_at=now)
     )
     return rowcount(result) == 1
-
-
-def suggested_names() -> list[str]:
-    """The names the forms suggest: verified municipalities only, so that anonymous
-    submissions cannot fill everybody's suggestions with junk. Of the official directory
-    (``ars`` set) only those somebody came from: the forms embed the list, and all 12,500
-    entries would make every form page half a megabyte until the forms search instead.
-    Not those a newer directory extract no longer knows (merged)."""
-    somebody_from_it = sa.exists().where(Person.municipality_id == Municipality.id)
-    return list(
-        db.session.execute(
-            sa.select(Municipality.name)
-            .where(
-                Municipality.verified_at.is_not(None),
-                Municipality.dissolved_at.is_(None),
-                sa.or_(Municipality.ars.is_(None), somebody_from_it),
-            )
-            .distinct()
-            .order_by(Municipality.name)
-        ).scalars()
-    )
