@@ -60,18 +60,30 @@ class AmbiguousMunicipality(DomainError):
 # Core statements of the table's columns: on a registration, the ORM's execution path (and
 # loading ORM objects) cost more CPU than the statements themselves (see docs/performance.md).
 _municipalities = Municipality.__table__
-# The directory entry the name was matched to, else the first municipality of that name in
-# that Land. A scalar expression, so that a registration can ask it in the statement that
-# locks its date (see registrations.seats).
+# The entry chosen in the directory, if it is verified, not dissolved and the name is its name
+# (as the combobox sets it), else the first municipality of that name in that Land, unless the
+# directory has several of that name there (the person is asked which). A scalar expression,
+# so that a registration can ask it in the statement that locks its date (see
+# registrations.seats); ``adopt_municipality`` looks further for what it does not find.
 KNOWN_MUNICIPALITY_ID = sa.func.coalesce(
-    sa.bindparam("municipality_directory_id", type_=sa.Integer),
     sa.select(_municipalities.c.id)
+    .where(
+        _municipalities.c.id == sa.bindparam("municipality_chosen_id", type_=sa.Integer),
+        _municipalities.c.name_key == sa.bindparam("municipality_key"),
+        _municipalities.c.verified_at.is_not(None),
+        _municipalities.c.dissolved_at.is_(None),
+    )
+    .scalar_subquery(),
+    sa.select(
+        sa.case(
+            (sa.func.count(_municipalities.c.ars) > 1, sa.null()),
+            else_=sa.func.min(_municipalities.c.id),
+        )
+    )
     .where(
         _municipalities.c.name_key == sa.bindparam("municipality_key"),
         _municipalities.c.state == sa.bindparam("municipality_state"),
     )
-    .order_by(_municipalities.c.id)
-    .limit(1)
     .scalar_subquery(),
 )
 _KNOWN_MUNICIPALITY = sa.select(KNOWN_MUNICIPALITY_ID)
@@ -88,17 +100,17 @@ _FILL_POPULATION_CLASS = (
 @dataclass(frozen=True)
 class MunicipalityName:
     """The name of a municipality as typed, checked, with what it is looked up by:
-    ``directory_id`` if it was matched to an entry of the directory (which is then the known
-    one, whatever else carries the name)."""
+    ``chosen_id``, the directory entry chosen (which is the known one if the name is its
+    name, whatever else carries the name)."""
 
     name: str
     state: FederalState
-    directory_id: int | None = None
+    chosen_id: int | None = None
 
     def lookup(self) -> dict[str, object]:
         """The parameters of ``KNOWN_MUNICIPALITY_ID``."""
         return {
-            "municipality_directory_id": self.directory_id,
+            "municipality_chosen_id": self.chosen_id,
             "municipality_key": name_key(self.name),
             "municipality_state": self.state,
         }
@@ -107,19 +119,21 @@ class MunicipalityName:
 def checked_name(given: MunicipalityInput) -> MunicipalityName:
     """The name with its spacing folded, and its Land; a clear message if either is missing.
 
-    A name the directory knows is that entry, with its name and Land (``directory_entry``):
-    the Land is asked only of a name it does not know."""
+    Without a Land, a name the directory knows is that entry, with its name and Land
+    (``directory_entry``): the Land is asked only of a name it does not know. With one, the
+    directory is asked only if ``KNOWN_MUNICIPALITY_ID`` finds nothing (``adopt_municipality``):
+    the busiest write asks no more than it must."""
     name = " ".join(given.name.split())
     if not name:
         raise DomainError(_("Bitte geben Sie Ihre Kommune an."), "municipality")
     if len(name) > 200:
         raise DomainError(_("Der Name der Kommune ist zu lang."), "municipality")
-    entry = directory_entry(name, given)
-    if entry is not None:
-        return MunicipalityName(entry.name, entry.state, entry.id)
     if given.state is None:
-        raise DomainError(_("Bitte wählen Sie das Bundesland Ihrer Kommune."), "state")
-    return MunicipalityName(name, given.state)
+        entry = directory_entry(name, given)
+        if entry is None:
+            raise DomainError(_("Bitte wählen Sie das Bundesland Ihrer Kommune."), "state")
+        return MunicipalityName(entry.name, entry.state, entry.id)
+    return MunicipalityName(name, given.state, given.chosen_id)
 
 
 def directory_entry(name: str, given: MunicipalityInput) -> directory_search.Found | None:
@@ -209,9 +223,21 @@ def adopt_municipality(
     """``resolve_municipality`` once ``KNOWN_MUNICIPALITY_ID`` has been asked: the known one
     (its population class filled in if we had none), or a new one. Staff vouch for the
     municipality they enter (verified); a public form's new one stays unverified until its
-    registration or consultation is confirmed by mail (``verify``)."""
+    registration or consultation is confirmed by mail (``verify``).
+
+    What that statement did not settle, the directory does (``directory_entry``): a choice
+    whose name is not the entry's own ("Neuenkirchen" for "Neuenkirchen, Stadt"), a name
+    nobody used yet ("Heide" for "Heide, Stadt"). Several entries of the name typed:
+    AmbiguousMunicipality (the caller rolls back)."""
+    if (known_id is None and not given.none_listed) or (
+        given.chosen_id is not None and known_id != given.chosen_id
+    ):
+        entry = directory_entry(name.name, given)
+        if entry is not None:
+            known_id = entry.id
     if known_id is not None:
-        if given.population_class is not None:
+        # The size of an entry chosen is the directory's (the combobox filled it in from there).
+        if given.population_class is not None and known_id != given.chosen_id:
             db.session.execute(
                 _FILL_POPULATION_CLASS,
                 {"municipality_id": known_id, "population_class": given.population_class},
