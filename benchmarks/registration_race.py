@@ -10,13 +10,18 @@
               loads take turns in 4 rounds. Target: our throughput >= 0.4 of the bare one.
               Afterwards this process plays the outbox worker: every queued mail is composed
               and handed over (SMTP suppressed) exactly once.
+--flow:       the visitor's real flow: GET the form, then POST it, per registration, from 50
+              concurrent visitors, with the whole municipality directory loaded; against the
+              same registrations POSTed alone (the token fetched beforehand, untimed), the two
+              loads taking turns. Target: the flow reaches >= 0.5 of the POST-only rate (the
+              form page no longer carries a list that grows with the municipalities).
 --cost:       one POST at a time, in-process: SQL statements and CPU time (app and its
               PostgreSQL backend) per registration and per bare INSERT.
 
 Each visitor GETs the form first (session cookie, CSRF token) and POSTs it like a browser.
 A scratch database is created and dropped; gunicorn serves benchmarks/bench_wsgi.py.
 
-    .venv/bin/python benchmarks/registration_race.py [--race] [--throughput] [--cost]
+    .venv/bin/python benchmarks/registration_race.py [--race] [--throughput] [--flow] [--cost]
 
 Exits non-zero if an invariant fails (overbooked, lost, 5xx, wrong answer, a mail not sent
 exactly once); the throughput ratio is reported against its target but is not an invariant.
@@ -55,10 +60,13 @@ from startsmart.catalog.models import EventDate, Offering, OfferingFormat
 from startsmart.extensions import db
 from startsmart.invitations.models import OutboxMessage, OutboxStatus
 from startsmart.invitations.outbox import deliver_due
+from startsmart.municipalities.directory import import_directory
+from startsmart.municipalities.gemeindeverzeichnis import SHIPPED_EXTRACT
 from startsmart.municipalities.models import FederalState, Municipality, MunicipalityKind, Person
 from startsmart.registrations.models import HOLDING_A_SEAT, Registration, RegistrationStatus
 
 RATIO_TARGET = 0.4
+FLOW_TARGET = 0.5
 PENDING_TEXT = "Wir halten einen Platz für Sie frei."
 WAITLIST_TEXT = re.compile(r"Sie stehen auf Platz (\d+) der Warteliste")
 
@@ -311,10 +319,17 @@ class Load:
 
 
 def drive(
-    server: Server, clients: int, jobs: list[tuple[str, int, int]], token_path: str, tag: str
+    server: Server,
+    clients: int,
+    jobs: list[tuple[str, int, int]],
+    token_path: str,
+    tag: str,
+    fetch_form: bool = False,
 ) -> Load:
     """``clients`` visitors, each with its own session and token, work through ``jobs``
-    (path, person number, municipality) as fast as the server answers; POSTs are timed."""
+    (path, person number, municipality) as fast as the server answers; POSTs are timed.
+    ``fetch_form``: each job GETs its form first and posts with that page's token, and the
+    pair is timed as one."""
     browsers = [Browser(server) for _ in range(clients)]
     tokens = [browser.csrf_token(token_path) for browser in browsers]  # not timed
     work: queue.SimpleQueue = queue.SimpleQueue()
@@ -334,16 +349,17 @@ def drive(
             except queue.Empty:
                 return
             try:
-                answer = browsers[number].post(
-                    path, form(tag, person, municipality, tokens[number])
-                )
+                started = time.perf_counter()
+                token = browsers[number].csrf_token(path) if fetch_form else tokens[number]
+                answer = browsers[number].post(path, form(tag, person, municipality, token))
+                seconds = time.perf_counter() - started if fetch_form else answer.seconds
             except OSError as error:
                 with lock:
                     statuses[repr(error)] += 1
                 continue
             with lock:
                 statuses[answer.status] += 1
-                latencies.append(answer.seconds * 1000)
+                latencies.append(seconds * 1000)
                 if answer.server_ms is not None:
                     server_ms.append(answer.server_ms)
 
@@ -455,6 +471,62 @@ def throughput(
     if ratio < RATIO_TARGET:
         print("ratio below target (reported, not an invariant)")
     return ok and drain_outbox(app)
+
+
+def flow(server: Server, app, registrations: int, clients: int, dates: int, rounds: int) -> bool:
+    municipalities = -(-registrations // dates)
+    with app.app_context():
+        import_directory(SHIPPED_EXTRACT, clock.now())
+    known_municipalities(app, 2 * municipalities, "Flow")
+    date_ids = make_dates(app, dates, capacity=2 * registrations, slug="browser-flow")
+    (warm_id,) = make_dates(app, 1, capacity=1000, slug="browser-flow-warm")
+    form_path = f"/angebote/termine/{date_ids[0]}/anmeldung"
+    form_bytes = len(Browser(server).get(form_path).body.encode())
+
+    def jobs(first: int, offset: int, ids: list[int]) -> list[tuple[str, int, int]]:
+        return [
+            (f"/angebote/termine/{ids[n % len(ids)]}/anmeldung", first + n, offset + n // dates)
+            for n in range(registrations)
+        ]
+
+    post_jobs, flow_jobs = jobs(0, 0, date_ids), jobs(registrations, municipalities, date_ids)
+    # Every worker renders the form and fills its pool once before the clock runs.
+    drive(server, 8, jobs(0, 0, [warm_id])[:64], form_path, "warm", fetch_form=True)
+    posts = flows = Load(0.0, [], Counter(), [])
+    for turn in range(rounds):
+        share = slice(turn * registrations // rounds, (turn + 1) * registrations // rounds)
+        posts += drive(server, clients, post_jobs[share], form_path, "Flow")
+        flows += drive(server, clients, flow_jobs[share], form_path, "Flow", fetch_form=True)
+    with app.app_context():
+        stored = db.session.execute(
+            sa.select(sa.func.count(Registration.id)).where(
+                Registration.event_date_id.in_(date_ids)
+            )
+        ).scalar_one()
+        directory = db.session.execute(sa.select(sa.func.count(Municipality.id))).scalar_one()
+    ratio = flows.rate / posts.rate
+    print(
+        f"\n## Browser flow: {registrations:,} registrations from {clients} concurrent visitors "
+        f"each way ({directory:,} municipalities in the database; the form page is "
+        f"{form_bytes:,} bytes)\n"
+    )
+    print("| load | registrations per second | p50 | p95 | answers |")
+    print("| --- | --- | --- | --- | --- |")
+    for name, load in (("POST only", posts), ("GET the form, then POST", flows)):
+        answers = ", ".join(f"{k}: {v}" for k, v in sorted(load.statuses.items(), key=str))
+        print(
+            f"| {name} | {load.rate:,.0f} | {percentile(load.latencies_ms, 0.5):.0f} ms "
+            f"| {percentile(load.latencies_ms, 0.95):.0f} ms | {answers} |"
+        )
+    print(f"\nbrowser flow / POST only: {ratio:.2f} (target >= {FLOW_TARGET})")
+    print(f"database: {stored:,} of {2 * registrations:,} registrations stored")
+    if ratio < FLOW_TARGET:
+        print("ratio below target (reported, not an invariant)")
+    return (
+        posts.statuses == Counter({302: registrations})
+        and flows.statuses == Counter({302: registrations})
+        and stored == 2 * registrations
+    )
 
 
 def drain_outbox(app) -> bool:
@@ -583,6 +655,7 @@ def main() -> int:
     parser.add_argument("--race", action="store_true", help="only the race")
     parser.add_argument("--throughput", action="store_true", help="only the throughput run")
     parser.add_argument("--cost", action="store_true", help="only the cost per request")
+    parser.add_argument("--flow", action="store_true", help="only the browser flow")
     parser.add_argument("--clients", type=int, default=200, help="race: visitors (200)")
     parser.add_argument("--capacity", type=int, default=20, help="race: seats (20)")
     parser.add_argument("--registrations", type=int, default=2000)
@@ -597,7 +670,7 @@ def main() -> int:
         "memory:// counts per worker, without the round trip",
     )
     args = parser.parse_args()
-    every = not (args.race or args.throughput or args.cost)
+    every = not (args.race or args.throughput or args.cost or args.flow)
 
     print(f"command: {command_line()}")
     print(f"load average before: {load_average()}")
@@ -623,6 +696,8 @@ def main() -> int:
             ok &= throughput(
                 server, app, args.registrations, args.concurrency, args.dates, args.rounds
             )
+        if args.flow or every:
+            ok &= flow(server, app, args.registrations, args.concurrency, args.dates, args.rounds)
         if args.cost or every:
             ok &= cost(environment, args.requests)
         with app.app_context():

@@ -83,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
     from startsmart.i18n import bp as language
     from startsmart.invitations.views import bp as invitations_staff
     from startsmart.municipalities.staff_views import bp as municipalities_staff
+    from startsmart.municipalities.views import bp as municipalities
     from startsmart.my_bookings.views import bp as my_bookings
     from startsmart.pages.views import bp as pages
     from startsmart.privacy.views import bp as privacy
@@ -107,6 +108,7 @@ def register_blueprints(app: Flask) -> None:
         consultations,
         conferences,
         my_bookings,
+        municipalities,
         speed_dating,
         staff,
         staff_second_factor,

@@ -503,6 +503,7 @@ NOT_PAGES: dict[str, str] = {
     "static": "CSS, JavaScript and images",
     "health.healthz": "health check for the load balancer (plain text)",
     "health.readyz": "readiness check (plain text)",
+    "municipalities.search": "the Kommune field's directory search (JSON)",
     "language.switch": "redirects back to the page it came from, in the other language",
     "catalog.feed": "iCalendar feed (.ics)",
     "catalog.date_ics": "a date as iCalendar file (.ics)",

@@ -24,6 +24,7 @@ from startsmart.municipalities.models import (
     MunicipalityKind,
     PopulationClass,
     name_key,
+    search_key,
 )
 
 _FIELDS = (
@@ -38,6 +39,7 @@ _FIELDS = (
     "latitude",
     "longitude",
     "urbanisation",
+    "region",
 )
 
 
@@ -63,6 +65,7 @@ def import_directory(path: Path, now: datetime) -> ImportReport:
                     table.c.population_class,
                     table.c.verified_at,
                     table.c.dissolved_at,
+                    table.c.search_key,
                     *(table.c[field] for field in _FIELDS),
                 )
             )
@@ -128,6 +131,7 @@ def _values(entry: Entry) -> dict[str, Any]:
     values["kind"] = MunicipalityKind(entry.kind)
     values["state"] = FederalState(entry.state)
     values["name_key"] = name_key(entry.name)
+    values["search_key"] = search_key(entry.name, entry.region, entry.kind)
     values["dissolved_at"] = None
     if entry.population is not None:
         values["population_class"] = _size(entry.population_class)

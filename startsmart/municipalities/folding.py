@@ -1,9 +1,9 @@
 """How names of municipalities are compared: forgiving what people type differently.
 
-Pure: no Flask, no database. "Münster", "Muenster" and "munster" fold alike, as do "Straße"
-and "Strasse", "St. Ingbert" and "Sankt Ingbert", "Heide-Land" and "Heide Land". A folded
-text has only lower-case letters a–z, digits and single spaces, so it can go into a LIKE
-pattern as it is.
+Pure: no Flask, no database. "Münster" and "Muenster" fold alike (the staff search's letter
+table, ``search.fold``: umlauts spelled out, accents dropped), as do "Straße" and "Strasse",
+"St. Ingbert" and "Sankt Ingbert", "Heide-Land" and "Heide Land". A folded text has only
+lower-case letters a–z, digits and single spaces, so it can go into a LIKE pattern as it is.
 """
 
 from __future__ import annotations
@@ -12,22 +12,18 @@ import re
 
 from startsmart.search import fold as letters
 
-# The staff search's letter table spells umlauts out (ä → ae, ß → ss); here "ae" folds further
-# to "a", so "Münster", "Muenster" and "Munster" meet. A name that happens to contain "ae"
-# (Michael) folds the same way on both sides, which is all a comparison needs.
-_TRANSCRIPTIONS = (("ae", "a"), ("oe", "o"), ("ue", "u"))
 _NOT_A_LETTER = re.compile(r"[^a-z0-9]+")
 # "St." and "Sankt" (and "St" without the dot) as a word of their own.
 _SAINT = re.compile(r"\b(sankt|st)\b")
 
 
 def fold(text: str) -> str:
-    """``text`` as it is compared: lower case, accents and umlauts to their base letter (and
-    "ae", "oe", "ue" too), "ß" to "ss", every run of other characters one space, "Sankt"
-    as "st"."""
+    """``text`` as it is compared: lower case, umlauts spelled out ("ü" → "ue"), other accents
+    dropped, "ß" → "ss", every run of other characters one space, "Sankt" as "st".
+
+    "Munster" stays apart from "Münster": both are towns, and "Neunkirchen" from
+    "Neuenkirchen"; folding "ue" to "u" would make them one."""
     text = letters.fold(text)
-    for written, folded in _TRANSCRIPTIONS:
-        text = text.replace(written, folded)
     text = _NOT_A_LETTER.sub(" ", text).strip()
     return _SAINT.sub("st", text)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from startsmart.municipalities.ags import STATE_CODES
@@ -53,6 +53,9 @@ _MUNICIPALITY_KINDS = {
     "66": "other",  # gemeindefreies Gebiet, unbewohnt
     "67": "city",  # Große Kreisstadt
 }
+# A district's kind as people write it before its name ("Landkreis Rosenheim"). The
+# Regionalverband Saarbrücken carries the word in its name already.
+_DISTRICT_WORDS = {"43": "Kreis", "44": "Landkreis", "45": ""}
 # Satzart 50 with Textkennzeichen 50 is a "verbandsfreie Gemeinde": the municipality again.
 _NOT_AN_ASSOCIATION = "50"
 _SKIPPED_SATZARTEN = {"10", "20", "30"}  # Land, Regierungsbezirk, Region
@@ -82,6 +85,9 @@ class Entry:
     latitude: float | None
     longitude: float | None
     urbanisation: str | None
+    # A municipality's or Gemeindeverband's district ("Kreis Dithmarschen"), a district's kind
+    # word ("Kreis"); None in an independent city.
+    region: str | None = None
 
     @property
     def population_class(self) -> str | None:
@@ -114,6 +120,9 @@ def entries(lines: Iterable[str]) -> Iterator[Entry]:
     if missing:
         raise BadExtract(1, f"columns missing: {', '.join(missing)}")
     seen: set[str] = set()
+    # The extract lists a district before its municipalities: "Kreis Dithmarschen" by the
+    # first five digits of the key.
+    districts: dict[str, str] = {}
     for row in reader:
         line = reader.line_num
         try:
@@ -125,6 +134,12 @@ def entries(lines: Iterable[str]) -> Iterator[Entry]:
         if entry.ars in seen:
             raise BadExtract(line, f"key {entry.ars} appears twice")
         seen.add(entry.ars)
+        if len(entry.ars) == 5:
+            word = _district_word(row["textkennzeichen"].strip(), entry.name)
+            districts[entry.ars] = f"{word} {entry.name}".strip()
+            entry = replace(entry, region=word or None)
+        else:
+            entry = replace(entry, region=districts.get(entry.ars[:5]))
         yield entry
 
 
@@ -177,6 +192,14 @@ def _entry(row: dict[str, str]) -> Entry | None:
         longitude=_decimal(row["laengengrad"]),
         urbanisation=urbanisation or None,
     )
+
+
+def _district_word(code: str, name: str) -> str:
+    """ "Landkreis" for the Landkreis Rosenheim; nothing for the "Heidekreis" or the
+    "Rhein-Sieg-Kreis", whose name says it."""
+    if name.casefold().endswith("kreis"):
+        return ""
+    return _DISTRICT_WORDS.get(code, "")
 
 
 def _digits(row: dict[str, str], column: str, length: int) -> str:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from startsmart import clock
 from startsmart.database import LabelledEnum, UTCDateTime, enum_column
 from startsmart.extensions import Model
+from startsmart.municipalities.folding import fold
 
 if TYPE_CHECKING:
     from startsmart.staff.models import StaffUser
@@ -71,6 +72,9 @@ class Municipality(Model):
     # The name case-folded with single spaces, for finding "flensburg" when "Flensburg" exists
     # (SQLite's lower() knows no umlauts, so the database cannot do this itself).
     name_key: Mapped[str] = mapped_column(sa.String(NAME_KEY_LENGTH))
+    # The name as the directory search compares it (``folding.fold``: "muenster" finds
+    # "Münster"); a district's with its kind in front ("landkreis rosenheim"), set by the import.
+    search_key: Mapped[str] = mapped_column(sa.String(NAME_KEY_LENGTH), default="")
     kind: Mapped[MunicipalityKind] = mapped_column(enum_column(MunicipalityKind, "kind"))
     state: Mapped[FederalState] = mapped_column(enum_column(FederalState, "state"))
     # Amtlicher Gemeindeschlüssel: optional, 8 digits, unique where known.
@@ -95,6 +99,10 @@ class Municipality(Model):
     postcode: Mapped[str | None] = mapped_column(sa.String(5))
     latitude: Mapped[float | None]
     longitude: Mapped[float | None]
+    # Where it lies, for telling places of one name apart: a municipality's or Gemeindeverband's
+    # district ("Kreis Dithmarschen"), a district's own kind ("Landkreis"); none for the
+    # independent cities and for rows people typed.
+    region: Mapped[str | None] = mapped_column(sa.String(200))
     # Degree of urbanisation: "01" densely, "02" intermediate, "03" thinly populated.
     urbanisation: Mapped[str | None] = mapped_column(sa.String(2))
     # No longer in the newest extract (merged into another): kept, because registrations,
@@ -108,6 +116,7 @@ class Municipality(Model):
     @validates("name")
     def _keep_name_key(self, key: str, name: str) -> str:
         self.name_key = name_key(name)
+        self.search_key = search_key(name)
         return name
 
     def __repr__(self) -> str:
@@ -119,6 +128,14 @@ def name_key(name: str) -> str:
     the key is cut to its column: a name of 200 "ß" is allowed, and PostgreSQL would refuse a
     longer key. Names alike in their first 200 folded characters share a key (none exist)."""
     return " ".join(name.split()).casefold()[:NAME_KEY_LENGTH]
+
+
+def search_key(name: str, region: str | None = None, kind: str | None = None) -> str:
+    """``Municipality.search_key``: the folded name, cut to its column like ``name_key``; a
+    district's kind word goes first, as people write it ("Landkreis Rosenheim")."""
+    district = kind in (MunicipalityKind.DISTRICT, MunicipalityKind.REGIONAL_ASSOCIATION)
+    named = f"{region} {name}" if district and region else name
+    return fold(named)[:NAME_KEY_LENGTH]
 
 
 class Person(Model):

@@ -24,6 +24,7 @@ from startsmart.municipalities.models import (
     Person,
     PopulationClass,
     name_key,
+    search_key,
 )
 
 
@@ -259,6 +260,7 @@ def adopt_municipality(
         .values(
             name=name.name,
             name_key=name_key(name.name),
+            search_key=search_key(name.name),
             kind=given.kind,
             state=name.state,
             population_class=given.population_class,
