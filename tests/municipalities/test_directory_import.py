@@ -206,16 +206,16 @@ def test_the_search_offers_directory_entries_but_not_unverified_names_nor_merged
         return [found.name for found in directory_search.find(text)]
 
     with app.app_context():
-        invented = Municipality(name="Heidekraut", kind=MunicipalityKind.TOWN, state=FederalState.SH)
+        invented = Municipality(
+            name="Heidekraut", kind=MunicipalityKind.TOWN, state=FederalState.SH
+        )
         db.session.add(invented)
         db.session.flush()
         invented.verified_at = None  # typed on a public form, not confirmed
         db.session.commit()
         import_directory(_write(tmp_path, SMALL), clock.now())
         assert offered("heide") == ["Heide, Stadt"]
-        assert directory_search.find("heide")[0].label.endswith(
-            "Dithmarschen, Schleswig-Holstein)"
-        )
+        assert directory_search.find("heide")[0].label.endswith("Dithmarschen, Schleswig-Holstein)")
         newer = "\n".join(line for line in SMALL.splitlines() if ",044," not in line) + "\n"
         import_directory(_write(tmp_path, newer, "newer.csv"), clock.now())
         assert offered("heide") == []

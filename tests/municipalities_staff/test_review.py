@@ -16,8 +16,8 @@ from startsmart.audit.models import AuditEvent
 from startsmart.consultations import booking
 from startsmart.consultations.models import Consultation
 from startsmart.extensions import db
-from startsmart.municipalities.models import FederalState, Municipality, MunicipalityKind, Person
 from startsmart.municipalities import directory_search
+from startsmart.municipalities.models import FederalState, Municipality, MunicipalityKind, Person
 from startsmart.municipalities.service import MunicipalityInput
 from startsmart.registrations import mails as registration_mails
 from startsmart.registrations import service as registrations
