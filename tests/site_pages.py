@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from site_journeys import (
     ask_for_the_mail_too_often,
+    choose_a_suggestion,
     book_a_consultation,
     create_a_calendar_link,
     press_run_button,
@@ -96,6 +97,13 @@ PAGES: dict[str, Callable[[Site], list[Visit]]] = {
             f"/angebote/termine/{s.exchange_date}/anmeldung",
             steps=suggest("/angebote/termine/{s.exchange_date}/anmeldung", "Ihre Kommune"),
             label="municipality suggestions open",
+        ),
+        Visit(
+            f"/angebote/termine/{s.exchange_date}/anmeldung",
+            steps=choose_a_suggestion(
+                "/angebote/termine/{s.exchange_date}/anmeldung", "Ihre Kommune"
+            ),
+            label="municipality chosen",
         ),
         Visit(f"/angebote/termine/{s.conference_date}/anmeldung", label="with speed-dating"),
         Visit(f"/angebote/termine/{s.cancelled_date}/anmeldung", label="date cancelled"),
