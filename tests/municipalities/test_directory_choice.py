@@ -8,7 +8,11 @@ import re
 import pytest
 import sqlalchemy as sa
 
+from consultation_support import booking_form, make_advisor
+from moments import working_day
+from staff_support import as_event_team
 from startsmart import clock
+from startsmart.consultations.models import Consultation
 from startsmart.errors import DomainError
 from startsmart.extensions import db
 from startsmart.municipalities.directory import import_directory
@@ -27,6 +31,7 @@ from support import (
     directory_extract,
     make_date,
     registration_form,
+    submit,
     text,
 )
 
@@ -263,3 +268,36 @@ def test_the_form_weighs_the_same_with_5_or_500_known_municipalities(app, client
     assert small.status_code == large.status_code == 200
     assert len(large.data) == len(small.data)
     assert b"Gemeinde 0001" not in large.data
+
+
+# -- the other forms with a Kommune -----------------------------------------------------------
+
+
+def test_staff_and_the_consultation_form_take_a_choice_without_a_land(app, client, directory, smtp):
+    heide = str(directory["heide"])
+    choice = {"municipality": "Heide, Stadt", "municipality_id": heide, "state": ""}
+    make_advisor(app, "wera@kts.example", name="Wera Beraterin")
+    start = working_day()
+    booking_page = f"/initialberatung/buchen?start={start.isoformat()}"
+    response = submit(client, booking_page, booking_form(start, municipality_kind="", **choice))
+    assert response.status_code == 302, text(response)
+
+    date_id = make_date(app)
+    as_event_team(app, client)
+    form = {"locale": "de", **registration_form(municipality_kind="", **choice)}
+    form.pop("privacy")
+    response = submit(client, f"/staff/termine/{date_id}/anmeldungen/neu", form)
+    assert response.status_code == 302, text(response)
+    with app.app_context():
+        registration = db.session.execute(sa.select(Registration)).scalar_one()
+        consultation = db.session.execute(sa.select(Consultation)).scalar_one()
+        assert registration.municipality_id == consultation.municipality_id == int(heide)
+        assert _municipalities() == len(directory_rows())
+
+
+def directory_rows() -> list[int]:
+    return list(
+        db.session.execute(
+            sa.select(Municipality.id).where(Municipality.ars.is_not(None))
+        ).scalars()
+    )
