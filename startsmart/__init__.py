@@ -82,6 +82,9 @@ def register_blueprints(app: Flask) -> None:
     from startsmart.consultations.views import bp as consultations
     from startsmart.i18n import bp as language
     from startsmart.invitations.views import bp as invitations_staff
+    from startsmart.municipalities.project_staff_views import (
+        bp as municipalities_projects_staff,
+    )
     from startsmart.municipalities.staff_views import bp as municipalities_staff
     from startsmart.municipalities.views import bp as municipalities
     from startsmart.my_bookings.views import bp as my_bookings
@@ -124,6 +127,7 @@ def register_blueprints(app: Flask) -> None:
         speed_dating_presenter_staff,
         search_staff,
         municipalities_staff,
+        municipalities_projects_staff,
     ):
         app.register_blueprint(blueprint)
 

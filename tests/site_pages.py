@@ -253,6 +253,8 @@ PAGES: dict[str, Callable[[Site], list[Visit]]] = {
     "catalog_staff.dates": lambda s: [
         Visit("/staff/termine", TEAM, empty=True),
         Visit("/staff/termine", TEAM),
+        Visit("/staff/termine?status=pending", TEAM, empty=True, label="unconfirmed"),
+        Visit("/staff/termine?status=pending", TEAM, label="unconfirmed"),
     ],
     "registrations_staff.date_page": lambda s: [
         Visit(_date(s), TEAM, label="booked out, waiting list"),
@@ -403,6 +405,20 @@ PAGES: dict[str, Callable[[Site], list[Visit]]] = {
         Visit(f"/staff/kommunen/{s.invented_municipality_id}", TEAM, label="unverified"),
         Visit(f"/staff/kommunen/{s.busy_municipality_id}", TEAM, language="en"),
     ],
+    "municipalities_projects_staff.index": lambda s: [
+        Visit("/staff/modellprojekte/", TEAM, empty=True),
+        Visit("/staff/modellprojekte/", TEAM),
+        Visit("/staff/modellprojekte/", ADVISOR, status=403, label="not the event team"),
+        Visit("/staff/modellprojekte/", TEAM, language="en"),
+    ],
+    "municipalities_projects_staff.detail": lambda s: [
+        Visit(f"/staff/modellprojekte/{s.model_project_id}", TEAM),
+        Visit(f"/staff/modellprojekte/{s.model_project_id}?q=Detmold", TEAM, label="found"),
+        Visit(f"/staff/modellprojekte/{s.model_project_id}?q=Soest", TEAM, label="a member"),
+        Visit(f"/staff/modellprojekte/{s.model_project_id}?q=D", TEAM, label="too short"),
+        Visit(f"/staff/modellprojekte/{s.model_project_id}?q=Xyzzy", TEAM, label="none found"),
+        Visit(f"/staff/modellprojekte/{s.model_project_id}", TEAM, language="en"),
+    ],
     "municipalities_staff.merge": lambda s: [
         Visit(f"/staff/kommunen/{s.invented_municipality_id}/zusammenfuehren", TEAM),
         Visit(
@@ -410,6 +426,33 @@ PAGES: dict[str, Callable[[Site], list[Visit]]] = {
             TEAM,
             submit="Zusammenführen",
         ),
+        Visit(f"/staff/kommunen/{s.busy_municipality_id}/zusammenfuehren", TEAM, label="verified"),
+        Visit(
+            f"/staff/kommunen/{s.ambiguous_municipality_id}/zusammenfuehren?q=neuen",
+            TEAM,
+            label="searched",
+        ),
+        Visit(
+            f"/staff/kommunen/{s.ambiguous_municipality_id}/zusammenfuehren?q=zzz",
+            TEAM,
+            label="nothing found",
+        ),
+        Visit(
+            f"/staff/kommunen/{s.directory_municipality_id}/zusammenfuehren",
+            TEAM,
+            label="a directory entry stays",
+        ),
+    ],
+    "municipalities_staff.ambiguous": lambda s: [
+        Visit("/staff/kommunen/mehrdeutig", TEAM, empty=True),
+        Visit("/staff/kommunen/mehrdeutig", TEAM),
+        Visit("/staff/kommunen/mehrdeutig", TEAM, language="en"),
+        Visit(
+            "/staff/kommunen/mehrdeutig",
+            TEAM,
+            submit="Diesem Eintrag zuordnen – Neuenkirchen",
+        ),
+        Visit("/staff/kommunen/mehrdeutig", ADVISOR, status=403, label="not the event team"),
     ],
     # Staff: regional conferences and speed-dating
     "conferences_staff.index": lambda s: [

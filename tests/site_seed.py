@@ -32,7 +32,12 @@ from startsmart.extensions import db
 from startsmart.invitations import outbox
 from startsmart.invitations.models import AttemptOutcome, OutboxMessage
 from startsmart.municipalities import notes
-from startsmart.municipalities.models import FederalState, MunicipalityKind
+from startsmart.municipalities.models import (
+    FederalState,
+    ModelProject,
+    Municipality,
+    MunicipalityKind,
+)
 from startsmart.municipalities.service import MunicipalityInput
 from startsmart.my_bookings import service as my_bookings
 from startsmart.registrations import date_changes, staff_service
@@ -76,6 +81,9 @@ class Site:
     failed_message_id: int = 0  # an outbox row that bounced for good
     invented_municipality_id: int = 0  # only a public form names it (unverified)
     busy_municipality_id: int = 0  # held a consultation; the event team wrote a note on it
+    ambiguous_municipality_id: int = 0  # typed "Neuenkirchen": two directory entries fit
+    directory_municipality_id: int = 0  # one of them, an entry of the official directory
+    model_project_id: int = 0  # the demo's cooperation "5 für Südwestfalen" (five members)
 
 
 def _domain(town: str) -> str:
@@ -163,8 +171,31 @@ def seed(app: Flask) -> Site:
         held = db.session.get(Consultation, site.consultation_ids["held"])
         site.busy_municipality_id = held.municipality_id
         notes.add_note(held.municipality_id, "Rückruf der Bürgermeisterin im März.", team, now)
+        site.model_project_id = db.session.execute(
+            sa.select(ModelProject.id).where(ModelProject.name == "5 für Südwestfalen")
+        ).scalar_one()
         _second_factor(now)
+        _directory_entries(site)
     return site
+
+
+def _directory_entries(site: Site) -> None:
+    """Two entries of the official directory of one name, in their Kreise, and a typed row of
+    that name for staff to assign (the crawl's site has no full directory: it takes seconds)."""
+    rows = [
+        Municipality(name=name, kind=kind, state=FederalState.NI, ars=ars, population=people)
+        for name, kind, ars, people in (
+            ("Stade", MunicipalityKind.DISTRICT, "03359", None),
+            ("Heidekreis", MunicipalityKind.DISTRICT, "03358", None),
+            ("Neuenkirchen", MunicipalityKind.TOWN, "033595406033", 822),
+            ("Neuenkirchen", MunicipalityKind.TOWN, "033580017017", 5634),
+        )
+    ]
+    typed = Municipality(name="Neuenkirchen", kind=MunicipalityKind.TOWN, state=FederalState.NI)
+    db.session.add_all([*rows, typed])
+    db.session.commit()
+    site.ambiguous_municipality_id = typed.id
+    site.directory_municipality_id = rows[-1].id
 
 
 # Who signs in with a second factor on the seeded site: an advisor the crawl does not log in as

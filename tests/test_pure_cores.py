@@ -14,6 +14,7 @@ PURE_CORES = [
     "startsmart.municipalities.ags",
     "startsmart.municipalities.folding",
     "startsmart.municipalities.gemeindeverzeichnis",
+    "startsmart.municipalities.gv100ad",
     "startsmart.municipalities.next_step",
     "startsmart.invitations.ical",
     "startsmart.invitations.addresses",

@@ -68,8 +68,12 @@ ACTIONS = {
     "speed_dating.contacts": _l("Speed-Dating: Kontakte ausgetauscht"),
     "municipality.verified": _l("Neue Kommune angenommen"),
     "municipality.merged": _l("Kommune mit einer bekannten zusammengeführt"),
+    "municipality.matched": _l("Eingetippte Kommune ihrem Eintrag im Verzeichnis zugeordnet"),
+    "municipality.kept": _l("Eingetippte Kommune als eigene Kommune behalten"),
     "municipality.note_added": _l("Notiz zu einer Kommune geschrieben"),
     "municipality.note_deleted": _l("Notiz zu einer Kommune gelöscht"),
+    "model_project.member_added": _l("Kommune einem Modellprojekt hinzugefügt"),
+    "model_project.member_removed": _l("Kommune aus einem Modellprojekt entfernt"),
     "privacy.purged": _l("Personenbezogene Daten gelöscht"),
 }
 

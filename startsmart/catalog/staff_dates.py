@@ -24,7 +24,7 @@ from startsmart.errors import DomainError
 from startsmart.extensions import db
 from startsmart.i18n import berlin_date
 from startsmart.registrations import date_changes, seats
-from startsmart.registrations.models import ACTIVE, Registration
+from startsmart.registrations.models import ACTIVE, Registration, RegistrationStatus
 from startsmart.staff.models import StaffUser
 
 EDITABLE_STATUSES = (EventDateStatus.DRAFT, EventDateStatus.PUBLISHED)
@@ -291,17 +291,28 @@ def dates_of(offering_id: int) -> list[EventDate]:
     )
 
 
-def upcoming_dates(now: datetime, limit: int = 300) -> list[EventDate]:
-    """Dates that have not ended, in every status (drafts and cancelled ones too)."""
-    return list(
-        db.session.execute(
-            sa.select(EventDate)
-            .where(EventDate.ends_at > now)
-            .options(selectinload(EventDate.offering))
-            .order_by(EventDate.starts_at)
-            .limit(limit)
-        ).scalars()
+def upcoming_dates(
+    now: datetime, limit: int = 300, *, unconfirmed: bool = False
+) -> list[EventDate]:
+    """Dates that have not ended, in every status (drafts and cancelled ones too); with
+    ``unconfirmed``, only those not cancelled where somebody has not confirmed their
+    registration yet (the start page's figure)."""
+    query = (
+        sa.select(EventDate)
+        .where(EventDate.ends_at > now)
+        .options(selectinload(EventDate.offering))
+        .order_by(EventDate.starts_at)
+        .limit(limit)
     )
+    if unconfirmed:
+        query = query.where(
+            EventDate.status != EventDateStatus.CANCELLED,
+            sa.exists().where(
+                Registration.event_date_id == EventDate.id,
+                Registration.status == RegistrationStatus.PENDING,
+            ),
+        )
+    return list(db.session.execute(query).scalars())
 
 
 def resize(date_id: int, capacity: int, actor: StaffUser, now: datetime) -> int:

@@ -157,9 +157,15 @@ def offering_reactivate(offering_id: int):
 @staff_required(Role.EVENT_TEAM)
 def dates():
     now = clock.now()
-    upcoming = staff_dates.upcoming_dates(now)
+    # ?status=pending: the dates with registrations waiting for confirmation (the start page).
+    unconfirmed = request.args.get("status") == "pending"
+    upcoming = staff_dates.upcoming_dates(now, unconfirmed=unconfirmed)
     return render_template(
-        "catalog_staff/dates.html", dates=upcoming, seats=seats_by_date(upcoming), now=now
+        "catalog_staff/dates.html",
+        dates=upcoming,
+        seats=seats_by_date(upcoming),
+        now=now,
+        unconfirmed=unconfirmed,
     )
 
 

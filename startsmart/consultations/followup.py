@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from startsmart.audit import service as audit
 from startsmart.catalog.models import EventDate, EventDateStatus, Offering, OfferingFormat
-from startsmart.clock import berlin_today
+from startsmart.clock import berlin_to_utc, berlin_today
 from startsmart.consultations import mails
 from startsmart.consultations.models import Consultation, ConsultationStatus
 from startsmart.consultations.permissions import check_may_act
@@ -162,15 +162,31 @@ def overdue(now: datetime, advisor: StaffUser | None = None) -> list[Consultatio
     """Held consultations without a follow-up whose due day has passed (Berlin time)."""
     query = (
         sa.select(Consultation)
-        .where(
-            Consultation.status == ConsultationStatus.CONFIRMED,
-            Consultation.ends_at <= now,
-            Consultation.follow_up_sent_at.is_(None),
-        )
+        .where(is_overdue(now))
         .options(selectinload(Consultation.municipality), selectinload(Consultation.advisor))
         .order_by(Consultation.ends_at)
     )
     if advisor is not None:
         query = query.where(Consultation.advisor_id == advisor.id)
+    return list(db.session.execute(query).scalars())
+
+
+def overdue_before(now: datetime) -> datetime:
+    """The instant before which a held consultation must have ended for its follow-up to be
+    overdue now: the end of the last Berlin day whose due day (``due_on``) has passed. Adding
+    working days never moves a later day before an earlier one, so one bound says it in SQL."""
     today = berlin_today(now)
-    return [c for c in db.session.execute(query).scalars() if due_on(c) < today]
+    days = current_app.config["FOLLOW_UP_WORKING_DAYS"]
+    last = today - timedelta(days=1)
+    while add_working_days(last, days) >= today:
+        last -= timedelta(days=1)
+    return berlin_to_utc(last + timedelta(days=1), time(0))
+
+
+def is_overdue(now: datetime) -> sa.ColumnElement[bool]:
+    """SQL: a held consultation without a follow-up whose due day has passed."""
+    return sa.and_(
+        Consultation.status == ConsultationStatus.CONFIRMED,
+        Consultation.follow_up_sent_at.is_(None),
+        Consultation.ends_at < overdue_before(now),
+    )

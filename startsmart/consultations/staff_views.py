@@ -32,20 +32,6 @@ from startsmart.staff.models import Role, StaffUser
 bp = Blueprint("consultations_staff", __name__, url_prefix="/staff/beratungen")
 
 
-@bp.app_template_global()
-def overdue_follow_ups() -> int:
-    """For the dashboard: an advisor's own overdue follow-ups, or everybody's."""
-    advisor = current_user if current_user.role is Role.ADVISOR else None
-    return len(followup.overdue(clock.now(), advisor))
-
-
-@bp.app_template_global()
-def missing_video_links() -> int:
-    """For the start page: confirmed video consultations without a link (own or everybody's)."""
-    advisor_id = current_user.id if current_user.role is Role.ADVISOR else None
-    return len(video_links.missing(clock.now(), advisor_id))
-
-
 @bp.get("/")
 @staff_required(Role.ADVISOR, Role.EVENT_TEAM)
 def index():

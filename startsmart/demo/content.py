@@ -172,33 +172,64 @@ ROOMS = {
 }
 
 # name, kind, state, AGS (from the Gemeindeverzeichnis, so `flask municipalities import` finds
-# these rows again; a district's key has 5 digits), population class, model project (only where
-# the source document calls it one; Frankfurt (Oder) is named there as not funded)
+# these rows again; a district's key has 5 digits), population class
 MUNICIPALITIES = [
-    ("Berlin", K.INDEPENDENT_CITY, S.BE, "11000000", P.OVER_500K, True),
-    ("Hamburg", K.INDEPENDENT_CITY, S.HH, "02000000", P.OVER_500K, True),
-    ("München", K.INDEPENDENT_CITY, S.BY, "09162000", P.OVER_500K, True),
-    ("Leipzig", K.INDEPENDENT_CITY, S.SN, "14713000", P.OVER_500K, True),
-    ("Landeshauptstadt Hannover", K.CITY, S.NI, "03241001", P.OVER_500K, True),
-    ("Wolfsburg", K.INDEPENDENT_CITY, S.NI, "03103000", P.FROM_100K, True),
-    ("Landkreis Hameln-Pyrmont", K.DISTRICT, S.NI, "03252", P.FROM_100K, True),
-    ("Flensburg", K.INDEPENDENT_CITY, S.SH, "01001000", P.FROM_20K, True),
-    ("Kreis Nordfriesland", K.DISTRICT, S.SH, "01054", P.FROM_100K, True),
-    ("Kreis Schleswig-Flensburg", K.DISTRICT, S.SH, "01059", P.FROM_100K, True),
-    ("Hansestadt Lübeck", K.INDEPENDENT_CITY, S.SH, "01003000", P.FROM_100K, True),
-    ("Guben", K.CITY, S.BB, "12071160", P.FROM_5K, True),
-    ("Eichenzell", K.TOWN, S.HE, "06631006", P.FROM_5K, True),
-    ("Soest", K.CITY, S.NW, "05974040", P.FROM_20K, True),
-    ("Menden (Sauerland)", K.CITY, S.NW, "05962040", P.FROM_20K, True),
-    ("Arnsberg", K.CITY, S.NW, "05958004", P.FROM_20K, True),
-    ("Olpe", K.CITY, S.NW, "05966024", P.FROM_20K, True),
-    ("Bad Berleburg", K.CITY, S.NW, "05970004", P.FROM_5K, True),
-    ("Frankfurt (Oder)", K.INDEPENDENT_CITY, S.BB, "12053000", P.FROM_20K, False),
-    ("Detmold", K.CITY, S.NW, "05766020", P.FROM_20K, False),
-    ("Amt Süderbrarup", K.AMT, S.SH, None, P.FROM_5K, False),
-    ("Iserlohn", K.CITY, S.NW, "05962024", P.FROM_20K, False),
-    ("Köln", K.INDEPENDENT_CITY, S.NW, "05315000", P.OVER_500K, False),
-    ("Kaiserslautern", K.INDEPENDENT_CITY, S.RP, "07312000", P.FROM_100K, False),
+    ("Berlin", K.INDEPENDENT_CITY, S.BE, "11000000", P.OVER_500K),
+    ("Hamburg", K.INDEPENDENT_CITY, S.HH, "02000000", P.OVER_500K),
+    ("München", K.INDEPENDENT_CITY, S.BY, "09162000", P.OVER_500K),
+    ("Leipzig", K.INDEPENDENT_CITY, S.SN, "14713000", P.OVER_500K),
+    ("Landeshauptstadt Hannover", K.CITY, S.NI, "03241001", P.OVER_500K),
+    ("Wolfsburg", K.INDEPENDENT_CITY, S.NI, "03103000", P.FROM_100K),
+    ("Landkreis Hameln-Pyrmont", K.DISTRICT, S.NI, "03252", P.FROM_100K),
+    ("Flensburg", K.INDEPENDENT_CITY, S.SH, "01001000", P.FROM_20K),
+    ("Kreis Nordfriesland", K.DISTRICT, S.SH, "01054", P.FROM_100K),
+    ("Kreis Schleswig-Flensburg", K.DISTRICT, S.SH, "01059", P.FROM_100K),
+    ("Hansestadt Lübeck", K.INDEPENDENT_CITY, S.SH, "01003000", P.FROM_100K),
+    ("Guben", K.CITY, S.BB, "12071160", P.FROM_5K),
+    ("Eichenzell", K.TOWN, S.HE, "06631006", P.FROM_5K),
+    ("Soest", K.CITY, S.NW, "05974040", P.FROM_20K),
+    ("Menden (Sauerland)", K.CITY, S.NW, "05962040", P.FROM_20K),
+    ("Arnsberg", K.CITY, S.NW, "05958004", P.FROM_20K),
+    ("Olpe", K.CITY, S.NW, "05966024", P.FROM_20K),
+    ("Bad Berleburg", K.CITY, S.NW, "05970004", P.FROM_5K),
+    ("Frankfurt (Oder)", K.INDEPENDENT_CITY, S.BB, "12053000", P.FROM_20K),
+    ("Detmold", K.CITY, S.NW, "05766020", P.FROM_20K),
+    ("Amt Süderbrarup", K.AMT, S.SH, None, P.FROM_5K),
+    ("Iserlohn", K.CITY, S.NW, "05962024", P.FROM_20K),
+    ("Köln", K.INDEPENDENT_CITY, S.NW, "05315000", P.OVER_500K),
+    ("Kaiserslautern", K.INDEPENDENT_CITY, S.RP, "07312000", P.FROM_100K),
+]
+
+# Modellprojekte Smart Cities (name, Staffel, year, the programme's category, members): the
+# municipalities above that the source document calls model projects (Frankfurt (Oder) is named
+# there as not funded), in the projects of the programme's list
+# (municipalities/data/modellprojekte-smart-cities.csv). Flensburg and Kreis Nordfriesland are
+# not on that list; the demo keeps them as the source document has them, as projects of their own.
+MODEL_PROJECTS = [
+    ("Wolfsburg", 1, 2019, "Großstadt", ["Wolfsburg"]),
+    (
+        "5 für Südwestfalen",
+        1,
+        2019,
+        "Interkommunale Kooperation",
+        ["Arnsberg", "Olpe", "Menden (Sauerland)", "Soest", "Bad Berleburg"],
+    ),
+    ("Berlin", 2, 2020, "Großstadt", ["Berlin"]),
+    ("Eichenzell", 2, 2020, "Kleinstadt/Landgemeinde", ["Eichenzell"]),
+    ("Lübeck", 2, 2020, "Großstadt", ["Hansestadt Lübeck"]),
+    (
+        "Hamburg mit Leipzig und München",
+        2,
+        2020,
+        "Interkommunale Kooperation",
+        ["Hamburg", "Leipzig", "München"],
+    ),
+    ("Guben", 3, 2021, "Kleinstadt/Landgemeinde", ["Guben"]),
+    ("Landkreis Hameln-Pyrmont", 3, 2021, "Landkreis", ["Landkreis Hameln-Pyrmont"]),
+    ("Hannover", 3, 2021, "Großstadt", ["Landeshauptstadt Hannover"]),
+    ("Kreis Schleswig-Flensburg", 3, 2021, "Landkreis", ["Kreis Schleswig-Flensburg"]),
+    ("Flensburg", 3, 2021, "Mittelstadt", ["Flensburg"]),
+    ("Kreis Nordfriesland", 3, 2021, "Landkreis", ["Kreis Nordfriesland"]),
 ]
 
 # -- the history played before the demo is loaded (startsmart/demo/history.py) ----------------

@@ -14,7 +14,7 @@ from startsmart.conferences.models import Conference
 from startsmart.consultations.models import ExtraHours, WeeklyHours
 from startsmart.demo import content, history
 from startsmart.extensions import db
-from startsmart.municipalities.models import Municipality
+from startsmart.municipalities.models import ModelProject, ModelProjectMember, Municipality
 from startsmart.staff.models import Role, StaffUser
 from startsmart.staff.passwords import hash_password
 
@@ -97,19 +97,30 @@ def load_demo(now: datetime, with_history: bool = True) -> DemoSummary | None:
         for email, name, role, password in content.STAFF
     ]
     municipalities = [
-        Municipality(
-            name=name,
-            kind=kind,
-            state=state,
-            ags=ags,
-            population_class=population,
-            is_model_project=funded,
-        )
-        for name, kind, state, ags, population, funded in content.MUNICIPALITIES
+        Municipality(name=name, kind=kind, state=state, ags=ags, population_class=population)
+        for name, kind, state, ags, population in content.MUNICIPALITIES
     ]
+    by_name = {m.name: m for m in municipalities}
+    projects = []
+    for project_name, staffel, year, category, members in content.MODEL_PROJECTS:
+        project = ModelProject(name=project_name, round=staffel, year=year, kind=category)
+        for member in members:
+            project.memberships.append(ModelProjectMember(municipality=by_name[member]))
+            # The flag the rest of the app reads, as project_members keeps it.
+            by_name[member].is_model_project = True
+        projects.append(project)
     hours = _consultation_hours(staff, conference)
     db.session.add_all(
-        [*topics.values(), *offerings.values(), *dates, conference, *staff, *municipalities, *hours]
+        [
+            *topics.values(),
+            *offerings.values(),
+            *dates,
+            conference,
+            *staff,
+            *municipalities,
+            *projects,
+            *hours,
+        ]
     )
     db.session.commit()
     # What happened before today, through the services (each commits its step): on a failure

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 
 from startsmart.extensions import db
 from startsmart.municipalities.gemeindeverzeichnis import Entry, read_extract
+from startsmart.municipalities.gv100ad import NOT_IN_GV100AD, is_gv100ad, read_gv100ad
 from startsmart.municipalities.models import (
     FederalState,
     Municipality,
@@ -49,12 +50,18 @@ class ImportReport:
     updated: int
     unchanged: int
     gone: int
+    # Columns the file's format does not carry: kept as the database holds them.
+    kept: frozenset[str] = frozenset()
 
 
 def import_directory(path: Path, now: datetime) -> ImportReport:
-    """Bring the municipality table in line with the extract at ``path`` (BadExtract if a
-    row is bad; then nothing is written)."""
-    wanted = read_extract(path)
+    """Bring the municipality table in line with the extract at ``path``, the CSV extract or
+    GV100AD, told apart by the first line (BadExtract if a row is bad; then nothing is
+    written)."""
+    if is_gv100ad(path):
+        wanted, kept = read_gv100ad(path), NOT_IN_GV100AD
+    else:
+        wanted, kept = read_extract(path), frozenset()
     table = Municipality.__table__
     try:
         connection = db.session.connection()
@@ -79,7 +86,7 @@ def import_directory(path: Path, now: datetime) -> ImportReport:
         matched: set[int] = set()
         for entry in wanted:
             row = by_ars.get(entry.ars) or (by_ags.get(entry.ags) if entry.ags else None)
-            values = _values(entry)
+            values = _values(entry, kept)
             if row is None or row["id"] in matched:
                 inserts.append(
                     {
@@ -121,13 +128,15 @@ def import_directory(path: Path, now: datetime) -> ImportReport:
         updated=len(updates),
         unchanged=len(wanted) - len(inserts) - len(updates),
         gone=len(gone),
+        kept=kept,
     )
 
 
-def _values(entry: Entry) -> dict[str, Any]:
+def _values(entry: Entry, kept: frozenset[str]) -> dict[str, Any]:
     """The columns the extract decides. A district or Gemeindeverband has no population in
-    the extract: its size class stays what staff or the visitor said."""
-    values = {field: getattr(entry, field) for field in _FIELDS}
+    the extract: its size class stays what staff or the visitor said. Columns the format
+    lacks (``kept``) are left out, so a GV100AD after the CSV keeps the coordinates."""
+    values = {field: getattr(entry, field) for field in _FIELDS if field not in kept}
     values["kind"] = MunicipalityKind(entry.kind)
     values["state"] = FederalState(entry.state)
     values["name_key"] = name_key(entry.name)

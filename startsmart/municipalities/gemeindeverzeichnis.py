@@ -1,6 +1,9 @@
 """Reading the Destatis Gemeindeverzeichnis ("Auszug GV", converted to CSV with lower-case
 column names, see data/README.md) into directory entries.
 
+The rules from a row to an entry (``entries_of_rows``) serve GV100AD too (``gv100ad.py``
+hands its fixed-width records over as rows of these columns).
+
 Pure: no Flask, no database; kinds, Länder and size classes are the values of the model's
 enums (``directory.py`` makes members of them). A bad row stops the whole reading with its
 line number, so the import never writes half a file.
@@ -119,12 +122,17 @@ def entries(lines: Iterable[str]) -> Iterator[Entry]:
     missing = [column for column in COLUMNS if column not in (reader.fieldnames or ())]
     if missing:
         raise BadExtract(1, f"columns missing: {', '.join(missing)}")
+    yield from entries_of_rows((reader.line_num, row) for row in reader)
+
+
+def entries_of_rows(rows: Iterable[tuple[int, dict[str, str]]]) -> Iterator[Entry]:
+    """Entries of rows keyed by the CSV's column names, each with its line number; the
+    GV100AD reader (``gv100ad.py``) hands its records in the same shape."""
     seen: set[str] = set()
     # The extract lists a district before its municipalities: "Kreis Dithmarschen" by the
     # first five digits of the key.
     districts: dict[str, str] = {}
-    for row in reader:
-        line = reader.line_num
+    for line, row in rows:
         try:
             entry = _entry(row)
         except (ValueError, KeyError, TypeError) as error:

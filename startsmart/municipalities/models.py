@@ -108,6 +108,9 @@ class Municipality(Model):
     # No longer in the newest extract (merged into another): kept, because registrations,
     # consultations and people still point to it.
     dissolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A typed municipality (no ``ars``) whose name fits several directory entries, where staff
+    # decided it is a Kommune of its own: ``flask municipalities match`` leaves it alone.
+    kept_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     people: Mapped[list[Person]] = relationship(back_populates="municipality")
 
@@ -186,3 +189,60 @@ class MunicipalityNote(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     author: Mapped[StaffUser | None] = relationship()
+
+
+class ModelProject(Model):
+    """One of the 73 funded Modellprojekte Smart Cities (MPSC): a city, a district or a
+    cooperation of several municipalities (``flask municipalities import-mpsc``)."""
+
+    __tablename__ = "model_project"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # As the programme's list names it; finds the project again on a second import.
+    name: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    round: Mapped[int]  # Staffel 1 (2019), 2 (2020) or 3 (2021)
+    year: Mapped[int | None]
+    # The programme's own category, as the list spells it ("Großstadt", "Landkreis",
+    # "Interkommunale Kooperation"): shown as it is, not translated.
+    kind: Mapped[str] = mapped_column(sa.String(60))
+    # Places of the list the import could not match to one directory row, one a line
+    # ("Heide (3 candidates)"): for staff to add by hand.
+    unresolved: Mapped[str] = mapped_column(sa.Text, default="")
+
+    memberships: Mapped[list[ModelProjectMember]] = relationship(
+        back_populates="project", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (sa.CheckConstraint("round BETWEEN 1 AND 3", name="round_1_to_3"),)
+
+    @property
+    def unresolved_places(self) -> list[str]:
+        return [line for line in self.unresolved.splitlines() if line.strip()]
+
+    def __repr__(self) -> str:
+        return f"<ModelProject {self.name!r}>"
+
+
+class ModelProjectMember(Model):
+    """A municipality in a model project. A row staff removed stays, with ``removed_at``, so
+    that the next import does not add it again; only a row without it is a membership."""
+
+    __tablename__ = "model_project_member"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("model_project.id", ondelete="CASCADE"), index=True
+    )
+    municipality_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("municipality.id", ondelete="CASCADE"), index=True
+    )
+    # True when staff added it by hand (the list did not name it, or the import missed it).
+    added_by_staff: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    # Staff took it out: the import leaves it out from then on (staff may add it again).
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    project: Mapped[ModelProject] = relationship(back_populates="memberships")
+    municipality: Mapped[Municipality] = relationship()
+
+    __table_args__ = (sa.UniqueConstraint("project_id", "municipality_id"),)

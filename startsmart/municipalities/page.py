@@ -3,8 +3,8 @@ Start Smart (newest first), staff notes and the next sensible step (``next_step`
 
 The page costs a fixed number of queries however long the history: one each for the
 municipality, its people, its registrations (with date and offering), its consultations (with
-advisor and person), its speed-dating participations (with session and conference) and its
-notes (with author)."""
+advisor and person), its speed-dating participations (with session and conference), its
+notes (with author) and its model projects."""
 
 from __future__ import annotations
 
@@ -18,8 +18,13 @@ from sqlalchemy.orm import joinedload
 from startsmart.catalog.models import EventDate, OfferingFormat
 from startsmart.consultations.models import Consultation, ConsultationStatus
 from startsmart.extensions import db
-from startsmart.municipalities import next_step
-from startsmart.municipalities.models import Municipality, MunicipalityNote, Person
+from startsmart.municipalities import next_step, project_members
+from startsmart.municipalities.models import (
+    ModelProject,
+    Municipality,
+    MunicipalityNote,
+    Person,
+)
 from startsmart.registrations.models import Attendance, Registration, RegistrationStatus
 from startsmart.speed_dating.models import SpeedDatingParticipant, SpeedDatingSession
 
@@ -39,6 +44,7 @@ class Page:
     people: list[Person]
     timeline: list[Entry]
     suggestion: next_step.Suggestion | None
+    projects: list[ModelProject]  # the Modellprojekte Smart Cities it is a member of
 
 
 def _all(statement: sa.Select) -> list[Any]:
@@ -87,7 +93,13 @@ def page(municipality_id: int, now: datetime) -> Page | None:
     )
     timeline.sort(key=lambda e: (e.at, e.kind), reverse=True)
     history = _history(municipality, registrations, consultations, now)
-    return Page(municipality, people, timeline, next_step.next_step(history, now))
+    return Page(
+        municipality,
+        people,
+        timeline,
+        next_step.next_step(history, now),
+        project_members.projects_of(municipality_id),
+    )
 
 
 def _registration_kind(registration: Registration) -> str:

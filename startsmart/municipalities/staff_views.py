@@ -1,9 +1,11 @@
 """Staff: one municipality's page with its notes; the municipalities public forms invented,
-to accept or to merge into a known one."""
+to accept or to merge into a known one; merging any row into another of its Land; typed rows
+whose name fits several directory entries, to pick one or keep the row."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_number
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,8 +13,7 @@ from startsmart import clock
 from startsmart.errors import DomainError
 from startsmart.extensions import db
 from startsmart.form_fields import attach_error
-from startsmart.forms import choices
-from startsmart.municipalities import notes, page, review
+from startsmart.municipalities import candidates, matching, merging, notes, page, review
 from startsmart.municipalities.models import Municipality
 from startsmart.municipalities.staff_forms import MergeForm, NoteForm
 from startsmart.staff.access import may_open, staff_required
@@ -20,11 +21,13 @@ from startsmart.staff.models import Role
 
 bp = Blueprint("municipalities_staff", __name__, url_prefix="/staff/kommunen")
 
+MAX_QUERY = 100  # a name to look for; longer text finds nothing anyway
 
-@bp.app_template_global()
-def unverified_municipalities() -> int:
-    """For the dashboard: how many invented municipalities wait for a look."""
-    return review.waiting()
+
+@bp.app_template_filter("population")
+def population(number: int) -> str:
+    """A head count as the page's language writes it (21.852, 21,852)."""
+    return format_number(number)
 
 
 @bp.get("/ungeprueft")
@@ -55,18 +58,16 @@ def accept(municipality_id: int):
 @bp.route("/<int:municipality_id>/zusammenfuehren", methods=["GET", "POST"])
 @staff_required(Role.EVENT_TEAM)
 def merge(municipality_id: int):
-    invented = db.session.get(Municipality, municipality_id) or abort(404)
-    if invented.verified_at is not None:
-        flash(_("„%(name)s“ ist bereits geprüft.", name=invented.name), "info")
-        return redirect(url_for(".unverified"))
+    municipality = db.session.get(Municipality, municipality_id) or abort(404)
     form = MergeForm()
     if form.validate_on_submit():
+        was_unverified = municipality.verified_at is None
         try:
-            merged = review.merge(invented.id, form.into.data, current_user, clock.now())
+            merged = merging.merge(municipality.id, form.into.data, current_user, clock.now())
         except DomainError as error:
             db.session.rollback()
             attach_error(form, error)
-            invented = db.session.get(Municipality, municipality_id) or abort(404)
+            municipality = db.session.get(Municipality, municipality_id) or abort(404)
         else:
             flash(
                 _(
@@ -80,19 +81,89 @@ def merge(municipality_id: int):
                 ),
                 "success",
             )
-            return redirect(url_for(".unverified"))
-    targets = review.merge_targets(invented)
-    form.into.choices = choices([("", _("– bitte wählen –")), *((m.id, m.name) for m in targets)])
-    registrations, consultations = review.uses_of(invented.id)
+            if was_unverified:
+                return redirect(url_for(".unverified"))
+            return redirect(url_for(".detail", municipality_id=merged.into.id))
+    query = " ".join((request.args.get("q") or "").split())[:MAX_QUERY]
+    found = candidates.search(municipality, query) if query else None
+    closest = candidates.closest(municipality)
+    registrations, consultations = review.uses_of(municipality.id)
     return render_template(
         "municipalities_staff/merge.html",
-        municipality=invented,
+        municipality=municipality,
         form=form,
-        targets=targets,
-        closest=review.closest(invented.name, targets),
+        query=query,
+        max_query=MAX_QUERY,
+        found=found,
+        closest=closest,
+        has_targets=bool(closest) or candidates.any_in_land(municipality),
         registrations=registrations,
         consultations=consultations,
     )
+
+
+@bp.get("/mehrdeutig")
+@staff_required(Role.EVENT_TEAM)
+def ambiguous():
+    return _render_ambiguous()
+
+
+def _render_ambiguous(failed: int | None = None, error: str | None = None, status: int = 200):
+    return (
+        render_template(
+            "municipalities_staff/ambiguous.html",
+            rows=matching.ambiguous(),
+            failed=failed,
+            error=error,
+        ),
+        status,
+    )
+
+
+@bp.post("/<int:municipality_id>/zuordnen")
+@staff_required(Role.EVENT_TEAM)
+def pick(municipality_id: int):
+    form = MergeForm()
+    if not form.validate_on_submit():
+        message = next(iter(form.into.errors), None) or _("Bitte laden Sie die Seite neu.")
+        return _render_ambiguous(municipality_id, str(message))
+    try:
+        merged = matching.pick(municipality_id, form.into.data, current_user, clock.now())
+    except DomainError as error:
+        db.session.rollback()
+        return _render_ambiguous(municipality_id, error.message)
+    flash(
+        _(
+            "„%(name)s“ ist jetzt „%(into)s“. Verschoben: Anmeldungen %(registrations)d, "
+            "Beratungen %(consultations)d, Personen %(people)d.",
+            name=merged.name,
+            into=merged.into.name,
+            registrations=merged.registrations,
+            consultations=merged.consultations,
+            people=merged.people,
+        ),
+        "success",
+    )
+    return redirect(url_for(".ambiguous"))
+
+
+@bp.post("/<int:municipality_id>/behalten")
+@staff_required(Role.EVENT_TEAM)
+def keep(municipality_id: int):
+    try:
+        kept = matching.keep(municipality_id, current_user, clock.now())
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        flash(
+            _(
+                "„%(name)s“ bleibt eine eigene Kommune und wird hier nicht mehr angezeigt.",
+                name=kept.name,
+            ),
+            "success",
+        )
+    return redirect(url_for(".ambiguous"))
 
 
 @bp.get("/<int:municipality_id>")

@@ -23,6 +23,7 @@ from startsmart.email_address import ascii_address
 from startsmart.errors import DomainError
 from startsmart.extensions import db, limiter
 from startsmart.forms import filled
+from startsmart.staff import dashboard as staff_dashboard
 from startsmart.staff import idle, second_factor_views, service, sessions
 from startsmart.staff.access import staff_required
 from startsmart.staff.forms import LoginForm, PasswordChangeForm, StaffCreateForm, StaffEditForm
@@ -82,7 +83,9 @@ def logout():
 @bp.get("/")
 @staff_required()
 def dashboard():
-    return render_template("staff/dashboard.html")
+    return render_template(
+        "staff/dashboard.html", day=staff_dashboard.day(current_user, clock.now())
+    )
 
 
 @bp.route("/passwort", methods=["GET", "POST"])

@@ -30,8 +30,14 @@ NOT_A_PAGE_FORM = {
     "speed_dating_staff.contacts": "shown only after the speed-dating ended",
     "consultations.confirm": "shown only while a booking awaits confirmation (the world's is "
     "booked by staff, so confirmed)",
+    "municipalities_projects_staff.add_member": "shown only with the results of a search "
+    "(?q=) on a model project's page",
     "staff_second_factor.code": "shown only between the password and the code of a sign-in "
     "with a second factor (tests/staff/test_second_factor.py)",
+    "municipalities_staff.pick": "shown only for a typed municipality whose name fits several "
+    "directory entries (tests/municipalities_staff/test_one_record.py)",
+    "municipalities_staff.keep": "shown only for a typed municipality whose name fits several "
+    "directory entries (tests/municipalities_staff/test_one_record.py)",
 }
 
 

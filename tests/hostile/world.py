@@ -24,7 +24,14 @@ from startsmart.consultations.models import AdvisorAbsence, ExtraHours, WeeklyHo
 from startsmart.extensions import db
 from startsmart.invitations.models import OutboxMessage
 from startsmart.municipalities import notes
-from startsmart.municipalities.models import FederalState, Municipality, MunicipalityKind, Person
+from startsmart.municipalities.models import (
+    FederalState,
+    ModelProject,
+    ModelProjectMember,
+    Municipality,
+    MunicipalityKind,
+    Person,
+)
 from startsmart.municipalities.service import MunicipalityInput
 from startsmart.my_bookings import service as my_bookings
 from startsmart.registrations import mails as registration_mails
@@ -67,6 +74,7 @@ class World:
     municipality_id: int  # invented by a public form (Flensburg): the review's pages show it
     my_bookings_token: str  # Kim's "Meine Buchungen" link
     note_id: int  # the admin's note on that municipality (its page shows a delete button)
+    project_id: int  # a model project with Husum as its member
 
     def url_values(self, rule: Rule) -> dict[str, Any]:
         """Values for every placeholder of ``rule``: ids and tokens of this world."""
@@ -83,6 +91,7 @@ class World:
             "registration_id": self.registration_id,
             "municipality_id": self.municipality_id,
             "note_id": self.note_id,
+            "project_id": self.project_id,
             "kind": "anmeldung",
             "code": self.speed_code,
             "action": "start",
@@ -172,6 +181,25 @@ def build_world(app: Flask) -> World:
             sa.select(Municipality.id).where(Municipality.verified_at.is_(None))
         ).scalar_one()
         note = notes.add_note(invented_id, "Rückruf vereinbart.", admin, now)
+        husum = db.session.execute(
+            sa.select(Municipality).where(Municipality.name == "Husum")
+        ).scalar_one()
+        project = ModelProject(name="Husum und Partner", round=2, kind="Interkommunale Kooperation")
+        project.memberships.append(ModelProjectMember(municipality=husum))
+        husum.is_model_project = True
+        db.session.add(project)
+        db.session.flush()
+        # The directory's entry of the place the public form typed: what the merge page offers.
+        db.session.add(
+            Municipality(
+                name="Flensburg, Stadt",
+                kind=MunicipalityKind.INDEPENDENT_CITY,
+                state=FederalState.SH,
+                ars="010010000000",
+                ags="01001000",
+            )
+        )
+        db.session.commit()
         world = World(
             offering_slug="grundlagen",
             date_id=date_id,
@@ -196,6 +224,7 @@ def build_world(app: Flask) -> World:
             municipality_id=invented_id,
             my_bookings_token=my_bookings_token,
             note_id=note.id,
+            project_id=project.id,
         )
         db.session.commit()
     return world

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from directory_extracts import HEADER, SMALL
 from startsmart import clock
 from startsmart.extensions import db
 from startsmart.municipalities.ags import STATE_CODES
@@ -26,9 +27,6 @@ from startsmart.municipalities.models import (
     Person,
     PopulationClass,
 )
-
-with SHIPPED_EXTRACT.open(encoding="utf-8-sig") as _file:
-    HEADER = _file.readline()
 
 
 def _shipped_rows() -> list[dict[str, str]]:
@@ -85,19 +83,6 @@ def test_the_shipped_file_loads_completely_and_a_second_run_changes_nothing(app)
         assert heide.population == 21_852 and heide.population_class is PopulationClass.FROM_20K
         assert heide.ars == "010510044044" and heide.verified_at is not None
         assert heide.postcode and heide.latitude and heide.longitude and heide.urbanisation
-
-
-SMALL = """\
-10,,01,,,,,Schleswig-Holstein,,,,,,,,,,,,
-40,41,01,0,01,,,"Flensburg, Stadt",,,,,,,,,,,,
-60,61,01,0,01,0000,000,"Flensburg, Stadt", 53.02, 90 164,,,,24937,"9,43751","54,78252",,,01,
-40,44,01,0,51,,,Dithmarschen,,,,,,,,,,,,
-50,50,01,0,51,0044,,"Heide, Stadt",,,,,,,,,,,,
-60,63,01,0,51,0044,044,"Heide, Stadt", 31.97, 21 852,,,,25746,"9,09452","54,19535",,,02,
-50,51,01,0,51,5163,,Burg-St. Michaelisdonn,,,,,,,,,,,,
-60,64,01,0,51,5163,003,Averlak, 9.17,  543,  276,  267,   59,25715,"9,19395","53,99097",,,03,
-60,64,01,0,51,5163,010,Brickeln, 5.46,  214,  112,  102,   39,25712,"9,23389","54,06298",,,03,
-"""
 
 
 def _write(tmp_path: Path, body: str, name: str = "extract.csv") -> Path:

@@ -15,7 +15,7 @@ from startsmart.catalog.models import EventDate, EventDateStatus, Offering, Offe
 from startsmart.conferences.models import Conference
 from startsmart.consultations.models import Channel, Consultation, ConsultationStatus
 from startsmart.extensions import db
-from startsmart.municipalities import notes, review
+from startsmart.municipalities import merging, notes
 from startsmart.municipalities.models import (
     FederalState,
     Municipality,
@@ -292,8 +292,9 @@ def test_the_page_costs_the_same_few_queries_however_long_the_history(app, clien
         counted[town_id] = statements
     assert "Kim Kommune-39" in shown and "Notiz Nummer 39" in shown
     # The staff login, the municipality, its people, registrations, consultations,
-    # speed-dating participations and notes: 7 on either database (docs/performance.md).
-    assert len(counted[long]) == len(counted[short]) == 7, counted[long]
+    # speed-dating participations, notes and model projects: 8 on either database
+    # (docs/performance.md).
+    assert len(counted[long]) == len(counted[short]) == 8, counted[long]
 
 
 def test_merging_a_misspelt_municipality_moves_its_notes(app):
@@ -307,7 +308,7 @@ def test_merging_a_misspelt_municipality_moves_its_notes(app):
         invented.verified_at = None  # as a public form leaves it
         db.session.commit()
         notes.add_note(invented.id, "Schreibt sich anders.", team, clock.now())
-        review.merge(invented.id, town_id, team, clock.now())
+        merging.merge(invented.id, town_id, team, clock.now())
         moved = db.session.execute(
             sa.select(MunicipalityNote.municipality_id).where(
                 MunicipalityNote.text == "Schreibt sich anders."

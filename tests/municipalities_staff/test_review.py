@@ -152,8 +152,8 @@ def test_merging_moves_everything_to_the_verified_one_and_deletes_the_invented(a
         assert db.session.get(Registration, pending).pending_person["municipality_id"] == invented
     login(client, EVENT_TEAM)
     page = text(client.get(f"/staff/kommunen/{invented}/zusammenfuehren"))
-    assert "Ähnlich geschrieben: Detmold" in page
-    assert f'<option value="{detmold}">Detmold</option>' in page
+    assert "Ähnlich geschrieben" in page
+    assert f'value="{detmold}"' in page and "Detmold (Nordrhein-Westfalen" in page
     response = _post(client, f"/staff/kommunen/{invented}/zusammenfuehren", {"into": detmold})
     assert response.status_code == 302, text(response)
     page = text(client.get(LIST))
@@ -189,6 +189,9 @@ def test_merging_moves_everything_to_the_verified_one_and_deletes_the_invented(a
             "registrations": 2,
             "consultations": 1,
             "people": 2,
+            "notes": 0,
+            "speed_dating": 1,
+            "model_projects": 0,
         }
         # Dora confirms her second registration: she takes the merged (verified) municipality.
         now = clock.now()

@@ -60,6 +60,8 @@ NO_PERSON_DATA = {
     "event_date": "dates of offerings",
     "topic": "topic names",
     "municipality": "the municipality as an organisation, not a person",
+    "model_project": "the funded Modellprojekte Smart Cities: names of places",
+    "model_project_member": "ids only: which municipality belongs to which project",
     "advisor_absence": "staff calendar",
     "weekly_hours": "staff consultation hours",
     "extra_hours": "staff consultation hours",
