@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 
 from site_journeys import (
     ask_for_the_mail_too_often,
-    choose_a_suggestion,
     book_a_consultation,
+    choose_a_suggestion,
     create_a_calendar_link,
     press_run_button,
     register_for_the_exchange,
