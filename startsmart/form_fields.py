@@ -93,6 +93,11 @@ def attach_error(form: FlaskForm, error: DomainError) -> None:
     """Show the service's message next to its field, or above the form if it names none."""
     field = getattr(form, error.field, None) if error.field else None
     (field.errors if field is not None else form.form_errors).append(error.message)
+    if field is not None:
+        # A question back goes with its field: which of several municipalities of the name
+        # typed is meant (municipalities.service.AmbiguousMunicipality, asked by the
+        # municipality_fieldset macro).
+        field.candidates = getattr(error, "candidates", [])
 
 
 class MaxLength(Length):

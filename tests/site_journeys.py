@@ -96,8 +96,9 @@ def create_a_calendar_link(page, site: Site) -> None:
     page.wait_for_load_state()
 
 
-def suggest(path: str, label: str, typed: str = "s") -> Callable:
-    """Type into a municipality field until its suggestions are open, one highlighted."""
+def suggest(path: str, label: str, typed: str = "De") -> Callable:
+    """Type into a municipality field until the directory search's suggestions are open, one
+    highlighted (the search answers from two letters on)."""
 
     def type_ahead(page, site: Site) -> None:
         page.goto(path.format(s=site))
@@ -106,6 +107,18 @@ def suggest(path: str, label: str, typed: str = "s") -> Callable:
         page.get_by_role("listbox").wait_for()
 
     return type_ahead
+
+
+def choose_a_suggestion(path: str, label: str, typed: str = "De") -> Callable:
+    """Choose a municipality from the suggestions: Land, kind and size give way to their
+    summary with its button to change them."""
+
+    def choose(page, site: Site) -> None:
+        suggest(path, label, typed)(page, site)
+        page.get_by_label(label, exact=True).press("Enter")
+        page.locator(".municipality-summary").wait_for()
+
+    return choose
 
 
 def press_run_button(button: str) -> Callable:

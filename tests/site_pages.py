@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from site_journeys import (
     ask_for_the_mail_too_often,
     book_a_consultation,
+    choose_a_suggestion,
     create_a_calendar_link,
     press_run_button,
     register_for_the_exchange,
@@ -100,6 +101,13 @@ PAGES: dict[str, Callable[[Site], list[Visit]]] = {
             f"/angebote/termine/{s.exchange_date}/anmeldung",
             steps=suggest("/angebote/termine/{s.exchange_date}/anmeldung", "Ihre Kommune"),
             label="municipality suggestions open",
+        ),
+        Visit(
+            f"/angebote/termine/{s.exchange_date}/anmeldung",
+            steps=choose_a_suggestion(
+                "/angebote/termine/{s.exchange_date}/anmeldung", "Ihre Kommune"
+            ),
+            label="municipality chosen",
         ),
         Visit(f"/angebote/termine/{s.conference_date}/anmeldung", label="with speed-dating"),
         Visit(f"/angebote/termine/{s.cancelled_date}/anmeldung", label="date cancelled"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import re
 from contextlib import contextmanager
 from datetime import time, timedelta
@@ -209,3 +210,26 @@ def town_applicant(number: int, state: FederalState) -> Applicant:
         function="",
         municipality=MunicipalityInput(f"Gemeinde {number}", state, MunicipalityKind.TOWN),
     )
+
+
+def directory_extract(path, names: set[str]):
+    """A small Gemeindeverzeichnis in the shipped layout, written to ``path``: the shipped
+    file's municipalities (satzart 60) whose name is among ``names``, with the Land, district
+    and association rows above them, for ``municipalities.directory.import_directory``."""
+    from startsmart.municipalities.gemeindeverzeichnis import SHIPPED_EXTRACT
+
+    with SHIPPED_EXTRACT.open(encoding="utf-8-sig") as file:
+        header, *lines = file.read().splitlines()
+    parsed = [(line, next(csv.reader([line]))) for line in lines]
+    keys = {tuple(row[2:6]) for _line, row in parsed if row[0] == "60" and row[7] in names}
+    wanted = []
+    for line, row in parsed:
+        if row[0] == "30":  # a region: not one of the levels imported
+            continue
+        level = {"10": 1, "20": 2, "40": 3, "50": 4, "60": 4}[row[0]]
+        if any(key[:level] == tuple(row[2 : 2 + level]) for key in keys) and (
+            row[0] != "60" or row[7] in names
+        ):
+            wanted.append(line)
+    path.write_text("\n".join([header, *wanted]) + "\n", encoding="utf-8")
+    return path

@@ -86,6 +86,7 @@ class BookingForm(RescheduleForm):
     email: EmailField = RegistrationForm.email  # type: ignore[assignment]
     function: StringField = RegistrationForm.function  # type: ignore[assignment]
     municipality = RegistrationForm.municipality
+    municipality_id = RegistrationForm.municipality_id
     state = RegistrationForm.state
     municipality_kind = RegistrationForm.municipality_kind
     population_class = EnumSelectField(

@@ -25,7 +25,6 @@ from startsmart.forms import choices, filled
 from startsmart.i18n import berlin_datetime
 from startsmart.input_guard import database_int, query_day
 from startsmart.municipalities.forms import municipality_input
-from startsmart.municipalities.service import suggested_names
 from startsmart.staff.access import staff_required
 from startsmart.staff.models import Role
 
@@ -142,7 +141,6 @@ def new():
             return redirect(
                 url_for("consultations_staff.detail", consultation_id=booked.consultation_id)
             )
-    known = suggested_names()
     return render_template(
         "consultations_booking_staff/new.html",
         form=form,
@@ -151,6 +149,5 @@ def new():
         channels=list(Channel),
         day=day,
         days_listed=DAYS_LISTED,
-        known_municipalities=known,
         conferences=upcoming_conferences(now),
     )

@@ -13,7 +13,7 @@ from startsmart.consultations.models import Channel
 from startsmart.form_fields import ClockField, DayField, Form, MaxLength, PhoneNumber
 from startsmart.forms import Filled, UsableEmail, choices, enum_choices, int_or_none
 from startsmart.input_guard import database_int
-from startsmart.municipalities.forms import staff_municipality_fields
+from startsmart.municipalities.forms import municipality_id_field, staff_municipality_fields
 from startsmart.repeated_hour import DST_HINT, RepeatedHourField
 
 _REQUIRED = _l("Bitte füllen Sie dieses Feld aus.")
@@ -122,6 +122,7 @@ class StaffBookingForm(Form):
         validators=[InputRequired(_l("Bitte wählen Sie einen Termin."))],
     )
     municipality, state, municipality_kind = staff_municipality_fields()
+    municipality_id = municipality_id_field()
     name = StringField(
         _l("Name der Ansprechperson"), validators=[InputRequired(_REQUIRED), MaxLength(200)]
     )

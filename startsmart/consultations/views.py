@@ -36,13 +36,13 @@ from startsmart.consultations.forms import (
 from startsmart.consultations.models import Channel, ConsultationStatus
 from startsmart.errors import DomainError
 from startsmart.extensions import db, limiter
+from startsmart.form_fields import attach_error
 from startsmart.forms import choices as as_choices
 from startsmart.forms import filled
 from startsmart.input_guard import database_int, query_day
 from startsmart.invitations import download
 from startsmart.links import public_url
 from startsmart.municipalities.forms import municipality_input
-from startsmart.municipalities.service import suggested_names
 from startsmart.security import no_store
 
 bp = Blueprint("consultations", __name__)
@@ -138,8 +138,7 @@ def booking_form():
         except DomainError as error:
             db.session.rollback()
             _fill_slot_choices(form, monday, now)  # fresh slots, the taken one gone
-            field = getattr(form, error.field, None) if error.field else None
-            (field.errors if field is not None else form.form_errors).append(error.message)
+            attach_error(form, error)
         else:
             session[OUTCOME_KEY] = {
                 "id": booked.consultation_id,
@@ -147,12 +146,10 @@ def booking_form():
                 "held_until": iso_or_none(booked.held_until),
             }
             return redirect(url_for("consultations.received"))
-    known = suggested_names()
     return render_template(
         "consultations/form.html",
         form=form,
         monday=monday,
-        known_municipalities=known,
         conference=conference,
     )
 
@@ -300,8 +297,7 @@ def reschedule(token: str):
         except DomainError as error:
             db.session.rollback()
             _fill_slot_choices(form, monday, now, moving=consultation.id)
-            field = getattr(form, error.field, None) if error.field else None
-            (field.errors if field is not None else form.form_errors).append(error.message)
+            attach_error(form, error)
         else:
             flash(
                 _(

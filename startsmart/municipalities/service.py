@@ -15,6 +15,8 @@ from startsmart.database import rowcount
 from startsmart.email_address import InvalidEmail, normalise_email
 from startsmart.errors import DomainError
 from startsmart.extensions import db
+from startsmart.municipalities import directory_search
+from startsmart.municipalities.folding import core_key
 from startsmart.municipalities.models import (
     FederalState,
     Municipality,
@@ -28,12 +30,30 @@ from startsmart.municipalities.models import (
 
 @dataclass(frozen=True)
 class MunicipalityInput:
-    """What a person typed about their municipality: a known name, or a new one with details."""
+    """What a person typed about their municipality: a known name, or a new one with details.
+
+    ``chosen_id``: the directory entry picked in the combobox (or, without JavaScript, among
+    the entries of the same name); ``none_listed``: the person said that none of those offered
+    is theirs, so the name is taken as a new one."""
 
     name: str
     state: FederalState | None
     kind: MunicipalityKind | None = None
     population_class: PopulationClass | None = None
+    chosen_id: int | None = None
+    none_listed: bool = False
+
+
+class AmbiguousMunicipality(DomainError):
+    """Several directory entries have the name typed (and nothing said which): the form asks
+    which one is meant, listing ``candidates``."""
+
+    def __init__(self, candidates: list[directory_search.Found]):
+        super().__init__(
+            _("Es gibt mehrere Kommunen dieses Namens. Bitte wählen Sie, welche Sie meinen."),
+            "municipality",
+        )
+        self.candidates = candidates
 
 
 # Built once (with parameters), like the statements in registrations.seats: every
@@ -41,17 +61,31 @@ class MunicipalityInput:
 # Core statements of the table's columns: on a registration, the ORM's execution path (and
 # loading ORM objects) cost more CPU than the statements themselves (see docs/performance.md).
 _municipalities = Municipality.__table__
-# The first municipality of that name in that Land. A scalar subquery, so that a registration
-# can ask it in the statement that locks its date (see registrations.seats).
-KNOWN_MUNICIPALITY_ID = (
+# The entry chosen in the directory, if it is verified, not dissolved and the name is its name
+# (as the combobox sets it), else the first municipality of that name in that Land, unless the
+# directory has several of that name there (the person is asked which). A scalar expression,
+# so that a registration can ask it in the statement that locks its date (see
+# registrations.seats); ``adopt_municipality`` looks further for what it does not find.
+KNOWN_MUNICIPALITY_ID = sa.func.coalesce(
     sa.select(_municipalities.c.id)
+    .where(
+        _municipalities.c.id == sa.bindparam("municipality_chosen_id", type_=sa.Integer),
+        _municipalities.c.name_key == sa.bindparam("municipality_key"),
+        _municipalities.c.verified_at.is_not(None),
+        _municipalities.c.dissolved_at.is_(None),
+    )
+    .scalar_subquery(),
+    sa.select(
+        sa.case(
+            (sa.func.count(_municipalities.c.ars) > 1, sa.null()),
+            else_=sa.func.min(_municipalities.c.id),
+        )
+    )
     .where(
         _municipalities.c.name_key == sa.bindparam("municipality_key"),
         _municipalities.c.state == sa.bindparam("municipality_state"),
     )
-    .order_by(_municipalities.c.id)
-    .limit(1)
-    .scalar_subquery()
+    .scalar_subquery(),
 )
 _KNOWN_MUNICIPALITY = sa.select(KNOWN_MUNICIPALITY_ID)
 _FILL_POPULATION_CLASS = (
@@ -66,26 +100,64 @@ _FILL_POPULATION_CLASS = (
 
 @dataclass(frozen=True)
 class MunicipalityName:
-    """The name of a municipality as typed, checked, with what it is looked up by."""
+    """The name of a municipality as typed, checked, with what it is looked up by:
+    ``chosen_id``, the directory entry chosen (which is the known one if the name is its
+    name, whatever else carries the name)."""
 
     name: str
     state: FederalState
+    chosen_id: int | None = None
 
     def lookup(self) -> dict[str, object]:
         """The parameters of ``KNOWN_MUNICIPALITY_ID``."""
-        return {"municipality_key": name_key(self.name), "municipality_state": self.state}
+        return {
+            "municipality_chosen_id": self.chosen_id,
+            "municipality_key": name_key(self.name),
+            "municipality_state": self.state,
+        }
 
 
 def checked_name(given: MunicipalityInput) -> MunicipalityName:
-    """The name with its spacing folded, and its Land; a clear message if either is missing."""
+    """The name with its spacing folded, and its Land; a clear message if either is missing.
+
+    Without a Land, a name the directory knows is that entry, with its name and Land
+    (``directory_entry``): the Land is asked only of a name it does not know. With one, the
+    directory is asked only if ``KNOWN_MUNICIPALITY_ID`` finds nothing (``adopt_municipality``):
+    the busiest write asks no more than it must."""
     name = " ".join(given.name.split())
     if not name:
         raise DomainError(_("Bitte geben Sie Ihre Kommune an."), "municipality")
     if len(name) > 200:
         raise DomainError(_("Der Name der Kommune ist zu lang."), "municipality")
     if given.state is None:
-        raise DomainError(_("Bitte wählen Sie das Bundesland Ihrer Kommune."), "state")
-    return MunicipalityName(name, given.state)
+        entry = directory_entry(name, given)
+        if entry is None:
+            raise DomainError(_("Bitte wählen Sie das Bundesland Ihrer Kommune."), "state")
+        return MunicipalityName(entry.name, entry.state, entry.id)
+    return MunicipalityName(name, given.state, given.chosen_id)
+
+
+def directory_entry(name: str, given: MunicipalityInput) -> directory_search.Found | None:
+    """The verified entry meant by ``name``: the one chosen, as long as the text still names it
+    (whoever chose and then typed another name meant the name typed); else the only one of
+    that name (in the Land picked, if one was). AmbiguousMunicipality if several have it and
+    the name typed in full names none of them alone; None if none has it, or the person
+    said that none of those offered is theirs."""
+    typed = core_key(name)
+    if given.chosen_id is not None:
+        chosen = directory_search.chosen(given.chosen_id)
+        if chosen is not None and core_key(chosen.name) == typed:
+            return chosen
+    if given.none_listed or not typed:
+        return None
+    candidates = directory_search.same_name(name, given.state)
+    if len(candidates) > 1:
+        # "Neuenkirchen, Stadt" typed in full names one of the Neuenkirchens.
+        exact = [found for found in candidates if name_key(found.name) == name_key(name)]
+        if len(exact) != 1:
+            raise AmbiguousMunicipality(candidates)
+        candidates = exact
+    return candidates[0] if candidates else None
 
 
 @dataclass(frozen=True)
@@ -152,9 +224,21 @@ def adopt_municipality(
     """``resolve_municipality`` once ``KNOWN_MUNICIPALITY_ID`` has been asked: the known one
     (its population class filled in if we had none), or a new one. Staff vouch for the
     municipality they enter (verified); a public form's new one stays unverified until its
-    registration or consultation is confirmed by mail (``verify``)."""
+    registration or consultation is confirmed by mail (``verify``).
+
+    What that statement did not settle, the directory does (``directory_entry``): a choice
+    whose name is not the entry's own ("Neuenkirchen" for "Neuenkirchen, Stadt"), a name
+    nobody used yet ("Heide" for "Heide, Stadt"). Several entries of the name typed:
+    AmbiguousMunicipality (the caller rolls back)."""
+    if (known_id is None and not given.none_listed) or (
+        given.chosen_id is not None and known_id != given.chosen_id
+    ):
+        entry = directory_entry(name.name, given)
+        if entry is not None:
+            known_id = entry.id
     if known_id is not None:
-        if given.population_class is not None:
+        # The size of an entry chosen is the directory's (the combobox filled it in from there).
+        if given.population_class is not None and known_id != given.chosen_id:
             db.session.execute(
                 _FILL_POPULATION_CLASS,
                 {"municipality_id": known_id, "population_class": given.population_class},
@@ -307,24 +391,3 @@ def verify(municipality_id: int | None, now: datetime) -> bool:
         .values(verified_at=now)
     )
     return rowcount(result) == 1
-
-
-def suggested_names() -> list[str]:
-    """The names the forms suggest: verified municipalities only, so that anonymous
-    submissions cannot fill everybody's suggestions with junk. Of the official directory
-    (``ars`` set) only those somebody came from: the forms embed the list, and all 12,500
-    entries would make every form page half a megabyte until the forms search instead.
-    Not those a newer directory extract no longer knows (merged)."""
-    somebody_from_it = sa.exists().where(Person.municipality_id == Municipality.id)
-    return list(
-        db.session.execute(
-            sa.select(Municipality.name)
-            .where(
-                Municipality.verified_at.is_not(None),
-                Municipality.dissolved_at.is_(None),
-                sa.or_(Municipality.ars.is_(None), somebody_from_it),
-            )
-            .distinct()
-            .order_by(Municipality.name)
-        ).scalars()
-    )

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Optional
+from wtforms.validators import DataRequired, Optional
 
 from startsmart.form_fields import Form, MaxLength, NoLinks
 from startsmart.forms import EnumSelectField, UsableEmail
-from startsmart.municipalities.forms import population_class_field
+from startsmart.municipalities.forms import municipality_id_field, population_class_field
 from startsmart.municipalities.models import FederalState, MunicipalityKind
 
 _REQUIRED = _l("Bitte füllen Sie dieses Feld aus.")
@@ -39,13 +39,15 @@ class RegistrationForm(Form):
             "Sie den Namen Ihrer Kommune ein."
         ),
         validators=[DataRequired(_REQUIRED), MaxLength(200), NoLinks()],
-        render_kw={"autocomplete": "organization", "list": "known-municipalities"},
+        render_kw={"autocomplete": "organization"},
     )
+    municipality_id = municipality_id_field()
+    # Asked by the service, and only of a name the directory does not know.
     state = EnumSelectField(
         _l("Bundesland"),
         enum=FederalState,
         empty_label=_l("Bitte wählen"),
-        validators=[InputRequired(_REQUIRED)],
+        validators=[Optional()],
     )
     municipality_kind = EnumSelectField(
         _l("Art der Kommune"),

@@ -8,7 +8,11 @@ from wtforms.validators import InputRequired, Optional
 
 from startsmart.form_fields import Form, MaxLength
 from startsmart.forms import UsableEmail, choices
-from startsmart.municipalities.forms import population_class_field, staff_municipality_fields
+from startsmart.municipalities.forms import (
+    municipality_id_field,
+    population_class_field,
+    staff_municipality_fields,
+)
 from startsmart.registrations.service import MAX_QUESTION
 from startsmart.registrations.staff_actions import MAX_REASON
 
@@ -30,6 +34,7 @@ class ManualRegistrationForm(Form):
     )
     function = StringField(_l("Funktion"), validators=[Optional(), MaxLength(200)])
     municipality, state, municipality_kind = staff_municipality_fields()
+    municipality_id = municipality_id_field()
     population_class = population_class_field()
     question = TextAreaField(
         _l("Frage für den Austausch"),

@@ -17,7 +17,6 @@ from startsmart.extensions import db
 from startsmart.form_fields import attach_error
 from startsmart.forms import filled
 from startsmart.municipalities.forms import municipality_input
-from startsmart.municipalities.service import suggested_names
 from startsmart.registrations import export, participants, service, staff_service
 from startsmart.registrations.models import Attendance, RegistrationStatus
 from startsmart.registrations.queries import seats_by_date
@@ -108,14 +107,12 @@ def add(date_id: int):
         else:
             _flash_outcome(outcome, applicant.name)
             return redirect(url_for(".date_page", date_id=event_date.id))
-    known = suggested_names()
     return render_template(
         "registrations_staff/add.html",
         form=form,
         date=event_date,
         seats=seats_by_date([event_date])[event_date.id],
         closed_message=service.closed_message(closed) if closed else None,
-        known_municipalities=known,
         exchange=exchange,
     )
 

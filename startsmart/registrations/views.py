@@ -23,11 +23,11 @@ from startsmart.clock import iso_or_none, moment_or_none
 from startsmart.conferences.models import Conference
 from startsmart.errors import DomainError
 from startsmart.extensions import db, limiter
+from startsmart.form_fields import attach_error
 from startsmart.forms import filled
 from startsmart.invitations import download
 from startsmart.links import public_url
 from startsmart.municipalities.forms import municipality_input
-from startsmart.municipalities.service import suggested_names
 from startsmart.registrations import mails, queries, seats, service
 from startsmart.registrations.forms import RegistrationForm
 from startsmart.registrations.models import RegistrationStatus
@@ -59,8 +59,7 @@ def register(date_id: int):
             outcome = service.register(date_id, _applicant(form), now)
         except DomainError as error:
             db.session.rollback()
-            field = getattr(form, error.field, None) if error.field else None
-            (field.errors if field is not None else form.form_errors).append(error.message)
+            attach_error(form, error)
         else:
             session[OUTCOME_KEY] = {
                 "id": outcome.registration_id,
@@ -87,7 +86,6 @@ def register(date_id: int):
         session[OUTCOME_KEY] = {"bot": True}
         return redirect(url_for("registrations.received"))
     seat_info = queries.seats_by_date([date])[date.id]
-    known = suggested_names()
     return render_template(
         "registrations/form.html",
         form=form,
@@ -95,7 +93,6 @@ def register(date_id: int):
         seats=seat_info,
         closed=closed,
         closed_message=service.closed_message(closed) if closed else None,
-        known_municipalities=known,
         exchange=exchange,
         conference=conference,
     )

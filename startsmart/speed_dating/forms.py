@@ -9,6 +9,7 @@ from wtforms.validators import InputRequired, Optional
 from startsmart.conferences.forms import REQUIRED, number_field, text_field
 from startsmart.form_fields import ClockField, Form
 from startsmart.forms import EnumSelectField, choices
+from startsmart.municipalities.forms import municipality_id_field
 from startsmart.municipalities.models import FederalState
 from startsmart.repeated_hour import RepeatedHourField
 
@@ -56,8 +57,9 @@ class WalkInForm(Form):
         _l("Kommune"),
         200,
         description=_l("Eine bekannte Kommune aus der Liste wählen oder den Namen eingeben."),
-        render_kw={"autocomplete": "off", "list": "known-municipalities"},
+        render_kw={"autocomplete": "off"},
     )
+    municipality_id = municipality_id_field()
     state = EnumSelectField(
         _l("Bundesland"),
         enum=FederalState,

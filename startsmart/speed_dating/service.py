@@ -24,6 +24,8 @@ from startsmart.conferences.models import Conference
 from startsmart.conferences.service import conference_date
 from startsmart.errors import DomainError
 from startsmart.extensions import db
+from startsmart.municipalities import directory_search
+from startsmart.municipalities.folding import core_key
 from startsmart.municipalities.models import FederalState, Municipality, name_key
 from startsmart.registrations.models import HOLDING_A_SEAT, Registration
 from startsmart.speed_dating.models import RunStatus, SpeedDatingParticipant, SpeedDatingSession
@@ -371,10 +373,19 @@ class WalkIn:
     municipality: str
     state: FederalState | None  # needed for a municipality we do not know yet
     is_model_project: bool
+    chosen_id: int | None = None  # the directory entry chosen in the field's suggestions
 
 
-def _known_municipality(name: str, state: FederalState | None) -> Municipality | None:
-    """The known municipality of that name (in that Land); None for a new one."""
+def _known_municipality(
+    name: str, state: FederalState | None, chosen_id: int | None = None
+) -> Municipality | None:
+    """The directory entry chosen (while the text still names it), else the known
+    municipality of that name (in that Land), else the only directory entry of that name
+    ("Heide" for "Heide, Stadt"); None for a new one."""
+    if chosen_id is not None:
+        chosen = directory_search.chosen(chosen_id)
+        if chosen is not None and core_key(chosen.name) == core_key(name):
+            return db.session.get(Municipality, chosen.id)
     select = sa.select(Municipality).where(Municipality.name_key == name_key(name))
     if state is not None:
         select = select.where(Municipality.state == state)
@@ -386,6 +397,9 @@ def _known_municipality(name: str, state: FederalState | None) -> Municipality |
             _("Eine Kommune dieses Namens gibt es in mehreren Ländern. Bitte wählen Sie das Land."),
             "state",
         )
+    same = directory_search.same_name(name, state)
+    if len(same) == 1:
+        return db.session.get(Municipality, same[0].id)
     if state is None:
         raise DomainError(
             _("Diese Kommune kennen wir noch nicht. Bitte wählen Sie das Bundesland."), "state"
@@ -407,7 +421,7 @@ def add_walk_in(
     if len(name) > 200 or len(town) > 200:
         raise DomainError(_("Bitte kürzen Sie den Eintrag (höchstens 200 Zeichen)."), "name")
     session = locked_session(conference_id)
-    known = _known_municipality(town, data.state)
+    known = _known_municipality(town, data.state, data.chosen_id)
     person = SpeedDatingParticipant(
         session_id=session.id,
         name=name,

@@ -32,8 +32,8 @@ from startsmart.errors import DomainError
 from startsmart.extensions import db
 from startsmart.form_fields import attach_error
 from startsmart.input_guard import database_int
+from startsmart.municipalities.forms import municipality_input
 from startsmart.municipalities.models import FederalState
-from startsmart.municipalities.service import suggested_names
 from startsmart.registrations import export
 from startsmart.speed_dating import contacts as contact_exchange
 from startsmart.speed_dating import outputs, payloads, planning, service
@@ -175,7 +175,6 @@ def _check_in_page(conference: Conference, session: SpeedDatingSession, walk_in:
     query = request.args.get("q", "")[:200]
     everyone = request.args.get("alle") == "1"
     rows = service.check_in_list(session, query, everyone)
-    known = suggested_names()
     return render_template(
         "speed_dating_staff/check_in.html",
         conference=conference,
@@ -185,7 +184,6 @@ def _check_in_page(conference: Conference, session: SpeedDatingSession, walk_in:
         everyone=everyone,
         present=sum(1 for p in service.participants_of(session.id) if p.present),
         walk_in=walk_in,
-        known_municipalities=known,
         form=FlaskForm(),
     )
 
@@ -260,6 +258,7 @@ def walk_in(conference_id: int):
             municipality=form.municipality.data,
             state=FederalState(form.state.data) if form.state.data else None,
             is_model_project=form.model_project.data,
+            chosen_id=municipality_input(form).chosen_id,
         )
         try:
             person, new = service.add_walk_in(conference.id, data, current_user, clock.now())

@@ -95,7 +95,7 @@ def test_register_for_a_date_with_the_keyboard_only(app, page, date_id):
     keys.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Anmeldung")
 
-    # The first attempt: an address without its domain, no state, privacy not acknowledged.
+    # The first attempt: an address without its domain, privacy not acknowledged.
     keys.tab_to(page.get_by_label("Ihr Name"))
     keys.type("Kim Kommune")
     keys.press("Tab")
@@ -106,7 +106,8 @@ def test_register_for_a_date_with_the_keyboard_only(app, page, date_id):
     expect(page.get_by_label("Ihre Funktion")).to_be_focused()
     keys.type("Digitalisierung")
 
-    # The municipality: type to search, pick a suggestion with the arrow keys and Enter.
+    # The municipality: type to search the directory, pick a suggestion with the arrow keys
+    # and Enter; its Land and kind come with it.
     keys.press("Tab")
     municipality = page.get_by_role("combobox", name="Ihre Kommune")
     expect(municipality).to_be_focused()
@@ -114,7 +115,9 @@ def test_register_for_a_date_with_the_keyboard_only(app, page, date_id):
     keys.type("fl")
     expect(municipality).to_have_attribute("aria-expanded", "true")
     suggestions = page.get_by_role("listbox", name="Bekannte Kommunen")
-    expect(suggestions.get_by_role("option")).to_have_text(["Flensburg", "Flörsheim am Main"])
+    expect(suggestions.locator(".combobox-label")).to_have_text(
+        ["Flensburg (Schleswig-Holstein)", "Flörsheim am Main (Hessen)"]
+    )
     expect(page.get_by_role("status").filter(has_text="Vorschläge")).to_have_text(
         "2 Vorschläge. Mit den Pfeiltasten wählen, mit der Eingabetaste übernehmen."
     )
@@ -128,6 +131,8 @@ def test_register_for_a_date_with_the_keyboard_only(app, page, date_id):
     expect(municipality).to_have_value("Flensburg")
     expect(municipality).to_have_attribute("aria-expanded", "false")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Anmeldung")
+    expect(page.locator(".municipality-summary")).to_contain_text("Schleswig-Holstein · Stadt")
+    expect(page.locator("select#state")).to_be_hidden()
 
     keys.tab_to(page.get_by_role("button", name="Verbindlich anmelden"))
     keys.press("Enter")
@@ -139,12 +144,11 @@ def test_register_for_a_date_with_the_keyboard_only(app, page, date_id):
         [
             "E-Mail-Adresse: Bitte geben Sie eine gültige E-Mail-Adresse an "
             "(zum Beispiel name@stadt.de).",
-            "Bundesland: Bitte füllen Sie dieses Feld aus.",
             "Ich habe die Datenschutzhinweise gelesen. – Bitte bestätigen Sie, dass Sie die "
             "Datenschutzhinweise gelesen haben.",
         ]
     )
-    for label in ("E-Mail-Adresse", "Bundesland", "Ich habe die Datenschutzhinweise gelesen."):
+    for label in ("E-Mail-Adresse", "Ich habe die Datenschutzhinweise gelesen."):
         field = page.get_by_label(label, exact=True)
         expect(field).to_have_attribute("aria-invalid", "true")
         described = field.get_attribute("aria-describedby").split()
@@ -162,10 +166,8 @@ def test_register_for_a_date_with_the_keyboard_only(app, page, date_id):
     keys.press("End")
     keys.type(".de")
 
-    # The state: a closed select picks the option whose name is typed.
-    keys.tab_to(page.get_by_label("Bundesland"))
-    keys.type("Schleswig")
-    expect(page.get_by_label("Bundesland")).to_have_value("SH")
+    # The Land came with the choice and stays with the form shown again.
+    expect(page.get_by_label("Bundesland", exact=True)).to_have_value("SH")
 
     # Space ticks the privacy box; Enter on the button sends the form.
     privacy = page.get_by_label("Ich habe die Datenschutzhinweise gelesen.")

@@ -182,24 +182,25 @@ def test_the_command_reports_counts_and_the_attribution(app, runner, tmp_path) -
     assert "broken.csv, line 9" in result.output and "nothing was imported" in result.output
 
 
-def test_the_forms_suggest_directory_entries_only_once_somebody_came_from_them(
+def test_the_search_offers_directory_entries_but_not_unverified_names_nor_merged_entries(
     app, tmp_path
 ) -> None:
-    from startsmart.municipalities.service import suggested_names
+    from startsmart.municipalities import directory_search
+
+    def offered(text: str) -> list[str]:
+        return [found.name for found in directory_search.find(text)]
 
     with app.app_context():
-        db.session.add(
-            Municipality(name="Selbst getippt", kind=MunicipalityKind.TOWN, state=FederalState.SH)
+        invented = Municipality(
+            name="Heidekraut", kind=MunicipalityKind.TOWN, state=FederalState.SH
         )
+        db.session.add(invented)
+        db.session.flush()
+        invented.verified_at = None  # typed on a public form, not confirmed
         db.session.commit()
         import_directory(_write(tmp_path, SMALL), clock.now())
-        db.session.add(
-            Person(
-                name="Hanna Heide", email="hanna@heide.example", municipality=_by_ags("01051044")
-            )
-        )
-        db.session.commit()
-        assert suggested_names() == ["Heide, Stadt", "Selbst getippt"]
+        assert offered("heide") == ["Heide, Stadt"]
+        assert directory_search.find("heide")[0].label.endswith("Dithmarschen, Schleswig-Holstein)")
         newer = "\n".join(line for line in SMALL.splitlines() if ",044," not in line) + "\n"
         import_directory(_write(tmp_path, newer, "newer.csv"), clock.now())
-        assert suggested_names() == ["Selbst getippt"]
+        assert offered("heide") == []

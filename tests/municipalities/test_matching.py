@@ -39,13 +39,15 @@ TOWN = MunicipalityKind.TOWN
 
 
 def _register(date_id: int, email: str, town: str, state: FederalState, **kind) -> int:
+    """A registration from ``town`` as typed before the directory was loaded: as a form now
+    sends it when the person says none of the directory's entries is theirs."""
     outcome = registrations.register(
         date_id,
         registrations.Applicant(
             name=email.split("@")[0].title(),
             email=email,
             function="Digitalisierung",
-            municipality=MunicipalityInput(town, state, kind.pop("kind", TOWN)),
+            municipality=MunicipalityInput(town, state, kind.pop("kind", TOWN), none_listed=True),
         ),
         clock.now(),
         **kind,
@@ -159,7 +161,9 @@ def test_nothing_is_lost_when_a_typed_row_is_merged(app, tmp_path, smtp):
         pending = _register(second_date, "hanna@heide.de", "Heide", SH)
         booked = booking.book(
             booking_request(
-                working_day(7), municipality=MunicipalityInput("Heide", SH), email="ida@heide.de"
+                working_day(7),
+                municipality=MunicipalityInput("Heide", SH, none_listed=True),
+                email="ida@heide.de",
             ),
             now,
         )

@@ -63,7 +63,8 @@ def _audit(action: str) -> list[AuditEvent]:
 
 def _with_a_registration(app, name: str, state: FederalState) -> tuple[int, int]:
     """A typed row (verified, as staff entered it) with one registration, from before the
-    directory was loaded (a form would now find the directory's first entry of that name)."""
+    directory was loaded (a form would now ask which of the directory's entries of that name
+    is meant)."""
     date_id = make_date(app, capacity=10, limit=5)
     with app.app_context():
         row = _typed(name, state)
@@ -73,7 +74,7 @@ def _with_a_registration(app, name: str, state: FederalState) -> tuple[int, int]
                 name="Nele Nord",
                 email="nele@neuenkirchen.de",
                 function="Bauamt",
-                municipality=MunicipalityInput(name, state),
+                municipality=MunicipalityInput(name, state, chosen_id=row),
             ),
             clock.now(),
             by_staff=True,

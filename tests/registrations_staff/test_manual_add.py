@@ -98,7 +98,7 @@ def test_the_question_is_required_for_a_moderated_exchange(app, client):
             "municipality_kind",
             "kennen wir noch nicht",
         ),
-        ({"state": ""}, "state", "Bitte füllen Sie dieses Feld aus."),
+        ({"state": ""}, "state", "Bitte wählen Sie das Bundesland Ihrer Kommune."),
         ({"locale": "fr"}, "locale", "Auswahl"),
     ],
 )

@@ -6,10 +6,13 @@ import re
 
 import sqlalchemy as sa
 
+from startsmart import clock
 from startsmart.extensions import db
+from startsmart.municipalities.directory import import_directory
+from startsmart.municipalities.models import Municipality
 from startsmart.speed_dating.models import SpeedDatingParticipant, SpeedDatingSession
 from startsmart.speed_dating.service import CODE_ALPHABET
-from support import submit, text
+from support import directory_extract, submit, text
 
 
 def settings_form(**changes) -> dict:
@@ -161,3 +164,21 @@ def test_seven_walk_ins_are_all_listed_found_and_can_be_marked_gone(
     submit(team_client, f"{base}/check-in", {"participant_id": str(ids[3]), "present": "0"})
     page = text(team_client.get(f"{base}/check-in"))
     assert "6 Personen sind als anwesend markiert." in page and "Walk D" in page
+
+
+def test_a_walk_in_from_the_directory_chosen_or_typed(app, team_client, event, base, tmp_path):
+    extract = directory_extract(tmp_path / "extract.csv", {"Heide, Stadt"})
+    with app.app_context():
+        import_directory(extract, clock.now())
+        heide = db.session.execute(
+            sa.select(Municipality.id).where(Municipality.ags == "01051044")
+        ).scalar_one()
+    url = f"{base}/check-in/ohne-anmeldung"
+    chosen = {"name": "Hanna Heide", "municipality": "Heide, Stadt", "municipality_id": heide}
+    assert submit(team_client, url, chosen).status_code == 302
+    typed = {"name": "Hein Heide", "municipality": "heide"}  # without a choice, no Land
+    assert submit(team_client, url, typed).status_code == 302
+    assert [(p.municipality_id, p.municipality_name) for p in participants(app)] == [
+        (heide, "Heide, Stadt"),
+        (heide, "Heide, Stadt"),
+    ]
