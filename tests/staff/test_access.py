@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from werkzeug.routing import Rule
 
@@ -25,8 +27,11 @@ def _staff_rules() -> list[Rule]:
 
 
 def _example_url(rule: Rule) -> str:
-    # 1 satisfies int, path and string converters alike.
-    return rule.build(dict.fromkeys(rule.arguments, 1), append_unknown=False)[1]
+    # 1 satisfies int, path and string converters alike; an any() converter takes its first.
+    values: dict[str, object] = dict.fromkeys(rule.arguments, 1)
+    for items, name in re.findall(r"<any\(([^)]*)\):(\w+)>", rule.rule):
+        values[name] = items.split(",")[0].strip()
+    return rule.build(values, append_unknown=False)[1]
 
 
 STAFF_RULES = _staff_rules()
