@@ -165,6 +165,15 @@ PAGES: dict[str, Callable[[Site], list[Visit]]] = {
         Visit(f"/regionalkonferenzen/{s.conference_slug}", label="registration open"),
         Visit("/regionalkonferenzen/regionalkonferenz-nord", label="no registration"),
     ],
+    "conferences.programme_page": lambda s: [
+        Visit(f"/regionalkonferenzen/{s.conference_slug}/programm", label="parallel sessions"),
+        Visit(
+            f"/regionalkonferenzen/{s.conference_slug}/programm",
+            language="en",
+            label="English and German fallbacks",
+        ),
+        Visit("/regionalkonferenzen/regionalkonferenz-nord/programm", label="no programme yet"),
+    ],
     # Privacy self-service
     "privacy.delete": lambda s: [
         Visit(f"/anmeldung/{s.registration_tokens['confirmed']}/daten-loeschen"),
@@ -536,6 +545,34 @@ PAGES: dict[str, Callable[[Site], list[Visit]]] = {
     "conferences_staff.edit": lambda s: [
         Visit(f"/staff/regionalkonferenzen/{s.conference_id}/bearbeiten", TEAM),
         Visit(f"/staff/regionalkonferenzen/{s.conference_id}/bearbeiten", TEAM, submit="Speichern"),
+    ],
+    "conferences_staff.new_session": lambda s: [
+        Visit(f"/staff/regionalkonferenzen/{s.conference_id}/programm/neu", TEAM),
+        Visit(
+            f"/staff/regionalkonferenzen/{s.conference_id}/programm/neu",
+            TEAM,
+            submit="Programmpunkt anlegen",
+        ),
+    ],
+    "conferences_staff.edit_session": lambda s: [
+        Visit(
+            f"/staff/regionalkonferenzen/{s.conference_id}/programm/"
+            f"{s.programme_session_id}/bearbeiten",
+            TEAM,
+        ),
+        Visit(
+            f"/staff/regionalkonferenzen/{s.conference_id}/programm/"
+            f"{s.programme_session_id}/bearbeiten",
+            TEAM,
+            submit="Speichern",
+        ),
+    ],
+    "conferences_staff.delete_session": lambda s: [
+        Visit(
+            f"/staff/regionalkonferenzen/{s.conference_id}/programm/"
+            f"{s.programme_session_id}/loeschen",
+            TEAM,
+        ),
     ],
     # The presenter screen and the phone view before the start; while running, below.
     "speed_dating_presenter_staff.presenter": lambda s: [

@@ -21,8 +21,9 @@ from startsmart import clock, tokens
 from startsmart.catalog.models import EventDate, EventDateStatus, Offering
 from startsmart.catalog.slugs import slugify
 from startsmart.clock import berlin_to_utc, berlin_today
+from startsmart.conferences import programme
 from startsmart.conferences import service as conferences
-from startsmart.conferences.models import Conference
+from startsmart.conferences.models import Conference, SessionKind
 from startsmart.consultations import booking, followup, schedule
 from startsmart.consultations import mails as consultation_mails
 from startsmart.consultations.models import Channel, Consultation, ConsultationStatus
@@ -81,6 +82,7 @@ class Site:
     conference_slug: str = ""
     conference_date: int = 0  # its registration (with the speed-dating opt-in)
     bare_conference_id: int = 0  # the demo's conference: no speed-dating set up yet
+    programme_session_id: int = 0  # a workshop of the conference's programme (two in parallel)
     participant_code: str = ""  # a speed-dating participant's phone code
     failed_message_id: int = 0  # an outbox row that bounced for good
     invented_municipality_id: int = 0  # only a public form names it (unverified)
@@ -453,6 +455,52 @@ def _conference(site: Site, now: datetime, team: StaffUser) -> None:
     site.participant_code = walk_in.code
     planning.make_plan(conference.id, team, now)
     db.session.commit()
+    site.programme_session_id = _programme(conference.id, day, team, now)
+
+
+def _programme(conference_id: int, day, team: StaffUser, now: datetime) -> int:
+    """A plenary, two workshops side by side (one with an English text, one with places), the
+    speed-dating and a break. Returns the first workshop's id."""
+    sessions = [
+        programme.SessionInput(
+            SessionKind.PLENARY,
+            "Begrüßung und Fachimpuls",
+            day,
+            time(9, 30),
+            time(10, 30),
+            title_en="Welcome and keynote",
+            room="Großer Saal",
+            speakers="Dr. Jana Beispiel, Stadt Soest\nKai Muster, Start Smart",
+        ),
+        programme.SessionInput(
+            SessionKind.WORKSHOP,
+            "Daten in der Kommune",
+            day,
+            time(10, 45),
+            time(12, 15),
+            title_en="Data in the municipality",
+            room="Raum 1",
+            description="Wie Kommunen mit offenen Daten beginnen.",
+            description_en="How municipalities start with open data.",
+            capacity=25,
+        ),
+        programme.SessionInput(
+            SessionKind.WORLD_CAFE,
+            "Bürgerbeteiligung digital",
+            day,
+            time(10, 45),
+            time(12, 15),
+            room="Raum 2",
+            description="Erfahrungen austauschen.",
+            position=1,
+        ),
+        programme.SessionInput(SessionKind.BREAK, "Mittagspause", day, time(12, 15), time(13)),
+        programme.SessionInput(
+            SessionKind.SPEED_DATING, "Speed-Dating", day, time(13), time(14), room="Foyer"
+        ),
+    ]
+    added = [programme.add_session(conference_id, s, team, now) for s in sessions]
+    return added[1].id
 
 
 def _a_bounced_mail() -> int:

@@ -1,4 +1,5 @@
-"""Staff forms: a conference; and the text and number fields the speed-dating forms share."""
+"""Staff forms: a conference, a session of its programme; and the text and number fields the
+speed-dating forms share."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ from flask_babel import lazy_gettext as _l
 from wtforms import StringField, TextAreaField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
-from startsmart.form_fields import ClockField, DayField, Form, MaxLength, WholeNumberField
-from startsmart.forms import Filled
+from startsmart.conferences.models import SessionKind
+from startsmart.form_fields import ClockField, DayField, Form, MaxLength, NoLinks, WholeNumberField
+from startsmart.forms import EnumSelectField, Filled
 from startsmart.repeated_hour import DST_HINT, RepeatedHourField
 
 REQUIRED = _l("Bitte füllen Sie dieses Feld aus.")
@@ -50,5 +52,57 @@ class ConferenceForm(Form):
         _l("Anmeldeschluss: Uhrzeit"),
         validators=[Optional()],
         description=_l("Beide Felder leer lassen: ein Tag vor Beginn, zur selben Uhrzeit."),
+    )
+    repeated_hour = RepeatedHourField()
+
+
+class SessionForm(Form):
+    """One item of the programme."""
+
+    kind = EnumSelectField(
+        _l("Art des Programmpunkts"), enum=SessionKind, validators=[InputRequired(REQUIRED)]
+    )
+    title = text_field(_l("Titel (deutsch)"), 200)
+    title_en = text_field(
+        _l("Titel (englisch)"),
+        200,
+        required=False,
+        description=_l("Für die englische Seite; leer lassen zeigt dort den deutschen Titel."),
+    )
+    day = DayField(_l("Datum"), validators=[Filled(REQUIRED)])
+    starts = ClockField(_l("Beginn (Uhrzeit)"), validators=[Filled(REQUIRED)], description=DST_HINT)
+    ends = ClockField(_l("Ende (Uhrzeit)"), validators=[Filled(REQUIRED)])
+    room = text_field(
+        _l("Raum"), 200, required=False, description=_l("Zum Beispiel: Großer Saal, Raum 2.14")
+    )
+    speakers = TextAreaField(
+        _l("Referierende und Moderation"),
+        description=_l("Eine Person pro Zeile, zum Beispiel: Dr. Jana Beispiel, Stadt Ulm"),
+        validators=[Optional(), MaxLength(2000), NoLinks()],
+        render_kw={"rows": 3},
+    )
+    description = TextAreaField(
+        _l("Beschreibung (deutsch)"),
+        validators=[Optional(), MaxLength(5000)],
+        render_kw={"rows": 4},
+    )
+    description_en = TextAreaField(
+        _l("Beschreibung (englisch)"),
+        validators=[Optional(), MaxLength(5000)],
+        render_kw={"rows": 4},
+    )
+    capacity = number_field(
+        _l("Begrenzte Plätze"),
+        1,
+        10_000,
+        required=False,
+        description=_l("Nur bei Workshops und World Café; leer lassen, wenn nicht begrenzt."),
+    )
+    position = number_field(
+        _l("Reihenfolge"),
+        0,
+        999,
+        required=False,
+        description=_l("Bei Programmpunkten zur selben Zeit steht die kleinere Zahl vorn."),
     )
     repeated_hour = RepeatedHourField()

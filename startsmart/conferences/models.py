@@ -11,10 +11,11 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
 from startsmart import clock
-from startsmart.database import UTCDateTime
+from startsmart.database import LabelledEnum, UTCDateTime, enum_column
 from startsmart.extensions import Model
 
 
@@ -37,3 +38,55 @@ class Conference(Model):
 
     def __repr__(self) -> str:
         return f"<Conference {self.slug}>"
+
+
+class SessionKind(LabelledEnum):
+    PLENARY = "plenary", _l("Plenum")
+    WORKSHOP = "workshop", _l("Workshop")
+    WORLD_CAFE = "world_cafe", _l("World Café")
+    SPEED_DATING = "speed_dating", _l("Speed-Dating")
+    ONSITE_CONSULTATIONS = "onsite_consultations", _l("Vor-Ort-Beratung")
+    BREAK = "break", _l("Pause")
+
+    @property
+    def has_places(self) -> bool:
+        """Only workshops and World Cafés have a limited number of places."""
+        return self in (SessionKind.WORKSHOP, SessionKind.WORLD_CAFE)
+
+
+class ConferenceSession(Model):
+    """One item of a conference's programme, e.g. a workshop from 10:30 to 12:00 in room 2.
+
+    Sessions at the same time run in parallel. ``speakers`` holds one speaker or moderator a
+    line ("Name, Funktion"), as published on the programme."""
+
+    __tablename__ = "conference_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conference_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("conference.id", ondelete="CASCADE"), index=True
+    )
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    kind: Mapped[SessionKind] = mapped_column(enum_column(SessionKind, "session_kind"))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    title_en: Mapped[str] = mapped_column(sa.String(200), default="")
+    room: Mapped[str] = mapped_column(sa.String(200), default="")
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    description_en: Mapped[str] = mapped_column(sa.Text, default="")
+    speakers: Mapped[str] = mapped_column(sa.Text, default="")
+    capacity: Mapped[int | None] = mapped_column(sa.Integer, nullable=True)
+    # Orders sessions that start at the same time (parallel ones): lower first.
+    position: Mapped[int] = mapped_column(sa.Integer, default=0)
+
+    __table_args__ = (
+        sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        sa.CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
+    )
+
+    @property
+    def speaker_lines(self) -> list[str]:
+        return [line.strip() for line in self.speakers.splitlines() if line.strip()]
+
+    def __repr__(self) -> str:
+        return f"<ConferenceSession {self.id} of conference {self.conference_id}>"

@@ -20,6 +20,8 @@ from startsmart.catalog.models import EventDate, EventDateStatus, Offering, Offe
 from startsmart.catalog.slugs import slugify, unique_slug
 from startsmart.catalog.staff_dates import Deadline, registration_deadline, to_utc
 from startsmart.catalog.staff_service import one_line, plain_text
+from startsmart.clock import berlin_wall_time
+from startsmart.conferences import programme
 from startsmart.conferences.models import Conference
 from startsmart.errors import DomainError
 from startsmart.extensions import db
@@ -273,6 +275,9 @@ def update_conference(
                 _("Die Anmeldung zu dieser Konferenz ist abgesagt; Zeit und Ort bleiben."), "day"
             )
 
+    programme.follow_conference_day(
+        conference.id, berlin_wall_time(conference.starts_at)[0], data.day
+    )
     conference.title = checked.title
     conference.city, conference.venue = checked.city, checked.venue
     conference.description = checked.description

@@ -11,12 +11,12 @@ from startsmart import clock, repeated_hour
 from startsmart.catalog.slugs import slugify
 from startsmart.catalog.staff_dates import Deadline
 from startsmart.clock import BERLIN, berlin_wall_time
-from startsmart.conferences import registrants, service
-from startsmart.conferences.forms import ConferenceForm
-from startsmart.conferences.models import Conference
+from startsmart.conferences import programme, registrants, service
+from startsmart.conferences.forms import ConferenceForm, SessionForm
+from startsmart.conferences.models import Conference, ConferenceSession, SessionKind
 from startsmart.errors import DomainError
 from startsmart.extensions import db
-from startsmart.form_fields import attach_error
+from startsmart.form_fields import Form, attach_error
 from startsmart.forms import filled
 from startsmart.registrations import export
 from startsmart.registrations import staff_service as registrations_staff
@@ -144,6 +144,7 @@ def detail(conference_id: int):
             1 for r in rows if r.registration.is_active and r.registration.speed_dating
         ),
         session=session_of(conference.id),
+        programme=programme.sessions_of(conference.id),
     )
 
 
@@ -162,3 +163,116 @@ def export_csv(conference_id: int):
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "no-store"  # personal data: not in any cache
     return response
+
+
+# -- the programme ------------------------------------------------------------------------------
+
+
+def _session_or_404(conference: Conference, session_id: int) -> ConferenceSession:
+    session = db.session.get(ConferenceSession, session_id)
+    if session is None or session.conference_id != conference.id:
+        abort(404)
+    return session
+
+
+def _session_input(form: SessionForm) -> programme.SessionInput:
+    return programme.SessionInput(
+        kind=SessionKind(form.kind.data),
+        title=form.title.data,
+        title_en=form.title_en.data or "",
+        day=filled(form.day.data),
+        starts=filled(form.starts.data),
+        ends=filled(form.ends.data),
+        room=form.room.data or "",
+        description=form.description.data or "",
+        description_en=form.description_en.data or "",
+        speakers=form.speakers.data or "",
+        capacity=form.capacity.data,
+        position=form.position.data or 0,
+    )
+
+
+def _session_settled(form: SessionForm) -> bool:
+    return form.validate_on_submit() and repeated_hour.settle(
+        form.repeated_hour, (form.day, form.starts), (form.day, form.ends)
+    )
+
+
+@bp.route("/<int:conference_id>/programm/neu", methods=["GET", "POST"])
+@staff_required(Role.EVENT_TEAM)
+def new_session(conference_id: int):
+    conference = _conference_or_404(conference_id)
+    if request.method == "GET":
+        day = programme.conference_days(conference)[0]
+        form = SessionForm(data={"day": day, "kind": SessionKind.PLENARY.value})
+    else:
+        form = SessionForm()
+    if _session_settled(form):
+        try:
+            added = programme.add_session(
+                conference.id, _session_input(form), current_user, clock.now()
+            )
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            flash(_("Der Programmpunkt „%(title)s“ ist angelegt.", title=added.title), "success")
+            return redirect(url_for(".detail", conference_id=conference.id) + "#programme")
+    return render_template(
+        "conferences_staff/session_form.html", form=form, conference=conference, item=None
+    )
+
+
+@bp.route("/<int:conference_id>/programm/<int:session_id>/bearbeiten", methods=["GET", "POST"])
+@staff_required(Role.EVENT_TEAM)
+def edit_session(conference_id: int, session_id: int):
+    conference = _conference_or_404(conference_id)
+    item = _session_or_404(conference, session_id)
+    if request.method == "GET":
+        day, starts = berlin_wall_time(item.starts_at)
+        form = SessionForm(
+            data={
+                "kind": item.kind.value,
+                "title": item.title,
+                "title_en": item.title_en,
+                "day": day,
+                "starts": starts,
+                "ends": berlin_wall_time(item.ends_at)[1],
+                "room": item.room,
+                "speakers": item.speakers,
+                "description": item.description,
+                "description_en": item.description_en,
+                "capacity": item.capacity,
+                "position": item.position,
+            }
+        )
+    else:
+        form = SessionForm()
+    if _session_settled(form):
+        try:
+            programme.change_session(item.id, _session_input(form), current_user, clock.now())
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            flash(_("Die Änderungen sind gespeichert."), "success")
+            return redirect(url_for(".detail", conference_id=conference.id) + "#programme")
+    return render_template(
+        "conferences_staff/session_form.html", form=form, conference=conference, item=item
+    )
+
+
+@bp.route("/<int:conference_id>/programm/<int:session_id>/loeschen", methods=["GET", "POST"])
+@staff_required(Role.EVENT_TEAM)
+def delete_session(conference_id: int, session_id: int):
+    """Asks first (GET), deletes on the answer (POST)."""
+    conference = _conference_or_404(conference_id)
+    item = _session_or_404(conference, session_id)
+    form = Form()
+    if form.validate_on_submit():
+        programme.delete_session(item.id, current_user, clock.now())
+        flash(_("Der Programmpunkt „%(title)s“ ist gelöscht.", title=item.title), "success")
+        return redirect(url_for(".detail", conference_id=conference.id) + "#programme")
+    return render_template(
+        "conferences_staff/session_delete.html", form=form, conference=conference, item=item
+    )

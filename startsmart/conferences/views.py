@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template
 
 from startsmart import clock
-from startsmart.conferences import service
+from startsmart.conferences import programme, service
 from startsmart.consultations import onsite
 from startsmart.consultations.models import Channel
 from startsmart.registrations import service as registrations
@@ -17,7 +17,12 @@ bp = Blueprint("conferences", __name__, url_prefix="/regionalkonferenzen")
 
 @bp.get("/")
 def index():
-    return render_template("conferences/index.html", conferences=service.upcoming(clock.now()))
+    conferences = service.upcoming(clock.now())
+    return render_template(
+        "conferences/index.html",
+        conferences=conferences,
+        with_programme=programme.with_programme([c.id for c in conferences]),
+    )
 
 
 @bp.get("/<slug>")
@@ -30,10 +35,24 @@ def detail(slug: str):
     return render_template(
         "conferences/detail.html",
         conference=conference,
+        has_programme=bool(programme.with_programme([conference.id])),
         over=over,
         slots=[] if over else onsite.conference_slots(conference, now),
         on_site=Channel.ON_SITE.value,
         date=date,
         seats=seats_by_date([date])[date.id] if date else None,
         closed_message=registrations.closed_message(closed) if closed else None,
+    )
+
+
+@bp.get("/<slug>/programm")
+def programme_page(slug: str):
+    """The programme, grouped by time slot: sessions at the same time side by side."""
+    conference = service.by_slug(slug) or abort(404)
+    first, last = programme.conference_days(conference)
+    return render_template(
+        "conferences/programme.html",
+        conference=conference,
+        slots=programme.time_slots(programme.sessions_of(conference.id)),
+        several_days=first != last,
     )

@@ -83,6 +83,9 @@ AT_THE_LIMIT: dict[str, dict[str, str]] = {
     },
     "conferences_staff.new": {"day": _in_days(40), "starts": "09:00", "ends": "17:00"},
     "conferences_staff.edit": {},
+    # The seeded conference's day is the form's default; the limit battery keeps it.
+    "conferences_staff.new_session": {"starts": "11:00", "ends": "12:00", "capacity": ""},
+    "conferences_staff.edit_session": {"capacity": ""},
     "speed_dating_staff.settings": {},
     "speed_dating_staff.walk_in": {"state": "SH"},
     # A password of one letter repeated is refused as guessable (zxcvbn): this one is not.

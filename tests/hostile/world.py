@@ -18,6 +18,8 @@ from speed_dating_support import arrives, conference_with_speed_dating
 from startsmart import clock
 from startsmart.catalog.models import EventDate, Offering
 from startsmart.clock import berlin_to_utc, berlin_today
+from startsmart.conferences import programme
+from startsmart.conferences.models import ConferenceSession, SessionKind
 from startsmart.consultations import booking, feed
 from startsmart.consultations import mails as consultation_mails
 from startsmart.consultations.models import AdvisorAbsence, ExtraHours, WeeklyHours
@@ -80,6 +82,7 @@ class World:
     project_id: int  # a model project with Husum as its member
     feedback_token: str  # Paul's survey link after the past date
     question_id: int  # a question of the feedback survey
+    session_id: int  # a workshop of the conference's programme
 
     def url_values(self, rule: Rule) -> dict[str, Any]:
         """Values for every placeholder of ``rule``: ids and tokens of this world."""
@@ -98,6 +101,7 @@ class World:
             "note_id": self.note_id,
             "project_id": self.project_id,
             "question_id": self.question_id,
+            "session_id": self.session_id,
             "kind": "anmeldung",
             "code": self.speed_code,
             "action": "start",
@@ -108,6 +112,7 @@ class World:
             "registrations.register": {"date_id": self.exchange_date_id},
             "registrations_staff.attendance": {"date_id": self.past_date_id},
             "conferences.detail": {"slug": self.conference_slug},
+            "conferences.programme_page": {"slug": self.conference_slug},
             "language.switch": {"code": "en"},
             "consultations.advisor_feed": {"token": self.feed_token},
             "my_bookings.overview": {"token": self.my_bookings_token},
@@ -238,6 +243,7 @@ def build_world(app: Flask) -> World:
             project_id=project.id,
             feedback_token=feedback_token,
             question_id=question_id,
+            session_id=db.session.execute(sa.select(ConferenceSession.id)).scalar_one(),
         )
         db.session.commit()
     return world
@@ -294,6 +300,14 @@ def _conference_with_plan(actor: StaffUser, now: datetime):
         codes.append(person.code)
     planning.make_plan(conference.id, actor, berlin_to_utc(day, time(12, 0)))
     db.session.commit()
+    programme.add_session(
+        conference.id,
+        programme.SessionInput(
+            SessionKind.WORKSHOP, "Offene Daten", day, time(10), time(11), room="Raum 1"
+        ),
+        actor,
+        now,
+    )
     return conference, codes[0]
 
 

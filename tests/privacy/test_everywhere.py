@@ -55,6 +55,8 @@ PERSON_DATA = {
 # Tables that hold nothing about such a person, and why.
 NO_PERSON_DATA = {
     "conference": "the event: title, place, description",
+    "conference_session": "the published programme; its speakers are the team's invited "
+    "speakers and moderators, never people who register (not self-service data)",
     "offering": "the catalogue",
     "offering_topic": "catalogue topics",
     "event_date": "dates of offerings",

@@ -1,0 +1,224 @@
+"""A conference's programme: its sessions (plenary, workshops, breaks …), what staff may enter
+and how the public page groups them.
+
+Staff type Berlin wall-clock times on one of the conference's days; they are stored in UTC.
+Sessions that start at the same moment run in parallel and form one time slot.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from startsmart.audit import service as audit
+from startsmart.catalog.staff_dates import to_utc
+from startsmart.catalog.staff_service import one_line, plain_text
+from startsmart.clock import NonexistentLocalTime, berlin_local_to_utc, berlin_wall_time
+from startsmart.conferences.models import Conference, ConferenceSession, SessionKind
+from startsmart.errors import DomainError
+from startsmart.extensions import db
+from startsmart.i18n import berlin_date
+from startsmart.staff.models import StaffUser
+
+MAX_CAPACITY = 10_000
+
+
+@dataclass(frozen=True)
+class SessionInput:
+    """What staff entered; times are Berlin wall-clock times on ``day``."""
+
+    kind: SessionKind
+    title: str
+    day: date
+    starts: time
+    ends: time
+    title_en: str = ""
+    room: str = ""
+    description: str = ""
+    description_en: str = ""
+    speakers: str = ""
+    capacity: int | None = None
+    position: int = 0
+
+
+@dataclass(frozen=True)
+class TimeSlot:
+    """Sessions starting at one moment: side by side on the public page."""
+
+    starts_at: datetime
+    sessions: list[ConferenceSession]
+
+
+def sessions_of(conference_id: int) -> list[ConferenceSession]:
+    """The programme in time order; parallel sessions by their position."""
+    return list(
+        db.session.execute(
+            sa.select(ConferenceSession)
+            .where(ConferenceSession.conference_id == conference_id)
+            .order_by(ConferenceSession.starts_at, ConferenceSession.position, ConferenceSession.id)
+        ).scalars()
+    )
+
+
+def with_programme(conference_ids: list[int]) -> set[int]:
+    """Which of these conferences have at least one session."""
+    if not conference_ids:
+        return set()
+    return set(
+        db.session.execute(
+            sa.select(ConferenceSession.conference_id)
+            .where(ConferenceSession.conference_id.in_(conference_ids))
+            .distinct()
+        ).scalars()
+    )
+
+
+def time_slots(sessions: list[ConferenceSession]) -> list[TimeSlot]:
+    """``sessions`` (in time order) grouped by their start."""
+    slots: list[TimeSlot] = []
+    for session in sessions:
+        if slots and slots[-1].starts_at == session.starts_at:
+            slots[-1].sessions.append(session)
+        else:
+            slots.append(TimeSlot(session.starts_at, [session]))
+    return slots
+
+
+def conference_days(conference: Conference) -> tuple[date, date]:
+    """The first and last Berlin day of the conference."""
+    return berlin_wall_time(conference.starts_at)[0], berlin_wall_time(conference.ends_at)[0]
+
+
+def speaker_text(value: str) -> str:
+    """One speaker a line, each line on its own, no empty lines."""
+    lines = (one_line(line) for line in plain_text(value).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def _check(conference: Conference, data: SessionInput) -> dict:
+    title = one_line(data.title)
+    if not title:
+        raise DomainError(_("Bitte füllen Sie dieses Feld aus."), "title")
+    first, last = conference_days(conference)
+    if not first <= data.day <= last:
+        raise DomainError(
+            _(
+                "Der Programmpunkt muss am Tag der Konferenz liegen (%(day)s).",
+                day=berlin_date(first, "medium"),
+            )
+            if first == last
+            else _(
+                "Der Programmpunkt muss an einem Tag der Konferenz liegen (%(first)s bis "
+                "%(last)s).",
+                first=berlin_date(first, "medium"),
+                last=berlin_date(last, "medium"),
+            ),
+            "day",
+        )
+    starts_at = to_utc(data.day, data.starts, "starts")
+    ends_at = to_utc(data.day, data.ends, "ends")
+    if ends_at <= starts_at:
+        raise DomainError(_("Das Ende muss nach dem Beginn liegen."), "ends")
+    if data.capacity is not None:
+        if not data.kind.has_places:
+            raise DomainError(
+                _(
+                    "Begrenzte Plätze gibt es nur bei Workshops und beim World Café. Bitte "
+                    "lassen Sie das Feld leer."
+                ),
+                "capacity",
+            )
+        if not 1 <= data.capacity <= MAX_CAPACITY:
+            raise DomainError(
+                _("Bitte geben Sie eine Zahl von %(min)d bis %(max)d an.", min=1, max=MAX_CAPACITY),
+                "capacity",
+            )
+    return {
+        "kind": data.kind,
+        "title": title,
+        "title_en": one_line(data.title_en),
+        "room": one_line(data.room),
+        "description": plain_text(data.description),
+        "description_en": plain_text(data.description_en),
+        "speakers": speaker_text(data.speakers),
+        "capacity": data.capacity,
+        "position": data.position,
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+    }
+
+
+def _record(action: str, session: ConferenceSession, actor: StaffUser, now: datetime) -> None:
+    audit.record(
+        action,
+        actor,
+        now,
+        subject=f"conference:{session.conference_id}",
+        session=session.id,
+        title=session.title,
+        kind=session.kind.value,
+        starts_at=session.starts_at.isoformat(),
+    )
+
+
+def add_session(
+    conference_id: int, data: SessionInput, actor: StaffUser, now: datetime
+) -> ConferenceSession:
+    conference = db.session.get(Conference, conference_id)
+    if conference is None:
+        raise DomainError(_("Diese Regionalkonferenz gibt es nicht."))
+    session = ConferenceSession(conference_id=conference.id, **_check(conference, data))
+    db.session.add(session)
+    db.session.flush()
+    _record("conference.session_added", session, actor, now)
+    db.session.commit()
+    return session
+
+
+def change_session(
+    session_id: int, data: SessionInput, actor: StaffUser, now: datetime
+) -> ConferenceSession:
+    session = db.session.get(ConferenceSession, session_id)
+    if session is None:
+        raise DomainError(_("Diesen Programmpunkt gibt es nicht mehr."))
+    conference = db.session.get(Conference, session.conference_id)
+    assert conference is not None  # the foreign key cascades
+    for name, value in _check(conference, data).items():
+        setattr(session, name, value)
+    _record("conference.session_changed", session, actor, now)
+    db.session.commit()
+    return session
+
+
+def delete_session(session_id: int, actor: StaffUser, now: datetime) -> None:
+    session = db.session.get(ConferenceSession, session_id)
+    if session is None:
+        return  # deleted already (a second click): nothing left to do
+    _record("conference.session_deleted", session, actor, now)
+    db.session.delete(session)
+    db.session.commit()
+
+
+def follow_conference_day(conference_id: int, old_day: date, new_day: date) -> None:
+    """When a conference moves to another day its programme moves along, each session at the
+    same Berlin wall-clock time (by whole days if that time does not exist on the new day).
+    The caller commits."""
+    if old_day == new_day:
+        return
+    shift = new_day - old_day
+    for session in sessions_of(conference_id):
+        session.starts_at = _moved(session.starts_at, shift)
+        session.ends_at = max(
+            _moved(session.ends_at, shift), session.starts_at + timedelta(minutes=1)
+        )
+
+
+def _moved(instant: datetime, shift: timedelta) -> datetime:
+    day, at = berlin_wall_time(instant)
+    try:
+        return berlin_local_to_utc(day + shift, at)
+    except NonexistentLocalTime:
+        return instant + shift
