@@ -3,7 +3,6 @@ valid SVG with a text alternative, the right bars, the right dots, ratings only 
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from datetime import date
 
@@ -176,7 +175,17 @@ def test_satisfaction_from_three_answers_and_none_below(app, client, world):
     with app.test_request_context():
         only_by = service.Filters(YEAR.first, YEAR.last, state=FederalState.BY)
         assert service.report(only_by, at(12, 31)).satisfaction is None
-    assert re.search(
-        r"zufriedenheit\.csv",
-        client.get("/staff/bericht/", query_string=PERIOD).get_data(as_text=True),
-    )
+    csv = client.get("/staff/bericht/zufriedenheit.csv", query_string=PERIOD)
+    lines = csv.get_data().decode("utf-8-sig").splitlines()
+    assert lines[0] == "Zeile;Anzahl;Mittelwert (1 bis 5)"
+    assert lines[1] == "Wie hilfreich war es?;3;4,3"
+
+
+def test_the_page_shows_each_chart_beside_its_table_and_the_map(app, client, world):
+    make_staff(app, "team@kts.example", Role.EVENT_TEAM, name="Eva Event")
+    login(client, "team@kts.example")
+    page = client.get("/staff/bericht/", query_string=PERIOD).get_data(as_text=True)
+    for name in ("kommunen", "laender", "groessenklassen", "anmeldungen", "beratungen", "weg"):
+        assert f'id="{name}-chart"' in page
+    assert 'id="karte"' in page and page.count("<svg") == 10  # nine charts and the map
+    assert "<script" not in page.split("<main", 1)[1].split("</main>")[0]
