@@ -6,9 +6,9 @@ Gemeindeverbände) with the model projects marked, then five years (2022 to 2026
 Core INSERTs: 1,800 dates of the four formats with topics, 200 regional conferences with their
 registration date, 50,000 registrations from 4,000 Gemeinden (confirmed with attendance marked,
 no-shows, waiting list, cancelled, expired) and 3,000 consultations. The report page is asked
-as an admin through the whole stack (Flask test client: login cookie, form, six aggregate
-queries, template) for the five years, for one year, and for one year of one Land and one
-format; each answer's statements are counted.
+as an admin through the whole stack (Flask test client: login cookie, form, eight aggregate
+queries, the map's directory fingerprint, charts and map drawn, template) for the five years,
+for one year, and for one year of one Land and one format; each answer's statements are counted.
 Target: p95 <= 500 ms on PostgreSQL.
 
     .venv/bin/python benchmarks/reach_report.py [--database postgresql|sqlite] [--runs 20]
@@ -225,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
         with app.app_context():
             db.create_all()
             import_directory(SHIPPED_EXTRACT, NOW)
-            import_model_projects(SHIPPED_LIST)
+            import_model_projects(SHIPPED_LIST, NOW)
             generate()
             if args.database == "postgresql":
                 db.session.execute(sa.text("ANALYZE"))

@@ -22,6 +22,7 @@ PURE_CORES = [
     "startsmart.search.fold",
     "startsmart.feedback.figures",
     "startsmart.reports.figures",
+    "startsmart.reports.germany_map",
     "startsmart.inbox.letters",
     "startsmart.speed_dating.planner",
     "startsmart.speed_dating.planner.plan",

@@ -18,6 +18,8 @@ def header(table: Table) -> list[str]:
     columns = [_("Zeile"), _("Anzahl")]
     if table.extra_title:
         columns.append(table.extra_title)
+    if table.mean_title:
+        columns.append(table.mean_title)
     if table.with_share:
         columns += [table.part_title, table.whole_title, _("Anteil (%)")]
     return columns
@@ -29,6 +31,8 @@ def rows(table: Table, locale: str) -> list[list[Cell | float]]:
         line: list[Cell | float] = [row.label, row.count]
         if table.extra_title:
             line.append(row.extra)
+        if table.mean_title:
+            line.append(row.mean)
         if table.with_share:
             line += [
                 row.part,

@@ -31,6 +31,7 @@ class Row:
     part: int | None = None
     whole: int | None = None
     extra: int | None = None  # a second count (a topic's participations beside its municipalities)
+    mean: float | None = None  # a rating's mean on the 1–5 scale (the satisfaction figure)
 
     @property
     def share(self) -> float | None:
@@ -50,6 +51,7 @@ class Table:
     extra_title: str = ""  # the column of ``Row.extra``; none without it
     part_title: str = ""  # what ``Row.part`` and ``Row.whole`` count, where the table shares
     whole_title: str = ""
+    mean_title: str = ""  # the column of ``Row.mean``; none without it
 
     @property
     def total(self) -> int:
@@ -71,6 +73,8 @@ class Reached:
     # Reached already before the period (in the chosen format).
     returning: bool
     count: int = 1
+    # Where they lie (latitude, longitude), for the map; those without coordinates left out.
+    places: tuple[tuple[float, float], ...] = ()
 
 
 @dataclass(frozen=True)

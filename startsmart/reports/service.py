@@ -15,13 +15,15 @@ What counts (docs/architecture.md, "The reach report"):
   keep their municipality) that took part in an introduction in the period and later had a
   confirmed consultation or took part in a moderated exchange, at any time after.
 
-The report is six aggregate queries whatever the amount of data (five for a format without
-consultations); ``figures`` classifies the municipalities reached, which arrive grouped by
-their classes, and the list pages filter the same select one row per municipality.
+The report is eight aggregate queries whatever the amount of data (the last two for the
+survey answers' satisfaction, none of them with a Land chosen); ``figures`` classifies the
+municipalities reached, which arrive grouped by their classes, and the list pages filter the
+same select one row per municipality.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -29,6 +31,7 @@ from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from startsmart.catalog.models import EventDate, EventDateStatus, Offering, OfferingFormat, Topic
@@ -37,6 +40,14 @@ from startsmart.clock import berlin_to_utc
 from startsmart.consultations.models import Consultation, ConsultationStatus, consultation_topic
 from startsmart.database import UTCDateTime
 from startsmart.extensions import db
+from startsmart.feedback import figures as feedback_figures
+from startsmart.feedback.models import (
+    CONSULTATION,
+    EVENT_DATE,
+    FeedbackQuestion,
+    FeedbackRating,
+    FeedbackResponse,
+)
 from startsmart.municipalities.models import (
     FederalState,
     Municipality,
@@ -129,9 +140,12 @@ class Report:
     consultations: Table | None
     path: Table
     topics: Table
-    # The feedback surveys' satisfaction (startsmart/feedback, wired in when it lands); None
-    # while there is no feedback data, and the page says so.
+    # The feedback surveys' satisfaction: a row per question with its answers and mean, none
+    # below feedback's MIN_ANSWERS answers. None with a Land chosen: answers name no municipality.
     satisfaction: Table | None = None
+    answers: int = 0  # the survey answers to the period's dates and consultations
+    # (latitude, longitude) of each municipality reached that has coordinates: the map's dots.
+    places: tuple[tuple[float, float], ...] = ()
 
     def tables(self) -> tuple[Table, ...]:
         found = (
@@ -236,6 +250,8 @@ def _reached_select(filters: Filters) -> sa.Select[Any]:
         Municipality.is_model_project.label("funded"),
         sa.case((GEMEINDE, 1), else_=0).label("in_directory"),
         sa.case((per_municipality.c.first_at < since, 1), else_=0).label("came_before"),
+        Municipality.latitude.label("latitude"),
+        Municipality.longitude.label("longitude"),
     ).join(per_municipality, per_municipality.c.municipality_id == Municipality.id)
     if filters.state is not None:
         query = query.where(Municipality.state == filters.state)
@@ -263,7 +279,8 @@ def reached(filters: Filters) -> list[Reached]:
 def reached_groups(filters: Filters) -> list[Reached]:
     """The municipalities reached in the period, counted per combination of their classes (one
     query): the report's figures need no more, and a few hundred rows travel instead of
-    thousands."""
+    thousands. Each group brings its members' places for the map as one string
+    ("lat lon;lat lon;..."; the database's own string aggregate), not a row each."""
     each = _reached_select(filters).subquery("reached")
     classes = [
         each.c.state,
@@ -273,8 +290,25 @@ def reached_groups(filters: Filters) -> list[Reached]:
         each.c.in_directory,
         each.c.came_before,
     ]
-    query = sa.select(*classes, sa.func.count().label("alike")).group_by(*classes)
-    return [_as_reached(row, row.alike, with_id=False) for row in db.session.execute(query)]
+    # NULL without coordinates: the aggregate leaves those out.
+    place = sa.cast(each.c.latitude, sa.String) + " " + sa.cast(each.c.longitude, sa.String)
+    query = sa.select(
+        *classes,
+        sa.func.count().label("alike"),
+        sa.func.aggregate_strings(place, ";").label("places"),
+    ).group_by(*classes)
+    found = []
+    for row in db.session.execute(query):
+        group = _as_reached(row, row.alike, with_id=False)
+        found.append(dataclasses.replace(group, places=_places(row.places)))
+    return found
+
+
+def _places(text: str | None) -> tuple[tuple[float, float], ...]:
+    if not text:
+        return ()
+    pairs = (pair.split(" ") for pair in text.split(";"))
+    return tuple((float(lat), float(lon)) for lat, lon in pairs)
 
 
 def directory(filters: Filters) -> Directory:
@@ -423,6 +457,7 @@ def report(filters: Filters, now: datetime) -> Report:
         (_("Kommunen erreicht"), _("davon zum ersten Mal"), _("davon wiederkehrend")),
     )
     unknown = _("nicht bekannt")
+    satisfaction, answers = _satisfaction(filters) if filters.state is None else (None, 0)
     return Report(
         filters=filters,
         overview=_municipality_table("kommunen", _("Erreichte Kommunen"), overview),
@@ -448,6 +483,9 @@ def report(filters: Filters, now: datetime) -> Report:
         consultations=_consultation_table(filters, now) if filters.with_consultations else None,
         path=_path_table(filters),
         topics=_topic_table(filters),
+        satisfaction=satisfaction,
+        answers=answers,
+        places=tuple(place for r in rows for place in r.places),
     )  # fmt: skip
 
 
@@ -582,6 +620,70 @@ def _topic_table(filters: Filters) -> Table:
         for topic_id, name, municipalities, uses_ in found
     )
     return Table("themen", _("Themen"), "municipalities", rows, extra_title=_("Teilnahmen"))
+
+
+def _responses_in(filters: Filters) -> sa.ColumnElement[bool]:
+    """The survey answers to the period's dates (of the format) and consultations."""
+    dates = (
+        sa.select(EventDate.id)
+        .join(Offering, EventDate.offering_id == Offering.id)
+        .where(EventDate.starts_at >= filters.since, EventDate.starts_at < filters.until)
+    )
+    if filters.fmt is not None:
+        dates = dates.where(Offering.format == filters.fmt)
+    found = (FeedbackResponse.subject_kind == EVENT_DATE) & FeedbackResponse.subject_id.in_(dates)
+    if filters.with_consultations:
+        consultations = (FeedbackResponse.subject_kind == CONSULTATION) & (
+            FeedbackResponse.subject_id.in_(_consultations_in(filters))
+        )
+        found = found | consultations
+    return found
+
+
+def _satisfaction(filters: Filters) -> tuple[Table, int]:
+    """A row per question rated in the period: its answers and mean (two queries). Below
+    feedback's ``MIN_ANSWERS`` answers the table has no rows: a small group stays anonymous."""
+    responses = _responses_in(filters)
+    answered = db.session.scalar(sa.select(sa.func.count(FeedbackResponse.id)).where(responses))
+    query = (
+        sa.select(
+            FeedbackQuestion.id,
+            FeedbackQuestion.text_de,
+            FeedbackQuestion.text_en,
+            FeedbackRating.value,
+            sa.func.count(),
+        )
+        .join(FeedbackRating, FeedbackRating.question_id == FeedbackQuestion.id)
+        .join(FeedbackResponse, FeedbackRating.response_id == FeedbackResponse.id)
+        .where(responses)
+        .group_by(
+            FeedbackQuestion.id,
+            FeedbackQuestion.text_de,
+            FeedbackQuestion.text_en,
+            FeedbackQuestion.position,
+            FeedbackRating.value,
+        )
+        .order_by(FeedbackQuestion.position, FeedbackQuestion.id)
+    )
+    locale = str(get_locale() or "de")
+    texts: dict[int, str] = {}
+    ratings: list[tuple[int, int]] = []
+    for question_id, text_de, text_en, value, count in db.session.execute(query):
+        texts[question_id] = text_en if locale == "en" and text_en else text_de
+        ratings += [(question_id, value)] * count
+    found = feedback_figures.figures(0, int(answered or 0), list(texts), ratings, ())
+    rows = tuple(
+        Row(texts[q.question_id], q.answers, f"question:{q.question_id}", mean=q.mean)
+        for q in found.questions
+    )
+    table = Table(
+        "zufriedenheit",
+        _("Zufriedenheit"),
+        "",
+        rows,
+        mean_title=_("Mittelwert (1 bis 5)"),
+    )
+    return table, found.answered
 
 
 # -- the lists behind the figures

@@ -10,14 +10,14 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, Response, abort, render_template, request
-from flask_babel import get_locale
+from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 
 from startsmart import clock
 from startsmart.catalog.models import OfferingFormat
 from startsmart.municipalities.gemeindeverzeichnis import ATTRIBUTION
 from startsmart.municipalities.models import FederalState
-from startsmart.reports import exports, service
+from startsmart.reports import charts, exports, reach_map, service
 from startsmart.reports.figures import percent
 from startsmart.reports.staff_forms import ReportFilterForm
 from startsmart.staff.access import may_open, staff_required
@@ -69,6 +69,12 @@ def _attribution() -> str:
     )
 
 
+@bp.app_template_filter("rating")
+def rating(value: float | None) -> str:
+    """A mean rating as the page's language writes it (4,3 or 4.3); "–" for none."""
+    return "–" if value is None else format_decimal(value, format="0.0")
+
+
 @bp.get("/")
 @staff_required(Role.EVENT_TEAM)
 def index():
@@ -78,6 +84,8 @@ def index():
         "reports_staff/report.html",
         form=form,
         report=report,
+        charts=charts.for_report(report, _locale()) if report else {},
+        reach_map=reach_map.draw(report) if report else "",
         described=_describe(filters) if filters else "",
         percent=lambda value: percent(value, _locale()),
         may_open=may_open,

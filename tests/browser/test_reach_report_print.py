@@ -56,5 +56,9 @@ def test_the_report_is_accessible_and_prints_to_clean_pages(app, browser, live_s
         assert "Bayern" in printed and "60,0 %" in printed
         assert "Bericht zeigen" not in printed  # the filter form stays on screen
         assert "Tabelle herunterladen" not in printed
+        # The charts print: the map's legend and a bar label are SVG text in the PDF.
+        assert "Karte der erreichten Kommunen" in printed
+        assert "erreicht im Zeitraum" in printed
+        assert printed.count("Schleswig-") >= 2  # in the chart and in the table (hyphenated)
     finally:
         context.close()
