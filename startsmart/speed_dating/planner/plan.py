@@ -22,6 +22,14 @@ the host takes turns (nobody twice before everybody once, never twice in a row w
 allow another), and sitting with the host counts like waiting when the planner decides who
 waits next.
 
+What is guaranteed about colleagues: with pairs, every round planned round by round has as many
+pairs as the people and tables allow and, with that many, the fewest colleague pairs any round
+could have (``colleagues``; exact within its search budget, which ≤ 40 people with
+municipalities of ≤ 4 never exhaust in the tests); the circle method replaces that plan only if
+it seats more people, or as many with no more colleague tables. A re-plan that repairs old
+rounds keeps their pairs and is not re-checked. Tables of 3 or 4 keep colleagues apart by
+seeded retries, best effort; ``colleagues_apart`` holds for every table size.
+
 A re-plan keeps the rounds already played, adds late arrivals and drops departures. Round
 builders live in ``pairs`` and ``groups``, the quality report and the cross-group upper bound
 in ``quality``, the plan's shape (``Plan``, ``Round``, ``Table``, ``Participant``) in ``shapes``.
