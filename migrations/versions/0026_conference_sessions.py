@@ -1,7 +1,7 @@
 """conference programme: sessions with time, room, kind, speakers and places
 
 Revision ID: 0026_conference_sessions
-Revises: 0024_feedback
+Revises: 0025_colleagues_apart
 Create Date: 2026-12-07 07:00:00
 
 """
@@ -12,7 +12,7 @@ from startsmart.database import UTCDateTime
 
 # revision identifiers, used by Alembic.
 revision = '0026_conference_sessions'
-down_revision = '0024_feedback'
+down_revision = '0025_colleagues_apart'
 branch_labels = None
 depends_on = None
 

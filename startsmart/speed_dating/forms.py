@@ -45,6 +45,13 @@ class SpeedDatingForm(Form):
     host_fills_gap = BooleanField(
         _l("Jemand aus dem Team springt ein, wenn sonst eine Person allein aussetzen müsste.")
     )
+    colleagues_apart = BooleanField(
+        _l("Kolleginnen und Kollegen nie an einen Tisch"),
+        description=_l(
+            "Zwei Personen derselben Kommune treffen sich nie; wer sonst nur noch "
+            "Kolleginnen oder Kollegen treffen könnte, setzt aus."
+        ),
+    )
     question_1 = text_field(_l("Frage 1"), 300)
     question_2 = text_field(_l("Frage 2"), 300)
     question_3 = text_field(_l("Frage 3"), 300)

@@ -50,6 +50,8 @@ class SpeedDatingSession(Model):
     tables_available: Mapped[int | None] = mapped_column()  # None: as many as needed
     # A staff host sits with whoever would otherwise wait alone (the odd one out).
     host_fills_gap: Mapped[bool] = mapped_column(default=False)
+    # Two people of one municipality never share a table; one of them waits instead.
+    colleagues_apart: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     question_1: Mapped[str] = mapped_column(sa.String(300))
     question_2: Mapped[str] = mapped_column(sa.String(300))
     question_3: Mapped[str] = mapped_column(sa.String(300))

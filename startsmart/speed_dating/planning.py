@@ -47,6 +47,7 @@ def plan_to_json(plan: Plan) -> dict[str, Any]:
         "table_size": plan.table_size,
         "tables_available": plan.tables_available,
         "host_fills_gap": plan.host_fills_gap,
+        "colleagues_apart": plan.colleagues_apart,
         "rounds": [
             {
                 "number": r.number,
@@ -71,6 +72,7 @@ def plan_from_json(data: dict[str, Any]) -> Plan:
         table_size=data["table_size"],
         tables_available=data["tables_available"],
         host_fills_gap=data["host_fills_gap"],
+        colleagues_apart=data.get("colleagues_apart", False),  # plans stored before 0025
     )
 
 
@@ -135,6 +137,7 @@ def report_of(plan: Plan, people: list[SpeedDatingParticipant]) -> dict[str, Any
         "sit_outs_beyond_capacity": report.sit_outs_beyond_capacity,
         "avoidable_sit_outs": report.avoidable_sit_outs,
         "host_tables": report.host_tables,
+        "colleague_sit_outs": report.colleague_sit_outs,
         # How many people sat out how often, e.g. {"0": 20, "1": 4}.
         "sit_out_counts": {str(k): spread[k] for k in sorted(spread)},
         "valid": report.valid,
@@ -217,12 +220,14 @@ def make_plan(
             tables_available=session.tables_available,
             seed=seed,
             host_fills_gap=session.host_fills_gap,
+            colleagues_apart=session.colleagues_apart,
         )
     else:
         settings = replace(
             old,
             tables_available=session.tables_available,
             host_fills_gap=session.host_fills_gap,
+            colleagues_apart=session.colleagues_apart,
         )
         plan = replan(settings, from_round, planner_people, seed=seed, rounds=total)
     plan = _trim(plan, from_round - 1)

@@ -62,6 +62,7 @@ class Settings:
     table_size: int = 2
     tables_available: int | None = None
     host_fills_gap: bool = False
+    colleagues_apart: bool = False
     questions: tuple[str, str, str] = ("", "", "")
 
 
@@ -150,6 +151,7 @@ def save_settings(
     session.table_size = data.table_size
     session.tables_available = data.tables_available
     session.host_fills_gap = data.host_fills_gap
+    session.colleagues_apart = data.colleagues_apart
     session.question_1, session.question_2, session.question_3 = (
         one_line(q) for q in data.questions
     )

@@ -107,6 +107,7 @@ def _settings_data(session: SpeedDatingSession | None, conference: Conference) -
         "table_size": str(session.table_size),
         "tables_available": session.tables_available,
         "host_fills_gap": session.host_fills_gap,
+        "colleagues_apart": session.colleagues_apart,
         "question_1": session.question_1,
         "question_2": session.question_2,
         "question_3": session.question_3,
@@ -149,6 +150,7 @@ def settings(conference_id: int):
             table_size=int(form.table_size.data),
             tables_available=form.tables_available.data,
             host_fills_gap=form.host_fills_gap.data,
+            colleagues_apart=form.colleagues_apart.data,
             questions=(form.question_1.data, form.question_2.data, form.question_3.data),
         )
         try:

@@ -7,7 +7,9 @@ Guarantees tested as properties (the planner's docstrings state them):
   a table is free and someone they have not met is waiting too (or could join a table with a free
   seat), a re-plan keeps the earlier rounds, the same seed gives the same plan;
 - pairs, everyone present throughout, no table limit, up to n-1 rounds: nobody waits beyond
-  parity, and sit-outs differ by at most one between any two people;
+  parity, and sit-outs differ by at most one between any two people unless that would seat
+  more colleagues together (fewer colleague tables come first; with nobody sharing a
+  municipality it always holds);
 - pairs, no table limit, municipalities of at most 3, R rounds with R <= floor(n_r / 2) - 2 for
   the n_r people present in every round r: no two colleagues ever share a table, nobody waits
   beyond parity, and sit-outs differ by at most one among those present in every round, also
@@ -236,7 +238,8 @@ def test_cross_group_bound_is_the_smallest_cap():
     assert cross_group_bound(group, 2) == 6  # 3 funded, each meets one unfunded per round
     assert cross_group_bound(group, 20) == 21  # every funded/unfunded pair once
     assert cross_group_bound(group, 2, tables_available=2) == 4
-    assert cross_group_bound(group, 2, table_size=4) == 18
+    # Tables of 4: 7 unfunded give 3 + 3 + 1 to the three funded, not 3 each.
+    assert cross_group_bound(group, 2, table_size=4) == 14
 
 
 @pytest.mark.parametrize("seed", range(25))
@@ -365,7 +368,10 @@ def test_pairs_without_table_limit(group, data, host, seed):
     for rnd in plan.rounds:
         assert sorted(str(m) for m in listed(rnd) if m != HOST_ID) == everyone
     assert report.sit_outs_beyond_capacity == 0
-    assert report.sit_out_spread <= 1
+    towns = [p.municipality for p in group if p.municipality is not None]
+    if len(towns) == len(set(towns)) or dirac_range(plan):
+        # Otherwise fewer colleague tables come first: see test_planner_exact.py.
+        assert report.sit_out_spread <= 1
     if host:
         assert not any(r.sitting_out for r in plan.rounds)
     if dirac_range(plan):

@@ -182,3 +182,25 @@ def test_a_walk_in_from_the_directory_chosen_or_typed(app, team_client, event, b
         (heide, "Heide, Stadt"),
         (heide, "Heide, Stadt"),
     ]
+
+
+def test_colleagues_apart_is_a_setting_the_plan_keeps_and_reports(app, team_client, event, base):
+    page = text(team_client.get(f"{base}/einstellungen"))
+    assert "Kolleginnen und Kollegen nie an einen Tisch" in page
+    response = submit(team_client, f"{base}/einstellungen", settings_form(colleagues_apart="y"))
+    assert response.status_code == 302, text(response)
+    with app.app_context():
+        assert db.session.execute(sa.select(SpeedDatingSession)).scalar_one().colleagues_apart
+    # Two towns of two: after two rounds only colleagues are left to meet, so everyone waits.
+    for name, town in [("Anna", "Nordstadt"), ("Ben", "Nordstadt")]:
+        event.check_in(event.register(name, town))
+    for name, town in [("Cem", "Südstadt"), ("Dora", "Südstadt")]:
+        event.check_in(event.register(name, town))
+    stored = event.plan()["plan"]
+    assert stored["colleagues_apart"] is True
+    assert [len(r["tables"]) for r in stored["rounds"]] == [2, 2]
+    page = text(team_client.get(base))
+    assert "Aussetzen, weil Kolleginnen und Kollegen getrennt bleiben" in page
+    response = submit(team_client, f"{base}/einstellungen", settings_form())
+    with app.app_context():
+        assert not db.session.execute(sa.select(SpeedDatingSession)).scalar_one().colleagues_apart

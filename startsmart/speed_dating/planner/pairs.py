@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Sequence
 
+from startsmart.speed_dating.planner.colleagues import fewest_colleagues, free_seat_for_host
 from startsmart.speed_dating.planner.state import HOST, PlanState, choose_seated
 
 Fits = Callable[[int, int], bool]
@@ -42,23 +43,30 @@ def build_pair_round(
     _match_rest(seated, state, match, rng)
     core = [u for u in present if u in match] + [u for u in seated if u not in match]
     # Colleagues only meet when the seated people have no perfect matching without them.
-    for fits, blocked in ((state.fits, state.blocked), (state.fits_relaxed, state.met)):
+    relaxed = (state.fits_relaxed, state.relaxed_blocked)
+    for fits, blocked in ((state.fits, state.blocked), relaxed):
         augment(core, match, fits, [u for u in seated if u not in match], blocked=blocked)
     # Tables still free: anyone waiting who can meet someone new is seated, the ones who
     # waited most first. This also guarantees nobody waits beside a person they never met.
-    last_resorts = ((state.fits_relaxed, state.met), (fits_last, None))
+    last_resorts = (relaxed, (fits_last, None))
     for fits_or_none, blocked_or_none in last_resorts:
         missing = limit - len(match) // 2
         if missing > 0 and fits_or_none is not None:
             roots = [u for u in seated if u not in match] + waiting
             augment(list(present), match, fits_or_none, roots, missing, blocked_or_none)
     pairs = [(u, match[u]) for u in present if u in match and u < match[u]]
-    sitting_out = [u for u in present if u not in match]
+    if not initial and fits_last is None:
+        # Fairness chose who is seated before the pairs were known; no round with as many
+        # pairs may seat more colleagues together than necessary.
+        pairs = fewest_colleagues(present, pairs, state, rng, augment)
+    seated_now = {p for pair in pairs for p in pair}
+    sitting_out = [u for u in present if u not in seated_now]
     if host and sitting_out and (max_pairs is None or len(pairs) < max_pairs):
-        # The host fills a free table (the odd one out, or someone nobody new is left for).
-        # The host is staff, so meeting them twice is allowed, but they first sit with
-        # someone they have not met yet.
-        partner = min(sitting_out, key=lambda u: (u in state.host_met, -state.idle[u]))
+        # The host fills a free table (the odd one out, or someone nobody new is left for),
+        # taking turns: nobody twice before everybody once, never twice in a row if avoidable.
+        pairs, sitting_out, partner = free_seat_for_host(
+            present, pairs, sitting_out, state, rng, augment
+        )
         pairs.append((partner, HOST))
         sitting_out.remove(partner)
     return pairs, sitting_out

@@ -18,8 +18,17 @@ whatever order the participants come in.
 
 With ``host_fills_gap`` a staff host (``HOST_ID``) sits with whoever would otherwise wait while a
 table is free, e.g. the odd one out. The host is staff, so meeting the host twice is allowed;
-the host still prefers people they have not met, and sitting with the host counts like waiting
-when the planner decides who waits next.
+the host takes turns (nobody twice before everybody once, never twice in a row where the pairs
+allow another), and sitting with the host counts like waiting when the planner decides who
+waits next.
+
+What is guaranteed about colleagues: with pairs, every round planned round by round has as many
+pairs as the people and tables allow and, with that many, the fewest colleague pairs any round
+could have (``colleagues``; exact within its search budget, which ≤ 40 people with
+municipalities of ≤ 4 never exhaust in the tests); the circle method replaces that plan only if
+it seats more people, or as many with no more colleague tables. A re-plan that repairs old
+rounds keeps their pairs and is not re-checked. Tables of 3 or 4 keep colleagues apart by
+seeded retries, best effort; ``colleagues_apart`` holds for every table size.
 
 A re-plan keeps the rounds already played, adds late arrivals and drops departures. Round
 builders live in ``pairs`` and ``groups``, the quality report and the cross-group upper bound
@@ -57,20 +66,32 @@ def plan_rounds(
     tables_available: int | None = None,
     seed: int = 0,
     host_fills_gap: bool = False,
+    colleagues_apart: bool = False,
+    circle: bool = True,
 ) -> Plan:
-    """Plan ``rounds`` rounds for ``participants``, all present throughout."""
-    settings = Plan((), table_size, tables_available, host_fills_gap)
+    """Plan ``rounds`` rounds for ``participants``, all present throughout.
+
+    Pairs are planned round by round; where that would leave someone waiting beyond parity and
+    tables (or the host's turns uneven), the circle method is tried too and the better plan
+    wins. ``circle=False`` keeps the round-by-round plan (the tests compare the two).
+    """
+    settings = Plan((), table_size, tables_available, host_fills_gap, colleagues_apart)
     people = _canonical(participants, settings, rounds)
     # Round-by-round matching can corner itself when most pairs have met (the last free pairs
     # may form odd cycles); the circle method cannot. It never leaves anyone waiting beyond
     # parity and tables, so once the matching does, the circle has won already.
-    circle_fits = table_size == 2 and _circle_size(settings, len(people)) >= rounds
+    circle_fits = circle and table_size == 2 and _circle_size(settings, len(people)) >= rounds
     plan, troubled = _build(settings, (), people, rounds, seed, give_up=circle_fits)
+    # Round by round, the host's turns can corner themselves too (the last ones left without a
+    # turn may all have to be seated); the circle, with the host as one spot, never repeats.
+    troubled = troubled or (circle_fits and host_fills_gap and _host_turns_broken(plan) > 0)
     if troubled and circle_fits:
-        circle = _circle_plan(settings, people, rounds, seed)
+        round_robin = _circle_plan(settings, people, rounds, seed)
         if len(plan.rounds) < rounds:
-            return circle
-        plan = min(plan, circle, key=lambda p: _score(p, people))
+            # The circle often wins, but not always: it may seat colleagues together where
+            # round by round the same people would have been seated without.
+            plan, _ = _build(settings, (), people, rounds, seed)
+        plan = min(plan, round_robin, key=lambda p: _score(p, people))
     return plan
 
 
@@ -137,14 +158,37 @@ def _canonical(
     return people
 
 
-def _score(plan: Plan, people: Sequence[Participant]) -> tuple[int, int, int, int]:
+def _score(plan: Plan, people: Sequence[Participant]) -> tuple[int, int, int, int, int]:
     report = quality(plan, people)
     return (
         report.sit_outs_beyond_capacity,
-        max(report.sit_out_spread - 1, 0),
         report.same_municipality_tables,
+        max(report.sit_out_spread - 1, 0),
+        _host_turns_broken(plan),
         -report.cross_group_meetings,
     )
+
+
+def _host_turns_broken(plan: Plan) -> int:
+    """Host tables given to someone who had more turns than another person, or had the last."""
+    turns: dict[ParticipantId, int] = {}
+    last = None
+    broken = 0
+    for rnd in plan.rounds:
+        here = [m for t in rnd.tables for m in t.members if m != HOST_ID] + list(rnd.sitting_out)
+        for m in here:
+            turns.setdefault(m, 0)
+        partner = next(
+            (m for t in rnd.tables if HOST_ID in t.members for m in t.members if m != HOST_ID),
+            None,
+        )
+        if partner is None:
+            continue
+        fewest = min(turns[m] for m in here)
+        broken += turns[partner] > fewest or partner == last
+        turns[partner] += 1
+        last = partner
+    return broken
 
 
 def _build(
@@ -163,7 +207,11 @@ def _build(
     short at the first round where someone waits beyond parity and tables.
     """
     index = {p.id: i for i, p in enumerate(people)}
-    state = PlanState([p.model_project for p in people], [p.municipality for p in people])
+    state = PlanState(
+        [p.model_project for p in people],
+        [p.municipality for p in people],
+        settings.colleagues_apart,
+    )
     last_table: dict[int, int] = {}
     always = set(index.values())
     for rnd in history:
@@ -250,7 +298,11 @@ def _circle_size(settings: Plan, count: int) -> int:
 
 def _circle_plan(settings: Plan, people: list[Participant], total: int, seed: int) -> Plan:
     count = len(people)
-    state = PlanState([p.model_project for p in people], [p.municipality for p in people])
+    state = PlanState(
+        [p.model_project for p in people],
+        [p.municipality for p in people],
+        settings.colleagues_apart,
+    )
     limit = settings.tables_available
     circle = list(range(count)) + ([HOST] if _circle_host(settings, count) else [])
     rng = random.Random(seed)
@@ -263,6 +315,8 @@ def _circle_plan(settings: Plan, people: list[Participant], total: int, seed: in
                 key=lambda pair: (-sum(state.idle[p] for p in pair if p != HOST), rng.random())
             )
             del pairs[limit:]
+        if settings.colleagues_apart:
+            pairs = [pair for pair in pairs if HOST in pair or not state.colleagues(*pair)]
         seated = {p for pair in pairs for p in pair}
         waiting = [p for p in range(count) if p not in seated]
         tables = [list(pair) for pair in pairs]

@@ -45,3 +45,4 @@ class Plan:
     table_size: int = 2  # seats per table: 2, 3 or 4; tables shrink (never below 2) when needed
     tables_available: int | None = None  # at most this many tables per round; None: no limit
     host_fills_gap: bool = False
+    colleagues_apart: bool = False  # two people of one municipality never meet; one waits

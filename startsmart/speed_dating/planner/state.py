@@ -16,8 +16,15 @@ HOST_ID = "__host__"  # the staff host's id in a published plan
 class PlanState:
     """What the rounds so far left behind: meetings, sit-outs and host tables per participant."""
 
-    def __init__(self, model_project: Sequence[bool], municipality: Sequence[str | None]) -> None:
+    def __init__(
+        self,
+        model_project: Sequence[bool],
+        municipality: Sequence[str | None],
+        colleagues_apart: bool = False,
+    ) -> None:
         self.model_project = list(model_project)
+        # Staff chose "never seat colleagues together": then a colleague is as good as met.
+        self.colleagues_apart = colleagues_apart
         self.municipality = list(municipality)
         count = len(self.model_project)
         self.met: list[set[int]] = [set() for _ in range(count)]
@@ -26,6 +33,8 @@ class PlanState:
         # counts like sitting out when the planner chooses who waits next.
         self.idle = [0] * count
         self.host_met: set[int] = set()
+        self.host_rounds = [0] * count  # rounds each person sat with the host
+        self.last_host: set[int] = set()  # who sat with the host in the last recorded round
         towns: dict[str, set[int]] = {}
         for person, town in enumerate(self.municipality):
             if town is not None:
@@ -46,15 +55,27 @@ class PlanState:
         return v not in self.met[u] and not self.colleagues(u, v)
 
     def fits_relaxed(self, u: int, v: int) -> bool:
-        """u and v may share a table without a repeat (colleagues allowed as a last resort)."""
+        """u and v may share a table without a repeat (colleagues allowed as a last resort,
+        unless staff keep colleagues apart)."""
+        if self.colleagues_apart:
+            return self.fits(u, v)
         return v not in self.met[u]
+
+    @property
+    def relaxed_blocked(self) -> Sequence[set[int]]:
+        """Per person exactly what :meth:`fits_relaxed` rules out."""
+        return self.blocked if self.colleagues_apart else self.met
 
     def record(self, tables: Iterable[Sequence[int]], sitting_out: Iterable[int]) -> None:
         """Add one round's tables and sit-outs."""
+        self.last_host = set()
         for table in tables:
             people = [p for p in table if p != HOST]
             if len(people) < len(table):
                 self.host_met.update(people)
+                self.last_host.update(people)
+                for person in people:
+                    self.host_rounds[person] += 1
                 if len(people) == 1:
                     self.idle[people[0]] += 1
             self.reserve(people)
