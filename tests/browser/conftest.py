@@ -56,8 +56,11 @@ def browser():
         executable is not None,
         "Debian's chromium is not installed (apt-get install chromium); browser tests need it",
     )
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # Assertions wait as long as actions (10 s, below): on a busy two-core CI machine a post
+    # that plans rounds and queues mails has taken longer than Playwright's default of 5 s.
+    expect.set_options(timeout=10_000)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield browser
