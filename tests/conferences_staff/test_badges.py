@@ -3,98 +3,27 @@
 from __future__ import annotations
 
 import re
-from datetime import date, time, timedelta
+from datetime import time, timedelta
+from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
 
+from badge_world import LONG_NAME
+from badge_world import world as badge_world
 from startsmart import clock
 from startsmart.audit.models import AuditEvent
-from startsmart.catalog.staff_dates import Deadline
 from startsmart.clock import berlin_today
-from startsmart.conferences import badges, programme
-from startsmart.conferences import service as conferences
-from startsmart.conferences.models import Conference, SessionKind
+from startsmart.conferences import badges
+from startsmart.conferences.models import Conference
 from startsmart.extensions import db
-from startsmart.municipalities.models import FederalState, MunicipalityKind
-from startsmart.municipalities.service import MunicipalityInput
-from startsmart.registrations import service as registrations
 from startsmart.registrations.models import Attendance, Registration, RegistrationStatus
-from startsmart.staff.models import StaffUser
 from support import csrf_token, login, submit, text
-
-LONG_NAME = ("Maximiliane " + "Müller-Lüdenscheidt-" * 10)[:199] + "ß"  # 200 characters
-
-
-def _register(date_id: int, name: str, email: str, town: str, **extra) -> int:
-    applicant = registrations.Applicant(
-        name=name,
-        email=email,
-        function="",
-        municipality=MunicipalityInput(town, FederalState.SH, MunicipalityKind.CITY),
-        **extra,
-    )
-    return registrations.register(date_id, applicant, clock.now(), by_staff=True).registration_id
-
-
-def _conference(app, day: date, title: str) -> Conference:
-    with app.app_context():
-        actor = db.session.execute(sa.select(StaffUser)).scalars().first()
-        conference = conferences.create_conference(
-            conferences.ConferenceInput(
-                title=title,
-                day=day,
-                starts=time(9),
-                ends=time(17),
-                city="Schleswig",
-                venue="Ständehaus",
-                description="",
-                capacity=100,
-                deadline=Deadline(),
-            ),
-            actor,
-            clock.now(),
-        )
-        db.session.refresh(conference)
-        db.session.expunge(conference)
-        return conference
 
 
 @pytest.fixture
 def world(app, team):
-    """A conference today at 9 h (begun at the suite's moment when that is later) with three
-    confirmed people, one waiting and a programme in two rooms."""
-    day = berlin_today(clock.now()) + timedelta(days=10)
-    conference = _conference(app, day, title="Regionalkonferenz Nord")
-    with app.app_context():
-        date_id = conferences.conference_date(conference.id).id
-        ids = {
-            "jürgen": _register(date_id, "Jürgen Groß", "j@flensburg.de", "Flensburg"),
-            "long": _register(date_id, LONG_NAME, "l@kiel.de", "Schleswig-Holstein-Süd"),
-            "ada": _register(date_id, "Ada Öztürk", "a@husum.de", "Husum"),
-        }
-        actor = db.session.execute(sa.select(StaffUser)).scalars().first()
-        for item in (
-            programme.SessionInput(
-                SessionKind.PLENARY,
-                "Begrüßung",
-                day,
-                time(9),
-                time(10),
-                title_en="Welcome",
-                room="Großer Saal",
-                speakers="Dr. Jana Beispiel, Stadt Ulm",
-            ),
-            programme.SessionInput(
-                SessionKind.WORKSHOP, "Offene Daten", day, time(10), time(11), room="Raum 2"
-            ),
-            programme.SessionInput(
-                SessionKind.WORKSHOP, "Smarte Straßen", day, time(11), time(12), room="Raum 2"
-            ),
-            programme.SessionInput(SessionKind.BREAK, "Mittagspause", day, time(12), time(13)),
-        ):
-            programme.add_session(conference.id, item, actor, clock.now())
-    return conference, ids, day
+    return badge_world(app)
 
 
 def _sheet(team, conference: Conference, query: str = "") -> str:
@@ -116,7 +45,9 @@ def test_a_badge_for_every_confirmed_person_with_kommune_and_check_in_code(app, 
     assert f'class="badge-name fits-tiny">{LONG_NAME}' in html  # the long name is set smaller
     with app.app_context():
         url = badges.check_in_url(ids["ada"])
-    assert re.fullmatch(rf"https?://[^/]+/staff/regionalkonferenzen/check-in/{ids['ada']}/[\w-]{{22}}", url)
+    assert re.fullmatch(
+        rf"https?://[^/]+/staff/regionalkonferenzen/check-in/{ids['ada']}/[\w-]{{22}}", url
+    )
     one = _sheet(team, conference, f"?anmeldung={ids['ada']}")
     assert _names(one) == ["Ada Öztürk"]
 
@@ -165,6 +96,11 @@ def test_the_detail_page_links_to_both(team, world):
     assert f"/staff/regionalkonferenzen/{conference.id}/raumschilder" in html
 
 
+def _check_in_path(app, registration_id: int) -> str:
+    with app.app_context():
+        return urlsplit(badges.check_in_url(registration_id)).path
+
+
 def _attendance(app, registration_id: int) -> Attendance | None:
     with app.app_context():
         return db.session.get(Registration, registration_id).attendance
@@ -172,9 +108,7 @@ def _attendance(app, registration_id: int) -> Attendance | None:
 
 def test_check_in_by_the_badges_code_once(app, team, world, travel):
     conference, ids, day = world
-    with app.app_context():
-        path = badges.check_in_url(ids["ada"]).split("://", 1)[1].split("/", 1)[1]
-    page = "/" + path
+    page = _check_in_path(app, ids["ada"])
     travel.move_to(clock.berlin_to_utc(day, time(9, 5)))
     login(team, "team@kts.example")  # the login of ten days ago has ended
     html = text(team.get(page))
@@ -186,9 +120,13 @@ def test_check_in_by_the_badges_code_once(app, team, world, travel):
     assert again.status_code == 200
     assert _attendance(app, ids["ada"]) is Attendance.ATTENDED
     with app.app_context():
-        changes = db.session.execute(
-            sa.select(AuditEvent.details).where(AuditEvent.action == "registration.attendance")
-        ).scalars().all()
+        changes = (
+            db.session.execute(
+                sa.select(AuditEvent.details).where(AuditEvent.action == "registration.attendance")
+            )
+            .scalars()
+            .all()
+        )
     assert [c["changed"] for c in changes] == [1]  # the second scan changed nothing
     assert _attendance(app, ids["jürgen"]) is None
 
@@ -199,8 +137,7 @@ def _csrf(client, page: str) -> str:
 
 def test_check_in_before_the_start_says_so(app, team, world):
     conference, ids, _day = world
-    with app.app_context():
-        page = "/" + badges.check_in_url(ids["ada"]).split("://", 1)[1].split("/", 1)[1]
+    page = _check_in_path(app, ids["ada"])
     response = submit(team, page, {})
     assert response.status_code == 200
     assert "erst ab Beginn" in text(response)
@@ -220,11 +157,9 @@ def test_a_wrong_token_or_another_registration_is_not_found(app, team, world):
     assert _attendance(app, ids["jürgen"]) is None
 
 
-def test_not_logged_in_goes_to_the_login(app, client, world):
+def test_not_logged_in_goes_to_the_login(app, world):
     conference, ids, _day = world
-    with app.app_context():
-        page = "/" + badges.check_in_url(ids["ada"]).split("://", 1)[1].split("/", 1)[1]
-    client.post("/staff/logout", data={"csrf_token": _csrf(client, f"/staff/regionalkonferenzen/{conference.id}")})
-    response = client.get(page)
+    page = _check_in_path(app, ids["ada"])
+    response = app.test_client().get(page)
     assert response.status_code == 302 and "/staff/login" in response.headers["Location"]
     assert _attendance(app, ids["ada"]) is None
