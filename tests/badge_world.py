@@ -70,7 +70,7 @@ def world(app: Flask, extra_people: int = 0) -> tuple[Conference, dict[str, int]
             "ada": _register(date_id, "Ada Öztürk", "a@husum.de", "Husum"),
         }
         for n in range(1, extra_people + 1):
-            ids[f"person {n}"] = _register(date_id, f"Person {n}", f"p{n}@ulm.de", "Ulm")
+            ids[f"person {n}"] = _register(date_id, f"Person {n}", f"p{n}@ort{n}.de", f"Ort {n}")
         actor = db.session.execute(sa.select(StaffUser)).scalars().first()
         for item in (
             programme.SessionInput(

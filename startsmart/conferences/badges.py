@@ -57,7 +57,9 @@ def check_in_url(registration_id: int) -> str:
 def qr_svg(url: str) -> Markup:
     """The address as a QR code, inline SVG: no script, no image request."""
     return Markup(
-        segno.make(url, error="m").svg_inline(scale=3, border=2, svgclass="qr", lineclass=None)
+        segno.make(url, error="m").svg_inline(
+            scale=3, border=2, svgclass="qr", lineclass=None, omitsize=True
+        )
     )
 
 
