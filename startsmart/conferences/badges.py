@@ -14,14 +14,14 @@ import base64
 import hashlib
 import hmac
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 import segno
 from flask import current_app
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from startsmart.clock import berlin_wall_time
+from startsmart.clock import berlin_to_utc, berlin_wall_time
 from startsmart.conferences import programme, registrants
 from startsmart.conferences.models import Conference, ConferenceSession
 from startsmart.conferences.service import conference_date
@@ -166,6 +166,13 @@ def registration_for_check_in(registration_id: int, token: str) -> tuple[Registr
     return registration, conference
 
 
+def check_in_opens(starts_at: datetime) -> datetime:
+    """People arrive before the first session: the badge check-in opens at 6 h Berlin time on
+    the conference's first day (never later than its start)."""
+    day = berlin_wall_time(starts_at)[0]
+    return min(berlin_to_utc(day, time(6)), starts_at)
+
+
 def check_in(registration: Registration, actor: StaffUser, now: datetime) -> bool:
     """Mark the person as attended (the date's attendance, recorded the usual way). Returns
     whether anything changed: a second scan changes nothing. Commits."""
@@ -174,6 +181,10 @@ def check_in(registration: Registration, actor: StaffUser, now: datetime) -> boo
     if registration.attendance is Attendance.ATTENDED:
         return False
     changed = staff_service.record_attendance(
-        registration.event_date_id, {registration.id: Attendance.ATTENDED}, actor, now
+        registration.event_date_id,
+        {registration.id: Attendance.ATTENDED},
+        actor,
+        now,
+        opens_at=check_in_opens(registration.event_date.starts_at),
     )
     return changed > 0

@@ -109,7 +109,7 @@ def _attendance(app, registration_id: int) -> Attendance | None:
 def test_check_in_by_the_badges_code_once(app, team, world, travel):
     conference, ids, day = world
     page = _check_in_path(app, ids["ada"])
-    travel.move_to(clock.berlin_to_utc(day, time(9, 5)))
+    travel.move_to(clock.berlin_to_utc(day, time(8, 15)))  # at the door, before the start
     login(team, "team@kts.example")  # the login of ten days ago has ended
     html = text(team.get(page))
     assert "Ada Öztürk einchecken" in html and "Husum" in html
