@@ -574,6 +574,33 @@ PAGES: dict[str, Callable[[Site], list[Visit]]] = {
             TEAM,
         ),
     ],
+    "conferences_staff.badge_sheet": lambda s: [
+        Visit(f"/staff/regionalkonferenzen/{s.conference_id}/namensschilder", TEAM),
+        Visit(
+            f"/staff/regionalkonferenzen/{s.conference_id}/namensschilder?seit=2999-01-01",
+            TEAM,
+            label="a day out of range: all",
+        ),
+        Visit(
+            f"/staff/regionalkonferenzen/{s.bare_conference_id}/namensschilder",
+            TEAM,
+            label="no registrations",
+        ),
+    ],
+    "conferences_staff.signs": lambda s: [
+        Visit(f"/staff/regionalkonferenzen/{s.conference_id}/raumschilder", TEAM),
+        Visit(
+            f"/staff/regionalkonferenzen/{s.bare_conference_id}/raumschilder",
+            TEAM,
+            label="no programme",
+        ),
+    ],
+    "conferences_staff.check_in": lambda s: [
+        Visit(s.badge_check_in, TEAM),
+        Visit(
+            s.badge_check_in, TEAM, submit="Kim Beispiel-20 einchecken", label="before the start"
+        ),
+    ],
     # The presenter screen and the phone view before the start; while running, below.
     "speed_dating_presenter_staff.presenter": lambda s: [
         Visit(f"{sd(s)}/praesentation", TEAM, label="planned, not started"),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
+from urllib.parse import urlsplit
 
 import pyotp
 import sqlalchemy as sa
@@ -21,7 +22,7 @@ from startsmart import clock, tokens
 from startsmart.catalog.models import EventDate, EventDateStatus, Offering
 from startsmart.catalog.slugs import slugify
 from startsmart.clock import berlin_to_utc, berlin_today
-from startsmart.conferences import programme
+from startsmart.conferences import badges, programme
 from startsmart.conferences import service as conferences
 from startsmart.conferences.models import Conference, SessionKind
 from startsmart.consultations import booking, followup, schedule
@@ -84,6 +85,7 @@ class Site:
     bare_conference_id: int = 0  # the demo's conference: no speed-dating set up yet
     programme_session_id: int = 0  # a workshop of the conference's programme (two in parallel)
     participant_code: str = ""  # a speed-dating participant's phone code
+    badge_check_in: str = ""  # the path a conference badge's QR code opens (with its token)
     failed_message_id: int = 0  # an outbox row that bounced for good
     invented_municipality_id: int = 0  # only a public form names it (unverified)
     busy_municipality_id: int = 0  # held a consultation; the event team wrote a note on it
@@ -456,6 +458,7 @@ def _conference(site: Site, now: datetime, team: StaffUser) -> None:
     planning.make_plan(conference.id, team, now)
     db.session.commit()
     site.programme_session_id = _programme(conference.id, day, team, now)
+    site.badge_check_in = urlsplit(badges.check_in_url(people[0])).path
 
 
 def _programme(conference_id: int, day, team: StaffUser, now: datetime) -> int:

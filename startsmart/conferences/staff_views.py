@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import time
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -10,14 +12,15 @@ from flask_login import current_user
 from startsmart import clock, repeated_hour
 from startsmart.catalog.slugs import slugify
 from startsmart.catalog.staff_dates import Deadline
-from startsmart.clock import BERLIN, berlin_wall_time
-from startsmart.conferences import programme, registrants, service
+from startsmart.clock import BERLIN, berlin_local_to_utc, berlin_wall_time
+from startsmart.conferences import badges, programme, registrants, service
 from startsmart.conferences.forms import ConferenceForm, SessionForm
 from startsmart.conferences.models import Conference, ConferenceSession, SessionKind
 from startsmart.errors import DomainError
 from startsmart.extensions import db
 from startsmart.form_fields import Form, attach_error
 from startsmart.forms import filled
+from startsmart.input_guard import query_day
 from startsmart.registrations import export
 from startsmart.registrations import staff_service as registrations_staff
 from startsmart.registrations.queries import seats_by_date
@@ -275,4 +278,69 @@ def delete_session(conference_id: int, session_id: int):
         return redirect(url_for(".detail", conference_id=conference.id) + "#programme")
     return render_template(
         "conferences_staff/session_delete.html", form=form, conference=conference, item=item
+    )
+
+
+# -- badges, signs and the badge's check-in ---------------------------------------------------
+
+
+@bp.get("/<int:conference_id>/namensschilder")
+@staff_required(Role.EVENT_TEAM)
+def badge_sheet(conference_id: int):
+    """Name badges to print: all confirmed people, those registered since a day, or one."""
+    conference = _conference_or_404(conference_id)
+    since = query_day(request.args.get("seit"))
+    one = request.args.get("anmeldung", type=int)
+    chosen = badges.badges(
+        conference,
+        since=berlin_local_to_utc(since, time(0)) if since else None,
+        registration_id=one,
+    )
+    return render_template(
+        "conferences_staff/badges.html",
+        conference=conference,
+        badges=chosen,
+        since=since,
+        since_typed=request.args.get("seit", ""),
+        one=one,
+    )
+
+
+@bp.get("/<int:conference_id>/raumschilder")
+@staff_required(Role.EVENT_TEAM)
+def signs(conference_id: int):
+    """Room signs and the day's programme to print, one page each."""
+    conference = _conference_or_404(conference_id)
+    return render_template(
+        "conferences_staff/signs.html", conference=conference, signs=badges.signs(conference)
+    )
+
+
+@bp.route("/check-in/<int:registration_id>/<token>", methods=["GET", "POST"])
+@staff_required(Role.EVENT_TEAM)
+def check_in(registration_id: int, token: str):
+    """Where a badge's QR code leads: "Person X einchecken", confirmed with a button."""
+    try:
+        registration, conference = badges.registration_for_check_in(registration_id, token)
+    except LookupError:
+        abort(404)
+    form = Form()
+    if form.validate_on_submit():
+        try:
+            changed = badges.check_in(registration, current_user, clock.now())
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            name = registration.person.name if registration.person else ""
+            if changed:
+                flash(_("%(name)s ist eingecheckt.", name=name), "success")
+            else:
+                flash(_("%(name)s war schon eingecheckt.", name=name), "info")
+            return redirect(url_for(".check_in", registration_id=registration.id, token=token))
+    return render_template(
+        "conferences_staff/check_in.html",
+        form=form,
+        conference=conference,
+        registration=registration,
     )

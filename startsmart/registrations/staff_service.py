@@ -51,19 +51,25 @@ def attendance_open(event_date: EventDate, now: datetime) -> bool:
 
 
 def record_attendance(
-    date_id: int, marks: Mapping[int, Attendance | None], actor: StaffUser, now: datetime
+    date_id: int,
+    marks: Mapping[int, Attendance | None],
+    actor: StaffUser,
+    now: datetime,
+    opens_at: datetime | None = None,
 ) -> int:
-    """Set attended / no-show (None: not recorded) per confirmed registration of the date.
-    Returns how many registrations changed."""
+    """Set attended / no-show (None: not recorded) per confirmed registration of the date,
+    from ``opens_at`` on (default: the date's start; a conference's badge check-in opens
+    earlier, at the door). Returns how many registrations changed."""
     event_date = _date(date_id)
     if event_date.status is EventDateStatus.CANCELLED:
         raise DomainError(_("Dieser Termin wurde abgesagt; es gibt keine Teilnahme zu erfassen."))
-    if now < event_date.starts_at:
+    opens_at = opens_at or event_date.starts_at
+    if now < opens_at:
         raise DomainError(
             _(
                 "Die Teilnahme lässt sich erst ab Beginn des Termins erfassen "
                 "(%(when)s Uhr Berliner Zeit).",
-                when=berlin_datetime(event_date.starts_at, "short"),
+                when=berlin_datetime(opens_at, "short"),
             )
         )
     registrations = {
