@@ -316,13 +316,50 @@ def _circle_plan(settings: Plan, people: list[Participant], total: int, seed: in
             )
             del pairs[limit:]
         if settings.colleagues_apart:
-            pairs = [pair for pair in pairs if HOST in pair or not state.colleagues(*pair)]
+            pairs = _pair_the_rest(
+                [pair for pair in pairs if HOST in pair or state.fits(*pair)],
+                count,
+                state,
+                settings,
+                rng,
+            )
         seated = {p for pair in pairs for p in pair}
         waiting = [p for p in range(count) if p not in seated]
         tables = [list(pair) for pair in pairs]
         state.record(tables, waiting)
         rounds.append(_publish(number, tables, waiting, people, last_table))
     return replace(settings, rounds=tuple(rounds))
+
+
+def _pair_the_rest(
+    pairs: list[tuple[int, int]],
+    count: int,
+    state: PlanState,
+    settings: Plan,
+    rng: random.Random,
+) -> list[tuple[int, int]]:
+    """Seat whom the circle left waiting once its colleague pairs were taken out.
+
+    Those pairs free two people each, and two of them who may meet must not both wait; their
+    new pairs can clash with the circle's later rounds, which is why every circle pair is
+    checked against what happened (``state.fits``) before it is kept. Who waited most is
+    seated first; the host, if free, takes the one left over.
+    """
+    limit = settings.tables_available
+    seated = {p for pair in pairs for p in pair}
+    waiting = sorted(
+        (p for p in range(count) if p not in seated), key=lambda p: (-state.idle[p], rng.random())
+    )
+    pairs = list(pairs)
+    while waiting and (limit is None or len(pairs) < limit):
+        first = waiting.pop(0)
+        partner = next((q for q in waiting if state.fits(first, q)), None)
+        if partner is not None:
+            waiting.remove(partner)
+            pairs.append((first, partner))
+        elif settings.host_fills_gap and all(HOST not in pair for pair in pairs):
+            pairs.append((first, HOST))
+    return pairs
 
 
 def _publish(
