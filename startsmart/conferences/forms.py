@@ -7,9 +7,11 @@ from flask_babel import lazy_gettext as _l
 from wtforms import StringField, TextAreaField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
+from startsmart.conferences.choices import FIELD_PREFIX as WORKSHOP_FIELD_PREFIX
 from startsmart.conferences.models import SessionKind
 from startsmart.form_fields import ClockField, DayField, Form, MaxLength, NoLinks, WholeNumberField
 from startsmart.forms import EnumSelectField, Filled
+from startsmart.i18n import berlin_time
 from startsmart.repeated_hour import DST_HINT, RepeatedHourField
 
 REQUIRED = _l("Bitte füllen Sie dieses Feld aus.")
@@ -106,3 +108,28 @@ class SessionForm(Form):
         description=_l("Bei Programmpunkten zur selben Zeit steht die kleinere Zahl vorn."),
     )
     repeated_hour = RepeatedHourField()
+
+
+def workshop_form(form_class, slots):
+    """``form_class`` with one field per slot with a choice (``choices.ChoiceSlot``), named
+    ``slot.field``: the chosen session's id, shown as a group of radio buttons
+    (``conferences/_workshop_choice.html``). Checked by the service, which says which slot
+    is wrong; the field keeps what was sent."""
+    if not slots:
+        return form_class()
+
+    class WithWorkshops(form_class):
+        pass
+
+    for slot in slots:
+        label = _l("Programmpunkt ab %(time)s Uhr", time=berlin_time(slot.starts_at))
+        setattr(WithWorkshops, slot.field, StringField(label, validators=[Optional()]))
+    return WithWorkshops()
+
+
+def workshop_values(form) -> dict[str, str | None] | None:
+    """What the form's workshop fields hold (field name → value); None without any."""
+    values = {
+        field.name: field.data for field in form if field.name.startswith(WORKSHOP_FIELD_PREFIX)
+    }
+    return values or None

@@ -15,11 +15,14 @@ from flask import (
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
+import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from startsmart import clock, join_links, unconfirmed
 from startsmart.catalog.models import EventDate, EventDateStatus, OfferingFormat
 from startsmart.clock import iso_or_none, moment_or_none
+from startsmart.conferences import choices
+from startsmart.conferences.forms import workshop_form, workshop_values
 from startsmart.conferences.models import Conference
 from startsmart.errors import DomainError
 from startsmart.extensions import db, limiter
@@ -49,7 +52,8 @@ def _manage_limit() -> str:
 @bp.route("/angebote/termine/<int:date_id>/anmeldung", methods=["GET", "POST"])
 @limiter.limit(_limit, methods=["POST"])
 def register(date_id: int):
-    form = RegistrationForm()
+    slots = _choice_slots(date_id)
+    form = workshop_form(RegistrationForm, slots)
     now = clock.now()
     submitted = form.validate_on_submit()
     if submitted and not form.website.data:
@@ -95,7 +99,17 @@ def register(date_id: int):
         closed_message=service.closed_message(closed) if closed else None,
         exchange=exchange,
         conference=conference,
+        slots=slots,
+        free=choices.free_places(slots),
     )
+
+
+def _choice_slots(date_id: int) -> list[choices.ChoiceSlot]:
+    """The slots of workshops to choose from, where the date is a conference's."""
+    conference_id = db.session.execute(
+        sa.select(EventDate.conference_id).where(EventDate.id == date_id)
+    ).scalar_one_or_none()
+    return choices.offered(conference_id) if conference_id is not None else []
 
 
 def _conference_of(date: EventDate) -> Conference | None:
@@ -118,6 +132,7 @@ def _applicant(form: RegistrationForm) -> service.Applicant:
         speed_dating=form.speed_dating.data,
         contact_exchange=form.contact_exchange.data,
         client=unconfirmed.client_key(),
+        workshops=workshop_values(form),
     )
 
 
