@@ -359,15 +359,16 @@ def apply(
 
 def choose(
     registration_id: int, session_ids: Sequence[int], now: datetime
-) -> list[SessionChoice]:
+) -> list[tuple[int, ChoiceStatus]]:
     """Choose ``session_ids`` for the registration and commit (the sessions of one conference,
-    at most one per slot). Returns the new choices, seated or waiting."""
+    at most one per slot). Returns (session id, seated or waiting) of each new choice."""
     registration = _active(registration_id)
     conference_id = _conference_of(registration)
     slots = offered(conference_id)
     placed = apply(registration_id, slots, check_ids(slots, session_ids), now)
+    outcome = [(choice.session_id, choice.status) for choice in placed]
     db.session.commit()
-    return placed
+    return outcome
 
 
 def _conference_of(registration: Registration) -> int:
