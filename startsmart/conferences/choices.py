@@ -6,7 +6,7 @@ slot; the person changes them through their manage link until the conference's "
 bis" (``deadline``). A full session puts the person on its waiting list, in the order of
 ``chosen_at``; a freed place goes to the first in line, exactly once, with one mail.
 
-Places are decided under the session's row lock (``_lock``: SELECT … FOR UPDATE OF
+Places are decided under the session's row lock (``lock_sessions``: SELECT … FOR UPDATE OF
 conference_session on PostgreSQL; on SQLite every transaction already began with BEGIN
 IMMEDIATE, see database.py), as a date's seats are under ``registrations.seats.lock_date``.
 Sessions are always locked in the order of their ids, after the date's lock where a caller
@@ -30,7 +30,6 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from startsmart.audit import service as audit
 from startsmart.clock import berlin_local_to_utc, berlin_wall_time
 from startsmart.conferences.models import (
     ChoiceStatus,
@@ -42,7 +41,6 @@ from startsmart.errors import DomainError
 from startsmart.extensions import db
 from startsmart.registrations import mails
 from startsmart.registrations.models import ACTIVE, Registration
-from startsmart.staff.models import StaffUser
 
 # The default "Workshopwahl bis": the evening before the conference's first day, Berlin time,
 # so the lists are final the morning the rooms are set up.
@@ -223,9 +221,7 @@ def waiting_position(choice: SessionChoice) -> int | None:
             SessionChoice.status == ChoiceStatus.WAITING,
             sa.or_(
                 SessionChoice.chosen_at < choice.chosen_at,
-                sa.and_(
-                    SessionChoice.chosen_at == choice.chosen_at, SessionChoice.id < choice.id
-                ),
+                sa.and_(SessionChoice.chosen_at == choice.chosen_at, SessionChoice.id < choice.id),
             ),
         )
     ).scalar_one()
@@ -235,7 +231,7 @@ def waiting_position(choice: SessionChoice) -> int | None:
 # -- under the session's lock ----------------------------------------------------------------
 
 
-def _lock(session_ids: Sequence[int]) -> dict[int, ConferenceSession]:
+def lock_sessions(session_ids: Sequence[int]) -> dict[int, ConferenceSession]:
     """Lock the sessions' rows for the rest of the transaction, in the order of their ids."""
     if not session_ids:
         return {}
@@ -249,7 +245,7 @@ def _lock(session_ids: Sequence[int]) -> dict[int, ConferenceSession]:
     return {session.id: session for session in rows}
 
 
-def _end_of_queue(session_id: int, now: datetime) -> datetime:
+def end_of_queue(session_id: int, now: datetime) -> datetime:
     """``chosen_at`` for a choice made now: after every choice of the session already made.
     ``now`` was read before the lock was granted; the queue keeps the order of the lock."""
     last = db.session.execute(
@@ -263,7 +259,7 @@ def _end_of_queue(session_id: int, now: datetime) -> datetime:
     return moment
 
 
-def _settle(session: ConferenceSession, now: datetime) -> list[SessionChoice]:
+def settle(session: ConferenceSession, now: datetime) -> list[SessionChoice]:
     """Give every free place of ``session`` (locked) to the first in line, exactly once: the
     promoted row is SEATED from now on and gets its one mail."""
     free = (session.capacity or 0) - seated_counts([session.id])[session.id]
@@ -300,14 +296,14 @@ def _place(registration_id: int, session: ConferenceSession, now: datetime) -> S
         registration_id=registration_id,
         session_id=session.id,
         status=status,
-        chosen_at=_end_of_queue(session.id, now),
+        chosen_at=end_of_queue(session.id, now),
     )
     db.session.add(choice)
     db.session.flush()
     return choice
 
 
-def _active(registration_id: int) -> Registration:
+def active_registration(registration_id: int) -> Registration:
     registration = db.session.execute(
         sa.select(Registration)
         .where(Registration.id == registration_id)
@@ -338,22 +334,24 @@ def apply(
     dropped = [
         choice
         for session_id, choice in current.items()
-        if session_id in slot_of and slot_of[session_id].number in picks
+        if session_id in slot_of
+        and slot_of[session_id].number in picks
         and session_id not in chosen
     ]
     new = [session_id for session_id in chosen if session_id not in current]
-    locked = _lock([choice.session_id for choice in dropped] + new)
-    _active(registration_id)  # read after the lock: a cancellation committed meanwhile counts
+    locked = lock_sessions([choice.session_id for choice in dropped] + new)
+    # Read after the lock: a cancellation committed meanwhile counts.
+    active_registration(registration_id)
     for choice in dropped:
         db.session.delete(choice)
     db.session.flush()
     placed = []
     for session_id in sorted(new):
         session = locked[session_id]
-        _settle(session, now)
+        settle(session, now)
         placed.append(_place(registration_id, session, now))
     for choice in dropped:
-        _settle(locked[choice.session_id], now)
+        settle(locked[choice.session_id], now)
     return placed
 
 
@@ -362,7 +360,7 @@ def choose(
 ) -> list[tuple[int, ChoiceStatus]]:
     """Choose ``session_ids`` for the registration and commit (the sessions of one conference,
     at most one per slot). Returns (session id, seated or waiting) of each new choice."""
-    registration = _active(registration_id)
+    registration = active_registration(registration_id)
     conference_id = _conference_of(registration)
     slots = offered(conference_id)
     placed = apply(registration_id, slots, check_ids(slots, session_ids), now)
@@ -407,109 +405,9 @@ def release(registration_id: int, now: datetime) -> None:
     )
     if not choices:
         return
-    locked = _lock([choice.session_id for choice in choices])
+    locked = lock_sessions([choice.session_id for choice in choices])
     for choice in choices:
         db.session.delete(choice)
     db.session.flush()
     for choice in choices:
-        _settle(locked[choice.session_id], now)
-
-
-# -- staff -----------------------------------------------------------------------------------
-
-
-def move(
-    choice_id: int, target_id: int, actor: StaffUser, now: datetime, override: bool = False
-) -> SessionChoice:
-    """Staff move a person to another session of the same slot. A full session takes them
-    only with ``override`` (then beyond its places: staff decide on the spot, e.g. a bigger
-    room); otherwise they are refused. The freed place goes to the next in line. Audited."""
-    choice = db.session.get(SessionChoice, choice_id)
-    if choice is None:
-        raise DomainError(_("Diese Wahl gibt es nicht mehr."))
-    source_id = choice.session_id
-    if target_id == source_id:
-        raise DomainError(_("Die Person ist schon in diesem Programmpunkt."), "target")
-    locked = _lock([source_id, target_id])
-    source, target = locked.get(source_id), locked.get(target_id)
-    if source is None or target is None or target.conference_id != source.conference_id:
-        raise DomainError(_("Diesen Programmpunkt gibt es in dieser Konferenz nicht."), "target")
-    slots = offered(source.conference_id)
-    slot = next((s for s in slots if any(x.id == source.id for x in s.sessions)), None)
-    if slot is None or not any(x.id == target.id for x in slot.sessions):
-        raise DomainError(
-            _("Verschieben geht nur in einen anderen Programmpunkt desselben Zeitfensters."),
-            "target",
-        )
-    db.session.refresh(choice)
-    _active(choice.registration_id)
-    _settle(target, now)
-    full = seated_counts([target.id])[target.id] >= (target.capacity or 0)
-    if full and not override:
-        raise DomainError(
-            _(
-                "„%(title)s“ ist voll. Wählen Sie „Auch über die Platzzahl hinaus“, wenn die "
-                "Person trotzdem teilnehmen soll.",
-                title=target.title,
-            ),
-            "target",
-        )
-    was = choice.status
-    choice.session_id = target.id
-    choice.status = ChoiceStatus.SEATED
-    choice.chosen_at = _end_of_queue(target.id, now)
-    choice.checked_in_at = None
-    db.session.flush()
-    _settle(source, now)
-    audit.record(
-        "conference.choice_moved",
-        actor,
-        now,
-        subject=f"registration:{choice.registration_id}",
-        source=source.id,
-        target=target.id,
-        was=was.value,
-        beyond_capacity=full,
-    )
-    db.session.commit()
-    return choice
-
-
-def check_in(
-    session_id: int, present: set[int], actor: StaffUser, now: datetime
-) -> int:
-    """Mark who of the session's seated people is there (``present``: choice ids); the others
-    are not. From the session's day on (Berlin time). Returns how many changed."""
-    session = db.session.get(ConferenceSession, session_id)
-    if session is None:
-        raise DomainError(_("Diesen Programmpunkt gibt es nicht mehr."))
-    if berlin_wall_time(now)[0] < berlin_wall_time(session.starts_at)[0]:
-        raise DomainError(
-            _("Die Anwesenheit lässt sich erst am Tag des Programmpunkts erfassen.")
-        )
-    seated = {
-        choice.id: choice
-        for choice in db.session.execute(
-            sa.select(SessionChoice).where(
-                SessionChoice.session_id == session_id,
-                SessionChoice.status == ChoiceStatus.SEATED,
-            )
-        ).scalars()
-    }
-    if present - set(seated):
-        raise DomainError(_("Eine der Personen hat in diesem Programmpunkt keinen Platz."))
-    changed = 0
-    for choice_id, choice in seated.items():
-        if (choice_id in present) != (choice.checked_in_at is not None):
-            choice.checked_in_at = now if choice_id in present else None
-            changed += 1
-    audit.record(
-        "conference.check_in",
-        actor,
-        now,
-        subject=f"conference:{session.conference_id}",
-        session=session.id,
-        changed=changed,
-    )
-    db.session.commit()
-    return changed
+        settle(locked[choice.session_id], now)

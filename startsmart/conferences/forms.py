@@ -4,7 +4,7 @@ speed-dating forms share."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import StringField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from startsmart.conferences.choices import FIELD_PREFIX as WORKSHOP_FIELD_PREFIX
@@ -54,6 +54,15 @@ class ConferenceForm(Form):
         _l("Anmeldeschluss: Uhrzeit"),
         validators=[Optional()],
         description=_l("Beide Felder leer lassen: ein Tag vor Beginn, zur selben Uhrzeit."),
+    )
+    choices_day = DayField(_l("Workshopwahl bis: Datum"), validators=[Optional()])
+    choices_time = ClockField(
+        _l("Workshopwahl bis: Uhrzeit"),
+        validators=[Optional()],
+        description=_l(
+            "Bis dahin ändern Angemeldete ihre Workshops selbst. Beide Felder leer lassen: "
+            "am Vortag der Konferenz um 23:59 Uhr."
+        ),
     )
     repeated_hour = RepeatedHourField()
 
@@ -133,3 +142,18 @@ def workshop_values(form) -> dict[str, str | None] | None:
         field.name: field.data for field in form if field.name.startswith(WORKSHOP_FIELD_PREFIX)
     }
     return values or None
+
+
+class MoveForm(Form):
+    """Staff move one person to another session of the same time slot."""
+
+    target = SelectField(
+        _l("In den Programmpunkt"),
+        choices=[],
+        validate_choice=False,  # the service says what is wrong with a tampered id
+        validators=[InputRequired(REQUIRED)],
+    )
+    override = BooleanField(
+        _l("Auch über die Platzzahl hinaus"),
+        description=_l("Nur wenn der Raum mehr Menschen fasst als Plätze angeboten sind."),
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import (
     Blueprint,
     abort,
@@ -15,7 +16,6 @@ from flask import (
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
-import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from startsmart import clock, join_links, unconfirmed

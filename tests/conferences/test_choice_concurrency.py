@@ -78,4 +78,4 @@ def test_without_the_session_lock_the_same_race_overbooks(app, smtp):
         all_at_once(app, lambda n: choices.choose(ids[n], [session_id], now), 50)
     with app.app_context():
         seated = [row for row in _rows(session_id) if row.status is ChoiceStatus.SEATED]
-    assert len(seated) > 5, "without the lock the race should overbook; the test would prove nothing"
+    assert len(seated) > 5, "without the lock the race should overbook; this proves nothing"

@@ -67,9 +67,7 @@ def test_no_or_a_tampered_choice_is_a_message_and_the_form_keeps_what_was_typed(
     app, client, smtp, value
 ):
     w = make_workshops(app)
-    response = submit(
-        client, _page(w.date_id), _form(w, name="Kim Beispiel", workshop_0=value)
-    )
+    response = submit(client, _page(w.date_id), _form(w, name="Kim Beispiel", workshop_0=value))
     assert response.status_code == 200
     page = text(response)
     assert 'class="error-summary"' in page

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from outbox_support import deliver_at
 from startsmart import clock, tokens
 from startsmart.audit.models import AuditEvent
-from startsmart.conferences import choices
+from startsmart.conferences import choices, workshop_staff
 from startsmart.conferences.models import ChoiceStatus, Conference, SessionChoice
 from startsmart.errors import DomainError
 from startsmart.extensions import db
@@ -52,16 +52,13 @@ def test_the_first_get_places_the_rest_wait_in_the_order_they_chose(app, smtp):
     first = w.session_ids[0]
     with app.app_context():
         ids = [register(w.date_id, n, first) for n in range(1, 6)]
-        assert choices_of(first) == [(i, SEATED) for i in ids[:3]] + [
-            (i, WAITING) for i in ids[3:]
-        ]
+        assert choices_of(first) == [(i, SEATED) for i in ids[:3]] + [(i, WAITING) for i in ids[3:]]
         assert choices.free_places(choices.offered(w.conference_id)) == {
             first: 0,
             w.session_ids[1]: 3,
         }
         queue = [
-            choices.of_registration(i, choices.offered(w.conference_id))[0].position
-            for i in ids
+            choices.of_registration(i, choices.offered(w.conference_id))[0].position for i in ids
         ]
         assert queue == [None, None, None, 1, 2]
 
@@ -211,12 +208,12 @@ def test_staff_move_someone_within_the_slot_and_it_is_logged(app, smtp):
             sa.select(SessionChoice.id).where(SessionChoice.registration_id == a)
         ).scalar_one()
         with pytest.raises(DomainError, match="ist voll") as full:
-            choices.move(choice_a, two, _staff(), clock.now())
+            workshop_staff.move(choice_a, two, _staff(), clock.now())
         assert full.value.field == "target"
         db.session.rollback()
         assert choices_of(one) == [(a, SEATED), (b, SEATED), (c, WAITING)]
 
-        choices.move(choice_a, two, _staff(), clock.now(), override=True)
+        workshop_staff.move(choice_a, two, _staff(), clock.now(), override=True)
         assert choices_of(two) == [(d, SEATED), (a, SEATED)]  # beyond its place: staff said so
         assert choices_of(one) == [(b, SEATED), (c, SEATED)]
         assert _promotion_mails(c) == 1
@@ -235,7 +232,7 @@ def test_staff_move_only_within_the_slot(app, smtp):
         choice_a = db.session.execute(sa.select(SessionChoice.id)).scalar_one()
         for target in (w.plenary_id, other.session_ids[1], w.session_ids[0], 10**9):
             with pytest.raises(DomainError):
-                choices.move(choice_a, target, _staff(), clock.now(), override=True)
+                workshop_staff.move(choice_a, target, _staff(), clock.now(), override=True)
             db.session.rollback()
         assert choices_of(w.session_ids[0]) == [(a, SEATED)]
 
@@ -249,14 +246,14 @@ def test_check_in_on_the_day_of_the_workshop(app, smtp, travel):
             sa.select(SessionChoice.id).order_by(SessionChoice.chosen_at)
         ).scalars()
         with pytest.raises(DomainError, match="erst am Tag"):
-            choices.check_in(one, {seated}, _staff(), clock.now())
+            workshop_staff.check_in(one, {seated}, _staff(), clock.now())
         db.session.rollback()
     with app.app_context():
         travel.move_to(db.session.get_one(Conference, w.conference_id).starts_at)
         with pytest.raises(DomainError, match="keinen Platz"):
-            choices.check_in(one, {waiting}, _staff(), clock.now())
+            workshop_staff.check_in(one, {waiting}, _staff(), clock.now())
         db.session.rollback()
-        assert choices.check_in(one, {seated}, _staff(), clock.now()) == 1
+        assert workshop_staff.check_in(one, {seated}, _staff(), clock.now()) == 1
         assert db.session.get_one(SessionChoice, seated).checked_in_at is not None
-        assert choices.check_in(one, set(), _staff(), clock.now()) == 1
+        assert workshop_staff.check_in(one, set(), _staff(), clock.now()) == 1
         assert db.session.get_one(SessionChoice, seated).checked_in_at is None
