@@ -39,6 +39,7 @@ from startsmart.conferences.models import (
 )
 from startsmart.errors import DomainError
 from startsmart.extensions import db
+from startsmart.input_guard import database_int
 from startsmart.registrations import mails
 from startsmart.registrations.models import ACTIVE, Registration
 
@@ -104,7 +105,11 @@ def picks_by_slot(slots: Sequence[ChoiceSlot], raw: dict[str, str | None]) -> di
         if not value:
             raise DomainError(_("Bitte wählen Sie einen der Programmpunkte."), slot.field)
         ids = {session.id for session in slot.sessions}
-        if not value.isdigit() or int(value) not in ids:
+        try:
+            session_id = database_int(value)
+        except ValueError:
+            session_id = -1  # "²", "1e3", too long: no session has it
+        if session_id not in ids:
             raise DomainError(
                 _(
                     "Diese Auswahl gibt es in diesem Zeitfenster nicht (mehr). Bitte wählen "
@@ -112,7 +117,7 @@ def picks_by_slot(slots: Sequence[ChoiceSlot], raw: dict[str, str | None]) -> di
                 ),
                 slot.field,
             )
-        picks[slot.number] = int(value)
+        picks[slot.number] = session_id
     return picks
 
 

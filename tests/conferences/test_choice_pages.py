@@ -62,7 +62,7 @@ def test_registering_with_a_choice_takes_the_place(app, client, smtp):
         assert choices_of(w.session_ids[1]) == [(registration_id, ChoiceStatus.SEATED)]
 
 
-@pytest.mark.parametrize("value", ["", "abc", "0", "-5", "1" * 30, "<script>"])
+@pytest.mark.parametrize("value", ["", "abc", "0", "-5", "1" * 30, "<script>", "²", "1e3", " 7 "])
 def test_no_or_a_tampered_choice_is_a_message_and_the_form_keeps_what_was_typed(
     app, client, smtp, value
 ):
