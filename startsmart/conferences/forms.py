@@ -127,13 +127,15 @@ def workshop_form(form_class, slots):
     if not slots:
         return form_class()
 
-    class WithWorkshops(form_class):
-        pass
-
-    for slot in slots:
-        label = _l("Programmpunkt ab %(time)s Uhr", time=berlin_time(slot.starts_at))
-        setattr(WithWorkshops, slot.field, StringField(label, validators=[Optional()]))
-    return WithWorkshops()
+    fields = {
+        slot.field: StringField(
+            _l("Programmpunkt ab %(time)s Uhr", time=berlin_time(slot.starts_at)),
+            validators=[Optional()],
+        )
+        for slot in slots
+    }
+    with_workshops = type("WithWorkshops", (form_class,), fields)
+    return with_workshops()
 
 
 def workshop_values(form) -> dict[str, str | None] | None:
