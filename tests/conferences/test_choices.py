@@ -4,7 +4,8 @@ check-in, and refusals of what no form offers."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import replace
+from datetime import time, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -12,8 +13,13 @@ import sqlalchemy as sa
 from outbox_support import deliver_at
 from startsmart import clock, tokens
 from startsmart.audit.models import AuditEvent
-from startsmart.conferences import choices, workshop_staff
-from startsmart.conferences.models import ChoiceStatus, Conference, SessionChoice
+from startsmart.conferences import choices, programme, workshop_staff
+from startsmart.conferences.models import (
+    ChoiceStatus,
+    Conference,
+    ConferenceSession,
+    SessionChoice,
+)
 from startsmart.errors import DomainError
 from startsmart.extensions import db
 from startsmart.invitations.models import OutboxMessage
@@ -257,3 +263,23 @@ def test_check_in_on_the_day_of_the_workshop(app, smtp, travel):
         assert db.session.get_one(SessionChoice, seated).checked_in_at is not None
         assert workshop_staff.check_in(one, set(), _staff(), clock.now()) == 1
         assert db.session.get_one(SessionChoice, seated).checked_in_at is None
+
+
+def test_more_places_move_the_first_in_line_up_and_fewer_than_taken_are_refused(app, smtp):
+    w = make_workshops(app, capacities=(1, 1))
+    one = w.session_ids[0]
+    with app.app_context():
+        a, b, c = (register(w.date_id, n, one) for n in (1, 2, 3))
+        session = db.session.get_one(ConferenceSession, one)
+        data = programme.SessionInput(
+            session.kind, session.title, w.day, time(10, 30), time(12), room="Raum 1", capacity=2
+        )
+        programme.change_session(one, data, _staff(), clock.now())
+        assert choices_of(one) == [(a, SEATED), (b, SEATED), (c, WAITING)]
+        assert _promotion_mails(b) == 1
+        with pytest.raises(DomainError, match="2 Plätze sind schon vergeben") as refused:
+            programme.change_session(one, replace(data, capacity=1), _staff(), clock.now())
+        assert refused.value.field == "capacity"
+        db.session.rollback()
+        with pytest.raises(DomainError, match="2 Plätze sind schon vergeben"):
+            programme.change_session(one, replace(data, capacity=None), _staff(), clock.now())
