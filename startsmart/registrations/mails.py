@@ -103,6 +103,8 @@ class SessionFacts(Protocol):
     @property
     def title(self) -> str: ...
     @property
+    def title_en(self) -> str: ...
+    @property
     def starts_at(self) -> datetime: ...
     @property
     def ends_at(self) -> datetime: ...
@@ -331,6 +333,7 @@ def workshop_promoted(registration: Registration, session: SessionFacts, now: da
         WORKSHOP_PROMOTED,
         now,
         session_title=session.title,
+        session_title_en=session.title_en,
         session_starts_at=iso_or_none(session.starts_at),
         session_ends_at=iso_or_none(session.ends_at),
         session_room=session.room,
