@@ -76,6 +76,7 @@ def register_blueprints(app: Flask) -> None:
     from startsmart.catalog.views import bp as catalog
     from startsmart.conferences.staff_views import bp as conferences_staff
     from startsmart.conferences.views import bp as conferences
+    from startsmart.conferences.workshop_views import bp as conferences_workshops_staff
     from startsmart.consultations.availability_views import bp as consultations_availability_staff
     from startsmart.consultations.staff_booking_views import bp as consultations_booking_staff
     from startsmart.consultations.staff_views import bp as consultations_staff
@@ -126,6 +127,7 @@ def register_blueprints(app: Flask) -> None:
         registrations_staff,
         registrations_detail_staff,
         conferences_staff,
+        conferences_workshops_staff,
         speed_dating_staff,
         speed_dating_presenter_staff,
         search_staff,

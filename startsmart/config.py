@@ -278,7 +278,7 @@ def check_production(config: Mapping[str, Any]) -> None:
     roles = config.get("STAFF_SECOND_FACTOR_ROLES")
     if roles is not None and "admin" not in roles:
         problems.append(
-            f"{ENV_PREFIX}_STAFF_SECOND_FACTOR_ROLES must include \"admin\": an admin account "
+            f'{ENV_PREFIX}_STAFF_SECOND_FACTOR_ROLES must include "admin": an admin account '
             "can take over every other, so it signs in with a second factor."
         )
     if problems:

@@ -138,10 +138,7 @@ class NoLinks:
     def __call__(self, form, field):
         if _LINK_LIKE.search(field.data or ""):
             raise ValidationError(
-                _(
-                    "Bitte geben Sie hier keine Internet- oder E-Mail-Adresse ein, nur den "
-                    "Namen."
-                )
+                _("Bitte geben Sie hier keine Internet- oder E-Mail-Adresse ein, nur den Namen.")
             )
 
 

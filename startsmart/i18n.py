@@ -7,7 +7,7 @@ from datetime import date, datetime
 from flask import Blueprint, Flask, current_app, has_request_context, redirect, request, url_for
 from flask_babel import format_date, format_datetime, format_time, get_locale
 
-from startsmart.clock import BERLIN
+from startsmart.clock import BERLIN, moment_or_none
 from startsmart.urls import safe_next
 
 LANGUAGE_COOKIE = "lang"
@@ -63,6 +63,8 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(berlin_datetime, "datetime")
     app.add_template_filter(berlin_date, "date")
     app.add_template_filter(berlin_time, "time")
+    # A moment carried through a queued mail's JSON facts (ISO text) back to a datetime.
+    app.add_template_filter(moment_or_none, "moment")
 
 
 # Times are stored in UTC and shown in Berlin time. The conversion uses zoneinfo here rather

@@ -2,7 +2,7 @@
 
 from startsmart.audit.models import AuditEvent
 from startsmart.catalog.models import EventDate, Offering, Topic, offering_topic
-from startsmart.conferences.models import Conference
+from startsmart.conferences.models import Conference, ConferenceSession, SessionChoice
 from startsmart.consultations.models import (
     AdvisorAbsence,
     Consultation,
@@ -48,6 +48,8 @@ __all__ = [
     "SpeedDatingPlan",
     "SpeedDatingSession",
     "Conference",
+    "ConferenceSession",
+    "SessionChoice",
     "EventDate",
     "Municipality",
     "Offering",

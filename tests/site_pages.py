@@ -120,6 +120,10 @@ PAGES: dict[str, Callable[[Site], list[Visit]]] = {
         Visit(f"/anmeldung/{token}", label=status)
         for status, token in sorted(s.registration_tokens.items())
     ],
+    "registrations.workshops": lambda s: [
+        Visit(f"/anmeldung/{s.conference_token}/workshops"),
+        Visit(f"/anmeldung/{s.conference_token}/workshops", language="en"),
+    ],
     "registrations.confirm": lambda s: [
         Visit(f"/anmeldung/{s.registration_tokens['pending']}/bestaetigen")
     ],
@@ -546,6 +550,12 @@ PAGES: dict[str, Callable[[Site], list[Visit]]] = {
         Visit(f"/staff/regionalkonferenzen/{s.conference_id}/bearbeiten", TEAM),
         Visit(f"/staff/regionalkonferenzen/{s.conference_id}/bearbeiten", TEAM, submit="Speichern"),
     ],
+    "conferences_workshops_staff.session_page": lambda s: [
+        Visit(
+            f"/staff/regionalkonferenzen/{s.conference_id}/workshops/{s.choice_session_id}",
+            TEAM,
+        ),
+    ],
     "conferences_staff.new_session": lambda s: [
         Visit(f"/staff/regionalkonferenzen/{s.conference_id}/programm/neu", TEAM),
         Visit(
@@ -693,6 +703,7 @@ NOT_PAGES: dict[str, str] = {
     "consultations.advisor_feed": "an advisor's iCalendar subscription (.ics)",
     "privacy.export": "the person's data as JSON download",
     "conferences_staff.export_csv": "registrations as CSV download",
+    "conferences_workshops_staff.export_csv": "a workshop's participants as CSV download",
     "registrations_staff.export_csv": "registrations as CSV download",
     "reports_staff.export": "a table of the reach report as CSV or XLSX download",
     "speed_dating_staff.plan_csv": "speed-dating plan as CSV download",

@@ -22,7 +22,7 @@ from startsmart import clock, tokens
 from startsmart.catalog.models import EventDate, EventDateStatus, Offering
 from startsmart.catalog.slugs import slugify
 from startsmart.clock import berlin_to_utc, berlin_today
-from startsmart.conferences import badges, programme
+from startsmart.conferences import badges, choices, programme
 from startsmart.conferences import service as conferences
 from startsmart.conferences.models import Conference, SessionKind
 from startsmart.consultations import booking, followup, schedule
@@ -84,6 +84,10 @@ class Site:
     conference_date: int = 0  # its registration (with the speed-dating opt-in)
     bare_conference_id: int = 0  # the demo's conference: no speed-dating set up yet
     programme_session_id: int = 0  # a workshop of the conference's programme (two in parallel)
+    # The World Café beside it (2 places, so the slot is a choice): two seated, one waiting;
+    # and the manage link of one who chose it.
+    choice_session_id: int = 0
+    conference_token: str = ""
     participant_code: str = ""  # a speed-dating participant's phone code
     badge_check_in: str = ""  # the path a conference badge's QR code opens (with its token)
     failed_message_id: int = 0  # an outbox row that bounced for good
@@ -459,6 +463,18 @@ def _conference(site: Site, now: datetime, team: StaffUser) -> None:
     db.session.commit()
     site.programme_session_id = _programme(conference.id, day, team, now)
     site.badge_check_in = urlsplit(badges.check_in_url(people[0])).path
+    _workshop_choices(site, people, now)
+
+
+def _workshop_choices(site: Site, people: list[int], now: datetime) -> None:
+    """Three choose the World Café (two places: the third waits), one the workshop."""
+    slot = choices.offered(site.conference_id)[0]
+    workshop, cafe = (s.id for s in slot.sessions)
+    site.choice_session_id = cafe
+    for registration_id in people[:3]:
+        choices.choose(registration_id, [cafe], now)
+    choices.choose(people[3], [workshop], now)
+    site.conference_token = _token("registration", people[0], now)
 
 
 def _programme(conference_id: int, day, team: StaffUser, now: datetime) -> int:
@@ -495,6 +511,7 @@ def _programme(conference_id: int, day, team: StaffUser, now: datetime) -> int:
             time(12, 15),
             room="Raum 2",
             description="Erfahrungen austauschen.",
+            capacity=2,
             position=1,
         ),
         programme.SessionInput(SessionKind.BREAK, "Mittagspause", day, time(12, 15), time(13)),

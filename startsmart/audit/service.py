@@ -61,6 +61,8 @@ ACTIONS = {
     "conference.session_added": _l("Programmpunkt einer Regionalkonferenz angelegt"),
     "conference.session_changed": _l("Programmpunkt einer Regionalkonferenz geändert"),
     "conference.session_deleted": _l("Programmpunkt einer Regionalkonferenz gelöscht"),
+    "conference.choice_moved": _l("Person in einen anderen Workshop verschoben"),
+    "conference.check_in": _l("Anwesenheit in einem Workshop erfasst"),
     "speed_dating.changed": _l("Speed-Dating geändert"),
     "speed_dating.check_in": _l("Speed-Dating: Anwesenheit erfasst"),
     "speed_dating.walk_in": _l("Speed-Dating: Person ohne Anmeldung aufgenommen"),

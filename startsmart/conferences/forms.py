@@ -4,12 +4,14 @@ speed-dating forms share."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import StringField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
+from startsmart.conferences.choices import FIELD_PREFIX as WORKSHOP_FIELD_PREFIX
 from startsmart.conferences.models import SessionKind
 from startsmart.form_fields import ClockField, DayField, Form, MaxLength, NoLinks, WholeNumberField
 from startsmart.forms import EnumSelectField, Filled
+from startsmart.i18n import berlin_time
 from startsmart.repeated_hour import DST_HINT, RepeatedHourField
 
 REQUIRED = _l("Bitte füllen Sie dieses Feld aus.")
@@ -52,6 +54,15 @@ class ConferenceForm(Form):
         _l("Anmeldeschluss: Uhrzeit"),
         validators=[Optional()],
         description=_l("Beide Felder leer lassen: ein Tag vor Beginn, zur selben Uhrzeit."),
+    )
+    choices_day = DayField(_l("Workshopwahl bis: Datum"), validators=[Optional()])
+    choices_time = ClockField(
+        _l("Workshopwahl bis: Uhrzeit"),
+        validators=[Optional()],
+        description=_l(
+            "Bis dahin ändern Angemeldete ihre Workshops selbst. Beide Felder leer lassen: "
+            "am Vortag der Konferenz um 23:59 Uhr."
+        ),
     )
     repeated_hour = RepeatedHourField()
 
@@ -106,3 +117,45 @@ class SessionForm(Form):
         description=_l("Bei Programmpunkten zur selben Zeit steht die kleinere Zahl vorn."),
     )
     repeated_hour = RepeatedHourField()
+
+
+def workshop_form(form_class, slots):
+    """``form_class`` with one field per slot with a choice (``choices.ChoiceSlot``), named
+    ``slot.field``: the chosen session's id, shown as a group of radio buttons
+    (``conferences/_workshop_choice.html``). Checked by the service, which says which slot
+    is wrong; the field keeps what was sent."""
+    if not slots:
+        return form_class()
+
+    fields = {
+        slot.field: StringField(
+            _l("Programmpunkt ab %(time)s Uhr", time=berlin_time(slot.starts_at)),
+            validators=[Optional()],
+        )
+        for slot in slots
+    }
+    with_workshops = type("WithWorkshops", (form_class,), fields)
+    return with_workshops()
+
+
+def workshop_values(form) -> dict[str, str | None] | None:
+    """What the form's workshop fields hold (field name → value); None without any."""
+    values = {
+        field.name: field.data for field in form if field.name.startswith(WORKSHOP_FIELD_PREFIX)
+    }
+    return values or None
+
+
+class MoveForm(Form):
+    """Staff move one person to another session of the same time slot."""
+
+    target = SelectField(
+        _l("In den Programmpunkt"),
+        choices=[],
+        validate_choice=False,  # the service says what is wrong with a tampered id
+        validators=[InputRequired(REQUIRED)],
+    )
+    override = BooleanField(
+        _l("Auch über die Platzzahl hinaus"),
+        description=_l("Nur wenn der Raum mehr Menschen fasst als Plätze angeboten sind."),
+    )

@@ -32,6 +32,9 @@ class Conference(Model):
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     description: Mapped[str] = mapped_column(sa.Text, default="")  # the programme, plain text
+    # "Workshopwahl bis": until then people change their workshops through their manage link.
+    # None: the evening before the conference (``choices.choice_deadline``).
+    choices_close_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     __table_args__ = (sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),)
@@ -90,3 +93,39 @@ class ConferenceSession(Model):
 
     def __repr__(self) -> str:
         return f"<ConferenceSession {self.id} of conference {self.conference_id}>"
+
+
+class ChoiceStatus(LabelledEnum):
+    SEATED = "seated", _l("Platz")
+    WAITING = "waiting", _l("Warteliste")  # in the order of chosen_at
+
+
+class SessionChoice(Model):
+    """The session a conference registration chose in one time slot with a choice (a workshop
+    or the World Café): a place in it, or a place on its waiting list.
+
+    One choice per registration and slot is a rule of ``conferences.choices`` (a slot is the
+    sessions' common start, which staff may move); one row per registration and session is
+    the table's. Rows go with their registration (anonymised registrations keep theirs: ids
+    and times only)."""
+
+    __tablename__ = "session_choice"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("registration.id", ondelete="CASCADE"), index=True
+    )
+    session_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("conference_session.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[ChoiceStatus] = mapped_column(enum_column(ChoiceStatus, "choice_status"))
+    # The place in the queue: when chosen, taken under the session's lock (unique per session
+    # in lock order, see ``choices.end_of_queue``).
+    chosen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    promoted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    __table_args__ = (sa.UniqueConstraint("registration_id", "session_id"),)
+
+    def __repr__(self) -> str:
+        return f"<SessionChoice {self.registration_id} → {self.session_id} {self.status.value}>"

@@ -12,11 +12,13 @@ from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from startsmart.audit import service as audit
 from startsmart.catalog.staff_dates import to_utc
 from startsmart.catalog.staff_service import one_line, plain_text
 from startsmart.clock import NonexistentLocalTime, berlin_local_to_utc, berlin_wall_time
+from startsmart.conferences import choices
 from startsmart.conferences.models import Conference, ConferenceSession, SessionKind
 from startsmart.errors import DomainError
 from startsmart.extensions import db
@@ -181,13 +183,27 @@ def add_session(
 def change_session(
     session_id: int, data: SessionInput, actor: StaffUser, now: datetime
 ) -> ConferenceSession:
-    session = db.session.get(ConferenceSession, session_id)
+    locked = choices.lock_sessions([session_id])  # its places are decided under this lock
+    session = locked.get(session_id)
     if session is None:
         raise DomainError(_("Diesen Programmpunkt gibt es nicht mehr."))
     conference = db.session.get(Conference, session.conference_id)
     assert conference is not None  # the foreign key cascades
-    for name, value in _check(conference, data).items():
+    checked = _check(conference, data)
+    taken = choices.seated_counts([session.id])[session.id]
+    if taken and (checked["capacity"] or 0) < taken:
+        raise DomainError(
+            ngettext(
+                "%(num)d Platz ist schon vergeben; weniger Plätze sind nicht möglich.",
+                "%(num)d Plätze sind schon vergeben; weniger Plätze sind nicht möglich.",
+                taken,
+            ),
+            "capacity",
+        )
+    for name, value in checked.items():
         setattr(session, name, value)
+    db.session.flush()
+    choices.settle(session, now)  # more places: the first in line move up
     _record("conference.session_changed", session, actor, now)
     db.session.commit()
     return session

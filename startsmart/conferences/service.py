@@ -46,6 +46,8 @@ class ConferenceInput:
     description: str
     capacity: int
     deadline: Deadline = Deadline()
+    # "Workshopwahl bis"; both empty: the default (``choices.default_deadline``).
+    choices_close: Deadline = Deadline()
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,7 @@ class _Checked:
     starts_at: datetime
     ends_at: datetime
     closes_at: datetime
+    choices_close_at: datetime | None
 
 
 def upcoming(now: datetime) -> list[Conference]:
@@ -119,7 +122,37 @@ def _check(data: ConferenceInput) -> _Checked:
             "capacity",
         )
     deadline = registration_deadline(data.deadline, starts_at)
-    return _Checked(title, city, venue, plain_text(data.description), starts_at, ends_at, deadline)
+    choices_close_at = _choices_close(data.choices_close, starts_at)
+    return _Checked(
+        title,
+        city,
+        venue,
+        plain_text(data.description),
+        starts_at,
+        ends_at,
+        deadline,
+        choices_close_at,
+    )
+
+
+def _choices_close(given: Deadline, starts_at: datetime) -> datetime | None:
+    """ "Workshopwahl bis" as entered (None: the default), at the latest the conference's start."""
+    if given.day is None and given.at is None:
+        return None
+    if given.day is None or given.at is None:
+        raise DomainError(
+            _(
+                "Bitte geben Sie Datum und Uhrzeit für das Ende der Workshopwahl an – oder "
+                "lassen Sie beide Felder leer."
+            ),
+            "choices_day" if given.day is None else "choices_time",
+        )
+    closes_at = to_utc(given.day, given.at, "choices_time")
+    if closes_at > starts_at:
+        raise DomainError(
+            _("Die Workshopwahl muss spätestens mit Beginn der Konferenz enden."), "choices_day"
+        )
+    return closes_at
 
 
 def _slug_free(slug: str) -> bool:
@@ -162,6 +195,7 @@ def create_conference(data: ConferenceInput, actor: StaffUser, now: datetime) ->
         description=checked.description,
         starts_at=checked.starts_at,
         ends_at=checked.ends_at,
+        choices_close_at=checked.choices_close_at,
         created_at=now,
     )
     db.session.add(conference)
@@ -282,6 +316,7 @@ def update_conference(
     conference.city, conference.venue = checked.city, checked.venue
     conference.description = checked.description
     conference.starts_at, conference.ends_at = checked.starts_at, checked.ends_at
+    conference.choices_close_at = checked.choices_close_at
     if event_date is None:
         _add_date(conference, checked, data.capacity, now)
     else:

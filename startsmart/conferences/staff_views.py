@@ -13,7 +13,7 @@ from startsmart import clock, repeated_hour
 from startsmart.catalog.slugs import slugify
 from startsmart.catalog.staff_dates import Deadline
 from startsmart.clock import BERLIN, berlin_local_to_utc, berlin_wall_time
-from startsmart.conferences import badges, programme, registrants, service
+from startsmart.conferences import badges, choices, programme, registrants, service
 from startsmart.conferences.forms import ConferenceForm, SessionForm
 from startsmart.conferences.models import Conference, ConferenceSession, SessionKind
 from startsmart.errors import DomainError
@@ -46,6 +46,7 @@ def _input(form: ConferenceForm) -> service.ConferenceInput:
         description=form.description.data or "",
         capacity=form.capacity.data,
         deadline=Deadline(form.deadline_day.data, form.deadline_time.data),
+        choices_close=Deadline(form.choices_day.data, form.choices_time.data),
     )
 
 
@@ -56,6 +57,7 @@ def _settled(form: ConferenceForm) -> bool:
         (form.day, form.starts),
         (form.day, form.ends),
         (form.deadline_day, form.deadline_time),
+        (form.choices_day, form.choices_time),
     )
 
 
@@ -94,6 +96,8 @@ def edit(conference_id: int):
         day, starts = berlin_wall_time(conference.starts_at)
         closes = event_date.registration_closes_at if event_date else None
         deadline_day, deadline_time = berlin_wall_time(closes) if closes else (None, None)
+        choices = conference.choices_close_at
+        choices_day, choices_time = berlin_wall_time(choices) if choices else (None, None)
         form = ConferenceForm(
             data={
                 "title": conference.title,
@@ -106,6 +110,8 @@ def edit(conference_id: int):
                 "capacity": event_date.capacity if event_date else 0,
                 "deadline_day": deadline_day,
                 "deadline_time": deadline_time,
+                "choices_day": choices_day,
+                "choices_time": choices_time,
             }
         )
     else:
@@ -148,6 +154,9 @@ def detail(conference_id: int):
         ),
         session=session_of(conference.id),
         programme=programme.sessions_of(conference.id),
+        chosen_counts=choices.seated_counts(
+            [s.id for slot in choices.offered(conference.id) for s in slot.sessions]
+        ),
     )
 
 

@@ -208,9 +208,7 @@ def manage(token: str):
         token=token,
         now=now,
         join_url=link,
-        join=join_links.manage_page_button(
-            link, consultation.starts_at, consultation.ends_at, now
-        ),
+        join=join_links.manage_page_button(link, consultation.starts_at, consultation.ends_at, now),
     )
 
 

@@ -130,6 +130,7 @@ DATES = [
     ("austausch-organisation", 65, 10, "KTS, Berlin (Ort wird mit der Bestätigung mitgeteilt)"),
 ]
 
+
 class DemoConference(TypedDict):
     title: str
     slug: str
@@ -235,13 +236,53 @@ MODEL_PROJECTS = [
 # -- the history played before the demo is loaded (startsmart/demo/history.py) ----------------
 
 FIRST_NAMES = [
-    "Anna", "Ben", "Clara", "Deniz", "Elif", "Finn", "Greta", "Hannes", "Ilse", "Jan", "Katja",
-    "Lukas", "Maren", "Nils", "Olga", "Paul", "Rieke", "Sven", "Tanja", "Ulf", "Vera", "Yusuf",
+    "Anna",
+    "Ben",
+    "Clara",
+    "Deniz",
+    "Elif",
+    "Finn",
+    "Greta",
+    "Hannes",
+    "Ilse",
+    "Jan",
+    "Katja",
+    "Lukas",
+    "Maren",
+    "Nils",
+    "Olga",
+    "Paul",
+    "Rieke",
+    "Sven",
+    "Tanja",
+    "Ulf",
+    "Vera",
+    "Yusuf",
 ]
 LAST_NAMES = [
-    "Albers", "Brandt", "Claßen", "Dietrich", "Ernst", "Friedrichs", "Günther", "Hoffmann",
-    "Jansen", "Krüger", "Lorenz", "Möller", "Neumann", "Otto", "Petersen", "Quast", "Richter",
-    "Schulz", "Thiele", "Ulrich", "Vogt", "Wagner", "Zimmermann",
+    "Albers",
+    "Brandt",
+    "Claßen",
+    "Dietrich",
+    "Ernst",
+    "Friedrichs",
+    "Günther",
+    "Hoffmann",
+    "Jansen",
+    "Krüger",
+    "Lorenz",
+    "Möller",
+    "Neumann",
+    "Otto",
+    "Petersen",
+    "Quast",
+    "Richter",
+    "Schulz",
+    "Thiele",
+    "Ulrich",
+    "Vogt",
+    "Wagner",
+    "Zimmermann",
 ]
 
 # offering slug, days before today (the weekday on or before), Berlin start hour, who came
@@ -251,8 +292,16 @@ PAST_DATES = [
         "online-einfuehrung-grundlagen",
         24,
         10,
-        ["Detmold", "Iserlohn", "Köln", "Kaiserslautern", "Amt Süderbrarup", "Frankfurt (Oder)",
-         "Guben", "Soest"],
+        [
+            "Detmold",
+            "Iserlohn",
+            "Köln",
+            "Kaiserslautern",
+            "Amt Süderbrarup",
+            "Frankfurt (Oder)",
+            "Guben",
+            "Soest",
+        ],
         2,
     ),
     (
@@ -274,8 +323,17 @@ FULL_DATE = (
     8,
 )
 FULL_DATE_TOWNS = [
-    "Soest", "Arnsberg", "Olpe", "Guben", "Eichenzell", "Menden (Sauerland)", "Detmold",
-    "Iserlohn", "Köln", "Kaiserslautern", "Bad Berleburg",
+    "Soest",
+    "Arnsberg",
+    "Olpe",
+    "Guben",
+    "Eichenzell",
+    "Menden (Sauerland)",
+    "Detmold",
+    "Iserlohn",
+    "Köln",
+    "Kaiserslautern",
+    "Bad Berleburg",
 ]
 
 TODAYS_CONFERENCE: DemoConference = {
@@ -290,9 +348,20 @@ TODAYS_CONFERENCE: DemoConference = {
 }
 # registered for today's conference with the speed-dating; the last three have not come
 CONFERENCE_TOWNS = [
-    "Guben", "Frankfurt (Oder)", "Leipzig", "Berlin", "Wolfsburg", "Landeshauptstadt Hannover",
-    "Kreis Nordfriesland", "Hansestadt Lübeck", "Detmold", "Köln", "Soest", "Hamburg",
-    "München", "Landkreis Hameln-Pyrmont",
+    "Guben",
+    "Frankfurt (Oder)",
+    "Leipzig",
+    "Berlin",
+    "Wolfsburg",
+    "Landeshauptstadt Hannover",
+    "Kreis Nordfriesland",
+    "Hansestadt Lübeck",
+    "Detmold",
+    "Köln",
+    "Soest",
+    "Hamburg",
+    "München",
+    "Landkreis Hameln-Pyrmont",
 ]
 # came without registering: name, municipality, Land, model project
 WALK_INS = [

@@ -21,9 +21,7 @@ from startsmart.invitations.models import DeliveryAttempt, OutboxMessage, Outbox
 PAGE_SIZE = 100
 # The path segments after which a token follows (registrations, consultations, speed-dating
 # phone view, the advisor's calendar feed).
-_TOKEN_AFTER = re.compile(
-    r"(/(?:anmeldung|beratung|sd|kalender/beratungen)/)([A-Za-z0-9_\-]{6,})"
-)
+_TOKEN_AFTER = re.compile(r"(/(?:anmeldung|beratung|sd|kalender/beratungen)/)([A-Za-z0-9_\-]{6,})")
 SHOWN_HEADERS = ("From", "To", "Reply-To", "Subject", "Date", "Message-ID")
 
 

@@ -24,6 +24,7 @@ MAIL_KINDS = {
     "registration_cancelled": lambda: _("Stornierung"),
     "registration_expired": lambda: _("Verfallen"),
     "registration_reminder": lambda: _("Erinnerung"),
+    "workshop_promoted": lambda: _("Workshopplatz frei geworden"),
     "staff_message": lambda: _("Nachricht des Teams"),
 }
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from flask import current_app
 from flask_babel import force_locale
@@ -95,6 +95,21 @@ def join_link(registration: Registration | Snapshot) -> str | None:
     if registration.status is not RegistrationStatus.CONFIRMED:
         return None
     return registration.event_date.join_link
+
+
+class SessionFacts(Protocol):
+    """What a mail says of a conference's session (a ``ConferenceSession``)."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def title_en(self) -> str: ...
+    @property
+    def starts_at(self) -> datetime: ...
+    @property
+    def ends_at(self) -> datetime: ...
+    @property
+    def room(self) -> str: ...
 
 
 # -- the snapshot a queued mail is rendered from --------------------------------------------
@@ -305,6 +320,24 @@ def invitation(registration: Registration, now: datetime, promoted: bool = False
 def promoted_please_confirm(registration: Registration, now: datetime) -> None:
     """Moved up from the waiting list, address not yet confirmed: confirm to keep the seat."""
     _send(registration, "registration_promoted", now)
+
+
+WORKSHOP_PROMOTED = "workshop_promoted"
+
+
+def workshop_promoted(registration: Registration, session: SessionFacts, now: datetime) -> None:
+    """A place in the workshop the person waited for (``conferences.choices``): one mail per
+    promotion, which happens once per choice."""
+    _send(
+        registration,
+        WORKSHOP_PROMOTED,
+        now,
+        session_title=session.title,
+        session_title_en=session.title_en,
+        session_starts_at=iso_or_none(session.starts_at),
+        session_ends_at=iso_or_none(session.ends_at),
+        session_room=session.room,
+    )
 
 
 def update(registration: Registration, now: datetime, changes: list[str]) -> None:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import joinedload
 
 from startsmart import unconfirmed
 from startsmart.catalog.models import EventDate
+from startsmart.conferences import choices
 from startsmart.extensions import db
 from startsmart.registrations import mails
 from startsmart.registrations.models import (
@@ -246,6 +247,7 @@ def expire_overdue(date: DateSeats, now: datetime) -> list[Registration]:
         registration.expired_at = now
         registration.hold_expires_at = None
         mails.expired(registration, now)
+        choices.release(registration.id, now)
     return list(overdue)
 
 

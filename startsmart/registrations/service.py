@@ -15,6 +15,7 @@ from flask_babel import ngettext
 
 from startsmart import mail_budget, tokens, unconfirmed
 from startsmart.catalog.models import EventDate, EventDateStatus, OfferingFormat
+from startsmart.conferences import choices
 from startsmart.errors import DomainError
 from startsmart.extensions import db
 from startsmart.municipalities.service import (
@@ -54,6 +55,10 @@ class Applicant:
     speed_dating: bool = False
     contact_exchange: bool = False
     client: str | None = None  # the form's client (``unconfirmed.client_key``)
+    # Regional conferences with a choice of workshops: the form's values, field name → the
+    # chosen session's id as sent (``conferences.choices.picks_by_slot`` checks them). None:
+    # not asked (staff register people without a choice; they move them later).
+    workshops: dict[str, str | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -139,6 +144,8 @@ def register(date_id: int, applicant: Applicant, now: datetime, by_staff: bool =
         return outcome
 
     _check_municipality_limit(date, counted.from_municipality)
+    conference = date.offering.format is OfferingFormat.CONFERENCE
+    slots, picks = _workshop_picks(date.id, applicant) if conference else ([], {})
     if not by_staff:
         unconfirmed.check_registration(
             date.id,
@@ -154,7 +161,6 @@ def register(date_id: int, applicant: Applicant, now: datetime, by_staff: bool =
     else:
         state = {"status": RegistrationStatus.WAITLISTED, "queued_at": counted.end_of_queue(now)}
         position = counted.waiting + 1  # the end of the list: nobody joins while we hold the lock
-    conference = date.offering.format is OfferingFormat.CONFERENCE
     consents = [ConsentKind.NEWS] if applicant.news_consent else []
     if conference and applicant.contact_exchange:
         consents.append(ConsentKind.CONTACT_EXCHANGE)
@@ -182,12 +188,28 @@ def register(date_id: int, applicant: Applicant, now: datetime, by_staff: bool =
         position,
         consents,
     )
+    if picks:
+        choices.apply(registration.id, slots, picks, now)
     db.session.commit()
     if not by_staff:
         mail_budget.spend(applicant.email)
     return Outcome(
         registration.id, registration.status, position, False, registration.hold_expires_at
     )
+
+
+def _workshop_picks(
+    date_id: int, applicant: Applicant
+) -> tuple[list[choices.ChoiceSlot], dict[int, int]]:
+    """A conference's slots with a choice and the sessions picked in them (checked before
+    anything is written); none where the conference offers no choice or staff register."""
+    if applicant.workshops is None:
+        return [], {}
+    conference_id = db.session.execute(
+        sa.select(EventDate.conference_id).where(EventDate.id == date_id)
+    ).scalar_one()
+    slots = choices.offered(conference_id) if conference_id is not None else []
+    return slots, choices.picks_by_slot(slots, applicant.workshops)
 
 
 def _checked_question(date: EventDate | intake.LockedDate, question: str | None) -> str | None:
@@ -369,6 +391,7 @@ def _cancel(
     if mail:
         mails.cancelled(registration, now, on_request=on_request)
     db.session.flush()
+    choices.release(registration.id, now)
     seats.promote(registration.event_date, now)
     if commit:
         db.session.commit()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import (
     Blueprint,
     abort,
@@ -20,10 +21,12 @@ from sqlalchemy.orm import joinedload
 from startsmart import clock, join_links, unconfirmed
 from startsmart.catalog.models import EventDate, EventDateStatus, OfferingFormat
 from startsmart.clock import iso_or_none, moment_or_none
+from startsmart.conferences import choices
+from startsmart.conferences.forms import workshop_form, workshop_values
 from startsmart.conferences.models import Conference
 from startsmart.errors import DomainError
 from startsmart.extensions import db, limiter
-from startsmart.form_fields import attach_error
+from startsmart.form_fields import Form, attach_error
 from startsmart.forms import filled
 from startsmart.invitations import download
 from startsmart.links import public_url
@@ -49,7 +52,8 @@ def _manage_limit() -> str:
 @bp.route("/angebote/termine/<int:date_id>/anmeldung", methods=["GET", "POST"])
 @limiter.limit(_limit, methods=["POST"])
 def register(date_id: int):
-    form = RegistrationForm()
+    slots = _choice_slots(date_id)
+    form = workshop_form(RegistrationForm, slots)
     now = clock.now()
     submitted = form.validate_on_submit()
     if submitted and not form.website.data:
@@ -95,7 +99,17 @@ def register(date_id: int):
         closed_message=service.closed_message(closed) if closed else None,
         exchange=exchange,
         conference=conference,
+        slots=slots,
+        free=choices.free_places(slots),
     )
+
+
+def _choice_slots(date_id: int) -> list[choices.ChoiceSlot]:
+    """The slots of workshops to choose from, where the date is a conference's."""
+    conference_id = db.session.execute(
+        sa.select(EventDate.conference_id).where(EventDate.id == date_id)
+    ).scalar_one_or_none()
+    return choices.offered(conference_id) if conference_id is not None else []
 
 
 def _conference_of(date: EventDate) -> Conference | None:
@@ -118,6 +132,7 @@ def _applicant(form: RegistrationForm) -> service.Applicant:
         speed_dating=form.speed_dating.data,
         contact_exchange=form.contact_exchange.data,
         client=unconfirmed.client_key(),
+        workshops=workshop_values(form),
     )
 
 
@@ -162,6 +177,8 @@ def manage(token: str):
     now = clock.now()
     date = registration.event_date
     link = mails.join_link(registration)
+    slots = choices.offered(date.conference_id) if date.conference_id is not None else []
+    conference = db.session.get(Conference, date.conference_id) if slots else None
     return render_template(
         "registrations/manage.html",
         registration=registration,
@@ -170,6 +187,47 @@ def manage(token: str):
         now=now,
         join_url=link,
         join=join_links.manage_page_button(link, date.starts_at, date.ends_at, now),
+        chosen=choices.of_registration(registration.id, slots) if slots else [],
+        choices_close_at=choices.deadline(conference) if conference else None,
+    )
+
+
+@bp.route("/anmeldung/<token>/workshops", methods=["GET", "POST"])
+@no_store
+@limiter.limit(_manage_limit, methods=["POST"])
+def workshops(token: str):
+    """The person changes their workshops (a regional conference with a choice), until the
+    conference's "Workshopwahl bis"."""
+    registration = _registration_or_410(token)
+    conference_id = registration.event_date.conference_id
+    slots = choices.offered(conference_id) if conference_id is not None else []
+    if not slots:
+        abort(404)
+    conference = db.session.get_one(Conference, conference_id)
+    now = clock.now()
+    form = workshop_form(Form, slots)
+    if request.method == "GET":
+        for chosen in choices.of_registration(registration.id, slots):
+            form[chosen.slot.field].data = str(chosen.session.id)
+    elif form.validate_on_submit():
+        try:
+            choices.change(registration, workshop_values(form) or {}, now)
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            flash(_("Ihre Workshopwahl ist gespeichert."), "success")
+            return redirect(url_for("registrations.manage", token=token))
+    closes_at = choices.deadline(conference)
+    return render_template(
+        "registrations/workshops.html",
+        registration=registration,
+        token=token,
+        form=form,
+        slots=slots,
+        free=choices.free_places(slots),
+        closes_at=closes_at,
+        open=registration.is_active and now < closes_at,
     )
 
 

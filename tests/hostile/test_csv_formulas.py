@@ -7,15 +7,20 @@ import csv
 import io
 from datetime import time
 
+import sqlalchemy as sa
+
 from hostile.pages import rules
 from hostile.world import applicant
 from speed_dating_support import arrives
 from startsmart import clock
 from startsmart.clock import berlin_to_utc
+from startsmart.conferences import choices
 from startsmart.conferences import service as conferences
+from startsmart.conferences.models import SessionChoice
 from startsmart.extensions import db
 from startsmart.municipalities.models import FederalState
 from startsmart.registrations import service as registrations
+from startsmart.registrations.models import Registration
 from startsmart.speed_dating import planning, service
 from startsmart.staff.models import Role, StaffUser
 
@@ -61,6 +66,13 @@ def _people_with_formulas(app, world) -> None:
                 actor,
                 now,
             )
+        for registration_id in db.session.execute(
+            sa.select(Registration.id).where(
+                Registration.event_date_id == conference.id,
+                ~sa.exists().where(SessionChoice.registration_id == Registration.id),
+            )
+        ).scalars():
+            choices.choose(registration_id, [world.session_id], now)  # seated, then waiting
         noon = berlin_to_utc(conference.starts_at.date(), time(12))
         planning.make_plan(world.conference_id, actor, noon)
         db.session.commit()

@@ -85,7 +85,8 @@ AT_THE_LIMIT: dict[str, dict[str, str]] = {
     "conferences_staff.edit": {},
     # The seeded conference's day is the form's default; the limit battery keeps it.
     "conferences_staff.new_session": {"starts": "11:00", "ends": "12:00", "capacity": ""},
-    "conferences_staff.edit_session": {"capacity": ""},
+    # The world's workshop is chosen by one person: its places cannot drop below that.
+    "conferences_staff.edit_session": {"capacity": "5"},
     "speed_dating_staff.settings": {},
     "speed_dating_staff.walk_in": {"state": "SH"},
     # A password of one letter repeated is refused as guessable (zxcvbn): this one is not.

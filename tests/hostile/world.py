@@ -18,8 +18,9 @@ from speed_dating_support import arrives, conference_with_speed_dating
 from startsmart import clock
 from startsmart.catalog.models import EventDate, Offering
 from startsmart.clock import berlin_to_utc, berlin_today
-from startsmart.conferences import programme
-from startsmart.conferences.models import ConferenceSession, SessionKind
+from startsmart.conferences import choices, programme
+from startsmart.conferences import service as conference_service
+from startsmart.conferences.models import ConferenceSession, SessionChoice, SessionKind
 from startsmart.consultations import booking, feed
 from startsmart.consultations import mails as consultation_mails
 from startsmart.consultations.models import AdvisorAbsence, ExtraHours, WeeklyHours
@@ -82,7 +83,9 @@ class World:
     project_id: int  # a model project with Husum as its member
     feedback_token: str  # Paul's survey link after the past date
     question_id: int  # a question of the feedback survey
-    session_id: int  # a workshop of the conference's programme
+    session_id: int  # a workshop of the conference's programme (a choice beside another)
+    choice_id: int  # a conference registration's choice of that workshop
+    conference_token: str  # that registration's manage link (its workshops page)
 
     def url_values(self, rule: Rule) -> dict[str, Any]:
         """Values for every placeholder of ``rule``: ids and tokens of this world."""
@@ -102,6 +105,7 @@ class World:
             "project_id": self.project_id,
             "question_id": self.question_id,
             "session_id": self.session_id,
+            "choice_id": self.choice_id,
             "kind": "anmeldung",
             "code": self.speed_code,
             "action": "start",
@@ -110,6 +114,7 @@ class World:
             "catalog.offering": {"slug": self.offering_slug},
             # The exchange's form asks for a question too: a superset of the others.
             "registrations.register": {"date_id": self.exchange_date_id},
+            "registrations.workshops": {"token": self.conference_token},
             "registrations_staff.attendance": {"date_id": self.past_date_id},
             "conferences.detail": {"slug": self.conference_slug},
             "conferences.programme_page": {"slug": self.conference_slug},
@@ -243,7 +248,18 @@ def build_world(app: Flask) -> World:
             project_id=project.id,
             feedback_token=feedback_token,
             question_id=question_id,
-            session_id=db.session.execute(sa.select(ConferenceSession.id)).scalar_one(),
+            session_id=db.session.execute(
+                sa.select(ConferenceSession.id).order_by(ConferenceSession.id)
+            )
+            .scalars()
+            .first(),
+            choice_id=db.session.execute(sa.select(SessionChoice.id)).scalar_one(),
+            conference_token=mint(
+                registration_mails.TOKEN_PURPOSE,
+                db.session.execute(sa.select(SessionChoice.registration_id)).scalar_one(),
+                now,
+                expires,
+            ),
         )
         db.session.commit()
     return world
@@ -300,14 +316,29 @@ def _conference_with_plan(actor: StaffUser, now: datetime):
         codes.append(person.code)
     planning.make_plan(conference.id, actor, berlin_to_utc(day, time(12, 0)))
     db.session.commit()
-    programme.add_session(
-        conference.id,
-        programme.SessionInput(
-            SessionKind.WORKSHOP, "Offene Daten", day, time(10), time(11), room="Raum 1"
-        ),
-        actor,
-        now,
+    workshops = [
+        programme.add_session(
+            conference.id,
+            programme.SessionInput(
+                SessionKind.WORKSHOP, title, day, time(10), time(11), room=room, capacity=5
+            ),
+            actor,
+            now,
+        ).id
+        for title, room in (("Offene Daten", "Raum 1"), ("Mobilität", "Raum 2"))
+    ]
+    first = (
+        db.session.execute(
+            sa.select(Registration.id)
+            .where(
+                Registration.event_date_id == conference_service.conference_date(conference.id).id
+            )
+            .order_by(Registration.id)
+        )
+        .scalars()
+        .first()
     )
+    choices.choose(first, [workshops[0]], now)  # Person 0 chose "Offene Daten"
     return conference, codes[0]
 
 

@@ -57,6 +57,8 @@ NO_PERSON_DATA = {
     "conference": "the event: title, place, description",
     "conference_session": "the published programme; its speakers are the team's invited "
     "speakers and moderators, never people who register (not self-service data)",
+    "session_choice": "ids and times only: which registration chose which workshop, seated or "
+    "waiting, checked in; deleted with its registration",
     "offering": "the catalogue",
     "offering_topic": "catalogue topics",
     "event_date": "dates of offerings",

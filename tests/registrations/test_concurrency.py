@@ -8,17 +8,14 @@ what they change (a pause, the lock taken away) they inject as SQLAlchemy event 
 from __future__ import annotations
 
 import functools
-import threading
-import time
 from collections import Counter
-from collections.abc import Callable
-from contextlib import contextmanager
 from datetime import timedelta
-from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
+import concurrency_support
+from concurrency_support import all_at_once
 from environment import DATABASE
 from startsmart import clock, tokens
 from startsmart.extensions import db
@@ -36,55 +33,13 @@ def towns(app):
     known_towns(app, FederalState.NI, [f"Gemeinde {number}" for number in range(1, 61)])
 
 
-def all_at_once(app, work, count: int) -> list:
-    """Run ``work(n)`` in ``count`` threads released together; return results or errors."""
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def run(number: int) -> None:
-        with app.app_context():
-            barrier.wait()
-            try:
-                results[number] = work(number)
-            except Exception as error:  # reported by the caller's assertion
-                db.session.rollback()
-                results[number] = error
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
-
-
-@contextmanager
 def gap_held_open(app, seconds: float = 0.05, lock: bool = True):
-    """Pause every registration for ``seconds`` between counting the date's seats and writing,
-    so that a race which the lock does not prevent happens every time, not by luck; with
-    ``lock=False`` also take the lock away (FOR UPDATE dropped from the statements)."""
-
-    def without_lock(conn, cursor, statement, parameters, context, executemany):
-        return statement.replace(" FOR UPDATE OF event_date", ""), parameters
-
-    def pause(conn, cursor, statement, parameters, context, executemany):
-        if "count(registration.id) FILTER" in statement:  # the tally (seats.tally_statement)
-            time.sleep(seconds)
-
-    with app.app_context():
-        engine = db.engine
-    listeners: list[tuple[str, Callable[..., Any], dict[str, Any]]] = [
-        ("after_cursor_execute", pause, {})
-    ]
-    if not lock:
-        listeners.append(("before_cursor_execute", without_lock, {"retval": True}))
-    for name, listener, options in listeners:
-        sa.event.listen(engine, name, listener, **options)
-    try:
-        yield
-    finally:
-        for name, listener, _ in listeners:
-            sa.event.remove(engine, name, listener)
+    """Pause every registration for ``seconds`` between counting the date's seats and writing
+    (after the tally, ``seats.tally_statement``); with ``lock=False`` also take the date's lock
+    away."""
+    return concurrency_support.gap_held_open(
+        app, "count(registration.id) FILTER", (" FOR UPDATE OF event_date",), seconds, lock
+    )
 
 
 def counts(date_id: int) -> Counter:

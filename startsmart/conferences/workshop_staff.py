@@ -1,0 +1,194 @@
+"""What staff do with the workshop choices of a conference: move people within a time slot,
+record who is there, and the participant list of one session (seated, then waiting, in order)
+with its CSV."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
+
+from startsmart.audit import service as audit
+from startsmart.clock import berlin_wall_time
+from startsmart.conferences.choices import (
+    active_registration,
+    end_of_queue,
+    lock_sessions,
+    offered,
+    seated_counts,
+    settle,
+)
+from startsmart.conferences.models import ChoiceStatus, ConferenceSession, SessionChoice
+from startsmart.errors import DomainError
+from startsmart.extensions import db
+from startsmart.registrations.export import Cell
+from startsmart.registrations.models import ACTIVE, Registration
+from startsmart.staff.models import StaffUser
+
+
+def move(
+    choice_id: int, target_id: int, actor: StaffUser, now: datetime, override: bool = False
+) -> SessionChoice:
+    """Staff move a person to another session of the same slot. A full session takes them
+    only with ``override`` (then beyond its places: staff decide on the spot, e.g. a bigger
+    room); otherwise they are refused. The freed place goes to the next in line. Audited."""
+    choice = db.session.get(SessionChoice, choice_id)
+    if choice is None:
+        raise DomainError(_("Diese Wahl gibt es nicht mehr."))
+    source_id = choice.session_id
+    if target_id == source_id:
+        raise DomainError(_("Die Person ist schon in diesem Programmpunkt."), "target")
+    locked = lock_sessions([source_id, target_id])
+    source, target = locked.get(source_id), locked.get(target_id)
+    if source is None or target is None or target.conference_id != source.conference_id:
+        raise DomainError(_("Diesen Programmpunkt gibt es in dieser Konferenz nicht."), "target")
+    slots = offered(source.conference_id)
+    slot = next((s for s in slots if any(x.id == source.id for x in s.sessions)), None)
+    if slot is None or not any(x.id == target.id for x in slot.sessions):
+        raise DomainError(
+            _("Verschieben geht nur in einen anderen Programmpunkt desselben Zeitfensters."),
+            "target",
+        )
+    db.session.refresh(choice)
+    active_registration(choice.registration_id)
+    settle(target, now)
+    full = seated_counts([target.id])[target.id] >= (target.capacity or 0)
+    if full and not override:
+        raise DomainError(
+            _(
+                "„%(title)s“ ist voll. Wählen Sie „Auch über die Platzzahl hinaus“, wenn die "
+                "Person trotzdem teilnehmen soll.",
+                title=target.title,
+            ),
+            "target",
+        )
+    was = choice.status
+    choice.session_id = target.id
+    choice.status = ChoiceStatus.SEATED
+    choice.chosen_at = end_of_queue(target.id, now)
+    choice.checked_in_at = None
+    db.session.flush()
+    settle(source, now)
+    audit.record(
+        "conference.choice_moved",
+        actor,
+        now,
+        subject=f"registration:{choice.registration_id}",
+        source=source.id,
+        target=target.id,
+        was=was.value,
+        beyond_capacity=full,
+    )
+    db.session.commit()
+    return choice
+
+
+def check_in(session_id: int, present: set[int], actor: StaffUser, now: datetime) -> int:
+    """Mark who of the session's seated people is there (``present``: choice ids); the others
+    are not. From the session's day on (Berlin time). Returns how many changed."""
+    session = db.session.get(ConferenceSession, session_id)
+    if session is None:
+        raise DomainError(_("Diesen Programmpunkt gibt es nicht mehr."))
+    if berlin_wall_time(now)[0] < berlin_wall_time(session.starts_at)[0]:
+        raise DomainError(_("Die Anwesenheit lässt sich erst am Tag des Programmpunkts erfassen."))
+    seated = {
+        choice.id: choice
+        for choice in db.session.execute(
+            sa.select(SessionChoice).where(
+                SessionChoice.session_id == session_id,
+                SessionChoice.status == ChoiceStatus.SEATED,
+            )
+        ).scalars()
+    }
+    if present - set(seated):
+        raise DomainError(_("Eine der Personen hat in diesem Programmpunkt keinen Platz."))
+    changed = 0
+    for choice_id, choice in seated.items():
+        if (choice_id in present) != (choice.checked_in_at is not None):
+            choice.checked_in_at = now if choice_id in present else None
+            changed += 1
+    audit.record(
+        "conference.check_in",
+        actor,
+        now,
+        subject=f"conference:{session.conference_id}",
+        session=session.id,
+        changed=changed,
+    )
+    db.session.commit()
+    return changed
+
+
+@dataclass(frozen=True)
+class Participant:
+    """One line of a session's list."""
+
+    choice: SessionChoice
+    registration: Registration
+    position: int | None  # on the waiting list: 1 for the first in line
+
+
+def session_of(conference_id: int, session_id: int) -> ConferenceSession | None:
+    """The session, if it belongs to the conference."""
+    session = db.session.get(ConferenceSession, session_id)
+    return session if session is not None and session.conference_id == conference_id else None
+
+
+def participants(session_id: int) -> list[Participant]:
+    """Who has a place (in the order they got it), then who waits (in queue order); only
+    active registrations."""
+    rows = db.session.execute(
+        sa.select(SessionChoice, Registration)
+        .join(Registration, SessionChoice.registration_id == Registration.id)
+        .options(joinedload(Registration.person), joinedload(Registration.municipality))
+        .where(SessionChoice.session_id == session_id, Registration.status.in_(ACTIVE))
+        .order_by(
+            SessionChoice.status != ChoiceStatus.SEATED,
+            SessionChoice.chosen_at,
+            SessionChoice.id,
+        )
+    ).all()
+    listed = []
+    waiting = 0
+    for choice, registration in rows:
+        if choice.status is ChoiceStatus.WAITING:
+            waiting += 1
+        position = waiting if choice.status is ChoiceStatus.WAITING else None
+        listed.append(Participant(choice, registration, position))
+    return listed
+
+
+def csv_table(rows: list[Participant]) -> tuple[list[str], list[list[Cell]]]:
+    """The list as CSV rows: place or waiting position, person, municipality, status."""
+    header = [
+        _("Platz"),
+        _("Name"),
+        _("E-Mail"),
+        _("Funktion"),
+        _("Kommune"),
+        _("Anmeldung"),
+        _("Gewählt am"),
+        _("Nachgerückt am"),
+        _("Anwesend"),
+    ]
+    table: list[list[Cell]] = []
+    for row in rows:
+        person = row.registration.person
+        municipality = row.registration.municipality
+        table.append(
+            [
+                _("Warteliste %(n)d", n=row.position) if row.position else _("Platz"),
+                person.name if person else _("(anonymisiert)"),
+                person.email if person else "",
+                person.function if person else "",
+                municipality.name if municipality else "",
+                row.registration.status.label,
+                row.choice.chosen_at,
+                row.choice.promoted_at,
+                row.choice.checked_in_at is not None,
+            ]
+        )
+    return header, table
