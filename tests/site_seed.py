@@ -16,12 +16,13 @@ import pyotp
 import sqlalchemy as sa
 from flask import Flask
 
+from material_support import a_pdf
 from speed_dating_support import conference_with_speed_dating
 from startsmart import clock, tokens
 from startsmart.catalog.models import EventDate, EventDateStatus, Offering
 from startsmart.catalog.slugs import slugify
 from startsmart.clock import berlin_to_utc, berlin_today
-from startsmart.conferences import programme
+from startsmart.conferences import materials, programme
 from startsmart.conferences import service as conferences
 from startsmart.conferences.models import Conference, SessionKind
 from startsmart.consultations import booking, followup, schedule
@@ -83,6 +84,7 @@ class Site:
     conference_date: int = 0  # its registration (with the speed-dating opt-in)
     bare_conference_id: int = 0  # the demo's conference: no speed-dating set up yet
     programme_session_id: int = 0  # a workshop of the conference's programme (two in parallel)
+    material_id: int = 0  # a PDF published for that workshop (a link for the whole day too)
     participant_code: str = ""  # a speed-dating participant's phone code
     failed_message_id: int = 0  # an outbox row that bounced for good
     invented_municipality_id: int = 0  # only a public form names it (unverified)
@@ -456,6 +458,16 @@ def _conference(site: Site, now: datetime, team: StaffUser) -> None:
     planning.make_plan(conference.id, team, now)
     db.session.commit()
     site.programme_session_id = _programme(conference.id, day, team, now)
+    site.material_id = materials.add_file(
+        conference.id,
+        site.programme_session_id,
+        "Präsentation: Daten in der Kommune",
+        "daten-in-der-kommune.pdf",
+        a_pdf(),
+        team,
+        now,
+    ).id
+    materials.add_link(conference.id, None, "Fotos vom Tag", "https://example.org/fotos", team, now)
 
 
 def _programme(conference_id: int, day, team: StaffUser, now: datetime) -> int:

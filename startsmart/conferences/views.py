@@ -3,6 +3,8 @@ registration and the initial consultations bookable on site."""
 
 from __future__ import annotations
 
+import io
+
 from flask import Blueprint, abort, render_template, send_file
 
 from startsmart import clock
@@ -38,6 +40,7 @@ def detail(slug: str):
         "conferences/detail.html",
         conference=conference,
         has_programme=bool(programme.with_programme([conference.id])),
+        has_documentation=materials.has_materials(conference.id),
         over=over,
         slots=[] if over else onsite.conference_slots(conference, now),
         on_site=Channel.ON_SITE.value,
@@ -85,16 +88,20 @@ def material_file(slug: str, material_id: int):
     material = db.session.get(ConferenceMaterial, material_id)
     if material is None or material.conference_id != conference.id or not material.stored_name:
         abort(404)
-    path = materials.file_path(material)
-    if not path.is_file():
+    try:
+        # Read whole (at most MATERIAL_MAX_BYTES): no open file is left to whoever forgets
+        # to close the response, and a file removed meanwhile is a 404, not a 500.
+        data = materials.file_path(material).read_bytes()
+    except FileNotFoundError:
         abort(404)
     response = send_file(
-        path,
+        io.BytesIO(data),
         mimetype="application/pdf",
         as_attachment=True,
         download_name=material.file_name or "dokument.pdf",
         conditional=True,
-        etag=True,
+        etag=material.stored_name,  # a stored file never changes: a new one has a new name
+        last_modified=material.created_at,
         max_age=0,
     )
     response.headers["Content-Security-Policy"] = FILE_POLICY

@@ -13,11 +13,11 @@ from urllib.parse import unquote
 import pytest
 import sqlalchemy as sa
 from pypdf import PdfWriter
-from pypdf.actions import JavaScript
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from conferences_staff.test_programme import _conference
+from material_support import a_pdf
 from outbox_support import deliver_at
 from startsmart import clock
 from startsmart.audit.models import AuditEvent
@@ -41,20 +41,7 @@ from support import csrf_token, submit, text, town_applicant
 pytestmark = pytest.mark.time_sensitive
 
 
-def pdf(*, encrypt: bool = False, script: bool = False, attach: bool = False) -> bytes:
-    """A real one-page PDF, made by pypdf; optionally with a password, JavaScript or an
-    embedded file."""
-    writer = PdfWriter()
-    writer.add_blank_page(width=200, height=200)
-    if script:
-        writer.add_open_action(JavaScript("app.alert('hallo');"))
-    if attach:
-        writer.add_attachment("tool.exe", b"MZ not really")
-    if encrypt:
-        writer.encrypt("geheim")
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+pdf = a_pdf
 
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 200
@@ -175,6 +162,8 @@ def test_a_real_pdf_is_published_under_a_generated_name_and_served_safely(
     assert re.fullmatch(r"[0-9a-f]{32}\.pdf", new_file.name)  # never the uploaded name
     assert new_file.read_bytes() == data
 
+    page = text(visitor.get(f"/regionalkonferenzen/{conference.slug}"))
+    assert f'href="/regionalkonferenzen/{conference.slug}/dokumentation"' in page
     page = text(visitor.get(f"/regionalkonferenzen/{conference.slug}/dokumentation"))
     assert "Daten in der Kommune" in page and "Folien des Workshops" in page
     assert "PDF, 1 KB" in page
@@ -385,6 +374,8 @@ def test_materials_of_a_deleted_session_stay_with_the_whole_conference(
 def test_the_documentation_page_before_anything_is_published(app, team, conference, visitor):
     page = text(visitor.get(f"/regionalkonferenzen/{conference.slug}/dokumentation"))
     assert "Nach der Konferenz finden Sie hier ihre Ergebnisse und Präsentationen." in page
+    detail = text(visitor.get(f"/regionalkonferenzen/{conference.slug}"))
+    assert "/dokumentation" not in detail  # no link to an empty page
     assert visitor.get("/regionalkonferenzen/gibt-es-nicht/dokumentation").status_code == 404
     assert _download(visitor, conference, 12345).status_code == 404
 

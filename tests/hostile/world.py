@@ -13,13 +13,14 @@ from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 
 from consultation_support import booking_request, make_advisor
+from material_support import a_pdf
 from moments import working_day
 from speed_dating_support import arrives, conference_with_speed_dating
 from startsmart import clock
 from startsmart.catalog.models import EventDate, Offering
 from startsmart.clock import berlin_to_utc, berlin_today
-from startsmart.conferences import programme
-from startsmart.conferences.models import ConferenceSession, SessionKind
+from startsmart.conferences import materials, programme
+from startsmart.conferences.models import ConferenceMaterial, ConferenceSession, SessionKind
 from startsmart.consultations import booking, feed
 from startsmart.consultations import mails as consultation_mails
 from startsmart.consultations.models import AdvisorAbsence, ExtraHours, WeeklyHours
@@ -83,6 +84,7 @@ class World:
     feedback_token: str  # Paul's survey link after the past date
     question_id: int  # a question of the feedback survey
     session_id: int  # a workshop of the conference's programme
+    material_id: int  # a PDF published for that workshop
 
     def url_values(self, rule: Rule) -> dict[str, Any]:
         """Values for every placeholder of ``rule``: ids and tokens of this world."""
@@ -102,6 +104,7 @@ class World:
             "project_id": self.project_id,
             "question_id": self.question_id,
             "session_id": self.session_id,
+            "material_id": self.material_id,
             "kind": "anmeldung",
             "code": self.speed_code,
             "action": "start",
@@ -113,6 +116,8 @@ class World:
             "registrations_staff.attendance": {"date_id": self.past_date_id},
             "conferences.detail": {"slug": self.conference_slug},
             "conferences.programme_page": {"slug": self.conference_slug},
+            "conferences.documentation": {"slug": self.conference_slug},
+            "conferences.material_file": {"slug": self.conference_slug},
             "language.switch": {"code": "en"},
             "consultations.advisor_feed": {"token": self.feed_token},
             "my_bookings.overview": {"token": self.my_bookings_token},
@@ -244,6 +249,7 @@ def build_world(app: Flask) -> World:
             feedback_token=feedback_token,
             question_id=question_id,
             session_id=db.session.execute(sa.select(ConferenceSession.id)).scalar_one(),
+            material_id=_first_id(ConferenceMaterial),
         )
         db.session.commit()
     return world
@@ -300,7 +306,7 @@ def _conference_with_plan(actor: StaffUser, now: datetime):
         codes.append(person.code)
     planning.make_plan(conference.id, actor, berlin_to_utc(day, time(12, 0)))
     db.session.commit()
-    programme.add_session(
+    workshop = programme.add_session(
         conference.id,
         programme.SessionInput(
             SessionKind.WORKSHOP, "Offene Daten", day, time(10), time(11), room="Raum 1"
@@ -308,6 +314,7 @@ def _conference_with_plan(actor: StaffUser, now: datetime):
         actor,
         now,
     )
+    materials.add_file(conference.id, workshop.id, "Folien", "folien.pdf", a_pdf(), actor, now)
     return conference, codes[0]
 
 
