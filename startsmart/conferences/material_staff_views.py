@@ -64,7 +64,7 @@ def _material_or_404(conference: Conference, material_id: int) -> ConferenceMate
 
 
 def _with_sessions(conference: Conference, *forms) -> None:
-    options = [("", _("– gesamte Konferenz –"))]
+    options: list[tuple[int | str, str]] = [("", _("– gesamte Konferenz –"))]
     for item in programme.sessions_of(conference.id):
         options.append((item.id, f"{berlin_time(item.starts_at)} – {item.title}"))
     for form in forms:
