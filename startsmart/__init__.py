@@ -74,6 +74,7 @@ def register_blueprints(app: Flask) -> None:
     from startsmart.audit.views import bp as audit_staff
     from startsmart.catalog.staff_views import bp as catalog_staff
     from startsmart.catalog.views import bp as catalog
+    from startsmart.conferences.material_staff_views import bp as conferences_materials_staff
     from startsmart.conferences.staff_views import bp as conferences_staff
     from startsmart.conferences.views import bp as conferences
     from startsmart.conferences.workshop_views import bp as conferences_workshops_staff
@@ -128,6 +129,7 @@ def register_blueprints(app: Flask) -> None:
         registrations_detail_staff,
         conferences_staff,
         conferences_workshops_staff,
+        conferences_materials_staff,
         speed_dating_staff,
         speed_dating_presenter_staff,
         search_staff,
@@ -141,6 +143,7 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
+    from startsmart.conferences.cli import conferences_cli
     from startsmart.consultations.cli import consultations_cli
     from startsmart.demo.cli import demo_cli
     from startsmart.feedback.cli import feedback_cli
@@ -163,6 +166,7 @@ def register_cli(app: Flask) -> None:
         feedback_cli,
         registrations_cli,
         consultations_cli,
+        conferences_cli,
         privacy_cli,
         translate_cli,
     ):

@@ -127,6 +127,15 @@ class Defaults:
     FEEDBACK_DELAY_HOURS = 2
     FEEDBACK_MAX_AGE_DAYS = 14
     FEEDBACK_LINK_DAYS = 30
+    # Materials published after a conference (startsmart/conferences/materials.py): the folder
+    # their PDF files live in (None: instance/materials; include it in the backup) and the
+    # largest file staff may upload. The one mail "the documentation is online"
+    # (`flask conferences send-documentation`) waits until no material was added for this many
+    # hours, and is not sent for conferences that ended longer ago than this many days.
+    MATERIALS_DIR: str | None = None
+    MATERIAL_MAX_BYTES = 20 * 1024 * 1024
+    DOCUMENTATION_MAIL_DELAY_HOURS = 12
+    DOCUMENTATION_MAIL_MAX_AGE_DAYS = 90
     JOIN_OPENS_MINUTES_BEFORE = 15  # "Jetzt teilnehmen" on the manage page works from then on
     # How often the speed-dating screens ask for changes (the clock runs in the browser anyway).
     SPEED_DATING_PRESENTER_POLL_SECONDS = 2  # one projector per conference
@@ -204,6 +213,8 @@ def load(config: Config, instance_path: Path, overrides: Mapping[str, Any] | Non
     elif not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = _development_secret_key(instance_path)
 
+    if not config.get("MATERIALS_DIR"):
+        config["MATERIALS_DIR"] = str(instance_path / "materials")
     url = config.get("DATABASE_URL") or f"sqlite:///{instance_path / 'startsmart.sqlite3'}"
     config["SQLALCHEMY_DATABASE_URI"] = sqlalchemy_url(url)
     if not url.startswith("sqlite"):

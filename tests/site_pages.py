@@ -178,6 +178,15 @@ PAGES: dict[str, Callable[[Site], list[Visit]]] = {
         ),
         Visit("/regionalkonferenzen/regionalkonferenz-nord/programm", label="no programme yet"),
     ],
+    "conferences.documentation": lambda s: [
+        Visit(f"/regionalkonferenzen/{s.conference_slug}/dokumentation", label="files and links"),
+        Visit(
+            f"/regionalkonferenzen/{s.conference_slug}/dokumentation",
+            language="en",
+            label="English",
+        ),
+        Visit("/regionalkonferenzen/regionalkonferenz-nord/dokumentation", label="nothing yet"),
+    ],
     # Privacy self-service
     "privacy.delete": lambda s: [
         Visit(f"/anmeldung/{s.registration_tokens['confirmed']}/daten-loeschen"),
@@ -611,6 +620,41 @@ PAGES: dict[str, Callable[[Site], list[Visit]]] = {
             s.badge_check_in, TEAM, submit="Kim Beispiel-20 einchecken", label="before the start"
         ),
     ],
+    "conferences_materials_staff.index": lambda s: [
+        Visit(f"/staff/regionalkonferenzen/{s.conference_id}/materialien/", TEAM),
+        Visit(
+            f"/staff/regionalkonferenzen/{s.bare_conference_id}/materialien/",
+            TEAM,
+            label="nothing yet",
+        ),
+        Visit(
+            f"/staff/regionalkonferenzen/{s.conference_id}/materialien/",
+            TEAM,
+            submit="Datei veröffentlichen",
+        ),
+        Visit(
+            f"/staff/regionalkonferenzen/{s.conference_id}/materialien/",
+            TEAM,
+            submit="Link veröffentlichen",
+        ),
+    ],
+    "conferences_materials_staff.edit": lambda s: [
+        Visit(
+            f"/staff/regionalkonferenzen/{s.conference_id}/materialien/{s.material_id}/bearbeiten",
+            TEAM,
+        ),
+        Visit(
+            f"/staff/regionalkonferenzen/{s.conference_id}/materialien/{s.material_id}/bearbeiten",
+            TEAM,
+            submit="Speichern",
+        ),
+    ],
+    "conferences_materials_staff.delete": lambda s: [
+        Visit(
+            f"/staff/regionalkonferenzen/{s.conference_id}/materialien/{s.material_id}/loeschen",
+            TEAM,
+        ),
+    ],
     # The presenter screen and the phone view before the start; while running, below.
     "speed_dating_presenter_staff.presenter": lambda s: [
         Visit(f"{sd(s)}/praesentation", TEAM, label="planned, not started"),
@@ -704,6 +748,7 @@ NOT_PAGES: dict[str, str] = {
     "privacy.export": "the person's data as JSON download",
     "conferences_staff.export_csv": "registrations as CSV download",
     "conferences_workshops_staff.export_csv": "a workshop's participants as CSV download",
+    "conferences.material_file": "a published PDF file (download)",
     "registrations_staff.export_csv": "registrations as CSV download",
     "reports_staff.export": "a table of the reach report as CSV or XLSX download",
     "speed_dating_staff.plan_csv": "speed-dating plan as CSV download",

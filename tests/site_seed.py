@@ -17,12 +17,13 @@ import pyotp
 import sqlalchemy as sa
 from flask import Flask
 
+from material_support import a_pdf
 from speed_dating_support import conference_with_speed_dating
 from startsmart import clock, tokens
 from startsmart.catalog.models import EventDate, EventDateStatus, Offering
 from startsmart.catalog.slugs import slugify
 from startsmart.clock import berlin_to_utc, berlin_today
-from startsmart.conferences import badges, choices, programme
+from startsmart.conferences import badges, choices, materials, programme
 from startsmart.conferences import service as conferences
 from startsmart.conferences.models import Conference, SessionKind
 from startsmart.consultations import booking, followup, schedule
@@ -88,6 +89,7 @@ class Site:
     # and the manage link of one who chose it.
     choice_session_id: int = 0
     conference_token: str = ""
+    material_id: int = 0  # a PDF published for that workshop (a link for the whole day too)
     participant_code: str = ""  # a speed-dating participant's phone code
     badge_check_in: str = ""  # the path a conference badge's QR code opens (with its token)
     failed_message_id: int = 0  # an outbox row that bounced for good
@@ -463,6 +465,16 @@ def _conference(site: Site, now: datetime, team: StaffUser) -> None:
     db.session.commit()
     site.programme_session_id = _programme(conference.id, day, team, now)
     site.badge_check_in = urlsplit(badges.check_in_url(people[0])).path
+    site.material_id = materials.add_file(
+        conference.id,
+        site.programme_session_id,
+        "Präsentation: Daten in der Kommune",
+        "daten-in-der-kommune.pdf",
+        a_pdf(),
+        team,
+        now,
+    ).id
+    materials.add_link(conference.id, None, "Fotos vom Tag", "https://example.org/fotos", team, now)
     _workshop_choices(site, people, now)
 
 

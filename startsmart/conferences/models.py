@@ -129,3 +129,64 @@ class SessionChoice(Model):
 
     def __repr__(self) -> str:
         return f"<SessionChoice {self.registration_id} → {self.session_id} {self.status.value}>"
+
+
+class MaterialKind(LabelledEnum):
+    FILE = "file", _l("Datei")
+    LINK = "link", _l("Link")
+
+
+class ConferenceMaterial(Model):
+    """A result published after the conference: a PDF file or a link, for one session of the
+    programme or (``session_id`` None) for the conference as a whole.
+
+    A file lies in the materials folder (``MATERIALS_DIR``) under ``stored_name``, a name this
+    app generated; the name it was uploaded with is kept, cleaned, in ``file_name`` for the
+    download. When its session is deleted from the programme, a material stays with the
+    conference as a whole (SET NULL): nothing published disappears by accident."""
+
+    __tablename__ = "conference_material"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conference_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("conference.id", ondelete="CASCADE"), index=True
+    )
+    session_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("conference_session.id", ondelete="SET NULL"), index=True
+    )
+    kind: Mapped[MaterialKind] = mapped_column(enum_column(MaterialKind, "material_kind"))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    position: Mapped[int] = mapped_column(sa.Integer, default=0)
+    url: Mapped[str | None] = mapped_column(sa.String(2000))  # a link's address
+    stored_name: Mapped[str | None] = mapped_column(sa.String(64), unique=True)  # a file's
+    file_name: Mapped[str | None] = mapped_column(sa.String(200))  # as uploaded, cleaned
+    size_bytes: Mapped[int | None] = mapped_column(sa.Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    __table_args__ = (
+        sa.CheckConstraint(
+            "(kind = 'link' AND url IS NOT NULL AND stored_name IS NULL) OR "
+            "(kind = 'file' AND url IS NULL AND stored_name IS NOT NULL "
+            "AND file_name IS NOT NULL AND size_bytes IS NOT NULL)",
+            name="file_or_link",
+        ),
+    )
+
+    def __repr__(self) -> str:
+        return f"<ConferenceMaterial {self.id} of conference {self.conference_id}>"
+
+
+class DocumentationMail(Model):
+    """The one mail to a participant that the documentation of their conference is online.
+    Unique per registration: a repeated or parallel run sends nothing twice."""
+
+    __tablename__ = "documentation_mail"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conference_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("conference.id", ondelete="CASCADE"), index=True
+    )
+    registration_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("registration.id", ondelete="SET NULL"), unique=True
+    )
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime)

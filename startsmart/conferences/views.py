@@ -3,12 +3,16 @@ registration and the initial consultations bookable on site."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+import io
+
+from flask import Blueprint, abort, render_template, send_file
 
 from startsmart import clock
-from startsmart.conferences import programme, service
+from startsmart.conferences import materials, programme, service
+from startsmart.conferences.models import ConferenceMaterial
 from startsmart.consultations import onsite
 from startsmart.consultations.models import Channel
+from startsmart.extensions import db
 from startsmart.registrations import service as registrations
 from startsmart.registrations.queries import seats_by_date
 
@@ -36,6 +40,7 @@ def detail(slug: str):
         "conferences/detail.html",
         conference=conference,
         has_programme=bool(programme.with_programme([conference.id])),
+        has_documentation=materials.has_materials(conference.id),
         over=over,
         slots=[] if over else onsite.conference_slots(conference, now),
         on_site=Channel.ON_SITE.value,
@@ -56,3 +61,50 @@ def programme_page(slug: str):
         slots=programme.time_slots(programme.sessions_of(conference.id)),
         several_days=first != last,
     )
+
+
+@bp.get("/<slug>/dokumentation")
+def documentation(slug: str):
+    """The results afterwards: files and links per session, those of the whole day first."""
+    conference = service.by_slug(slug) or abort(404)
+    return render_template(
+        "conferences/documentation.html",
+        conference=conference,
+        groups=materials.documentation(conference.id),
+        size_text=materials.size_text,
+        link_host=materials.link_host,
+        over=conference.ends_at <= clock.now(),
+    )
+
+
+# A downloaded material is shown by no page of ours: it may not run anything (sandbox, no
+# sources), and the browser must take it for what we say it is.
+FILE_POLICY = "default-src 'none'; sandbox; frame-ancestors 'none'"
+
+
+@bp.get("/<slug>/dokumentation/<int:material_id>/datei")
+def material_file(slug: str, material_id: int):
+    conference = service.by_slug(slug) or abort(404)
+    material = db.session.get(ConferenceMaterial, material_id)
+    if material is None or material.conference_id != conference.id or not material.stored_name:
+        abort(404)
+    try:
+        # Read whole (at most MATERIAL_MAX_BYTES): no open file is left to whoever forgets
+        # to close the response, and a file removed meanwhile is a 404, not a 500.
+        data = materials.file_path(material).read_bytes()
+    except FileNotFoundError:
+        abort(404)
+    response = send_file(
+        io.BytesIO(data),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=material.file_name or "dokument.pdf",
+        conditional=True,
+        etag=material.stored_name,  # a stored file never changes: a new one has a new name
+        last_modified=material.created_at,
+        max_age=0,
+    )
+    response.headers["Content-Security-Policy"] = FILE_POLICY
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
+    return response

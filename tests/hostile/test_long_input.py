@@ -3,6 +3,7 @@ typed is still there, nothing stored."""
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import pytest
@@ -18,6 +19,7 @@ from hostile.pages import (
     send,
     typing_forms,
 )
+from material_support import a_pdf
 from moments import working_day
 from startsmart import clock
 from startsmart.clock import berlin_today
@@ -87,6 +89,10 @@ AT_THE_LIMIT: dict[str, dict[str, str]] = {
     "conferences_staff.new_session": {"starts": "11:00", "ends": "12:00", "capacity": ""},
     # The world's workshop is chosen by one person: its places cannot drop below that.
     "conferences_staff.edit_session": {"capacity": "5"},
+    # The file itself is added by the test below (a real PDF); the title is at its limit.
+    "conferences_materials_staff.add_file": {},
+    "conferences_materials_staff.add_link": {},
+    "conferences_materials_staff.edit": {"position": "3"},
     "speed_dating_staff.settings": {},
     "speed_dating_staff.walk_in": {"state": "SH"},
     # A password of one letter repeated is refused as guessable (zxcvbn): this one is not.
@@ -144,6 +150,8 @@ def test_text_at_its_limit_is_accepted_and_stored_in_full(app, admin, world, smt
             values.setdefault(f.name, f.options[1])
     if endpoint == "consultations.booking_form":
         values["starts_at"] = working_day(14).isoformat()
+    if endpoint == "conferences_materials_staff.add_file":
+        values["file-file"] = (io.BytesIO(a_pdf()), "folien.pdf")
     values.update(AT_THE_LIMIT[endpoint])
     response = send(client, form, **values)
     html = response.get_data(as_text=True)

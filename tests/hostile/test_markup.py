@@ -95,6 +95,8 @@ def test_markup_in_names_is_shown_as_text_everywhere(app, admin, world, smtp):
         response = client.get(
             app.url_map.bind("localhost").build(rule.endpoint, world.url_values(rule))
         )
+        if response.mimetype == "application/pdf":
+            continue  # a published file, not text: its headers are checked in test_materials
         body = response.get_data(as_text=True)
         if response.mimetype == "text/html":
             if any(raw in body for raw in RAW):

@@ -13,14 +13,20 @@ from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 
 from consultation_support import booking_request, make_advisor
+from material_support import a_pdf
 from moments import working_day
 from speed_dating_support import arrives, conference_with_speed_dating
 from startsmart import clock
 from startsmart.catalog.models import EventDate, Offering
 from startsmart.clock import berlin_to_utc, berlin_today
-from startsmart.conferences import choices, programme
+from startsmart.conferences import choices, materials, programme
 from startsmart.conferences import service as conference_service
-from startsmart.conferences.models import ConferenceSession, SessionChoice, SessionKind
+from startsmart.conferences.models import (
+    ConferenceMaterial,
+    ConferenceSession,
+    SessionChoice,
+    SessionKind,
+)
 from startsmart.consultations import booking, feed
 from startsmart.consultations import mails as consultation_mails
 from startsmart.consultations.models import AdvisorAbsence, ExtraHours, WeeklyHours
@@ -86,6 +92,7 @@ class World:
     session_id: int  # a workshop of the conference's programme (a choice beside another)
     choice_id: int  # a conference registration's choice of that workshop
     conference_token: str  # that registration's manage link (its workshops page)
+    material_id: int  # a PDF published for that workshop
 
     def url_values(self, rule: Rule) -> dict[str, Any]:
         """Values for every placeholder of ``rule``: ids and tokens of this world."""
@@ -106,6 +113,7 @@ class World:
             "question_id": self.question_id,
             "session_id": self.session_id,
             "choice_id": self.choice_id,
+            "material_id": self.material_id,
             "kind": "anmeldung",
             "code": self.speed_code,
             "action": "start",
@@ -118,6 +126,8 @@ class World:
             "registrations_staff.attendance": {"date_id": self.past_date_id},
             "conferences.detail": {"slug": self.conference_slug},
             "conferences.programme_page": {"slug": self.conference_slug},
+            "conferences.documentation": {"slug": self.conference_slug},
+            "conferences.material_file": {"slug": self.conference_slug},
             "language.switch": {"code": "en"},
             "consultations.advisor_feed": {"token": self.feed_token},
             "my_bookings.overview": {"token": self.my_bookings_token},
@@ -260,6 +270,7 @@ def build_world(app: Flask) -> World:
                 now,
                 expires,
             ),
+            material_id=_first_id(ConferenceMaterial),
         )
         db.session.commit()
     return world
@@ -339,6 +350,7 @@ def _conference_with_plan(actor: StaffUser, now: datetime):
         .first()
     )
     choices.choose(first, [workshops[0]], now)  # Person 0 chose "Offene Daten"
+    materials.add_file(conference.id, workshops[0], "Folien", "folien.pdf", a_pdf(), actor, now)
     return conference, codes[0]
 
 

@@ -81,6 +81,10 @@ NO_PERSON_DATA = {
     "processed_mail": "Message-IDs of messages the mail reader acted on; ids of what changed",
     "staff_message": "staff's mails to registrants of a date: sent through outbox_message",
     "feedback_question": "the survey's questions, written by the team",
+    "conference_material": "results the team publishes after a conference (files and links); "
+    "a file's name as the team uploaded it",
+    "documentation_mail": "who was told that the documentation is online: the registration's "
+    "id (anonymised with it, SET NULL when deleted) and when",
     "feedback_invitation": "who was asked: the registration's or consultation's id (anonymised "
     "with them) and whether they answered, never what",
     # The survey page asks for no names; nothing links an answer to its writer (no person,
