@@ -17,6 +17,7 @@ from startsmart.audit import service as audit
 from startsmart.catalog.staff_dates import to_utc
 from startsmart.catalog.staff_service import one_line, plain_text
 from startsmart.clock import NonexistentLocalTime, berlin_local_to_utc, berlin_wall_time
+from startsmart.conferences import session_calendar
 from startsmart.conferences.models import Conference, ConferenceSession, SessionKind
 from startsmart.errors import DomainError
 from startsmart.extensions import db
@@ -189,6 +190,7 @@ def change_session(
     for name, value in _check(conference, data).items():
         setattr(session, name, value)
     _record("conference.session_changed", session, actor, now)
+    session_calendar.session_changed(session.id, now)  # calendars follow a move
     db.session.commit()
     return session
 
@@ -198,14 +200,17 @@ def delete_session(session_id: int, actor: StaffUser, now: datetime) -> None:
     if session is None:
         return  # deleted already (a second click): nothing left to do
     _record("conference.session_deleted", session, actor, now)
+    session_calendar.session_dropped(session.id, now)  # out of every calendar, by name
     db.session.delete(session)
     db.session.commit()
 
 
-def follow_conference_day(conference_id: int, old_day: date, new_day: date) -> None:
+def follow_conference_day(
+    conference_id: int, old_day: date, new_day: date, now: datetime
+) -> None:
     """When a conference moves to another day its programme moves along, each session at the
-    same Berlin wall-clock time (by whole days if that time does not exist on the new day).
-    The caller commits."""
+    same Berlin wall-clock time (by whole days if that time does not exist on the new day),
+    and the participants' calendars with it. The caller commits."""
     if old_day == new_day:
         return
     shift = new_day - old_day
@@ -214,6 +219,7 @@ def follow_conference_day(conference_id: int, old_day: date, new_day: date) -> N
         session.ends_at = max(
             _moved(session.ends_at, shift), session.starts_at + timedelta(minutes=1)
         )
+        session_calendar.session_changed(session.id, now)
 
 
 def _moved(instant: datetime, shift: timedelta) -> datetime:

@@ -276,7 +276,7 @@ def update_conference(
             )
 
     programme.follow_conference_day(
-        conference.id, berlin_wall_time(conference.starts_at)[0], data.day
+        conference.id, berlin_wall_time(conference.starts_at)[0], data.day, now
     )
     conference.title = checked.title
     conference.city, conference.venue = checked.city, checked.venue

@@ -25,6 +25,9 @@ MAIL_KINDS = {
     "registration_expired": lambda: _("Verfallen"),
     "registration_reminder": lambda: _("Erinnerung"),
     "staff_message": lambda: _("Nachricht des Teams"),
+    "conference_session_invitation": lambda: _("Programmpunkt: Einladung"),
+    "conference_session_update": lambda: _("Programmpunkt: Aktualisierung"),
+    "conference_session_cancelled": lambda: _("Programmpunkt: entfernt"),
 }
 
 

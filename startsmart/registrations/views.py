@@ -20,6 +20,7 @@ from sqlalchemy.orm import joinedload
 from startsmart import clock, join_links, unconfirmed
 from startsmart.catalog.models import EventDate, EventDateStatus, OfferingFormat
 from startsmart.clock import iso_or_none, moment_or_none
+from startsmart.conferences import session_calendar
 from startsmart.conferences.models import Conference
 from startsmart.errors import DomainError
 from startsmart.extensions import db, limiter
@@ -170,6 +171,7 @@ def manage(token: str):
         now=now,
         join_url=link,
         join=join_links.manage_page_button(link, date.starts_at, date.ends_at, now),
+        conference=_conference_of(date),
     )
 
 
@@ -250,3 +252,19 @@ def calendar_file(token: str):
         abort(404)
     event = mails.calendar_event(registration, public_url("registrations.manage", token=token))
     return download.calendar_file(event, clock.now(), "start-smart-termin.ics")
+
+
+@bp.get("/anmeldung/<token>/konferenzprogramm.ics")
+@no_store
+def programme_file(token: str):
+    """A conference participant's own programme: the day and every session in their
+    calendar, with the UIDs of their invitations."""
+    registration = _registration_or_410(token)
+    if (
+        registration.status is not RegistrationStatus.CONFIRMED
+        or _conference_of(registration.event_date) is None
+    ):
+        abort(404)
+    manage = public_url("registrations.manage", token=token)
+    events = session_calendar.published_events(registration, manage)
+    return download.calendar_file(events, clock.now(), "start-smart-konferenzprogramm.ics")
