@@ -205,9 +205,7 @@ def delete_session(session_id: int, actor: StaffUser, now: datetime) -> None:
     db.session.commit()
 
 
-def follow_conference_day(
-    conference_id: int, old_day: date, new_day: date, now: datetime
-) -> None:
+def follow_conference_day(conference_id: int, old_day: date, new_day: date, now: datetime) -> None:
     """When a conference moves to another day its programme moves along, each session at the
     same Berlin wall-clock time (by whole days if that time does not exist on the new day),
     and the participants' calendars with it. The caller commits."""

@@ -75,25 +75,21 @@ def sync(registration: Registration, wanted_session_ids: Iterable[int], now: dat
     entries = {
         entry.session_id: entry
         for entry in db.session.execute(
-            sa.select(SessionInvitation).where(
-                SessionInvitation.registration_id == registration.id
-            )
+            sa.select(SessionInvitation).where(SessionInvitation.registration_id == registration.id)
         ).scalars()
     }
-    seated = (
-        registration.status is RegistrationStatus.CONFIRMED and registration.person is not None
-    )
+    seated = registration.status is RegistrationStatus.CONFIRMED and registration.person is not None
     wanted = _sessions(registration, set(wanted_session_ids)) if seated else []
     queued = 0
     # What leaves the calendar first: a changed choice reads "removed", then "added".
     kept = {session.id for session in wanted}
-    for session_id, entry in entries.items():
-        if entry.state is SessionInvitationState.ACTIVE and session_id not in kept:
-            session = db.session.get(ConferenceSession, session_id) if session_id else None
-            queued += _cancel(registration, entry, session, now)
+    for session_id, held in entries.items():
+        if held.state is SessionInvitationState.ACTIVE and session_id not in kept:
+            gone = db.session.get(ConferenceSession, session_id) if session_id else None
+            queued += _cancel(registration, held, gone, now)
     for session in wanted:
-        entry = entries.get(session.id)
-        if entry is None:
+        known = entries.get(session.id)
+        if known is None:
             entry = SessionInvitation(
                 registration_id=registration.id,
                 session_id=session.id,
@@ -104,13 +100,13 @@ def sync(registration: Registration, wanted_session_ids: Iterable[int], now: dat
             db.session.add(entry)
             db.session.flush()  # its UID
             queued += _send(registration, entry, session, INVITATION, now)
-        elif entry.state is SessionInvitationState.CANCELLED:
-            entry.ical_sequence += 1
-            entry.state = SessionInvitationState.ACTIVE
-            _take(entry, session, now)
-            queued += _send(registration, entry, session, INVITATION, now)
-        elif _moved(entry, session):
-            queued += _update(registration, entry, session, now)
+        elif known.state is SessionInvitationState.CANCELLED:
+            known.ical_sequence += 1
+            known.state = SessionInvitationState.ACTIVE
+            _take(known, session, now)
+            queued += _send(registration, known, session, INVITATION, now)
+        elif _moved(known, session):
+            queued += _update(registration, known, session, now)
     return queued
 
 

@@ -100,7 +100,7 @@ def conference(app, staff):
                 venue="Stadthaus Ulm",
                 description="",
                 capacity=50,
-                deadline=Deadline(),
+                deadline=Deadline(DAY, time(8)),  # later than 01:59 on DAY
             ),
             staff,
             NOW,
@@ -228,8 +228,13 @@ def test_a_moved_session_reaches_its_holders_with_the_same_uid_and_sequence_1(
         # Only the description changes: nothing in the calendar changes, no mail.
         programme.change_session(
             sessions["Daten in der Kommune"],
-            session_input("Daten in der Kommune", time(10, 30), time(12), "Raum 2",
-                          description="Neu beschrieben."),
+            session_input(
+                "Daten in der Kommune",
+                time(10, 30),
+                time(12),
+                "Raum 2",
+                description="Neu beschrieben.",
+            ),
             staff,
             NOW,
         )
@@ -256,9 +261,7 @@ def test_a_moved_session_reaches_its_holders_with_the_same_uid_and_sequence_1(
     assert sync(app, holder, {sessions["Daten in der Kommune"]}) == 0
 
 
-def test_a_changed_choice_cancels_the_old_session_and_invites_to_the_new(
-    app, smtp, conference
-):
+def test_a_changed_choice_cancels_the_old_session_and_invites_to_the_new(app, smtp, conference):
     date_id, sessions = conference
     registration_id = register(app, date_id, 1)
     data, platforms = sessions["Daten in der Kommune"], sessions["Offene Plattformen"]

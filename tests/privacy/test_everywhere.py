@@ -57,6 +57,8 @@ NO_PERSON_DATA = {
     "conference": "the event: title, place, description",
     "conference_session": "the published programme; its speakers are the team's invited "
     "speakers and moderators, never people who register (not self-service data)",
+    "session_invitation": "ids of a registration and a session, calendar UID and SEQUENCE, and "
+    "the published session as last sent (title, times, room); deleted with the registration",
     "offering": "the catalogue",
     "offering_topic": "catalogue topics",
     "event_date": "dates of offerings",
