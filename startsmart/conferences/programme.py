@@ -205,10 +205,10 @@ def delete_session(session_id: int, actor: StaffUser, now: datetime) -> None:
     db.session.commit()
 
 
-def follow_conference_day(conference_id: int, old_day: date, new_day: date, now: datetime) -> None:
+def follow_conference_day(conference_id: int, old_day: date, new_day: date) -> None:
     """When a conference moves to another day its programme moves along, each session at the
-    same Berlin wall-clock time (by whole days if that time does not exist on the new day),
-    and the participants' calendars with it. The caller commits."""
+    same Berlin wall-clock time (by whole days if that time does not exist on the new day).
+    The caller commits, and then tells the calendars (``session_calendar.conference_changed``)."""
     if old_day == new_day:
         return
     shift = new_day - old_day
@@ -217,7 +217,6 @@ def follow_conference_day(conference_id: int, old_day: date, new_day: date, now:
         session.ends_at = max(
             _moved(session.ends_at, shift), session.starts_at + timedelta(minutes=1)
         )
-        session_calendar.session_changed(session.id, now)
 
 
 def _moved(instant: datetime, shift: timedelta) -> datetime:

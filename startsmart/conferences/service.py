@@ -21,7 +21,7 @@ from startsmart.catalog.slugs import slugify, unique_slug
 from startsmart.catalog.staff_dates import Deadline, registration_deadline, to_utc
 from startsmart.catalog.staff_service import one_line, plain_text
 from startsmart.clock import berlin_wall_time
-from startsmart.conferences import programme
+from startsmart.conferences import programme, session_calendar
 from startsmart.conferences.models import Conference
 from startsmart.errors import DomainError
 from startsmart.extensions import db
@@ -276,7 +276,7 @@ def update_conference(
             )
 
     programme.follow_conference_day(
-        conference.id, berlin_wall_time(conference.starts_at)[0], data.day, now
+        conference.id, berlin_wall_time(conference.starts_at)[0], data.day
     )
     conference.title = checked.title
     conference.city, conference.venue = checked.city, checked.venue
@@ -305,6 +305,9 @@ def update_conference(
             checked.starts_at, checked.ends_at, venue_line(checked.venue, checked.city), None
         )
         told = date_changes.move_date(event_date.id, place, actor, now)  # commits all of it
+        # The sessions' calendar entries follow, with the date's new place (committed now).
+        session_calendar.conference_changed(conference_id, now)
+        db.session.commit()
     else:
         db.session.commit()
     if event_date is not None and resize:

@@ -26,7 +26,8 @@ Where these must be called (inside the caller's transaction; the caller commits)
   confirmed gets everything cancelled). Call it with the registration row locked (the choice
   service holds that lock already); a unique index catches two writers that race anyway.
 - ``session_changed(session_id, now)``: after staff changed a session (wired into
-  ``programme.change_session`` and ``programme.follow_conference_day``).
+  ``programme.change_session``); ``conference_changed(conference_id, now)`` after the whole
+  conference moved or changed its place (wired into ``service.update_conference``).
 - ``session_dropped(session_id, now)``: before a session is deleted (wired into
   ``programme.delete_session``).
 """
@@ -120,6 +121,20 @@ def session_changed(session_id: int, now: datetime) -> int:
     queued = 0
     for entry, registration in _holders(session_id):
         if _moved(entry, session):
+            queued += _update(registration, entry, session, now)
+    return queued
+
+
+def conference_changed(conference_id: int, now: datetime) -> int:
+    """After the conference moved or changed its place (``service.update_conference``, once
+    the date's move is committed): every entry of its sessions is sent again, SEQUENCE+1, with
+    the new times and the new place. Returns how many mails were queued."""
+    queued = 0
+    sessions = db.session.execute(
+        sa.select(ConferenceSession).where(ConferenceSession.conference_id == conference_id)
+    ).scalars()
+    for session in list(sessions):
+        for entry, registration in _holders(session.id):
             queued += _update(registration, entry, session, now)
     return queued
 

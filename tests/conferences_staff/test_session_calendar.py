@@ -439,3 +439,36 @@ def test_the_manage_page_offers_the_personal_programme_as_a_file(app, smtp, clie
     other_manage = path_of(next(link for link in links_in(invitation) if "/anmeldung/" in link))
     assert "Konferenzprogramm" not in client.get(other_manage).get_data(as_text=True)
     assert client.get(other_manage + "/konferenzprogramm.ics").status_code == 404
+
+
+def test_a_conference_moved_to_another_place_and_day_takes_every_session_along(
+    app, smtp, conference, staff
+):
+    date_id, sessions = conference
+    registration_id = register(app, date_id, 1)
+    sync(app, registration_id, {sessions["Daten in der Kommune"]})
+    with app.app_context():
+        conference_id = db.session.get(ConferenceSession, sessions["Smarte Quartiere"])
+        conference_id = conference_id.conference_id
+        later = DAY + timedelta(days=7)
+        service.update_conference(
+            conference_id,
+            service.ConferenceInput(
+                title="Regionalkonferenz Süd",
+                day=later,
+                starts=time(9),
+                ends=time(17),
+                city="Neu-Ulm",
+                venue="Rathaus Neu-Ulm",
+                description="",
+                capacity=50,
+                deadline=Deadline(DAY, time(8)),
+            ),
+            staff,
+            NOW,
+        )
+    _, (message, calendar, event) = session_mails(app, smtp, "person1@kommune.de")
+    assert str(calendar["METHOD"]) == "REQUEST"
+    assert event["SEQUENCE"] == 1
+    assert event.decoded("DTSTART") == datetime.combine(later, time(10, 30), tzinfo=BERLIN)
+    assert str(event["LOCATION"]) == "Raum 2, Rathaus Neu-Ulm"
