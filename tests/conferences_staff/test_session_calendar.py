@@ -85,26 +85,29 @@ def session_input(title: str, starts: time, ends: time, room: str, **changes):
     return programme.SessionInput(**fields)
 
 
+def conference_input(**changes) -> service.ConferenceInput:
+    """Regionalkonferenz Süd on DAY, 9 to 17 h at the Stadthaus Ulm."""
+    fields = {
+        "title": "Regionalkonferenz Süd",
+        "day": DAY,
+        "starts": time(9),
+        "ends": time(17),
+        "city": "Ulm",
+        "venue": "Stadthaus Ulm",
+        "description": "",
+        "capacity": 50,
+        "deadline": Deadline(DAY, time(8)),  # later than 01:59 on DAY
+        **changes,
+    }
+    return service.ConferenceInput(**fields)
+
+
 @pytest.fixture
 def conference(app, staff):
     """A conference on DAY (9 to 17 h, Stadthaus Ulm) with two parallel workshops at 10:30 and
     one at 13:00; returns (date id, {title: session id})."""
     with app.app_context():
-        conference = service.create_conference(
-            service.ConferenceInput(
-                title="Regionalkonferenz Süd",
-                day=DAY,
-                starts=time(9),
-                ends=time(17),
-                city="Ulm",
-                venue="Stadthaus Ulm",
-                description="",
-                capacity=50,
-                deadline=Deadline(DAY, time(8)),  # later than 01:59 on DAY
-            ),
-            staff,
-            NOW,
-        )
+        conference = service.create_conference(conference_input(), staff, NOW)
         sessions = {
             title: programme.add_session(
                 conference.id, session_input(title, starts, ends, room), staff, NOW
@@ -453,17 +456,7 @@ def test_a_conference_moved_to_another_place_and_day_takes_every_session_along(
         later = DAY + timedelta(days=7)
         service.update_conference(
             conference_id,
-            service.ConferenceInput(
-                title="Regionalkonferenz Süd",
-                day=later,
-                starts=time(9),
-                ends=time(17),
-                city="Neu-Ulm",
-                venue="Rathaus Neu-Ulm",
-                description="",
-                capacity=50,
-                deadline=Deadline(DAY, time(8)),
-            ),
+            conference_input(day=later, city="Neu-Ulm", venue="Rathaus Neu-Ulm"),
             staff,
             NOW,
         )
