@@ -241,7 +241,8 @@ def update_conference(
     if event_date is not None:
         event_date = seats.lock_date(event_date.id)
     moved = (checked.starts_at, checked.ends_at) != (conference.starts_at, conference.ends_at)
-    place_changed = moved or (checked.venue, checked.city) != (conference.venue, conference.city)
+    venue_changed = (checked.venue, checked.city) != (conference.venue, conference.city)
+    place_changed = moved or venue_changed
     if place_changed and conference.starts_at <= now:
         raise DomainError(
             _("Die Konferenz hat schon begonnen; Zeit und Ort lassen sich nicht mehr ändern."),
@@ -306,7 +307,7 @@ def update_conference(
         )
         told = date_changes.move_date(event_date.id, place, actor, now)  # commits all of it
         # The sessions' calendar entries follow, with the date's new place (committed now).
-        session_calendar.conference_changed(conference_id, now)
+        session_calendar.conference_changed(conference_id, now, venue_changed)
         db.session.commit()
     else:
         db.session.commit()

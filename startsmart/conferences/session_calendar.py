@@ -118,25 +118,39 @@ def session_changed(session_id: int, now: datetime) -> int:
     if session is None:
         return 0
     db.session.flush()
-    queued = 0
-    for entry, registration in _holders(session_id):
-        if _moved(entry, session):
-            queued += _update(registration, entry, session, now)
-    return queued
+    return sum(
+        _follow(registration, entry, session, now, _moved(entry, session))
+        for entry, registration in _holders(session_id)
+    )
 
 
-def conference_changed(conference_id: int, now: datetime) -> int:
+def conference_changed(conference_id: int, now: datetime, venue_changed: bool) -> int:
     """After the conference moved or changed its place (``service.update_conference``, once
-    the date's move is committed): every entry of its sessions is sent again, SEQUENCE+1, with
-    the new times and the new place. Returns how many mails were queued."""
-    queued = 0
+    the date's move is committed): every entry whose session moved along, or all of them if
+    the venue changed (it is part of their LOCATION), is sent again, SEQUENCE+1. Returns how
+    many mails were queued."""
     sessions = db.session.execute(
         sa.select(ConferenceSession).where(ConferenceSession.conference_id == conference_id)
     ).scalars()
-    for session in list(sessions):
-        for entry, registration in _holders(session.id):
-            queued += _update(registration, entry, session, now)
-    return queued
+    return sum(
+        _follow(registration, entry, session, now, venue_changed or _moved(entry, session))
+        for session in list(sessions)
+        for entry, registration in _holders(session.id)
+    )
+
+
+def _follow(
+    registration: Registration,
+    entry: SessionInvitation,
+    session: ConferenceSession,
+    now: datetime,
+    changed: bool,
+) -> int:
+    """An active entry after a change: sent again if ``changed``; cancelled if its
+    registration no longer holds a confirmed seat (a ``sync`` that was missed)."""
+    if registration.status is not RegistrationStatus.CONFIRMED:
+        return _cancel(registration, entry, session, now)
+    return _update(registration, entry, session, now) if changed else 0
 
 
 def session_dropped(session_id: int, now: datetime) -> int:
@@ -149,7 +163,9 @@ def session_dropped(session_id: int, now: datetime) -> int:
     return queued
 
 
-def active_entries(registration: Registration) -> list[tuple[SessionInvitation, Any]]:
+def active_entries(
+    registration: Registration,
+) -> list[tuple[SessionInvitation, ConferenceSession | None]]:
     """The entries in the person's calendar, in time order, each with its session (None if the
     session is gone; then it is no longer active either)."""
     rows = db.session.execute(

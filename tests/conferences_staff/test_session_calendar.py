@@ -34,7 +34,7 @@ from startsmart.extensions import db
 from startsmart.invitations.models import OutboxMessage
 from startsmart.municipalities.models import FederalState
 from startsmart.registrations import service as registrations
-from startsmart.registrations.models import Registration
+from startsmart.registrations.models import Registration, RegistrationStatus
 from startsmart.staff.models import Role, StaffUser
 from support import known_towns, links_in, make_date, make_staff, path_of, town_applicant
 
@@ -453,6 +453,9 @@ def test_a_conference_moved_to_another_place_and_day_takes_every_session_along(
     with app.app_context():
         conference_id = db.session.get(ConferenceSession, sessions["Smarte Quartiere"])
         conference_id = conference_id.conference_id
+        # Only the day's end moves: the day's invitation changes, the sessions do not.
+        service.update_conference(conference_id, conference_input(ends=time(18)), staff, NOW)
+        assert len(session_mails(app, smtp, "person1@kommune.de")) == 1
         later = DAY + timedelta(days=7)
         service.update_conference(
             conference_id,
@@ -465,3 +468,26 @@ def test_a_conference_moved_to_another_place_and_day_takes_every_session_along(
     assert event["SEQUENCE"] == 1
     assert event.decoded("DTSTART") == datetime.combine(later, time(10, 30), tzinfo=BERLIN)
     assert str(event["LOCATION"]) == "Raum 2, Rathaus Neu-Ulm"
+
+
+def test_a_session_moved_after_a_missed_sync_is_cancelled_for_a_cancelled_registration(
+    app, smtp, conference, staff
+):
+    """If a cancellation did not sync, the next change of the session takes it out of the
+    calendar instead of sending it again."""
+    date_id, sessions = conference
+    registration_id = register(app, date_id, 1)
+    sync(app, registration_id, {sessions["Smarte Quartiere"]})
+    with app.app_context():
+        registration = db.session.get(Registration, registration_id)
+        registration.status = RegistrationStatus.CANCELLED
+        db.session.commit()
+        programme.change_session(
+            sessions["Smarte Quartiere"],
+            session_input("Smarte Quartiere", time(14), time(15), "Saal"),
+            staff,
+            NOW,
+        )
+    _, (_, calendar, event) = session_mails(app, smtp, "person1@kommune.de")
+    assert str(calendar["METHOD"]) == "CANCEL"
+    assert event["SEQUENCE"] == 1
