@@ -743,6 +743,7 @@ NOT_PAGES: dict[str, str] = {
     "catalog.feed": "iCalendar feed (.ics)",
     "catalog.date_ics": "a date as iCalendar file (.ics)",
     "registrations.calendar_file": "the person's invitation as .ics download",
+    "registrations.programme_file": "a conference participant's own programme as .ics download",
     "consultations.calendar_file": "the person's consultation as .ics download",
     "consultations.advisor_feed": "an advisor's iCalendar subscription (.ics)",
     "privacy.export": "the person's data as JSON download",

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from startsmart import clock
 from startsmart.database import LabelledEnum, UTCDateTime, enum_column
 from startsmart.extensions import Model
+from startsmart.invitations import uids
 
 
 class Conference(Model):
@@ -190,3 +191,48 @@ class DocumentationMail(Model):
         sa.ForeignKey("registration.id", ondelete="SET NULL"), unique=True
     )
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SessionInvitationState(LabelledEnum):
+    ACTIVE = "active", _l("aktiv")  # in the person's calendar (the last mail was a REQUEST)
+    CANCELLED = "cancelled", _l("abgesagt")  # taken out again (the last mail was a CANCEL)
+
+
+class SessionInvitation(Model):
+    """The calendar entry of one session in one participant's calendar (its own UID: iTIP
+    allows one UID per REQUEST message, and Outlook needs it), kept by
+    ``conferences.session_calendar``.
+
+    The snapshot (title, times, room) is what the last mail said: a move is noticed by
+    comparing it with the session, and a CANCEL of a deleted session still names it. The
+    session may be gone (``session_id`` NULL); the row stays for that CANCEL's SEQUENCE and is
+    deleted with the registration. Only ids and the published programme: no personal data."""
+
+    __tablename__ = "session_invitation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("registration.id", ondelete="CASCADE"), index=True
+    )
+    session_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("conference_session.id", ondelete="SET NULL"), index=True
+    )
+    ical_uid: Mapped[str] = uids.column(uids.new_session_invitation_uid)
+    ical_sequence: Mapped[int] = mapped_column(default=0)
+    state: Mapped[SessionInvitationState] = mapped_column(
+        enum_column(SessionInvitationState, "state")
+    )
+    title: Mapped[str] = mapped_column(sa.String(200))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    room: Mapped[str] = mapped_column(sa.String(200), default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        # One entry per person and session: a choice made again re-activates it (same UID).
+        sa.UniqueConstraint("registration_id", "session_id"),
+        sa.CheckConstraint("ical_sequence >= 0", name="sequence_not_negative"),
+    )
+
+    def __repr__(self) -> str:
+        return f"<SessionInvitation {self.id} {self.state}>"

@@ -18,7 +18,7 @@ from startsmart.audit import service as audit
 from startsmart.catalog.staff_dates import to_utc
 from startsmart.catalog.staff_service import one_line, plain_text
 from startsmart.clock import NonexistentLocalTime, berlin_local_to_utc, berlin_wall_time
-from startsmart.conferences import choices
+from startsmart.conferences import choices, session_calendar
 from startsmart.conferences.models import Conference, ConferenceSession, SessionKind
 from startsmart.errors import DomainError
 from startsmart.extensions import db
@@ -205,6 +205,7 @@ def change_session(
     db.session.flush()
     choices.settle(session, now)  # more places: the first in line move up
     _record("conference.session_changed", session, actor, now)
+    session_calendar.session_changed(session.id, now)  # calendars follow a move
     db.session.commit()
     return session
 
@@ -214,6 +215,7 @@ def delete_session(session_id: int, actor: StaffUser, now: datetime) -> None:
     if session is None:
         return  # deleted already (a second click): nothing left to do
     _record("conference.session_deleted", session, actor, now)
+    session_calendar.session_dropped(session.id, now)  # out of every calendar, by name
     db.session.delete(session)
     db.session.commit()
 
@@ -221,7 +223,7 @@ def delete_session(session_id: int, actor: StaffUser, now: datetime) -> None:
 def follow_conference_day(conference_id: int, old_day: date, new_day: date) -> None:
     """When a conference moves to another day its programme moves along, each session at the
     same Berlin wall-clock time (by whole days if that time does not exist on the new day).
-    The caller commits."""
+    The caller commits, and then tells the calendars (``session_calendar.conference_changed``)."""
     if old_day == new_day:
         return
     shift = new_day - old_day

@@ -21,7 +21,7 @@ from startsmart.catalog.slugs import slugify, unique_slug
 from startsmart.catalog.staff_dates import Deadline, registration_deadline, to_utc
 from startsmart.catalog.staff_service import one_line, plain_text
 from startsmart.clock import berlin_wall_time
-from startsmart.conferences import programme
+from startsmart.conferences import programme, session_calendar
 from startsmart.conferences.models import Conference
 from startsmart.errors import DomainError
 from startsmart.extensions import db
@@ -275,7 +275,8 @@ def update_conference(
     if event_date is not None:
         event_date = seats.lock_date(event_date.id)
     moved = (checked.starts_at, checked.ends_at) != (conference.starts_at, conference.ends_at)
-    place_changed = moved or (checked.venue, checked.city) != (conference.venue, conference.city)
+    venue_changed = (checked.venue, checked.city) != (conference.venue, conference.city)
+    place_changed = moved or venue_changed
     if place_changed and conference.starts_at <= now:
         raise DomainError(
             _("Die Konferenz hat schon begonnen; Zeit und Ort lassen sich nicht mehr ändern."),
@@ -340,6 +341,9 @@ def update_conference(
             checked.starts_at, checked.ends_at, venue_line(checked.venue, checked.city), None
         )
         told = date_changes.move_date(event_date.id, place, actor, now)  # commits all of it
+        # The sessions' calendar entries follow, with the date's new place (committed now).
+        session_calendar.conference_changed(conference_id, now, venue_changed)
+        db.session.commit()
     else:
         db.session.commit()
     if event_date is not None and resize:

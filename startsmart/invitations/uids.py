@@ -26,6 +26,7 @@ from startsmart.links import DEVELOPMENT_URL, instance_domain
 EVENT_DATE = "event-date"
 REGISTRATION = "registration"
 CONSULTATION = "consultation"
+SESSION = "session"  # a conference session in one participant's calendar
 # Room for the longest kind, 32 hex digits and a host name of up to 253 characters.
 MAX_LENGTH = 320
 
@@ -65,3 +66,7 @@ def new_registration_uid() -> str:
 
 def new_consultation_uid() -> str:
     return new_uid(CONSULTATION)
+
+
+def new_session_invitation_uid() -> str:
+    return new_uid(SESSION)

@@ -26,6 +26,9 @@ MAIL_KINDS = {
     "registration_reminder": lambda: _("Erinnerung"),
     "workshop_promoted": lambda: _("Workshopplatz frei geworden"),
     "staff_message": lambda: _("Nachricht des Teams"),
+    "conference_session_invitation": lambda: _("Programmpunkt: Einladung"),
+    "conference_session_update": lambda: _("Programmpunkt: Aktualisierung"),
+    "conference_session_cancelled": lambda: _("Programmpunkt: entfernt"),
 }
 
 

@@ -262,19 +262,23 @@ def _intent(
     )
 
 
+def manage_url(registration: Snapshot, now: datetime) -> str:
+    """A fresh manage link for a mail rendered at ``now`` (the catalogue for a registration
+    anonymised since the mail was queued: no way back in)."""
+    row = db.session.get(Registration, registration.id)
+    if row is None or row.anonymised_at is not None:
+        return public_url("catalog.index")
+    token = tokens.mint(TOKEN_PURPOSE, registration.id, now, registration.token_expires_at)
+    return public_url("registrations.manage", token=token)
+
+
 @renders(RENDERER)
 def render(facts: Mapping[str, Any], now: datetime) -> Draft:
     """Turn a queued registration mail into what ``compose`` needs; mints its manage link."""
     registration = from_snapshot(facts["registration"])
     person = _person(registration)
     to = Recipient(email=person.email, name=person.name, locale=registration.locale)
-    row = db.session.get(Registration, registration.id)
-    if row is None or row.anonymised_at is not None:
-        # The person had their data deleted after this mail was queued: no way back in.
-        manage = public_url("catalog.index")
-    else:
-        token = tokens.mint(TOKEN_PURPOSE, registration.id, now, registration.token_expires_at)
-        manage = public_url("registrations.manage", token=token)
+    manage = manage_url(registration, now)
     invitation = None
     if facts["method"] is not None:
         method = Method(facts["method"])

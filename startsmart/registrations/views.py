@@ -21,7 +21,7 @@ from sqlalchemy.orm import joinedload
 from startsmart import clock, join_links, unconfirmed
 from startsmart.catalog.models import EventDate, EventDateStatus, OfferingFormat
 from startsmart.clock import iso_or_none, moment_or_none
-from startsmart.conferences import choices
+from startsmart.conferences import choices, session_calendar
 from startsmart.conferences.forms import workshop_form, workshop_values
 from startsmart.conferences.models import Conference
 from startsmart.errors import DomainError
@@ -178,7 +178,7 @@ def manage(token: str):
     date = registration.event_date
     link = mails.join_link(registration)
     slots = choices.offered(date.conference_id) if date.conference_id is not None else []
-    conference = db.session.get(Conference, date.conference_id) if slots else None
+    conference = _conference_of(date)
     return render_template(
         "registrations/manage.html",
         registration=registration,
@@ -188,7 +188,8 @@ def manage(token: str):
         join_url=link,
         join=join_links.manage_page_button(link, date.starts_at, date.ends_at, now),
         chosen=choices.of_registration(registration.id, slots) if slots else [],
-        choices_close_at=choices.deadline(conference) if conference else None,
+        choices_close_at=choices.deadline(conference) if conference and slots else None,
+        conference=conference,
     )
 
 
@@ -308,3 +309,19 @@ def calendar_file(token: str):
         abort(404)
     event = mails.calendar_event(registration, public_url("registrations.manage", token=token))
     return download.calendar_file(event, clock.now(), "start-smart-termin.ics")
+
+
+@bp.get("/anmeldung/<token>/konferenzprogramm.ics")
+@no_store
+def programme_file(token: str):
+    """A conference participant's own programme: the day and every session in their
+    calendar, with the UIDs of their invitations."""
+    registration = _registration_or_410(token)
+    if (
+        registration.status is not RegistrationStatus.CONFIRMED
+        or _conference_of(registration.event_date) is None
+    ):
+        abort(404)
+    manage = public_url("registrations.manage", token=token)
+    events = session_calendar.published_events(registration, manage)
+    return download.calendar_file(events, clock.now(), "start-smart-konferenzprogramm.ics")

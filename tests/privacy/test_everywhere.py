@@ -59,6 +59,8 @@ NO_PERSON_DATA = {
     "speakers and moderators, never people who register (not self-service data)",
     "session_choice": "ids and times only: which registration chose which workshop, seated or "
     "waiting, checked in; deleted with its registration",
+    "session_invitation": "ids of a registration and a session, calendar UID and SEQUENCE, and "
+    "the published session as last sent (title, times, room); deleted with the registration",
     "offering": "the catalogue",
     "offering_topic": "catalogue topics",
     "event_date": "dates of offerings",
