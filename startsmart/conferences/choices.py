@@ -23,7 +23,7 @@ nor ``conferences.programme`` (which imports them through the catalogue).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -31,6 +31,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from startsmart.clock import berlin_local_to_utc, berlin_wall_time
+from startsmart.conferences import session_calendar
 from startsmart.conferences.models import (
     ChoiceStatus,
     Conference,
@@ -289,7 +290,30 @@ def settle(session: ConferenceSession, now: datetime) -> list[SessionChoice]:
         if registration.person is not None:
             mails.workshop_promoted(registration, session, now)
     db.session.flush()
+    calendars_follow([choice.registration_id for choice in promoted], now)
     return promoted
+
+
+def seated_in(registration_id: int) -> list[int]:
+    """The sessions ``registration_id`` has a place in (not those it waits for)."""
+    return list(
+        db.session.execute(
+            sa.select(SessionChoice.session_id).where(
+                SessionChoice.registration_id == registration_id,
+                SessionChoice.status == ChoiceStatus.SEATED,
+            )
+        ).scalars()
+    )
+
+
+def calendars_follow(registration_ids: Iterable[int], now: datetime) -> None:
+    """The personal calendars of these registrations follow their places: a REQUEST for a new
+    place, a CANCEL for one given up (``session_calendar.sync``; nothing for a registration
+    whose places did not change). Called wherever places change: choosing, changing,
+    promotion, release, staff moves, and when a registration's seat is confirmed."""
+    for registration_id in sorted(set(registration_ids)):
+        registration = db.session.get_one(Registration, registration_id)
+        session_calendar.sync(registration, seated_in(registration_id), now)
 
 
 def _place(registration_id: int, session: ConferenceSession, now: datetime) -> SessionChoice:
@@ -357,6 +381,7 @@ def apply(
         placed.append(_place(registration_id, session, now))
     for choice in dropped:
         settle(locked[choice.session_id], now)
+    calendars_follow([registration_id], now)
     return placed
 
 
@@ -416,3 +441,4 @@ def release(registration_id: int, now: datetime) -> None:
     db.session.flush()
     for choice in choices:
         settle(locked[choice.session_id], now)
+    calendars_follow([registration_id], now)

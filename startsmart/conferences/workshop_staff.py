@@ -15,6 +15,7 @@ from startsmart.audit import service as audit
 from startsmart.clock import berlin_wall_time
 from startsmart.conferences.choices import (
     active_registration,
+    calendars_follow,
     end_of_queue,
     lock_sessions,
     offered,
@@ -72,6 +73,7 @@ def move(
     choice.checked_in_at = None
     db.session.flush()
     settle(source, now)
+    calendars_follow([choice.registration_id], now)
     audit.record(
         "conference.choice_moved",
         actor,

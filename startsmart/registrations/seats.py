@@ -223,6 +223,7 @@ def give_seat(registration: Registration, now: datetime, promoted: bool = False)
         setattr(registration, column, value)
     if registration.status is RegistrationStatus.CONFIRMED:
         mails.invitation(registration, now, promoted=promoted)
+        choices.calendars_follow([registration.id], now)  # its workshops, now confirmed
     elif promoted:
         mails.promoted_please_confirm(registration, now)
     else:

@@ -316,6 +316,7 @@ def confirm(token: str, now: datetime) -> Outcome:
         registration.confirmed_at = now
         registration.hold_expires_at = None
         mails.invitation(registration, now)
+        choices.calendars_follow([registration.id], now)  # its workshops, now confirmed
     elif status is RegistrationStatus.EXPIRED:
         # Confirmed too late: the seat is gone, but a free one (or the list) is still an option.
         counted = seats.tally(date.id, now)
