@@ -17,13 +17,19 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 import segno
+import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 from markupsafe import Markup
 
 from startsmart.clock import berlin_to_utc, berlin_wall_time
 from startsmart.conferences import programme, registrants
-from startsmart.conferences.models import Conference, ConferenceSession
+from startsmart.conferences.models import (
+    ChoiceStatus,
+    Conference,
+    ConferenceSession,
+    SessionChoice,
+)
 from startsmart.conferences.service import conference_date
 from startsmart.errors import DomainError
 from startsmart.extensions import db
@@ -81,8 +87,8 @@ class Badge:
     municipality: str  # the registration's Kommune (the directory's name once matched)
     check_in_url: str
     qr: Markup
-    # The workshops the person chose, in time order, as shown on the badge. Empty until the
-    # workshop choices (issue 19, item 2) exist; fill it in ``badges`` from that table.
+    # The workshops the person has a place in, in time order ("10:30 Offene Daten"): where to
+    # be when, and for the workshop's check-in at the door.
     workshops: list[str] = field(default_factory=list)
 
     @property
@@ -94,7 +100,7 @@ class Badge:
         return name_size(self.municipality)
 
 
-def _badge(registration: Registration) -> Badge:
+def _badge(registration: Registration, workshops: list[str]) -> Badge:
     url = check_in_url(registration.id)
     municipality = registration.municipality
     return Badge(
@@ -103,7 +109,7 @@ def _badge(registration: Registration) -> Badge:
         municipality=municipality.name if municipality else "",
         check_in_url=url,
         qr=qr_svg(url),
-        workshops=[],  # the chosen workshops go here (see Badge.workshops)
+        workshops=workshops,
     )
 
 
@@ -123,7 +129,31 @@ def badges(
         and (since is None or r.registration.created_at >= since)
         and (registration_id is None or r.registration.id == registration_id)
     ]
-    return [_badge(registration) for registration in chosen]
+    places = _workshop_places([registration.id for registration in chosen])
+    return [_badge(registration, places.get(registration.id, [])) for registration in chosen]
+
+
+def _workshop_places(registration_ids: list[int]) -> dict[int, list[str]]:
+    """Registration id → its seated workshops as "10:30 Title", in time order (one query)."""
+    if not registration_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(
+            SessionChoice.registration_id, ConferenceSession.starts_at, ConferenceSession.title
+        )
+        .join(ConferenceSession, ConferenceSession.id == SessionChoice.session_id)
+        .where(
+            SessionChoice.registration_id.in_(registration_ids),
+            SessionChoice.status == ChoiceStatus.SEATED,
+        )
+        .order_by(ConferenceSession.starts_at, ConferenceSession.position)
+    ).all()
+    places: dict[int, list[str]] = {}
+    for registration_id, starts_at, title in rows:
+        places.setdefault(registration_id, []).append(
+            f"{berlin_wall_time(starts_at)[1]:%H:%M} {title}"
+        )
+    return places
 
 
 @dataclass(frozen=True)

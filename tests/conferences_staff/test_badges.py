@@ -11,14 +11,16 @@ import sqlalchemy as sa
 
 from badge_world import LONG_NAME
 from badge_world import world as badge_world
-from startsmart import clock
+from startsmart import clock, tokens
 from startsmart.audit.models import AuditEvent
 from startsmart.clock import berlin_today
 from startsmart.conferences import badges
 from startsmart.conferences.models import Conference
 from startsmart.extensions import db
+from startsmart.registrations import service as registrations
 from startsmart.registrations.models import Attendance, Registration, RegistrationStatus
 from support import csrf_token, login, submit, text
+from workshop_support import make_workshops, register
 
 
 @pytest.fixture
@@ -163,3 +165,18 @@ def test_not_logged_in_goes_to_the_login(app, world):
     response = app.test_client().get(page)
     assert response.status_code == 302 and "/staff/login" in response.headers["Location"]
     assert _attendance(app, ids["ada"]) is None
+
+
+def test_a_badge_names_the_workshops_with_a_place_not_those_waited_for(app, team):
+    w = make_workshops(app, capacities=(1, 1))
+    first, _second = w.session_ids
+    with app.app_context():
+        now = clock.now()
+        for number in (1, 2):  # the second waits for the one place
+            registration_id = register(w.date_id, number, first)
+            token = tokens.mint("registration", registration_id, now, now + timedelta(days=90))
+            db.session.commit()
+            registrations.confirm(token, now)
+    html = text(team.get(f"/staff/regionalkonferenzen/{w.conference_id}/namensschilder"))
+    assert len(_names(html)) == 2
+    assert html.count("<li>10:30 Workshop 1</li>") == 1
