@@ -39,10 +39,6 @@ PEOPLE = [
 ]
 
 
-def mails_to(smtp, address: str) -> list:
-    return smtp.to(address)
-
-
 def calendar_parts(message) -> list[icalendar.Calendar]:
     return [
         icalendar.Calendar.from_ical(part.get_content())
@@ -56,13 +52,14 @@ def entries(smtp, address: str) -> list[tuple[str, str, str, int]]:
     order the mails arrived."""
     return [
         (str(calendar["METHOD"]), str(event["SUMMARY"]), str(event["UID"]), int(event["SEQUENCE"]))
-        for message in mails_to(smtp, address)
+        for message in smtp.to(address)
         for calendar in calendar_parts(message)
         for event in calendar.walk("VEVENT")
     ]
 
 
 def about(found, summary: str) -> list[tuple[str, str, int]]:
+    """(METHOD, UID, SEQUENCE) of the entries of ``found`` called ``summary``."""
     return [(method, uid, sequence) for method, title, uid, sequence in found if title == summary]
 
 
@@ -161,7 +158,9 @@ def register(page, public_path: str, smtp, number: int, places_shown: str):
     page.get_by_role("button", name="Verbindlich anmelden").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Vielen Dank für Ihre Anmeldung")
 
-    [request] = mails_to(smtp, address)
+    # The live server delivers queued mail right after the request that queued it (the
+    # tests' MAIL_DELIVERY): the page shown means the mail is in the sink.
+    [request] = smtp.to(address)
     page.goto(path_of(next(u for u in links_in(request) if "/bestaetigen" in u)))
     page.get_by_role("button", name="Ja, ich bestätige meine Anmeldung").click()
     expect(page.get_by_text("Ihre Anmeldung ist bestätigt")).to_be_visible()
@@ -263,7 +262,7 @@ def test_two_parallel_workshops_wait_cancel_promote_and_calendars(app, page, own
     assert about(emil, workshop_entry) == []
 
     promoted = [
-        [m["Subject"] for m in mails_to(smtp, address) if m["Subject"].startswith("Ein Platz")]
+        [m["Subject"] for m in smtp.to(address) if m["Subject"].startswith("Ein Platz")]
         for _, address, _ in PEOPLE
     ]
     assert promoted == [[], [], [], [f"Ein Platz ist frei: {WORKSHOP}"], []]
