@@ -38,6 +38,8 @@ NOT_A_PAGE_FORM = {
     "directory entries (tests/municipalities_staff/test_one_record.py)",
     "municipalities_staff.keep": "shown only for a typed municipality whose name fits several "
     "directory entries (tests/municipalities_staff/test_one_record.py)",
+    "conferences_staff.check_in": "opened by a badge's QR code (its address carries a token no "
+    "page links to; tests/conferences_staff/test_badges.py)",
 }
 
 
