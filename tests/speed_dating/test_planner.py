@@ -17,7 +17,9 @@ Guarantees tested as properties (the planner's docstrings state them):
   at most r-1 and has at most 2 colleagues, so at least half of the others are allowed
   partners; by Dirac's theorem a perfect matching without colleagues exists, and the maximum
   matching finds it, among whoever waited most.) Beyond that range, or with a table limit,
-  fairness and keeping colleagues apart are best effort, reported by ``quality``.
+  fairness and keeping colleagues apart are best effort, reported by ``quality``;
+- the most seated and then the fewest colleague pairs (pairs) or colleague tables (tables of
+  3 or 4) in every round: against exact solvers in ``test_planner_exact.py``.
 """
 
 from __future__ import annotations

@@ -7,6 +7,8 @@ full tables would exhaust it before the last round: smaller tables throughout ra
 sit-outs at the end. The smaller group (usually the funded) sits down first, spread evenly,
 because a table with i funded and j unfunded people yields i*j cross-group meetings. Whoever
 fits nowhere may move one blocker to another table or open a new one; only then they wait.
+If then someone waits beyond the table count or colleagues share a table, ``group_search``
+looks for a round that seats more people or as many with fewer colleague tables.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import random
 from collections import Counter
 from collections.abc import Sequence
 
+from startsmart.speed_dating.planner.group_search import best_group_round, trivially_best
 from startsmart.speed_dating.planner.state import HOST, PlanState, choose_seated
 
 ATTEMPTS = 4  # seatings tried per round at most
@@ -57,7 +60,12 @@ def build_group_round(
         left.remove(partner)
         seating.open([partner, HOST])
         seating.settle(left)
-    return seating.tables, left
+    if trivially_best(present, seating.tables, left, state, size, max_tables):
+        return seating.tables, left
+    # Someone waits or colleagues share a table: make sure no other round seats more people,
+    # or as many with fewer colleague tables (exact within its budget, ``group_search``).
+    tables, left, _ = best_group_round(present, state, size, max_tables, host, seating.tables, left)
+    return tables, left
 
 
 def _table_count(present: Sequence[int], state: PlanState, size: int, rounds_left: int) -> int:
