@@ -4,13 +4,13 @@ the same moment; a resend is queued once however often it is asked for at once."
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
+from concurrency_support import all_at_once
 from environment import DATABASE
 from staff_support import register_person
 from startsmart import clock
@@ -108,28 +108,6 @@ def test_consents_given_with_the_registration_follow_the_new_address(app, smtp):
 
 
 # -- at the same moment (PostgreSQL: SQLite lets one writer in at a time anyway) ----------------
-
-
-def all_at_once(app, work, count: int) -> list:
-    """Run ``work(n)`` in ``count`` threads released together, each with its own connection."""
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def run(number: int) -> None:
-        with app.app_context():
-            barrier.wait()
-            try:
-                results[number] = work(number)
-            except Exception as error:  # reported by the caller's assertion
-                db.session.rollback()
-                results[number] = error
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
 
 
 @pytest.mark.skipif(DATABASE != "postgresql", reason="SQLite serialises every writer anyway")
