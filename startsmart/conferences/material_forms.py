@@ -16,6 +16,15 @@ from startsmart.forms import int_or_none
 SESSION_HINT = _l("Leer lassen für Unterlagen zur gesamten Konferenz.")
 
 
+def title_en_field():
+    return text_field(
+        _l("Titel (englisch)"),
+        TITLE_MAX,
+        required=False,
+        description=_l("Für die englische Seite; leer lassen zeigt dort den deutschen Titel."),
+    )
+
+
 def session_field():
     return SelectField(
         _l("Programmpunkt"),
@@ -36,6 +45,7 @@ class MaterialFileForm(Form):
             "Zum Beispiel: Präsentation Daten in der Kommune. Leer lassen übernimmt den Dateinamen."
         ),
     )
+    title_en = title_en_field()
     file = FileField(
         _l("PDF-Datei"),
         render_kw={"accept": "application/pdf,.pdf"},
@@ -45,6 +55,7 @@ class MaterialFileForm(Form):
 class MaterialLinkForm(Form):
     session = session_field()
     title = text_field(_l("Titel"), TITLE_MAX, description=_l("Zum Beispiel: Fotos vom Tag"))
+    title_en = title_en_field()
     url = StringField(
         _l("Link"),
         description=_l("Eine vollständige Adresse, die mit https:// beginnt."),
@@ -56,6 +67,7 @@ class MaterialLinkForm(Form):
 class MaterialEditForm(Form):
     session = session_field()
     title = text_field(_l("Titel"), TITLE_MAX)
+    title_en = title_en_field()
     position = number_field(
         _l("Reihenfolge"),
         0,

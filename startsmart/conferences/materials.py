@@ -202,6 +202,11 @@ def _title(value: str | None, fallback: str = "") -> str:
     return title[:TITLE_MAX]
 
 
+def _title_en(value: str | None) -> str:
+    """The English title, optional: the English pages fall back to the German one."""
+    return one_line(value)[:TITLE_MAX]
+
+
 def _session_id(conference_id: int, session_id: int | None) -> int | None:
     if session_id is None:
         return None
@@ -226,8 +231,10 @@ def folder() -> Path:
 
 
 def file_path(material: ConferenceMaterial) -> Path:
+    """Where the file lies, absolute: Flask's ``send_file`` would read a relative path from
+    the package's folder, not from where ``_write`` stored it."""
     assert material.stored_name is not None
-    return folder() / material.stored_name
+    return folder().absolute() / material.stored_name
 
 
 def _write(data: bytes) -> str:
@@ -261,6 +268,7 @@ def _record(action: str, material: ConferenceMaterial, actor: StaffUser, now: da
         session=material.session_id,
         kind=material.kind.value,
         title=material.title,
+        title_en=material.title_en,
         url=material.url,
         file=material.file_name,
     )
@@ -274,6 +282,7 @@ def add_file(
     data: bytes,
     actor: StaffUser,
     now: datetime,
+    title_en: str | None = None,
 ) -> ConferenceMaterial:
     """Publish a PDF file, checked by size and content."""
     conference = _conference(conference_id)
@@ -298,6 +307,7 @@ def add_file(
         session_id=_session_id(conference.id, session_id),
         kind=MaterialKind.FILE,
         title=_title(title, file_name[:-4]),
+        title_en=_title_en(title_en),
         position=_next_position(conference.id),
         file_name=file_name,
         size_bytes=len(data),
@@ -323,6 +333,7 @@ def add_link(
     url: str | None,
     actor: StaffUser,
     now: datetime,
+    title_en: str | None = None,
 ) -> ConferenceMaterial:
     conference = _conference(conference_id)
     material = ConferenceMaterial(
@@ -330,6 +341,7 @@ def add_link(
         session_id=_session_id(conference.id, session_id),
         kind=MaterialKind.LINK,
         title=_title(title),
+        title_en=_title_en(title_en),
         url=checked_link(url),
         position=_next_position(conference.id),
         created_at=now,
@@ -357,8 +369,10 @@ def change_material(
     position: int,
     actor: StaffUser,
     now: datetime,
+    title_en: str | None = None,
 ) -> ConferenceMaterial:
-    """A new title, place in the list (lower first) or session."""
+    """A new title (German, and English or none), place in the list (lower first) or
+    session."""
     material = db.session.get(ConferenceMaterial, material_id)
     if material is None:
         raise DomainError(_("Dieses Material gibt es nicht mehr."))
@@ -368,6 +382,7 @@ def change_material(
             "position",
         )
     material.title = _title(title)
+    material.title_en = _title_en(title_en)
     material.position = position
     material.session_id = _session_id(material.conference_id, session_id)
     _record("conference.material_changed", material, actor, now)

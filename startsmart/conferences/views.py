@@ -3,8 +3,6 @@ registration and the initial consultations bookable on site."""
 
 from __future__ import annotations
 
-import io
-
 from flask import Blueprint, abort, render_template, send_file
 
 from startsmart import clock
@@ -89,21 +87,21 @@ def material_file(slug: str, material_id: int):
     if material is None or material.conference_id != conference.id or not material.stored_name:
         abort(404)
     try:
-        # Read whole (at most MATERIAL_MAX_BYTES): no open file is left to whoever forgets
-        # to close the response, and a file removed meanwhile is a 404, not a 500.
-        data = materials.file_path(material).read_bytes()
+        # Streamed from the folder in blocks (a file may be MATERIAL_MAX_BYTES, and many may be
+        # downloaded at once); the server closes the file when the response ends. A file
+        # removed meanwhile is a 404, not a 500.
+        response = send_file(
+            materials.file_path(material),
+            mimetype="application/pdf",
+            as_attachment=True,
+            download_name=material.file_name or "dokument.pdf",
+            conditional=True,
+            etag=material.stored_name,  # a stored file never changes: a new one has a new name
+            last_modified=material.created_at,
+            max_age=0,
+        )
     except FileNotFoundError:
         abort(404)
-    response = send_file(
-        io.BytesIO(data),
-        mimetype="application/pdf",
-        as_attachment=True,
-        download_name=material.file_name or "dokument.pdf",
-        conditional=True,
-        etag=material.stored_name,  # a stored file never changes: a new one has a new name
-        last_modified=material.created_at,
-        max_age=0,
-    )
     response.headers["Content-Security-Policy"] = FILE_POLICY
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cross-Origin-Resource-Policy"] = "same-origin"

@@ -454,3 +454,40 @@ def add_walk_in(
     )
     db.session.commit()
     return person, True
+
+
+def arrived_by_badge(
+    conference_id: int, registration: Registration, actor: StaffUser, now: datetime
+) -> bool:
+    """The badge check-in at the conference's door: a registrant who asked for the
+    speed-dating, or is already on its list, is ticked present, once: somebody checked in
+    before (and perhaps marked gone since) is left as staff set them. Returns whether anything
+    changed. Not committed: a step of the badge check-in's unit of work."""
+    session = session_of(conference_id)
+    if session is None or session.status is RunStatus.FINISHED:
+        return False
+    session = locked_session(conference_id)  # tablets at the speed-dating desk tick at once
+    person = db.session.execute(
+        sa.select(SpeedDatingParticipant).where(
+            SpeedDatingParticipant.session_id == session.id,
+            SpeedDatingParticipant.registration_id == registration.id,
+        )
+    ).scalar_one_or_none()
+    if person is not None and person.checked_in_at is not None:
+        return False
+    if person is None:
+        if not registration.speed_dating:
+            return False
+        person = _from_registration(session, registration.id, now)
+    _mark(person, True, now)
+    session.touch(now)
+    db.session.flush()
+    audit.record(
+        "speed_dating.check_in",
+        actor,
+        now,
+        subject=f"speed_dating_participant:{person.id}",
+        present=True,
+        by_badge=True,
+    )
+    return True
