@@ -312,16 +312,33 @@ def set_presence(
         if person is None or person.session_id != session.id:
             raise DomainError(_("Diese Person gibt es in diesem Speed-Dating nicht."))
     elif registration_id is not None:
-        person = db.session.execute(
-            sa.select(SpeedDatingParticipant).where(
-                SpeedDatingParticipant.session_id == session.id,
-                SpeedDatingParticipant.registration_id == registration_id,
-            )
-        ).scalar_one_or_none()
+        person = _registrant(session, registration_id)
         if person is None:
             person = _from_registration(session, registration_id, now)
     else:
         raise DomainError(_("Bitte wählen Sie eine Person."))
+    _tick(session, person, present, actor, now)
+    db.session.commit()
+    return person
+
+
+def _registrant(session: SpeedDatingSession, registration_id: int) -> SpeedDatingParticipant | None:
+    return db.session.execute(
+        sa.select(SpeedDatingParticipant).where(
+            SpeedDatingParticipant.session_id == session.id,
+            SpeedDatingParticipant.registration_id == registration_id,
+        )
+    ).scalar_one_or_none()
+
+
+def _tick(
+    session: SpeedDatingSession,
+    person: SpeedDatingParticipant,
+    present: bool,
+    actor: StaffUser,
+    now: datetime,
+) -> None:
+    """Mark present or gone, tell the screens, and audit it (the caller commits)."""
     _mark(person, present, now)
     session.touch(now)
     db.session.flush()
@@ -332,8 +349,6 @@ def set_presence(
         subject=f"speed_dating_participant:{person.id}",
         present=present,
     )
-    db.session.commit()
-    return person
 
 
 def _from_registration(
@@ -467,27 +482,12 @@ def arrived_by_badge(
     if session is None or session.status is RunStatus.FINISHED:
         return False
     session = locked_session(conference_id)  # tablets at the speed-dating desk tick at once
-    person = db.session.execute(
-        sa.select(SpeedDatingParticipant).where(
-            SpeedDatingParticipant.session_id == session.id,
-            SpeedDatingParticipant.registration_id == registration.id,
-        )
-    ).scalar_one_or_none()
+    person = _registrant(session, registration.id)
     if person is not None and person.checked_in_at is not None:
         return False
     if person is None:
         if not registration.speed_dating:
             return False
         person = _from_registration(session, registration.id, now)
-    _mark(person, True, now)
-    session.touch(now)
-    db.session.flush()
-    audit.record(
-        "speed_dating.check_in",
-        actor,
-        now,
-        subject=f"speed_dating_participant:{person.id}",
-        present=True,
-        by_badge=True,
-    )
+    _tick(session, person, True, actor, now)
     return True
