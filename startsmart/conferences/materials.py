@@ -24,6 +24,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import IO, Any, cast
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
@@ -231,10 +232,56 @@ def folder() -> Path:
 
 
 def file_path(material: ConferenceMaterial) -> Path:
-    """Where the file lies, absolute: Flask's ``send_file`` would read a relative path from
-    the package's folder, not from where ``_write`` stored it."""
     assert material.stored_name is not None
-    return folder().absolute() / material.stored_name
+    return folder() / material.stored_name
+
+
+class OpenedOnRead(io.RawIOBase):
+    """A stored file, opened at its first read or seek and closed with the response.
+
+    Downloads are streamed in blocks, never read whole (a file may be MATERIAL_MAX_BYTES, and
+    many people download at once). Opening late means a response whose body is never sent (a
+    HEAD request, a 304) opens no file; one dropped unclosed closes it when collected."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self._path = path
+        self._file: io.FileIO | None = None
+
+    def _opened(self) -> io.FileIO:
+        if self._file is None:
+            if self.closed:
+                raise ValueError("I/O operation on closed file")
+            self._file = io.FileIO(self._path, "r")
+        return self._file
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        return self._opened().readinto(buffer)
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        return self._opened().seek(offset, whence)
+
+    def tell(self) -> int:
+        return self._file.tell() if self._file is not None else 0
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+        super().close()
+
+
+def stored_file(material: ConferenceMaterial) -> tuple[IO[bytes], int]:
+    """The material's file to stream and its size; ``FileNotFoundError`` when it is gone."""
+    path = file_path(material)
+    size = path.stat().st_size
+    # A binary file object, which typeshed's IO[bytes] (what send_file asks) does not name.
+    return cast(IO[bytes], OpenedOnRead(path)), size
 
 
 def _write(data: bytes) -> str:

@@ -3,6 +3,8 @@ the materials folder (never read whole into memory) with the safe headers."""
 
 from __future__ import annotations
 
+import gc
+import os
 import tracemalloc
 from datetime import timedelta
 from pathlib import Path
@@ -77,6 +79,17 @@ def _large_material(app, team, conference: Conference, size: int) -> tuple[str, 
     return f"/regionalkonferenzen/{conference.slug}/dokumentation/{material.id}/datei", path
 
 
+def _descriptors_of(path: Path) -> int:
+    """How many of this process's open files are ``path``."""
+    count = 0
+    for fd in Path("/proc/self/fd").iterdir():
+        try:
+            count += os.readlink(fd) == str(path.resolve())
+        except OSError:
+            pass  # closed while we looked
+    return count
+
+
 def test_a_large_file_is_streamed_from_the_folder_with_the_safe_headers(app, team, conference):
     size = 8 * 1024 * 1024
     url, path = _large_material(app, team, conference, size)
@@ -102,6 +115,18 @@ def test_a_large_file_is_streamed_from_the_folder_with_the_safe_headers(app, tea
     assert part.status_code == 206 and part.data == b"%PDF-"
     assert part.headers["X-Content-Type-Options"] == "nosniff"
     part.close()
+
+    head = visitor.head(url)
+    same = visitor.get(url, headers={"If-None-Match": part.headers["ETag"]})
+    assert (head.status_code, same.status_code) == (200, 304)
+    assert _descriptors_of(path) == 0  # neither opened the file
+    head.close()
+    same.close()
+    unread = visitor.get(url)  # the test client reads a first block; nobody closes it
+    assert _descriptors_of(path) == 1
+    del unread
+    gc.collect()
+    assert _descriptors_of(path) == 0  # closed with the response (and no ResourceWarning)
 
     path.unlink()  # removed meanwhile (a restore, a cleanup): not found, not an error
     gone = visitor.get(url)
