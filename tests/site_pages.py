@@ -624,7 +624,7 @@ PAGES: dict[str, Callable[[Site], list[Visit]]] = {
     "conferences_staff.reissue_badge": lambda s: [
         Visit(
             f"/staff/regionalkonferenzen/{s.conference_id}/namensschilder/"
-            f"{s.badge_check_in.split('/')[-2]}/ersetzen",
+            f"{s.badge_registration_id}/ersetzen",
             TEAM,
         ),
     ],

@@ -93,6 +93,7 @@ class Site:
     participant_code: str = ""  # a speed-dating participant's phone code
     badge_check_in: str = ""  # the path a conference badge's QR code opens (with its token)
     replaced_badge_check_in: str = ""  # the same of a badge since reissued (says so, 410)
+    badge_registration_id: int = 0  # whose badge ``badge_check_in`` is
     failed_message_id: int = 0  # an outbox row that bounced for good
     invented_municipality_id: int = 0  # only a public form names it (unverified)
     busy_municipality_id: int = 0  # held a consultation; the event team wrote a note on it
@@ -466,6 +467,7 @@ def _conference(site: Site, now: datetime, team: StaffUser) -> None:
     db.session.commit()
     site.programme_session_id = _programme(conference.id, day, team, now)
     site.badge_check_in = urlsplit(badges.check_in_url(people[0])).path
+    site.badge_registration_id = people[0]
     site.replaced_badge_check_in = urlsplit(badges.check_in_url(people[1])).path
     badge_tokens.reissue(people[1], team, now)
     site.material_id = materials.add_file(
