@@ -272,10 +272,17 @@ PAGES: dict[str, Callable[[Site], list[Visit]]] = {
     "staff.account_edit": lambda s: [
         Visit(f"/staff/konten/{s.advisor_id}", ADMIN),
         Visit(
+            f"/staff/konten/{s.advisor_id}",
+            ADMIN,
+            submit="Speichern",
+            fill=(("Konto ist aktiv (Login möglich)", False),),
+            label="asks before deactivating",
+        ),
+        Visit(
             f"/staff/konten/{s.admin_id}",
             ADMIN,
             submit="Speichern",
-            fill=(("Konto ist aktiv (Anmeldung möglich)", False),),
+            fill=(("Konto ist aktiv (Login möglich)", False),),
             label="may not deactivate oneself",
         ),
     ],
