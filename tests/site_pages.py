@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from site_journeys import (
+    ask_before_deactivating,
     ask_for_the_mail_too_often,
     book_a_consultation,
     choose_a_suggestion,
@@ -274,8 +275,7 @@ PAGES: dict[str, Callable[[Site], list[Visit]]] = {
         Visit(
             f"/staff/konten/{s.advisor_id}",
             ADMIN,
-            submit="Speichern",
-            fill=(("Konto ist aktiv (Login möglich)", False),),
+            steps=ask_before_deactivating,
             label="asks before deactivating",
         ),
         Visit(
