@@ -14,6 +14,11 @@ from startsmart.catalog.models import Offering
 from startsmart.extensions import db
 from startsmart.registrations.models import ConsentKind
 
+# The consents the public forms ask for (registrations.service.register: news for every date,
+# the contact exchange for a conference). ConsentKind.PHOTOS exists but no form asks for it,
+# so the notice does not offer it.
+ASKED_FOR = (ConsentKind.NEWS, ConsentKind.CONTACT_EXCHANGE)
+
 
 @dataclass(frozen=True)
 class Deviation:
@@ -49,7 +54,7 @@ def facts(config: Mapping[str, Any]) -> PrivacyFacts:
         registration_hold_hours=config["REGISTRATION_HOLD_HOURS"],
         consultation_hold_hours=config["CONSULTATION_HOLD_HOURS"],
         my_bookings_link_hours=int(config["MY_BOOKINGS_LINK_HOURS"]),
-        consents=[str(kind.label) for kind in ConsentKind],
+        consents=[str(kind.label) for kind in ASKED_FOR],
         mail_provider=config.get("MAIL_PROVIDER") or None,
         video_provider=config.get("VIDEO_PROVIDER") or None,
         authority_name=config["SUPERVISORY_AUTHORITY_NAME"],

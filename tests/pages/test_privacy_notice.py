@@ -88,8 +88,9 @@ def test_purposes_legal_bases_and_recipients_are_stated(app, client, monkeypatch
     assert "Art. 6 Abs. 1 lit. e DSGVO" in words and "Art. 6 Abs. 1 lit. a DSGVO" in words
     for purpose in ("Anmeldung zu Terminen", "Initialberatung", "Speed-Dating", "Zweck"):
         assert purpose in words
-    for kind in ConsentKind:
+    for kind in (ConsentKind.NEWS, ConsentKind.CONTACT_EXCHANGE):
         assert str(kind.label) in words
+    assert str(ConsentKind.PHOTOS.label) not in words  # no form asks for it
     assert "Videokonferenzdienst statt, dessen Link in Ihrer Einladung steht" in words
     monkeypatch.setitem(app.config, "MAIL_PROVIDER", "Mailhaus GmbH, Postweg 1, 10115 Berlin")
     monkeypatch.setitem(app.config, "VIDEO_PROVIDER", "Bundes-Video, Kameraweg 2, 53113 Bonn")
