@@ -80,10 +80,16 @@ REPORT_YEARS = "von=2020-01-01&bis=2035-12-31"
 PAGES: dict[str, Callable[[Site], list[Visit]]] = {
     # Public information pages
     "pages.start": lambda s: [Visit("/"), Visit("/", empty=True)],
-    "pages.accessibility": lambda s: [Visit("/barrierefreiheit")],
-    "pages.privacy": lambda s: [Visit("/datenschutz")],
+    "pages.accessibility": lambda s: [
+        Visit("/barrierefreiheit"),
+        Visit("/barrierefreiheit", language="en"),
+    ],
+    "pages.privacy": lambda s: [Visit("/datenschutz"), Visit("/datenschutz", language="en")],
     "pages.imprint": lambda s: [Visit("/impressum")],
-    "pages.easy_language": lambda s: [Visit("/leichte-sprache")],
+    "pages.easy_language": lambda s: [
+        Visit("/leichte-sprache"),
+        Visit("/leichte-sprache", language="en"),
+    ],
     # Catalogue and registration
     "catalog.index": lambda s: [
         Visit("/angebote/", empty=True),
