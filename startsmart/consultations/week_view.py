@@ -9,7 +9,8 @@ only lays out what is decided here, so the decisions can be tested without a pag
   slot (extra hours at a weekend conference).
 * Channels: a line per slot repeating "Videokonferenz, Telefon" thirty times is noise, so when
   every slot of the week offers the same channels, they are named once. A channel chosen in the
-  filter is the one the booking link asks for, so then that channel is the shared one.
+  filter is the one the booking link asks for, so then that channel is the shared one. Where
+  they differ, each day's slots come in runs of the same channels, named once per run.
 * First free slot: the soonest of all the slots given (the whole bookable horizon), whichever
   week is shown, so one tap books the earliest consultation.
 """
@@ -27,11 +28,29 @@ WORKING_DAYS = 5
 
 
 @dataclass(frozen=True, slots=True)
+class Run:
+    """Slots following each other on one day that offer the same channels."""
+
+    channels: frozenset[str]
+    slots: tuple[Slot, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Day:
     """One day of the week and its free slots, in Berlin time order."""
 
     day: date
     slots: tuple[Slot, ...]
+
+    @property
+    def runs(self) -> tuple[Run, ...]:
+        runs: list[Run] = []
+        for slot in self.slots:
+            if runs and runs[-1].channels == slot.channels:
+                runs[-1] = Run(slot.channels, (*runs[-1].slots, slot))
+            else:
+                runs.append(Run(slot.channels, (slot,)))
+        return tuple(runs)
 
 
 @dataclass(frozen=True, slots=True)
