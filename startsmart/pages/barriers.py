@@ -16,7 +16,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 # Keys of the findings that hold whatever the configuration (the DGS video depends on it).
-ALWAYS = ("english_content", "slot_picker", "conference_documents")
+ALWAYS = ("english_content", "conference_documents")
 
 
 @dataclass(frozen=True)
@@ -57,22 +57,6 @@ def _all() -> list[Barrier]:
             _(
                 "Stellen Sie die Seite auf Deutsch um (oben rechts „Deutsch“), oder schreiben "
                 "Sie uns: Wir senden Ihnen die Angaben auf Englisch."
-            ),
-        ),
-        Barrier(
-            "slot_picker",
-            _(
-                "Bei der Buchung einer Initialberatung zeigt die Wochenansicht jeden freien "
-                "Termin als eigenes Feld mit demselben Text. Auf dem Smartphone und bei 200 % "
-                "Vergrößerung lässt sich die Navigation zwischen den Wochen nur eingeschränkt "
-                "bedienen. Übersicht, einzelne Wochen und Buchungsformular haben denselben "
-                "Seitentitel."
-            ),
-            _("WCAG 1.4.4 Größenänderung von Text, 1.4.10 Umbruch, 2.4.2 Seitentitel"),
-            _("Unvereinbarkeit mit der BITV 2.0: Die Terminauswahl wird überarbeitet."),
-            _(
-                "Vereinbaren Sie Ihre Initialberatung per E-Mail oder Telefon mit uns; die "
-                "Kontaktdaten stehen unten unter „Barriere melden“."
             ),
         ),
         Barrier(
