@@ -604,6 +604,11 @@ PAGES: dict[str, Callable[[Site], list[Visit]]] = {
             f"/staff/regionalkonferenzen/{s.conference_id}/programm/"
             f"{s.programme_session_id}/loeschen",
             TEAM,
+            label="people hold it",
+        ),
+        Visit(
+            f"/staff/regionalkonferenzen/{s.conference_id}/programm/{s.free_session_id}/loeschen",
+            TEAM,
         ),
     ],
     "conferences_staff.badge_sheet": lambda s: [

@@ -159,3 +159,20 @@ class MoveForm(Form):
         _l("Auch über die Platzzahl hinaus"),
         description=_l("Nur wenn der Raum mehr Menschen fasst als Plätze angeboten sind."),
     )
+
+
+class AssignForm(Form):
+    """Staff enter a person who chose nothing in this time slot."""
+
+    registration = SelectField(
+        _l("Person ohne Wahl in diesem Zeitfenster"),
+        choices=[],
+        validate_choice=False,  # the service says what is wrong with a tampered id
+        validators=[InputRequired(REQUIRED)],
+    )
+    override = BooleanField(
+        _l("Auch über die Platzzahl hinaus"),
+        description=_l(
+            "Ist der Programmpunkt voll, kommt die Person sonst ans Ende der Warteliste."
+        ),
+    )
