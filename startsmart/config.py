@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -157,7 +158,31 @@ class Defaults:
     OPERATOR_EMAIL = "[E-Mail-Adresse]"
     OPERATOR_PHONE = "[Telefonnummer]"
     DATA_PROTECTION_OFFICER = "[Kontakt der/des Datenschutzbeauftragten]"
-    ACCESSIBILITY_CONTACT = "[E-Mail-Adresse für Rückmeldungen zur Barrierefreiheit]"
+
+    # The Barrierefreiheitserklärung (startsmart/pages/accessibility.py): how far the site meets
+    # BITV 2.0 ("full", "partial", "none"; "full" is refused while barriers are known), when the
+    # statement was written and last reviewed (YYYY-MM-DD), and where barriers are reported
+    # (None: OPERATOR_EMAIL).
+    ACCESSIBILITY_STATUS = "partial"
+    ACCESSIBILITY_STATEMENT_DATE = "2026-12-07"
+    ACCESSIBILITY_REVIEW_DATE = "2026-12-07"
+    ACCESSIBILITY_CONTACT: str | None = None
+    # Information in Deutscher Gebärdensprache on the start page: a video file served by this
+    # site ("/media/dgs-start-smart.mp4", played in the page) or an https:// page that shows it
+    # (linked). None: the page says where to ask for it.
+    DGS_VIDEO_URL: str | None = None
+
+    # The Datenschutzerklärung (startsmart/pages/privacy_notice.py) names who else receives data:
+    # the operator of the mail server and of the video-conference service (name and address;
+    # None: "the operator's own" / "the service named in the invitation"), and the supervisory
+    # authority people may complain to.
+    MAIL_PROVIDER: str | None = None
+    VIDEO_PROVIDER: str | None = None
+    SUPERVISORY_AUTHORITY_NAME = (
+        "Die Bundesbeauftragte für den Datenschutz und die Informationsfreiheit (BfDI)"
+    )
+    SUPERVISORY_AUTHORITY_ADDRESS = "Graurheindorfer Straße 153, 53117 Bonn"
+    SUPERVISORY_AUTHORITY_URL = "https://www.bfdi.bund.de"
 
 
 # Settings left at None get the value for the environment: (development, production).
@@ -208,6 +233,7 @@ def load(config: Config, instance_path: Path, overrides: Mapping[str, Any] | Non
     production = config["ENV"] == "production"
     check_holds(config)
     check_join_lead(config)
+    check_accessibility(config)
     if production:
         check_production(config)
     elif not config.get("SECRET_KEY"):
@@ -253,6 +279,48 @@ def check_join_lead(config: Mapping[str, Any]) -> None:
         raise ConfigurationError(
             f"{ENV_PREFIX}_JOIN_OPENS_MINUTES_BEFORE must be a number of minutes from {low} to "
             f"{high} (it is {value!r}): when 'Jetzt teilnehmen' opens before a meeting."
+        )
+
+
+ACCESSIBILITY_STATUSES = ("full", "partial", "none")
+
+
+def check_accessibility(config: Mapping[str, Any]) -> None:
+    """Refuse to start with a Barrierefreiheitserklärung that would state something unclear or
+    untrue: an unknown status, a date that is none, a DGS video from elsewhere, or "full"
+    compliance while the app itself lists known barriers."""
+    from startsmart.pages.barriers import known_barrier_keys
+
+    problems = []
+    status = config.get("ACCESSIBILITY_STATUS")
+    if status not in ACCESSIBILITY_STATUSES:
+        problems.append(
+            f"{ENV_PREFIX}_ACCESSIBILITY_STATUS must be one of {', '.join(ACCESSIBILITY_STATUSES)} "
+            f"(it is {status!r})."
+        )
+    for name in ("ACCESSIBILITY_STATEMENT_DATE", "ACCESSIBILITY_REVIEW_DATE"):
+        try:
+            date.fromisoformat(str(config.get(name)))
+        except ValueError:
+            problems.append(
+                f"{ENV_PREFIX}_{name} must be a date as YYYY-MM-DD (it is {config.get(name)!r})."
+            )
+    video = config.get("DGS_VIDEO_URL")
+    local = str(video).startswith("/") and not str(video).startswith("//")
+    if video and not (local or str(video).startswith("https://")):
+        problems.append(
+            f"{ENV_PREFIX}_DGS_VIDEO_URL must be a path on this site (/...) or an https:// page "
+            f"(it is {video!r}); the pages load media from this site only."
+        )
+    barriers = known_barrier_keys(config)
+    if status == "full" and barriers:
+        problems.append(
+            f'{ENV_PREFIX}_ACCESSIBILITY_STATUS cannot be "full" while barriers are known '
+            f"({', '.join(barriers)}; startsmart/pages/barriers.py)."
+        )
+    if problems:
+        raise ConfigurationError(
+            "The accessibility statement would be wrong:\n- " + "\n- ".join(problems)
         )
 
 

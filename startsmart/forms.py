@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # stubs: WTForms 3.2
 from wtforms.validators import InputRequired, StopValidation, ValidationError
@@ -18,6 +19,9 @@ from startsmart.email_address import InvalidEmail, normalise_email
 from startsmart.input_guard import database_int
 
 T = TypeVar("T")
+
+# A drop-down left on its empty option: "fill in" would not fit a list to choose from.
+CHOOSE_ONE = _l("Bitte wählen Sie einen Eintrag aus der Liste.")
 
 
 def filled(data: T | None) -> T:

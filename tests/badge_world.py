@@ -8,8 +8,8 @@ from datetime import date, time, timedelta
 import sqlalchemy as sa
 from flask import Flask
 
+from conference_support import make_conference
 from startsmart import clock
-from startsmart.catalog.staff_dates import Deadline
 from startsmart.clock import berlin_today
 from startsmart.conferences import programme
 from startsmart.conferences import service as conferences
@@ -34,34 +34,13 @@ def _register(date_id: int, name: str, email: str, town: str, **extra) -> int:
     return registrations.register(date_id, applicant, clock.now(), by_staff=True).registration_id
 
 
-def _conference(app, day: date, title: str) -> Conference:
-    with app.app_context():
-        actor = db.session.execute(sa.select(StaffUser)).scalars().first()
-        conference = conferences.create_conference(
-            conferences.ConferenceInput(
-                title=title,
-                day=day,
-                starts=time(9),
-                ends=time(17),
-                city="Schleswig",
-                venue="Ständehaus",
-                description="",
-                capacity=100,
-                deadline=Deadline(),
-            ),
-            actor,
-            clock.now(),
-        )
-        db.session.refresh(conference)
-        db.session.expunge(conference)
-        return conference
-
-
 def world(app: Flask, extra_people: int = 0) -> tuple[Conference, dict[str, int], date]:
     """The conference, ten days ahead from 9 to 17 h, its people's registration ids by first
     name (and ``extra_people`` more, "Person 1" …), and its day."""
     day = berlin_today(clock.now()) + timedelta(days=10)
-    conference = _conference(app, day, title="Regionalkonferenz Nord")
+    conference = make_conference(
+        app, day, title="Regionalkonferenz Nord", city="Schleswig", venue="Ständehaus"
+    )
     with app.app_context():
         date_id = conferences.conference_date(conference.id).id
         ids = {

@@ -134,3 +134,11 @@ def set_up_speed_dating(page, site: Site) -> None:
     page.goto(f"/staff/regionalkonferenzen/{site.bare_conference_id}/speed-dating/einstellungen")
     page.get_by_role("button", name="Speichern", exact=True).click()
     page.wait_for_url("**/speed-dating")
+
+
+def ask_before_deactivating(page, site: Site) -> None:
+    """An admin unticks "aktiv" of the advisor's account: the page asks before it ends anything."""
+    page.goto(f"/staff/konten/{site.advisor_id}")
+    page.get_by_label("Konto ist aktiv (Login möglich)").uncheck()
+    page.get_by_role("button", name="Speichern").click()
+    page.get_by_role("button", name="Ja, Konto deaktivieren").wait_for()

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from site_journeys import (
+    ask_before_deactivating,
     ask_for_the_mail_too_often,
     book_a_consultation,
     choose_a_suggestion,
@@ -79,10 +80,16 @@ REPORT_YEARS = "von=2020-01-01&bis=2035-12-31"
 PAGES: dict[str, Callable[[Site], list[Visit]]] = {
     # Public information pages
     "pages.start": lambda s: [Visit("/"), Visit("/", empty=True)],
-    "pages.accessibility": lambda s: [Visit("/barrierefreiheit")],
-    "pages.privacy": lambda s: [Visit("/datenschutz")],
+    "pages.accessibility": lambda s: [
+        Visit("/barrierefreiheit"),
+        Visit("/barrierefreiheit", language="en"),
+    ],
+    "pages.privacy": lambda s: [Visit("/datenschutz"), Visit("/datenschutz", language="en")],
     "pages.imprint": lambda s: [Visit("/impressum")],
-    "pages.easy_language": lambda s: [Visit("/leichte-sprache")],
+    "pages.easy_language": lambda s: [
+        Visit("/leichte-sprache"),
+        Visit("/leichte-sprache", language="en"),
+    ],
     # Catalogue and registration
     "catalog.index": lambda s: [
         Visit("/angebote/", empty=True),
@@ -272,10 +279,16 @@ PAGES: dict[str, Callable[[Site], list[Visit]]] = {
     "staff.account_edit": lambda s: [
         Visit(f"/staff/konten/{s.advisor_id}", ADMIN),
         Visit(
+            f"/staff/konten/{s.advisor_id}",
+            ADMIN,
+            steps=ask_before_deactivating,
+            label="asks before deactivating",
+        ),
+        Visit(
             f"/staff/konten/{s.admin_id}",
             ADMIN,
             submit="Speichern",
-            fill=(("Konto ist aktiv (Anmeldung möglich)", False),),
+            fill=(("Konto ist aktiv (Login möglich)", False),),
             label="may not deactivate oneself",
         ),
     ],
@@ -590,6 +603,11 @@ PAGES: dict[str, Callable[[Site], list[Visit]]] = {
         Visit(
             f"/staff/regionalkonferenzen/{s.conference_id}/programm/"
             f"{s.programme_session_id}/loeschen",
+            TEAM,
+            label="people hold it",
+        ),
+        Visit(
+            f"/staff/regionalkonferenzen/{s.conference_id}/programm/{s.free_session_id}/loeschen",
             TEAM,
         ),
     ],

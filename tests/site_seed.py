@@ -88,6 +88,7 @@ class Site:
     # The World Café beside it (2 places, so the slot is a choice): two seated, one waiting;
     # and the manage link of one who chose it.
     choice_session_id: int = 0
+    free_session_id: int = 0  # the break: nobody holds it, so its delete page asks
     conference_token: str = ""
     material_id: int = 0  # a PDF published for that workshop (a link for the whole day too)
     participant_code: str = ""  # a speed-dating participant's phone code
@@ -465,7 +466,7 @@ def _conference(site: Site, now: datetime, team: StaffUser) -> None:
     site.participant_code = walk_in.code
     planning.make_plan(conference.id, team, now)
     db.session.commit()
-    site.programme_session_id = _programme(conference.id, day, team, now)
+    site.programme_session_id, site.free_session_id = _programme(conference.id, day, team, now)
     site.badge_check_in = urlsplit(badges.check_in_url(people[0])).path
     site.badge_registration_id = people[0]
     site.replaced_badge_check_in = urlsplit(badges.check_in_url(people[1])).path
@@ -494,9 +495,9 @@ def _workshop_choices(site: Site, people: list[int], now: datetime) -> None:
     site.conference_token = _token("registration", people[0], now)
 
 
-def _programme(conference_id: int, day, team: StaffUser, now: datetime) -> int:
+def _programme(conference_id: int, day, team: StaffUser, now: datetime) -> tuple[int, int]:
     """A plenary, two workshops side by side (one with an English text, one with places), the
-    speed-dating and a break. Returns the first workshop's id."""
+    speed-dating and a break. Returns the first workshop's id and the break's."""
     sessions = [
         programme.SessionInput(
             SessionKind.PLENARY,
@@ -537,7 +538,7 @@ def _programme(conference_id: int, day, team: StaffUser, now: datetime) -> int:
         ),
     ]
     added = [programme.add_session(conference_id, s, team, now) for s in sessions]
-    return added[1].id
+    return added[1].id, added[3].id
 
 
 def _a_bounced_mail() -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import re
 from contextlib import contextmanager
 from datetime import time, timedelta
@@ -91,6 +92,14 @@ def login(client: FlaskClient, email: str, password: str = DEFAULT_PASSWORD) -> 
 
 def text(response: TestResponse) -> str:
     return response.get_data(as_text=True)
+
+
+def shown(response: TestResponse) -> str:
+    """The words of the page's body as a reader gets them: no tags, entities decoded, every run
+    of white space one blank, none before punctuation."""
+    body = text(response).split("<body", 1)[-1]
+    words = " ".join(html.unescape(re.sub(r"<[^>]*>", " ", body)).split())
+    return re.sub(r" ([.,:;])", r"\1", words)  # "<span>Kiel</span>:" reads "Kiel:"
 
 
 def make_date(

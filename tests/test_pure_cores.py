@@ -19,6 +19,7 @@ PURE_CORES = [
     "startsmart.invitations.ical",
     "startsmart.invitations.addresses",
     "startsmart.consultations.slots",
+    "startsmart.consultations.week_view",
     "startsmart.search.fold",
     "startsmart.feedback.figures",
     "startsmart.reports.figures",

@@ -15,9 +15,16 @@ import sqlalchemy as sa
 from startsmart import clock
 from startsmart.catalog.staff_dates import Deadline
 from startsmart.clock import berlin_today
-from startsmart.conferences import programme, service
-from startsmart.conferences.models import ChoiceStatus, SessionChoice, SessionKind
+from startsmart.conferences import programme, service, session_calendar
+from startsmart.conferences.models import (
+    ChoiceStatus,
+    SessionChoice,
+    SessionInvitation,
+    SessionInvitationState,
+    SessionKind,
+)
 from startsmart.extensions import db
+from startsmart.invitations.models import OutboxMessage
 from startsmart.municipalities.models import FederalState
 from startsmart.registrations import service as registrations
 from startsmart.registrations.models import Registration
@@ -100,16 +107,43 @@ def make_workshops(
         return Workshops(conference.id, conference.slug, date_id, plenary.id, ids, day)
 
 
-def register(date_id: int, number: int, session_id: int | None, now=None) -> int:
+def register(
+    date_id: int, number: int, session_id: int | None, now=None, by_staff: bool = False
+) -> int:
     """Person ``number`` registers (in an app context), choosing ``session_id`` in the first
-    slot with a choice; returns the registration's id."""
+    slot with a choice (None: choosing nothing); returns the registration's id. ``by_staff``:
+    entered by staff, so confirmed at once."""
     picks = None if session_id is None else {"workshop_0": str(session_id)}
     outcome = registrations.register(
         date_id,
         registrations.Applicant(**{**applicant(number).__dict__, "workshops": picks}),
         now or clock.now(),
+        by_staff=by_staff,
     )
     return outcome.registration_id
+
+
+def calendar_of(registration_id: int) -> dict[int | None, tuple[SessionInvitationState, int]]:
+    """Session id → (state, SEQUENCE) of the registration's calendar entries."""
+    rows = db.session.execute(
+        sa.select(SessionInvitation).where(SessionInvitation.registration_id == registration_id)
+    ).scalars()
+    return {row.session_id: (row.state, row.ical_sequence) for row in rows}
+
+
+def calendar_mails(registration_id: int) -> list[str]:
+    """The kinds of session-calendar mails queued for the registration, in order."""
+    kinds = (session_calendar.INVITATION, session_calendar.UPDATE, session_calendar.CANCELLED)
+    return list(
+        db.session.execute(
+            sa.select(OutboxMessage.kind)
+            .where(
+                OutboxMessage.reference == f"registration:{registration_id}",
+                OutboxMessage.kind.in_(kinds),
+            )
+            .order_by(OutboxMessage.id)
+        ).scalars()
+    )
 
 
 def choices_of(session_id: int) -> list[tuple[int, ChoiceStatus]]:

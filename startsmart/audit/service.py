@@ -62,6 +62,7 @@ ACTIONS = {
     "conference.session_changed": _l("Programmpunkt einer Regionalkonferenz geändert"),
     "conference.session_deleted": _l("Programmpunkt einer Regionalkonferenz gelöscht"),
     "conference.choice_moved": _l("Person in einen anderen Workshop verschoben"),
+    "conference.choice_assigned": _l("Person ohne Wahl in einen Workshop eingetragen"),
     "conference.check_in": _l("Anwesenheit in einem Workshop erfasst"),
     "conference.material_added": _l("Material einer Regionalkonferenz veröffentlicht"),
     "conference.material_changed": _l("Material einer Regionalkonferenz geändert"),

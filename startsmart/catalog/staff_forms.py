@@ -9,7 +9,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from startsmart.catalog.models import EventDateStatus, OfferingFormat
 from startsmart.form_fields import ClockField, DayField, Form, MaxLength, WholeNumberField
-from startsmart.forms import Filled, choices, enum_choices
+from startsmart.forms import CHOOSE_ONE, Filled, choices, enum_choices
 from startsmart.input_guard import database_int
 from startsmart.repeated_hour import DST_HINT, RepeatedHourField
 
@@ -101,7 +101,7 @@ class OfferingCreateForm(OfferingForm):
     format = SelectField(
         _l("Format"),
         choices=_catalogue_formats,
-        validators=[InputRequired(_REQUIRED)],
+        validators=[InputRequired(CHOOSE_ONE)],
     )
 
 
@@ -166,7 +166,7 @@ def _status():
     return SelectField(
         _l("Status"),
         choices=_status_choices,
-        validators=[InputRequired(_REQUIRED)],
+        validators=[InputRequired(CHOOSE_ONE)],
         description=_l("Entwürfe sehen nur Mitarbeitende; veröffentlichte Termine alle."),
     )
 

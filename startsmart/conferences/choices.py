@@ -183,6 +183,18 @@ def seated_counts(session_ids: Sequence[int]) -> dict[int, int]:
     return counted
 
 
+def held(session_id: int) -> tuple[int, int]:
+    """How many active registrations have a place in the session, and how many wait for one."""
+    rows = db.session.execute(
+        sa.select(SessionChoice.status, sa.func.count(SessionChoice.id))
+        .join(Registration, _counted)
+        .where(SessionChoice.session_id == session_id)
+        .group_by(SessionChoice.status)
+    ).all()
+    counted = {status: int(number) for status, number in rows}
+    return counted.get(ChoiceStatus.SEATED, 0), counted.get(ChoiceStatus.WAITING, 0)
+
+
 def free_places(slots: Sequence[ChoiceSlot]) -> dict[int, int]:
     """Free places per session of ``slots`` (0: the next one waits)."""
     sessions = [session for slot in slots for session in slot.sessions]

@@ -10,7 +10,7 @@ from wtforms.validators import InputRequired, NumberRange, Optional
 from startsmart.conferences.choices import FIELD_PREFIX as WORKSHOP_FIELD_PREFIX
 from startsmart.conferences.models import SessionKind
 from startsmart.form_fields import ClockField, DayField, Form, MaxLength, NoLinks, WholeNumberField
-from startsmart.forms import EnumSelectField, Filled
+from startsmart.forms import CHOOSE_ONE, EnumSelectField, Filled
 from startsmart.i18n import berlin_time
 from startsmart.repeated_hour import DST_HINT, RepeatedHourField
 
@@ -81,7 +81,7 @@ class SessionForm(Form):
     """One item of the programme."""
 
     kind = EnumSelectField(
-        _l("Art des Programmpunkts"), enum=SessionKind, validators=[InputRequired(REQUIRED)]
+        _l("Art des Programmpunkts"), enum=SessionKind, validators=[InputRequired(CHOOSE_ONE)]
     )
     title = text_field(_l("Titel (deutsch)"), 200)
     title_en = english_title_field()
@@ -158,9 +158,26 @@ class MoveForm(Form):
         _l("In den Programmpunkt"),
         choices=[],
         validate_choice=False,  # the service says what is wrong with a tampered id
-        validators=[InputRequired(REQUIRED)],
+        validators=[InputRequired(CHOOSE_ONE)],
     )
     override = BooleanField(
         _l("Auch über die Platzzahl hinaus"),
         description=_l("Nur wenn der Raum mehr Menschen fasst als Plätze angeboten sind."),
+    )
+
+
+class AssignForm(Form):
+    """Staff enter a person who chose nothing in this time slot."""
+
+    registration = SelectField(
+        _l("Person ohne Wahl in diesem Zeitfenster"),
+        choices=[],
+        validate_choice=False,  # the service says what is wrong with a tampered id
+        validators=[InputRequired(REQUIRED)],
+    )
+    override = BooleanField(
+        _l("Auch über die Platzzahl hinaus"),
+        description=_l(
+            "Ist der Programmpunkt voll, kommt die Person sonst ans Ende der Warteliste."
+        ),
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -18,7 +19,7 @@ from startsmart.audit import service as audit
 from startsmart.catalog.staff_dates import to_utc
 from startsmart.catalog.staff_service import one_line, plain_text
 from startsmart.clock import NonexistentLocalTime, berlin_local_to_utc, berlin_wall_time
-from startsmart.conferences import choices, session_calendar
+from startsmart.conferences import choices, session_calendar, slot_changes
 from startsmart.conferences.models import Conference, ConferenceSession, SessionKind
 from startsmart.errors import DomainError
 from startsmart.extensions import db
@@ -153,7 +154,14 @@ def _check(conference: Conference, data: SessionInput) -> dict:
     }
 
 
-def _record(action: str, session: ConferenceSession, actor: StaffUser, now: datetime) -> None:
+def _record(
+    action: str,
+    session: ConferenceSession,
+    actor: StaffUser,
+    now: datetime,
+    choices_dropped: int | None = None,
+) -> None:
+    extra: dict[str, Any] = {} if choices_dropped is None else {"choices_dropped": choices_dropped}
     audit.record(
         action,
         actor,
@@ -163,6 +171,7 @@ def _record(action: str, session: ConferenceSession, actor: StaffUser, now: date
         title=session.title,
         kind=session.kind.value,
         starts_at=session.starts_at.isoformat(),
+        **extra,
     )
 
 
@@ -183,7 +192,15 @@ def add_session(
 def change_session(
     session_id: int, data: SessionInput, actor: StaffUser, now: datetime
 ) -> ConferenceSession:
-    locked = choices.lock_sessions([session_id])  # its places are decided under this lock
+    """Change a session. Its places and waiting list stay with it wherever it moves; a person
+    who then holds two choices in one time slot keeps one (``slot_changes``), and every
+    calendar follows."""
+    found = db.session.get(ConferenceSession, session_id)
+    if found is None:
+        raise DomainError(_("Diesen Programmpunkt gibt es nicht mehr."))
+    # Places are decided under the sessions' locks; a move can touch any slot of the day, so
+    # all of the programme is locked, in the order of the ids like every other locker.
+    locked = choices.lock_sessions([item.id for item in sessions_of(found.conference_id)])
     session = locked.get(session_id)
     if session is None:
         raise DomainError(_("Diesen Programmpunkt gibt es nicht mehr."))
@@ -203,27 +220,48 @@ def change_session(
     for name, value in checked.items():
         setattr(session, name, value)
     db.session.flush()
+    dropped = slot_changes.one_choice_per_slot(session.conference_id, session.id, locked, now)
     choices.settle(session, now)  # more places: the first in line move up
-    _record("conference.session_changed", session, actor, now)
+    _record("conference.session_changed", session, actor, now, choices_dropped=len(dropped))
     session_calendar.session_changed(session.id, now)  # calendars follow a move
     db.session.commit()
     return session
 
 
 def delete_session(session_id: int, actor: StaffUser, now: datetime) -> None:
-    session = db.session.get(ConferenceSession, session_id)
+    """Delete a session nobody holds a place in or waits for. People with a place or on its
+    waiting list are moved first (their choice is theirs: it is not lost silently); the
+    message says how many there are."""
+    # Counted under the session's lock: a choice made meanwhile is seen, not cascaded away.
+    session = choices.lock_sessions([session_id]).get(session_id)
     if session is None:
         return  # deleted already (a second click): nothing left to do
+    seated, waiting = choices.held(session.id)
+    if seated or waiting:
+        raise DomainError(still_held(session, seated, waiting))
     _record("conference.session_deleted", session, actor, now)
     session_calendar.session_dropped(session.id, now)  # out of every calendar, by name
     db.session.delete(session)
     db.session.commit()
 
 
+def still_held(session: ConferenceSession, seated: int, waiting: int) -> str:
+    """Why ``session`` cannot be deleted yet."""
+    return _(
+        "„%(title)s“ lässt sich noch nicht löschen: Plätze vergeben: %(seated)d, auf der "
+        "Warteliste: %(waiting)d. Bitte verschieben Sie diese Personen zuerst in einen "
+        "anderen Programmpunkt.",
+        title=session.title,
+        seated=seated,
+        waiting=waiting,
+    )
+
+
 def follow_conference_day(conference_id: int, old_day: date, new_day: date) -> None:
     """When a conference moves to another day its programme moves along, each session at the
     same Berlin wall-clock time (by whole days if that time does not exist on the new day).
-    The caller commits, and then tells the calendars (``session_calendar.conference_changed``)."""
+    Not committed: the caller moves the date and tells the calendars
+    (``session_calendar.conference_changed``) in the same transaction."""
     if old_day == new_day:
         return
     shift = new_day - old_day

@@ -263,9 +263,10 @@ def update_conference(
     """Change the conference and its registration date. Returns how many registered people were
     told of a new time or place (calendar updates, see ``move_date``).
 
-    Every rule is checked before anything is written. Texts, deadline and time/place are saved
-    in one transaction (``move_date``'s); a new number of seats, which may move people up from
-    the waiting list, in a second one right after.
+    Every rule is checked before anything is written. Texts, deadline, time/place, the
+    programme moving along and every calendar update about it are saved in one transaction; a
+    new number of seats, which may move people up from the waiting list, in a second one right
+    after.
     """
     conference = db.session.get(Conference, conference_id)
     if conference is None:
@@ -340,12 +341,11 @@ def update_conference(
         place = date_changes.DatePlace(
             checked.starts_at, checked.ends_at, venue_line(checked.venue, checked.city), None
         )
-        told = date_changes.move_date(event_date.id, place, actor, now)  # commits all of it
-        # The sessions' calendar entries follow, with the date's new place (committed now).
+        told = date_changes.move_date(event_date.id, place, actor, now, commit=False)
+        # The sessions' calendar entries follow, with the date's new place, in the same
+        # transaction: a failure leaves neither the date moved nor any calendar behind.
         session_calendar.conference_changed(conference_id, now, venue_changed)
-        db.session.commit()
-    else:
-        db.session.commit()
+    db.session.commit()
     if event_date is not None and resize:
         date_changes.change_capacity(event_date.id, data.capacity, actor, now)
     return told

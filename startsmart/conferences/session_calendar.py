@@ -125,8 +125,8 @@ def session_changed(session_id: int, now: datetime) -> int:
 
 
 def conference_changed(conference_id: int, now: datetime, venue_changed: bool) -> int:
-    """After the conference moved or changed its place (``service.update_conference``, once
-    the date's move is committed): every entry whose session moved along, or all of them if
+    """After the conference moved or changed its place (``service.update_conference``, in
+    the transaction that moves the date): every entry whose session moved along, or all of them if
     the venue changed (it is part of their LOCATION), is sent again, SEQUENCE+1. Returns how
     many mails were queued."""
     sessions = db.session.execute(

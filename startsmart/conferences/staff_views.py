@@ -278,16 +278,26 @@ def edit_session(conference_id: int, session_id: int):
 @bp.route("/<int:conference_id>/programm/<int:session_id>/loeschen", methods=["GET", "POST"])
 @staff_required(Role.EVENT_TEAM)
 def delete_session(conference_id: int, session_id: int):
-    """Asks first (GET), deletes on the answer (POST)."""
+    """Asks first (GET), deletes on the answer (POST); while people hold a place in it or
+    wait for one, says how many and leads to their list instead."""
     conference = _conference_or_404(conference_id)
     item = _session_or_404(conference, session_id)
     form = Form()
     if form.validate_on_submit():
-        programme.delete_session(item.id, current_user, clock.now())
-        flash(_("Der Programmpunkt „%(title)s“ ist gelöscht.", title=item.title), "success")
-        return redirect(url_for(".detail", conference_id=conference.id) + "#programme")
+        try:
+            programme.delete_session(item.id, current_user, clock.now())
+        except DomainError:
+            db.session.rollback()  # people hold it: the page below says how many
+        else:
+            flash(_("Der Programmpunkt „%(title)s“ ist gelöscht.", title=item.title), "success")
+            return redirect(url_for(".detail", conference_id=conference.id) + "#programme")
+    seated, waiting = choices.held(item.id)
     return render_template(
-        "conferences_staff/session_delete.html", form=form, conference=conference, item=item
+        "conferences_staff/session_delete.html",
+        form=form,
+        conference=conference,
+        item=item,
+        held=programme.still_held(item, seated, waiting) if seated or waiting else None,
     )
 
 

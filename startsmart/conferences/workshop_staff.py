@@ -1,6 +1,6 @@
 """What staff do with the workshop choices of a conference: move people within a time slot,
-record who is there, and the participant list of one session (seated, then waiting, in order)
-with its CSV."""
+enter a person who chose nothing in a slot, record who is there, and the participant list of
+one session (seated, then waiting, in order) with its CSV."""
 
 from __future__ import annotations
 
@@ -12,8 +12,10 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from startsmart.audit import service as audit
+from startsmart.catalog.models import EventDate
 from startsmart.clock import berlin_wall_time
 from startsmart.conferences.choices import (
+    ChoiceSlot,
     active_registration,
     calendars_follow,
     end_of_queue,
@@ -83,6 +85,95 @@ def move(
         target=target.id,
         was=was.value,
         beyond_capacity=full,
+    )
+    db.session.commit()
+    return choice
+
+
+def slot_holding(session: ConferenceSession) -> ChoiceSlot | None:
+    """The slot with a choice ``session`` belongs to (None: nothing to choose at its time)."""
+    return next((slot for slot in offered(session.conference_id) if session in slot.sessions), None)
+
+
+def without_choice(session: ConferenceSession) -> list[Registration]:
+    """The active registrations of the session's conference that chose nothing in its slot,
+    by name: the people staff may enter here."""
+    slot = slot_holding(session)
+    if slot is None:
+        return []
+    in_slot = sa.select(SessionChoice.registration_id).where(
+        SessionChoice.session_id.in_([item.id for item in slot.sessions])
+    )
+    rows = db.session.execute(
+        sa.select(Registration)
+        .join(EventDate, Registration.event_date_id == EventDate.id)
+        .options(joinedload(Registration.person), joinedload(Registration.municipality))
+        .where(
+            EventDate.conference_id == session.conference_id,
+            Registration.status.in_(ACTIVE),
+            Registration.id.not_in(in_slot),
+        )
+    ).scalars()
+    named = [registration for registration in rows if registration.person is not None]
+    return sorted(named, key=lambda r: (r.person.name.casefold() if r.person else "", r.id))
+
+
+def assign(
+    session_id: int, registration_id: int, actor: StaffUser, now: datetime, override: bool = False
+) -> SessionChoice:
+    """Staff enter a person who chose nothing in the session's slot (registered by phone,
+    before the programme had a choice, …), under the same locks as choosing. A free place
+    seats them; a full session puts them at the end of its waiting list, as if they had chosen
+    now (fair to those already waiting), unless ``override`` seats them beyond its places
+    (staff decide on the spot, as when moving). Audited; the calendar follows."""
+    found = db.session.get(ConferenceSession, session_id)
+    slot = slot_holding(found) if found is not None else None
+    if found is None or slot is None:
+        raise DomainError(
+            _("In diesen Programmpunkt lässt sich niemand eintragen: es gibt keine Auswahl."),
+            "registration",
+        )
+    # The whole slot: a choice the person makes meanwhile in another of its sessions counts.
+    locked = lock_sessions([item.id for item in slot.sessions])
+    session = locked[found.id]
+    registration = active_registration(registration_id)
+    if registration.event_date.conference_id != session.conference_id:
+        raise DomainError(
+            _("Diese Anmeldung gehört nicht zu dieser Regionalkonferenz."), "registration"
+        )
+    chosen = db.session.execute(
+        sa.select(ConferenceSession.title)
+        .join(SessionChoice, SessionChoice.session_id == ConferenceSession.id)
+        .where(SessionChoice.registration_id == registration.id, ConferenceSession.id.in_(locked))
+    ).scalar()
+    if chosen is not None:
+        raise DomainError(
+            _(
+                "Die Person hat in diesem Zeitfenster schon „%(title)s“ gewählt. Verschieben "
+                "Sie sie dort, wenn sie wechseln soll.",
+                title=chosen,
+            ),
+            "registration",
+        )
+    settle(session, now)
+    full = seated_counts([session.id])[session.id] >= (session.capacity or 0)
+    choice = SessionChoice(
+        registration_id=registration.id,
+        session_id=session.id,
+        status=ChoiceStatus.WAITING if full and not override else ChoiceStatus.SEATED,
+        chosen_at=end_of_queue(session.id, now),
+    )
+    db.session.add(choice)
+    db.session.flush()
+    calendars_follow([registration.id], now)
+    audit.record(
+        "conference.choice_assigned",
+        actor,
+        now,
+        subject=f"registration:{registration.id}",
+        session=session.id,
+        status=choice.status.value,
+        beyond_capacity=full and override,
     )
     db.session.commit()
     return choice

@@ -1,5 +1,6 @@
 """Staff: one workshop (or World Café) of a conference with a choice: who has a place and who
-waits, in order; moving people within the time slot; check-in; the list as CSV."""
+waits, in order; moving people within the time slot; entering a person who chose nothing;
+check-in; the list as CSV."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ from startsmart import clock
 from startsmart.catalog.slugs import slugify
 from startsmart.clock import BERLIN
 from startsmart.conferences import choices, workshop_staff
-from startsmart.conferences.forms import MoveForm
-from startsmart.conferences.models import Conference, ConferenceSession
+from startsmart.conferences.forms import AssignForm, MoveForm
+from startsmart.conferences.models import ChoiceStatus, Conference, ConferenceSession
 from startsmart.errors import DomainError
 from startsmart.extensions import db
 from startsmart.form_fields import Form, attach_error
@@ -32,7 +33,7 @@ def _found(conference_id: int, session_id: int) -> tuple[Conference, ConferenceS
 
 
 def _slot_of(session: ConferenceSession) -> choices.ChoiceSlot | None:
-    return next((s for s in choices.offered(session.conference_id) if session in s.sessions), None)
+    return workshop_staff.slot_holding(session)
 
 
 def _move_form(session: ConferenceSession, slot: choices.ChoiceSlot | None) -> MoveForm:
@@ -42,7 +43,21 @@ def _move_form(session: ConferenceSession, slot: choices.ChoiceSlot | None) -> M
     return form
 
 
-def _page(conference, session, move_form=None, moving=None):
+def _assign_form(session: ConferenceSession) -> AssignForm:
+    form = AssignForm()
+    form.registration.choices = [
+        (str(r.id), _label(r)) for r in workshop_staff.without_choice(session)
+    ]
+    return form
+
+
+def _label(registration) -> str:
+    name = registration.person.name if registration.person else ""
+    municipality = registration.municipality
+    return f"{name} ({municipality.name})" if municipality else name
+
+
+def _page(conference, session, move_form=None, moving=None, assign_form=None):
     slot = _slot_of(session)
     rows = workshop_staff.participants(session.id)
     seated = sum(1 for row in rows if row.position is None)
@@ -56,6 +71,7 @@ def _page(conference, session, move_form=None, moving=None):
         waiting=len(rows) - seated,
         move_form=move_form or _move_form(session, slot),
         moving=moving,
+        assign_form=assign_form or _assign_form(session),
         now=clock.now(),
     )
 
@@ -90,6 +106,34 @@ def move(conference_id: int, session_id: int, choice_id: int):
                 url_for(".session_page", conference_id=conference.id, session_id=session.id)
             )
     return _page(conference, session, form, moving=choice_id)
+
+
+@bp.post("/<int:conference_id>/workshops/<int:session_id>/eintragen")
+@staff_required(Role.EVENT_TEAM)
+def assign(conference_id: int, session_id: int):
+    conference, session = _found(conference_id, session_id)
+    form = _assign_form(session)
+    if form.validate_on_submit():
+        try:
+            registration_id = database_int(form.registration.data)
+        except ValueError:
+            registration_id = -1  # no registration has it: the service says so
+        try:
+            choice = workshop_staff.assign(
+                session.id, registration_id, current_user, clock.now(), override=form.override.data
+            )
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            if choice.status is ChoiceStatus.SEATED:
+                flash(_("Die Person ist eingetragen und hat einen Platz."), "success")
+            else:
+                flash(_("Der Programmpunkt ist voll: die Person steht auf der Warteliste."), "info")
+            return redirect(
+                url_for(".session_page", conference_id=conference.id, session_id=session.id)
+            )
+    return _page(conference, session, assign_form=form)
 
 
 @bp.post("/<int:conference_id>/workshops/<int:session_id>/anwesenheit")

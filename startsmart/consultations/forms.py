@@ -18,7 +18,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from startsmart.consultations.models import Channel
 from startsmart.form_fields import Form, MaxLength, PhoneNumber
-from startsmart.forms import EnumSelectField
+from startsmart.forms import CHOOSE_ONE, EnumSelectField
 from startsmart.input_guard import database_int
 from startsmart.municipalities.models import PopulationClass
 from startsmart.registrations.forms import RegistrationForm
@@ -64,7 +64,7 @@ class SlotChoiceForm(Form):
     channel = EnumSelectField(
         _l("Wie möchten Sie sprechen?"),
         enum=Channel,
-        validators=[InputRequired(_REQUIRED)],
+        validators=[InputRequired(CHOOSE_ONE)],
     )
 
 

@@ -11,7 +11,7 @@ from startsmart.consultations.availability_service import MAX_NOTE, WEEKDAYS
 from startsmart.consultations.forms import CheckboxList
 from startsmart.consultations.models import Channel
 from startsmart.form_fields import ClockField, DayField, Form, MaxLength, PhoneNumber
-from startsmart.forms import Filled, UsableEmail, choices, enum_choices, int_or_none
+from startsmart.forms import CHOOSE_ONE, Filled, UsableEmail, choices, enum_choices, int_or_none
 from startsmart.input_guard import database_int
 from startsmart.municipalities.forms import municipality_id_field, staff_municipality_fields
 from startsmart.repeated_hour import DST_HINT, RepeatedHourField
@@ -37,7 +37,7 @@ class WeeklyHoursForm(Form):
         choices=lambda: choices(enumerate(WEEKDAYS)),
         coerce=int_or_none,
         validate_choice=False,  # the service says "please choose a weekday"
-        validators=[InputRequired(_REQUIRED)],
+        validators=[InputRequired(CHOOSE_ONE)],
     )
     start = ClockField(_l("Beginn"), validators=[Filled(_REQUIRED)], description=GRID_HINT)
     end = ClockField(_l("Ende"), validators=[Filled(_REQUIRED)])

@@ -24,7 +24,7 @@ from startsmart import clock, join_links, unconfirmed
 from startsmart.catalog.models import Topic
 from startsmart.clock import BERLIN, berlin_to_utc, berlin_today, iso_or_none, moment_or_none
 from startsmart.conferences.models import Conference
-from startsmart.consultations import booking, feed, mails, schedule
+from startsmart.consultations import booking, feed, mails, schedule, week_view
 from startsmart.consultations.forms import (
     BookingForm,
     ConfirmForm,
@@ -66,10 +66,10 @@ def _week_start(now: datetime) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def _week_slots(monday: date, now: datetime, channel: str | None = None, moving: int | None = None):
+def _week_slots(monday: date, now: datetime, moving: int | None = None):
     start = berlin_to_utc(monday, datetime.min.time())
     end = berlin_to_utc(monday + timedelta(days=7), datetime.min.time())
-    return schedule.free(now, start, end, channel, exclude=moving)
+    return schedule.free(now, start, end, exclude=moving)
 
 
 def _slot_label(starts_at: datetime) -> str:
@@ -87,16 +87,17 @@ def book():
     now = clock.now()
     monday = _week_start(now)
     channel = _channel_arg()
-    slots = _week_slots(monday, now, channel)
-    days: dict[date, list] = {}
-    for slot in slots:
-        days.setdefault(slot.starts_at.astimezone(BERLIN).date(), []).append(slot)
+    # The whole bookable horizon at once (a few milliseconds, docs/performance.md): the week
+    # shown and the first free slot of all come from the same listing.
+    week = week_view.week(schedule.free(now, channel=channel), monday, channel)
     horizon = berlin_today(now + timedelta(weeks=current_app.config["CONSULTATION_HORIZON_WEEKS"]))
     return render_template(
         "consultations/week.html",
-        days=days,
+        week=week,
         monday=monday,
         channel=channel,
+        chosen_week="ab" in request.args,
+        day_month="dd.MM." if str(get_locale()) == "de" else "dd/MM",
         previous=monday - timedelta(days=7) if monday > berlin_today(now) else None,
         following=monday + timedelta(days=7) if monday + timedelta(days=7) <= horizon else None,
         channels=list(Channel),

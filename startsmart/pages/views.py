@@ -2,16 +2,32 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from datetime import date
+
+from flask import Blueprint, current_app, render_template
 
 from startsmart.catalog import service as catalog
+from startsmart.pages import barriers, privacy_notice
+from startsmart.pages.sign_language import dgs_video
 
 bp = Blueprint("pages", __name__)
 
 
+@bp.context_processor
+def feedback_contact() -> dict[str, str]:
+    """Where people report a barrier or ask for DGS: the configured contact, else the operator's
+    address (never an empty line)."""
+    config = current_app.config
+    return {"contact": config["ACCESSIBILITY_CONTACT"] or config["OPERATOR_EMAIL"]}
+
+
 @bp.get("/")
 def start():
-    return render_template("pages/start.html", formats=catalog.formats_overview())
+    return render_template(
+        "pages/start.html",
+        formats=catalog.formats_overview(),
+        dgs=dgs_video(current_app.config),
+    )
 
 
 @bp.get("/impressum")
@@ -21,15 +37,24 @@ def imprint():
 
 @bp.get("/datenschutz")
 def privacy():
-    return render_template("pages/privacy.html")
+    return render_template("pages/privacy.html", facts=privacy_notice.facts(current_app.config))
 
 
 @bp.get("/barrierefreiheit")
 def accessibility():
-    return render_template("pages/accessibility.html")
+    config = current_app.config
+    return render_template(
+        "pages/accessibility.html",
+        status=config["ACCESSIBILITY_STATUS"],
+        barriers=barriers.known_barriers(config),
+        written_on=date.fromisoformat(config["ACCESSIBILITY_STATEMENT_DATE"]),
+        reviewed_on=date.fromisoformat(config["ACCESSIBILITY_REVIEW_DATE"]),
+    )
 
 
 @bp.get("/leichte-sprache")
 def easy_language():
     """Start Smart explained in Leichte Sprache; in English, the same page in plain English."""
-    return render_template("pages/easy_language.html")
+    return render_template(
+        "pages/easy_language.html", status=current_app.config["ACCESSIBILITY_STATUS"]
+    )

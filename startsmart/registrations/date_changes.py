@@ -64,8 +64,12 @@ def _check_link(date: EventDate, place: DatePlace) -> None:
         )
 
 
-def move_date(date_id: int, place: DatePlace, actor: StaffUser, now: datetime) -> int:
-    """Change time or place; everybody registered hears of it. Returns how many were told."""
+def move_date(
+    date_id: int, place: DatePlace, actor: StaffUser, now: datetime, commit: bool = True
+) -> int:
+    """Change time or place; everybody registered hears of it. Returns how many were told.
+    ``commit=False``: a step of the caller's unit of work (a conference moving with its
+    programme), which commits."""
     _check_place(place)
     date = _locked(date_id)
     if date.status is EventDateStatus.CANCELLED:
@@ -73,7 +77,8 @@ def move_date(date_id: int, place: DatePlace, actor: StaffUser, now: datetime) -
     _check_link(date, place)
     changes = _describe_changes(date, place)
     if not changes:
-        db.session.commit()
+        if commit:
+            db.session.commit()
         return 0
     closes_at = date.registration_closes_at
     if closes_at is not None and closes_at > place.starts_at:
@@ -99,7 +104,8 @@ def move_date(date_id: int, place: DatePlace, actor: StaffUser, now: datetime) -
         # Only the link changed: it is news only to those who have it (confirmed, invited).
         registrations = [r for r in registrations if r.invitation_sent]
     _tell(registrations, changes, now)
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return len(registrations)
 
 

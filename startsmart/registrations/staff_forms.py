@@ -7,7 +7,7 @@ from wtforms import BooleanField, EmailField, SelectField, StringField, TextArea
 from wtforms.validators import InputRequired, Optional
 
 from startsmart.form_fields import Form, MaxLength
-from startsmart.forms import UsableEmail, choices
+from startsmart.forms import CHOOSE_ONE, UsableEmail, choices
 from startsmart.municipalities.forms import (
     municipality_id_field,
     population_class_field,
@@ -45,7 +45,7 @@ class ManualRegistrationForm(Form):
         _l("Sprache der E-Mails"),
         choices=choices([("de", "Deutsch"), ("en", "English")]),
         default="de",
-        validators=[InputRequired(_REQUIRED)],
+        validators=[InputRequired(CHOOSE_ONE)],
     )
 
 

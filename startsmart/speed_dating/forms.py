@@ -8,7 +8,7 @@ from wtforms.validators import InputRequired, Optional
 
 from startsmart.conferences.forms import REQUIRED, number_field, text_field
 from startsmart.form_fields import ClockField, Form
-from startsmart.forms import EnumSelectField, choices
+from startsmart.forms import CHOOSE_ONE, EnumSelectField, choices
 from startsmart.municipalities.forms import municipality_id_field
 from startsmart.municipalities.models import FederalState
 from startsmart.repeated_hour import RepeatedHourField
@@ -33,7 +33,7 @@ class SpeedDatingForm(Form):
         _l("Personen je Tisch"),
         choices=_table_sizes,
         default="2",
-        validators=[InputRequired(REQUIRED)],
+        validators=[InputRequired(CHOOSE_ONE)],
     )
     tables_available = number_field(
         _l("Verfügbare Tische"),

@@ -1,11 +1,11 @@
 """Forms of the staff area."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, PasswordField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, InputRequired
 
 from startsmart.form_fields import Form, MaxLength
-from startsmart.forms import EnumSelectField
+from startsmart.forms import CHOOSE_ONE, EnumSelectField
 from startsmart.staff.models import Role
 from startsmart.staff.passwords import MAX_LENGTH, MIN_LENGTH
 
@@ -61,7 +61,7 @@ class StaffCreateForm(Form):
         validators=[DataRequired(_REQUIRED), MaxLength(254)],
         render_kw={"autocomplete": "off"},
     )
-    role = EnumSelectField(_l("Rolle"), enum=Role, validators=[InputRequired(_REQUIRED)])
+    role = EnumSelectField(_l("Rolle"), enum=Role, validators=[InputRequired(CHOOSE_ONE)])
     password = PasswordField(
         _l("Erstes Passwort"),
         description=_l(
@@ -75,5 +75,8 @@ class StaffCreateForm(Form):
 
 
 class StaffEditForm(Form):
-    role = EnumSelectField(_l("Rolle"), enum=Role, validators=[InputRequired(_REQUIRED)])
-    active = BooleanField(_l("Konto ist aktiv (Anmeldung möglich)"))
+    role = EnumSelectField(_l("Rolle"), enum=Role, validators=[InputRequired(CHOOSE_ONE)])
+    active = BooleanField(_l("Konto ist aktiv (Login möglich)"))
+    # Shown only once staff untick "aktiv": a deactivation ends that person's sessions at
+    # once, so it is asked for twice.
+    confirm_deactivation = SubmitField(_l("Ja, Konto deaktivieren"))

@@ -146,14 +146,23 @@ def account_edit(user_id: int):
     form = StaffEditForm(obj=user) if request.method == "GET" else StaffEditForm()
     if request.method == "GET":
         form.role.data = user.role.value
+    asking = False
     if form.validate_on_submit():
-        try:
-            service.update_staff(
-                current_user, user, Role(form.role.data), form.active.data, clock.now()
-            )
-        except DomainError as error:
-            getattr(form, error.field or "role").errors.append(error.message)
+        deactivating = user.active and not form.active.data and user.id != current_user.id
+        if deactivating and not form.confirm_deactivation.data:
+            asking = True
         else:
-            flash(_("Die Änderungen an %(name)s wurden gespeichert.", name=user.name), "success")
-            return redirect(url_for("staff.accounts"))
-    return render_template("staff/account_edit.html", form=form, user=user, reset_form=ResetForm())
+            try:
+                service.update_staff(
+                    current_user, user, Role(form.role.data), form.active.data, clock.now()
+                )
+            except DomainError as error:
+                getattr(form, error.field or "role").errors.append(error.message)
+            else:
+                flash(
+                    _("Die Änderungen an %(name)s wurden gespeichert.", name=user.name), "success"
+                )
+                return redirect(url_for("staff.accounts"))
+    return render_template(
+        "staff/account_edit.html", form=form, user=user, reset_form=ResetForm(), asking=asking
+    )

@@ -30,7 +30,7 @@ def test_warning_keeps_the_session_and_typed_text_survives_a_logout(app, page):
         expect(page.get_by_label("Name")).to_have_value("Nina Neu")
         # Now nobody answers the warning: the session ends, the page goes to the login.
         expect(page.get_by_role("heading", level=1)).to_have_text(
-            "Anmeldung für KTS-Mitarbeitende", timeout=10000
+            "Login für KTS-Mitarbeitende", timeout=10000
         )
         page.get_by_label("E-Mail-Adresse").fill("admin@kts.example")
         page.get_by_label("Passwort").fill("ein-langes-test-passwort")

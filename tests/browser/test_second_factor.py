@@ -32,7 +32,7 @@ def test_admin_sets_up_the_app_then_signs_in_with_a_code(app, page, monkeypatch,
     expect(page.locator("figure.qr-setup svg")).to_be_visible()
     assert axe_violations(page) == []
     page.goto("/staff/konten")  # nothing else opens before the set-up
-    expect(page.get_by_role("heading", level=1)).to_have_text("Anmeldung für KTS-Mitarbeitende")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Login für KTS-Mitarbeitende")
 
     page.go_back()
     page.reload()

@@ -27,7 +27,7 @@ def test_start_page_language_switch_login_dashboard_logout(app, page):
     page.get_by_role("link", name="Deutsch").click()
     expect(page.get_by_role("heading", name="Vier Angebote für Ihre Kommune")).to_be_visible()
 
-    page.get_by_role("link", name="Anmeldung für KTS-Mitarbeitende").click()
+    page.get_by_role("link", name="Login für KTS-Mitarbeitende").click()
     page.get_by_label("E-Mail-Adresse").fill("admin@kts.example")
     page.get_by_label("Passwort").fill("ein-langes-test-passwort")
     page.get_by_role("button", name="Anmelden").click()

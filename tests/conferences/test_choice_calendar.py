@@ -14,15 +14,13 @@ from startsmart import clock, tokens
 from startsmart.conferences import choices, session_calendar, workshop_staff
 from startsmart.conferences.models import (
     SessionChoice,
-    SessionInvitation,
     SessionInvitationState,
 )
 from startsmart.extensions import db
-from startsmart.invitations.models import OutboxMessage
 from startsmart.registrations import service as registrations
 from startsmart.registrations.models import Registration
 from startsmart.staff.models import StaffUser
-from workshop_support import make_workshops, register
+from workshop_support import calendar_mails, calendar_of, make_workshops, register
 
 pytestmark = pytest.mark.time_sensitive  # the conference is days ahead of every moment
 
@@ -36,72 +34,49 @@ def _confirm(registration_id: int) -> None:
     registrations.confirm(token, now)
 
 
-def _calendar(registration_id: int) -> dict[int | None, tuple[SessionInvitationState, int]]:
-    """Session id → (state, SEQUENCE) of the registration's calendar entries."""
-    rows = db.session.execute(
-        sa.select(SessionInvitation).where(SessionInvitation.registration_id == registration_id)
-    ).scalars()
-    return {row.session_id: (row.state, row.ical_sequence) for row in rows}
-
-
-def _mails(registration_id: int) -> list[str]:
-    """The kinds of session-calendar mails queued for the registration, in order."""
-    kinds = (session_calendar.INVITATION, session_calendar.UPDATE, session_calendar.CANCELLED)
-    return list(
-        db.session.execute(
-            sa.select(OutboxMessage.kind)
-            .where(
-                OutboxMessage.reference == f"registration:{registration_id}",
-                OutboxMessage.kind.in_(kinds),
-            )
-            .order_by(OutboxMessage.id)
-        ).scalars()
-    )
-
-
 def test_a_place_reaches_the_calendar_when_confirmed_and_follows_every_change(app, smtp):
     w = make_workshops(app, capacities=(2, 2))
     first, second = w.session_ids
     with app.app_context():
         ann, ben, cem = (register(w.date_id, n, first) for n in (1, 2, 3))
         # Registered, not yet confirmed: a held place is no calendar entry.
-        assert _calendar(ann) == {} and _mails(ann) == []
+        assert calendar_of(ann) == {} and calendar_mails(ann) == []
 
         _confirm(ann)
-        assert _calendar(ann) == {first: (ACTIVE, 0)}
-        assert _mails(ann) == [session_calendar.INVITATION]
+        assert calendar_of(ann) == {first: (ACTIVE, 0)}
+        assert calendar_mails(ann) == [session_calendar.INVITATION]
         _confirm(cem)  # confirmed, but waiting for the workshop: nothing in the calendar
-        assert _calendar(cem) == {}
+        assert calendar_of(cem) == {}
 
         # Ann changes to the other workshop: out of the first, into the second; Cem, first in
         # line, gets her place and, confirmed, its calendar entry.
         choices.change(
             db.session.get_one(Registration, ann), {"workshop_0": str(second)}, clock.now()
         )
-        assert _calendar(ann) == {first: (CANCELLED, 1), second: (ACTIVE, 0)}
-        assert _mails(ann) == [session_calendar.INVITATION, session_calendar.CANCELLED] + [
+        assert calendar_of(ann) == {first: (CANCELLED, 1), second: (ACTIVE, 0)}
+        assert calendar_mails(ann) == [session_calendar.INVITATION, session_calendar.CANCELLED] + [
             session_calendar.INVITATION
         ]
-        assert _calendar(cem) == {first: (ACTIVE, 0)}
+        assert calendar_of(cem) == {first: (ACTIVE, 0)}
 
         # Ben confirms late: his place was held all along, now it is in his calendar.
         _confirm(ben)
-        assert _calendar(ben) == {first: (ACTIVE, 0)}
+        assert calendar_of(ben) == {first: (ACTIVE, 0)}
 
         # Staff move Ann back: the same entry comes back (same UID, SEQUENCE 2).
         staff = db.session.execute(sa.select(StaffUser)).scalars().first()
         choice_id = _choice_id(ann)
         workshop_staff.move(choice_id, first, staff, clock.now(), override=True)
         db.session.commit()
-        assert _calendar(ann) == {first: (ACTIVE, 2), second: (CANCELLED, 1)}
+        assert calendar_of(ann) == {first: (ACTIVE, 2), second: (CANCELLED, 1)}
 
         # Cem cancels the conference: his workshop leaves his calendar too.
         now = clock.now()
         token = tokens.mint("registration", cem, now, now + timedelta(days=90))
         db.session.commit()
         registrations.cancel(token, now)
-        assert _calendar(cem) == {first: (CANCELLED, 1)}
-        assert _mails(cem)[-1] == session_calendar.CANCELLED
+        assert calendar_of(cem) == {first: (CANCELLED, 1)}
+        assert calendar_mails(cem)[-1] == session_calendar.CANCELLED
 
 
 def _choice_id(registration_id: int) -> int:

@@ -15,9 +15,10 @@ import concurrency_support
 from concurrency_support import all_at_once
 from environment import DATABASE
 from startsmart import clock
-from startsmart.conferences import choices
+from startsmart.conferences import choices, workshop_staff
 from startsmart.conferences.models import ChoiceStatus, SessionChoice
 from startsmart.extensions import db
+from startsmart.staff.models import StaffUser
 from workshop_support import make_workshops, register
 
 
@@ -79,3 +80,29 @@ def test_without_the_session_lock_the_same_race_overbooks(app, smtp):
     with app.app_context():
         seated = [row for row in _rows(session_id) if row.status is ChoiceStatus.SEATED]
     assert len(seated) > 5, "without the lock the race should overbook; this proves nothing"
+
+
+def test_staff_entering_people_race_with_people_choosing_under_the_same_lock(app, smtp):
+    """Twenty at once into a 5-place workshop, half choosing themselves, half entered by staff
+    (``workshop_staff.assign``): 5 places, 15 waiting, nobody lost or entered twice."""
+    session_id, ids = _fifty_registered(app, capacity=5)
+    with app.app_context():
+        staff_id = db.session.execute(sa.select(StaffUser.id)).scalars().first()
+    now = clock.now()
+
+    def one(n: int):
+        if n % 2:
+            return choices.choose(ids[n], [session_id], now)
+        actor = db.session.get_one(StaffUser, staff_id)
+        return workshop_staff.assign(session_id, ids[n], actor, now)
+
+    with gap_held_open(app):
+        results = all_at_once(app, one, 20)
+    assert [r for r in results if isinstance(r, Exception)] == []
+    with app.app_context():
+        rows = _rows(session_id)
+        assert sorted(row.registration_id for row in rows) == sorted(ids[:20])
+        assert Counter(row.status for row in rows) == {
+            ChoiceStatus.SEATED: 5,
+            ChoiceStatus.WAITING: 15,
+        }

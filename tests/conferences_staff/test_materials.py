@@ -16,7 +16,7 @@ from pypdf import PdfWriter
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from conferences_staff.test_programme import _conference
+from conference_support import make_conference
 from material_support import a_pdf
 from outbox_support import deliver_at
 from startsmart import clock
@@ -63,7 +63,7 @@ def visitor(app):
 
 @pytest.fixture
 def conference(app, team) -> Conference:
-    return _conference(app, berlin_today(clock.now()) + timedelta(days=30))
+    return make_conference(app, berlin_today(clock.now()) + timedelta(days=30))
 
 
 def _workshop(app, conference: Conference, title: str = "Daten in der Kommune") -> int:

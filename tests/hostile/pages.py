@@ -40,6 +40,9 @@ NOT_A_PAGE_FORM = {
     "directory entries (tests/municipalities_staff/test_one_record.py)",
     "conferences_staff.check_in": "opened by a badge's QR code (its address carries a token no "
     "page links to; tests/conferences_staff/test_badges.py)",
+    "conferences_staff.delete_session": "a button shown only for a session nobody holds a place "
+    "in or waits for; the world's workshop is chosen (tests/conferences_staff/"
+    "test_session_deletion.py)",
 }
 
 

@@ -80,10 +80,26 @@ def test_admin_changes_role_and_deactivates_which_ends_that_persons_session(app,
     bea = app.test_client()
     login(bea, "bea@kts.example")
     assert bea.get("/staff/").status_code == 200
-    submit(client, f"/staff/konten/{bea_id}", {"role": "event_team"})  # unchecked box: inactive
+    # Unticking "aktiv" first asks: nothing changes yet, Bea keeps working.
+    asked = submit(client, f"/staff/konten/{bea_id}", {"role": "event_team"})
+    assert "wirklich deaktivieren?" in text(asked)
+    assert 'value="Ja, Konto deaktivieren"' in text(asked)
+    user = _user(app, "bea@kts.example")
+    assert user.role is Role.ADVISOR and user.active
+    assert bea.get("/staff/").status_code == 200
+    confirmed = {"role": "event_team", "confirm_deactivation": "Ja, Konto deaktivieren"}
+    submit(client, f"/staff/konten/{bea_id}", confirmed)  # unchecked box: inactive
     user = _user(app, "bea@kts.example")
     assert user.role is Role.EVENT_TEAM and not user.active
     assert bea.get("/staff/").status_code == 302
+
+
+def test_a_role_change_that_keeps_the_account_active_asks_nothing(app, client):
+    _as_admin(app, client)
+    bea_id = make_staff(app, email="bea@kts.example")
+    response = submit(client, f"/staff/konten/{bea_id}", {"role": "event_team", "active": "y"})
+    assert response.status_code == 302
+    assert _user(app, "bea@kts.example").role is Role.EVENT_TEAM
 
 
 def test_the_last_admin_can_neither_be_demoted_nor_deactivate_themselves(app, client):

@@ -101,7 +101,10 @@ def test_a_password_change_ends_every_earlier_cookie_and_the_changer_goes_on(app
 
 @pytest.mark.parametrize(
     ("change", "bea_comes_back"),
-    [({"role": "event_team", "active": "y"}, True), ({"role": "advisor"}, False)],
+    [
+        ({"role": "event_team", "active": "y"}, True),
+        ({"role": "advisor", "confirm_deactivation": "Ja, Konto deaktivieren"}, False),
+    ],
     ids=["role changed", "deactivated"],
 )
 def test_an_admins_change_to_an_account_ends_its_sessions(app, change, bea_comes_back):

@@ -1,0 +1,91 @@
+"""The barriers Start Smart is known to have, for the Barrierefreiheitserklärung.
+
+Each entry is a real finding (issue 20, "Seen": the Chromium audit of every page, keyboard use,
+320 px width, 200 % zoom) that is not fixed yet: what fails, which WCAG criterion of EN 301 549
+it breaks, why, and how people get the same information or service another way. Remove an
+entry with the change that fixes it; while any is listed the site is at best "partly"
+compliant, and the app refuses ``ACCESSIBILITY_STATUS = "full"`` (``config.check_accessibility``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import gettext as _
+
+# Keys of the findings that hold whatever the configuration (the DGS video depends on it).
+ALWAYS = ("english_content", "conference_documents")
+
+
+@dataclass(frozen=True)
+class Barrier:
+    key: str
+    what: str  # what fails, in a sentence or two
+    criteria: str  # the WCAG success criteria (EN 301 549, chapter 9)
+    reason: str  # why it is not accessible yet
+    alternative: str  # how to get the content or service anyway
+
+
+def known_barrier_keys(config: Mapping[str, Any]) -> list[str]:
+    """The keys of the barriers the statement lists under this configuration."""
+    return [*ALWAYS, *([] if config.get("DGS_VIDEO_URL") else ["sign_language"])]
+
+
+def known_barriers(config: Mapping[str, Any]) -> list[Barrier]:
+    """The barriers to list, in the language of the request."""
+    every = {barrier.key: barrier for barrier in _all()}
+    return [every[key] for key in known_barrier_keys(config)]
+
+
+def _all() -> list[Barrier]:
+    return [
+        Barrier(
+            "english_content",
+            _(
+                "Auf den englischen Seiten stehen Titel, Beschreibungen und Themen der Angebote "
+                "sowie die Namen der Regionalkonferenzen nur auf Deutsch, ohne als deutscher "
+                "Text ausgezeichnet zu sein. Screenreader lesen sie deshalb mit englischer "
+                "Aussprache vor."
+            ),
+            _("WCAG 3.1.2 Sprache von Teilen"),
+            _(
+                "Unvereinbarkeit mit der BITV 2.0: Die Inhalte werden bisher nur auf Deutsch "
+                "gepflegt; englische Fassungen und die Auszeichnung der deutschen Texte folgen."
+            ),
+            _(
+                "Stellen Sie die Seite auf Deutsch um (oben rechts „Deutsch“), oder schreiben "
+                "Sie uns: Wir senden Ihnen die Angaben auf Englisch."
+            ),
+        ),
+        Barrier(
+            "conference_documents",
+            _(
+                "Die Unterlagen der Regionalkonferenzen (PDF-Dokumente) stammen von den "
+                "Referierenden. Ihre Barrierefreiheit wird beim Hochladen nicht geprüft."
+            ),
+            _("EN 301 549, Kapitel 10 (Dokumente)"),
+            _(
+                "Die Dokumente werden von Dritten erstellt; wir veröffentlichen sie so, wie wir "
+                "sie erhalten."
+            ),
+            _(
+                "Schreiben Sie uns, welches Dokument Sie brauchen: Wir bitten die Referierenden "
+                "um eine barrierefreie Fassung oder senden Ihnen den Inhalt als Text."
+            ),
+        ),
+        Barrier(
+            "sign_language",
+            _(
+                "Es gibt noch kein Video mit Informationen in Deutscher Gebärdensprache auf der "
+                "Startseite."
+            ),
+            _("BITV 2.0 § 4 (Informationen in Deutscher Gebärdensprache)"),
+            _("Unvereinbarkeit mit der BITV 2.0: Das Video ist in Vorbereitung."),
+            _(
+                "Die Startseite nennt den Weg: Wir senden Ihnen die Informationen in Deutscher "
+                "Gebärdensprache auf Anfrage."
+            ),
+        ),
+    ]
