@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from conference_support import make_conference
 from conferences_staff.test_materials import _materials, _page, _workshop, add_link, upload
-from conferences_staff.test_programme import _conference
 from material_support import a_pdf
 from startsmart import clock
 from startsmart.clock import berlin_today
@@ -22,7 +22,7 @@ from support import submit, text
 
 @pytest.fixture
 def conference(app, team) -> Conference:
-    return _conference(app, berlin_today(clock.now()) + timedelta(days=30))
+    return make_conference(app, berlin_today(clock.now()) + timedelta(days=30))
 
 
 def _documentation(client, conference: Conference, language: str) -> str:
