@@ -637,6 +637,14 @@ PAGES: dict[str, Callable[[Site], list[Visit]]] = {
         Visit(
             s.badge_check_in, TEAM, submit="Kim Beispiel-20 einchecken", label="before the start"
         ),
+        Visit(s.replaced_badge_check_in, TEAM, status=410, label="a badge since replaced"),
+    ],
+    "conferences_staff.reissue_badge": lambda s: [
+        Visit(
+            f"/staff/regionalkonferenzen/{s.conference_id}/namensschilder/"
+            f"{s.badge_registration_id}/ersetzen",
+            TEAM,
+        ),
     ],
     "conferences_materials_staff.index": lambda s: [
         Visit(f"/staff/regionalkonferenzen/{s.conference_id}/materialien/", TEAM),

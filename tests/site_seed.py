@@ -23,7 +23,7 @@ from startsmart import clock, tokens
 from startsmart.catalog.models import EventDate, EventDateStatus, Offering
 from startsmart.catalog.slugs import slugify
 from startsmart.clock import berlin_to_utc, berlin_today
-from startsmart.conferences import badges, choices, materials, programme
+from startsmart.conferences import badge_tokens, badges, choices, materials, programme
 from startsmart.conferences import service as conferences
 from startsmart.conferences.models import Conference, SessionKind
 from startsmart.consultations import booking, followup, schedule
@@ -93,6 +93,8 @@ class Site:
     material_id: int = 0  # a PDF published for that workshop (a link for the whole day too)
     participant_code: str = ""  # a speed-dating participant's phone code
     badge_check_in: str = ""  # the path a conference badge's QR code opens (with its token)
+    replaced_badge_check_in: str = ""  # the same of a badge since reissued (says so, 410)
+    badge_registration_id: int = 0  # whose badge ``badge_check_in`` is
     failed_message_id: int = 0  # an outbox row that bounced for good
     invented_municipality_id: int = 0  # only a public form names it (unverified)
     busy_municipality_id: int = 0  # held a consultation; the event team wrote a note on it
@@ -466,6 +468,9 @@ def _conference(site: Site, now: datetime, team: StaffUser) -> None:
     db.session.commit()
     site.programme_session_id, site.free_session_id = _programme(conference.id, day, team, now)
     site.badge_check_in = urlsplit(badges.check_in_url(people[0])).path
+    site.badge_registration_id = people[0]
+    site.replaced_badge_check_in = urlsplit(badges.check_in_url(people[1])).path
+    badge_tokens.reissue(people[1], team, now)
     site.material_id = materials.add_file(
         conference.id,
         site.programme_session_id,

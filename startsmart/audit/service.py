@@ -67,6 +67,7 @@ ACTIONS = {
     "conference.material_added": _l("Material einer Regionalkonferenz veröffentlicht"),
     "conference.material_changed": _l("Material einer Regionalkonferenz geändert"),
     "conference.material_deleted": _l("Material einer Regionalkonferenz gelöscht"),
+    "conference.badge_reissued": _l("Namensschild einer Regionalkonferenz neu ausgegeben"),
     "speed_dating.changed": _l("Speed-Dating geändert"),
     "speed_dating.check_in": _l("Speed-Dating: Anwesenheit erfasst"),
     "speed_dating.walk_in": _l("Speed-Dating: Person ohne Anmeldung aufgenommen"),

@@ -2,28 +2,26 @@
 the day's programme, and the check-in that the badge's code opens.
 
 The badge's code is a staff address (``conferences_staff.check_in``) that names the
-registration and carries a token: an HMAC of the registration id under the app's
-``SECRET_KEY``, so nobody can reach another person's check-in by counting ids, and nothing
-needs to be stored. Checking in records attendance exactly as the date's attendance list does
-(``registrations.staff_service.record_attendance``), so marking twice changes nothing.
+registration and carries a token (``badge_tokens``: reissuing one badge voids its earlier
+codes). Checking in records attendance exactly as the date's attendance list does
+(``registrations.staff_service.record_attendance``) and, for a person who takes part in the
+conference's speed-dating, ticks them present there too (``speed_dating.service``), in one
+transaction: scanning twice changes nothing.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 import segno
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import gettext as _
 from markupsafe import Markup
 
 from startsmart.clock import berlin_to_utc, berlin_wall_time
 from startsmart.conferences import programme, registrants
+from startsmart.conferences.badge_tokens import check_in_url, generations
 from startsmart.conferences.models import (
     ChoiceStatus,
     Conference,
@@ -33,31 +31,10 @@ from startsmart.conferences.models import (
 from startsmart.conferences.service import conference_date
 from startsmart.errors import DomainError
 from startsmart.extensions import db
-from startsmart.links import public_url
 from startsmart.registrations import staff_service
 from startsmart.registrations.models import Attendance, Registration, RegistrationStatus
+from startsmart.speed_dating import service as speed_dating
 from startsmart.staff.models import StaffUser
-
-TOKEN_PURPOSE = b"conference-badge-check-in:"
-
-
-def check_in_token(registration_id: int) -> str:
-    """The unguessable part of a badge's check-in address (22 characters, URL-safe)."""
-    key = str(current_app.config["SECRET_KEY"]).encode()
-    digest = hmac.new(key, TOKEN_PURPOSE + str(registration_id).encode(), hashlib.sha256)
-    return base64.urlsafe_b64encode(digest.digest()[:16]).decode().rstrip("=")
-
-
-def token_matches(registration_id: int, token: str) -> bool:
-    return hmac.compare_digest(check_in_token(registration_id), token)
-
-
-def check_in_url(registration_id: int) -> str:
-    return public_url(
-        "conferences_staff.check_in",
-        registration_id=registration_id,
-        token=check_in_token(registration_id),
-    )
 
 
 def qr_svg(url: str) -> Markup:
@@ -100,8 +77,8 @@ class Badge:
         return name_size(self.municipality)
 
 
-def _badge(registration: Registration, workshops: list[str]) -> Badge:
-    url = check_in_url(registration.id)
+def _badge(registration: Registration, generation: int, workshops: list[str]) -> Badge:
+    url = check_in_url(registration.id, generation)
     municipality = registration.municipality
     return Badge(
         registration_id=registration.id,
@@ -129,8 +106,13 @@ def badges(
         and (since is None or r.registration.created_at >= since)
         and (registration_id is None or r.registration.id == registration_id)
     ]
-    places = _workshop_places([registration.id for registration in chosen])
-    return [_badge(registration, places.get(registration.id, [])) for registration in chosen]
+    ids = [registration.id for registration in chosen]
+    places = _workshop_places(ids)
+    issued = generations(ids)
+    return [
+        _badge(registration, issued[registration.id], places.get(registration.id, []))
+        for registration in chosen
+    ]
 
 
 def _workshop_places(registration_ids: list[int]) -> dict[int, list[str]]:
@@ -183,19 +165,6 @@ def signs(conference: Conference) -> list[Sign]:
     return pages
 
 
-def registration_for_check_in(registration_id: int, token: str) -> tuple[Registration, Conference]:
-    """The registration a badge names and its conference, or ``LookupError`` when the token
-    does not fit or the registration is not a conference's."""
-    registration = db.session.get(Registration, registration_id)
-    if registration is None or not token_matches(registration_id, token):
-        raise LookupError(registration_id)
-    conference_id = registration.event_date.conference_id
-    conference = db.session.get(Conference, conference_id) if conference_id else None
-    if conference is None:
-        raise LookupError(registration_id)
-    return registration, conference
-
-
 def check_in_opens(starts_at: datetime) -> datetime:
     """People arrive before the first session: the badge check-in opens at 6 h Berlin time on
     the conference's first day (never later than its start)."""
@@ -203,18 +172,39 @@ def check_in_opens(starts_at: datetime) -> datetime:
     return min(berlin_to_utc(day, time(6)), starts_at)
 
 
-def check_in(registration: Registration, actor: StaffUser, now: datetime) -> bool:
-    """Mark the person as attended (the date's attendance, recorded the usual way). Returns
-    whether anything changed: a second scan changes nothing. Commits."""
+@dataclass(frozen=True)
+class Arrival:
+    """What a scan changed: the conference's attendance, the speed-dating's presence."""
+
+    attended: bool
+    speed_dating: bool
+
+    @property
+    def changed(self) -> bool:
+        return self.attended or self.speed_dating
+
+
+def check_in(registration: Registration, actor: StaffUser, now: datetime) -> Arrival:
+    """Mark the person as attended (the date's attendance, recorded the usual way) and, if
+    they take part in the conference's speed-dating, present there (once: somebody staff
+    have since marked gone stays gone). A second scan changes nothing. Commits."""
     if registration.status is not RegistrationStatus.CONFIRMED:
         raise DomainError(_("Diese Anmeldung ist nicht bestätigt; ein Check-in ist nicht möglich."))
-    if registration.attendance is Attendance.ATTENDED:
-        return False
-    changed = staff_service.record_attendance(
-        registration.event_date_id,
-        {registration.id: Attendance.ATTENDED},
-        actor,
-        now,
-        opens_at=check_in_opens(registration.event_date.starts_at),
-    )
-    return changed > 0
+    attended = False
+    if registration.attendance is not Attendance.ATTENDED:
+        attended = (
+            staff_service.record_attendance(
+                registration.event_date_id,
+                {registration.id: Attendance.ATTENDED},
+                actor,
+                now,
+                opens_at=check_in_opens(registration.event_date.starts_at),
+                commit=False,
+            )
+            > 0
+        )
+    conference_id = registration.event_date.conference_id
+    assert conference_id is not None  # the check-in address names a conference's registration
+    present = speed_dating.arrived_by_badge(conference_id, registration, actor, now)
+    db.session.commit()
+    return Arrival(attended, present)

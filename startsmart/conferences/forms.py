@@ -23,6 +23,16 @@ def text_field(label, max_length, required=True, **kwargs):
     return StringField(label, validators=[*validators, MaxLength(max_length)], **kwargs)
 
 
+def english_title_field(max_length: int = 200):
+    """The optional English title of a programme item or a material."""
+    return text_field(
+        _l("Titel (englisch)"),
+        max_length,
+        required=False,
+        description=_l("Für die englische Seite; leer lassen zeigt dort den deutschen Titel."),
+    )
+
+
 def number_field(label, minimum, maximum, required=True, **kwargs):
     """A whole number from ``minimum`` to ``maximum``, required unless told."""
     message = _l("Bitte geben Sie eine Zahl von %(min)d bis %(max)d an.", min=minimum, max=maximum)
@@ -74,12 +84,7 @@ class SessionForm(Form):
         _l("Art des Programmpunkts"), enum=SessionKind, validators=[InputRequired(CHOOSE_ONE)]
     )
     title = text_field(_l("Titel (deutsch)"), 200)
-    title_en = text_field(
-        _l("Titel (englisch)"),
-        200,
-        required=False,
-        description=_l("Für die englische Seite; leer lassen zeigt dort den deutschen Titel."),
-    )
+    title_en = english_title_field()
     day = DayField(_l("Datum"), validators=[Filled(REQUIRED)])
     starts = ClockField(_l("Beginn (Uhrzeit)"), validators=[Filled(REQUIRED)], description=DST_HINT)
     ends = ClockField(_l("Ende (Uhrzeit)"), validators=[Filled(REQUIRED)])

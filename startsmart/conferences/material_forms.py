@@ -8,7 +8,7 @@ from flask_wtf.file import FileField
 from wtforms import SelectField, StringField
 from wtforms.validators import InputRequired, Optional
 
-from startsmart.conferences.forms import REQUIRED, number_field, text_field
+from startsmart.conferences.forms import REQUIRED, english_title_field, number_field, text_field
 from startsmart.conferences.materials import MAX_POSITION, TITLE_MAX, URL_MAX
 from startsmart.form_fields import Form, MaxLength
 from startsmart.forms import int_or_none
@@ -36,6 +36,7 @@ class MaterialFileForm(Form):
             "Zum Beispiel: Präsentation Daten in der Kommune. Leer lassen übernimmt den Dateinamen."
         ),
     )
+    title_en = english_title_field(TITLE_MAX)
     file = FileField(
         _l("PDF-Datei"),
         render_kw={"accept": "application/pdf,.pdf"},
@@ -45,6 +46,7 @@ class MaterialFileForm(Form):
 class MaterialLinkForm(Form):
     session = session_field()
     title = text_field(_l("Titel"), TITLE_MAX, description=_l("Zum Beispiel: Fotos vom Tag"))
+    title_en = english_title_field(TITLE_MAX)
     url = StringField(
         _l("Link"),
         description=_l("Eine vollständige Adresse, die mit https:// beginnt."),
@@ -56,6 +58,7 @@ class MaterialLinkForm(Form):
 class MaterialEditForm(Form):
     session = session_field()
     title = text_field(_l("Titel"), TITLE_MAX)
+    title_en = english_title_field(TITLE_MAX)
     position = number_field(
         _l("Reihenfolge"),
         0,

@@ -116,6 +116,7 @@ def add_file(conference_id: int):
                 data,
                 current_user,
                 clock.now(),
+                title_en=form.title_en.data,
             )
         except DomainError as error:
             db.session.rollback()
@@ -140,6 +141,7 @@ def add_link(conference_id: int):
                 form.url.data,
                 current_user,
                 clock.now(),
+                title_en=form.title_en.data,
             )
         except DomainError as error:
             db.session.rollback()
@@ -160,6 +162,7 @@ def edit(conference_id: int, material_id: int):
             data={
                 "session": material.session_id,
                 "title": material.title,
+                "title_en": material.title_en,
                 "position": material.position,
             }
         )
@@ -175,6 +178,7 @@ def edit(conference_id: int, material_id: int):
                 form.position.data or 0,
                 current_user,
                 clock.now(),
+                title_en=form.title_en.data,
             )
         except DomainError as error:
             db.session.rollback()

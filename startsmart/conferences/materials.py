@@ -24,6 +24,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import IO, Any, cast
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
@@ -202,6 +203,11 @@ def _title(value: str | None, fallback: str = "") -> str:
     return title[:TITLE_MAX]
 
 
+def _title_en(value: str | None) -> str:
+    """The English title, optional: the English pages fall back to the German one."""
+    return one_line(value)[:TITLE_MAX]
+
+
 def _session_id(conference_id: int, session_id: int | None) -> int | None:
     if session_id is None:
         return None
@@ -228,6 +234,54 @@ def folder() -> Path:
 def file_path(material: ConferenceMaterial) -> Path:
     assert material.stored_name is not None
     return folder() / material.stored_name
+
+
+class OpenedOnRead(io.RawIOBase):
+    """A stored file, opened at its first read or seek and closed with the response.
+
+    Downloads are streamed in blocks, never read whole (a file may be MATERIAL_MAX_BYTES, and
+    many people download at once). Opening late means a response whose body is never sent (a
+    HEAD request, a 304) opens no file; one dropped unclosed closes it when collected."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self._path = path
+        self._file: io.FileIO | None = None
+
+    def _opened(self) -> io.FileIO:
+        if self._file is None:
+            if self.closed:
+                raise ValueError("I/O operation on closed file")
+            self._file = io.FileIO(self._path, "r")
+        return self._file
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        return self._opened().readinto(buffer)
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        return self._opened().seek(offset, whence)
+
+    def tell(self) -> int:
+        return self._file.tell() if self._file is not None else 0
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+        super().close()
+
+
+def stored_file(material: ConferenceMaterial) -> tuple[IO[bytes], int]:
+    """The material's file to stream and its size; ``FileNotFoundError`` when it is gone."""
+    path = file_path(material)
+    size = path.stat().st_size
+    # A binary file object, which typeshed's IO[bytes] (what send_file asks) does not name.
+    return cast(IO[bytes], OpenedOnRead(path)), size
 
 
 def _write(data: bytes) -> str:
@@ -261,6 +315,7 @@ def _record(action: str, material: ConferenceMaterial, actor: StaffUser, now: da
         session=material.session_id,
         kind=material.kind.value,
         title=material.title,
+        title_en=material.title_en,
         url=material.url,
         file=material.file_name,
     )
@@ -274,6 +329,7 @@ def add_file(
     data: bytes,
     actor: StaffUser,
     now: datetime,
+    title_en: str | None = None,
 ) -> ConferenceMaterial:
     """Publish a PDF file, checked by size and content."""
     conference = _conference(conference_id)
@@ -298,6 +354,7 @@ def add_file(
         session_id=_session_id(conference.id, session_id),
         kind=MaterialKind.FILE,
         title=_title(title, file_name[:-4]),
+        title_en=_title_en(title_en),
         position=_next_position(conference.id),
         file_name=file_name,
         size_bytes=len(data),
@@ -323,6 +380,7 @@ def add_link(
     url: str | None,
     actor: StaffUser,
     now: datetime,
+    title_en: str | None = None,
 ) -> ConferenceMaterial:
     conference = _conference(conference_id)
     material = ConferenceMaterial(
@@ -330,6 +388,7 @@ def add_link(
         session_id=_session_id(conference.id, session_id),
         kind=MaterialKind.LINK,
         title=_title(title),
+        title_en=_title_en(title_en),
         url=checked_link(url),
         position=_next_position(conference.id),
         created_at=now,
@@ -357,8 +416,10 @@ def change_material(
     position: int,
     actor: StaffUser,
     now: datetime,
+    title_en: str | None = None,
 ) -> ConferenceMaterial:
-    """A new title, place in the list (lower first) or session."""
+    """A new title (German, and English or none), place in the list (lower first) or
+    session."""
     material = db.session.get(ConferenceMaterial, material_id)
     if material is None:
         raise DomainError(_("Dieses Material gibt es nicht mehr."))
@@ -368,6 +429,7 @@ def change_material(
             "position",
         )
     material.title = _title(title)
+    material.title_en = _title_en(title_en)
     material.position = position
     material.session_id = _session_id(material.conference_id, session_id)
     _record("conference.material_changed", material, actor, now)

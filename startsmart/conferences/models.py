@@ -157,6 +157,8 @@ class ConferenceMaterial(Model):
     )
     kind: Mapped[MaterialKind] = mapped_column(enum_column(MaterialKind, "material_kind"))
     title: Mapped[str] = mapped_column(sa.String(200))
+    # For the English pages; empty: they show the German title, marked as German.
+    title_en: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
     position: Mapped[int] = mapped_column(sa.Integer, default=0)
     url: Mapped[str | None] = mapped_column(sa.String(2000))  # a link's address
     stored_name: Mapped[str | None] = mapped_column(sa.String(64), unique=True)  # a file's
@@ -175,6 +177,25 @@ class ConferenceMaterial(Model):
 
     def __repr__(self) -> str:
         return f"<ConferenceMaterial {self.id} of conference {self.conference_id}>"
+
+
+class ConferenceBadge(Model):
+    """A conference registration whose name badge staff reissued (lost, or printed wrong).
+
+    The badge's check-in token is an HMAC of the registration id and this generation, so
+    raising the generation voids every earlier badge of the registration without touching any
+    other; a registration without a row has its first badge (generation 0). Ids, a number and
+    a time only; deleted with the registration."""
+
+    __tablename__ = "conference_badge"
+
+    registration_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("registration.id", ondelete="CASCADE"), primary_key=True
+    )
+    generation: Mapped[int] = mapped_column(sa.Integer)
+    reissued_at: Mapped[datetime] = mapped_column(UTCDateTime)  # the latest reissue
+
+    __table_args__ = (sa.CheckConstraint("generation > 0", name="generation_positive"),)
 
 
 class DocumentationMail(Model):

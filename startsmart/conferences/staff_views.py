@@ -13,7 +13,7 @@ from startsmart import clock, repeated_hour
 from startsmart.catalog.slugs import slugify
 from startsmart.catalog.staff_dates import Deadline
 from startsmart.clock import BERLIN, berlin_local_to_utc, berlin_wall_time
-from startsmart.conferences import badges, choices, programme, registrants, service
+from startsmart.conferences import badge_tokens, badges, choices, programme, registrants, service
 from startsmart.conferences.forms import ConferenceForm, SessionForm
 from startsmart.conferences.models import Conference, ConferenceSession, SessionKind
 from startsmart.errors import DomainError
@@ -23,6 +23,7 @@ from startsmart.forms import filled
 from startsmart.input_guard import query_day
 from startsmart.registrations import export
 from startsmart.registrations import staff_service as registrations_staff
+from startsmart.registrations.models import Registration
 from startsmart.registrations.queries import seats_by_date
 from startsmart.speed_dating.service import session_of
 from startsmart.staff.access import staff_required
@@ -335,27 +336,65 @@ def signs(conference_id: int):
     )
 
 
+@bp.route(
+    "/<int:conference_id>/namensschilder/<int:registration_id>/ersetzen", methods=["GET", "POST"]
+)
+@staff_required(Role.EVENT_TEAM)
+def reissue_badge(conference_id: int, registration_id: int):
+    """A lost or misprinted badge: asks first (GET), then issues a new code (POST) that voids
+    the old badge, and shows the new badge to print."""
+    conference = _conference_or_404(conference_id)
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.event_date.conference_id != conference.id:
+        abort(404)
+    form = Form()
+    if form.validate_on_submit():
+        try:
+            badge_tokens.reissue(registration.id, current_user, clock.now())
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            flash(
+                _(
+                    "Das neue Namensschild für %(name)s ist bereit; der QR-Code des bisherigen "
+                    "gilt nicht mehr.",
+                    name=registration.person.name if registration.person else "",
+                ),
+                "success",
+            )
+            return redirect(
+                url_for(".badge_sheet", conference_id=conference.id, anmeldung=registration.id)
+            )
+    return render_template(
+        "conferences_staff/badge_reissue.html",
+        form=form,
+        conference=conference,
+        registration=registration,
+    )
+
+
 @bp.route("/check-in/<int:registration_id>/<token>", methods=["GET", "POST"])
 @staff_required(Role.EVENT_TEAM)
 def check_in(registration_id: int, token: str):
-    """Where a badge's QR code leads: "Person X einchecken", confirmed with a button."""
+    """Where a badge's QR code leads: "Person X einchecken", confirmed with a button. The code
+    of a badge since replaced says so (410) and checks nobody in."""
     try:
-        registration, conference = badges.registration_for_check_in(registration_id, token)
+        registration, conference = badge_tokens.registration_for_check_in(registration_id, token)
+    except badge_tokens.BadgeReplaced as replaced:
+        html = render_template("conferences_staff/badge_replaced.html", replaced=replaced)
+        return html, 410
     except LookupError:
         abort(404)
     form = Form()
     if form.validate_on_submit():
         try:
-            changed = badges.check_in(registration, current_user, clock.now())
+            arrival = badges.check_in(registration, current_user, clock.now())
         except DomainError as error:
             db.session.rollback()
             attach_error(form, error)
         else:
-            name = registration.person.name if registration.person else ""
-            if changed:
-                flash(_("%(name)s ist eingecheckt.", name=name), "success")
-            else:
-                flash(_("%(name)s war schon eingecheckt.", name=name), "info")
+            flash(_arrival_message(registration, arrival), "success" if arrival.changed else "info")
             return redirect(url_for(".check_in", registration_id=registration.id, token=token))
     return render_template(
         "conferences_staff/check_in.html",
@@ -363,3 +402,14 @@ def check_in(registration_id: int, token: str):
         conference=conference,
         registration=registration,
     )
+
+
+def _arrival_message(registration: Registration, arrival: badges.Arrival) -> str:
+    name = registration.person.name if registration.person else ""
+    if arrival.attended and arrival.speed_dating:
+        return _("%(name)s ist eingecheckt, auch für das Speed-Dating.", name=name)
+    if arrival.attended:
+        return _("%(name)s ist eingecheckt.", name=name)
+    if arrival.speed_dating:
+        return _("%(name)s ist jetzt auch für das Speed-Dating eingecheckt.", name=name)
+    return _("%(name)s war schon eingecheckt.", name=name)

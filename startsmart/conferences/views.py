@@ -3,9 +3,7 @@ registration and the initial consultations bookable on site."""
 
 from __future__ import annotations
 
-import io
-
-from flask import Blueprint, abort, render_template, send_file
+from flask import Blueprint, abort, render_template, request, send_file
 
 from startsmart import clock
 from startsmart.conferences import materials, programme, service
@@ -89,21 +87,22 @@ def material_file(slug: str, material_id: int):
     if material is None or material.conference_id != conference.id or not material.stored_name:
         abort(404)
     try:
-        # Read whole (at most MATERIAL_MAX_BYTES): no open file is left to whoever forgets
-        # to close the response, and a file removed meanwhile is a 404, not a 500.
-        data = materials.file_path(material).read_bytes()
+        # Streamed in blocks from the folder; a file removed meanwhile is a 404, not a 500.
+        stored, size = materials.stored_file(material)
     except FileNotFoundError:
         abort(404)
     response = send_file(
-        io.BytesIO(data),
+        stored,
         mimetype="application/pdf",
         as_attachment=True,
         download_name=material.file_name or "dokument.pdf",
-        conditional=True,
+        conditional=False,  # below, once the length is known: send_file takes it from a path
         etag=material.stored_name,  # a stored file never changes: a new one has a new name
         last_modified=material.created_at,
         max_age=0,
     )
+    response.content_length = size
+    response.make_conditional(request.environ, accept_ranges=True, complete_length=size)
     response.headers["Content-Security-Policy"] = FILE_POLICY
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cross-Origin-Resource-Policy"] = "same-origin"

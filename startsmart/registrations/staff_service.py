@@ -56,10 +56,12 @@ def record_attendance(
     actor: StaffUser,
     now: datetime,
     opens_at: datetime | None = None,
+    commit: bool = True,
 ) -> int:
     """Set attended / no-show (None: not recorded) per confirmed registration of the date,
     from ``opens_at`` on (default: the date's start; a conference's badge check-in opens
-    earlier, at the door). Returns how many registrations changed."""
+    earlier, at the door). Returns how many registrations changed. ``commit=False``: a step of
+    the caller's unit of work (the badge check-in), not committed."""
     event_date = _date(date_id)
     if event_date.status is EventDateStatus.CANCELLED:
         raise DomainError(_("Dieser Termin wurde abgesagt; es gibt keine Teilnahme zu erfassen."))
@@ -99,7 +101,8 @@ def record_attendance(
         subject=f"event_date:{event_date.id}",
         changed=changed,
     )
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return changed
 
 

@@ -312,16 +312,33 @@ def set_presence(
         if person is None or person.session_id != session.id:
             raise DomainError(_("Diese Person gibt es in diesem Speed-Dating nicht."))
     elif registration_id is not None:
-        person = db.session.execute(
-            sa.select(SpeedDatingParticipant).where(
-                SpeedDatingParticipant.session_id == session.id,
-                SpeedDatingParticipant.registration_id == registration_id,
-            )
-        ).scalar_one_or_none()
+        person = _registrant(session, registration_id)
         if person is None:
             person = _from_registration(session, registration_id, now)
     else:
         raise DomainError(_("Bitte wählen Sie eine Person."))
+    _tick(session, person, present, actor, now)
+    db.session.commit()
+    return person
+
+
+def _registrant(session: SpeedDatingSession, registration_id: int) -> SpeedDatingParticipant | None:
+    return db.session.execute(
+        sa.select(SpeedDatingParticipant).where(
+            SpeedDatingParticipant.session_id == session.id,
+            SpeedDatingParticipant.registration_id == registration_id,
+        )
+    ).scalar_one_or_none()
+
+
+def _tick(
+    session: SpeedDatingSession,
+    person: SpeedDatingParticipant,
+    present: bool,
+    actor: StaffUser,
+    now: datetime,
+) -> None:
+    """Mark present or gone, tell the screens, and audit it (the caller commits)."""
     _mark(person, present, now)
     session.touch(now)
     db.session.flush()
@@ -332,8 +349,6 @@ def set_presence(
         subject=f"speed_dating_participant:{person.id}",
         present=present,
     )
-    db.session.commit()
-    return person
 
 
 def _from_registration(
@@ -454,3 +469,25 @@ def add_walk_in(
     )
     db.session.commit()
     return person, True
+
+
+def arrived_by_badge(
+    conference_id: int, registration: Registration, actor: StaffUser, now: datetime
+) -> bool:
+    """The badge check-in at the conference's door: a registrant who asked for the
+    speed-dating, or is already on its list, is ticked present, once: somebody checked in
+    before (and perhaps marked gone since) is left as staff set them. Returns whether anything
+    changed. Not committed: a step of the badge check-in's unit of work."""
+    session = session_of(conference_id)
+    if session is None or session.status is RunStatus.FINISHED:
+        return False
+    session = locked_session(conference_id)  # tablets at the speed-dating desk tick at once
+    person = _registrant(session, registration.id)
+    if person is not None and person.checked_in_at is not None:
+        return False
+    if person is None:
+        if not registration.speed_dating:
+            return False
+        person = _from_registration(session, registration.id, now)
+    _tick(session, person, True, actor, now)
+    return True

@@ -14,7 +14,7 @@ from badge_world import world as badge_world
 from startsmart import clock, tokens
 from startsmart.audit.models import AuditEvent
 from startsmart.clock import berlin_today
-from startsmart.conferences import badges
+from startsmart.conferences import badge_tokens, badges
 from startsmart.conferences.models import Conference
 from startsmart.extensions import db
 from startsmart.registrations import service as registrations
@@ -149,7 +149,7 @@ def test_check_in_before_the_start_says_so(app, team, world):
 def test_a_wrong_token_or_another_registration_is_not_found(app, team, world):
     conference, ids, _day = world
     with app.app_context():
-        token = badges.check_in_token(ids["ada"])
+        token = badge_tokens.check_in_token(ids["ada"])
     base = "/staff/regionalkonferenzen/check-in"
     assert team.get(f"{base}/{ids['ada']}/{token}").status_code == 200
     assert team.get(f"{base}/{ids['ada']}/{token[:-1]}x").status_code == 404

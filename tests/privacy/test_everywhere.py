@@ -85,6 +85,8 @@ NO_PERSON_DATA = {
     "feedback_question": "the survey's questions, written by the team",
     "conference_material": "results the team publishes after a conference (files and links); "
     "a file's name as the team uploaded it",
+    "conference_badge": "ids only: how often a registration's badge was reissued, and when; "
+    "deleted with the registration",
     "documentation_mail": "who was told that the documentation is online: the registration's "
     "id (anonymised with it, SET NULL when deleted) and when",
     "feedback_invitation": "who was asked: the registration's or consultation's id (anonymised "
