@@ -17,6 +17,7 @@ import random
 from collections import Counter
 from collections.abc import Sequence
 
+from startsmart.speed_dating.planner.group_exact import EXACT_UP_TO, exact_group_round
 from startsmart.speed_dating.planner.group_search import best_group_round, trivially_best
 from startsmart.speed_dating.planner.state import HOST, PlanState, choose_seated
 
@@ -62,8 +63,10 @@ def build_group_round(
         seating.settle(left)
     if trivially_best(present, seating.tables, left, state, size, max_tables):
         return seating.tables, left
-    # Someone waits or colleagues share a table: make sure no other round seats more people,
-    # or as many with fewer colleague tables (exact within its budget, ``group_search``).
+    # Someone waits or colleagues share a table: no other round may seat more people, or as
+    # many with fewer colleague tables (exact for small rounds, else within a step budget).
+    if len(present) <= EXACT_UP_TO:
+        return exact_group_round(present, state, size, max_tables, host)
     tables, left, _ = best_group_round(present, state, size, max_tables, host, seating.tables, left)
     return tables, left
 
