@@ -13,11 +13,7 @@
   is then the best placed among those any round with as many pairs and no more colleague pairs
   can leave out (in 300 random odd plans with towns, 4 broke the order once, all in round 12 of
   13 people).
-- Every round of tables of 3 or 4 seats as many people as any round could (given who met
-  before, the table limit and the host) and, with that many, has no more same-municipality
-  tables than the fewest possible: checked for every municipality grouping of 2..8 people,
-  with and without the host and a table limit, each round of a 12-round plan against a solver
-  that tries every seating of that round.
+- Tables of 3 or 4: see test_planner_tables.py.
 - The cross-group bound's per-round part equals the best single round found by trying every
   seating of small groups.
 """

@@ -7,8 +7,10 @@ full tables would exhaust it before the last round: smaller tables throughout ra
 sit-outs at the end. The smaller group (usually the funded) sits down first, spread evenly,
 because a table with i funded and j unfunded people yields i*j cross-group meetings. Whoever
 fits nowhere may move one blocker to another table or open a new one; only then they wait.
-If then someone waits beyond the table count or colleagues share a table, ``group_search``
-looks for a round that seats more people or as many with fewer colleague tables.
+If then someone waits beyond the table count or colleagues share a table, the round is
+replaced by the exact best one (``group_exact``, up to ``EXACT_UP_TO`` people), or
+``group_search`` looks for a round that seats more people or as many with fewer colleague
+tables (larger rounds, within a step budget).
 """
 
 from __future__ import annotations
