@@ -95,7 +95,7 @@ def exact_group_round(
                     mine_hosted.append((mask, table_value((i, *others), True)))
         plain.append(mine)
         hosted.append(mine_hosted)
-    wait_value = [-r2 * weight ** state.idle[p] for p in people]
+    wait_value: list[int] = [-r2 * weight ** state.idle[p] for p in people]
 
     # More tables than this never fit: two people a table, and one more with the host.
     most_tables = (n + 1) // 2
@@ -148,9 +148,9 @@ def exact_group_round(
     while step is not None and step[0]:
         mask = step[0]
         i = (mask & -mask).bit_length() - 1
-        _, after, others, with_host = memo[step]
-        if others or with_host:
-            table = [people[i]] + [people[j] for j in range(n) if others >> j & 1]
+        _, after, mates, with_host = memo[step]
+        if mates or with_host:
+            table = [people[i]] + [people[j] for j in range(n) if mates >> j & 1]
             tables.append(table + [HOST] if with_host else table)
         else:
             waiting.append(people[i])
