@@ -11,8 +11,10 @@
   present had a turn, and nobody twice in a row, when nobody shares a municipality or towns of
   3 make it possible (tested). In general fewer colleague pairs come first: the host's partner
   is then the best placed among those any round with as many pairs and no more colleague pairs
-  can leave out (in 300 random odd plans with towns, 4 broke the order once, all in round 12 of
-  13 people).
+  can leave out (in 300 random odd plans with towns, 3 broke the order, all with 13 people in
+  rounds 10 to 12; in each such round, checked exhaustively, leaving the person due out would
+  cost a pair or add a colleague pair, so the earlier rounds cornered it, not the host's
+  choice).
 - Tables of 3 or 4: see test_planner_tables.py.
 - The cross-group bound's per-round part equals the best single round found by trying every
   seating of small groups.
