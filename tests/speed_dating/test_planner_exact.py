@@ -11,13 +11,11 @@
   present had a turn, and nobody twice in a row, when nobody shares a municipality or towns of
   3 make it possible (tested). In general fewer colleague pairs come first: the host's partner
   is then the best placed among those any round with as many pairs and no more colleague pairs
-  can leave out (in 300 random odd plans with towns, 4 broke the order once, all in round 12 of
-  13 people).
-- Every round of tables of 3 or 4 seats as many people as any round could (given who met
-  before, the table limit and the host) and, with that many, has no more same-municipality
-  tables than the fewest possible: checked for every municipality grouping of 2..8 people,
-  with and without the host and a table limit, each round of a 12-round plan against a solver
-  that tries every seating of that round.
+  can leave out (in 300 random odd plans with towns, 3 broke the order, all with 13 people in
+  rounds 10 to 12; in each such round, checked exhaustively, leaving the person due out would
+  cost a pair or add a colleague pair, so the earlier rounds cornered it, not the host's
+  choice).
+- Tables of 3 or 4: see test_planner_tables.py.
 - The cross-group bound's per-round part equals the best single round found by trying every
   seating of small groups.
 """
@@ -26,12 +24,12 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import replace
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from planner_groupings import SMALL, grouped
 from startsmart.speed_dating.planner import (
     HOST_ID,
     Participant,
@@ -47,26 +45,6 @@ PROPERTY = settings(
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-
-
-def partitions(n: int, largest: int | None = None) -> Iterator[list[int]]:
-    """Every way to write n as a sum of sizes, largest first (municipality groupings)."""
-    largest = n if largest is None else largest
-    if n == 0:
-        yield []
-        return
-    for size in range(min(n, largest), 0, -1):
-        for rest in partitions(n - size, size):
-            yield [size, *rest]
-
-
-def grouped(sizes: Sequence[int], funded_towns: int = 0) -> list[Participant]:
-    """People by municipality; the first ``funded_towns`` towns are model projects."""
-    people = []
-    for town, size in enumerate(sizes):
-        for _ in range(size):
-            people.append(Participant(len(people), f"m{town}", town < funded_towns))
-    return people
 
 
 Met = set[frozenset[int]]
@@ -151,14 +129,6 @@ def networkx_best(vertices, allowed, colleague) -> dict[int, int]:
             graph.add_edge(u, v, weight=big - colleague(u, v))
     matching = nx.max_weight_matching(graph, maxcardinality=True)
     return {len(matching): sum(colleague(u, v) for u, v in matching)}
-
-
-SMALL = [
-    (sizes, funded)
-    for n in range(2, 13)
-    for sizes in partitions(n)
-    for funded in sorted({0, len(sizes) // 2})
-]
 
 
 @pytest.mark.parametrize("host", [False, True], ids=["alone", "host"])
@@ -309,126 +279,3 @@ def test_cross_group_bound_of_one_round_is_the_exhaustive_optimum(size):
             for tables in (None, 1, 2):
                 bound = cross_group_bound(people, 1, size, tables)
                 assert bound == best_single_round(people, size, tables), (count, funded, tables)
-
-
-def seated_and_colleague_tables(rnd, town) -> tuple[int, int]:
-    seated = colleague_tables = 0
-    for table in rnd.tables:
-        humans = [m for m in table.members if m != HOST_ID]
-        seated += len(humans)
-        towns = [town[m] for m in humans if town[m] is not None]
-        colleague_tables += len(towns) != len(set(towns))
-    return seated, colleague_tables
-
-
-def every_seating(
-    present: Sequence[int],
-    allowed: Callable[[int, int], bool],
-    colleague: Callable[[int, int], bool],
-    size: int,
-    tables: int | None,
-    host: bool,
-) -> dict[int, int]:
-    """For every number seated: the fewest colleague tables of any seating of one round.
-
-    Exhaustive: the lowest person left waits, or sits with 1..size-1 others who may all meet
-    (a table of its own), or with the host and 0..size-2 others, while tables are left;
-    memoised by who is left, tables left and whether the host is free.
-    """
-    memo: dict[tuple[frozenset[int], int | None, bool], dict[int, int]] = {}
-
-    def solve(left: frozenset[int], free: int | None, host_free: bool) -> dict[int, int]:
-        key = (left, free, host_free)
-        if key in memo:
-            return memo[key]
-        best = {0: 0}
-        if left and free != 0:
-            v = min(left)
-            rest = left - {v}
-            best = dict(solve(rest, free, host_free))
-            later = None if free is None else free - 1
-            for k in range(size):
-                for others in itertools.combinations(sorted(rest), k):
-                    table = (v, *others)
-                    if not all(allowed(a, b) for a, b in itertools.combinations(table, 2)):
-                        continue
-                    cost = any(colleague(a, b) for a, b in itertools.combinations(table, 2))
-                    options = []
-                    if k >= 1:
-                        options.append(host_free)
-                    if host_free and k <= size - 2:
-                        options.append(False)  # the host takes the last seat
-                    for host_after in options:
-                        for seated, col in solve(rest - set(others), later, host_after).items():
-                            total = seated + len(table)
-                            if col + cost < best.get(total, 1 << 30):
-                                best[total] = col + cost
-        else:
-            best = {0: 0}
-        memo[key] = best
-        return best
-
-    return solve(frozenset(present), tables, host)
-
-
-def check_group_rounds(plan: Plan, people: list[Participant]) -> None:
-    town = {p.id: p.municipality for p in people}
-
-    def colleague(u: int, v: int) -> bool:
-        return town[u] is not None and town[u] == town[v]
-
-    met: Met = set()
-    for rnd in plan.rounds:
-        present = sorted(
-            {m for t in rnd.tables for m in t.members if m != HOST_ID} | set(rnd.sitting_out)
-        )
-        seated, have = seated_and_colleague_tables(rnd, town)
-        limit = len(present) if plan.tables_available is None else plan.tables_available
-        if have or len(rnd.sitting_out) > max(len(present) - limit * plan.table_size, 0):
-
-            def allowed(u: int, v: int, met: Met = met) -> bool:
-                return frozenset((u, v)) not in met and not (
-                    plan.colleagues_apart and colleague(u, v)
-                )
-
-            best = every_seating(
-                present, allowed, colleague, plan.table_size, limit, plan.host_fills_gap
-            )
-            most = max(best)
-            assert seated == most, f"round {rnd.number}: {seated} seated, {most} possible"
-            assert have == best[most], f"round {rnd.number}: {have} colleague tables, {best}"
-        for t in rnd.tables:
-            humans = [m for m in t.members if m != HOST_ID]
-            met.update(frozenset(p) for p in itertools.combinations(humans, 2))
-
-
-GROUPS_UP_TO = 8  # every grouping up to this many people; 9 takes over a minute
-
-
-@pytest.mark.parametrize("size", [3, 4])
-@pytest.mark.parametrize("host", [False, True], ids=["alone", "host"])
-def test_tables_seat_the_most_with_the_fewest_colleague_tables(size, host):
-    for sizes, funded in SMALL:
-        people = grouped(sizes, funded)
-        if len(people) > GROUPS_UP_TO:
-            continue
-        for limit in (None, max(len(people) // 4, 1)):
-            plan = plan_rounds(people, 12, size, limit, seed=len(people), host_fills_gap=host)
-            assert quality(plan, people).valid
-            check_group_rounds(plan, people)
-
-
-def test_tables_seat_everyone_and_keep_colleagues_apart_where_a_round_can():
-    """Found by the exhaustive check; the greedy seating alone failed both (and, among
-    groupings up to 9 people, 636 plans in all)."""
-    # Two colleagues and one other at tables of 3 with the host: a pair and one with the host,
-    # not all three at one table.
-    people = grouped([2, 1])
-    plan = plan_rounds(people, 12, 3, seed=3, host_fills_gap=True)
-    first = replace(plan, rounds=plan.rounds[:1])
-    assert quality(first, people).same_municipality_tables == 0
-    assert not plan.rounds[0].sitting_out
-    # Four of one town at tables of 3: two tables of two, not three at one and one waiting.
-    people = grouped([4])
-    plan = plan_rounds(people, 12, 3, seed=4)
-    assert not plan.rounds[0].sitting_out

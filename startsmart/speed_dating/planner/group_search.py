@@ -1,23 +1,20 @@
-"""Group rounds (tables of 3 or 4) with the most people seated, then the fewest colleague tables.
+"""Group rounds (tables of 3 or 4) beyond ``group_exact``'s size: a search within a budget.
 
 Internal to the planner (indices, not ids). ``groups`` builds a round fast by greedy seating and
-seeded retries; this module then makes sure that no other round seats more people, or as many
-with fewer same-municipality tables (tables where two people of one municipality sit, the
-figure ``quality`` reports as ``same_municipality_tables``).
+seeded retries; when someone then waits beyond the table count or colleagues share a table,
+rounds of up to ``group_exact.EXACT_UP_TO`` people are replaced by the exact best round, and
+larger ones go through this search: is there a round that seats more people, or as many with
+fewer same-municipality tables (tables where two people of one municipality sit, the figure
+``quality`` reports as ``same_municipality_tables``)?
 
-Why exact: the search tries every seating of the round, person by person (join a table with a
-free seat whose people they have not met, open a table while one is free, sit with the host,
-or wait), and cuts a branch as soon as it cannot beat the best seating found so far: the
-people still to place plus those at tables bound the seated count (less whoever has nobody
-left to sit with), and colleague tables and waiting only ever grow. It starts from the greedy
-round, so a branch must beat that. Among equally good seatings it prefers the one whose
-waiting people waited least before (fairness).
-The search is bounded (``BUDGET`` steps a round, ``LARGE_BUDGET`` beyond ``SMALL`` people);
-within it the answer is exact. Up to 8 people the property tests compare every round with an
-exhaustive solver; up to 9 the budget was measured never to run out (every grouping, tables of
-3 and 4, with and without host and table limit); from 10 on it can run out (24 of 21,415
-rounds at 10 people: every grouping, as above), and then the best round found so far is
-kept, never one worse than the greedy one.
+The search tries every seating of the round, person by person (join a table with a free seat
+whose people they have not met, open a table while one is free, sit with the host, or wait),
+and cuts a branch as soon as it cannot beat the best seating found so far: the people still to
+place plus those at tables bound the seated count (less whoever has nobody left to sit with),
+and colleague tables and waiting only ever grow. It starts from the greedy round, so a branch
+must beat that. Among equally good seatings it prefers the one whose waiting people waited
+least before (fairness). It stops after ``BUDGET`` steps (large rounds rarely complete) and
+then keeps the best round found so far, never one worse than the greedy one.
 """
 
 from __future__ import annotations
@@ -26,9 +23,7 @@ from collections.abc import Sequence
 
 from startsmart.speed_dating.planner.state import HOST, PlanState
 
-BUDGET = 60_000  # search steps per round at most (about 0.2 s), up to SMALL people present
-SMALL = 12
-LARGE_BUDGET = 10_000  # beyond SMALL the search rarely completes; keep the plan quick
+BUDGET = 10_000  # search steps per round at most: large rounds rarely complete; keep it quick
 
 
 class _Exhausted(Exception):
@@ -97,7 +92,6 @@ def best_group_round(
     host_at: list[int] = []  # index of the host's table, if open
     out: list[int] = []
     steps = 0
-    budget = BUDGET if len(present) <= SMALL else LARGE_BUDGET
 
     def better(seated: int, colleagues: int, penalty: int) -> bool:
         if seated != best[0]:
@@ -158,7 +152,7 @@ def best_group_round(
     def search(i: int, assigned: int, colleagues: int, penalty: int) -> None:
         nonlocal steps
         steps += 1
-        if steps > budget:
+        if steps > BUDGET:
             raise _Exhausted
         if not better(min(assigned + len(order) - i, cap), colleagues, penalty):
             return

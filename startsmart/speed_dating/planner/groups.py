@@ -7,8 +7,10 @@ full tables would exhaust it before the last round: smaller tables throughout ra
 sit-outs at the end. The smaller group (usually the funded) sits down first, spread evenly,
 because a table with i funded and j unfunded people yields i*j cross-group meetings. Whoever
 fits nowhere may move one blocker to another table or open a new one; only then they wait.
-If then someone waits beyond the table count or colleagues share a table, ``group_search``
-looks for a round that seats more people or as many with fewer colleague tables.
+If then someone waits beyond the table count or colleagues share a table, the round is
+replaced by the exact best one (``group_exact``, up to ``EXACT_UP_TO`` people), or
+``group_search`` looks for a round that seats more people or as many with fewer colleague
+tables (larger rounds, within a step budget).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import random
 from collections import Counter
 from collections.abc import Sequence
 
+from startsmart.speed_dating.planner.group_exact import EXACT_UP_TO, exact_group_round
 from startsmart.speed_dating.planner.group_search import best_group_round, trivially_best
 from startsmart.speed_dating.planner.state import HOST, PlanState, choose_seated
 
@@ -62,8 +65,10 @@ def build_group_round(
         seating.settle(left)
     if trivially_best(present, seating.tables, left, state, size, max_tables):
         return seating.tables, left
-    # Someone waits or colleagues share a table: make sure no other round seats more people,
-    # or as many with fewer colleague tables (exact within its budget, ``group_search``).
+    # Someone waits or colleagues share a table: no other round may seat more people, or as
+    # many with fewer colleague tables (exact for small rounds, else within a step budget).
+    if len(present) <= EXACT_UP_TO:
+        return exact_group_round(present, state, size, max_tables, host)
     tables, left, _ = best_group_round(present, state, size, max_tables, host, seating.tables, left)
     return tables, left
 

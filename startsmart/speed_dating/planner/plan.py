@@ -30,14 +30,15 @@ it seats more people, or as many with no more colleague tables. A re-plan that r
 rounds keeps their pairs and is not re-checked. With tables of 3 or 4, every round seats as
 many people as any round could (given who met before, the table limit and the host) and, with
 that many, has the fewest same-municipality tables (tables where two people of one
-municipality sit, as ``quality`` counts them) any round could have: ``group_search`` checks the
-greedy round whenever someone waits beyond the table count or a colleague table is left, and
-is exact within its search budget (compared with an exhaustive solver for every grouping up to
-8 people; the budget never ran out up to 9; beyond that it is best effort, never worse than
-the greedy round). ``colleagues_apart`` holds for every table size.
+municipality sit, as ``quality`` counts them) any round could have. Whenever the greedy round
+leaves someone waiting beyond the table count or a colleague table, a round of up to 12 people
+is replaced by the exact best round (``group_exact``: then also the fairest waiting, the host's
+turns and the most cross-group meetings; compared with an exhaustive solver for every grouping
+up to 12 people); larger rounds go through ``group_search``, exact within its search budget
+and never worse than the greedy round. ``colleagues_apart`` holds for every table size.
 
 A re-plan keeps the rounds already played, adds late arrivals and drops departures. Round
-builders live in ``pairs`` and ``groups`` (exact checks in ``colleagues`` and
+builders live in ``pairs`` and ``groups`` (exact checks in ``colleagues``, ``group_exact`` and
 ``group_search``), the quality report and the cross-group upper bound
 in ``quality``, the plan's shape (``Plan``, ``Round``, ``Table``, ``Participant``) in ``shapes``.
 """
