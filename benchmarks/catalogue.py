@@ -209,7 +209,7 @@ def main() -> int:
             ("/angebote/?format=thematic_input", "one format"),
             (f"/angebote/?thema=grundlagen&monat={month}", "topic and month"),
             ("/angebote/?ort=vor-ort", "on site"),
-            # Every seeded date is booked out: each one's seats are counted, none is listed.
+            # The seats of all 1,000 dates are counted; 291 have a seat for a newcomer.
             ("/angebote/?frei=1", "free seats only"),
             ("/angebote/?ort=online&frei=1", "online, free seats only"),
             ("/angebote/input-monitoring", "one offering, all its dates"),

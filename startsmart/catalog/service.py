@@ -273,17 +273,28 @@ def find_dates(now: datetime, chosen: DateFilter, page: int = 1, size: int = PAG
 def _bookable_with_a_seat(now: datetime) -> tuple[sa.ColumnElement[bool], ...]:
     """Conditions of a date that a newcomer would get a seat at (``rules.gets_a_seat``: a seat
     free and nobody waiting) and whose registration has not closed. Those still to open count:
-    their seats are free, and the row says from when. Correlated per date, so only the
-    filtered dates' registrations are counted (``registration.event_date_id`` is indexed)."""
-    of_this_date = Registration.event_date_id == EventDate.id
-    holding = (
-        sa.select(sa.func.count())
-        .where(of_this_date, Registration.status.in_(HOLDING_A_SEAT))
-        .scalar_subquery()
+    their seats are free, and the row says from when.
+
+    The seats come from one grouped pass over the registrations of upcoming dates, joined in
+    as a subquery. A correlated count per date was estimated so dear on PostgreSQL that it
+    switched on JIT compilation: about 50 ms of the 95 ms that filter took on the benchmark's
+    1,000 dates."""
+    seats = (
+        sa.select(
+            Registration.event_date_id,
+            sa.func.count().filter(Registration.status.in_(HOLDING_A_SEAT)).label("holding"),
+            sa.func.count()
+            .filter(Registration.status == RegistrationStatus.WAITLISTED)
+            .label("waiting"),
+        )
+        .join(EventDate, EventDate.id == Registration.event_date_id)
+        .where(_upcoming(now))
+        .group_by(Registration.event_date_id)
+        .subquery()
     )
-    waiting = sa.exists().where(of_this_date, Registration.status == RegistrationStatus.WAITLISTED)
+    taken = sa.select(seats.c.holding, seats.c.waiting).where(seats.c.event_date_id == EventDate.id)
     return (
-        holding < EventDate.capacity,
-        ~waiting,
+        ~sa.exists(taken.where(sa.or_(seats.c.holding >= EventDate.capacity, seats.c.waiting > 0))),
+        EventDate.capacity > 0,
         sa.or_(EventDate.registration_closes_at.is_(None), EventDate.registration_closes_at > now),
     )
