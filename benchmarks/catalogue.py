@@ -208,6 +208,10 @@ def main() -> int:
             ("/angebote/?seite=30", "page 30"),
             ("/angebote/?format=thematic_input", "one format"),
             (f"/angebote/?thema=grundlagen&monat={month}", "topic and month"),
+            ("/angebote/?ort=vor-ort", "on site"),
+            # The seats of all 1,000 dates are counted; 291 have a seat for a newcomer.
+            ("/angebote/?frei=1", "free seats only"),
+            ("/angebote/?ort=online&frei=1", "online, free seats only"),
             ("/angebote/input-monitoring", "one offering, all its dates"),
         ]
         results = [(path, label, measure(server, path, args.requests)) for path, label in pages]

@@ -76,18 +76,21 @@ DATETIME_PATTERNS = {
         "short": "dd.MM.y, HH:mm",
         "seconds": "dd.MM.y, HH:mm:ss",  # delivery attempts: retries can be seconds apart
         "weekday_short": "EEE, dd.MM.y, HH:mm",
+        "weekday_day": "EEE, dd.MM.",  # a list row: the year is in its details
     },
     "en": {
         "full": "EEEE, d MMMM y, HH:mm",
         "short": "dd/MM/y, HH:mm",
         "seconds": "dd/MM/y, HH:mm:ss",
         "weekday_short": "EEE, dd/MM/y, HH:mm",
+        "weekday_day": "EEE, d MMM",
     },
 }
 
 
 def berlin_datetime(value: datetime, style: str = "full") -> str:
-    """``value`` in Berlin time: "full", "short", "weekday_short" or a Babel pattern."""
+    """``value`` in Berlin time: "full", "short", "weekday_short", "weekday_day" or a Babel
+    pattern."""
     patterns = DATETIME_PATTERNS.get(str(get_locale()), DATETIME_PATTERNS["de"])
     return format_datetime(value.astimezone(BERLIN), patterns.get(style, style), rebase=False)
 

@@ -142,3 +142,15 @@ def ask_before_deactivating(page, site: Site) -> None:
     page.get_by_label("Konto ist aktiv (Login möglich)").uncheck()
     page.get_by_role("button", name="Speichern").click()
     page.get_by_role("button", name="Ja, Konto deaktivieren").wait_for()
+
+
+def open_every_date(path: str) -> Callable:
+    """Open every date row of a catalogue list, so its details (links, button) are checked too."""
+
+    def open_rows(page, site: Site) -> None:
+        page.goto(path)
+        for summary in page.locator(".date-row > summary").all():
+            summary.click()
+        page.locator(".date-row[open] .date-actions").last.wait_for()
+
+    return open_rows

@@ -21,6 +21,7 @@ from site_journeys import (
     book_a_consultation,
     choose_a_suggestion,
     create_a_calendar_link,
+    open_every_date,
     press_run_button,
     register_for_the_exchange,
     sd,
@@ -96,6 +97,8 @@ PAGES: dict[str, Callable[[Site], list[Visit]]] = {
         Visit("/angebote/"),
         Visit("/angebote/?format=moderated_exchange&thema=monitoring", label="no result"),
         Visit("/angebote/?seite=2", label="second page"),
+        Visit("/angebote/?ort=vor-ort&frei=1", label="on site, free seats"),
+        Visit("/angebote/", steps=open_every_date("/angebote/"), label="every date opened"),
     ],
     "catalog.offering": lambda s: [
         Visit(f"/angebote/{slug}", label=fmt) for fmt, slug in sorted(s.offering_slugs.items())

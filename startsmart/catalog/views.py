@@ -17,17 +17,25 @@ bp = Blueprint("catalog", __name__, url_prefix="/angebote")
 
 @bp.get("/")
 def index():
-    """The offerings, and the upcoming dates filtered by ?format=, ?thema=, ?monat=, ?seite=."""
+    """The offerings, and the upcoming dates filtered by ?format=, ?thema=, ?monat=, ?ort=,
+    ?frei=, one page of them by ?seite=."""
     now = clock.now()
     choices = service.filter_choices(now)
+    # Read one by one as request.args.get("…"): the hostile-input tests find them so.
     chosen = choices.pick(
-        request.args.get("format"), request.args.get("thema"), request.args.get("monat")
+        request.args.get("format"),
+        request.args.get("thema"),
+        request.args.get("monat"),
+        request.args.get("ort"),
+        request.args.get("frei"),
     )
     page = service.find_dates(now, chosen, _page_number(request.args.get("seite")))
     return render_template(
         "catalog/index.html",
         formats=service.formats_overview(),
         choices=choices,
+        places=list(service.Place),
+        free_only=service.FREE_ONLY,
         chosen=chosen,
         filter_args=_filter_args(chosen),
         month_key=service.month_key,
@@ -54,6 +62,10 @@ def _filter_args(chosen: service.DateFilter) -> dict[str, str]:
         args["thema"] = chosen.topic.slug
     if chosen.month is not None:
         args["monat"] = service.month_key(chosen.month)
+    if chosen.place is not None:
+        args["ort"] = chosen.place.value
+    if chosen.free_only:
+        args["frei"] = service.FREE_ONLY
     return args
 
 

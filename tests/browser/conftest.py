@@ -77,3 +77,26 @@ def page(browser, live_server, app):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def fresh_page(browser, live_server):
+    """Opens pages, each in a fresh browser profile of the given width (German, 800 px high;
+    more context options as keywords, e.g. ``java_script_enabled=False``); all closed after the
+    test."""
+    contexts = []
+
+    def open_page(width: int = 1280, **options):
+        context = browser.new_context(
+            base_url=live_server,
+            locale="de-DE",
+            viewport={"width": width, "height": 800},
+            **options,
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()

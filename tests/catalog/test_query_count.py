@@ -87,6 +87,7 @@ def counted_queries(app):
         "/angebote/?thema=monitoring&monat={month}",
         "/angebote/?format=moderated_exchange&thema=monitoring&monat={month}&seite=2",
         "/angebote/?seite=9999",  # beyond the last page: the first page instead
+        "/angebote/?ort=online&frei=1",  # the seats counted in the same query
         "/angebote/?format=x&thema=y&monat=z&seite=0",
     ],
 )
