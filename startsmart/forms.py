@@ -22,6 +22,8 @@ T = TypeVar("T")
 
 # A drop-down left on its empty option: "fill in" would not fit a list to choose from.
 CHOOSE_ONE = _l("Bitte wählen Sie einen Eintrag aus der Liste.")
+# Beside every English text of a form that has its German one required.
+ENGLISH_HINT = _l("Optional. Leer gelassen zeigt die englische Seite den deutschen Text.")
 
 
 def filled(data: T | None) -> T:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from flask import Flask, current_app, has_request_context, request
+from flask_babel import get_locale
 
 from startsmart.invitations.addresses import ascii_domain
 
@@ -27,9 +29,30 @@ def base_url() -> str:
 
 
 def public_url(endpoint: str, **values: Any) -> str:
-    """The absolute address of ``endpoint``: the same in a request, a worker or a test."""
+    """The absolute address of ``endpoint``: the same in a request, a worker or a test; in
+    English (a mail to an English reader renders in English) it opens in English."""
     adapter = current_app.url_map.bind("startsmart.invalid")
-    return base_url() + adapter.build(endpoint, values)
+    return in_language(base_url() + adapter.build(endpoint, values), str(get_locale() or "de"))
+
+
+def in_language(url: str, locale: str) -> str:
+    """``url`` to open in ``locale``: a page of this site for an English reader gets
+    ``lang=en`` (``i18n.select_locale`` honours it for that request, whatever the reader's
+    browser remembers); German, the default, and other sites' links stay as they are."""
+    if locale != "en" or not url.startswith(base_url() + "/"):
+        return url
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "lang"]
+    return urlunsplit(parts._replace(query=urlencode([*query, ("lang", locale)])))
+
+
+def links_in_language(text: str, locale: str) -> str:
+    """Every link to this site in a plain ``text`` (a calendar entry's description) made to
+    open in ``locale`` (``in_language``)."""
+    if locale != "en":
+        return text
+    pattern = re.escape(base_url()) + r'/[^\s<>"]*[^\s<>".,;:!?)]'
+    return re.sub(pattern, lambda match: in_language(match.group(0), locale), text)
 
 
 def instance_domain() -> str:

@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 from startsmart.invitations.addresses import ascii_domain
 from startsmart.invitations.ical import CalendarEvent, Method, Person, build_calendar
 from startsmart.invitations.imip import CalendarPart, Mailbox, build_message
-from startsmart.links import base_url
+from startsmart.links import base_url, in_language, links_in_language
 
 
 @dataclass(frozen=True)
@@ -85,6 +85,8 @@ def compose(
 
     ``now`` is the message's Date (and the calendar's DTSTAMP); ``message_id`` one chosen
     before, or a new one."""
+    context = _links_in_language(context, to.locale)
+    invitation = _invitation_in_language(invitation, to.locale)
     with force_locale(to.locale):
         values = {**context, "recipient": to, "invitation": invitation}
         subject, text = _render_text(template, values)
@@ -113,6 +115,27 @@ def compose(
         language=to.locale,
     )
     return Composed(subject=subject, message_id=message_id, raw=raw)
+
+
+def _links_in_language(context: Mapping[str, Any], locale: str) -> Mapping[str, Any]:
+    # Renderers mint their links (manage links and the like) before the recipient's language
+    # is in force: an English reader's open the pages in English, whatever their cookie says.
+    return {
+        key: in_language(value, locale) if isinstance(value, str) else value
+        for key, value in context.items()
+    }
+
+
+def _invitation_in_language(invitation: Invitation | None, locale: str) -> Invitation | None:
+    if invitation is None or locale != "en":
+        return invitation
+    event = invitation.event
+    event = dataclasses.replace(
+        event,
+        url=in_language(event.url, locale) if event.url else event.url,
+        description=links_in_language(event.description, locale),
+    )
+    return dataclasses.replace(invitation, event=event)
 
 
 def _render_text(template: str, values: Mapping[str, Any]) -> tuple[str, str]:
