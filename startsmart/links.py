@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from flask import Flask, current_app, has_request_context, request
-from flask_babel import get_locale
 
 from startsmart.invitations.addresses import ascii_domain
 
@@ -29,10 +29,10 @@ def base_url() -> str:
 
 
 def public_url(endpoint: str, **values: Any) -> str:
-    """The absolute address of ``endpoint``: the same in a request, a worker or a test; in
-    English (a mail to an English reader renders in English) it opens in English."""
+    """The absolute address of ``endpoint``: the same in a request, a worker or a test. (A
+    mail's links get the reader's language when it is composed: ``links_in_language``.)"""
     adapter = current_app.url_map.bind("startsmart.invalid")
-    return in_language(base_url() + adapter.build(endpoint, values), str(get_locale() or "de"))
+    return base_url() + adapter.build(endpoint, values)
 
 
 def in_language(url: str, locale: str) -> str:
@@ -46,13 +46,20 @@ def in_language(url: str, locale: str) -> str:
     return urlunsplit(parts._replace(query=urlencode([*query, ("lang", locale)])))
 
 
-def links_in_language(text: str, locale: str) -> str:
-    """Every link to this site in a plain ``text`` (a calendar entry's description) made to
-    open in ``locale`` (``in_language``)."""
+def links_in_language(text: str, locale: str, in_html: bool = False) -> str:
+    """Every link to this site in ``text`` (a mail's body, a calendar entry's description)
+    made to open in ``locale`` (``in_language``); ``in_html``: the text is HTML, its links
+    escaped."""
     if locale != "en":
         return text
     pattern = re.escape(base_url()) + r'/[^\s<>"]*[^\s<>".,;:!?)]'
-    return re.sub(pattern, lambda match: in_language(match.group(0), locale), text)
+
+    def replace(match: re.Match[str]) -> str:
+        if not in_html:
+            return in_language(match.group(0), locale)
+        return html.escape(in_language(html.unescape(match.group(0)), locale))
+
+    return re.sub(pattern, replace, text)
 
 
 def instance_domain() -> str:

@@ -85,12 +85,16 @@ def compose(
 
     ``now`` is the message's Date (and the calendar's DTSTAMP); ``message_id`` one chosen
     before, or a new one."""
-    context = _links_in_language(context, to.locale)
     invitation = _invitation_in_language(invitation, to.locale)
     with force_locale(to.locale):
         values = {**context, "recipient": to, "invitation": invitation}
         subject, text = _render_text(template, values)
         html = _render_html(template, values, subject, text)
+    # Renderers mint their links (manage links and the like) before the recipient's language
+    # is in force, and templates extend them (".../bestaetigen"): the finished bodies' links
+    # to this site open the pages in the reader's language, whatever their cookie says.
+    text = links_in_language(text, to.locale)
+    html = links_in_language(html, to.locale, in_html=True)
     sender = organizer()
     reply_to = current_app.config.get("MAIL_REPLY_TO")
     message_id = message_id or new_message_id()
@@ -115,15 +119,6 @@ def compose(
         language=to.locale,
     )
     return Composed(subject=subject, message_id=message_id, raw=raw)
-
-
-def _links_in_language(context: Mapping[str, Any], locale: str) -> Mapping[str, Any]:
-    # Renderers mint their links (manage links and the like) before the recipient's language
-    # is in force: an English reader's open the pages in English, whatever their cookie says.
-    return {
-        key: in_language(value, locale) if isinstance(value, str) else value
-        for key, value in context.items()
-    }
 
 
 def _invitation_in_language(invitation: Invitation | None, locale: str) -> Invitation | None:
