@@ -6,8 +6,9 @@ from datetime import date, datetime
 
 from flask import Blueprint, Flask, current_app, has_request_context, redirect, request, url_for
 from flask_babel import format_date, format_datetime, format_time, get_locale
+from markupsafe import Markup
 
-from startsmart.bilingual import text_of
+from startsmart.bilingual import choose, is_german_fallback, text_of
 from startsmart.clock import BERLIN, moment_or_none
 from startsmart.urls import safe_next
 
@@ -69,6 +70,7 @@ def register_template_helpers(app: Flask) -> None:
     # ``localized(offering, "title")``; on HTML pages the macro ``text_in_language`` also
     # marks a German fallback.
     app.add_template_global(localized, "localized")
+    app.add_template_global(in_language, "in_language_element")
     app.add_template_filter(berlin_datetime, "datetime")
     app.add_template_filter(berlin_date, "date")
     app.add_template_filter(berlin_time, "time")
@@ -84,6 +86,24 @@ def current_locale() -> str:
 def localized(record: object, name: str) -> str:
     """``record.<name>`` in the current language (``bilingual.text_of``)."""
     return text_of(record, name, current_locale())
+
+
+def in_language(german: str, english: str | None, tag: str = "span", css: str = "") -> Markup:
+    """The text for the current page in an element ``tag``: the English one on an English
+    page where written, else the German one, marked lang="de" on a page in another language
+    (WCAG 3.1.2: screen readers switch their voice). The macro ``in_language`` of
+    ``templates/macros/language.html`` and form labels (``localized_label``) use it."""
+    locale = current_locale()
+    attributes = Markup(' lang="de"') if is_german_fallback(english, locale) else Markup("")
+    if css:
+        attributes += Markup(' class="{}"').format(css)
+    text = choose(german, english, locale)
+    return Markup("<{0}{1}>{2}</{0}>").format(Markup(tag), attributes, text)
+
+
+def localized_label(record: object, name: str) -> Markup:
+    """``record.<name>`` as a choice's label (a topic's name): ``in_language``."""
+    return in_language(str(getattr(record, name)), getattr(record, f"{name}_en", ""))
 
 
 # Times are stored in UTC and shown in Berlin time. The conversion uses zoneinfo here rather

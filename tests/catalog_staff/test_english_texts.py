@@ -82,3 +82,21 @@ def test_english_pages_show_english_where_written_and_mark_german_where_not(app,
         db.session.commit()
     client.get("/sprache/en")
     assert '<span lang="de">Monitoring und Evaluation für Anfänger</span>' in text(client.get("/"))
+
+
+def test_topics_to_choose_when_booking_a_consultation_speak_the_page_language(app, client):
+    with app.app_context():
+        db.session.add_all(
+            [
+                Topic(
+                    name="Monitoring und Evaluation", name_en="Monitoring and evaluation", slug="m"
+                ),
+                Topic(name="Integrierte Handlungsfelder", slug="h"),
+            ]
+        )
+        db.session.commit()
+    client.get("/sprache/en")
+    page = text(client.get("/initialberatung/buchen"))
+    assert "<span>Monitoring and evaluation</span>" in page
+    assert '<span lang="de">Integrierte Handlungsfelder</span>' in page
+    assert "Monitoring und Evaluation" not in page
