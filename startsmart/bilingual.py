@@ -6,6 +6,8 @@ the German one stands in (on an HTML page marked ``lang="de"``, see
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 ENGLISH = "en"
 
 
@@ -21,7 +23,9 @@ def is_german_fallback(english: str | None, locale: str) -> bool:
 
 def text_of(record: object, name: str, locale: str) -> str:
     """``record.<name>`` in ``locale``: ``<name>_en`` where the record has one and it is
-    written (a model row or the snapshot of one in a queued mail)."""
-    german = str(getattr(record, name))
-    english = getattr(record, f"{name}_en", "") or ""
-    return choose(german, str(english), locale)
+    written (a model row, the snapshot of one in a queued mail, or its facts as a mapping)."""
+    if isinstance(record, Mapping):
+        german, english = record[name], record.get(f"{name}_en")
+    else:
+        german, english = getattr(record, name), getattr(record, f"{name}_en", "")
+    return choose(str(german), str(english or ""), locale)
