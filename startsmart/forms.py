@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # stubs: WTForms 3.2
 from wtforms.validators import InputRequired, StopValidation, ValidationError
@@ -22,6 +23,8 @@ T = TypeVar("T")
 
 # A drop-down left on its empty option: "fill in" would not fit a list to choose from.
 CHOOSE_ONE = _l("Bitte wählen Sie einen Eintrag aus der Liste.")
+# Beside every English text of a form that has its German one required.
+ENGLISH_HINT = _l("Optional. Leer gelassen zeigt die englische Seite den deutschen Text.")
 
 
 def filled(data: T | None) -> T:
@@ -113,8 +116,12 @@ def int_or_none(value: Any) -> int | None:
 
 def choices(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
     """(value, label) pairs as WTForms choices, the labels as plain strings (lazy ones resolved
-    now). WTForms 3.4 takes no more tuples."""
-    return [SelectChoice(value, str(label)) for value, label in pairs]
+    now; markup such as a label marked as German stays markup). WTForms 3.4 takes no more
+    tuples."""
+    return [
+        SelectChoice(value, label if isinstance(label, Markup) else str(label))
+        for value, label in pairs
+    ]
 
 
 class UsableEmail:

@@ -6,11 +6,14 @@ from datetime import date, datetime
 
 from flask import Blueprint, Flask, current_app, has_request_context, redirect, request, url_for
 from flask_babel import format_date, format_datetime, format_time, get_locale
+from markupsafe import Markup
 
+from startsmart.bilingual import choose, is_german_fallback, text_of
 from startsmart.clock import BERLIN, moment_or_none
 from startsmart.urls import safe_next
 
 LANGUAGE_COOKIE = "lang"
+LANGUAGE_PARAMETER = "lang"  # in the query string: this request only (links.in_language)
 LANGUAGE_NAMES = {"de": "Deutsch", "en": "English"}
 # Babel's "en" writes dates the American way (Dec 16, 2026); the English pages are British,
 # like DATETIME_PATTERNS.
@@ -25,11 +28,14 @@ bp = Blueprint("language", __name__)
 
 
 def select_locale() -> str:
-    """The visitor's chosen language; outside a request (CLI, workers) the default."""
+    """The visitor's language: a ``lang`` parameter in the address (the links in an English
+    mail carry one, so they open in English whatever the cookie says), else the chosen one
+    (cookie); outside a request (CLI, workers) the default."""
     if has_request_context():
-        choice = request.cookies.get(LANGUAGE_COOKIE)
-        if choice is not None and choice in current_app.config["LANGUAGES"]:
-            return choice
+        languages = current_app.config["LANGUAGES"]
+        for choice in (request.args.get(LANGUAGE_PARAMETER), request.cookies.get(LANGUAGE_COOKIE)):
+            if choice is not None and choice in languages:
+                return choice
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
@@ -53,18 +59,51 @@ def switch(code: str):
 def register_template_helpers(app: Flask) -> None:
     @app.context_processor
     def language_context() -> dict[str, object]:
-        current = str(get_locale() or "de")
+        current = current_locale()
         others = [code for code in app.config["LANGUAGES"] if code != current]
         return {
             "current_language": current,
             "other_languages": [(code, LANGUAGE_NAMES[code]) for code in others],
         }
 
+    # A record's text in the page's or mail's language (mails render under the recipient's):
+    # ``localized(offering, "title")``; on HTML pages the macro ``text_in_language`` also
+    # marks a German fallback.
+    app.add_template_global(localized, "localized")
+    app.add_template_global(in_language, "in_language_element")
     app.add_template_filter(berlin_datetime, "datetime")
     app.add_template_filter(berlin_date, "date")
     app.add_template_filter(berlin_time, "time")
     # A moment carried through a queued mail's JSON facts (ISO text) back to a datetime.
     app.add_template_filter(moment_or_none, "moment")
+
+
+def current_locale() -> str:
+    """The language of what is being rendered: the page's, or the recipient's in a mail."""
+    return str(get_locale() or "de")
+
+
+def localized(record: object, name: str) -> str:
+    """``record.<name>`` in the current language (``bilingual.text_of``)."""
+    return text_of(record, name, current_locale())
+
+
+def in_language(german: str, english: str | None, tag: str = "span", css: str = "") -> Markup:
+    """The text for the current page in an element ``tag``: the English one on an English
+    page where written, else the German one, marked lang="de" on a page in another language
+    (WCAG 3.1.2: screen readers switch their voice). The macro ``in_language`` of
+    ``templates/macros/language.html`` and form labels (``localized_label``) use it."""
+    locale = current_locale()
+    attributes = Markup(' lang="de"') if is_german_fallback(english, locale) else Markup("")
+    if css:
+        attributes += Markup(' class="{}"').format(css)
+    text = choose(german, english, locale)
+    return Markup("<{0}{1}>{2}</{0}>").format(Markup(tag), attributes, text)
+
+
+def localized_label(record: object, name: str) -> Markup:
+    """``record.<name>`` as a choice's label (a topic's name): ``in_language``."""
+    return in_language(str(getattr(record, name)), getattr(record, f"{name}_en", ""))
 
 
 # Times are stored in UTC and shown in Berlin time. The conversion uses zoneinfo here rather

@@ -73,6 +73,26 @@ FOCUS_RINGS = """() => {
 }"""
 
 
+# On an English page: each of the seeded content's German texts (given) found in a text node of
+# the body outside an element marked lang="de" (WCAG 3.1.2; axe cannot tell German from
+# English). The <title> cannot mark a part as German and is left out.
+UNMARKED_GERMAN = """(texts) => {
+  const found = new Set();
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const element = node.parentElement;
+    if (!element || element.closest("script, style, template")) continue;
+    const marked = element.closest("[lang]");
+    if (marked && marked.getAttribute("lang").toLowerCase().startsWith("de")) continue;
+    for (const text of texts) {
+      const tag = element.tagName.toLowerCase();
+      if (node.data.includes(text)) found.add(`${tag} "${text.slice(0, 50)}"`);
+    }
+  }
+  return [...found];
+}"""
+
+
 @dataclass
 class Shown:
     """What one visit showed, and what was wrong with it."""
@@ -85,6 +105,8 @@ class Shown:
     overflow: int = 0  # px the page scrolls sideways at 320 px
     boxes: list[str] = field(default_factory=list)  # scrolling boxes a keyboard cannot reach
     unringed: list[str] = field(default_factory=list)  # focusable, but no visible focus
+    # English page: seeded German content outside lang="de" (public pages, UNMARKED_GERMAN)
+    unmarked_german: list[str] = field(default_factory=list)
 
 
 def endpoint_of(app: Flask, url: str) -> str | None:
@@ -195,6 +217,8 @@ def show(page, visit: Visit, app: Flask, site: Site) -> Shown:
     if visit.submit and not errors_shown:
         shown.state.append("no error message after submitting the empty form")
     shown.violations = axe_violations(page)
+    if visit.language == "en" and visit.role is None and site.german_texts:
+        shown.unmarked_german = page.evaluate(UNMARKED_GERMAN, site.german_texts)
     page.keyboard.press("Shift")  # the last input was a key: focus now shows as for Tab
     shown.unringed = page.evaluate(FOCUS_RINGS)
     page.set_viewport_size(NARROW)

@@ -746,6 +746,23 @@ PAGES: dict[str, Callable[[Site], list[Visit]]] = {
             submit="Make a binding registration",
         ),
         Visit("/staff/", ADMIN, language="en"),
+        # English where staff wrote it, German marked lang="de" where not (site_seed).
+        Visit("/regionalkonferenzen/", language="en"),
+        Visit(f"/regionalkonferenzen/{s.conference_slug}", language="en"),
+        Visit("/regionalkonferenzen/regionalkonferenz-nord", language="en", label="German only"),
+        Visit(f"/angebote/termine/{s.conference_date}/anmeldung", language="en"),
+        Visit(f"/angebote/termine/{s.full_date}/anmeldung", language="en"),
+        *(
+            Visit(f"/anmeldung/{token}", language="en", label=status)
+            for status, token in sorted(s.registration_tokens.items())
+        ),
+        Visit(f"/anmeldung/{s.registration_tokens['confirmed']}/stornieren", language="en"),
+        Visit("/angebote/", language="en"),
+        *(
+            Visit(f"/angebote/{slug}", language="en", label=fmt)
+            for fmt, slug in sorted(s.offering_slugs.items())
+        ),
+        Visit("/initialberatung/buchen", language="en"),
     ],
     # Error pages that are no endpoint of their own: shown on the visits below.
     "error pages": lambda s: [

@@ -20,12 +20,13 @@ from flask import Flask
 from material_support import a_pdf
 from speed_dating_support import conference_with_speed_dating
 from startsmart import clock, tokens
-from startsmart.catalog.models import EventDate, EventDateStatus, Offering
+from startsmart.catalog import staff_service as catalog_staff
+from startsmart.catalog.models import EventDate, EventDateStatus, Offering, OfferingFormat, Topic
 from startsmart.catalog.slugs import slugify
 from startsmart.clock import berlin_to_utc, berlin_today
 from startsmart.conferences import badge_tokens, badges, choices, materials, programme
 from startsmart.conferences import service as conferences
-from startsmart.conferences.models import Conference, SessionKind
+from startsmart.conferences.models import Conference, ConferenceSession, SessionKind
 from startsmart.consultations import booking, followup, schedule
 from startsmart.consultations import mails as consultation_mails
 from startsmart.consultations.models import Channel, Consultation, ConsultationStatus
@@ -108,6 +109,9 @@ class Site:
     feedback_offering_id: int = 0
     feedback_tokens: dict[str, str] = field(default_factory=dict)
     feedback_question_id: int = 0
+    # The seeded content's German texts (titles, summaries, paragraphs, topic names): on an
+    # English page each may appear only inside an element marked lang="de" (site_crawl).
+    german_texts: list[str] = field(default_factory=list)
 
 
 def _domain(town: str) -> str:
@@ -187,6 +191,7 @@ def seed(app: Flask) -> Site:
         for offering in offerings:
             site.offering_slugs.setdefault(offering.format.value, offering.slug)
         site.offering_id = offerings[0].id
+        _english_texts(offerings, team, now)
         _dates(site, offerings, now)
         _registrations(site, now, team)
         _consultations(site, now)
@@ -201,7 +206,55 @@ def seed(app: Flask) -> Site:
         ).scalar_one()
         _second_factor(now)
         _directory_entries(site)
+        site.german_texts = german_texts()
     return site
+
+
+def _english_texts(offerings: list[Offering], team: StaffUser, now: datetime) -> None:
+    """Every other offering and topic written in English too, so English pages show both: the
+    English texts, and the German ones where there are none (marked as German)."""
+    catalogue = [o for o in offerings if o.format is not OfferingFormat.CONFERENCE]
+    for offering in catalogue[::2]:
+        catalog_staff.update_offering(
+            offering.id,
+            catalog_staff.OfferingInput(
+                title=offering.title,
+                summary=offering.summary,
+                description=offering.description,
+                topic_ids=[t.id for t in offering.topics],
+                default_capacity=offering.default_capacity,
+                default_duration_minutes=offering.default_duration_minutes,
+                per_municipality_limit=offering.per_municipality_limit,
+                default_join_url=offering.default_join_url,
+                title_en=f"In English: {offering.slug}",
+                summary_en="A short summary in English.",
+                description_en="A first paragraph in English.\n\nAnd a second one.",
+            ),
+            team,
+            now,
+        )
+    for topic in db.session.execute(sa.select(Topic).order_by(Topic.id)).scalars().all()[::2]:
+        topic.name_en = f"Topic {topic.slug}"  # no staff page names topics yet: straight in
+    db.session.commit()
+
+
+def german_texts() -> list[str]:
+    """The German content texts that differ from their English: whole lines and paragraphs,
+    as pages show them."""
+    texts: set[str] = set()
+    records = [
+        (Offering, ("title", "summary", "description")),
+        (Topic, ("name",)),
+        (Conference, ("title", "description")),
+        (ConferenceSession, ("title", "description")),
+    ]
+    for model, names in records:
+        for record in db.session.execute(sa.select(model)).scalars():
+            for name in names:
+                german, english = getattr(record, name), getattr(record, f"{name}_en")
+                if german != english:
+                    texts |= {p.strip() for p in german.split("\n\n") if len(p.strip()) > 5}
+    return sorted(texts)
 
 
 def _directory_entries(site: Site) -> None:
@@ -446,6 +499,8 @@ def _conference(site: Site, now: datetime, team: StaffUser) -> None:
         city="Soest",
         venue="Stadthalle Soest, Dasselwall 1",
         description="Fachimpulse am Vormittag\n\n13 Uhr: Speed-Dating",
+        title_en="Regional Conference West",
+        description_en="Keynotes in the morning\n\n1 pm: speed networking",
         hours=(time(9, 30), time(16, 30)),
         capacity=120,
     )

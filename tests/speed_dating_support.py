@@ -174,6 +174,8 @@ def conference_with_speed_dating(
     description: str = "Fachimpulse, Beratung und Speed-Dating.",
     hours: tuple[time, time] = (time(9, 0), time(17, 0)),
     capacity: int = 200,
+    title_en: str = "",
+    description_en: str = "",
     **settings,
 ):
     """A regional conference on ``day`` with its speed-dating set up (at 13:00 unless
@@ -189,6 +191,8 @@ def conference_with_speed_dating(
             description=description,
             capacity=capacity,
             deadline=Deadline(),
+            title_en=title_en,
+            description_en=description_en,
         ),
         actor,
         now,

@@ -208,7 +208,8 @@ def _first_free_slot(client) -> str:
 
 
 def _confirm(client, mail) -> None:
-    confirm = path_of(next(u for u in links_in(mail) if u.endswith("/bestaetigen")))
+    # The mail is English: its links say so (?lang=en), whatever the browser's cookie.
+    confirm = path_of(next(u for u in links_in(mail) if urlsplit(u).path.endswith("/bestaetigen")))
     response = client.post(confirm, data={"csrf_token": csrf_token(client, confirm)})
     assert response.status_code == 302, text(response)
 

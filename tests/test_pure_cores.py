@@ -30,6 +30,7 @@ PURE_CORES = [
     "startsmart.speed_dating.planner.quality",
     "startsmart.speed_dating.round_clock",
     "startsmart.speed_dating.screens",
+    "startsmart.bilingual",
 ]
 FORBIDDEN = ["flask", "flask_sqlalchemy", "flask_babel", "flask_login", "sqlalchemy", "werkzeug"]
 

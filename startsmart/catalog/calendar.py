@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from startsmart.catalog import service
 from startsmart.catalog.models import EventDate, EventDateStatus, OfferingFormat
+from startsmart.i18n import localized
 from startsmart.invitations.ical import CalendarEvent, Method, build_calendar
 from startsmart.links import public_url
 
@@ -25,18 +26,20 @@ def offering_url(offering) -> str:
 def date_entry(date: EventDate) -> CalendarEvent:
     """A date as published to everybody: what, when, where; no people."""
     page = offering_url(date.offering)
-    summary = f"Start Smart: {date.offering.title}"
+    # In the language of whoever downloads it (the feed: the default's, German).
+    summary = f"Start Smart: {localized(date.offering, 'title')}"
+    about = localized(date.offering, "summary")
     cancelled = date.status is EventDateStatus.CANCELLED
     if cancelled:
         # Most calendars show STATUS:CANCELLED nowhere; the title says it. Nothing about
         # access or registering: there is none.
         summary = _("Abgesagt: %(summary)s", summary=summary)
-        lines = [date.offering.summary, _("Dieser Termin ist abgesagt.")]
+        lines = [about, _("Dieser Termin ist abgesagt.")]
     elif date.venue:
-        lines = [date.offering.summary, date.venue, _("Anmeldung: %(url)s", url=page)]
+        lines = [about, date.venue, _("Anmeldung: %(url)s", url=page)]
     else:
         where = _("Online (den Link erhalten Sie mit der Bestätigung Ihrer Anmeldung)")
-        lines = [date.offering.summary, where, _("Anmeldung: %(url)s", url=page)]
+        lines = [about, where, _("Anmeldung: %(url)s", url=page)]
     return CalendarEvent(
         uid=date.ical_uid,
         sequence=date.ical_sequence,

@@ -45,6 +45,7 @@ class Topic(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    name_en: Mapped[str] = mapped_column(sa.String(120), default="")  # empty: the German name
     slug: Mapped[str] = mapped_column(sa.String(120), unique=True)
 
     offerings: Mapped[list[Offering]] = relationship(
@@ -66,6 +67,10 @@ class Offering(Model):
     slug: Mapped[str] = mapped_column(sa.String(200), unique=True)  # stable part of public URLs
     summary: Mapped[str] = mapped_column(sa.String(500))  # one or two sentences for lists
     description: Mapped[str] = mapped_column(sa.Text)  # plain text, paragraphs split by blank lines
+    # The English texts, each optional: where empty, English pages show the German one.
+    title_en: Mapped[str] = mapped_column(sa.String(200), default="")
+    summary_en: Mapped[str] = mapped_column(sa.String(500), default="")
+    description_en: Mapped[str] = mapped_column(sa.Text, default="")
     default_capacity: Mapped[int] = mapped_column(default=30)
     default_duration_minutes: Mapped[int] = mapped_column(default=90)
     # At most this many people of one municipality per date (a date may override it).

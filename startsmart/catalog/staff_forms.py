@@ -9,7 +9,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from startsmart.catalog.models import EventDateStatus, OfferingFormat
 from startsmart.form_fields import ClockField, DayField, Form, MaxLength, WholeNumberField
-from startsmart.forms import CHOOSE_ONE, Filled, choices, enum_choices
+from startsmart.forms import CHOOSE_ONE, ENGLISH_HINT, Filled, choices, enum_choices
 from startsmart.input_guard import database_int
 from startsmart.repeated_hour import DST_HINT, RepeatedHourField
 
@@ -33,17 +33,30 @@ def _number(label, minimum, maximum, required=True, **kwargs):
 
 
 class OfferingForm(Form):
-    title = _text(_l("Titel"), 200)
+    title = _text(_l("Titel (Deutsch)"), 200)
+    title_en = _text(_l("Titel (Englisch)"), 200, required=False, description=ENGLISH_HINT)
     summary = TextAreaField(
-        _l("Kurzbeschreibung"),
+        _l("Kurzbeschreibung (Deutsch)"),
         description=_l("Ein bis zwei Sätze für Listen und Kalendereinträge."),
         validators=[InputRequired(_REQUIRED), MaxLength(500)],
         render_kw={"rows": 2},
     )
+    summary_en = TextAreaField(
+        _l("Kurzbeschreibung (Englisch)"),
+        description=ENGLISH_HINT,
+        validators=[Optional(), MaxLength(500)],
+        render_kw={"rows": 2},
+    )
     description = TextAreaField(
-        _l("Beschreibung"),
+        _l("Beschreibung (Deutsch)"),
         description=_l("Absätze durch eine Leerzeile trennen."),
         validators=[InputRequired(_REQUIRED), MaxLength(5000)],
+        render_kw={"rows": 8},
+    )
+    description_en = TextAreaField(
+        _l("Beschreibung (Englisch)"),
+        description=ENGLISH_HINT,
+        validators=[Optional(), MaxLength(5000)],
         render_kw={"rows": 8},
     )
     topics = SelectMultipleField(
@@ -54,10 +67,13 @@ class OfferingForm(Form):
         option_widget=CheckboxInput(),
     )
     new_topic = _text(
-        _l("Neues Thema"),
+        _l("Neues Thema (Deutsch)"),
         120,
         required=False,
         description=_l("Optional: ein Thema, das es noch nicht gibt; es wird gleich zugeordnet."),
+    )
+    new_topic_en = _text(
+        _l("Neues Thema (Englisch)"), 120, required=False, description=ENGLISH_HINT
     )
     default_capacity = _number(
         _l("Plätze je Termin (Vorgabe)"),

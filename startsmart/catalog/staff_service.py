@@ -38,6 +38,11 @@ class OfferingInput:
     default_duration_minutes: int = 90
     per_municipality_limit: int = 2
     default_join_url: str | None = None  # the link of its online dates without their own
+    # The English texts, optional (empty: English pages show the German ones).
+    title_en: str = ""
+    summary_en: str = ""
+    description_en: str = ""
+    new_topic_en: str = ""
 
 
 def plain_text(value: str | None) -> str:
@@ -55,7 +60,7 @@ def _required(value: str, field: str) -> str:
     return value
 
 
-def _topics(topic_ids: Sequence[int], new_topic: str) -> list[Topic]:
+def _topics(topic_ids: Sequence[int], new_topic: str, new_topic_en: str = "") -> list[Topic]:
     wanted = set(topic_ids)
     topics = list(
         db.session.execute(sa.select(Topic).where(Topic.id.in_(wanted))).scalars() if wanted else []
@@ -66,14 +71,20 @@ def _topics(topic_ids: Sequence[int], new_topic: str) -> list[Topic]:
         )
     name = one_line(new_topic)
     if not name:
+        if one_line(new_topic_en):
+            raise DomainError(
+                _("Bitte geben Sie den deutschen Namen des neuen Themas an."), "new_topic"
+            )
         return topics
     # Few topics, and SQLite's lower() knows no umlauts: compare in Python.
     known = {t.name.casefold(): t for t in db.session.execute(sa.select(Topic)).scalars()}
     topic = known.get(name.casefold())
     if topic is None:
         slug = unique_slug(slugify(name, fallback="thema"), _slug_taken(Topic))
-        topic = Topic(name=name, slug=slug)
+        topic = Topic(name=name, name_en=one_line(new_topic_en), slug=slug)
         db.session.add(topic)
+    elif one_line(new_topic_en):
+        topic.name_en = one_line(new_topic_en)  # naming a known topic in English, too
     if topic not in topics:
         topics.append(topic)
     return topics
@@ -90,10 +101,13 @@ def _slug_taken(model: type[Offering | Topic]) -> Callable[[str], bool]:
 
 
 def _apply(offering: Offering, data: OfferingInput) -> None:
-    topics = _topics(data.topic_ids, data.new_topic)
+    topics = _topics(data.topic_ids, data.new_topic, data.new_topic_en)
     offering.title = _required(one_line(data.title), "title")
     offering.summary = _required(one_line(data.summary), "summary")
     offering.description = _required(plain_text(data.description), "description")
+    offering.title_en = one_line(data.title_en)
+    offering.summary_en = one_line(data.summary_en)
+    offering.description_en = plain_text(data.description_en)
     if data.default_capacity < 0:
         raise DomainError(_("Die Zahl der Plätze kann nicht negativ sein."), "default_capacity")
     if data.default_duration_minutes <= 0:

@@ -10,7 +10,7 @@ from wtforms.validators import InputRequired, NumberRange, Optional
 from startsmart.conferences.choices import FIELD_PREFIX as WORKSHOP_FIELD_PREFIX
 from startsmart.conferences.models import SessionKind
 from startsmart.form_fields import ClockField, DayField, Form, MaxLength, NoLinks, WholeNumberField
-from startsmart.forms import CHOOSE_ONE, EnumSelectField, Filled
+from startsmart.forms import CHOOSE_ONE, ENGLISH_HINT, EnumSelectField, Filled
 from startsmart.i18n import berlin_time
 from startsmart.repeated_hour import DST_HINT, RepeatedHourField
 
@@ -25,12 +25,7 @@ def text_field(label, max_length, required=True, **kwargs):
 
 def english_title_field(max_length: int = 200):
     """The optional English title of a programme item or a material."""
-    return text_field(
-        _l("Titel (englisch)"),
-        max_length,
-        required=False,
-        description=_l("Für die englische Seite; leer lassen zeigt dort den deutschen Titel."),
-    )
+    return text_field(_l("Titel (Englisch)"), max_length, required=False, description=ENGLISH_HINT)
 
 
 def number_field(label, minimum, maximum, required=True, **kwargs):
@@ -46,15 +41,24 @@ def number_field(label, minimum, maximum, required=True, **kwargs):
 
 
 class ConferenceForm(Form):
-    title = text_field(_l("Titel"), 200, description=_l("Zum Beispiel: Regionalkonferenz Nord"))
+    title = text_field(
+        _l("Titel (Deutsch)"), 200, description=_l("Zum Beispiel: Regionalkonferenz Nord")
+    )
+    title_en = text_field(_l("Titel (Englisch)"), 200, required=False, description=ENGLISH_HINT)
     day = DayField(_l("Datum"), validators=[Filled(REQUIRED)])
     starts = ClockField(_l("Beginn (Uhrzeit)"), validators=[Filled(REQUIRED)], description=DST_HINT)
     ends = ClockField(_l("Ende (Uhrzeit)"), validators=[Filled(REQUIRED)])
     city = text_field(_l("Stadt"), 120)
     venue = text_field(_l("Veranstaltungsort"), 300, description=_l("Gebäude und Anschrift."))
     description = TextAreaField(
-        _l("Programm"),
+        _l("Programm (Deutsch)"),
         description=_l("Ablauf und Inhalte; Absätze durch eine Leerzeile trennen."),
+        validators=[Optional(), MaxLength(10000)],
+        render_kw={"rows": 8},
+    )
+    description_en = TextAreaField(
+        _l("Programm (Englisch)"),
+        description=ENGLISH_HINT,
         validators=[Optional(), MaxLength(10000)],
         render_kw={"rows": 8},
     )
@@ -83,7 +87,7 @@ class SessionForm(Form):
     kind = EnumSelectField(
         _l("Art des Programmpunkts"), enum=SessionKind, validators=[InputRequired(CHOOSE_ONE)]
     )
-    title = text_field(_l("Titel (deutsch)"), 200)
+    title = text_field(_l("Titel (Deutsch)"), 200)
     title_en = english_title_field()
     day = DayField(_l("Datum"), validators=[Filled(REQUIRED)])
     starts = ClockField(_l("Beginn (Uhrzeit)"), validators=[Filled(REQUIRED)], description=DST_HINT)
@@ -98,12 +102,13 @@ class SessionForm(Form):
         render_kw={"rows": 3},
     )
     description = TextAreaField(
-        _l("Beschreibung (deutsch)"),
+        _l("Beschreibung (Deutsch)"),
         validators=[Optional(), MaxLength(5000)],
         render_kw={"rows": 4},
     )
     description_en = TextAreaField(
-        _l("Beschreibung (englisch)"),
+        _l("Beschreibung (Englisch)"),
+        description=ENGLISH_HINT,
         validators=[Optional(), MaxLength(5000)],
         render_kw={"rows": 4},
     )

@@ -33,6 +33,9 @@ class Conference(Model):
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     description: Mapped[str] = mapped_column(sa.Text, default="")  # the programme, plain text
+    # The English texts, optional: where empty, English pages show the German one.
+    title_en: Mapped[str] = mapped_column(sa.String(200), default="")
+    description_en: Mapped[str] = mapped_column(sa.Text, default="")
     # "Workshopwahl bis": until then people change their workshops through their manage link.
     # None: the evening before the conference (``choices.choice_deadline``).
     choices_close_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

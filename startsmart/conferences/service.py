@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 import sqlalchemy as sa
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from startsmart.audit import service as audit
 from startsmart.catalog.models import EventDate, EventDateStatus, Offering, OfferingFormat
@@ -48,6 +48,8 @@ class ConferenceInput:
     deadline: Deadline = Deadline()
     # "Workshopwahl bis"; both empty: the default (``choices.default_deadline``).
     choices_close: Deadline = Deadline()
+    title_en: str = ""  # optional: English pages show the German text where empty
+    description_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,8 @@ class _Checked:
     ends_at: datetime
     closes_at: datetime
     choices_close_at: datetime | None
+    title_en: str = ""
+    description_en: str = ""
 
 
 def upcoming(now: datetime) -> list[Conference]:
@@ -132,6 +136,8 @@ def _check(data: ConferenceInput) -> _Checked:
         ends_at,
         deadline,
         choices_close_at,
+        one_line(data.title_en),
+        plain_text(data.description_en),
     )
 
 
@@ -172,6 +178,18 @@ def _summary(city: str) -> str:
     return _("Regionalkonferenz der Modellprojekte Smart Cities in %(city)s", city=city)
 
 
+def _keep_offering_in_step(offering: Offering, checked: _Checked) -> None:
+    """The conference's offering says what the conference says, in both languages (its
+    summary in each whatever language the staff page is in)."""
+    offering.title, offering.title_en = checked.title, checked.title_en
+    with force_locale("de"):
+        offering.summary = _summary(checked.city)
+    with force_locale("en"):
+        offering.summary_en = _summary(checked.city)
+    offering.description = checked.description or checked.title
+    offering.description_en = checked.description_en or checked.title_en
+
+
 def create_conference(data: ConferenceInput, actor: StaffUser, now: datetime) -> Conference:
     """A new conference, published at once, with its offering and date for registration."""
     checked = _check(data)
@@ -193,6 +211,8 @@ def create_conference(data: ConferenceInput, actor: StaffUser, now: datetime) ->
         city=checked.city,
         venue=checked.venue,
         description=checked.description,
+        title_en=checked.title_en,
+        description_en=checked.description_en,
         starts_at=checked.starts_at,
         ends_at=checked.ends_at,
         choices_close_at=checked.choices_close_at,
@@ -216,10 +236,7 @@ def create_conference(data: ConferenceInput, actor: StaffUser, now: datetime) ->
 def _add_date(conference: Conference, checked: _Checked, capacity: int, now: datetime) -> None:
     offering = Offering(
         format=OfferingFormat.CONFERENCE,
-        title=checked.title,
         slug=conference.slug,
-        summary=_summary(checked.city),
-        description=checked.description or checked.title,
         default_capacity=capacity,
         default_duration_minutes=max(
             int((checked.ends_at - checked.starts_at).total_seconds() // 60), 1
@@ -227,6 +244,7 @@ def _add_date(conference: Conference, checked: _Checked, capacity: int, now: dat
         per_municipality_limit=MUNICIPALITY_LIMIT,
         created_at=now,
     )
+    _keep_offering_in_step(offering, checked)
     db.session.add(
         EventDate(
             offering=offering,
@@ -314,18 +332,15 @@ def update_conference(
     programme.follow_conference_day(
         conference.id, berlin_wall_time(conference.starts_at)[0], data.day
     )
-    conference.title = checked.title
+    conference.title, conference.title_en = checked.title, checked.title_en
     conference.city, conference.venue = checked.city, checked.venue
-    conference.description = checked.description
+    conference.description, conference.description_en = checked.description, checked.description_en
     conference.starts_at, conference.ends_at = checked.starts_at, checked.ends_at
     conference.choices_close_at = checked.choices_close_at
     if event_date is None:
         _add_date(conference, checked, data.capacity, now)
     else:
-        offering = event_date.offering
-        offering.title = checked.title
-        offering.summary = _summary(checked.city)
-        offering.description = checked.description or checked.title
+        _keep_offering_in_step(event_date.offering, checked)
         event_date.registration_closes_at = checked.closes_at
         event_date.updated_at = now
     audit.record(

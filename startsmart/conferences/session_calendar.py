@@ -43,6 +43,7 @@ import sqlalchemy as sa
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from startsmart.bilingual import text_of
 from startsmart.catalog.calendar import offering_url
 from startsmart.clock import iso_or_none
 from startsmart.conferences.models import (
@@ -300,12 +301,10 @@ class SessionFacts:
     room: str
 
     def title_in(self, locale: str) -> str:
-        return self.title_en if locale == "en" and self.title_en else self.title
+        return text_of(self, "title", locale)
 
     def description_in(self, locale: str) -> str:
-        if locale == "en" and self.description_en:
-            return self.description_en
-        return self.description
+        return text_of(self, "description", locale)
 
     @property
     def is_workshop(self) -> bool:

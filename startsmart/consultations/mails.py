@@ -21,6 +21,7 @@ from startsmart import tokens
 from startsmart.clock import iso_or_none, moment_or_none
 from startsmart.consultations.models import Channel, Consultation, ConsultationStatus
 from startsmart.extensions import db
+from startsmart.i18n import localized
 from startsmart.invitations import uids
 from startsmart.invitations.compose import Draft, Invitation, Recipient, organizer
 from startsmart.invitations.ical import Attendee, CalendarEvent, Method
@@ -56,7 +57,9 @@ def where(
         if consultation.conference is not None:
             conference = consultation.conference
             return _(
-                "vor Ort: %(venue)s (%(title)s)", venue=conference.venue, title=conference.title
+                "vor Ort: %(venue)s (%(title)s)",
+                venue=conference.venue,
+                title=localized(conference, "title"),
             )
         return _("vor Ort")
     if consultation.channel is Channel.PHONE:
@@ -166,6 +169,7 @@ class PlaceFacts:
     name: str = ""
     title: str = ""
     venue: str = ""
+    title_en: str = ""  # absent from snapshots queued before English texts
 
 
 @dataclass(frozen=True)
@@ -216,7 +220,9 @@ def snapshot(consultation: Consultation) -> dict[str, Any]:
         "advisor": _advisor(consultation.advisor),
         "municipality": {"name": municipality.name} if municipality else None,
         "conference": (
-            {"title": conference.title, "venue": conference.venue} if conference else None
+            {"title": conference.title, "title_en": conference.title_en, "venue": conference.venue}
+            if conference
+            else None
         ),
         "join_link": join_link(consultation),
     }

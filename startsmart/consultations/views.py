@@ -39,6 +39,7 @@ from startsmart.extensions import db, limiter
 from startsmart.form_fields import attach_error
 from startsmart.forms import choices as as_choices
 from startsmart.forms import filled
+from startsmart.i18n import localized_label
 from startsmart.input_guard import database_int, query_day
 from startsmart.invitations import download
 from startsmart.links import public_url
@@ -122,7 +123,7 @@ def booking_form():
     monday -= timedelta(days=monday.weekday())
     _fill_slot_choices(form, monday, now)
     topics = db.session.execute(sa.select(Topic).order_by(Topic.name)).scalars()
-    form.topics.choices = as_choices((t.id, t.name) for t in topics)
+    form.topics.choices = as_choices((t.id, localized_label(t, "name")) for t in topics)
     if request.method == "GET" and requested:
         form.starts_at.data = requested.isoformat()
         form.channel.data = request.args.get("kanal") or Channel.VIDEO.value

@@ -34,6 +34,7 @@ class Subject:
 
     title: str
     starts_at: datetime
+    title_en: str = ""  # empty: English pages show the German title
 
 
 def invitation_for(token: str, now: datetime) -> FeedbackInvitation | None:
@@ -50,8 +51,8 @@ def subject_of(invitation: FeedbackInvitation) -> Subject:
             if event_date.conference_id
             else None
         )
-        title = conference.title if conference else event_date.offering.title
-        return Subject(title, event_date.starts_at)
+        named = conference or event_date.offering
+        return Subject(named.title, event_date.starts_at, named.title_en)
     consultation = db.session.get_one(Consultation, invitation.subject_id)
     return Subject(_("Initialberatung"), consultation.starts_at)
 

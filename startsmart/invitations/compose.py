@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 from startsmart.invitations.addresses import ascii_domain
 from startsmart.invitations.ical import CalendarEvent, Method, Person, build_calendar
 from startsmart.invitations.imip import CalendarPart, Mailbox, build_message
-from startsmart.links import base_url
+from startsmart.links import base_url, in_language, links_in_language
 
 
 @dataclass(frozen=True)
@@ -85,10 +85,16 @@ def compose(
 
     ``now`` is the message's Date (and the calendar's DTSTAMP); ``message_id`` one chosen
     before, or a new one."""
+    invitation = _invitation_in_language(invitation, to.locale)
     with force_locale(to.locale):
         values = {**context, "recipient": to, "invitation": invitation}
         subject, text = _render_text(template, values)
         html = _render_html(template, values, subject, text)
+    # Renderers mint their links (manage links and the like) before the recipient's language
+    # is in force, and templates extend them (".../bestaetigen"): the finished bodies' links
+    # to this site open the pages in the reader's language, whatever their cookie says.
+    text = links_in_language(text, to.locale)
+    html = links_in_language(html, to.locale, in_html=True)
     sender = organizer()
     reply_to = current_app.config.get("MAIL_REPLY_TO")
     message_id = message_id or new_message_id()
@@ -113,6 +119,18 @@ def compose(
         language=to.locale,
     )
     return Composed(subject=subject, message_id=message_id, raw=raw)
+
+
+def _invitation_in_language(invitation: Invitation | None, locale: str) -> Invitation | None:
+    if invitation is None or locale != "en":
+        return invitation
+    event = invitation.event
+    event = dataclasses.replace(
+        event,
+        url=in_language(event.url, locale) if event.url else event.url,
+        description=links_in_language(event.description, locale),
+    )
+    return dataclasses.replace(invitation, event=event)
 
 
 def _render_text(template: str, values: Mapping[str, Any]) -> tuple[str, str]:

@@ -110,6 +110,7 @@ class Entry:
     ics_url: str | None  # only where a calendar entry exists (confirmed)
     export_url: str
     delete_url: str
+    title_en: str = ""  # empty: English pages show the German title
 
     def past(self, now: datetime) -> bool:
         return self.ends_at <= now
@@ -158,6 +159,7 @@ def _registration_entry(registration: Registration, now: datetime) -> Entry:
     return Entry(
         kind="conference" if conference else "registration",
         title=date.offering.title,
+        title_en=date.offering.title_en,
         starts_at=date.starts_at,
         ends_at=date.ends_at,
         status=str(registration.status.label),

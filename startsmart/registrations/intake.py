@@ -78,7 +78,9 @@ _LOCKED_DATE = (
             else_=_dates.c.online_url,
         ).label("join_link"),
         _offerings.c.title,
+        _offerings.c.title_en,
         _offerings.c.summary,
+        _offerings.c.summary_en,
         _offerings.c.slug,
         _offerings.c.format,
         _dates.c.status,
@@ -105,7 +107,12 @@ def lock(date_id: int, municipality: MunicipalityName) -> tuple[LockedDate | Non
     if row is None:
         return None, None
     offering = mails.OfferingFacts(
-        title=row.title, summary=row.summary, slug=row.slug, format=row.format
+        title=row.title,
+        summary=row.summary,
+        slug=row.slug,
+        format=row.format,
+        title_en=row.title_en,
+        summary_en=row.summary_en,
     )
     date = LockedDate(
         id=row.id,

@@ -20,6 +20,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from startsmart import tokens
+from startsmart.bilingual import text_of
 from startsmart.catalog.calendar import offering_url
 from startsmart.catalog.models import OfferingFormat
 from startsmart.clock import iso_or_none, moment_or_none
@@ -67,7 +68,7 @@ def calendar_event(
     date = registration.event_date
     person = _person(registration)
     link = None if cancelled else join_link(registration)
-    lines = [date.offering.summary]
+    lines = [text_of(date.offering, "summary", registration.locale)]
     if date.venue:
         lines.append(_("Ort: %(venue)s", venue=date.venue))
     if link:
@@ -78,7 +79,7 @@ def calendar_event(
         sequence=registration.ical_sequence,
         starts_at=date.starts_at,
         ends_at=date.ends_at,
-        summary=f"Start Smart: {date.offering.title}",
+        summary=f"Start Smart: {text_of(date.offering, 'title', registration.locale)}",
         description="\n\n".join(lines),
         location=date.venue or link or _("Online"),
         url=link if link and not date.venue else offering_url(date.offering),
@@ -123,6 +124,9 @@ class OfferingFacts:
     summary: str
     slug: str
     format: str | None = None  # absent from snapshots queued before conferences had it
+    # Absent from snapshots queued before English texts: the German ones stand in.
+    title_en: str = ""
+    summary_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -183,7 +187,9 @@ def snapshot(registration: Registration | Snapshot) -> dict[str, Any]:
             "join_link": join_link(registration),
             "offering": {
                 "title": offering.title,
+                "title_en": offering.title_en,
                 "summary": offering.summary,
+                "summary_en": offering.summary_en,
                 "slug": offering.slug,
                 # A snapshot read back carries the value already.
                 "format": (

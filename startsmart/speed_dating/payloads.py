@@ -48,7 +48,11 @@ def _full(
 ) -> dict[str, Any]:
     return {
         "changed": True,
-        "conference": {"title": conference.title, "city": conference.city},
+        "conference": {
+            "title": conference.title,
+            "title_en": conference.title_en,
+            "city": conference.city,
+        },
         "plan_version": plan_version,
         "questions": session.questions,
         "timing": {

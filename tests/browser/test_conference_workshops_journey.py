@@ -101,7 +101,7 @@ def log_in(page) -> None:
 def add_session(page, kind: str, title: str, starts: str, ends: str, room: str, places=None):
     page.get_by_role("link", name="Programmpunkt hinzufügen").click()
     page.get_by_label("Art des Programmpunkts").select_option(label=kind)
-    page.get_by_label("Titel (deutsch)").fill(title)
+    page.get_by_label("Titel (Deutsch)").fill(title)
     page.get_by_label("Beginn (Uhrzeit)").fill(starts)
     page.get_by_label("Ende (Uhrzeit)").fill(ends)
     page.get_by_label("Raum").fill(room)

@@ -1,6 +1,7 @@
 """Every public and staff page, filled with realistic data, in Chromium: WCAG 2.0/2.1 A and AA
 by axe-core (0 violations), reflow at 320 CSS px (WCAG 1.4.10), a visible focus on every
-element a keyboard reaches (2.4.7), and a check that the crawl leaves out no HTML page of
+element a keyboard reaches (2.4.7), on every public English page the seeded German content
+only inside lang="de" (3.1.2), and a check that the crawl leaves out no HTML page of
 ``app.url_map``.
 
 The crawl is one test, so that test workers never walk the site twice; its failure lists every
@@ -15,6 +16,11 @@ from site_crawl import crawl
 from site_pages import NOT_AN_ENDPOINT, NOT_PAGES, PAGES
 
 pytestmark = pytest.mark.browser
+
+# Public pages whose templates another change is rewriting (templates/catalog/*, the slot picker):
+# their German content is not marked yet. Expected failures until the catalogue templates are
+# merged — then this set goes, and the check covers them like every other page.
+UNMARKED_GERMAN_UNTIL_CATALOGUE_MERGED = {"catalog.index", "catalog.offering", "consultations.book"}
 
 
 def _get_endpoints(app) -> set[str]:
@@ -46,10 +52,17 @@ def test_every_page_is_accessible(app, browser, live_server):
             s.visit.name: s.boxes for s in shown if s.boxes
         },
         "focusable, but no visible focus": {s.visit.name: s.unringed for s in shown if s.unringed},
+        'English page: seeded German content outside lang="de" (WCAG 3.1.2)': {
+            s.visit.name: s.unmarked_german
+            for s in shown
+            if s.unmarked_german and s.endpoint not in UNMARKED_GERMAN_UNTIL_CATALOGUE_MERGED
+        },
     }
     problems = {kind: found for kind, found in problems.items() if found}
     assert not problems, _report(problems)
     assert len(shown) > 100  # the walk really went through the site
+    checked = [s for s in shown if s.visit.language == "en" and s.visit.role is None]
+    assert len(checked) >= 10  # the German-content check really looked at English pages
 
 
 def _report(problems: dict) -> str:

@@ -201,9 +201,7 @@ def test_reschedule_keeps_the_uid_and_raises_the_sequence_for_both(app, client, 
         assert series[1].decoded("DTSTART").astimezone(UTC) == new_start
 
 
-def test_reschedule_offers_the_hour_after_itself_and_asks_for_the_number_to_call(
-    app, client, smtp
-):
+def test_reschedule_offers_the_hour_after_itself_and_asks_for_the_number_to_call(app, client, smtp):
     """Its own time and buffer do not block the move: 10:00 can become 11:00 the same day."""
     make_advisor(app, "a@kts.example")
     start = working_day()

@@ -70,9 +70,7 @@ def test_search_by_recipient_or_subject_and_pages_beyond_100(app, client):
     assert rows(text(client.get("/staff/postausgang/?q=nord&status=failed"))) == []
 
 
-def test_one_message_shows_headers_text_and_calendar_but_not_the_personal_link(
-    app, client, smtp
-):
+def test_one_message_shows_headers_text_and_calendar_but_not_the_personal_link(app, client, smtp):
     date_id = make_date(app)
     with app.app_context():
         applicant = service.Applicant(

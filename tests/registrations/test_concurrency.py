@@ -29,7 +29,7 @@ applicant = functools.partial(town_applicant, state=FederalState.NI)
 
 @pytest.fixture(autouse=True)
 def towns(app):
-    """"Gemeinde 1" to "Gemeinde 60" are known (the people of these tests come from them)."""
+    """ "Gemeinde 1" to "Gemeinde 60" are known (the people of these tests come from them)."""
     known_towns(app, FederalState.NI, [f"Gemeinde {number}" for number in range(1, 61)])
 
 

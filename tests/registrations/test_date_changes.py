@@ -30,7 +30,7 @@ applicant = functools.partial(town_applicant, state=FederalState.HE)
 
 @pytest.fixture(autouse=True)
 def towns(app):
-    """"Gemeinde 1" to "Gemeinde 60" are known (the people of these tests come from them)."""
+    """ "Gemeinde 1" to "Gemeinde 60" are known (the people of these tests come from them)."""
     known_towns(app, FederalState.HE, [f"Gemeinde {number}" for number in range(1, 61)])
 
 

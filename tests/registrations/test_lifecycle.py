@@ -145,4 +145,4 @@ def test_the_confirm_link_offers_no_button_once_there_is_nothing_to_confirm(app,
     assert the_registration(app).status is RegistrationStatus.CANCELLED
     after = text(client.get(confirm))
     assert "Diese Anmeldung wurde storniert." in after
-    assert "Ja, ich bestätige" not in after and "<form method=\"post\"" not in after
+    assert "Ja, ich bestätige" not in after and '<form method="post"' not in after

@@ -37,7 +37,7 @@ def applicant(number: int, town: str | None = None, **changes) -> service.Applic
 
 @pytest.fixture(autouse=True)
 def towns(app):
-    """"Gemeinde 1" to "Gemeinde 60" are known (the people of these tests come from them)."""
+    """ "Gemeinde 1" to "Gemeinde 60" are known (the people of these tests come from them)."""
     known_towns(app, FederalState.SH, [f"Gemeinde {number}" for number in range(1, 61)])
 
 

@@ -148,9 +148,7 @@ def test_walk_ins_with_known_or_new_municipality(app, team_client, event, base):
     assert "Bitte füllen Sie dieses Feld aus." in text(response)
 
 
-def test_seven_walk_ins_are_all_listed_found_and_can_be_marked_gone(
-    app, team_client, event, base
-):
+def test_seven_walk_ins_are_all_listed_found_and_can_be_marked_gone(app, team_client, event, base):
     event.register("Anna Alt", "Husum")
     names = [f"Walk {letter}" for letter in "ABCDEFG"]
     ids = [event.walk_in(name, f"Ort {name[-1]}") for name in names]
