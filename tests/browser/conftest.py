@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
 
 from environment import chromium_path, require
+from startsmart import clock
+from startsmart.demo.service import load_demo
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -100,3 +104,20 @@ def fresh_page(browser, live_server):
     yield open_page
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def screenshots(tmp_path_factory) -> Path:
+    """Where the browser tests put their screenshots: $STARTSMART_SCREENSHOTS (to look at them
+    after a run), else a folder under pytest's tmp."""
+    chosen = os.environ.get("STARTSMART_SCREENSHOTS")
+    folder = Path(chosen) if chosen else tmp_path_factory.mktemp("screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture
+def demo(app) -> None:
+    """The demo data of `flask demo load`, as a visitor of a fresh installation sees it."""
+    with app.app_context():
+        load_demo(clock.now())

@@ -7,15 +7,10 @@ The screenshots go to the folder named by STARTSMART_SCREENSHOTS, else to the te
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
-
-from startsmart import clock
-from startsmart.demo.service import load_demo
 
 pytestmark = pytest.mark.browser
 
@@ -26,19 +21,6 @@ pytestmark = pytest.mark.browser
 # date was a card of 280–300 px. Issue 20 asks for at most half of it on a phone.
 HEIGHT_AT_375_BEFORE = 4886
 WIDTHS = (375, 1280)
-
-
-@pytest.fixture
-def demo(app) -> None:
-    with app.app_context():
-        load_demo(clock.now())
-
-
-@pytest.fixture
-def screenshots(tmp_path) -> Path:
-    folder = Path(os.environ.get("STARTSMART_SCREENSHOTS") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def _height(page) -> int:

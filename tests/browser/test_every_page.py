@@ -17,11 +17,6 @@ from site_pages import NOT_AN_ENDPOINT, NOT_PAGES, PAGES
 
 pytestmark = pytest.mark.browser
 
-# Public pages whose templates another change is rewriting (templates/catalog/*, the slot picker):
-# their German content is not marked yet. Expected failures until the catalogue templates are
-# merged — then this set goes, and the check covers them like every other page.
-UNMARKED_GERMAN_UNTIL_CATALOGUE_MERGED = {"catalog.index", "catalog.offering", "consultations.book"}
-
 
 def _get_endpoints(app) -> set[str]:
     return {rule.endpoint for rule in app.url_map.iter_rules() if "GET" in rule.methods}
@@ -53,9 +48,7 @@ def test_every_page_is_accessible(app, browser, live_server):
         },
         "focusable, but no visible focus": {s.visit.name: s.unringed for s in shown if s.unringed},
         'English page: seeded German content outside lang="de" (WCAG 3.1.2)': {
-            s.visit.name: s.unmarked_german
-            for s in shown
-            if s.unmarked_german and s.endpoint not in UNMARKED_GERMAN_UNTIL_CATALOGUE_MERGED
+            s.visit.name: s.unmarked_german for s in shown if s.unmarked_german
         },
     }
     problems = {kind: found for kind, found in problems.items() if found}

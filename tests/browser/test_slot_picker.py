@@ -4,10 +4,8 @@ screen, nothing scrolling sideways, the week navigation reachable; screenshots a
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import date, time
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -53,14 +51,6 @@ def open_at(browser, live_server):
     yield open_page
     for context in contexts:
         context.close()
-
-
-@pytest.fixture
-def screenshots(tmp_path_factory) -> Path:
-    chosen = os.environ.get("STARTSMART_SCREENSHOTS")
-    folder = Path(chosen) if chosen else tmp_path_factory.mktemp("screenshots")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def day_boxes(page) -> list[dict]:
