@@ -16,7 +16,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 # Keys of the findings that hold whatever the configuration (the DGS video depends on it).
-ALWAYS = ("english_content", "conference_documents")
+ALWAYS = ("conference_documents",)
 
 
 @dataclass(frozen=True)
@@ -41,24 +41,6 @@ def known_barriers(config: Mapping[str, Any]) -> list[Barrier]:
 
 def _all() -> list[Barrier]:
     return [
-        Barrier(
-            "english_content",
-            _(
-                "Auf den englischen Seiten stehen Titel, Beschreibungen und Themen der Angebote "
-                "sowie die Namen der Regionalkonferenzen nur auf Deutsch, ohne als deutscher "
-                "Text ausgezeichnet zu sein. Screenreader lesen sie deshalb mit englischer "
-                "Aussprache vor."
-            ),
-            _("WCAG 3.1.2 Sprache von Teilen"),
-            _(
-                "Unvereinbarkeit mit der BITV 2.0: Die Inhalte werden bisher nur auf Deutsch "
-                "gepflegt; englische Fassungen und die Auszeichnung der deutschen Texte folgen."
-            ),
-            _(
-                "Stellen Sie die Seite auf Deutsch um (oben rechts „Deutsch“), oder schreiben "
-                "Sie uns: Wir senden Ihnen die Angaben auf Englisch."
-            ),
-        ),
         Barrier(
             "conference_documents",
             _(

@@ -115,7 +115,7 @@ def build_programme(page) -> tuple[int, str]:
     """The conference and its programme, through the staff pages; its id and public path."""
     day = today() + timedelta(days=30)
     page.goto("/staff/regionalkonferenzen/neu")
-    page.get_by_label("Titel").fill(CONFERENCE)
+    page.get_by_label("Titel (Deutsch)").fill(CONFERENCE)
     page.get_by_label("Datum", exact=True).fill(day.isoformat())
     page.get_by_label("Beginn (Uhrzeit)").fill("09:00")
     page.get_by_label("Ende (Uhrzeit)").fill("17:00")

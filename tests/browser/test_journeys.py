@@ -52,6 +52,7 @@ def link(message, contains: str) -> str:
 def test_register_confirm_download_and_cancel(app, page, smtp, tmp_path):
     make_date(app, capacity=5)
     page.goto("/angebote/")
+    page.locator(".date-row summary").first.click()  # a date's details open on demand
     page.get_by_role("link", name=re.compile("^Zur Anmeldung")).first.click()
     page.get_by_label("Ihr Name").fill("Kim Kommune")
     page.get_by_label("E-Mail-Adresse").fill("kim@flensburg.de")

@@ -91,6 +91,8 @@ def test_register_for_a_date_with_the_keyboard_only(app, page, date_id):
     keys.tab_to(page.get_by_role("link", name="Grundlagen der Smart City"))
     keys.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Grundlagen der Smart City")
+    keys.tab_to(page.locator(".date-row summary").first)  # the date's details open on demand
+    keys.press("Enter")
     keys.tab_to(page.get_by_role("link", name="Zur Anmeldung"))
     keys.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Anmeldung")

@@ -43,6 +43,9 @@ NOT_A_PAGE_FORM = {
     "conferences_staff.delete_session": "a button shown only for a session nobody holds a place "
     "in or waits for; the world's workshop is chosen (tests/conferences_staff/"
     "test_session_deletion.py)",
+    "conferences_staff.reissue_badge": "reached from one person's badge sheet and from the "
+    "check-in page a QR code opens, neither of which the battery's world opens "
+    "(tests/conferences_staff/test_badge_arrival.py)",
 }
 
 
