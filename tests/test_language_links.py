@@ -18,8 +18,9 @@ def test_choose_takes_english_where_written_and_german_otherwise():
     assert not is_german_fallback("", "de")
 
 
-def test_only_this_sites_links_get_the_language(app):
-    app.config["PUBLIC_URL"] = "https://start.example"
+def test_only_this_sites_links_get_the_language(app, monkeypatch):
+    # The app is shared by the tests of a worker: the address is set for this test only.
+    monkeypatch.setitem(app.config, "PUBLIC_URL", "https://start.example")
     with app.app_context():
         assert in_language("https://start.example/a?x=1&y=2", "en") == (
             "https://start.example/a?x=1&y=2&lang=en"
