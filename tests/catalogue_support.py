@@ -89,3 +89,17 @@ def selected(page: str, name: str) -> str:
 
 def count(page: str) -> str:
     return re.search(r'<p class="result-count" role="status">([^<]+)</p>', page).group(1)
+
+
+def offering_form(**overrides) -> dict:
+    """What staff type into the new-offering form, with ``overrides``."""
+    return {
+        "format": "thematic_input",
+        "title": "Monitoring und Evaluation für Anfänger",
+        "summary": "Wie Kommunen Wirkung messen.",
+        "description": "Erster Absatz.\r\n\r\nZweiter Absatz.",
+        "default_capacity": "25",
+        "default_duration_minutes": "120",
+        "per_municipality_limit": "3",
+        **overrides,
+    }

@@ -178,7 +178,7 @@ class AssignForm(Form):
         _l("Person ohne Wahl in diesem Zeitfenster"),
         choices=[],
         validate_choice=False,  # the service says what is wrong with a tampered id
-        validators=[InputRequired(REQUIRED)],
+        validators=[InputRequired(CHOOSE_ONE)],
     )
     override = BooleanField(
         _l("Auch über die Platzzahl hinaus"),

@@ -5,23 +5,11 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from catalogue_support import offering_form
 from staff_support import as_event_team, offering_by_title
 from startsmart.catalog.models import Topic
 from startsmart.extensions import db
 from support import submit, text
-
-
-def offering_form(**overrides) -> dict:
-    return {
-        "format": "thematic_input",
-        "title": "Monitoring und Evaluation für Anfänger",
-        "summary": "Wie Kommunen Wirkung messen.",
-        "description": "Erster Absatz.\r\n\r\nZweiter Absatz.",
-        "default_capacity": "25",
-        "default_duration_minutes": "120",
-        "per_municipality_limit": "3",
-        **overrides,
-    }
 
 
 def test_english_texts_are_stored_beside_the_german_ones(app, client):

@@ -5,25 +5,13 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from catalogue_support import offering_form
 from staff_support import as_event_team, offering_by_title
 from startsmart.catalog.models import Offering, OfferingFormat, Topic
 from startsmart.catalog.service import CATALOGUE_FORMATS
 from startsmart.extensions import db
 from startsmart.staff.models import Role
 from support import csrf_token, login, make_date, make_staff, submit, text
-
-
-def offering_form(**overrides) -> dict:
-    return {
-        "format": "thematic_input",
-        "title": "Monitoring und Evaluation für Anfänger",
-        "summary": "Wie Kommunen Wirkung messen.",
-        "description": "Erster Absatz.\r\n\r\nZweiter Absatz.",
-        "default_capacity": "25",
-        "default_duration_minutes": "120",
-        "per_municipality_limit": "3",
-        **overrides,
-    }
 
 
 def make_topic(app, name: str, slug: str) -> int:

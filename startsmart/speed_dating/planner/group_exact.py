@@ -123,20 +123,16 @@ def exact_group_round(
             0,
             False,
         )
-        if tables:
-            for others, gain in plain[i]:
+        # A table without the host keeps the host free; one with the host uses the host up.
+        tables_here = ((plain[i], host_free, False), (hosted[i] if host_free else (), False, True))
+        for options, host_after, with_host in tables_here if tables else ():
+            for others, gain in options:
                 if others & rest == others:
-                    total = gain + best(rest ^ others, tables - used, host_free)
+                    total = gain + best(rest ^ others, tables - used, host_after)
                     if total > value:
                         value = total
-                        choice = (value, (rest ^ others, tables - used, host_free), others, False)
-            if host_free:
-                for others, gain in hosted[i]:
-                    if others & rest == others:
-                        total = gain + best(rest ^ others, tables - used, False)
-                        if total > value:
-                            value = total
-                            choice = (value, (rest ^ others, tables - used, False), others, True)
+                        after = (rest ^ others, tables - used, host_after)
+                        choice = (value, after, others, with_host)
         memo[key] = choice
         return value
 
