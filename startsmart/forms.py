@@ -21,6 +21,8 @@ from startsmart.input_guard import database_int
 
 T = TypeVar("T")
 
+# An empty field that must be filled; every form says it in the same words.
+REQUIRED = _l("Bitte füllen Sie dieses Feld aus.")
 # A drop-down left on its empty option: "fill in" would not fit a list to choose from.
 CHOOSE_ONE = _l("Bitte wählen Sie einen Eintrag aus der Liste.")
 # Beside every English text of a form that has its German one required.

@@ -18,12 +18,10 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from startsmart.consultations.models import Channel
 from startsmart.form_fields import Form, MaxLength, PhoneNumber
-from startsmart.forms import CHOOSE_ONE, EnumSelectField
+from startsmart.forms import CHOOSE_ONE, REQUIRED, EnumSelectField
 from startsmart.input_guard import database_int
 from startsmart.municipalities.models import PopulationClass
 from startsmart.registrations.forms import RegistrationForm
-
-_REQUIRED = _l("Bitte füllen Sie dieses Feld aus.")
 
 
 class CheckboxList(SelectMultipleField):
@@ -101,13 +99,13 @@ class BookingForm(RescheduleForm):
             "Wo steht Ihre Kommune beim Thema Smart City? Gibt es schon Beschlüsse, "
             "Projekte, zuständige Personen?"
         ),
-        validators=[DataRequired(_REQUIRED), MaxLength(4000)],
+        validators=[DataRequired(REQUIRED), MaxLength(4000)],
         render_kw={"rows": 5},
     )
     goals = TextAreaField(
         _l("Ziele und Fragen"),
         description=_l("Was möchten Sie erreichen? Welche Fragen bringen Sie mit?"),
-        validators=[DataRequired(_REQUIRED), MaxLength(4000)],
+        validators=[DataRequired(REQUIRED), MaxLength(4000)],
         render_kw={"rows": 5},
     )
     topics = CheckboxList(

@@ -11,12 +11,18 @@ from startsmart.consultations.availability_service import MAX_NOTE, WEEKDAYS
 from startsmart.consultations.forms import CheckboxList
 from startsmart.consultations.models import Channel
 from startsmart.form_fields import ClockField, DayField, Form, MaxLength, PhoneNumber
-from startsmart.forms import CHOOSE_ONE, Filled, UsableEmail, choices, enum_choices, int_or_none
+from startsmart.forms import (
+    CHOOSE_ONE,
+    REQUIRED,
+    Filled,
+    UsableEmail,
+    choices,
+    enum_choices,
+    int_or_none,
+)
 from startsmart.input_guard import database_int
 from startsmart.municipalities.forms import municipality_id_field, staff_municipality_fields
 from startsmart.repeated_hour import DST_HINT, RepeatedHourField
-
-_REQUIRED = _l("Bitte füllen Sie dieses Feld aus.")
 
 GRID_HINT = _l(
     "Berliner Ortszeit, jede Uhrzeit ist möglich. Beratungen dauern eine Stunde und beginnen "
@@ -39,16 +45,16 @@ class WeeklyHoursForm(Form):
         validate_choice=False,  # the service says "please choose a weekday"
         validators=[InputRequired(CHOOSE_ONE)],
     )
-    start = ClockField(_l("Beginn"), validators=[Filled(_REQUIRED)], description=GRID_HINT)
-    end = ClockField(_l("Ende"), validators=[Filled(_REQUIRED)])
+    start = ClockField(_l("Beginn"), validators=[Filled(REQUIRED)], description=GRID_HINT)
+    end = ClockField(_l("Ende"), validators=[Filled(REQUIRED)])
     channels = _channels(_l("Art des Gesprächs"), ["video", "phone"])
 
 
 class AbsenceForm(Form):
-    first_day = DayField(_l("Erster Tag"), validators=[Filled(_REQUIRED)])
+    first_day = DayField(_l("Erster Tag"), validators=[Filled(REQUIRED)])
     last_day = DayField(
         _l("Letzter Tag"),
-        validators=[Filled(_REQUIRED)],
+        validators=[Filled(REQUIRED)],
         description=_l("Für einen einzelnen Tag: zweimal dasselbe Datum."),
     )
     note = StringField(
@@ -59,9 +65,9 @@ class AbsenceForm(Form):
 
 
 class ExtraHoursForm(Form):
-    day = DayField(_l("Datum"), validators=[Filled(_REQUIRED)])
-    start = ClockField(_l("Beginn"), validators=[Filled(_REQUIRED)], description=DST_HINT)
-    end = ClockField(_l("Ende"), validators=[Filled(_REQUIRED)])
+    day = DayField(_l("Datum"), validators=[Filled(REQUIRED)])
+    start = ClockField(_l("Beginn"), validators=[Filled(REQUIRED)], description=DST_HINT)
+    end = ClockField(_l("Ende"), validators=[Filled(REQUIRED)])
     channels = _channels(_l("Art des Gesprächs"), ["on_site"])
     conference = SelectField(
         _l("Regionalkonferenz"),
@@ -105,7 +111,7 @@ class ReassignForm(Form):
 class StaffCancelForm(Form):
     reason = TextAreaField(
         _l("Grund (geht an die Kommune)"),
-        validators=[InputRequired(_REQUIRED), MaxLength(1000)],
+        validators=[InputRequired(REQUIRED), MaxLength(1000)],
         render_kw={"rows": 4},
     )
 
@@ -124,12 +130,12 @@ class StaffBookingForm(Form):
     municipality, state, municipality_kind = staff_municipality_fields()
     municipality_id = municipality_id_field()
     name = StringField(
-        _l("Name der Ansprechperson"), validators=[InputRequired(_REQUIRED), MaxLength(200)]
+        _l("Name der Ansprechperson"), validators=[InputRequired(REQUIRED), MaxLength(200)]
     )
     email = EmailField(
         _l("E-Mail-Adresse"),
         description=_l("Dorthin geht die Einladung mit dem Link, um den Termin zu verwalten."),
-        validators=[InputRequired(_REQUIRED), MaxLength(254), UsableEmail()],
+        validators=[InputRequired(REQUIRED), MaxLength(254), UsableEmail()],
         render_kw={"spellcheck": "false"},
     )
     phone = TelField(

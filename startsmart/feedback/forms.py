@@ -13,6 +13,7 @@ from startsmart.feedback.models import FeedbackQuestion
 from startsmart.feedback.questions import MAX_TEXT
 from startsmart.feedback.survey import MAX_COMMENT
 from startsmart.form_fields import Form, MaxLength, WholeNumberField
+from startsmart.forms import REQUIRED
 
 
 def _scale() -> list[SelectChoice]:
@@ -73,17 +74,17 @@ def ratings(form: SurveyForm, questions: Sequence[FeedbackQuestion]) -> dict[int
 class QuestionForm(Form):
     text_de = StringField(
         _l("Frage auf Deutsch"),
-        validators=[DataRequired(_l("Bitte füllen Sie dieses Feld aus.")), MaxLength(MAX_TEXT)],
+        validators=[DataRequired(REQUIRED), MaxLength(MAX_TEXT)],
     )
     text_en = StringField(
         _l("Frage auf Englisch"),
-        validators=[DataRequired(_l("Bitte füllen Sie dieses Feld aus.")), MaxLength(MAX_TEXT)],
+        validators=[DataRequired(REQUIRED), MaxLength(MAX_TEXT)],
     )
     position = WholeNumberField(
         _l("Reihenfolge"),
         description=_l("Kleinere Zahlen stehen weiter oben."),
         validators=[
-            InputRequired(_l("Bitte füllen Sie dieses Feld aus.")),
+            InputRequired(REQUIRED),
             NumberRange(0, 999, _l("Bitte eine Zahl von 0 bis 999.")),
         ],
         default=1,

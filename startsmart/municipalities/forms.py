@@ -8,11 +8,10 @@ from wtforms import SelectField, StringField
 from wtforms.validators import InputRequired, Optional
 
 from startsmart.form_fields import MaxLength
-from startsmart.forms import EnumSelectField
+from startsmart.forms import REQUIRED, EnumSelectField
 from startsmart.municipalities.models import FederalState, MunicipalityKind, PopulationClass
 from startsmart.municipalities.service import MunicipalityInput
 
-_REQUIRED = _l("Bitte füllen Sie dieses Feld aus.")
 # What the municipality_id field holds when, asked which entry of several is meant, somebody
 # answers "none of these".
 NONE_LISTED = "neu"
@@ -31,7 +30,7 @@ def staff_municipality_fields() -> tuple[StringField, SelectField, SelectField]:
     return (
         StringField(
             _l("Kommune"),
-            validators=[InputRequired(_REQUIRED), MaxLength(200)],
+            validators=[InputRequired(REQUIRED), MaxLength(200)],
             render_kw={"autocomplete": "off"},
         ),
         EnumSelectField(

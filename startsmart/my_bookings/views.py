@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired
 from startsmart import clock
 from startsmart.extensions import db, limiter
 from startsmart.form_fields import Form, MaxLength
-from startsmart.forms import UsableEmail
+from startsmart.forms import REQUIRED, UsableEmail
 from startsmart.my_bookings import service
 from startsmart.security import no_store
 
@@ -23,7 +23,7 @@ class LinkForm(Form):
         _l("E-Mail-Adresse"),
         description=_l("Die Adresse, mit der Sie sich angemeldet oder gebucht haben."),
         validators=[
-            DataRequired(_l("Bitte füllen Sie dieses Feld aus.")),
+            DataRequired(REQUIRED),
             MaxLength(254),
             UsableEmail(),
         ],

@@ -7,23 +7,21 @@ from wtforms import BooleanField, EmailField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Optional
 
 from startsmart.form_fields import Form, MaxLength, NoLinks
-from startsmart.forms import EnumSelectField, UsableEmail
+from startsmart.forms import REQUIRED, EnumSelectField, UsableEmail
 from startsmart.municipalities.forms import municipality_id_field, population_class_field
 from startsmart.municipalities.models import FederalState, MunicipalityKind
-
-_REQUIRED = _l("Bitte füllen Sie dieses Feld aus.")
 
 
 class RegistrationForm(Form):
     name = StringField(
         _l("Ihr Name"),
-        validators=[DataRequired(_REQUIRED), MaxLength(200), NoLinks()],
+        validators=[DataRequired(REQUIRED), MaxLength(200), NoLinks()],
         render_kw={"autocomplete": "name"},
     )
     email = EmailField(
         _l("E-Mail-Adresse"),
         description=_l("An diese Adresse schicken wir die Bestätigung und die Einladung."),
-        validators=[DataRequired(_REQUIRED), MaxLength(254), UsableEmail()],
+        validators=[DataRequired(REQUIRED), MaxLength(254), UsableEmail()],
         render_kw={"autocomplete": "email", "spellcheck": "false"},
     )
     function = StringField(
@@ -38,7 +36,7 @@ class RegistrationForm(Form):
             "Beginnen Sie zu tippen, um eine bekannte Kommune zu wählen, oder geben "
             "Sie den Namen Ihrer Kommune ein."
         ),
-        validators=[DataRequired(_REQUIRED), MaxLength(200), NoLinks()],
+        validators=[DataRequired(REQUIRED), MaxLength(200), NoLinks()],
         render_kw={"autocomplete": "organization"},
     )
     municipality_id = municipality_id_field()

@@ -7,7 +7,7 @@ from wtforms import BooleanField, EmailField, SelectField, StringField, TextArea
 from wtforms.validators import InputRequired, Optional
 
 from startsmart.form_fields import Form, MaxLength
-from startsmart.forms import CHOOSE_ONE, UsableEmail, choices
+from startsmart.forms import CHOOSE_ONE, REQUIRED, UsableEmail, choices
 from startsmart.municipalities.forms import (
     municipality_id_field,
     population_class_field,
@@ -16,7 +16,6 @@ from startsmart.municipalities.forms import (
 from startsmart.registrations.service import MAX_QUESTION
 from startsmart.registrations.staff_actions import MAX_REASON
 
-_REQUIRED = _l("Bitte füllen Sie dieses Feld aus.")
 MAX_SUBJECT = 200
 MAX_TEXT = 5000
 
@@ -25,11 +24,11 @@ class ManualRegistrationForm(Form):
     """The public form's fields, without the privacy checkbox and consents: staff enter a
     person who asked by phone or mail; the person confirms nothing themselves."""
 
-    name = StringField(_l("Name"), validators=[InputRequired(_REQUIRED), MaxLength(200)])
+    name = StringField(_l("Name"), validators=[InputRequired(REQUIRED), MaxLength(200)])
     email = EmailField(
         _l("E-Mail-Adresse"),
         description=_l("Dorthin geht die Einladung mit dem Link, um die Anmeldung zu verwalten."),
-        validators=[InputRequired(_REQUIRED), MaxLength(254), UsableEmail()],
+        validators=[InputRequired(REQUIRED), MaxLength(254), UsableEmail()],
         render_kw={"spellcheck": "false"},
     )
     function = StringField(_l("Funktion"), validators=[Optional(), MaxLength(200)])
@@ -51,7 +50,7 @@ class ManualRegistrationForm(Form):
 
 class StaffMessageForm(Form):
     subject = StringField(
-        _l("Betreff"), validators=[InputRequired(_REQUIRED), MaxLength(MAX_SUBJECT)]
+        _l("Betreff"), validators=[InputRequired(REQUIRED), MaxLength(MAX_SUBJECT)]
     )
     text = TextAreaField(
         _l("Nachricht"),
@@ -59,7 +58,7 @@ class StaffMessageForm(Form):
             "Die Anrede („Guten Tag …“) und der Gruß werden automatisch ergänzt. "
             "Bitte keine Zugangsdaten oder vertraulichen Angaben."
         ),
-        validators=[InputRequired(_REQUIRED), MaxLength(MAX_TEXT)],
+        validators=[InputRequired(REQUIRED), MaxLength(MAX_TEXT)],
         render_kw={"rows": 10},
     )
     to_confirmed = BooleanField(_l("Bestätigte Anmeldungen"), default=True)
@@ -75,7 +74,7 @@ class StaffCancelForm(Form):
         description=_l(
             "Für das Protokoll, z. B. „Anruf am 3.12.: erkrankt“. Die Person sieht ihn nicht."
         ),
-        validators=[InputRequired(_REQUIRED), MaxLength(MAX_REASON)],
+        validators=[InputRequired(REQUIRED), MaxLength(MAX_REASON)],
         render_kw={"rows": 3},
     )
     notify = BooleanField(
@@ -93,7 +92,7 @@ class EmailChangeForm(Form):
 
     email = EmailField(
         _l("Neue E-Mail-Adresse"),
-        validators=[InputRequired(_REQUIRED), MaxLength(254), UsableEmail()],
+        validators=[InputRequired(REQUIRED), MaxLength(254), UsableEmail()],
         render_kw={"spellcheck": "false", "autocomplete": "off"},
     )
     notify = BooleanField(_l("Die E-Mail zur Anmeldung an die neue Adresse schicken"), default=True)

@@ -5,22 +5,20 @@ from wtforms import BooleanField, EmailField, PasswordField, StringField, Submit
 from wtforms.validators import DataRequired, EqualTo, InputRequired
 
 from startsmart.form_fields import Form, MaxLength
-from startsmart.forms import CHOOSE_ONE, EnumSelectField
+from startsmart.forms import CHOOSE_ONE, REQUIRED, EnumSelectField
 from startsmart.staff.models import Role
 from startsmart.staff.passwords import MAX_LENGTH, MIN_LENGTH
-
-_REQUIRED = _l("Bitte füllen Sie dieses Feld aus.")
 
 
 class LoginForm(Form):
     email = EmailField(
         _l("E-Mail-Adresse"),
-        validators=[DataRequired(_REQUIRED), MaxLength(254)],
+        validators=[DataRequired(REQUIRED), MaxLength(254)],
         render_kw={"autocomplete": "username"},
     )
     password = PasswordField(
         _l("Passwort"),
-        validators=[DataRequired(_REQUIRED), MaxLength(MAX_LENGTH)],
+        validators=[DataRequired(REQUIRED), MaxLength(MAX_LENGTH)],
         render_kw={"autocomplete": "current-password"},
     )
 
@@ -28,7 +26,7 @@ class LoginForm(Form):
 class PasswordChangeForm(Form):
     current_password = PasswordField(
         _l("Bisheriges Passwort"),
-        validators=[DataRequired(_REQUIRED), MaxLength(MAX_LENGTH)],
+        validators=[DataRequired(REQUIRED), MaxLength(MAX_LENGTH)],
         render_kw={"autocomplete": "current-password"},
     )
     password = PasswordField(
@@ -36,13 +34,13 @@ class PasswordChangeForm(Form):
         description=_l(
             "Mindestens %(n)d Zeichen. Ein Satz aus mehreren Wörtern ist gut.", n=MIN_LENGTH
         ),
-        validators=[DataRequired(_REQUIRED), MaxLength(MAX_LENGTH)],
+        validators=[DataRequired(REQUIRED), MaxLength(MAX_LENGTH)],
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
         _l("Neues Passwort wiederholen"),
         validators=[
-            DataRequired(_REQUIRED),
+            DataRequired(REQUIRED),
             MaxLength(MAX_LENGTH),
             EqualTo("password", _l("Die beiden neuen Passwörter stimmen nicht überein.")),
         ],
@@ -53,12 +51,12 @@ class PasswordChangeForm(Form):
 class StaffCreateForm(Form):
     name = StringField(
         _l("Name"),
-        validators=[DataRequired(_REQUIRED), MaxLength(200)],
+        validators=[DataRequired(REQUIRED), MaxLength(200)],
         render_kw={"autocomplete": "off"},
     )
     email = EmailField(
         _l("E-Mail-Adresse"),
-        validators=[DataRequired(_REQUIRED), MaxLength(254)],
+        validators=[DataRequired(REQUIRED), MaxLength(254)],
         render_kw={"autocomplete": "off"},
     )
     role = EnumSelectField(_l("Rolle"), enum=Role, validators=[InputRequired(CHOOSE_ONE)])
@@ -69,7 +67,7 @@ class StaffCreateForm(Form):
             "sie kann es danach selbst ändern.",
             n=MIN_LENGTH,
         ),
-        validators=[DataRequired(_REQUIRED), MaxLength(MAX_LENGTH)],
+        validators=[DataRequired(REQUIRED), MaxLength(MAX_LENGTH)],
         render_kw={"autocomplete": "new-password"},
     )
 

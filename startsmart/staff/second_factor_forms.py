@@ -5,8 +5,7 @@ from wtforms import StringField
 from wtforms.validators import DataRequired
 
 from startsmart.form_fields import Form, MaxLength
-
-_REQUIRED = _l("Bitte füllen Sie dieses Feld aus.")
+from startsmart.forms import REQUIRED
 
 
 class CodeForm(Form):
@@ -16,7 +15,7 @@ class CodeForm(Form):
             "Die sechs Ziffern aus Ihrer Authentifizierungs-App, oder einer Ihrer "
             "Wiederherstellungscodes."
         ),
-        validators=[DataRequired(_REQUIRED), MaxLength(40)],
+        validators=[DataRequired(REQUIRED), MaxLength(40)],
         render_kw={"autocomplete": "one-time-code", "spellcheck": "false"},
     )
 
@@ -25,7 +24,7 @@ class SetUpForm(Form):
     code = StringField(
         _l("Code aus der App"),
         description=_l("Die sechs Ziffern, die die App nach dem Scannen anzeigt."),
-        validators=[DataRequired(_REQUIRED), MaxLength(40)],
+        validators=[DataRequired(REQUIRED), MaxLength(40)],
         render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"},
     )
 
