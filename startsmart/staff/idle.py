@@ -18,6 +18,12 @@ from startsmart.staff.access import staff_required
 
 LAST_ACTIVE = "last_active"
 
+# Asked in the background while somebody types in a form (the Kommune field's suggestions).
+# Such a request leaves the session alone: its answer can come after the answer to the form
+# itself, and the cookie it carried from before the form was sent would then replace the
+# session that holds the form's confirmation message. Sending the form counts as activity.
+QUIET_ENDPOINTS = frozenset({"municipalities.search"})
+
 
 @staff_required()
 def keep_alive():
@@ -32,6 +38,8 @@ def install(bp: Blueprint) -> None:
     @bp.before_app_request
     def end_sessions_that_ran_out():
         if not current_user.is_authenticated or request.endpoint == "static":
+            return None
+        if request.endpoint in QUIET_ENDPOINTS:
             return None
         now = clock.now()
         last = session.get(LAST_ACTIVE)

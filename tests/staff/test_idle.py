@@ -44,3 +44,24 @@ def test_activity_and_the_keep_alive_button_renew_the_session(app, client):
 def test_public_pages_carry_no_idle_script(client):
     page = text(client.get("/"))
     assert "idle.js" not in page and "csrf-token" not in page
+
+
+def test_a_late_kommune_search_cannot_undo_the_form_sent_meanwhile(app, client):
+    """The Kommune field asks for suggestions while one types; that request can leave before
+    the form is sent and be answered after it. Its answer must not set the session cookie it
+    came with (from before the form), or the form's confirmation message is lost (as it was
+    at the speed-dating check-in tablet)."""
+    make_staff(app, email="bea@kts.example")
+    login(client, "bea@kts.example")
+    client.get("/staff/")
+    name = app.config["SESSION_COOKIE_NAME"]
+    cookie = client.get_cookie(name)
+    with client.session_transaction() as session:
+        session["last_active"] = clock.now().timestamp() - 60
+    typing = app.test_client()  # the search, still carrying the cookie of before
+    typing.set_cookie(name, cookie.value)
+    response = typing.get("/kommunen/suche?q=Ki", headers={"Accept": "application/json"})
+    assert response.status_code == 200
+    assert "Set-Cookie" not in response.headers
+    # A page, by contrast, counts as activity and renews the session (and its cookie).
+    assert "Set-Cookie" in typing.get("/staff/").headers

@@ -223,6 +223,13 @@
       showDetails(true);
     };
 
+    // Once the form is sent, suggestions are of no use, and a request still leaving would
+    // only race the form's own answer.
+    form?.addEventListener("submit", () => {
+      clearTimeout(searchTimer);
+      if (controller) controller.abort();
+    });
+
     input.addEventListener("input", () => {
       forgetChoice();
       searchSoon();
