@@ -171,6 +171,9 @@ class Defaults:
     # site ("/media/dgs-start-smart.mp4", played in the page) or an https:// page that shows it
     # (linked). None: the page says where to ask for it.
     DGS_VIDEO_URL: str | None = None
+    # German captions (WebVTT) for that video when this site plays it: a path here or an
+    # address at PUBLIC_URL. None: the statement lists the missing captions as a barrier.
+    DGS_VIDEO_CAPTIONS_URL: str | None = None
 
     # The Datenschutzerklärung (startsmart/pages/privacy_notice.py) names who else receives data:
     # the operator of the mail server and of the video-conference service (name and address;
@@ -287,9 +290,11 @@ ACCESSIBILITY_STATUSES = ("full", "partial", "none")
 
 def check_accessibility(config: Mapping[str, Any]) -> None:
     """Refuse to start with a Barrierefreiheitserklärung that would state something unclear or
-    untrue: an unknown status, a date that is none, a DGS video from elsewhere, or "full"
-    compliance while the app itself lists known barriers."""
+    untrue: an unknown status, a date that is none, a DGS video or its captions from elsewhere,
+    captions for a video this site does not play, or "full" compliance while the app itself
+    lists known barriers."""
     from startsmart.pages.barriers import known_barrier_keys
+    from startsmart.pages.sign_language import dgs_video, on_this_site
 
     problems = []
     status = config.get("ACCESSIBILITY_STATUS")
@@ -312,6 +317,21 @@ def check_accessibility(config: Mapping[str, Any]) -> None:
             f"{ENV_PREFIX}_DGS_VIDEO_URL must be a path on this site (/...) or an https:// page "
             f"(it is {video!r}); the pages load media from this site only."
         )
+    captions = config.get("DGS_VIDEO_CAPTIONS_URL")
+    if captions:
+        video = dgs_video(config)
+        if video is None or not video.embedded:
+            problems.append(
+                f"{ENV_PREFIX}_DGS_VIDEO_CAPTIONS_URL is set, but {ENV_PREFIX}_DGS_VIDEO_URL is "
+                f"not a video file this site plays (it is {video and video.url!r}); a linked "
+                "page shows its own captions."
+            )
+        elif not on_this_site(str(captions).strip(), config.get("PUBLIC_URL")):
+            problems.append(
+                f"{ENV_PREFIX}_DGS_VIDEO_CAPTIONS_URL must be a path on this site (/...) or an "
+                f"address at PUBLIC_URL (it is {captions!r}); the pages load media from this "
+                "site only."
+            )
     barriers = known_barrier_keys(config)
     if status == "full" and barriers:
         problems.append(

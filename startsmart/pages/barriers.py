@@ -15,6 +15,8 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from startsmart.pages.sign_language import has_captions_barrier
+
 # Keys of the findings that hold whatever the configuration (the DGS video depends on it).
 ALWAYS = ("conference_documents",)
 
@@ -30,7 +32,12 @@ class Barrier:
 
 def known_barrier_keys(config: Mapping[str, Any]) -> list[str]:
     """The keys of the barriers the statement lists under this configuration."""
-    return [*ALWAYS, *([] if config.get("DGS_VIDEO_URL") else ["sign_language"])]
+    keys = [*ALWAYS]
+    if not config.get("DGS_VIDEO_URL"):
+        keys.append("sign_language")
+    elif has_captions_barrier(config):
+        keys.append("sign_language_captions")
+    return keys
 
 
 def known_barriers(config: Mapping[str, Any]) -> list[Barrier]:
@@ -68,6 +75,20 @@ def _all() -> list[Barrier]:
             _(
                 "Die Startseite nennt den Weg: Wir senden Ihnen die Informationen in Deutscher "
                 "Gebärdensprache auf Anfrage."
+            ),
+        ),
+        Barrier(
+            "sign_language_captions",
+            _(
+                "Das Video in Deutscher Gebärdensprache auf der Startseite hat keine "
+                "Untertitel. Wer gehörlos oder schwerhörig ist und keine Gebärdensprache nutzt, "
+                "kann ihm nicht folgen."
+            ),
+            _("EN 301 549, 9.1.2.2 (Untertitel, aufgezeichnet)"),
+            _("Unvereinbarkeit mit der BITV 2.0: Die Untertitel sind in Vorbereitung."),
+            _(
+                "Was das Video erklärt, steht als Text auf der Startseite, in dieser Erklärung "
+                "und in Leichter Sprache. Auf Anfrage senden wir Ihnen den Text des Videos."
             ),
         ),
     ]

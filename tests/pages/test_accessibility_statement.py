@@ -73,6 +73,22 @@ def test_the_schlichtungsstelle_with_address_and_link(client):
         ({"ACCESSIBILITY_REVIEW_DATE": "1.3.2027"}, "ACCESSIBILITY_REVIEW_DATE must be a date"),
         ({"DGS_VIDEO_URL": "http://cdn.example/dgs.mp4"}, "DGS_VIDEO_URL must be a path"),
         ({"DGS_VIDEO_URL": "//cdn.example/dgs.mp4"}, "DGS_VIDEO_URL must be a path"),
+        (
+            {"DGS_VIDEO_URL": "/media/dgs.mp4", "ACCESSIBILITY_STATUS": "full"},
+            r"while barriers are known \(conference_documents, sign_language_captions",
+        ),
+        (
+            {
+                "DGS_VIDEO_URL": "/media/dgs.mp4",
+                "DGS_VIDEO_CAPTIONS_URL": "https://cdn.example/d.vtt",
+            },
+            "DGS_VIDEO_CAPTIONS_URL must be a path",
+        ),
+        (
+            {"DGS_VIDEO_URL": "https://www.kts.example/dgs", "DGS_VIDEO_CAPTIONS_URL": "/d.vtt"},
+            "not a video file this site plays",
+        ),
+        ({"DGS_VIDEO_CAPTIONS_URL": "/media/dgs.vtt"}, "not a video file this site plays"),
     ],
 )
 def test_a_statement_that_would_be_wrong_is_refused(changes, complaint):
@@ -83,3 +99,11 @@ def test_a_statement_that_would_be_wrong_is_refused(changes, complaint):
 def test_a_correct_statement_is_accepted():
     check_accessibility(settings())
     check_accessibility(settings(DGS_VIDEO_URL="/media/dgs.mp4", ACCESSIBILITY_STATUS="none"))
+    for captions in ("/media/dgs.vtt", "https://startsmart.kts.example/media/dgs.vtt"):
+        check_accessibility(
+            settings(
+                DGS_VIDEO_URL="/media/dgs.mp4",
+                DGS_VIDEO_CAPTIONS_URL=captions,
+                PUBLIC_URL="https://startsmart.kts.example",
+            )
+        )
