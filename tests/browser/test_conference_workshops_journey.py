@@ -72,24 +72,6 @@ def figure(page, term: str):
     )
 
 
-@pytest.fixture
-def own_browser(browser, live_server):
-    """A fresh browser profile per person (as on their own computer), closed afterwards."""
-    contexts = []
-
-    def open_page():
-        context = browser.new_context(
-            base_url=live_server, locale="de-DE", viewport={"width": 1280, "height": 900}
-        )
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield open_page
-    for context in contexts:
-        context.close()
-
-
 def log_in(page) -> None:
     page.goto("/staff/login")
     page.get_by_label("E-Mail-Adresse").fill(TEAM)
@@ -167,7 +149,7 @@ def register(page, public_path: str, smtp, number: int, places_shown: str):
     return page
 
 
-def test_two_parallel_workshops_wait_cancel_promote_and_calendars(app, page, own_browser, smtp):
+def test_two_parallel_workshops_wait_cancel_promote_and_calendars(app, page, fresh_page, smtp):
     make_staff(app, email=TEAM, role=Role.EVENT_TEAM, name="Tom Team")
     known_towns(app, FederalState.SH, [town for _, _, town in PEOPLE])
     log_in(page)
@@ -175,7 +157,7 @@ def test_two_parallel_workshops_wait_cancel_promote_and_calendars(app, page, own
 
     shown = ["noch 3 Plätze frei", "noch 2 Plätze frei", "noch 1 Platz frei"]
     people = [
-        register(own_browser(), public_path, smtp, number, places)
+        register(fresh_page(), public_path, smtp, number, places)
         for number, places in enumerate([*shown, "Warteliste", "Warteliste"], start=1)
     ]
     workshops = [p.get_by_role("region", name="Ihre Workshops") for p in people]
