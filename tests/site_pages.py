@@ -610,6 +610,12 @@ PAGES: dict[str, Callable[[Site], list[Visit]]] = {
             label="people hold it",
         ),
         Visit(
+            f"/staff/regionalkonferenzen/{s.conference_id}/programm/"
+            f"{s.programme_session_id}/loeschen",
+            TEAM,
+            submit="Verschieben und löschen",
+        ),
+        Visit(
             f"/staff/regionalkonferenzen/{s.conference_id}/programm/{s.free_session_id}/loeschen",
             TEAM,
         ),

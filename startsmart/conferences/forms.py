@@ -12,6 +12,7 @@ from startsmart.conferences.models import SessionKind
 from startsmart.form_fields import ClockField, DayField, Form, MaxLength, NoLinks, WholeNumberField
 from startsmart.forms import CHOOSE_ONE, ENGLISH_HINT, EnumSelectField, Filled
 from startsmart.i18n import berlin_time
+from startsmart.input_guard import database_int
 from startsmart.repeated_hour import DST_HINT, RepeatedHourField
 
 REQUIRED = _l("Bitte füllen Sie dieses Feld aus.")
@@ -156,33 +157,63 @@ def workshop_values(form) -> dict[str, str | None] | None:
     return values or None
 
 
+def _picked(label):
+    """A drop-down of ids the view fills in; the service says what is wrong with a tampered
+    id, so the choices are not checked here."""
+    return SelectField(
+        label, choices=[], validate_choice=False, validators=[InputRequired(CHOOSE_ONE)]
+    )
+
+
+def picked_id(field) -> int:
+    """The id chosen in a ``_picked`` drop-down; -1 for anything that is no id (no row has
+    it: the service says so)."""
+    try:
+        return database_int(field.data)
+    except ValueError:
+        return -1
+
+
+def _beyond_capacity(hint):
+    return BooleanField(_l("Auch über die Platzzahl hinaus"), description=hint)
+
+
 class MoveForm(Form):
     """Staff move one person to another session of the same time slot."""
 
-    target = SelectField(
-        _l("In den Programmpunkt"),
-        choices=[],
-        validate_choice=False,  # the service says what is wrong with a tampered id
-        validators=[InputRequired(CHOOSE_ONE)],
-    )
-    override = BooleanField(
-        _l("Auch über die Platzzahl hinaus"),
-        description=_l("Nur wenn der Raum mehr Menschen fasst als Plätze angeboten sind."),
+    target = _picked(_l("In den Programmpunkt"))
+    override = _beyond_capacity(
+        _l("Nur wenn der Raum mehr Menschen fasst als Plätze angeboten sind.")
     )
 
 
 class AssignForm(Form):
     """Staff enter a person who chose nothing in this time slot."""
 
-    registration = SelectField(
-        _l("Person ohne Wahl in diesem Zeitfenster"),
-        choices=[],
-        validate_choice=False,  # the service says what is wrong with a tampered id
-        validators=[InputRequired(CHOOSE_ONE)],
+    registration = _picked(_l("Person ohne Wahl in diesem Zeitfenster"))
+    override = _beyond_capacity(
+        _l("Ist der Programmpunkt voll, kommt die Person sonst ans Ende der Warteliste.")
     )
-    override = BooleanField(
-        _l("Auch über die Platzzahl hinaus"),
-        description=_l(
-            "Ist der Programmpunkt voll, kommt die Person sonst ans Ende der Warteliste."
-        ),
+
+
+class MoveAllForm(Form):
+    """Staff move everybody of a session to another of its time slot, then delete it."""
+
+    target = _picked(_l("Alle verschieben in den Programmpunkt"))
+    override = _beyond_capacity(
+        _l(
+            "Sonst erhalten Plätze nur, solange welche frei sind; die übrigen kommen in ihrer "
+            "Reihenfolge ans Ende der Warteliste."
+        )
+    )
+    confirm = BooleanField(
+        _l("Ja, alle verschieben und diesen Programmpunkt löschen"),
+        validators=[
+            InputRequired(
+                _l(
+                    "Bitte bestätigen Sie, dass alle verschoben werden und der Programmpunkt "
+                    "gelöscht wird."
+                )
+            )
+        ],
     )

@@ -19,8 +19,13 @@ from startsmart.audit import service as audit
 from startsmart.catalog.staff_dates import to_utc
 from startsmart.catalog.staff_service import one_line, plain_text
 from startsmart.clock import NonexistentLocalTime, berlin_local_to_utc, berlin_wall_time
-from startsmart.conferences import choices, session_calendar, slot_changes
-from startsmart.conferences.models import Conference, ConferenceSession, SessionKind
+from startsmart.conferences import choices, session_calendar, slot_changes, workshop_staff
+from startsmart.conferences.models import (
+    ChoiceStatus,
+    Conference,
+    ConferenceSession,
+    SessionKind,
+)
 from startsmart.errors import DomainError
 from startsmart.extensions import db
 from startsmart.i18n import berlin_date
@@ -160,8 +165,10 @@ def _record(
     actor: StaffUser,
     now: datetime,
     choices_dropped: int | None = None,
+    **extra: Any,
 ) -> None:
-    extra: dict[str, Any] = {} if choices_dropped is None else {"choices_dropped": choices_dropped}
+    if choices_dropped is not None:
+        extra["choices_dropped"] = choices_dropped
     audit.record(
         action,
         actor,
@@ -239,10 +246,64 @@ def delete_session(session_id: int, actor: StaffUser, now: datetime) -> None:
     seated, waiting = choices.held(session.id)
     if seated or waiting:
         raise DomainError(still_held(session, seated, waiting))
-    _record("conference.session_deleted", session, actor, now)
+    _delete(session, actor, now)
+    db.session.commit()
+
+
+@dataclass(frozen=True)
+class Moved:
+    """What ``move_all_and_delete`` did: how many got a place in ``target``, how many wait."""
+
+    target: ConferenceSession
+    seated: int
+    waiting: int
+
+
+def move_all_and_delete(
+    session_id: int, target_id: int, actor: StaffUser, now: datetime, override: bool = False
+) -> Moved:
+    """Move everybody of a session into ``target_id`` (another session of its slot), then
+    delete it, in one transaction. They go in the order they chose (those with a place first,
+    then the waiting list in its order), each as a staff move (``workshop_staff.relocate``):
+    a place while ``target`` has one (or beyond its places with ``override``), else the end of
+    its waiting list. Calendars follow as for a move; the deleted session is cancelled."""
+    found = db.session.get(ConferenceSession, session_id)
+    if found is None:
+        raise DomainError(_("Diesen Programmpunkt gibt es nicht mehr."))
+    if target_id == session_id:
+        raise DomainError(
+            _("Bitte wählen Sie einen anderen Programmpunkt desselben Zeitfensters."), "target"
+        )
+    locked = choices.lock_sessions([session_id, target_id])
+    if session_id not in locked:
+        raise DomainError(_("Diesen Programmpunkt gibt es nicht mehr."))
+    source, target = workshop_staff.check_same_slot(locked[session_id], locked.get(target_id))
+    # Read under the locks; the source is not settled between the moves: a place freed in a
+    # session about to go must not promote (and mail) anybody.
+    moving = workshop_staff.participants(source.id)
+    placed = [
+        workshop_staff.relocate(
+            row.choice, source, target, actor, now, override=override, queue_when_full=True
+        )
+        for row in moving
+    ]
+    choices.calendars_follow([row.registration.id for row in moving], now)
+    seated = sum(1 for status in placed if status is ChoiceStatus.SEATED)
+    _delete(source, actor, now, target=target.id, seated=seated, waiting=len(placed) - seated)
+    db.session.commit()
+    return Moved(target, seated, len(placed) - seated)
+
+
+def _delete(session: ConferenceSession, actor: StaffUser, now: datetime, **moved: Any) -> None:
+    _record("conference.session_deleted", session, actor, now, **moved)
     session_calendar.session_dropped(session.id, now)  # out of every calendar, by name
     db.session.delete(session)
-    db.session.commit()
+
+
+def move_targets(session: ConferenceSession) -> list[ConferenceSession]:
+    """The other sessions of the session's slot with a choice: where its people may go."""
+    slot = workshop_staff.slot_holding(session)
+    return [other for other in slot.sessions if other.id != session.id] if slot else []
 
 
 def still_held(session: ConferenceSession, seated: int, waiting: int) -> str:

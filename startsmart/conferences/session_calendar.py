@@ -29,7 +29,7 @@ Where these must be called (inside the caller's transaction; the caller commits)
   ``programme.change_session``); ``conference_changed(conference_id, now)`` after the whole
   conference moved or changed its place (wired into ``service.update_conference``).
 - ``session_dropped(session_id, now)``: before a session is deleted (wired into
-  ``programme.delete_session``).
+  ``programme.delete_session`` and ``programme.move_all_and_delete``).
 """
 
 from __future__ import annotations

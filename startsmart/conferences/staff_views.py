@@ -14,7 +14,7 @@ from startsmart.catalog.slugs import slugify
 from startsmart.catalog.staff_dates import Deadline
 from startsmart.clock import BERLIN, berlin_local_to_utc, berlin_wall_time
 from startsmart.conferences import badge_tokens, badges, choices, programme, registrants, service
-from startsmart.conferences.forms import ConferenceForm, SessionForm
+from startsmart.conferences.forms import ConferenceForm, MoveAllForm, SessionForm, picked_id
 from startsmart.conferences.models import Conference, ConferenceSession, SessionKind
 from startsmart.errors import DomainError
 from startsmart.extensions import db
@@ -283,7 +283,8 @@ def edit_session(conference_id: int, session_id: int):
 @staff_required(Role.EVENT_TEAM)
 def delete_session(conference_id: int, session_id: int):
     """Asks first (GET), deletes on the answer (POST); while people hold a place in it or
-    wait for one, says how many and leads to their list instead."""
+    wait for one, says how many, leads to their list and offers to move them all to another
+    session of the slot and delete it then (``move_all_and_delete``)."""
     conference = _conference_or_404(conference_id)
     item = _session_or_404(conference, session_id)
     form = Form()
@@ -295,10 +296,60 @@ def delete_session(conference_id: int, session_id: int):
         else:
             flash(_("Der Programmpunkt „%(title)s“ ist gelöscht.", title=item.title), "success")
             return redirect(url_for(".detail", conference_id=conference.id) + "#programme")
+    return _delete_page(conference, item, form)
+
+
+@bp.post("/<int:conference_id>/programm/<int:session_id>/loeschen/alle-verschieben")
+@staff_required(Role.EVENT_TEAM)
+def move_all_and_delete(conference_id: int, session_id: int):
+    conference = _conference_or_404(conference_id)
+    item = _session_or_404(conference, session_id)
+    title = item.title
+    move_form = _move_all_form(item)
+    if move_form.validate_on_submit():
+        try:
+            moved = programme.move_all_and_delete(
+                item.id,
+                picked_id(move_form.target),
+                current_user,
+                clock.now(),
+                override=move_form.override.data,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(move_form, error)
+        else:
+            flash(
+                _(
+                    "Der Programmpunkt „%(title)s“ ist gelöscht. Nach „%(target)s“ verschoben: "
+                    "%(seated)d mit Platz, %(waiting)d auf der Warteliste.",
+                    title=title,
+                    target=moved.target.title,
+                    seated=moved.seated,
+                    waiting=moved.waiting,
+                ),
+                "success",
+            )
+            return redirect(url_for(".detail", conference_id=conference.id) + "#programme")
+    return _delete_page(conference, item, Form(), move_form)
+
+
+def _move_all_form(item: ConferenceSession) -> MoveAllForm:
+    form = MoveAllForm()
+    form.target.choices = [("", _("– bitte wählen –"))] + [
+        (str(other.id), other.title) for other in programme.move_targets(item)
+    ]
+    return form
+
+
+def _delete_page(conference, item, form, move_form=None):
     seated, waiting = choices.held(item.id)
+    move_form = move_form or _move_all_form(item)
     return render_template(
         "conferences_staff/session_delete.html",
         form=form,
+        move_form=move_form,
+        targets=len(move_form.target.choices) > 1,
         conference=conference,
         item=item,
         held=programme.still_held(item, seated, waiting) if seated or waiting else None,

@@ -45,21 +45,51 @@ def move(
     if target_id == source_id:
         raise DomainError(_("Die Person ist schon in diesem Programmpunkt."), "target")
     locked = lock_sessions([source_id, target_id])
-    source, target = locked.get(source_id), locked.get(target_id)
+    source, target = check_same_slot(locked.get(source_id), locked.get(target_id))
+    db.session.refresh(choice)
+    relocate(choice, source, target, actor, now, override=override)
+    settle(source, now)
+    calendars_follow([choice.registration_id], now)
+    db.session.commit()
+    return choice
+
+
+def check_same_slot(
+    source: ConferenceSession | None, target: ConferenceSession | None
+) -> tuple[ConferenceSession, ConferenceSession]:
+    """``source`` and ``target`` (locked), if they are two sessions of one slot with a choice;
+    else a message for the ``target`` field."""
     if source is None or target is None or target.conference_id != source.conference_id:
         raise DomainError(_("Diesen Programmpunkt gibt es in dieser Konferenz nicht."), "target")
     slots = offered(source.conference_id)
     slot = next((s for s in slots if any(x.id == source.id for x in s.sessions)), None)
-    if slot is None or not any(x.id == target.id for x in slot.sessions):
+    if slot is None or target.id == source.id or not any(x.id == target.id for x in slot.sessions):
         raise DomainError(
             _("Verschieben geht nur in einen anderen Programmpunkt desselben Zeitfensters."),
             "target",
         )
-    db.session.refresh(choice)
+    return source, target
+
+
+def relocate(
+    choice: SessionChoice,
+    source: ConferenceSession,
+    target: ConferenceSession,
+    actor: StaffUser,
+    now: datetime,
+    override: bool = False,
+    queue_when_full: bool = False,
+) -> ChoiceStatus:
+    """One person's choice from ``source`` into ``target`` (both locked, of one slot: see
+    ``check_same_slot``), at the end of its queue. A free place seats them; a full session
+    seats them only with ``override`` (beyond its places), else puts them at the end of its
+    waiting list with ``queue_when_full`` or refuses. Audited. Not committed, and neither the
+    freed place (``settle``) nor the calendar (``calendars_follow``) is seen to: the caller's
+    unit of work (``move``, ``programme.move_all_and_delete``). Returns the new status."""
     active_registration(choice.registration_id)
     settle(target, now)
     full = seated_counts([target.id])[target.id] >= (target.capacity or 0)
-    if full and not override:
+    if full and not override and not queue_when_full:
         raise DomainError(
             _(
                 "„%(title)s“ ist voll. Wählen Sie „Auch über die Platzzahl hinaus“, wenn die "
@@ -70,12 +100,10 @@ def move(
         )
     was = choice.status
     choice.session_id = target.id
-    choice.status = ChoiceStatus.SEATED
+    choice.status = ChoiceStatus.WAITING if full and not override else ChoiceStatus.SEATED
     choice.chosen_at = end_of_queue(target.id, now)
     choice.checked_in_at = None
     db.session.flush()
-    settle(source, now)
-    calendars_follow([choice.registration_id], now)
     audit.record(
         "conference.choice_moved",
         actor,
@@ -84,10 +112,10 @@ def move(
         source=source.id,
         target=target.id,
         was=was.value,
-        beyond_capacity=full,
+        status=choice.status.value,
+        beyond_capacity=full and override,
     )
-    db.session.commit()
-    return choice
+    return choice.status
 
 
 def slot_holding(session: ConferenceSession) -> ChoiceSlot | None:

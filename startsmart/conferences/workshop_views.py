@@ -13,7 +13,7 @@ from startsmart import clock
 from startsmart.catalog.slugs import slugify
 from startsmart.clock import BERLIN
 from startsmart.conferences import choices, workshop_staff
-from startsmart.conferences.forms import AssignForm, MoveForm
+from startsmart.conferences.forms import AssignForm, MoveForm, picked_id
 from startsmart.conferences.models import ChoiceStatus, Conference, ConferenceSession
 from startsmart.errors import DomainError
 from startsmart.extensions import db
@@ -90,12 +90,12 @@ def move(conference_id: int, session_id: int, choice_id: int):
     form = _move_form(session, _slot_of(session))
     if form.validate_on_submit():
         try:
-            target = database_int(form.target.data)
-        except ValueError:
-            target = -1  # no session has it: the service says so
-        try:
             workshop_staff.move(
-                choice_id, target, current_user, clock.now(), override=form.override.data
+                choice_id,
+                picked_id(form.target),
+                current_user,
+                clock.now(),
+                override=form.override.data,
             )
         except DomainError as error:
             db.session.rollback()
@@ -115,12 +115,12 @@ def assign(conference_id: int, session_id: int):
     form = _assign_form(session)
     if form.validate_on_submit():
         try:
-            registration_id = database_int(form.registration.data)
-        except ValueError:
-            registration_id = -1  # no registration has it: the service says so
-        try:
             choice = workshop_staff.assign(
-                session.id, registration_id, current_user, clock.now(), override=form.override.data
+                session.id,
+                picked_id(form.registration),
+                current_user,
+                clock.now(),
+                override=form.override.data,
             )
         except DomainError as error:
             db.session.rollback()
