@@ -318,14 +318,32 @@ def seated_in(registration_id: int) -> list[int]:
     )
 
 
+def waiting_for(registration_id: int) -> list[tuple[ConferenceSession, int]]:
+    """The sessions this registration waits for, each with its place in the line."""
+    waiting = db.session.execute(
+        sa.select(SessionChoice).where(
+            SessionChoice.registration_id == registration_id,
+            SessionChoice.status == ChoiceStatus.WAITING,
+        )
+    ).scalars()
+    return [
+        (db.session.get_one(ConferenceSession, choice.session_id), waiting_position(choice) or 1)
+        for choice in waiting
+    ]
+
+
 def calendars_follow(registration_ids: Iterable[int], now: datetime) -> None:
     """The personal calendars of these registrations follow their places: a REQUEST for a new
     place, a CANCEL for one given up (``session_calendar.sync``; nothing for a registration
     whose places did not change). Called wherever places change: choosing, changing,
-    promotion, release, staff moves, and when a registration's seat is confirmed."""
+    promotion, release, staff moves, and when a registration's seat is confirmed. A CANCEL
+    names the waiting list the person is on instead, if any, so nobody wonders where they
+    went."""
     for registration_id in sorted(set(registration_ids)):
         registration = db.session.get_one(Registration, registration_id)
-        session_calendar.sync(registration, seated_in(registration_id), now)
+        session_calendar.sync(
+            registration, seated_in(registration_id), now, waiting_for(registration_id)
+        )
 
 
 def _place(registration_id: int, session: ConferenceSession, now: datetime) -> SessionChoice:

@@ -34,7 +34,7 @@ Where these must be called (inside the caller's transaction; the caller commits)
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -67,13 +67,20 @@ UPDATE = "conference_session_update"
 CANCELLED = "conference_session_cancelled"
 
 
-def sync(registration: Registration, wanted_session_ids: Iterable[int], now: datetime) -> int:
+def sync(
+    registration: Registration,
+    wanted_session_ids: Iterable[int],
+    now: datetime,
+    waiting: Sequence[tuple[ConferenceSession, int]] = (),
+) -> int:
     """Bring the calendar entries of ``registration`` in line with the sessions it is seated in
     (``wanted_session_ids``): a REQUEST for each new one (SEQUENCE 0, or the old UID with
     SEQUENCE+1 if it was cancelled before), an update for one whose snapshot is out of date, a
     CANCEL (SEQUENCE+1) for each entry no longer wanted. Sessions of other conferences are
-    ignored. A registration that is not confirmed, or names nobody, keeps no entry. Idempotent;
-    returns how many mails were queued."""
+    ignored. A registration that is not confirmed, or names nobody, keeps no entry. A CANCEL
+    says which session of the same start the person now waits for (``waiting``: session and
+    place in its line), as after a staff move onto a full workshop. Idempotent; returns how
+    many mails were queued."""
     entries = {
         entry.session_id: entry
         for entry in db.session.execute(
@@ -88,7 +95,8 @@ def sync(registration: Registration, wanted_session_ids: Iterable[int], now: dat
     for session_id, held in entries.items():
         if held.state is SessionInvitationState.ACTIVE and session_id not in kept:
             gone = db.session.get(ConferenceSession, session_id) if session_id else None
-            queued += _cancel(registration, held, gone, now)
+            instead = next((w for w in waiting if w[0].starts_at == held.starts_at), None)
+            queued += _cancel(registration, held, gone, now, instead)
     for session in wanted:
         known = entries.get(session.id)
         if known is None:
@@ -244,11 +252,12 @@ def _cancel(
     entry: SessionInvitation,
     session: ConferenceSession | None,
     now: datetime,
+    instead: tuple[ConferenceSession, int] | None = None,
 ) -> int:
     entry.ical_sequence += 1
     entry.state = SessionInvitationState.CANCELLED
     entry.updated_at = now
-    return _send(registration, entry, session, CANCELLED, now)
+    return _send(registration, entry, session, CANCELLED, now, instead)
 
 
 def _send(
@@ -257,22 +266,27 @@ def _send(
     session: ConferenceSession | None,
     kind: str,
     now: datetime,
+    waiting: tuple[ConferenceSession, int] | None = None,
 ) -> int:
     """Queue the mail about ``entry``; none for an anonymised registration (nobody to tell)."""
     if registration.person is None:
         return 0
     method = Method.CANCEL if kind == CANCELLED else Method.REQUEST
+    facts: dict[str, Any] = {
+        "kind": kind,
+        "method": method.value,
+        "registration": mails.snapshot(registration),
+        "session": session_snapshot(entry, session),
+    }
+    if waiting is not None:
+        line, place = waiting
+        facts["waiting"] = {"title": line.title, "title_en": line.title_en, "place": place}
     queue_intent(
         Intent(
             recipient=registration.person.email,
             kind=kind,
             renderer=RENDERER,
-            facts={
-                "kind": kind,
-                "method": method.value,
-                "registration": mails.snapshot(registration),
-                "session": session_snapshot(entry, session),
-            },
+            facts=facts,
             now=now,
             reference=f"registration:{registration.id}",
         )
@@ -394,6 +408,10 @@ def render(facts: Mapping[str, Any], now: datetime) -> Draft:
         "title": session.title_in(to.locale),
         "description": session.description_in(to.locale),
         "manage_url": manage,
+        "waiting": facts.get("waiting"),
+        "waiting_title": text_of(facts["waiting"], "title", to.locale)
+        if facts.get("waiting")
+        else "",
     }
     return Draft(TEMPLATE, to, context, Invitation(method, event))
 

@@ -5,9 +5,13 @@ of the waiting list), the calendars follow, and the workshop goes. All of it or 
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 import sqlalchemy as sa
 
+from outbox_support import deliver_at
+from startsmart import clock
 from startsmart.audit.models import AuditEvent
 from startsmart.conferences import session_calendar
 from startsmart.conferences.models import (
@@ -246,3 +250,21 @@ def test_without_another_workshop_in_the_slot_it_stays_as_before(app, team, move
     assert "desselben Zeitfensters" in text(response)
     with app.app_context():
         assert _exists(first) and choices_of(first) == [(person, SEATED)]
+
+
+def test_who_lost_a_place_to_the_waiting_list_is_told_where_they_wait(
+    app, team, world, move_all, smtp
+):
+    """The one moved from a place onto the waiting list of workshop 2 gets, with the removal
+    from their calendar, the line they now wait in and their place in it."""
+    w, (_p1, _p2, _p3, _p4), _other = world
+    first, second = w.session_ids
+    assert move_all(w, first, target=str(second), confirm="y").status_code == 302
+    with app.app_context():
+        deliver_at(clock.now() + timedelta(minutes=1))
+    cancel = next(m for m in smtp.to("person2@kommune.de") if "Entfernt" in m["Subject"])
+    body = cancel.get_body(("plain",)).get_content()
+    assert "Warteliste für „Workshop 2“ zur selben Zeit (Platz 1)" in body
+    # Who moved with a place is not told of any waiting list.
+    removed = next(m for m in smtp.to("person1@kommune.de") if "Entfernt" in m["Subject"])
+    assert "Warteliste" not in removed.get_body(("plain",)).get_content()
