@@ -29,6 +29,7 @@ from startsmart.conferences.models import (
 from startsmart.errors import DomainError
 from startsmart.extensions import db
 from startsmart.i18n import berlin_date
+from startsmart.registrations import mails
 from startsmart.staff.models import StaffUser
 
 MAX_CAPACITY = 10_000
@@ -288,6 +289,11 @@ def move_all_and_delete(
         for row in moving
     ]
     choices.calendars_follow([row.registration.id for row in moving], now)
+    for row, status in zip(moving, placed, strict=True):
+        # Who waited and still waits has no calendar entry to follow: told by a mail of its own.
+        place = choices.waiting_position(row.choice)
+        if row.position is not None and status is ChoiceStatus.WAITING and place is not None:
+            mails.workshop_waiting_moved(row.registration, source, target, place, now)
     seated = sum(1 for status in placed if status is ChoiceStatus.SEATED)
     _delete(source, actor, now, target=target.id, seated=seated, waiting=len(placed) - seated)
     db.session.commit()

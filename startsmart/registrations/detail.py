@@ -25,6 +25,7 @@ MAIL_KINDS = {
     "registration_expired": lambda: _("Verfallen"),
     "registration_reminder": lambda: _("Erinnerung"),
     "workshop_promoted": lambda: _("Workshopplatz frei geworden"),
+    "workshop_waiting_moved": lambda: _("Warteliste in anderem Workshop"),
     "staff_message": lambda: _("Nachricht des Teams"),
     "conference_session_invitation": lambda: _("Programmpunkt: Einladung"),
     "conference_session_update": lambda: _("Programmpunkt: Aktualisierung"),

@@ -350,6 +350,31 @@ def workshop_promoted(registration: Registration, session: SessionFacts, now: da
     )
 
 
+WORKSHOP_WAITING_MOVED = "workshop_waiting_moved"
+
+
+def workshop_waiting_moved(
+    registration: Registration,
+    gone: SessionFacts,
+    session: SessionFacts,
+    place: int,
+    now: datetime,
+) -> None:
+    """The workshop the person waited for was deleted and its waiting list moved to
+    ``session`` (same time): where they wait now. No calendar entry changes; a waiting place
+    has none."""
+    _send(
+        registration,
+        WORKSHOP_WAITING_MOVED,
+        now,
+        gone={"title": gone.title, "title_en": gone.title_en},
+        session={"title": session.title, "title_en": session.title_en, "room": session.room},
+        session_starts_at=iso_or_none(session.starts_at),
+        session_ends_at=iso_or_none(session.ends_at),
+        place=place,
+    )
+
+
 def update(registration: Registration, now: datetime, changes: list[str]) -> None:
     """The date moved or its place changed: the same UID with a higher SEQUENCE."""
     if registration.invitation_sent:

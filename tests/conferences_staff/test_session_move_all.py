@@ -268,3 +268,11 @@ def test_who_lost_a_place_to_the_waiting_list_is_told_where_they_wait(
     # Who moved with a place is not told of any waiting list.
     removed = next(m for m in smtp.to("person1@kommune.de") if "Entfernt" in m["Subject"])
     assert "Warteliste" not in removed.get_body(("plain",)).get_content()
+    # Who waited for workshop 1 and waits for workshop 2 now has no calendar entry to follow:
+    # a mail of its own says where they wait, behind the one who lost a place.
+    for number, place in ((3, 2), (4, 3)):
+        (moved,) = smtp.to(f"person{number}@kommune.de")[-1:]
+        assert moved["Subject"] == "Ihre Warteliste: Workshop 2"
+        body = moved.get_body(("plain",)).get_content()
+        assert "„Workshop 1“, für den Sie auf der Warteliste standen, findet nicht statt" in body
+        assert f"Sie sind dort Nummer {place}." in body
