@@ -328,6 +328,20 @@ PAGES: dict[str, Callable[[Site], list[Visit]]] = {
         Visit(f"/staff/angebote/{s.offering_id}", TEAM),
         Visit(f"/staff/angebote/{s.offering_id}", TEAM, submit="Speichern"),
     ],
+    "catalog_staff.topics": lambda s: [
+        Visit("/staff/themen", TEAM, empty=True),
+        Visit("/staff/themen", TEAM),
+        Visit("/staff/themen", TEAM, language="en"),
+    ],
+    "catalog_staff.topic_edit": lambda s: [
+        Visit(f"/staff/themen/{s.topic_id}", TEAM),
+        Visit(f"/staff/themen/{s.unused_topic_id}", TEAM, label="no offering has it"),
+        Visit(f"/staff/themen/{s.topic_id}", TEAM, submit="Speichern"),
+    ],
+    "catalog_staff.topic_delete": lambda s: [
+        Visit(f"/staff/themen/{s.topic_id}/loeschen", TEAM, label="offerings have it"),
+        Visit(f"/staff/themen/{s.unused_topic_id}/loeschen", TEAM),
+    ],
     "catalog_staff.offering_dates": lambda s: [
         Visit(f"/staff/angebote/{s.offering_id}/termine", TEAM)
     ],

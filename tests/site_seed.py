@@ -21,6 +21,7 @@ from material_support import a_pdf
 from speed_dating_support import conference_with_speed_dating
 from startsmart import clock, tokens
 from startsmart.catalog import staff_service as catalog_staff
+from startsmart.catalog import staff_topics
 from startsmart.catalog.models import EventDate, EventDateStatus, Offering, OfferingFormat, Topic
 from startsmart.catalog.slugs import slugify
 from startsmart.clock import berlin_to_utc, berlin_today
@@ -92,6 +93,8 @@ class Site:
     free_session_id: int = 0  # the break: nobody holds it, so its delete page asks
     conference_token: str = ""
     material_id: int = 0  # a PDF published for that workshop (a link for the whole day too)
+    topic_id: int = 0  # a topic offerings have (its delete page says so)
+    unused_topic_id: int = 0  # a topic no offering has (its delete page asks)
     participant_code: str = ""  # a speed-dating participant's phone code
     badge_check_in: str = ""  # the path a conference badge's QR code opens (with its token)
     replaced_badge_check_in: str = ""  # the same of a badge since reissued (says so, 410)
@@ -191,7 +194,7 @@ def seed(app: Flask) -> Site:
         for offering in offerings:
             site.offering_slugs.setdefault(offering.format.value, offering.slug)
         site.offering_id = offerings[0].id
-        _english_texts(offerings, team, now)
+        _english_texts(site, offerings, team, now)
         _dates(site, offerings, now)
         _registrations(site, now, team)
         _consultations(site, now)
@@ -210,7 +213,7 @@ def seed(app: Flask) -> Site:
     return site
 
 
-def _english_texts(offerings: list[Offering], team: StaffUser, now: datetime) -> None:
+def _english_texts(site: Site, offerings: list[Offering], team: StaffUser, now: datetime) -> None:
     """Every other offering and topic written in English too, so English pages show both: the
     English texts, and the German ones where there are none (marked as German)."""
     catalogue = [o for o in offerings if o.format is not OfferingFormat.CONFERENCE]
@@ -233,9 +236,16 @@ def _english_texts(offerings: list[Offering], team: StaffUser, now: datetime) ->
             team,
             now,
         )
-    for topic in db.session.execute(sa.select(Topic).order_by(Topic.id)).scalars().all()[::2]:
-        topic.name_en = f"Topic {topic.slug}"  # no staff page names topics yet: straight in
+    topics = db.session.execute(sa.select(Topic).order_by(Topic.id)).scalars().all()
+    for topic in topics[::2]:
+        staff_topics.update_topic(
+            topic.id, staff_topics.TopicInput(topic.name, f"Topic {topic.slug}"), team, now
+        )
+    site.topic_id = topics[0].id
+    unused = Topic(name="Offene Verwaltung", name_en="Open government", slug="verwaltung")
+    db.session.add(unused)
     db.session.commit()
+    site.unused_topic_id = unused.id
 
 
 def german_texts() -> list[str]:

@@ -34,6 +34,8 @@ ACTIONS = {
     "offering.updated": _l("Angebot geändert"),
     "offering.retired": _l("Angebot eingestellt"),
     "offering.reactivated": _l("Angebot reaktiviert"),
+    "topic.updated": _l("Thema geändert"),
+    "topic.deleted": _l("Thema gelöscht"),
     "date.created": _l("Termin angelegt"),
     "date.moved": _l("Termin verschoben"),
     "date.capacity": _l("Plätze geändert"),

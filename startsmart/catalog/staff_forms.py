@@ -108,6 +108,11 @@ class OfferingForm(Form):
     )
 
 
+class TopicForm(Form):
+    name = _text(_l("Name des Themas (Deutsch)"), 120)
+    name_en = _text(_l("Name des Themas (Englisch)"), 120, required=False, description=ENGLISH_HINT)
+
+
 def _catalogue_formats():
     # A regional conference's offering is made with the conference (conferences.service).
     return [c for c in enum_choices(OfferingFormat)() if c.value != OfferingFormat.CONFERENCE]

@@ -1,4 +1,5 @@
-"""Staff: offerings (list, create, edit, retire) and their dates (create, move, resize, cancel)."""
+"""Staff: offerings (list, create, edit, retire), their topics (list, rename, delete) and their
+dates (create, move, resize, cancel)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from startsmart import clock, repeated_hour
-from startsmart.catalog import staff_dates, staff_service
-from startsmart.catalog.models import EventDate, EventDateStatus, Offering, OfferingFormat
+from startsmart.catalog import staff_dates, staff_service, staff_topics
+from startsmart.catalog.models import EventDate, EventDateStatus, Offering, OfferingFormat, Topic
 from startsmart.catalog.staff_forms import (
     DateCancelForm,
     DateCapacityForm,
@@ -19,11 +20,12 @@ from startsmart.catalog.staff_forms import (
     DatePlaceForm,
     OfferingCreateForm,
     OfferingForm,
+    TopicForm,
 )
 from startsmart.clock import berlin_wall_time
 from startsmart.errors import DomainError
 from startsmart.extensions import db
-from startsmart.form_fields import attach_error
+from startsmart.form_fields import Form, attach_error
 from startsmart.forms import choices, filled
 from startsmart.registrations import date_changes
 from startsmart.registrations.queries import seats_by_date
@@ -155,6 +157,66 @@ def offering_reactivate(offering_id: int):
     staff_service.reactivate_offering(offering.id, current_user, clock.now())
     flash(_("„%(title)s“ wird wieder angeboten.", title=offering.title), "success")
     return redirect(url_for(".offerings"))
+
+
+# Topics
+
+
+@bp.get("/themen")
+@staff_required(Role.EVENT_TEAM)
+def topics():
+    return render_template("catalog_staff/topics.html", rows=staff_topics.topics_overview())
+
+
+@bp.route("/themen/<int:topic_id>", methods=["GET", "POST"])
+@staff_required(Role.EVENT_TEAM)
+def topic_edit(topic_id: int):
+    topic = db.session.get(Topic, topic_id) or abort(404)
+    if request.method == "GET":
+        form = TopicForm(data={"name": topic.name, "name_en": topic.name_en})
+    else:
+        form = TopicForm()
+    if form.validate_on_submit():
+        data = staff_topics.TopicInput(name=form.name.data, name_en=form.name_en.data or "")
+        try:
+            staff_topics.update_topic(topic.id, data, current_user, clock.now())
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            flash(_("Das Thema „%(name)s“ wurde gespeichert.", name=topic.name), "success")
+            return redirect(url_for(".topics"))
+    return render_template(
+        "catalog_staff/topic_form.html",
+        form=form,
+        topic=topic,
+        offerings=staff_topics.offerings_with(topic.id),
+    )
+
+
+@bp.route("/themen/<int:topic_id>/loeschen", methods=["GET", "POST"])
+@staff_required(Role.EVENT_TEAM)
+def topic_delete(topic_id: int):
+    """Asks first (GET), deletes on the answer (POST); while offerings have the topic, says
+    how many and lists them instead."""
+    topic = db.session.get(Topic, topic_id) or abort(404)
+    form = Form()
+    if form.validate_on_submit():
+        name = topic.name
+        try:
+            staff_topics.delete_topic(topic.id, current_user, clock.now())
+        except DomainError:
+            db.session.rollback()  # offerings have it: the page below says how many
+        else:
+            flash(_("Das Thema „%(name)s“ ist gelöscht.", name=name), "success")
+            return redirect(url_for(".topics"))
+    offerings = staff_topics.offerings_with(topic.id)
+    return render_template(
+        "catalog_staff/topic_delete.html",
+        form=form,
+        topic=topic,
+        offerings=offerings,
+        used=staff_topics.still_used(topic, len(offerings)) if offerings else None,
+    )
 
 
 # Dates

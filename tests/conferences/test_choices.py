@@ -91,6 +91,46 @@ def test_a_cancellation_promotes_the_first_in_line_once_with_one_mail(app, smtp)
     assert "10:30 bis 12:00 Uhr" in body and "Raum 1" in body
 
 
+def test_the_promotion_mail_names_the_workshop_in_the_registrant_s_language(app, smtp):
+    w = make_workshops(app, capacities=(1, 3))
+    first = w.session_ids[0]
+    with app.app_context():
+        db.session.get_one(ConferenceSession, first).title_en = "Workshop one"
+        db.session.commit()
+        seated = register(w.date_id, 1, first)
+        english, german = (
+            registrations.register(
+                w.date_id,
+                replace(applicant(n), locale=locale, workshops={"workshop_0": str(first)}),
+                clock.now(),
+            ).registration_id
+            for n, locale in ((2, "en"), (3, "de"))
+        )
+        assert choices_of(first) == [(seated, SEATED), (english, WAITING), (german, WAITING)]
+        registrations.cancel(_token(seated), clock.now())  # the English registrant moves up
+        registrations.cancel(_token(english), clock.now())  # then the German one
+        assert choices_of(first) == [(german, SEATED)]
+        deliver_at(clock.now() + timedelta(minutes=1))
+    to_english, to_german = (_place_free_mail(smtp, n) for n in (2, 3))
+    assert to_english["Subject"] == "A place is free: Workshop one"
+    body = to_english.get_body(("plain",)).get_content()
+    assert "Workshop one" in body and "Workshop 1" not in body
+    assert to_german["Subject"] == "Ein Platz ist frei: Workshop 1"
+    body = to_german.get_body(("plain",)).get_content()
+    assert "Workshop 1" in body and "Workshop one" not in body
+
+
+def _place_free_mail(smtp, number: int):
+    """Person ``number``'s one mail that a place in a workshop is theirs, in either language."""
+    mails = [
+        m
+        for m in smtp.to(f"person{number}@kommune.de")
+        if m["Subject"].startswith(("A place is free:", "Ein Platz ist frei:"))
+    ]
+    assert len(mails) == 1, [m["Subject"] for m in smtp.to(f"person{number}@kommune.de")]
+    return mails[0]
+
+
 def test_a_changed_choice_frees_the_old_place_and_queues_at_the_end(app, smtp):
     w = make_workshops(app, capacities=(2, 2))
     one, two = w.session_ids

@@ -105,6 +105,7 @@ AT_THE_LIMIT: dict[str, dict[str, str]] = {
     "catalog_staff.date_cancel": {},
     "catalog_staff.offering_new": {"format": "online_intro"},
     "catalog_staff.offering_edit": {},
+    "catalog_staff.topic_edit": {},
     "registrations_staff.add": {"state": "SH", "municipality_kind": "town"},
     "registrations_staff.message": {"to_pending": "y"},
     "registrations_detail_staff.cancel": {"notify": "y"},

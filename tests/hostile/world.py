@@ -17,7 +17,7 @@ from material_support import a_pdf
 from moments import working_day
 from speed_dating_support import arrives, conference_with_speed_dating
 from startsmart import clock
-from startsmart.catalog.models import EventDate, Offering
+from startsmart.catalog.models import EventDate, Offering, Topic
 from startsmart.clock import berlin_to_utc, berlin_today
 from startsmart.conferences import choices, materials, programme
 from startsmart.conferences import service as conference_service
@@ -93,6 +93,7 @@ class World:
     choice_id: int  # a conference registration's choice of that workshop
     conference_token: str  # that registration's manage link (its workshops page)
     material_id: int  # a PDF published for that workshop
+    topic_id: int  # a topic no offering has (its page shows a delete button)
 
     def url_values(self, rule: Rule) -> dict[str, Any]:
         """Values for every placeholder of ``rule``: ids and tokens of this world."""
@@ -114,6 +115,7 @@ class World:
             "session_id": self.session_id,
             "choice_id": self.choice_id,
             "material_id": self.material_id,
+            "topic_id": self.topic_id,
             "kind": "anmeldung",
             "code": self.speed_code,
             "action": "start",
@@ -229,6 +231,8 @@ def build_world(app: Flask) -> World:
                 ags="01001000",
             )
         )
+        topic = Topic(name="Offene Verwaltung", name_en="Open government", slug="verwaltung")
+        db.session.add(topic)
         db.session.commit()
         feedback_token, question_id = _feedback_survey(past_date_id, now, expires)
         world = World(
@@ -271,6 +275,7 @@ def build_world(app: Flask) -> World:
                 expires,
             ),
             material_id=_first_id(ConferenceMaterial),
+            topic_id=topic.id,
         )
         db.session.commit()
     return world
