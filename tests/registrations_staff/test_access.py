@@ -6,6 +6,8 @@ import pytest
 
 from staff_support import register_person
 from startsmart import create_app
+from startsmart.catalog.models import Topic
+from startsmart.extensions import db
 from startsmart.staff.models import Role
 from support import csrf_token, login, make_date, make_staff
 
@@ -20,15 +22,27 @@ def _rules():
 RULES = _rules()
 
 
+def _topic(app) -> int:
+    with app.app_context():
+        topic = Topic(name="Datenstrategie", slug="datenstrategie")
+        db.session.add(topic)
+        db.session.commit()
+        return topic.id
+
+
 def test_all_routes_live_under_staff():
-    assert len(RULES) == 21
+    assert len(RULES) == 24
     assert all(rule.rule.startswith("/staff/") for rule in RULES)
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.endpoint)
 def test_advisors_get_403_and_the_event_team_and_admins_get_in(app, client, rule):
     date_id = make_date(app)  # date and offering id 1
-    values = {"date_id": date_id, "registration_id": register_person(app, date_id, 1)}
+    values = {
+        "date_id": date_id,
+        "registration_id": register_person(app, date_id, 1),
+        "topic_id": _topic(app),
+    }
     make_staff(app, email="bea@kts.example", role=Role.ADVISOR)
     login(client, "bea@kts.example")
     url = rule.build({name: values.get(name, 1) for name in rule.arguments}, append_unknown=False)[
