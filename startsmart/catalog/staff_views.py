@@ -220,6 +220,8 @@ def date_new(offering_id: int):
             per_municipality_limit=form.per_municipality_limit.data,
             deadline=_deadline(form),
             status=EventDateStatus(form.status.data),
+            note=form.note.data or "",
+            note_en=form.note_en.data or "",
         )
         try:
             event_date = staff_dates.create_date(offering.id, data, current_user, clock.now())
@@ -342,6 +344,8 @@ def date_details(date_id: int):
                 "deadline_time": at,
                 "per_municipality_limit": event_date.per_municipality_limit,
                 "status": event_date.status.value,
+                "note": event_date.note,
+                "note_en": event_date.note_en,
             }
         )
     else:
@@ -353,6 +357,8 @@ def date_details(date_id: int):
             deadline=_deadline(form),
             per_municipality_limit=form.per_municipality_limit.data,
             status=EventDateStatus(form.status.data),
+            note=form.note.data or "",
+            note_en=form.note_en.data or "",
         )
         try:
             staff_dates.update_details(event_date.id, details, current_user, clock.now())
