@@ -103,3 +103,20 @@ def offering_form(**overrides) -> dict:
         "per_municipality_limit": "3",
         **overrides,
     }
+
+
+def date_form(**overrides) -> dict:
+    """What staff type into the new-date form (an online date in 2099), with ``overrides``."""
+    return {
+        "day": "2099-07-01",
+        "starts": "10:00",
+        "ends": "11:30",
+        "online_url": "https://konferenz.example.org/raum-2",
+        "venue": "",
+        "capacity": "12",
+        "per_municipality_limit": "",
+        "deadline_day": "",
+        "deadline_time": "",
+        "status": "published",
+        **overrides,
+    }

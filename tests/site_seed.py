@@ -257,6 +257,7 @@ def german_texts() -> list[str]:
         (Topic, ("name",)),
         (Conference, ("title", "description")),
         (ConferenceSession, ("title", "description")),
+        (EventDate, ("note",)),
     ]
     for model, names in records:
         for record in db.session.execute(sa.select(model)).scalars():

@@ -29,6 +29,9 @@ def date_entry(date: EventDate) -> CalendarEvent:
     # In the language of whoever downloads it (the feed: the default's, German).
     summary = f"Start Smart: {localized(date.offering, 'title')}"
     about = localized(date.offering, "summary")
+    note = localized(date, "note")
+    if note:
+        about = f"{about}\n\n{_('Hinweis: %(note)s', note=note)}"
     cancelled = date.status is EventDateStatus.CANCELLED
     if cancelled:
         # Most calendars show STATUS:CANCELLED nowhere; the title says it. Nothing about

@@ -114,6 +114,11 @@ class EventDate(Model):
     venue: Mapped[str | None] = mapped_column(sa.String(300))  # address when on site
     capacity: Mapped[int] = mapped_column()
     per_municipality_limit: Mapped[int | None] = mapped_column()  # None: the offering's limit
+    # A short note for this date only ("Bitte halten Sie eine Kamera bereit."), shown in the
+    # catalogue, on the registration page and in the mails; empty: none. The English one is
+    # optional (empty: English readers get the German note).
+    note: Mapped[str] = mapped_column(sa.String(500), default="")
+    note_en: Mapped[str] = mapped_column(sa.String(500), default="")
     registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the deadline
     status: Mapped[EventDateStatus] = mapped_column(

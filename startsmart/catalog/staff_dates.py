@@ -49,6 +49,8 @@ class NewDate:
     per_municipality_limit: int | None = None  # None: the offering's limit
     deadline: Deadline = Deadline()
     status: EventDateStatus = EventDateStatus.PUBLISHED
+    note: str = ""  # optional, see ``note``
+    note_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,18 @@ class DateDetails:
     deadline: Deadline
     per_municipality_limit: int | None
     status: EventDateStatus
+    # The note as staff left it: an empty one removes it.
+    note: str
+    note_en: str
+
+
+def note(german: str | None, english: str | None) -> tuple[str, str]:
+    """A date's note as stored, German and English: one line each, both empty for none. An
+    English note needs its German one (German readers would get nothing)."""
+    german, english = one_line(german), one_line(english)
+    if english and not german:
+        raise DomainError(_("Bitte schreiben Sie den Hinweis auch auf Deutsch."), "note")
+    return german, english
 
 
 def to_utc(day: date, at: time, field: str) -> datetime:
@@ -164,6 +178,7 @@ def create_date(offering_id: int, data: NewDate, actor: StaffUser, now: datetime
     if capacity < 0:
         raise DomainError(_("Die Zahl der Plätze kann nicht negativ sein."), "capacity")
     _check_limit(data.per_municipality_limit)
+    note_de, note_en = note(data.note, data.note_en)
     closes_at = registration_deadline(data.deadline, starts_at)
     if closes_at <= now and data.deadline == Deadline():
         raise DomainError(
@@ -188,6 +203,8 @@ def create_date(offering_id: int, data: NewDate, actor: StaffUser, now: datetime
         per_municipality_limit=data.per_municipality_limit,
         registration_closes_at=closes_at,
         status=data.status,
+        note=note_de,
+        note_en=note_en,
         created_at=now,
         updated_at=now,
     )
@@ -235,7 +252,9 @@ def move(
 def update_details(
     date_id: int, details: DateDetails, actor: StaffUser, now: datetime
 ) -> EventDate:
-    """Deadline, limit per municipality, draft or published: nobody needs a mail for these.
+    """Deadline, limit per municipality, draft or published, the note: nobody needs a mail for
+    these (a changed note shows on the pages and in the mails and calendar entries sent from
+    then on).
 
     A deadline in the past closes the registration at once (on purpose, e.g. when the room is
     full). Back to draft only while nobody is registered.
@@ -248,6 +267,7 @@ def update_details(
     if details.status not in EDITABLE_STATUSES:
         raise DomainError(_("Bitte wählen Sie Entwurf oder veröffentlicht."), "status")
     _check_limit(details.per_municipality_limit)
+    note_de, note_en = note(details.note, details.note_en)
     closes_at = registration_deadline(details.deadline, event_date.starts_at)
     if details.status is EventDateStatus.DRAFT and event_date.status is not details.status:
         if _active_registrations(event_date.id):
@@ -258,6 +278,7 @@ def update_details(
     event_date.registration_closes_at = closes_at
     event_date.per_municipality_limit = details.per_municipality_limit
     event_date.status = details.status
+    event_date.note, event_date.note_en = note_de, note_en
     event_date.updated_at = now
     audit.record(
         "date.details",
@@ -267,6 +288,8 @@ def update_details(
         status=details.status.value,
         deadline=closes_at.isoformat(),
         limit=details.per_municipality_limit,
+        note=note_de,
+        note_en=note_en,
     )
     db.session.commit()
     return event_date

@@ -192,6 +192,28 @@ def _status():
     )
 
 
+def _note():
+    return TextAreaField(
+        _l("Hinweis zum Termin (Deutsch)"),
+        description=_l(
+            "Optional, ein bis zwei Sätze, z. B. „Bitte halten Sie eine Kamera bereit.“ Steht im "
+            "Katalog, auf der Anmeldeseite und in den E-Mails und Kalendereinträgen, die danach "
+            "verschickt werden."
+        ),
+        validators=[Optional(), MaxLength(500)],
+        render_kw={"rows": 2},
+    )
+
+
+def _note_en():
+    return TextAreaField(
+        _l("Hinweis zum Termin (Englisch)"),
+        description=ENGLISH_HINT,
+        validators=[Optional(), MaxLength(500)],
+        render_kw={"rows": 2},
+    )
+
+
 class DateCreateForm(Form):
     day = _day()
     starts = _starts()
@@ -207,6 +229,8 @@ class DateCreateForm(Form):
     deadline_day = _deadline_day()
     deadline_time = _deadline_time()
     status = _status()
+    note = _note()
+    note_en = _note_en()
     repeated_hour = RepeatedHourField()
 
 
@@ -233,6 +257,8 @@ class DateDetailsForm(Form):
     deadline_time = _deadline_time()
     per_municipality_limit = _date_limit()
     status = _status()
+    note = _note()
+    note_en = _note_en()
     repeated_hour = RepeatedHourField()
 
 

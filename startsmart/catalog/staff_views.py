@@ -282,6 +282,8 @@ def date_new(offering_id: int):
             per_municipality_limit=form.per_municipality_limit.data,
             deadline=_deadline(form),
             status=EventDateStatus(form.status.data),
+            note=form.note.data or "",
+            note_en=form.note_en.data or "",
         )
         try:
             event_date = staff_dates.create_date(offering.id, data, current_user, clock.now())
@@ -404,6 +406,8 @@ def date_details(date_id: int):
                 "deadline_time": at,
                 "per_municipality_limit": event_date.per_municipality_limit,
                 "status": event_date.status.value,
+                "note": event_date.note,
+                "note_en": event_date.note_en,
             }
         )
     else:
@@ -415,6 +419,8 @@ def date_details(date_id: int):
             deadline=_deadline(form),
             per_municipality_limit=form.per_municipality_limit.data,
             status=EventDateStatus(form.status.data),
+            note=form.note.data or "",
+            note_en=form.note_en.data or "",
         )
         try:
             staff_dates.update_details(event_date.id, details, current_user, clock.now())

@@ -130,6 +130,19 @@ DATES = [
     ("austausch-organisation", 65, 10, "KTS, Berlin (Ort wird mit der Bestätigung mitgeteilt)"),
 ]
 
+# A note for some dates (offering slug, days from today as in DATES): German and English, or
+# German only (English pages show it marked as German).
+DATE_NOTES = {
+    ("online-einfuehrung-grundlagen", 9): (
+        "Bitte halten Sie eine Kamera und ein Mikrofon bereit.",
+        "Please have a camera and a microphone ready.",
+    ),
+    ("austausch-organisation", 65): (
+        "Bitte melden Sie sich bei Ihrer Ankunft am Empfang der KTS.",
+        "",
+    ),
+}
+
 
 class DemoConference(TypedDict):
     title: str

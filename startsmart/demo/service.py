@@ -60,6 +60,7 @@ def load_demo(now: datetime, with_history: bool = True) -> DemoSummary | None:
         offering = offerings[slug]
         day = _weekday_on_or_after(today + timedelta(days=days))
         starts = berlin_to_utc(day, time(hour))
+        note, note_en = content.DATE_NOTES.get((slug, days), ("", ""))
         dates.append(
             EventDate(
                 offering=offering,
@@ -72,6 +73,8 @@ def load_demo(now: datetime, with_history: bool = True) -> DemoSummary | None:
                 capacity=offering.default_capacity,
                 registration_closes_at=starts - timedelta(days=2),
                 status=EventDateStatus.PUBLISHED,
+                note=note,
+                note_en=note_en,
             )
         )
     conf = content.CONFERENCE

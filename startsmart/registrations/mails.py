@@ -69,6 +69,9 @@ def calendar_event(
     person = _person(registration)
     link = None if cancelled else join_link(registration)
     lines = [text_of(date.offering, "summary", registration.locale)]
+    note = text_of(date, "note", registration.locale)
+    if note:
+        lines.append(_("Hinweis: %(note)s", note=note))
     if date.venue:
         lines.append(_("Ort: %(venue)s", venue=date.venue))
     if link:
@@ -140,6 +143,9 @@ class DateFacts:
     # mail was queued; a snapshot keeps it only for a confirmed participant.
     join_link: str | None
     offering: OfferingFacts
+    # The date's note, German and English (empty in snapshots queued before dates had one).
+    note: str
+    note_en: str
 
 
 @dataclass(frozen=True)
@@ -185,6 +191,8 @@ def snapshot(registration: Registration | Snapshot) -> dict[str, Any]:
             "venue": date.venue,
             "online_url": date.online_url,
             "join_link": join_link(registration),
+            "note": date.note,
+            "note_en": date.note_en,
             "offering": {
                 "title": offering.title,
                 "title_en": offering.title_en,
@@ -225,6 +233,8 @@ def from_snapshot(facts: Mapping[str, Any]) -> Snapshot:
             # Snapshots queued before join links: the date's own link, as they showed then.
             join_link=date.get("join_link", date["online_url"]),
             offering=OfferingFacts(**date["offering"]),
+            note=date.get("note", ""),
+            note_en=date.get("note_en", ""),
         ),
         person=PersonFacts(**facts["person"]),
     )

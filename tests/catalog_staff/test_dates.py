@@ -7,6 +7,7 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 import sqlalchemy as sa
 
+from catalogue_support import date_form
 from moments import next_clock_change
 from staff_support import (
     as_event_team,
@@ -28,22 +29,6 @@ pytestmark = pytest.mark.time_sensitive  # also run at every moment of tests/mom
 
 # The next nights the clocks change in Berlin, seen from the run's moment.
 SPRING, AUTUMN = next_clock_change(3), next_clock_change(10)
-
-
-def date_form(**overrides) -> dict:
-    return {
-        "day": "2099-07-01",
-        "starts": "10:00",
-        "ends": "11:30",
-        "online_url": "https://konferenz.example.org/raum-2",
-        "venue": "",
-        "capacity": "12",
-        "per_municipality_limit": "",
-        "deadline_day": "",
-        "deadline_time": "",
-        "status": "published",
-        **overrides,
-    }
 
 
 def only_date(app) -> EventDate:

@@ -102,6 +102,7 @@ AT_THE_LIMIT: dict[str, dict[str, str]] = {
     "staff.login": {},
     "catalog_staff.date_new": {"day": _in_days(30), "starts": "10:00", "status": "published"},
     "catalog_staff.date_place": {},
+    "catalog_staff.date_details": {"status": "published"},
     "catalog_staff.date_cancel": {},
     "catalog_staff.offering_new": {"format": "online_intro"},
     "catalog_staff.offering_edit": {},
