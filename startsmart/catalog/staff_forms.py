@@ -9,24 +9,23 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from startsmart.catalog.models import EventDateStatus, OfferingFormat
 from startsmart.form_fields import ClockField, DayField, Form, MaxLength, WholeNumberField
-from startsmart.forms import CHOOSE_ONE, ENGLISH_HINT, Filled, choices, enum_choices
+from startsmart.forms import CHOOSE_ONE, ENGLISH_HINT, REQUIRED, Filled, choices, enum_choices
 from startsmart.input_guard import database_int
 from startsmart.repeated_hour import DST_HINT, RepeatedHourField
 
-_REQUIRED = _l("Bitte füllen Sie dieses Feld aus.")
 MAX_CAPACITY = 10_000
 MAX_DURATION = 24 * 60
 MAX_LIMIT = 1_000
 
 
 def _text(label, max_length, required=True, **kwargs):
-    validators = [InputRequired(_REQUIRED)] if required else [Optional()]
+    validators = [InputRequired(REQUIRED)] if required else [Optional()]
     return StringField(label, validators=[*validators, MaxLength(max_length)], **kwargs)
 
 
 def _number(label, minimum, maximum, required=True, **kwargs):
     message = _l("Bitte geben Sie eine Zahl von %(min)d bis %(max)d an.", min=minimum, max=maximum)
-    first = InputRequired(_REQUIRED) if required else Optional()
+    first = InputRequired(REQUIRED) if required else Optional()
     return WholeNumberField(
         label, validators=[first, NumberRange(minimum, maximum, message)], **kwargs
     )
@@ -38,7 +37,7 @@ class OfferingForm(Form):
     summary = TextAreaField(
         _l("Kurzbeschreibung (Deutsch)"),
         description=_l("Ein bis zwei Sätze für Listen und Kalendereinträge."),
-        validators=[InputRequired(_REQUIRED), MaxLength(500)],
+        validators=[InputRequired(REQUIRED), MaxLength(500)],
         render_kw={"rows": 2},
     )
     summary_en = TextAreaField(
@@ -50,7 +49,7 @@ class OfferingForm(Form):
     description = TextAreaField(
         _l("Beschreibung (Deutsch)"),
         description=_l("Absätze durch eine Leerzeile trennen."),
-        validators=[InputRequired(_REQUIRED), MaxLength(5000)],
+        validators=[InputRequired(REQUIRED), MaxLength(5000)],
         render_kw={"rows": 8},
     )
     description_en = TextAreaField(
@@ -131,11 +130,11 @@ def _status_choices():
 
 
 def _day():
-    return DayField(_l("Datum"), validators=[Filled(_REQUIRED)])
+    return DayField(_l("Datum"), validators=[Filled(REQUIRED)])
 
 
 def _starts():
-    return ClockField(_l("Beginn (Uhrzeit)"), validators=[Filled(_REQUIRED)], description=DST_HINT)
+    return ClockField(_l("Beginn (Uhrzeit)"), validators=[Filled(REQUIRED)], description=DST_HINT)
 
 
 def _online_url():
@@ -237,7 +236,7 @@ class DateCreateForm(Form):
 class DatePlaceForm(Form):
     day = _day()
     starts = _starts()
-    ends = ClockField(_l("Ende (Uhrzeit)"), validators=[Filled(_REQUIRED)])
+    ends = ClockField(_l("Ende (Uhrzeit)"), validators=[Filled(REQUIRED)])
     online_url = _online_url()
     venue = _venue()
     repeated_hour = RepeatedHourField()
@@ -266,6 +265,6 @@ class DateCancelForm(Form):
     message = TextAreaField(
         _l("Nachricht an die Angemeldeten"),
         description=_l("Warum der Termin ausfällt und ob es einen Ersatztermin gibt."),
-        validators=[InputRequired(_REQUIRED), MaxLength(2000)],
+        validators=[InputRequired(REQUIRED), MaxLength(2000)],
         render_kw={"rows": 5},
     )

@@ -10,12 +10,10 @@ from wtforms.validators import InputRequired, NumberRange, Optional
 from startsmart.conferences.choices import FIELD_PREFIX as WORKSHOP_FIELD_PREFIX
 from startsmart.conferences.models import SessionKind
 from startsmart.form_fields import ClockField, DayField, Form, MaxLength, NoLinks, WholeNumberField
-from startsmart.forms import CHOOSE_ONE, ENGLISH_HINT, EnumSelectField, Filled
+from startsmart.forms import CHOOSE_ONE, ENGLISH_HINT, REQUIRED, EnumSelectField, Filled
 from startsmart.i18n import berlin_time
 from startsmart.input_guard import database_int
 from startsmart.repeated_hour import DST_HINT, RepeatedHourField
-
-REQUIRED = _l("Bitte füllen Sie dieses Feld aus.")
 
 
 def text_field(label, max_length, required=True, **kwargs):

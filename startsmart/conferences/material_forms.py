@@ -8,10 +8,10 @@ from flask_wtf.file import FileField
 from wtforms import SelectField, StringField
 from wtforms.validators import InputRequired, Optional
 
-from startsmart.conferences.forms import REQUIRED, english_title_field, number_field, text_field
+from startsmart.conferences.forms import english_title_field, number_field, text_field
 from startsmart.conferences.materials import MAX_POSITION, TITLE_MAX, URL_MAX
 from startsmart.form_fields import Form, MaxLength
-from startsmart.forms import int_or_none
+from startsmart.forms import REQUIRED, int_or_none
 
 SESSION_HINT = _l("Leer lassen für Unterlagen zur gesamten Konferenz.")
 

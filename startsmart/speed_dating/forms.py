@@ -6,9 +6,9 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectField
 from wtforms.validators import InputRequired, Optional
 
-from startsmart.conferences.forms import REQUIRED, number_field, text_field
+from startsmart.conferences.forms import number_field, text_field
 from startsmart.form_fields import ClockField, Form
-from startsmart.forms import CHOOSE_ONE, EnumSelectField, choices
+from startsmart.forms import CHOOSE_ONE, REQUIRED, EnumSelectField, choices
 from startsmart.municipalities.forms import municipality_id_field
 from startsmart.municipalities.models import FederalState
 from startsmart.repeated_hour import RepeatedHourField
