@@ -177,7 +177,16 @@ def register_web_layer(app: Flask) -> None:
     from werkzeug.middleware.proxy_fix import ProxyFix
 
     import startsmart.models  # noqa: F401  (complete metadata before the first query)
-    from startsmart import error_pages, health, i18n, input_guard, links, request_log, security
+    from startsmart import (
+        error_pages,
+        health,
+        i18n,
+        input_guard,
+        links,
+        render_translations,
+        request_log,
+        security,
+    )
     from startsmart.invitations import autodeliver
     from startsmart.municipalities.gemeindeverzeichnis import ATTRIBUTION
     from startsmart.municipalities.service import pending_change
@@ -186,6 +195,7 @@ def register_web_layer(app: Flask) -> None:
     security.register(app)
     input_guard.register(app)
     i18n.register_template_helpers(app)
+    render_translations.register(app)
     links.register(app)
     # Staff pages mark what a public form typed that waits for the mailbox owner's confirmation.
     app.jinja_env.globals["pending_change"] = pending_change

@@ -2,7 +2,7 @@
 
 Pure (standard library only). German is required and always there; an empty English text means
 the German one stands in (on an HTML page marked ``lang="de"``, see
-``templates/macros/language.html``)."""
+``i18n.in_language``)."""
 
 from __future__ import annotations
 
@@ -21,11 +21,17 @@ def is_german_fallback(english: str | None, locale: str) -> bool:
     return locale != "de" and not (locale == ENGLISH and english)
 
 
-def text_of(record: object, name: str, locale: str) -> str:
-    """``record.<name>`` in ``locale``: ``<name>_en`` where the record has one and it is
-    written (a model row, the snapshot of one in a queued mail, or its facts as a mapping)."""
+def versions(record: object, name: str) -> tuple[str, str]:
+    """``record.<name>`` and ``<name>_en`` ("" where the record has none) of a model row, the
+    snapshot of one in a queued mail, or its facts as a mapping."""
     if isinstance(record, Mapping):
         german, english = record[name], record.get(f"{name}_en")
     else:
         german, english = getattr(record, name), getattr(record, f"{name}_en", "")
-    return choose(str(german), str(english or ""), locale)
+    return str(german), str(english or "")
+
+
+def text_of(record: object, name: str, locale: str) -> str:
+    """``record.<name>`` in ``locale``: ``<name>_en`` where the record has one and it is
+    written."""
+    return choose(*versions(record, name), locale)

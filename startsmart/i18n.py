@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from babel import dates
 from flask import Blueprint, Flask, current_app, has_request_context, redirect, request, url_for
-from flask_babel import format_date, format_datetime, format_time, get_locale
-from markupsafe import Markup
+from flask_babel import get_locale
+from markupsafe import Markup, escape
 
-from startsmart.bilingual import choose, is_german_fallback, text_of
+from startsmart.bilingual import choose, is_german_fallback, text_of, versions
 from startsmart.clock import BERLIN, moment_or_none
 from startsmart.urls import safe_next
 
@@ -67,10 +68,12 @@ def register_template_helpers(app: Flask) -> None:
         }
 
     # A record's text in the page's or mail's language (mails render under the recipient's):
-    # ``localized(offering, "title")``; on HTML pages the macro ``text_in_language`` also
-    # marks a German fallback.
+    # ``localized(offering, "title")``; on HTML pages ``text_in_language`` also marks a German
+    # fallback. Python, not macros: the catalogue calls them about 70 times a page.
     app.add_template_global(localized, "localized")
-    app.add_template_global(in_language, "in_language_element")
+    app.add_template_global(in_language, "in_language")
+    app.add_template_global(text_in_language, "text_in_language")
+    app.add_template_global(paragraphs_in_language, "paragraphs_in_language")
     app.add_template_filter(berlin_datetime, "datetime")
     app.add_template_filter(berlin_date, "date")
     app.add_template_filter(berlin_time, "time")
@@ -91,14 +94,33 @@ def localized(record: object, name: str) -> str:
 def in_language(german: str, english: str | None, tag: str = "span", css: str = "") -> Markup:
     """The text for the current page in an element ``tag``: the English one on an English
     page where written, else the German one, marked lang="de" on a page in another language
-    (WCAG 3.1.2: screen readers switch their voice). The macro ``in_language`` of
-    ``templates/macros/language.html`` and form labels (``localized_label``) use it."""
+    (WCAG 3.1.2: screen readers switch their voice). Templates call it as ``in_language``;
+    form labels through ``localized_label``."""
     locale = current_locale()
-    attributes = Markup(' lang="de"') if is_german_fallback(english, locale) else Markup("")
+    attributes = ' lang="de"' if is_german_fallback(english, locale) else ""
     if css:
-        attributes += Markup(' class="{}"').format(css)
+        attributes += f' class="{escape(css)}"'
+    # Plain concatenation with escape(): Markup.format goes through string.Formatter, several
+    # times slower, and this runs for every title of a list.
+    return Markup(f"<{tag}{attributes}>{escape(choose(german, english, locale))}</{tag}>")
+
+
+def text_in_language(record: object, name: str, tag: str = "span", css: str = "") -> Markup:
+    """``record.<name>`` or, on the English page, ``record.<name>_en`` where staff wrote it,
+    as ``in_language``: ``text_in_language(offering, "title", "h1")``."""
+    return in_language(*versions(record, name), tag, css)
+
+
+def paragraphs_in_language(record: object, name: str, css: str = "") -> Markup:
+    """A plain-text description in the page's language, its paragraphs split by blank lines,
+    in a ``div`` marked lang="de" where the German one stands in."""
+    locale = current_locale()
+    german, english = versions(record, name)
+    marked = ' lang="de"' if is_german_fallback(english, locale) else ""
+    paragraph = f'<p class="{escape(css)}">' if css else "<p>"
     text = choose(german, english, locale)
-    return Markup("<{0}{1}>{2}</{0}>").format(Markup(tag), attributes, text)
+    inner = "".join(f"{paragraph}{escape(part)}</p>" for part in text.split("\n\n"))
+    return Markup(f"<div{marked}>{inner}</div>")
 
 
 def localized_label(record: object, name: str) -> Markup:
@@ -109,6 +131,8 @@ def localized_label(record: object, name: str) -> Markup:
 # Times are stored in UTC and shown in Berlin time. The conversion uses zoneinfo here rather
 # than Babel's rebase, which goes through pytz and loses summer time after 2037. Views and
 # services that put a time into a message use these too, so it reads like the page around it.
+# Babel is called directly with the locale of what is rendered: Flask-Babel's wrappers look the
+# locale and the configured formats up anew for every value, and a list shows dozens.
 DATETIME_PATTERNS = {
     "de": {
         "full": "EEEE, d. MMMM y, HH:mm",
@@ -130,18 +154,22 @@ DATETIME_PATTERNS = {
 def berlin_datetime(value: datetime, style: str = "full") -> str:
     """``value`` in Berlin time: "full", "short", "weekday_short", "weekday_day" or a Babel
     pattern."""
-    patterns = DATETIME_PATTERNS.get(str(get_locale()), DATETIME_PATTERNS["de"])
-    return format_datetime(value.astimezone(BERLIN), patterns.get(style, style), rebase=False)
+    locale = get_locale()
+    patterns = DATETIME_PATTERNS.get(str(locale), DATETIME_PATTERNS["de"])
+    return dates.format_datetime(
+        value.astimezone(BERLIN), patterns.get(style, style), locale=locale
+    )
 
 
 def berlin_date(value: datetime | date, style: str = "long") -> str:
     """The Berlin calendar day of ``value``: "short", "medium", "long", "full" or a pattern."""
     if isinstance(value, datetime):
         value = value.astimezone(BERLIN).date()
-    if str(get_locale()) == "en":
+    locale = get_locale()
+    if str(locale) == "en":
         style = BRITISH_DATES.get(style, style)
-    return format_date(value, style)
+    return dates.format_date(value, style, locale=locale)
 
 
 def berlin_time(value: datetime) -> str:
-    return format_time(value.astimezone(BERLIN), "HH:mm", rebase=False)
+    return dates.format_time(value.astimezone(BERLIN), "HH:mm", locale=get_locale())
