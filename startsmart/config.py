@@ -171,6 +171,9 @@ class Defaults:
     # site ("/media/dgs-start-smart.mp4", played in the page) or an https:// page that shows it
     # (linked). None: the page says where to ask for it.
     DGS_VIDEO_URL: str | None = None
+    # The folder served at /media/ (startsmart/pages/media.py): the DGS video and its captions,
+    # files the operator puts there (None: instance/media).
+    MEDIA_DIR: str | None = None
     # German captions (WebVTT) for that video when this site plays it: a path here or an
     # address at PUBLIC_URL. None: the statement lists the missing captions as a barrier.
     DGS_VIDEO_CAPTIONS_URL: str | None = None
@@ -244,6 +247,8 @@ def load(config: Config, instance_path: Path, overrides: Mapping[str, Any] | Non
 
     if not config.get("MATERIALS_DIR"):
         config["MATERIALS_DIR"] = str(instance_path / "materials")
+    if not config.get("MEDIA_DIR"):
+        config["MEDIA_DIR"] = str(instance_path / "media")
     url = config.get("DATABASE_URL") or f"sqlite:///{instance_path / 'startsmart.sqlite3'}"
     config["SQLALCHEMY_DATABASE_URI"] = sqlalchemy_url(url)
     if not url.startswith("sqlite"):

@@ -6,6 +6,7 @@ every visit; each page is checked at 1280 px with axe, then narrowed to 320 px i
 
 from __future__ import annotations
 
+import tempfile
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from werkzeug.routing import RequestRedirect
 
 from accessibility import axe_violations, load_axe_on_every_page
 from databases import empty_all_tables
+from dgs_media import put_dgs_media
 from site_pages import PAGES, Visit
 from site_seed import LOGINS, Site, seed, seed_accounts
 
@@ -135,8 +137,12 @@ def crawl(browser, base_url: str, app: Flask) -> Iterator[Shown]:
     two staff accounts), then, after seeding, those of the filled one."""
     # Let each tab keep CSS, scripts and images instead of asking again on every page (as
     # behind the production proxy): the walk is about the pages, and twice as fast so.
-    saved = app.config["SEND_FILE_MAX_AGE_DEFAULT"]
+    saved = app.config["SEND_FILE_MAX_AGE_DEFAULT"], app.config["MEDIA_DIR"]
     app.config["SEND_FILE_MAX_AGE_DEFAULT"] = 3600
+    # The DGS video and its captions, for the visits that configure them (Visit.settings).
+    media = tempfile.TemporaryDirectory(prefix="crawl-media-")
+    app.config["MEDIA_DIR"] = media.name
+    put_dgs_media(browser, media.name)
     try:
         seed_accounts(app)
         # The empty site's visits use no ids or tokens; these only let the builders run.
@@ -153,7 +159,8 @@ def crawl(browser, base_url: str, app: Flask) -> Iterator[Shown]:
         site = seed(app)
         yield from _walk(browser, base_url, app, site, [v for v in _visits(site) if not v.empty])
     finally:
-        app.config["SEND_FILE_MAX_AGE_DEFAULT"] = saved
+        app.config["SEND_FILE_MAX_AGE_DEFAULT"], app.config["MEDIA_DIR"] = saved
+        media.cleanup()
 
 
 def _visits(site: Site) -> list[Visit]:
@@ -182,6 +189,16 @@ def _walk(browser, base_url: str, app: Flask, site: Site, visits: list[Visit]) -
 
 
 def show(page, visit: Visit, app: Flask, site: Site) -> Shown:
+    """The visit's page with its checks, under the visit's settings (restored afterwards)."""
+    saved = {name: app.config.get(name) for name, _value in visit.settings}
+    app.config.update(visit.settings)
+    try:
+        return _show(page, visit, app, site)
+    finally:
+        app.config.update(saved)
+
+
+def _show(page, visit: Visit, app: Flask, site: Site) -> Shown:
     shown = Shown(visit)
     statuses: list[int] = []
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from dgs_media import dgs_settings
 from site_journeys import (
     ask_before_deactivating,
     ask_for_the_mail_too_often,
@@ -36,6 +37,7 @@ from site_seed import Site
 from startsmart.staff.models import Role
 
 PUBLIC = None
+DGS_VIDEO = tuple(dgs_settings().items())
 ADMIN, ADVISOR, TEAM = Role.ADMIN, Role.ADVISOR, Role.EVENT_TEAM
 
 
@@ -58,6 +60,9 @@ class Visit:
     language: str = "de"  # the visitor's chosen language (German unless they switched)
     steps: Callable | None = field(default=None, compare=False)
     label: str = ""
+    # App settings in force during the visit (name, value), e.g. the DGS video of the start page;
+    # the crawl's media folder holds the files of dgs_media.
+    settings: tuple[tuple[str, str], ...] = ()
 
     @property
     def name(self) -> str:
@@ -80,7 +85,12 @@ REPORT_YEARS = "von=2020-01-01&bis=2035-12-31"
 
 PAGES: dict[str, Callable[[Site], list[Visit]]] = {
     # Public information pages
-    "pages.start": lambda s: [Visit("/"), Visit("/", empty=True)],
+    "pages.start": lambda s: [
+        Visit("/"),
+        Visit("/", empty=True),
+        Visit("/", settings=DGS_VIDEO, label="DGS video with captions"),
+        Visit("/", settings=DGS_VIDEO, language="en", label="DGS video with captions"),
+    ],
     "pages.accessibility": lambda s: [
         Visit("/barrierefreiheit"),
         Visit("/barrierefreiheit", language="en"),
@@ -802,6 +812,7 @@ PAGES: dict[str, Callable[[Site], list[Visit]]] = {
 # GET endpoints that serve no HTML page, and why the crawl leaves them out.
 NOT_PAGES: dict[str, str] = {
     "static": "CSS, JavaScript and images",
+    "pages.media": "the DGS video and its captions (media files of MEDIA_DIR)",
     "health.healthz": "health check for the load balancer (plain text)",
     "health.readyz": "readiness check (plain text)",
     "municipalities.search": "the Kommune field's directory search (JSON)",

@@ -191,10 +191,13 @@ def _status():
     )
 
 
-def _note():
+def note_field(description=None):
+    """A date's note in German (``EventDate.note``; ``staff_dates.note`` checks it with the
+    English one); ``description`` says where it shows, the catalogue's places by default."""
     return TextAreaField(
         _l("Hinweis zum Termin (Deutsch)"),
-        description=_l(
+        description=description
+        or _l(
             "Optional, ein bis zwei Sätze, z. B. „Bitte halten Sie eine Kamera bereit.“ Steht im "
             "Katalog, auf der Anmeldeseite und in den E-Mails und Kalendereinträgen, die danach "
             "verschickt werden."
@@ -204,7 +207,8 @@ def _note():
     )
 
 
-def _note_en():
+def note_en_field():
+    """The date's note in English (``EventDate.note_en``), beside the German one."""
     return TextAreaField(
         _l("Hinweis zum Termin (Englisch)"),
         description=ENGLISH_HINT,
@@ -228,8 +232,8 @@ class DateCreateForm(Form):
     deadline_day = _deadline_day()
     deadline_time = _deadline_time()
     status = _status()
-    note = _note()
-    note_en = _note_en()
+    note = note_field()
+    note_en = note_en_field()
     repeated_hour = RepeatedHourField()
 
 
@@ -256,8 +260,8 @@ class DateDetailsForm(Form):
     deadline_time = _deadline_time()
     per_municipality_limit = _date_limit()
     status = _status()
-    note = _note()
-    note_en = _note_en()
+    note = note_field()
+    note_en = note_en_field()
     repeated_hour = RepeatedHourField()
 
 

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
+from startsmart.catalog.staff_forms import note_en_field, note_field
 from startsmart.conferences.choices import FIELD_PREFIX as WORKSHOP_FIELD_PREFIX
 from startsmart.conferences.models import SessionKind
 from startsmart.form_fields import ClockField, DayField, Form, MaxLength, NoLinks, WholeNumberField
@@ -61,6 +62,15 @@ class ConferenceForm(Form):
         validators=[Optional(), MaxLength(10000)],
         render_kw={"rows": 8},
     )
+    # The note of the conference's date, as on any date (the same fields and rule).
+    note = note_field(
+        _l(
+            "Optional, ein bis zwei Sätze, z. B. „Bitte bringen Sie Ihren Personalausweis mit.“ "
+            "Steht auf der Seite der Konferenz, der Anmeldeseite und in den E-Mails und "
+            "Kalendereinträgen, die danach verschickt werden."
+        )
+    )
+    note_en = note_en_field()
     capacity = number_field(_l("Plätze"), 0, 10_000, default=120)
     deadline_day = DayField(_l("Anmeldeschluss: Datum"), validators=[Optional()])
     deadline_time = ClockField(

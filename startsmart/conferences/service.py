@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from startsmart.audit import service as audit
 from startsmart.catalog.models import EventDate, EventDateStatus, Offering, OfferingFormat
 from startsmart.catalog.slugs import slugify, unique_slug
-from startsmart.catalog.staff_dates import Deadline, registration_deadline, to_utc
+from startsmart.catalog.staff_dates import Deadline, note, registration_deadline, to_utc
 from startsmart.catalog.staff_service import one_line, plain_text
 from startsmart.clock import berlin_wall_time
 from startsmart.conferences import programme, session_calendar
@@ -50,6 +50,9 @@ class ConferenceInput:
     choices_close: Deadline = Deadline()
     title_en: str = ""  # optional: English pages show the German text where empty
     description_en: str = ""
+    # The note of the conference's date (``EventDate.note``), as on any date.
+    note: str = ""
+    note_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,8 @@ class _Checked:
     choices_close_at: datetime | None
     title_en: str = ""
     description_en: str = ""
+    note: str = ""
+    note_en: str = ""
 
 
 def upcoming(now: datetime) -> list[Conference]:
@@ -127,6 +132,7 @@ def _check(data: ConferenceInput) -> _Checked:
         )
     deadline = registration_deadline(data.deadline, starts_at)
     choices_close_at = _choices_close(data.choices_close, starts_at)
+    note_de, note_en = note(data.note, data.note_en)
     return _Checked(
         title,
         city,
@@ -138,6 +144,8 @@ def _check(data: ConferenceInput) -> _Checked:
         choices_close_at,
         one_line(data.title_en),
         plain_text(data.description_en),
+        note_de,
+        note_en,
     )
 
 
@@ -255,6 +263,8 @@ def _add_date(conference: Conference, checked: _Checked, capacity: int, now: dat
             capacity=capacity,
             registration_closes_at=checked.closes_at,
             status=EventDateStatus.PUBLISHED,
+            note=checked.note,
+            note_en=checked.note_en,
             created_at=now,
             updated_at=now,
         )
@@ -342,6 +352,8 @@ def update_conference(
     else:
         _keep_offering_in_step(event_date.offering, checked)
         event_date.registration_closes_at = checked.closes_at
+        # Like a date's details: a changed note shows from now on, nobody is sent a mail.
+        event_date.note, event_date.note_en = checked.note, checked.note_en
         event_date.updated_at = now
     audit.record(
         "conference.updated",
@@ -350,6 +362,8 @@ def update_conference(
         subject=f"conference:{conference.id}",
         title=conference.title,
         starts_at=conference.starts_at.isoformat(),
+        note=checked.note,
+        note_en=checked.note_en,
     )
     told = 0
     if event_date is not None and place_changed:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, current_app, render_template, send_from_directory
 
 from startsmart.catalog import service as catalog
 from startsmart.pages import barriers, privacy_notice
@@ -28,6 +28,15 @@ def start():
         formats=catalog.formats_overview(),
         dgs=dgs_video(current_app.config),
     )
+
+
+@bp.get("/media/<path:name>")
+def media(name: str):
+    """A file of the media folder (``MEDIA_DIR``): the DGS video and its WebVTT captions, played
+    from this site because the content security policy loads media from nowhere else. Ranges
+    are answered (a browser seeks in a video by asking for parts of it); a name outside the
+    folder or missing is a 404. Behind a proxy, it may serve the folder itself (deployment.md)."""
+    return send_from_directory(current_app.config["MEDIA_DIR"], name, conditional=True)
 
 
 @bp.get("/impressum")

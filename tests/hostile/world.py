@@ -131,6 +131,7 @@ class World:
             "conferences.documentation": {"slug": self.conference_slug},
             "conferences.material_file": {"slug": self.conference_slug},
             "language.switch": {"code": "en"},
+            "pages.media": {"name": "dgs.mp4"},
             "consultations.advisor_feed": {"token": self.feed_token},
             "my_bookings.overview": {"token": self.my_bookings_token},
             "consultations_availability_staff.remove_weekly": {"row_id": self.weekly_id},
