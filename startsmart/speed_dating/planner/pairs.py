@@ -310,6 +310,14 @@ def circle_rounds(
     town = {p: town_number(p) for p in spots}
     funded = {p: p != HOST and state.model_project[p] for p in spots}
     neutral = {p: p == HOST for p in spots}
+    if even and count == ring - 1:
+        # One round of the circle is left unplayed: the most colleague pairs go there, so the
+        # plan seats the fewest colleague pairs any plan giving everyone a round with the host
+        # can (each leaves out one perfect matching). The swaps below cannot undo it: a
+        # colleague pair costs more than all the cross-group meetings of two spots.
+        _leave_out_colleagues(
+            spots, [partner(x, ring - 1) for x in range(len(spots))], town, funded
+        )
 
     def spot_cost(x: int) -> int:
         u = spots[x]
@@ -344,3 +352,24 @@ def circle_rounds(
                 pairs.append((spots[x], spots[y]))
         rounds.append(pairs)
     return rounds
+
+
+def _leave_out_colleagues(
+    spots: list[int], mate: list[int | None], town: dict[int, int], funded: dict[int, bool]
+) -> None:
+    """Arrange ``spots`` so that the round pairing spot x with ``mate[x]`` pairs as many people
+    of one municipality as possible, and then of one group (the cross-group ones meet)."""
+    by_town: dict[int, list[int]] = {}
+    for p in spots:
+        by_town.setdefault(town[p], []).append(p)
+    pairs: list[tuple[int, int]] = []
+    single: list[int] = []
+    for members in by_town.values():
+        pairs.extend(zip(members[0::2], members[1::2], strict=False))
+        if len(members) % 2:
+            single.append(members[-1])
+    single.sort(key=lambda p: funded[p])
+    pairs.extend(zip(single[0::2], single[1::2], strict=True))
+    slots = [(x, y) for x, y in enumerate(mate) if y is not None and x < y]
+    for (x, y), (u, v) in zip(slots, pairs, strict=True):
+        spots[x], spots[y] = u, v
