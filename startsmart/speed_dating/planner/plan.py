@@ -93,7 +93,17 @@ def plan_rounds(
     # may form odd cycles); the circle method cannot. It never leaves anyone waiting beyond
     # parity and tables, so once the matching does, the circle has won already.
     circle_fits = circle and table_size == 2 and _circle_size(settings, len(people)) >= rounds
-    plan, troubled = _build(settings, (), people, rounds, seed, give_up=circle_fits)
+    # With one round of the circle to spare, the circle is the best plan keeping the host's
+    # turns (see circle_rounds), so the search that repairs them would only repeat it.
+    circle_keeps_turns = (
+        circle_fits
+        and _circle_host(settings, len(people))
+        and not settings.colleagues_apart
+        and _circle_size(settings, len(people)) == rounds + 1
+    )
+    plan, troubled = _build(
+        settings, (), people, rounds, seed, give_up=circle_fits, turns=not circle_keeps_turns
+    )
     # Round by round, the host's turns can corner themselves too (the last ones left without a
     # turn may all have to be seated); the circle, with the host as one spot, never repeats.
     troubled = troubled or (circle_fits and host_fills_gap and _host_turns_broken(plan) > 0)
@@ -211,12 +221,14 @@ def _build(
     seed: int,
     reuse: Sequence[Round] = (),
     give_up: bool = False,
+    turns: bool = True,
 ) -> tuple[Plan, bool]:
     """Keep ``history``, build the rest round by round; also say whether it went badly.
 
     With ``reuse`` (pairs only) the meetings of those old rounds stay reserved and each round
     starts from its old pairs, so only the gaps are filled. With ``give_up`` the plan stops
-    short at the first round where someone waits beyond parity and tables.
+    short at the first round where someone waits beyond parity and tables. With ``turns`` the
+    last rounds are planned again where they broke the host's turns (``host_turns``).
     """
     index = {p.id: i for i, p in enumerate(people)}
     last_table: dict[int, int] = {}
@@ -301,7 +313,7 @@ def _build(
         built.append((tables, waiting))
         if give_up and beyond:
             break
-    if settings.host_fills_gap and settings.table_size == 2 and not reuse and not beyond:
+    if turns and settings.host_fills_gap and settings.table_size == 2 and not reuse and not beyond:
         broken = first_broken(replay, built, present)
         if broken < len(built) and (repaired := repair(replay, built, present, broken, seed)):
             built = repaired
