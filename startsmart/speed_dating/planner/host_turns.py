@@ -62,7 +62,7 @@ def repair(
     steps = [0]
     for start in range(broken, max(broken - DEPTH, 0) - 1, -1):
         state = replay(start)
-        budget = sum(colleague_pairs(tables_pairs(t), state) for t, _ in built[start:])
+        budget = sum(colleague_pairs(_pairs_of(t), state) for t, _ in built[start:])
         rng = random.Random(seed)
         found = _search(state, list(present), len(built) - start, budget, rng, steps)
         if found is not None:
@@ -72,7 +72,7 @@ def repair(
     return None
 
 
-def tables_pairs(tables: Tables) -> list[tuple[int, int]]:
+def _pairs_of(tables: Tables) -> list[tuple[int, int]]:
     return [(t[0], t[1]) for t in tables if HOST not in t and len(t) == 2]
 
 

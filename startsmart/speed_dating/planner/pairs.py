@@ -311,13 +311,16 @@ def circle_rounds(
     funded = {p: p != HOST and state.model_project[p] for p in spots}
     neutral = {p: p == HOST for p in spots}
     if even and count == ring - 1:
-        # One round of the circle is left unplayed: the most colleague pairs go there, so the
-        # plan seats the fewest colleague pairs any plan giving everyone a round with the host
-        # can (each leaves out one perfect matching). The swaps below cannot undo it: a
-        # colleague pair costs more than all the cross-group meetings of two spots.
+        # One round of the circle is left unplayed: the most colleague pairs go there. A plan
+        # that seats every spot in every round leaves out one perfect matching of the spots,
+        # so none has fewer colleague pairs (with the host as a spot: none that keeps the
+        # host's turns). The swaps below keep it: a colleague pair costs more than all the
+        # cross-group meetings of two spots (up to 2 * count).
         _leave_out_colleagues(
             spots, [partner(x, ring - 1) for x in range(len(spots))], town, funded
         )
+
+    colleague_cost = max(64, 2 * count + 1)
 
     def spot_cost(x: int) -> int:
         u = spots[x]
@@ -330,7 +333,7 @@ def circle_rounds(
                 if neutral[v]:
                     continue
                 if town[u] == town[v]:
-                    total += 64
+                    total += colleague_cost
                 elif funded[u] != funded[v]:
                     total -= 1
         return total
