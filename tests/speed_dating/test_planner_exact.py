@@ -8,21 +8,24 @@
 - With "never seat colleagues together" no colleagues ever meet, and whoever waits for it is
   counted in the report.
 - With an odd count and the host filling in, nobody sits with the host twice before everybody
-  present had a turn, and nobody twice in a row, when nobody shares a municipality or towns of
-  3 make it possible (tested). In general fewer colleague pairs come first: the host's partner
-  is then the best placed among those any round with as many pairs and no more colleague pairs
-  can leave out (in 300 random odd plans with towns, 3 broke the order, all with 13 people in
-  rounds 10 to 12; in each such round, checked exhaustively, leaving the person due out would
-  cost a pair or add a colleague pair, so the earlier rounds cornered it, not the host's
-  choice).
+  present had a turn, and nobody twice in a row, whenever a plan that does so and seats as many
+  has no more colleague tables. Up to 13 people with as many rounds as are useful (12 at most)
+  this is checked exactly: up to 11 everybody meets everybody, so every plan has the same
+  colleague tables and the circle keeps the order; 13 people in 12 rounds leave out one perfect
+  matching of the 12 with a turn, so such plans have at least P - F colleague tables (P the
+  colleague pairs, F the most of them one matching can hold, sum of floor(size / 2)), and fewer
+  is only possible by breaking the order.
 - Tables of 3 or 4: see test_planner_tables.py.
 - The cross-group bound's per-round part equals the best single round found by trying every
-  seating of small groups.
+  seating of small groups; for the benchmark's 30 people at tables of 4 a plan attains it.
+  Over several rounds it is never below the best plan (every plan of 4 to 6 people over 2 or 3
+  rounds tried), but can lie above it: 6 people, 2 funded, tables of 3 or 4, 2 rounds: 8, best 6.
 """
 
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 
 import pytest
@@ -34,6 +37,8 @@ from startsmart.speed_dating.planner import (
     HOST_ID,
     Participant,
     Plan,
+    Round,
+    Table,
     cross_group_bound,
     plan_rounds,
     quality,
@@ -247,6 +252,59 @@ def test_the_host_takes_turns(count, sizes):
             last = partner
 
 
+@st.composite
+def odd_conference(draw, high: int = 13):
+    """An odd number of people in municipalities of 1..4, some of them funded."""
+    count = 2 * draw(st.integers(1, high // 2)) + 1
+    sizes = draw(st.lists(st.integers(1, 4), min_size=count, max_size=count))
+    funded = draw(st.sets(st.integers(0, count)))
+    towns = [i for i, size in enumerate(sizes) for _ in range(size)][:count]
+    return [Participant(i, f"m{town}", town in funded) for i, town in enumerate(towns)]
+
+
+def host_order_kept(plan: Plan, people: list[Participant]) -> bool:
+    turns = dict.fromkeys((p.id for p in people), 0)
+    last = None
+    for rnd in plan.rounds:
+        partner = next(
+            (m for t in rnd.tables if HOST_ID in t.members for m in t.members if m != HOST_ID),
+            None,
+        )
+        if partner is None:
+            continue
+        if turns[partner] > min(turns.values()) or partner == last:
+            return False
+        turns[partner] += 1
+        last = partner
+    return True
+
+
+def fewest_colleague_tables_in_turn(people: list[Participant], rounds: int) -> int:
+    """The fewest colleague tables of any plan of ``rounds`` full rounds that keeps the host's
+    order, for an odd count and ``rounds`` = count or count - 1 (see the module docstring)."""
+    sizes = Counter(p.municipality for p in people).values()
+    colleague_pairs = sum(size * (size - 1) // 2 for size in sizes)
+    if rounds == len(people):
+        return colleague_pairs
+    assert rounds == len(people) - 1
+    return colleague_pairs - sum(size // 2 for size in sizes)
+
+
+@PROPERTY
+@given(odd_conference(), st.integers(0, 5))
+# Found by random search: the round-by-round plan cornered the person due out in round 12, and
+# the search over the last rounds repairs it.
+@example(grouped([2, 2, 4, 1, 1, 2, 1], 1), 0)
+def test_the_host_keeps_the_order_whenever_a_plan_can(people, seed):
+    rounds = min(12, len(people))
+    plan = plan_rounds(people, rounds, seed=seed, host_fills_gap=True)
+    report = quality(plan, people)
+    assert report.valid and report.sit_outs_beyond_capacity == 0
+    if not host_order_kept(plan, people):
+        # Only a plan with fewer colleague tables than any plan in turn may break it.
+        assert report.same_municipality_tables < fewest_colleague_tables_in_turn(people, rounds)
+
+
 def best_single_round(people: list[Participant], size: int, tables: int | None) -> int:
     """The most funded/unfunded meetings one round can hold: every seating tried."""
     best = 0
@@ -279,3 +337,92 @@ def test_cross_group_bound_of_one_round_is_the_exhaustive_optimum(size):
             for tables in (None, 1, 2):
                 bound = cross_group_bound(people, 1, size, tables)
                 assert bound == best_single_round(people, size, tables), (count, funded, tables)
+
+
+# The benchmark's 30 people at tables of 4 (benchmarks/planner.py, population(30, seed=34)):
+# their town per person, the funded towns, and a 12-round plan found by a randomised search
+# (tables of a funded person with two or three unfunded, the other unfunded mostly in pairs).
+BENCHMARK_TOWNS = [0, 0, 0, 1, 1, 2, 2, 2, 3, 4, 5, 6, 6, 7, 7, 8, 9, 9, 10, 10, 11, 11, 12]
+BENCHMARK_TOWNS += [13, 13, 13, 14, 14, 14, 15]
+BENCHMARK_FUNDED_TOWNS = {3, 4, 5, 8, 9}
+EVERY_FUNDED_MEETS_EVERY_UNFUNDED = """
+    6-17-28 10-11-22 1-9-20 14-15-26 8-12-25 2-13-16-18 3-19-29 4-5-24 7-21-27 0-23
+    9-24-27 0-17-21 4-8-23 5-15-19 3-10-26 1-7-16-29 2-25-28 12-13 18-20-22 6-11-14
+    2-10-24 3-7-17 15-18-27 5-9-13-25 8-14-22 0-6-16-20 1-21-26 4-11-28 12-29 19-23
+    4-12-17-22 10-21-23 13-15-28 8-11-19 0-3-9 14-16-24 1-5-27 2-20-29 6-18-25 7-26
+    8-27-29 1-15-25 5-10-28 6-9-26 2-17-19 12-16-23 3-11-20 0-13-24 4-7-14-18 21-22
+    7-11-15 5-8-18-21 4-10-20 13-17-23-29 2-9-12-14 16-22-27 1-3-28 0-19-25-26 6-24
+    7-10-25 4-6-15 8-20-24-26 11-17-18 9-21-28 16-19 1-22-23 0-12 14-29 3-13-27 2-5
+    0-10-18-29 3-12-15-21 1-17-24 9-11-23 4-16-25 7-8-13 19-20-28 2-6-27 5-14 22-26
+    0-15-22 10-19-27 16-28 5-17-26 4-9-29 3-6-8 1-11-13 2-7-23 14-21-25 18-24 12-20
+    2-15 11-16-21 1-10-14 17-20-25 0-8-28 7-9-19 3-18-23 4-27 5-29 13-26 6-22 12-24
+    15-20-23 3-5-16 6-10-12 17-27 9-22 1-8 2-11-26 25-29 0-7 18-28 14-19 21-24 4-13
+    15-24-29 14-17 16-26 10-13 2-8 9-18 20-27 7-12-28 3-22-25 6-21 0-11 5-23 1-4-19
+"""
+
+
+def test_the_tables_of_four_bound_of_the_benchmark_is_attained():
+    """The benchmark reports 136 of 144 at tables of 4 (94.4 %): the gap is the planner's, not
+    the bound's. This plan seats everyone in every round, never two of one town, and every
+    funded person meets every unfunded one."""
+    people = [
+        Participant(i, f"m{town}", town in BENCHMARK_FUNDED_TOWNS)
+        for i, town in enumerate(BENCHMARK_TOWNS)
+    ]
+    rounds = [
+        Round(
+            number,
+            tuple(
+                Table(table, tuple(int(m) for m in members.split("-")))
+                for table, members in enumerate(line.split(), start=1)
+            ),
+            (),
+        )
+        for number, line in enumerate(EVERY_FUNDED_MEETS_EVERY_UNFUNDED.split("\n")[1:-1], 1)
+    ]
+    report = quality(Plan(tuple(rounds), table_size=4), people)
+    assert report.valid
+    assert report.same_municipality_tables == report.sit_outs_beyond_capacity == 0
+    assert report.avoidable_sit_outs == 0
+    assert report.cross_group_meetings == report.cross_group_bound == 144
+
+
+def best_plan_cross_group(people: list[Participant], rounds: int, size: int) -> int:
+    """The most funded/unfunded meetings of any plan of ``rounds`` rounds (every seating of
+    every round tried; nobody meets anyone twice, anyone may wait)."""
+
+    def seatings(left: list[int], met: frozenset[frozenset[int]]) -> Iterator[list[frozenset]]:
+        if not left:
+            yield []
+            return
+        first, rest = left[0], left[1:]
+        for k in range(0, size):
+            for others in itertools.combinations(rest, k):
+                table = (first, *others)
+                pairs = [frozenset(p) for p in itertools.combinations(table, 2)]
+                if any(p in met for p in pairs):
+                    continue
+                remaining = [p for p in rest if p not in others]
+                for more in seatings(remaining, met):
+                    yield pairs + more
+
+    funded = {p.id: p.model_project for p in people}
+
+    def best(round_left: int, met: frozenset[frozenset[int]]) -> int:
+        if round_left == 0:
+            return sum(1 for pair in met if len({funded[m] for m in pair}) == 2)
+        return max(
+            best(round_left - 1, met | frozenset(pairs))
+            for pairs in seatings([p.id for p in people], met)
+        )
+
+    return best(rounds, frozenset())
+
+
+@pytest.mark.parametrize("size", [3, 4])
+def test_cross_group_bound_is_never_below_the_best_plan(size):
+    for count, rounds in ((4, 3), (5, 2), (6, 2)):
+        for funded in range(1, count):
+            people = [Participant(i, f"m{i}", i < funded) for i in range(count)]
+            best = best_plan_cross_group(people, rounds, size)
+            assert cross_group_bound(people, rounds, size) >= best, (count, funded, rounds)

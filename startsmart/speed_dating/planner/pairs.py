@@ -310,6 +310,17 @@ def circle_rounds(
     town = {p: town_number(p) for p in spots}
     funded = {p: p != HOST and state.model_project[p] for p in spots}
     neutral = {p: p == HOST for p in spots}
+    if even and count == ring - 1:
+        # One round of the circle is left unplayed: the most colleague pairs go there. A plan
+        # that seats every spot in every round leaves out one perfect matching of the spots,
+        # so none has fewer colleague pairs (with the host as a spot: none that keeps the
+        # host's turns). The swaps below keep it: a colleague pair costs more than all the
+        # cross-group meetings of two spots (up to 2 * count).
+        _leave_out_colleagues(
+            spots, [partner(x, ring - 1) for x in range(len(spots))], town, funded
+        )
+
+    colleague_cost = max(64, 2 * count + 1)
 
     def spot_cost(x: int) -> int:
         u = spots[x]
@@ -322,7 +333,7 @@ def circle_rounds(
                 if neutral[v]:
                     continue
                 if town[u] == town[v]:
-                    total += 64
+                    total += colleague_cost
                 elif funded[u] != funded[v]:
                     total -= 1
         return total
@@ -344,3 +355,24 @@ def circle_rounds(
                 pairs.append((spots[x], spots[y]))
         rounds.append(pairs)
     return rounds
+
+
+def _leave_out_colleagues(
+    spots: list[int], mate: list[int | None], town: dict[int, int], funded: dict[int, bool]
+) -> None:
+    """Arrange ``spots`` so that the round pairing spot x with ``mate[x]`` pairs as many people
+    of one municipality as possible, and then of one group (the cross-group ones meet)."""
+    by_town: dict[int, list[int]] = {}
+    for p in spots:
+        by_town.setdefault(town[p], []).append(p)
+    pairs: list[tuple[int, int]] = []
+    single: list[int] = []
+    for members in by_town.values():
+        pairs.extend(zip(members[0::2], members[1::2], strict=False))
+        if len(members) % 2:
+            single.append(members[-1])
+    single.sort(key=lambda p: funded[p])
+    pairs.extend(zip(single[0::2], single[1::2], strict=True))
+    slots = [(x, y) for x, y in enumerate(mate) if y is not None and x < y]
+    for (x, y), (u, v) in zip(slots, pairs, strict=True):
+        spots[x], spots[y] = u, v

@@ -20,7 +20,10 @@ With ``host_fills_gap`` a staff host (``HOST_ID``) sits with whoever would other
 table is free, e.g. the odd one out. The host is staff, so meeting the host twice is allowed;
 the host takes turns (nobody twice before everybody once, never twice in a row where the pairs
 allow another), and sitting with the host counts like waiting when the planner decides who
-waits next.
+waits next. Round by round, late rounds can corner the person due out; then the last rounds are
+planned again in turn (``host_turns``, within a budget), and with pairs and one round of the
+circle to spare, the circle leaves out the most colleague pairs, which no plan keeping the turns
+can beat. Fewer colleague tables still come before the turns.
 
 What is guaranteed about colleagues: with pairs, every round planned round by round has as many
 pairs as the people and tables allow and, with that many, the fewest colleague pairs any round
@@ -50,6 +53,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from startsmart.speed_dating.planner.groups import build_group_round
+from startsmart.speed_dating.planner.host_turns import Built, first_broken, repair
 from startsmart.speed_dating.planner.pairs import build_pair_round, circle_rounds
 from startsmart.speed_dating.planner.quality import forced_sit_outs, quality
 from startsmart.speed_dating.planner.shapes import Participant, ParticipantId, Plan, Round, Table
@@ -89,7 +93,17 @@ def plan_rounds(
     # may form odd cycles); the circle method cannot. It never leaves anyone waiting beyond
     # parity and tables, so once the matching does, the circle has won already.
     circle_fits = circle and table_size == 2 and _circle_size(settings, len(people)) >= rounds
-    plan, troubled = _build(settings, (), people, rounds, seed, give_up=circle_fits)
+    # With one round of the circle to spare, the circle is the best plan keeping the host's
+    # turns (see circle_rounds), so the search that repairs them would only repeat it.
+    circle_keeps_turns = (
+        circle_fits
+        and _circle_host(settings, len(people))
+        and not settings.colleagues_apart
+        and _circle_size(settings, len(people)) == rounds + 1
+    )
+    plan, troubled = _build(
+        settings, (), people, rounds, seed, give_up=circle_fits, turns=not circle_keeps_turns
+    )
     # Round by round, the host's turns can corner themselves too (the last ones left without a
     # turn may all have to be seated); the circle, with the host as one spot, never repeats.
     troubled = troubled or (circle_fits and host_fills_gap and _host_turns_broken(plan) > 0)
@@ -207,31 +221,43 @@ def _build(
     seed: int,
     reuse: Sequence[Round] = (),
     give_up: bool = False,
+    turns: bool = True,
 ) -> tuple[Plan, bool]:
     """Keep ``history``, build the rest round by round; also say whether it went badly.
 
     With ``reuse`` (pairs only) the meetings of those old rounds stay reserved and each round
     starts from its old pairs, so only the gaps are filled. With ``give_up`` the plan stops
-    short at the first round where someone waits beyond parity and tables.
+    short at the first round where someone waits beyond parity and tables. With ``turns`` the
+    last rounds are planned again where they broke the host's turns (``host_turns``).
     """
     index = {p.id: i for i, p in enumerate(people)}
-    state = PlanState(
-        [p.model_project for p in people],
-        [p.municipality for p in people],
-        settings.colleagues_apart,
-    )
     last_table: dict[int, int] = {}
     always = set(index.values())
+    kept_rounds: Built = []
     for rnd in history:
         tables = [
             [HOST if m == HOST_ID else index[m] for m in t.members if m in index or m == HOST_ID]
             for t in rnd.tables
         ]
         waiting = [index[m] for m in rnd.sitting_out if m in index]
-        state.record(tables, waiting)
+        kept_rounds.append((tables, waiting))
         always &= {p for t in tables for p in t} | set(waiting)
         for table, t in zip(tables, rnd.tables, strict=True):
             last_table.update((p, t.number) for p in table if p != HOST)
+    built: Built = []
+
+    def replay(step: int) -> PlanState:
+        """The state after the kept rounds and the first ``step`` built ones."""
+        state = PlanState(
+            [p.model_project for p in people],
+            [p.municipality for p in people],
+            settings.colleagues_apart,
+        )
+        for tables, waiting in kept_rounds + built[:step]:
+            state.record(tables, waiting)
+        return state
+
+    state = replay(0)
     # Re-plans reuse old rounds: their pairs stay reserved, each round starts from its old
     # pairs, and a pair planned for later may be brought forward rather than let two people
     # who never met wait side by side.
@@ -284,9 +310,15 @@ def _build(
             )
         state.record(tables, waiting)
         beyond += max(len(waiting) - forced_sit_outs(len(present), settings), 0)
-        rounds.append(_publish(number, tables, waiting, people, last_table))
+        built.append((tables, waiting))
         if give_up and beyond:
             break
+    if turns and settings.host_fills_gap and settings.table_size == 2 and not reuse and not beyond:
+        broken = first_broken(replay, built, present)
+        if broken < len(built) and (repaired := repair(replay, built, present, broken, seed)):
+            built = repaired
+    for number, (tables, waiting) in enumerate(built, start=len(history) + 1):
+        rounds.append(_publish(number, tables, waiting, people, last_table))
     counts = [state.sit_outs[p] for p in always]
     spread = max(counts) - min(counts) if counts else 0
     return replace(settings, rounds=tuple(rounds)), beyond > 0 or spread > 1

@@ -197,6 +197,8 @@ def cross_group_bound(
     of 3 or 4 it can still exceed the best plan: who met at one table may not share the next,
     which limits whom a funded person can meet together (e.g. 2 funded and 4 unfunded at
     tables of 4 over two rounds: bound 8, best plan 6). No formula short of planning knows that.
+    Where the benchmark falls short of it (30 people at tables of 4: 136 of 144), the bound is
+    attained by another plan (tested), so there the gap is the planner's.
     """
     people = {p.id: p for p in participants}
     if isinstance(rounds, int):
